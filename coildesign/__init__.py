@@ -1,0 +1,25 @@
+"""coildesign: gradient and RF microcoil design and analysis for MR microscopy.
+
+SI units everywhere (m, A, T, H, ohm, Hz, K). B0 is along +z unless stated.
+"""
+
+from coildesign.coil import Coil, LoopWinding, Winding
+from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
+from coildesign.fields import field, field_jacobian, vector_potential
+from coildesign.interop import to_magpylib
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Coil",
+    "LoopWinding",
+    "MATERIALS",
+    "Material",
+    "RectangularStrip",
+    "RoundWire",
+    "Winding",
+    "field",
+    "field_jacobian",
+    "to_magpylib",
+    "vector_potential",
+]

@@ -1,0 +1,321 @@
+"""The data model: windings (current paths with a conductor) and coils (windings in series).
+
+Conventions
+-----------
+- Coordinates in metres; one current flows through every winding of a coil, scaled by that
+  winding's ``weight`` (sign or turns multiplier), so ``field(coil, pts, current=I)`` sums
+  ``weight_k * I`` over windings ``k``.
+- A ``Winding`` is an ordered polyline; current flows from ``points[0]`` towards ``points[-1]``
+  (and back to ``points[0]`` when ``closed``).
+- A ``LoopWinding`` is an exact circle (centre, unit normal, radius); current circulates
+  counter-clockwise seen from the tip of ``normal`` (right-hand rule), so the field at the
+  centre points along ``+normal`` for positive current. Circles are never forced into
+  polylines: the field engine has an exact elliptic-integral kernel for them.
+- ``Coil.axis`` is the coil's symmetry/encoding axis (unit vector) and ``Coil.role`` is
+  ``"gradient"``, ``"rf"`` or ``None``; for a gradient coil the encoded gradient is
+  dBz/d(axis) with B0 along +z. ``Coil.parameters`` records the generator and its
+  parameters (used by handbook formulas); it survives rigid motions but not scaling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from coildesign import _validation as check
+from coildesign.conductors import CrossSection, Material, RectangularStrip, RoundWire, material
+
+
+def _cross_section(wire_diameter: float | None, cross_section: CrossSection | None) -> CrossSection | None:
+    if wire_diameter is not None and cross_section is not None:
+        check._fail("wire_diameter", "None when cross_section is given", wire_diameter)
+    if wire_diameter is not None:
+        return RoundWire(check.positive("wire_diameter", wire_diameter))
+    if cross_section is not None and not isinstance(cross_section, (RoundWire, RectangularStrip)):
+        check._fail("cross_section", "a RoundWire, a RectangularStrip or None", cross_section, TypeError)
+    return cross_section
+
+
+def _rotation_matrix(angle: float, axis: np.ndarray) -> np.ndarray:
+    """Right-handed rotation by ``angle`` [rad] about unit ``axis`` (Rodrigues' formula)."""
+    k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
+    return np.eye(3) + np.sin(angle) * k + (1.0 - np.cos(angle)) * (k @ k)
+
+
+@dataclass(frozen=True, eq=False)
+class Winding:
+    """A polyline current path with its conductor.
+
+    ``points`` [m] has shape (N, 3), N >= 2 (>= 3 when ``closed``); consecutive points must
+    differ. When ``closed`` and the last point repeats the first, the repeat is dropped.
+    """
+
+    points: np.ndarray
+    closed: bool = False
+    cross_section: CrossSection | None = None
+    material: Material = field(default_factory=lambda: material("copper"))
+
+    def __post_init__(self) -> None:
+        pts = check.points3("points", self.points)
+        if not isinstance(self.closed, (bool, np.bool_)):
+            check._fail("closed", "True or False", self.closed, TypeError)
+        if self.closed and len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
+            pts = pts[:-1]
+        minimum = 3 if self.closed else 2
+        if len(pts) < minimum:
+            check._fail("points", f"at least {minimum} points for a {'closed' if self.closed else 'open'} path",
+                        self.points)
+        verts = np.vstack([pts, pts[:1]]) if self.closed else pts
+        steps = np.diff(verts, axis=0)
+        zero = np.flatnonzero(~np.any(steps != 0.0, axis=1))
+        if zero.size:
+            i = int(zero[0])
+            check._fail("points", f"free of repeated consecutive points (points {i} and "
+                        f"{(i + 1) % len(pts)} are both {verts[i].tolist()})", "array of shape " + str(pts.shape))
+        pts.setflags(write=False)
+        object.__setattr__(self, "points", pts)
+        object.__setattr__(self, "material", material(self.material))
+        object.__setattr__(self, "cross_section", _cross_section(None, self.cross_section))
+
+    @property
+    def vertices(self) -> np.ndarray:
+        """Path vertices [m], (N+1, 3) with the first point repeated when closed."""
+        return np.vstack([self.points, self.points[:1]]) if self.closed else self.points
+
+    @property
+    def length(self) -> float:
+        """Conductor length along the path [m]."""
+        return float(np.sqrt((np.diff(self.vertices, axis=0) ** 2).sum(axis=1)).sum())
+
+    def transformed(self, matrix: np.ndarray, offset: np.ndarray) -> Winding:
+        """The winding mapped by x -> matrix @ x + offset (matrix orthogonal or scalar multiple)."""
+        return replace(self, points=self.points @ matrix.T + offset)
+
+    def __repr__(self) -> str:
+        kind = "closed" if self.closed else "open"
+        return (f"Winding({len(self.points)} points, {kind}, length={self.length:.6g} m, "
+                f"{_describe(self.cross_section)}, {self.material.name})")
+
+
+@dataclass(frozen=True, eq=False)
+class LoopWinding:
+    """An exact circular loop: ``center`` [m], unit ``normal``, ``radius`` [m]."""
+
+    radius: float
+    center: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    normal: np.ndarray = field(default_factory=lambda: np.array([0.0, 0.0, 1.0]))
+    cross_section: CrossSection | None = None
+    material: Material = field(default_factory=lambda: material("copper"))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "radius", check.positive("radius", self.radius))
+        object.__setattr__(self, "center", check.vector3("center", self.center))
+        object.__setattr__(self, "normal", check.unit_vector("normal", self.normal))
+        object.__setattr__(self, "material", material(self.material))
+        object.__setattr__(self, "cross_section", _cross_section(None, self.cross_section))
+        if self.cross_section is not None and self.cross_section_radius >= self.radius:
+            check._fail("cross_section", f"smaller than the loop radius {self.radius:g} m", self.cross_section)
+
+    @property
+    def cross_section_radius(self) -> float:
+        """Radius [m] of the conductor for the inside-conductor rule (0 for a filament)."""
+        return 0.0 if self.cross_section is None else self.cross_section.field_radius
+
+    @property
+    def length(self) -> float:
+        """Conductor length [m]: 2 pi R."""
+        return float(2.0 * np.pi * self.radius)
+
+    def transformed(self, matrix: np.ndarray, offset: np.ndarray) -> LoopWinding:
+        """The loop mapped by x -> matrix @ x + offset; the normal is a pseudovector, so a
+        mirror (det < 0) reverses it relative to the mirrored geometry."""
+        scale = float(np.cbrt(np.linalg.det(matrix)))
+        n = np.sign(scale) * (matrix @ self.normal)
+        return replace(self, radius=self.radius * abs(scale), center=matrix @ self.center + offset,
+                       normal=n / np.linalg.norm(n))
+
+    def __repr__(self) -> str:
+        c = ", ".join(f"{v:.6g}" for v in self.center)
+        n = ", ".join(f"{v:.6g}" for v in self.normal)
+        return (f"LoopWinding(radius={self.radius:.6g} m, center=({c}) m, normal=({n}), "
+                f"{_describe(self.cross_section)}, {self.material.name})")
+
+
+AnyWinding = Winding | LoopWinding
+
+
+def _describe(cs: CrossSection | None) -> str:
+    if cs is None:
+        return "filament"
+    if isinstance(cs, RoundWire):
+        return f"round wire d={cs.diameter:.4g} m"
+    return f"strip {cs.width:.4g} m x {cs.thickness:.4g} m"
+
+
+class Coil:
+    """Windings connected in series carrying one current (each scaled by its weight).
+
+    Coils are immutable; transforms return new coils. ``coil_a + coil_b`` joins in series.
+    """
+
+    __slots__ = ("windings", "weights", "name", "axis", "role", "parameters", "_cache")
+
+    def __init__(
+        self,
+        windings: Iterable[AnyWinding],
+        weights: Iterable[float] | None = None,
+        *,
+        name: str = "coil",
+        axis: Iterable[float] | None = None,
+        role: str | None = None,
+        parameters: dict | None = None,
+    ) -> None:
+        ws = tuple(windings)
+        if not ws:
+            check._fail("windings", "a non-empty sequence of Winding or LoopWinding", ws)
+        for i, w in enumerate(ws):
+            if not isinstance(w, (Winding, LoopWinding)):
+                check._fail(f"windings[{i}]", "a Winding or LoopWinding", w, TypeError)
+        wt = np.ones(len(ws)) if weights is None else np.asarray(list(weights), dtype=float)
+        if wt.shape != (len(ws),) or not np.isfinite(wt).all():
+            check._fail("weights", f"{len(ws)} finite numbers (one per winding)", weights)
+        wt.setflags(write=False)
+        if role not in (None, "gradient", "rf"):
+            check._fail("role", "'gradient', 'rf' or None", role)
+        self.windings: tuple[AnyWinding, ...] = ws
+        self.weights: np.ndarray = wt
+        self.name = str(name)
+        self.axis = None if axis is None else check.unit_vector("axis", axis)
+        self.role = role
+        self.parameters = dict(parameters) if parameters else {}
+        self._cache: dict = {}
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_polyline(
+        cls,
+        points: np.ndarray,
+        closed: bool = False,
+        wire_diameter: float | None = None,
+        *,
+        cross_section: CrossSection | None = None,
+        material: Material | str = "copper",
+        name: str = "polyline",
+    ) -> Coil:
+        """A coil of one polyline winding; ``points`` [m] (N, 3); ``wire_diameter`` [m] or None
+        for a filament."""
+        cs = _cross_section(wire_diameter, cross_section)
+        return cls([Winding(points, closed, cs, material)], name=name)
+
+    @classmethod
+    def from_loop(
+        cls,
+        radius: float,
+        center: Iterable[float] = (0.0, 0.0, 0.0),
+        normal: Iterable[float] = (0.0, 0.0, 1.0),
+        wire_diameter: float | None = None,
+        *,
+        cross_section: CrossSection | None = None,
+        material: Material | str = "copper",
+        name: str = "loop",
+    ) -> Coil:
+        """A coil of one exact circular loop of ``radius`` [m]."""
+        cs = _cross_section(wire_diameter, cross_section)
+        return cls([LoopWinding(radius, center, normal, cs, material)], name=name, axis=normal)
+
+    # ------------------------------------------------------------------ composition
+    def __add__(self, other: Coil) -> Coil:
+        if not isinstance(other, Coil):
+            return NotImplemented
+        axis = self.axis if self.axis is not None and other.axis is not None and np.allclose(
+            self.axis, other.axis) else None
+        return Coil(self.windings + other.windings, np.concatenate([self.weights, other.weights]),
+                    name=f"{self.name} + {other.name}", axis=axis,
+                    role=self.role if self.role == other.role else None)
+
+    def __len__(self) -> int:
+        return len(self.windings)
+
+    def __iter__(self) -> Iterator[AnyWinding]:
+        return iter(self.windings)
+
+    def with_weights(self, weights: Iterable[float]) -> Coil:
+        """The same windings with new per-winding current weights."""
+        return Coil(self.windings, weights, name=self.name, axis=self.axis, role=self.role,
+                    parameters=self.parameters)
+
+    def renamed(self, name: str) -> Coil:
+        """The same coil under another name."""
+        return Coil(self.windings, self.weights, name=name, axis=self.axis, role=self.role,
+                    parameters=self.parameters)
+
+    # ------------------------------------------------------------------ transforms
+    def transformed(self, matrix: np.ndarray, offset: Iterable[float] = (0.0, 0.0, 0.0)) -> Coil:
+        """The coil mapped by x -> matrix @ x + offset. ``matrix`` must be orthogonal times a
+        positive scale; parameters are kept only for rigid motions."""
+        m = np.asarray(matrix, dtype=float)
+        if m.shape != (3, 3) or not np.isfinite(m).all():
+            check._fail("matrix", "a finite 3x3 array", matrix)
+        scale2 = float(np.mean(np.diag(m.T @ m)))
+        if scale2 <= 0 or not np.allclose(m.T @ m, scale2 * np.eye(3), rtol=1e-12, atol=1e-12 * scale2):
+            check._fail("matrix", "orthogonal times a positive scale (a similarity transform)", matrix)
+        t = check.vector3("offset", offset)
+        axis = None if self.axis is None else m @ self.axis
+        rigid = abs(scale2 - 1.0) < 1e-12
+        return Coil([w.transformed(m, t) for w in self.windings], self.weights, name=self.name,
+                    axis=axis, role=self.role, parameters=self.parameters if rigid else None)
+
+    def translate(self, offset: Iterable[float]) -> Coil:
+        """The coil moved by ``offset`` [m]."""
+        return self.transformed(np.eye(3), offset)
+
+    def rotate(self, angle: float, axis: Iterable[float] = (0.0, 0.0, 1.0),
+               center: Iterable[float] = (0.0, 0.0, 0.0)) -> Coil:
+        """The coil rotated by ``angle`` [degrees] (right-handed) about ``axis`` through ``center`` [m]."""
+        a = np.deg2rad(check.finite("angle", angle))
+        r = _rotation_matrix(a, check.unit_vector("axis", axis))
+        c = check.vector3("center", center)
+        return self.transformed(r, c - r @ c)
+
+    def mirror(self, normal: Iterable[float], point: Iterable[float] = (0.0, 0.0, 0.0)) -> Coil:
+        """The coil reflected in the plane through ``point`` [m] with unit ``normal``."""
+        n = check.unit_vector("normal", normal)
+        p = check.vector3("point", point)
+        m = np.eye(3) - 2.0 * np.outer(n, n)
+        return self.transformed(m, p - m @ p)
+
+    def scaled(self, factor: float) -> Coil:
+        """The coil scaled about the origin by ``factor`` (geometric similarity)."""
+        f = check.positive("factor", factor)
+        return self.transformed(f * np.eye(3))
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def wire_length(self) -> float:
+        """Total conductor length of all windings [m]."""
+        return float(sum(w.length for w in self.windings))
+
+    @property
+    def n_segments(self) -> int:
+        """Number of straight segments (loops not counted)."""
+        return sum(len(w.vertices) - 1 for w in self.windings if isinstance(w, Winding))
+
+    @property
+    def n_loops(self) -> int:
+        """Number of exact circular loops."""
+        return sum(isinstance(w, LoopWinding) for w in self.windings)
+
+    def __repr__(self) -> str:
+        parts = [f"Coil({self.name!r}: {len(self.windings)} windings"]
+        if self.n_segments:
+            parts.append(f"{self.n_segments} segments")
+        if self.n_loops:
+            parts.append(f"{self.n_loops} loops")
+        parts.append(f"wire length {self.wire_length:.6g} m")
+        if self.role:
+            parts.append(f"role {self.role}")
+        if self.axis is not None:
+            parts.append("axis (" + ", ".join(f"{v:.3g}" for v in self.axis) + ")")
+        return ", ".join(parts) + ")"

@@ -1,0 +1,231 @@
+"""Straight-segment field engine against exact closed forms and physical laws."""
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.constants import mu_0
+
+import coildesign as cd
+from coildesign.fields import segment_kernels as sk
+
+mp.mp.dps = 40
+
+
+def finite_wire_exact(d, z, z1, z2, current=1.0):
+    """|B| of a straight segment on the z axis from z1 to z2 at radius d, height z:
+    B = mu0 I / (4 pi d) [(z2 - z)/sqrt(d^2 + (z2 - z)^2) - (z1 - z)/sqrt(d^2 + (z1 - z)^2)]
+    (Griffiths, Introduction to Electrodynamics, 4th ed., Example 5.5), in 40-digit mpmath."""
+    d, z, z1, z2 = (mp.mpf(float(v)) for v in (d, z, z1, z2))
+    val = (z2 - z) / mp.sqrt(d**2 + (z2 - z) ** 2) - (z1 - z) / mp.sqrt(d**2 + (z1 - z) ** 2)
+    return float(mp.mpf(mu_0) * current / (4 * mp.pi * d) * val)
+
+
+SEG = cd.Coil.from_polyline([[0, 0, -0.5e-3], [0, 0, 0.5e-3]])
+
+
+@pytest.mark.parametrize("d_over_l", [1e-12, 1e-9, 1e-6, 1e-3, 0.05, 1.0, 30.0])
+@pytest.mark.parametrize("z_over_l", [0.0, 0.3, -0.49, 0.7, -3.0])
+def test_finite_wire_closed_form_down_to_1e_12_of_length(d_over_l, z_over_l):
+    """Griffiths Ex. 5.5; full precision from d = 1e-12 L outward (rationalised denominator)."""
+    length = 1e-3
+    d, z = d_over_l * length, z_over_l * length
+    b = cd.field(SEG, [d, 0.0, z])[0]
+    exact = finite_wire_exact(d, z, -0.5e-3, 0.5e-3)
+    assert b[0] == 0.0 and b[2] == 0.0
+    assert b[1] == pytest.approx(exact, rel=2e-14)
+
+
+def test_rotated_segment_near_wire_precision():
+    """Same closed form with the segment along a generic direction (coordinates not exact in
+    binary), at d = 1e-9 L: agreement limited only by the rounding of the inputs."""
+    axis = np.array([1.0, 2.0, 2.0]) / 3.0
+    perp = np.array([2.0, -2.0, 1.0]) / 3.0
+    p1, p2 = -0.5e-3 * axis, 0.5e-3 * axis
+    coil = cd.Coil.from_polyline([p1, p2])
+    for d in (1e-12, 1e-9, 1e-6):
+        b = cd.field(coil, 0.1e-3 * axis + d * perp)[0]
+        exact = finite_wire_exact(d, 0.1e-3, -0.5e-3, 0.5e-3)
+        assert np.linalg.norm(b) == pytest.approx(exact, rel=1e-16 * 1e-3 / d * 10 + 1e-14)
+        assert np.dot(b, np.cross(axis, perp)) > 0
+
+
+def test_long_wire_limit():
+    """Ampere: B -> mu0 I / (2 pi d) for L >> d; the finite-wire correction is
+    1/sqrt(1 + (2d/L)^2) (Griffiths Ex. 5.5 at the midpoint)."""
+    length, d = 1e3, 1e-3
+    coil = cd.Coil.from_polyline([[0, 0, -length / 2], [0, 0, length / 2]])
+    b = cd.field(coil, [d, 0, 0], current=2.0)[0, 1]
+    assert b == pytest.approx(mu_0 * 2.0 / (2 * np.pi * d), rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [3, 4, 7, 64, 1000])
+def test_regular_polygon_centre_exact(n):
+    """Centre of a regular N-gon of circumradius R: B = N mu0 I tan(pi/N) / (2 pi R)
+    (sum of N finite wires at distance R cos(pi/N)); tends to mu0 I / (2R) (circle)."""
+    r = 2e-3
+    phi = 2 * np.pi * np.arange(n) / n
+    coil = cd.Coil.from_polyline(np.c_[r * np.cos(phi), r * np.sin(phi), np.zeros(n)], closed=True)
+    b = cd.field(coil, [0, 0, 0])[0]
+    exact = n * mu_0 * np.tan(np.pi / n) / (2 * np.pi * r)
+    assert b[2] == pytest.approx(exact, rel=1e-13)
+    assert abs(b[0]) < 1e-15 * exact and abs(b[1]) < 1e-15 * exact
+    if n == 1000:
+        assert b[2] == pytest.approx(mu_0 / (2 * r), rel=4e-6)
+
+
+def helix(radius=1e-3, length=4e-3, turns=20, n=1001):
+    t = np.linspace(0, 2 * np.pi * turns, n)
+    return np.c_[radius * np.cos(t), radius * np.sin(t), np.linspace(-length / 2, length / 2, n)]
+
+
+def test_long_solenoid_centre():
+    """Long solenoid: B = mu0 N I / L at the centre; for a finite solenoid of radius a the
+    exact on-axis centre value is mu0 N I / sqrt(L^2 + 4 a^2) (current-sheet limit)."""
+    a, length, turns = 1e-3, 0.2, 2000
+    pts = helix(a, length, turns, turns * 64 + 1)
+    b = cd.field(cd.Coil.from_polyline(pts), [0, 0, 0])[0, 2]
+    sheet = mu_0 * turns / np.sqrt(length**2 + 4 * a**2)
+    assert b == pytest.approx(sheet, rel=2e-3)  # helix pitch + polygonal turns vs sheet
+    assert b == pytest.approx(mu_0 * turns / length, rel=3e-3)
+
+
+def test_against_magpylib_random_polylines():
+    """Cross-check with magpylib.current.Polyline (independent implementation) away from the
+    wires (every point farther than 1e-3 x segment length): relative agreement <= 1e-12."""
+    magpylib = pytest.importorskip("magpylib")
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        verts = rng.normal(size=(rng.integers(2, 40), 3)) * 1e-3
+        coil = cd.Coil.from_polyline(verts)
+        pts = rng.normal(size=(2000, 3)) * 2e-3
+        ours = cd.field(coil, pts, current=1.7)
+        peer = magpylib.current.Polyline(current=1.7, vertices=verts).getB(pts)
+        g = sk._pair_geometry(pts[:, 0:1], pts[:, 1:2], pts[:, 2:3], tuple(verts[:-1].T), tuple(verts[1:].T))
+        dist = np.sqrt(g["c2"] / g["l2"])
+        far = (dist > 1e-3 * np.sqrt(g["l2"])).all(axis=1)
+        rel = np.linalg.norm(ours - peer, axis=1) / np.linalg.norm(peer, axis=1)
+        assert far.sum() > 1500
+        assert rel[far].max() < 1e-12
+
+
+def test_to_magpylib_collection_matches():
+    magpylib = pytest.importorskip("magpylib")
+    coil = cd.Coil.from_polyline(helix(n=201), wire_diameter=1e-4) + cd.Coil.from_polyline(
+        [[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0]]).with_weights([-2.0])
+    pts = np.random.default_rng(3).normal(size=(500, 3)) * 3e-3
+    assert np.allclose(cd.to_magpylib(coil, 0.5).getB(pts), cd.field(coil, pts, 0.5), rtol=1e-11, atol=0)
+    assert isinstance(cd.to_magpylib(coil), magpylib.Collection)
+
+
+def test_ampere_circulation():
+    """Ampere's law: the line integral of B around a closed path linking the wire once is
+    mu0 I; one not linking it gives 0 (the circuit must be closed for the law to be exact;
+    trapezoid rule on a periodic path converges spectrally)."""
+    coil = cd.Coil.from_polyline([[0, 0, -1.0], [0, 0, 1.0], [0.5, 0, 1.0], [0.5, 0, -1.0]], closed=True)
+    phi = np.linspace(0, 2 * np.pi, 4001)[:-1]
+    for centre, expected in (((0.0, 0.0), mu_0 * 3.0), ((5e-3, 0.0), 0.0)):
+        ring = np.c_[centre[0] + 2e-3 * np.cos(phi), centre[1] + 2e-3 * np.sin(phi), 1e-3 * np.sin(phi)]
+        tangent = np.c_[-2e-3 * np.sin(phi), 2e-3 * np.cos(phi), 1e-3 * np.cos(phi)]
+        b = cd.field(coil, ring, current=3.0)
+        circ = np.sum(np.einsum("ij,ij->i", b, tangent)) * (2 * np.pi / len(phi))
+        assert circ == pytest.approx(expected, abs=1e-9 * mu_0 * 3.0)
+
+
+def test_inside_conductor_rule_is_continuous_and_finite():
+    """Uniform current density in a round wire: B(d) = B_filament(d) (d/a)^2 for d < a, so
+    B = mu0 I d / (2 pi a^2) inside a long wire (Ampere) and continuous at the surface."""
+    a = 50e-6
+    coil = cd.Coil.from_polyline([[0, 0, -1.0], [0, 0, 1.0]], wire_diameter=2 * a)
+    d = np.array([0.0, 1e-9, 0.5 * a, a * (1 - 1e-12), a, 2 * a])
+    b = cd.field(coil, np.c_[d, np.zeros_like(d), np.zeros_like(d)])[:, 1]
+    assert np.isfinite(b).all()
+    assert b[0] == 0.0
+    for di, bi in zip(d[1:], b[1:]):
+        exact = finite_wire_exact(di, 0.0, -1.0, 1.0) * min(1.0, (di / a) ** 2)
+        assert bi == pytest.approx(exact, rel=1e-13)
+    assert b[3] == pytest.approx(mu_0 * d[3] / (2 * np.pi * a**2), rel=1e-8)  # long-wire interior
+
+
+def test_points_on_filament_and_vertices_are_finite():
+    """Documented rule: a filament contributes nothing at points exactly on it (B, A, J = 0)."""
+    verts = np.array([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0], [0, 1e-3, 1e-4]])
+    coil = cd.Coil.from_polyline(verts, closed=True)
+    pts = np.vstack([verts, 0.5 * (verts[0] + verts[1]), [2e-3, 0, 0]])
+    for fn in (cd.field, cd.vector_potential, cd.field_jacobian):
+        assert np.isfinite(fn(coil, pts)).all()
+    # a point in the middle of side 0 sees only the other sides
+    others = cd.Coil.from_polyline(np.vstack([verts[1:], verts[:1]]))
+    assert np.allclose(cd.field(coil, pts[4]), cd.field(others, pts[4]), rtol=1e-13)
+
+
+def test_vector_potential_closed_form_and_curl():
+    """A of a segment: mu0 I/(4 pi) ln((R1+R2+L)/(R1+R2-L)) along the segment (Hanson &
+    Hirshman 2002 eq. 9); curl A = B by central differences."""
+    d, z = 0.3e-3, 0.1e-3
+    a = cd.vector_potential(SEG, [d, 0, z])[0]
+    r1, r2, length = np.hypot(d, z + 0.5e-3), np.hypot(d, z - 0.5e-3), 1e-3
+    assert a[2] == pytest.approx(mu_0 / (4 * np.pi) * np.log((r1 + r2 + length) / (r1 + r2 - length)),
+                                 rel=1e-14)
+    coil = cd.Coil.from_polyline(helix(n=301), closed=False)
+    p = np.array([0.3e-3, -0.2e-3, 0.4e-3])
+    h = 1e-7
+    jac_a = np.array([(cd.vector_potential(coil, p + h * e) - cd.vector_potential(coil, p - h * e))[0] / (2 * h)
+                      for e in np.eye(3)]).T
+    curl = np.array([jac_a[2, 1] - jac_a[1, 2], jac_a[0, 2] - jac_a[2, 0], jac_a[1, 0] - jac_a[0, 1]])
+    assert np.allclose(curl, cd.field(coil, p)[0], rtol=1e-6)
+
+
+def test_jacobian_analytic_matches_differences_and_is_curl_and_div_free():
+    """dB/dr analytic vs central differences; off the wires div B = trace J = 0 and
+    curl B = 0 (J symmetric) to rounding."""
+    coil = cd.Coil.from_polyline(helix(n=301), closed=True, wire_diameter=5e-5)  # closed: curl-free
+    pts = np.random.default_rng(0).uniform(-0.6e-3, 0.6e-3, (50, 3))
+    jac = cd.field_jacobian(coil, pts)
+    h = 1e-8
+    fd = np.stack([(cd.field(coil, pts + h * e) - cd.field(coil, pts - h * e)) / (2 * h) for e in np.eye(3)],
+                  axis=-1)
+    scale = np.abs(jac).max()
+    assert np.abs(jac - fd).max() < 1e-6 * scale
+    assert np.abs(np.trace(jac, axis1=1, axis2=2)).max() < 1e-12 * scale
+    assert np.abs(jac - jac.transpose(0, 2, 1)).max() < 1e-12 * scale
+
+
+def test_chunking_and_threads_do_not_change_results():
+    coil = cd.Coil.from_polyline(helix(n=501)) + cd.Coil.from_polyline(helix(n=101) * 2)
+    pts = np.random.default_rng(1).normal(size=(3000, 3)) * 2e-3
+    ref = cd.field(coil, pts, threads=1)
+    for opts in ({"block_pairs": 64}, {"chunk_points": 7, "threads": 2}, {"block_pairs": 1 << 20}):
+        assert np.abs(cd.field(coil, pts, **opts) - ref).max() < 1e-13 * np.abs(ref).max()
+
+
+@settings(max_examples=25, deadline=None)
+@given(angle=st.floats(-180, 180), ax=st.tuples(*[st.floats(-1, 1)] * 3).filter(
+    lambda v: np.linalg.norm(v) > 0.1), shift=st.tuples(*[st.floats(-5e-3, 5e-3)] * 3))
+def test_rotation_translation_covariance(angle, ax, shift):
+    """B(R x + t; rotated coil) = R B(x; coil): the field is a vector under rigid motions."""
+    coil = cd.Coil.from_polyline(helix(n=61, turns=3))
+    pts = np.random.default_rng(5).normal(size=(20, 3)) * 2e-3
+    moved = coil.rotate(angle, ax).translate(shift)
+    rot = cd.coil._rotation_matrix(np.deg2rad(angle), np.asarray(ax) / np.linalg.norm(ax))
+    b = cd.field(coil, pts)
+    b_moved = cd.field(moved, pts @ rot.T + np.asarray(shift))
+    assert np.allclose(b_moved, b @ rot.T, rtol=1e-9, atol=1e-9 * np.abs(b).max())
+
+
+def test_superposition_and_weights():
+    a = cd.Coil.from_polyline(helix(n=101))
+    b = cd.Coil.from_polyline([[0, 0, -1e-3], [2e-3, 0, 0]])
+    pts = np.random.default_rng(2).normal(size=(100, 3)) * 2e-3
+    both = (a + b).with_weights([2.0, -0.5])
+    assert np.allclose(cd.field(both, pts), 2 * cd.field(a, pts) - 0.5 * cd.field(b, pts), rtol=1e-13)
+
+
+def test_mirror_gives_mirrored_pseudovector_field():
+    """B is a pseudovector: for a mirror M, B'(M x) = det(M) M B(x)."""
+    coil = cd.Coil.from_polyline(helix(n=81, turns=4))
+    m = np.diag([1.0, 1.0, -1.0])
+    pts = np.random.default_rng(4).normal(size=(30, 3)) * 2e-3
+    b = cd.field(coil, pts)
+    assert np.allclose(cd.field(coil.mirror([0, 0, 1]), pts @ m.T), -(b @ m.T), rtol=1e-12, atol=1e-18)
