@@ -18,15 +18,19 @@ import numpy as np
 
 from coildesign import _validation as check
 from coildesign.coil import Coil, LoopWinding, Winding
-from coildesign.fields import loop_kernels, segment_kernels
+from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
 DEFAULT_BLOCK_PAIRS = 1 << 15
 MAX_VERTEX_BLOCK = 4096
+LOOP_BLOCK_PAIRS = 4096
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 2e7
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
 QUANTITIES = ("B", "A", "J")
+METHODS = ("auto", "direct", "fmm")
+FMM_PAIRS = 5e9
+FMM_MIN_SOURCES = 5000
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
 
 
 def _frame(normal: np.ndarray) -> np.ndarray:
+    if normal[0] == 0.0 and normal[1] == 0.0 and normal[2] > 0:
+        return np.eye(3)
     helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = np.cross(helper, normal)
     e1 /= np.linalg.norm(e1)
@@ -177,34 +183,67 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
 def _loops_chunk(pts, src: LoopSources, quantity, block_pairs):
     m = len(pts)
     out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    step = max(1, block_pairs // max(m, 1))
-    for s in range(0, len(src.radii), step):
-        sl = slice(s, s + step)
-        frames = src.frames[sl]  # (n, 3, 3)
-        rel = pts[None, :, :] - src.centers[sl, None, :]  # (n, m, 3)
-        loc = np.einsum("nij,nmj->inm", frames, rel)  # (3, n, m)
-        radius = src.radii[sl, None]
-        rw = src.wire_radius[sl, None]
-        wt = src.weights[sl, None]
-        if quantity == "J":
-            jac = loop_kernels.loop_field_jacobian(loc[0], loc[1], loc[2], radius, rw)
-            jl = np.stack([np.stack(row, axis=0) for row in jac], axis=0) * wt  # (3, 3, n, m)
-            # J_global = F^T J_local F for frame rows F
-            out += np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
-        else:
-            kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
-            vl = np.stack(kern(loc[0], loc[1], loc[2], radius, rw), axis=0) * wt  # (3, n, m)
-            out += np.einsum("nai,anm->mi", frames, vl)
+    pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in L2
+    pblock = min(m, pairs_per_block)
+    nblock = max(1, pairs_per_block // pblock)
+    for p0 in range(0, m, pblock):
+        p1 = min(m, p0 + pblock)
+        sub = pts[p0:p1]
+        for s in range(0, len(src.radii), nblock):
+            sl = slice(s, s + nblock)
+            out[p0:p1] += _loops_block(sub, src, sl, quantity)
     return out
 
 
-def _chunk(pts, coil, quantity, block_pairs):
-    out = None
-    for src, fn in ((polyline_sources(coil), _segments_chunk), (loop_sources(coil), _loops_chunk)):
+def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
+    frames = src.frames[sl]  # (n, 3, 3), rows e1, e2, normal
+    rel = [pts[None, :, k] - src.centers[sl, k, None] for k in range(3)]  # 3 x (n, m)
+    aligned = bool(np.all(frames == np.eye(3)))  # z-axis loops: no rotation needed
+    loc = rel if aligned else [sum(frames[:, i, k, None] * rel[k] for k in range(3)) for i in range(3)]
+    radius = src.radii[sl, None]
+    rw = src.wire_radius[sl, None]
+    wt = src.weights[sl, None]
+    if quantity == "J":
+        jac = loop_kernels.loop_field_jacobian(loc[0], loc[1], loc[2], radius, rw)
+        jl = np.stack([np.stack(row, axis=0) for row in jac], axis=0) * wt  # (3, 3, n, m)
+        # J_global = F^T J_local F for frame rows F
+        return np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
+    kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
+    vl = [c * wt for c in kern(loc[0], loc[1], loc[2], radius, rw)]  # 3 x (n, m)
+    if aligned:
+        return np.stack([v.sum(axis=0) for v in vl], axis=1)
+    return np.stack([sum(frames[:, a, i, None] * vl[a] for a in range(3)).sum(axis=0) for i in range(3)],
+                    axis=1)
+
+
+def _chunk(pts, coil, quantity, block_pairs, polylines=True):
+    out = np.zeros((len(pts), 3, 3) if quantity == "J" else (len(pts), 3))
+    for src, fn in ((polyline_sources(coil) if polylines else None, _segments_chunk),
+                    (loop_sources(coil), _loops_chunk)):
         if src is not None:
-            part = fn(pts, src, quantity, block_pairs)
-            out = part if out is None else out + part
+            out += fn(pts, src, quantity, block_pairs)
     return out
+
+
+def available_memory() -> int:
+    """Physical memory currently available [bytes] (Linux/macOS sysconf; 0 if unknown)."""
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def _check_memory(m: int, shape: tuple, chunk_points: int, n_src: int, threads: int) -> None:
+    """Refuse evaluations whose output plus per-thread work space cannot fit in memory."""
+    out_bytes = 8 * int(np.prod(shape))
+    work = threads * 8 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
+    need = out_bytes + work
+    avail = available_memory()
+    if avail and need > 0.8 * avail:
+        check._fail("points", f"few enough to fit in memory: this evaluation needs ~{need / 2**30:.2f} GiB "
+                    f"and {avail / 2**30:.2f} GiB are available; evaluate the points in parts (the engine "
+                    "is exact per point, so results can be concatenated), use a coarser grid, or ask for "
+                    "B rather than dB/dr (9 numbers per point)", f"array of {m} points")
 
 
 def evaluate(
@@ -217,16 +256,22 @@ def evaluate(
     block_pairs: int = DEFAULT_BLOCK_PAIRS,
     threads: int | None = None,
     progress: bool | None = None,
+    method: str = "auto",
+    tolerance: float = 1e-10,
 ) -> np.ndarray:
     """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] for ``current`` [A].
 
     ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "J" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j.
-    ``chunk_points``: points per work item (default: sized so that one item does ~1e7 pairs).
+    ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
     None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
-    measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1. ``progress``: tqdm bar (None: automatic for
-    problems over 2e9 pairs).
+    measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1.
+    ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
+    ``method``: "direct" (exact sums), "fmm" (fast multipole with
+    exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
+    installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
+    segments and points; else direct). ``tolerance``: FMM precision (relative).
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign.Coil", coil, TypeError)
@@ -236,22 +281,36 @@ def evaluate(
     if threads is not None:
         threads = check.positive_int("threads", threads)
     block_pairs = check.positive_int("block_pairs", block_pairs, minimum=64)
+    check.choice("method", method, METHODS)
+    tolerance = check.in_range("tolerance", tolerance, 1e-15, 1e-2)
     m = len(pts)
     shape = (m, 3, 3) if quantity == "J" else (m, 3)
     if m == 0:
         return np.zeros(shape)
     n_src = len(coil.windings) + coil.n_segments
+    use_fmm = method == "fmm"
+    if use_fmm and (quantity != "B" or not fmm.available()):
+        check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
+                    "'coildesign[fmm]')", method)
+    if method == "auto":
+        use_fmm = (quantity == "B" and float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments)
+                   >= FMM_MIN_SOURCES and fmm.available())
+    fmm_part = None
+    if use_fmm and coil.n_segments:
+        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
+        n_src = len(coil.windings)
     if threads is None:
         threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
         chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
     chunk_points = check.positive_int("chunk_points", chunk_points)
+    _check_memory(m, shape, chunk_points, n_src, threads)
     starts = list(range(0, m, chunk_points))
     out = np.empty(shape)
 
     def work(s: int) -> int:
         e = min(m, s + chunk_points)
-        out[s:e] = _chunk(pts[s:e], coil, quantity, block_pairs)
+        out[s:e] = _chunk(pts[s:e], coil, quantity, block_pairs, polylines=fmm_part is None)
         return e - s
 
     show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
@@ -274,6 +333,8 @@ def evaluate(
     finally:
         if bar is not None:
             bar.close()
+    if fmm_part is not None:
+        out += fmm_part
     if cur != 1.0:
         out *= cur
     return out

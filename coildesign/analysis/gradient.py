@@ -1,0 +1,239 @@
+"""Gradient-coil figures of merit: efficiency and linearity.
+
+Conventions
+-----------
+- B0 along ``b0_direction`` (default +z); a gradient coil encodes G = d(B . b0)/ds along its
+  ``axis`` s (``Coil.axis``, or "x"/"y"/"z", or a vector). Efficiency eta = G per ampere
+  [T/(m A)] at the isocentre, from the analytic Jacobian of the field engine (no finite
+  differences).
+- Two linearity measures, reported separately (they differ ~5x for a Maxwell pair):
+  * field deviation  dB = Bz(r) / (eta s) - 1, the relative error of the encoded position
+    s' = Bz/G (what image distortion sees); undefined on the null plane s = 0, so points with
+    |s| < ``exclude`` x radius are left out of it;
+  * local-gradient deviation dG = (dBz/ds)(r) / eta - 1 (what local resolution and intensity
+    see).
+  Both as maximum of the absolute value and RMS over a region (``regions.Region``).
+- Transverse ("concomitant") components: max |B_perp| / (eta R) over the region, where R is
+  the region radius; B_perp is the field perpendicular to B0 (Norris & Hutchison, Magn.
+  Reson. Imaging 8, 33 (1990), on concomitant fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from coildesign import _validation as check
+from coildesign.analysis.regions import Region
+from coildesign.coil import Coil
+from coildesign.fields import field, field_jacobian
+
+_AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
+
+
+def encoding_axis(coil: Coil, axis: str | np.ndarray | None = None) -> np.ndarray:
+    """Unit vector of the gradient direction: ``axis`` ("x", "y", "z" or a 3-vector), or the
+    coil's own ``axis`` when None."""
+    if axis is None:
+        if coil.axis is None:
+            check._fail("axis", "given (the coil has no axis of its own)", axis)
+        return coil.axis
+    if isinstance(axis, str):
+        check.choice("axis", axis, tuple(_AXES))
+        return np.array(_AXES[axis])
+    return check.unit_vector("axis", axis)
+
+
+def gradient_efficiency(
+    coil: Coil,
+    axis: str | np.ndarray | None = None,
+    *,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
+) -> float:
+    """Gradient efficiency eta = d(B.b0)/ds per ampere at ``center`` [T/(m A)]."""
+    if not isinstance(coil, Coil):
+        check._fail("coil", "a coildesign.Coil", coil, TypeError)
+    s = encoding_axis(coil, axis)
+    b0 = check.unit_vector("b0_direction", b0_direction)
+    jac = field_jacobian(coil, check.vector3("center", center))[0]
+    return float(b0 @ jac @ s)
+
+
+@dataclass(frozen=True)
+class Linearity:
+    """Linearity of a gradient coil over a region (dimensionless deviations, see module doc)."""
+
+    efficiency: float  # [T/(m A)]
+    region: str
+    radius: float  # [m]
+    n_points: int
+    max_field_deviation: float
+    rms_field_deviation: float
+    max_gradient_deviation: float
+    rms_gradient_deviation: float
+    max_transverse_ratio: float
+
+    def as_dict(self) -> dict:
+        """Plain dict (units: efficiency T/(m A), radius m, deviations dimensionless)."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        rows = [
+            ("efficiency", f"{self.efficiency * 1e3:.6g} mT/(m A)"),
+            ("region", f"{self.region} of radius {self.radius * 1e3:.4g} mm ({self.n_points} points)"),
+            ("max field deviation B/(G s) - 1", f"{100 * self.max_field_deviation:.4g} %"),
+            ("rms field deviation", f"{100 * self.rms_field_deviation:.4g} %"),
+            ("max local-gradient deviation dB/ds / G - 1", f"{100 * self.max_gradient_deviation:.4g} %"),
+            ("rms local-gradient deviation", f"{100 * self.rms_gradient_deviation:.4g} %"),
+            ("max |B_perp| / (G R)", f"{self.max_transverse_ratio:.4g}"),
+        ]
+        w = max(len(k) for k, _ in rows)
+        return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
+
+
+def deviations(
+    coil: Coil,
+    points: np.ndarray,
+    axis: str | np.ndarray | None = None,
+    *,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(field deviation, local-gradient deviation, transverse field per A [T/A], eta) at points.
+
+    The field deviation is NaN where the encoded coordinate s is exactly 0 (undefined there).
+    """
+    s_hat = encoding_axis(coil, axis)
+    b0 = check.unit_vector("b0_direction", b0_direction)
+    c = check.vector3("center", center)
+    eta = gradient_efficiency(coil, s_hat, center=c, b0_direction=b0)
+    if eta == 0.0:
+        check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+    pts = check.points3("points", points)
+    b = field(coil, pts)
+    jac = field_jacobian(coil, pts)
+    s = (pts - c) @ s_hat
+    bz = b @ b0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        field_dev = np.where(s != 0.0, bz / (eta * s) - 1.0, np.nan)
+    grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
+    b_perp = b - np.outer(bz, b0)
+    return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
+
+
+def linearity(
+    coil: Coil,
+    radius: float,
+    *,
+    axis: str | np.ndarray | None = None,
+    region: str = "sphere",
+    length: float | None = None,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    n: int = 21,
+    exclude: float = 0.1,
+    b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
+) -> Linearity:
+    """Field and local-gradient deviation of ``coil`` over a region of ``radius`` [m].
+
+    ``region``: "sphere" (DSV), "cylinder" (z axis, ``length`` [m], default 2 radius) or "box"
+    (cube of half-size ``radius``). ``n``: grid points per diameter (plus surface points).
+    ``exclude``: points with |s| < exclude x radius are left out of the field deviation.
+    """
+    reg = Region(region, radius, length, tuple(check.vector3("center", center)))
+    exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    pts = reg.sample(n)
+    field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction)
+    s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
+    keep = np.abs(s) >= max(exclude * radius, 1e-300)
+    fd = np.abs(field_dev[keep])
+    return Linearity(
+        efficiency=eta,
+        region=region,
+        radius=float(radius),
+        n_points=len(pts),
+        max_field_deviation=float(fd.max()),
+        rms_field_deviation=float(np.sqrt(np.mean(fd**2))),
+        max_gradient_deviation=float(np.abs(grad_dev).max()),
+        rms_gradient_deviation=float(np.sqrt(np.mean(grad_dev**2))),
+        max_transverse_ratio=float(b_perp.max() / abs(eta * radius)),
+    )
+
+
+def largest_dsv(
+    coil: Coil,
+    deviation: float = 0.05,
+    *,
+    measure: str = "field",
+    axis: str | np.ndarray | None = None,
+    max_radius: float | None = None,
+    rtol: float = 1e-3,
+    n: int = 11,
+) -> float:
+    """Radius [m] of the largest sphere (DSV) over which the maximum ``measure`` deviation
+    ("field" or "gradient") stays within ``deviation``; bisection to ``rtol``.
+
+    ``max_radius`` defaults to the distance from the origin to the nearest conductor.
+    """
+    check.choice("measure", measure, ("field", "gradient"))
+    deviation = check.positive("deviation", deviation)
+    if max_radius is None:
+        from coildesign.fields.engine import loop_sources, polyline_sources
+
+        reach = []
+        if (p := polyline_sources(coil)) is not None:
+            reach.append(float(np.sqrt((p.verts**2).sum(axis=1)).min()))
+        if (lp := loop_sources(coil)) is not None:
+            z = -np.einsum("ij,ij->i", lp.centers, lp.frames[:, 2])
+            rho = np.linalg.norm(-lp.centers - z[:, None] * lp.frames[:, 2], axis=1)
+            reach.append(float(np.hypot(rho - lp.radii, z).min()))
+        max_radius = min(r for r in reach if r > 0) if any(r > 0 for r in reach) else 0.0
+    hi = check.positive("max_radius", max_radius)
+
+    def worst(r: float) -> float:
+        lin = linearity(coil, r, axis=axis, n=n)
+        return lin.max_field_deviation if measure == "field" else lin.max_gradient_deviation
+
+    lo = 0.0
+    if worst(hi) <= deviation:
+        return hi
+    while hi - lo > rtol * hi:
+        mid = 0.5 * (lo + hi)
+        if worst(mid) <= deviation:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def deviation_map(
+    coil: Coil,
+    plane: str = "xz",
+    extent: float = 1e-3,
+    n: int = 101,
+    *,
+    axis: str | np.ndarray | None = None,
+    measure: str = "field",
+    offset: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deviation map on a coordinate plane: (u [m], v [m], deviation (n, n)) for plotting.
+
+    ``plane``: "xy", "xz" or "yz" at ``offset`` [m] along the third axis; ``extent``: half
+    width [m]. ``measure``: "field" or "gradient" deviation (see module doc).
+    """
+    check.choice("plane", plane, ("xy", "xz", "yz"))
+    check.choice("measure", measure, ("field", "gradient"))
+    extent = check.positive("extent", extent)
+    n = check.positive_int("n", n, minimum=2)
+    u = np.linspace(-extent, extent, n)
+    uu, vv = np.meshgrid(u, u, indexing="ij")
+    pts = np.zeros((n * n, 3))
+    idx = {"x": 0, "y": 1, "z": 2}
+    pts[:, idx[plane[0]]] = uu.ravel()
+    pts[:, idx[plane[1]]] = vv.ravel()
+    third = ({0, 1, 2} - {idx[plane[0]], idx[plane[1]]}).pop()
+    pts[:, third] = check.finite("offset", offset)
+    fd, gd, _, _ = deviations(coil, pts, axis)
+    dev = fd if measure == "field" else gd
+    return u, u.copy(), dev.reshape(n, n)

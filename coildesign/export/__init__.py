@@ -1,0 +1,1 @@
+"""Exports: atomic files, VTK/ParaView, Touchstone, JSON, reports."""

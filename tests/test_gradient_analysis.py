@@ -1,0 +1,156 @@
+"""Gradient figures of merit, PSF and resolution limits against closed forms."""
+
+import numpy as np
+import pytest
+from scipy.constants import mu_0
+from scipy.optimize import brentq
+
+import coildesign as cd
+from coildesign.analysis import forces, gradient, performance, psf
+
+
+def maxwell(a=5e-3, d=None):
+    d = np.sqrt(3) / 2 * a if d is None else d
+    up = cd.Coil.from_loop(a, center=(0, 0, d), wire_diameter=a / 50)
+    down = cd.Coil.from_loop(a, center=(0, 0, -d), wire_diameter=a / 50).with_weights([-1.0])
+    c = up + down
+    return cd.Coil(c.windings, c.weights, name="Gz", axis=(0, 0, 1), role="gradient")
+
+
+def test_maxwell_efficiency_closed_form():
+    """eta = 3 mu0 a^2 d / (a^2 + d^2)^(5/2) for opposed loops at +-d (derivative of the
+    on-axis loop field mu0 a^2 / (2 (a^2 + z^2)^(3/2)), Jackson eq. 5.40); at d = sqrt(3)/2 a
+    this is 48 sqrt(3) / (49 sqrt(7)) mu0 / a^2 = 0.80178 mu0/a^2."""
+    a = 5e-3
+    eta = gradient.gradient_efficiency(maxwell(a))
+    assert eta == pytest.approx(48 * np.sqrt(3) / (49 * np.sqrt(7)) * mu_0 / a**2, rel=1e-12)
+    d = 0.7 * a
+    assert gradient.gradient_efficiency(maxwell(a, d)) == pytest.approx(
+        3 * mu_0 * a**2 * d / (a**2 + d**2) ** 2.5, rel=1e-12)
+
+
+def test_efficiency_scales_as_inverse_square_of_size():
+    coil = maxwell(4e-3)
+    assert gradient.gradient_efficiency(coil.scaled(2.5)) == pytest.approx(
+        gradient.gradient_efficiency(coil) / 2.5**2, rel=1e-12)
+
+
+def test_field_and_gradient_deviation_differ_by_five_on_axis_for_maxwell():
+    """With Bz = G z (1 + c z^4) on axis, the field deviation is c z^4 and the local-gradient
+    deviation 5 c z^4: the two measures differ by 5 (shared/README.md, pitfalls)."""
+    coil = maxwell()
+    z = np.array([1e-4, 2e-4])
+    fd, gd, _, _ = gradient.deviations(coil, np.c_[0 * z, 0 * z, z])
+    assert gd / fd == pytest.approx([5.0, 5.0], rel=1e-3)
+    assert fd[1] / fd[0] == pytest.approx(16.0, rel=1e-3)  # fourth power: z^3 term cancelled
+
+
+def test_linearity_object_and_largest_dsv():
+    coil = maxwell()
+    lin = gradient.linearity(coil, 1e-3)
+    assert lin.efficiency == pytest.approx(gradient.gradient_efficiency(coil))
+    assert 0 < lin.max_field_deviation < lin.max_gradient_deviation < 0.1
+    assert lin.rms_field_deviation <= lin.max_field_deviation
+    assert "field deviation" in str(lin) and lin.as_dict()["radius"] == 1e-3
+    r5 = gradient.largest_dsv(coil, 0.05, measure="field")
+    assert gradient.linearity(coil, r5 * 0.999).max_field_deviation <= 0.05
+    assert gradient.linearity(coil, r5 * 1.02).max_field_deviation > 0.05
+
+
+def test_linearity_errors_name_parameter():
+    with pytest.raises(ValueError, match="Input radius"):
+        gradient.linearity(maxwell(), -1.0)
+    with pytest.raises(ValueError, match="Input axis"):
+        gradient.gradient_efficiency(cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0]]), None)
+
+
+def test_psf_sampling_only_has_dirichlet_fwhm():
+    """Without relaxation or diffusion the PSF is the Dirichlet kernel
+    |sin(pi N x/FOV) / (N sin(pi x/FOV))|; its FWHM (root found here) ~ 1.2067 FOV/N,
+    while its first zero (the nominal resolution) is at FOV/N."""
+    fov, n = 2e-3, 128
+    p = psf.point_spread_function(1.0, fov, n)
+
+    def kernel(x):
+        return abs(np.sin(np.pi * n * x / fov) / (n * np.sin(np.pi * x / fov))) - 0.5
+
+    half = brentq(kernel, 1e-9 * fov / n, fov / n)
+    assert p.fwhm == pytest.approx(2 * half, rel=2e-3)
+    assert p.nominal == fov / n
+    assert p.shift == pytest.approx(0.0, abs=1e-3 * fov / n)
+
+
+def test_psf_t2star_gives_lorentzian_width():
+    """Long readout, T2* << T_acq: FWHM -> 2 / (gamma G T2*) (Callaghan 1991, sec. 4.2)."""
+    g, t2s = 1.0, 2e-3
+    expected = 2 / (psf.GAMMA_1H * g * t2s)
+    fov = 40 * expected
+    n = 2048
+    p = psf.point_spread_function(g, fov, n, t2star=t2s)
+    assert p.fwhm == pytest.approx(expected, rel=2e-2)
+
+
+def test_diffusion_b_value_of_the_trajectory():
+    """The attenuation used in the PSF is exp(-D b) with b = (2 pi)^2 int k^2 dt; at the end
+    of the readout the whole gradient echo has b = (2 pi)^2 k_max^2 T/2 (check against a
+    direct numerical integral of the piecewise-linear k(t)), and diffusion widens the PSF."""
+    g, fov, n = 2.0, 1e-3, 256
+    gbar = psf.GAMMA_1H / (2 * np.pi)
+    t_acq = n / (gbar * g * fov)
+    kmax = gbar * g * t_acq / 2
+    t = np.linspace(0, 1.5 * t_acq, 300001)
+    k = np.where(t < t_acq / 2, -gbar * g * t, -kmax + gbar * g * (t - t_acq / 2))
+    b_num = (2 * np.pi) ** 2 * np.trapezoid(k**2, t)
+    assert b_num == pytest.approx((2 * np.pi) ** 2 * kmax**2 * t_acq / 2, rel=1e-6)
+    w0 = psf.point_spread_function(g, fov, n).fwhm
+    w1 = psf.point_spread_function(g, fov, n, diffusion=psf.WATER_DIFFUSION_25C * 50).fwhm
+    assert w1 > w0
+
+
+def test_resolution_limits_and_inverse():
+    lim = psf.resolution_limits(1.0, t2star=5e-3, t2=20e-3, fov=2e-3, n_samples=256)
+    assert lim.t2star_limit == pytest.approx(2 / (psf.GAMMA_1H * 5e-3))
+    assert lim.t2_limit == pytest.approx(2 / (psf.GAMMA_1H * 20e-3))
+    assert lim.diffusion_limit == pytest.approx((psf.WATER_DIFFUSION_25C / psf.GAMMA_1H) ** (1 / 3))
+    assert lim.dominant == max(("T2*", lim.t2star_limit), ("diffusion", lim.diffusion_limit),
+                               ("digital", lim.digital), key=lambda kv: kv[1])[0]
+    g = psf.gradient_for_resolution(10e-6, t2star=5e-3)
+    again = psf.resolution_limits(g, t2star=5e-3)
+    assert max(again.t2star_limit, again.diffusion_limit) == pytest.approx(10e-6, rel=1e-12)
+    assert "dominant" in str(lim)
+
+
+def test_geometric_distortion_of_linear_region_and_coil_psf():
+    coil = maxwell()
+    d = psf.geometric_distortion(coil, [[0, 0, 1e-4], [0, 0, 1e-3]])
+    assert abs(d.displacement[0]) < 1e-9 and abs(d.displacement[1]) > abs(d.displacement[0])
+    p = psf.coil_point_spread(coil, [0, 0, 1e-3], 1.0, 4e-3, 128)
+    assert p.shift == pytest.approx(d.displacement[1], abs=p.nominal / 20)
+    assert p.fwhm_object == pytest.approx(p.fwhm / p.stretch)
+
+
+def test_forces_on_loops_and_square():
+    """Closed loop in uniform B0: F = 0, tau = m x B0 with m = I A n (Jackson eq. 5.1)."""
+    b0 = np.array([0.3, 0.0, 14.1])
+    sq = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 2e-3, 0], [0, 2e-3, 0]], closed=True)
+    f = forces.lorentz_forces(sq, b0, current=2.0, origin=(5e-3, 1e-3, 0))
+    assert np.allclose(f.net_force, 0, atol=1e-15)
+    assert np.allclose(f.net_torque, np.cross(2.0 * 2e-6 * np.array([0, 0, 1.0]), b0), rtol=1e-12, atol=1e-18)
+    loop = forces.lorentz_forces(cd.Coil.from_loop(1e-3, normal=(1, 0, 0)), b0)
+    assert np.allclose(loop.net_torque, np.cross(np.pi * 1e-6 * np.array([1.0, 0, 0]), b0))
+    assert np.allclose(forces.lorentz_forces(maxwell(), 14.1).net_torque, 0, atol=1e-18)
+
+
+def test_dc_resistance_and_performance():
+    """R = rho l / A for a straight copper wire; rho(T) linear; rise time of an R-L step."""
+    wire = cd.Coil.from_polyline([[0, 0, 0], [1.0, 0, 0]], wire_diameter=1e-3)
+    r20 = performance.dc_resistance(wire)
+    assert r20 == pytest.approx(1.678e-8 / (np.pi * 0.25e-6), rel=1e-12)
+    assert performance.dc_resistance(wire, 353.15) == pytest.approx(r20 * (1 + 0.00393 * 60), rel=1e-12)
+    perf = performance.gradient_performance(maxwell(), v_max=50.0, i_max=10.0, inductance=1e-6)
+    res = performance.dc_resistance(maxwell())
+    assert perf.rise_time == pytest.approx(-(1e-6 / res) * np.log(1 - res * 10 / 50), rel=1e-12)
+    assert perf.slew_rate == pytest.approx(perf.efficiency * 50 / 1e-6)
+    assert perf.max_gradient == pytest.approx(perf.efficiency * 10)
+    with pytest.raises(ValueError, match="Input coil.windings"):
+        performance.dc_resistance(cd.Coil.from_loop(1e-3))
