@@ -61,6 +61,8 @@ def _cel_after_first_step(kc, pairs):
     further is an exact transformation of its integral (measured: changes < 1e-15), and it
     is cheaper than masking or compacting.
     """
+    shape = np.shape(kc)
+    kc = np.atleast_1d(kc)
     a = [np.array(np.broadcast_to(pa, kc.shape)) for pa, _ in pairs]
     b = [np.array(np.broadcast_to(pb, kc.shape)) for _, pb in pairs]
     p = 1.0 + kc
@@ -68,7 +70,7 @@ def _cel_after_first_step(kc, pairs):
     qc = 2.0 * np.sqrt(kc)
     e = qc * em
     if not np.any(np.abs(np.real(1.0 - kc)) > CEL_TOLERANCE):
-        return [0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p)) for i in range(len(a))]
+        return [(0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p))).reshape(shape) for i in range(len(a))]
     g = np.empty_like(p)
     step = np.empty_like(p)
     for _ in range(CEL_MAX_ITER):
@@ -83,7 +85,7 @@ def _cel_after_first_step(kc, pairs):
         em += qc
         g_old -= qc
         if not np.any(np.abs(np.real(g_old)) > np.real(em - qc) * CEL_TOLERANCE):
-            return [0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p)) for i in range(len(a))]
+            return [(0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p))).reshape(shape) for i in range(len(a))]
         np.sqrt(e, out=qc)
         qc *= 2.0
         np.multiply(qc, em, out=e)
