@@ -229,3 +229,60 @@ def test_mirror_gives_mirrored_pseudovector_field():
     pts = np.random.default_rng(4).normal(size=(30, 3)) * 2e-3
     b = cd.field(coil, pts)
     assert np.allclose(cd.field(coil.mirror([0, 0, 1]), pts @ m.T), -(b @ m.T), rtol=1e-12, atol=1e-18)
+
+
+def test_fmm_back_end_matches_direct_with_near_field_correction():
+    """Fast multipole (fmm3dpy) + exact near-field correction vs direct sums, including points
+    close to the wire where the Gauss quadrature of the far-field part would be wrong."""
+    pytest.importorskip("fmm3dpy")
+    coil = cd.Coil.from_polyline(helix(n=2001, turns=40))
+    rng = np.random.default_rng(9)
+    pts = np.vstack([rng.uniform(-3e-3, 3e-3, (1500, 3)), helix(n=2001, turns=40)[::40] * 1.001])
+    direct = cd.field(coil, pts, method="direct")
+    fast = cd.field(coil, pts, method="fmm", tolerance=1e-9)
+    rel = np.linalg.norm(fast - direct, axis=1) / np.linalg.norm(direct, axis=1)
+    assert rel.max() < 1e-7
+
+
+def test_fmm_refuses_other_quantities():
+    pytest.importorskip("fmm3dpy")
+    with pytest.raises(ValueError, match="Input method"):
+        cd.vector_potential(SEG, [[1e-3, 0, 0]], method="fmm")
+
+
+def test_memory_estimate_refuses_with_advice(monkeypatch):
+    from coildesign.fields import engine
+
+    monkeypatch.setattr(engine, "available_memory", lambda: 10_000_000)
+    with pytest.raises(ValueError, match="evaluate the points in parts"):
+        cd.field_jacobian(SEG, np.zeros((1_000_000, 3)) + 1e-3)
+
+
+def test_bad_inputs_name_the_parameter():
+    with pytest.raises(ValueError, match="Input points must be finite"):
+        cd.field(SEG, [[0, 0, np.nan]])
+    with pytest.raises(ValueError, match=r"Input points must be an array of shape \(M, 3\)"):
+        cd.field(SEG, np.zeros((4, 2)))
+    with pytest.raises(TypeError, match="Input coil"):
+        cd.field("coil", [[0, 0, 0]])
+    with pytest.raises(ValueError, match="Input points must be free of repeated consecutive points"):
+        cd.Coil.from_polyline([[0, 0, 0], [0, 0, 0], [1, 0, 0]])
+    with pytest.raises(ValueError, match="Input wire_diameter must be a finite number > 0"):
+        cd.Coil.from_polyline([[0, 0, 0], [1, 0, 0]], wire_diameter=-1e-3)
+    with pytest.raises(ValueError, match="Input radius"):
+        cd.Coil.from_loop(0.0)
+    with pytest.raises(ValueError, match="Input method"):
+        cd.field(SEG, [[1, 0, 0]], method="magic")
+    assert cd.field(SEG, np.zeros((0, 3))).shape == (0, 3)
+
+
+def test_coil_repr_length_and_transforms():
+    coil = cd.Coil.from_polyline(helix(n=101, turns=5), wire_diameter=1e-4, name="h")
+    assert "Coil('h'" in repr(coil) and "wire length" in repr(coil)
+    moved = coil.translate([1e-3, 0, 0]).rotate(30, (0, 1, 0))
+    assert moved.wire_length == pytest.approx(coil.wire_length, rel=1e-12)
+    assert coil.scaled(2).wire_length == pytest.approx(2 * coil.wire_length, rel=1e-12)
+    loop = cd.Coil.from_loop(1e-3, wire_diameter=1e-4)
+    assert loop.wire_length == pytest.approx(2 * np.pi * 1e-3)
+    mirrored = loop.mirror([0, 0, 1])
+    assert np.allclose(mirrored.windings[0].normal, [0, 0, 1])  # pseudovector: reflected circulation
