@@ -7,6 +7,10 @@ Conventions
   ``weight_k * I`` over windings ``k``.
 - A ``Winding`` is an ordered polyline; current flows from ``points[0]`` towards ``points[-1]``
   (and back to ``points[0]`` when ``closed``).
+- ``turns`` (default 1) on a winding stands for that many coincident turns in series along
+  the same path: the field, vector potential and inductance scale with it, and so do the wire
+  length and the resistance; each turn carries the winding's current (weight x I). Use
+  ``turns`` for bundled turns and ``Coil.weights`` for current ratios (signs, mode currents).
 - A ``LoopWinding`` is an exact circle (centre, unit normal, radius); current circulates
   counter-clockwise seen from the tip of ``normal`` (right-hand rule), so the field at the
   centre points along ``+normal`` for positive current. Circles are never forced into
@@ -56,8 +60,10 @@ class Winding:
     closed: bool = False
     cross_section: CrossSection | None = None
     material: Material = field(default_factory=lambda: material("copper"))
+    turns: int = 1
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "turns", check.positive_int("turns", self.turns))
         pts = check.points3("points", self.points)
         if not isinstance(self.closed, (bool, np.bool_)):
             check._fail("closed", "True or False", self.closed, TypeError)
@@ -85,9 +91,14 @@ class Winding:
         return np.vstack([self.points, self.points[:1]]) if self.closed else self.points
 
     @property
-    def length(self) -> float:
-        """Conductor length along the path [m]."""
+    def path_length(self) -> float:
+        """Length of the path [m] (one turn)."""
         return float(np.sqrt((np.diff(self.vertices, axis=0) ** 2).sum(axis=1)).sum())
+
+    @property
+    def length(self) -> float:
+        """Conductor length [m]: path length x turns."""
+        return self.turns * self.path_length
 
     def transformed(self, matrix: np.ndarray, offset: np.ndarray) -> Winding:
         """The winding mapped by x -> matrix @ x + offset (matrix orthogonal or scalar multiple)."""
@@ -95,7 +106,8 @@ class Winding:
 
     def __repr__(self) -> str:
         kind = "closed" if self.closed else "open"
-        return (f"Winding({len(self.points)} points, {kind}, length={self.length:.6g} m, "
+        turns = f", {self.turns} turns" if self.turns > 1 else ""
+        return (f"Winding({len(self.points)} points, {kind}{turns}, length={self.length:.6g} m, "
                 f"{_describe(self.cross_section)}, {self.material.name})")
 
 
@@ -108,8 +120,10 @@ class LoopWinding:
     normal: np.ndarray = field(default_factory=lambda: np.array([0.0, 0.0, 1.0]))
     cross_section: CrossSection | None = None
     material: Material = field(default_factory=lambda: material("copper"))
+    turns: int = 1
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "turns", check.positive_int("turns", self.turns))
         object.__setattr__(self, "radius", check.positive("radius", self.radius))
         object.__setattr__(self, "center", check.vector3("center", self.center))
         object.__setattr__(self, "normal", check.unit_vector("normal", self.normal))
@@ -124,9 +138,14 @@ class LoopWinding:
         return 0.0 if self.cross_section is None else self.cross_section.field_radius
 
     @property
-    def length(self) -> float:
-        """Conductor length [m]: 2 pi R."""
+    def path_length(self) -> float:
+        """Circumference [m]: 2 pi R."""
         return float(2.0 * np.pi * self.radius)
+
+    @property
+    def length(self) -> float:
+        """Conductor length [m]: 2 pi R x turns."""
+        return self.turns * self.path_length
 
     def transformed(self, matrix: np.ndarray, offset: np.ndarray) -> LoopWinding:
         """The loop mapped by x -> matrix @ x + offset; the normal is a pseudovector, so a
@@ -139,7 +158,8 @@ class LoopWinding:
     def __repr__(self) -> str:
         c = ", ".join(f"{v:.6g}" for v in self.center)
         n = ", ".join(f"{v:.6g}" for v in self.normal)
-        return (f"LoopWinding(radius={self.radius:.6g} m, center=({c}) m, normal=({n}), "
+        turns = f", {self.turns} turns" if self.turns > 1 else ""
+        return (f"LoopWinding(radius={self.radius:.6g} m{turns}, center=({c}) m, normal=({n}), "
                 f"{_describe(self.cross_section)}, {self.material.name})")
 
 

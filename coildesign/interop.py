@@ -23,6 +23,7 @@ def to_magpylib(coil: Coil, current: float = 1.0):
     cur = check.finite("current", current)
     sources = []
     for w, wt in zip(coil.windings, coil.weights):
+        wt = wt * w.turns
         if isinstance(w, LoopWinding):
             z = np.array([0.0, 0.0, 1.0])
             axis = np.cross(z, w.normal)

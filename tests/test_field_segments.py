@@ -286,3 +286,21 @@ def test_coil_repr_length_and_transforms():
     assert loop.wire_length == pytest.approx(2 * np.pi * 1e-3)
     mirrored = loop.mirror([0, 0, 1])
     assert np.allclose(mirrored.windings[0].normal, [0, 0, 1])  # pseudovector: reflected circulation
+
+
+def test_turns_scale_field_length_and_resistance():
+    """N coincident turns: field and conductor length x N, resistance x N (each turn carries
+    the coil current), whereas a weight N scales the current (power-equivalent R x N^2)."""
+    from coildesign.analysis.performance import dc_resistance
+
+    one = cd.Coil([cd.LoopWinding(1e-3, cross_section=cd.RoundWire(1e-4))])
+    three = cd.Coil([cd.LoopWinding(1e-3, cross_section=cd.RoundWire(1e-4), turns=3)])
+    p = np.array([[1e-4, 2e-4, 3e-4]])
+    assert np.allclose(cd.field(three, p), 3 * cd.field(one, p), rtol=1e-15)
+    assert three.wire_length == pytest.approx(3 * one.wire_length)
+    assert dc_resistance(three) == pytest.approx(3 * dc_resistance(one))
+    assert dc_resistance(one.with_weights([3.0])) == pytest.approx(9 * dc_resistance(one))
+    poly = cd.Coil([cd.Winding(helix(n=51, turns=2), turns=4)])
+    assert np.allclose(cd.field(poly, p), 4 * cd.field(cd.Coil.from_polyline(helix(n=51, turns=2)), p))
+    with pytest.raises(ValueError, match="Input turns"):
+        cd.Winding(helix(n=5), turns=0)

@@ -55,7 +55,7 @@ def lorentz_forces(
     o = check.vector3("origin", origin)
     forces, torques = [], []
     for w, wt in zip(coil.windings, coil.weights):
-        i = cur * wt
+        i = cur * wt * w.turns
         if isinstance(w, LoopWinding):
             moment = i * np.pi * w.radius**2 * w.normal
             forces.append(np.zeros(3))

@@ -2,9 +2,10 @@
 
 Conventions
 -----------
-- Winding weights are current multipliers: winding k carries w_k I. The series resistance
-  referred to the terminal current is the power-equivalent R = sum_k w_k^2 R_k, with
-  R_k = rho(T) l_k / A_k (N coincident turns are N windings, not a weight N).
+- Winding weights are current multipliers: winding k carries w_k I in each of its n_k
+  coincident turns. The series resistance referred to the terminal current is the
+  power-equivalent R = sum_k w_k^2 R_k with R_k = rho(T) n_k l_k / A_k (``Winding.length``
+  includes the turns).
 - Amplifier model: a voltage ``v_max`` [V] and current ``i_max`` [A] limited source driving
   the coil's series R-L. Maximum gradient G_max = eta i_max. The slew rate from rest is
   S = eta v_max / L (Turner, Prog. NMR Spectr. 25, 109 (1993), sec. 2); the rise time to

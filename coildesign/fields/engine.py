@@ -66,7 +66,7 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
     """Cached SoA arrays of the coil's polyline windings (None if it has none)."""
     if "polylines" in coil._cache:
         return coil._cache["polylines"]
-    parts = [(w, wt) for w, wt in zip(coil.windings, coil.weights) if isinstance(w, Winding)]
+    parts = [(w, wt * w.turns) for w, wt in zip(coil.windings, coil.weights) if isinstance(w, Winding)]
     src = None
     if parts:
         verts = np.vstack([w.vertices for w, _ in parts])
@@ -109,7 +109,7 @@ def loop_sources(coil: Coil) -> LoopSources | None:
     """Cached SoA arrays of the coil's loop windings (None if it has none)."""
     if "loops" in coil._cache:
         return coil._cache["loops"]
-    parts = [(w, wt) for w, wt in zip(coil.windings, coil.weights) if isinstance(w, LoopWinding)]
+    parts = [(w, wt * w.turns) for w, wt in zip(coil.windings, coil.weights) if isinstance(w, LoopWinding)]
     src = None
     if parts:
         src = LoopSources(
