@@ -29,7 +29,7 @@ AUTO_THREAD_PAIRS = 5e6
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
 QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
-FMM_PAIRS = 5e9
+FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
 
 
