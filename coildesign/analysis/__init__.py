@@ -1,0 +1,28 @@
+"""Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
+point-spread function and resolution limits (SI units)."""
+
+from coildesign.analysis.forces import lorentz_forces
+from coildesign.analysis.gradient import deviation_map, gradient_efficiency, largest_dsv, linearity
+from coildesign.analysis.performance import dc_resistance, gradient_performance
+from coildesign.analysis.psf import (
+    coil_point_spread,
+    geometric_distortion,
+    gradient_for_resolution,
+    point_spread_function,
+    resolution_limits,
+)
+
+__all__ = [
+    "coil_point_spread",
+    "dc_resistance",
+    "deviation_map",
+    "geometric_distortion",
+    "gradient_efficiency",
+    "gradient_for_resolution",
+    "gradient_performance",
+    "largest_dsv",
+    "linearity",
+    "lorentz_forces",
+    "point_spread_function",
+    "resolution_limits",
+]
