@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._text import table
 from coildesign.analysis.regions import Region
 from coildesign.coil import Coil
 from coildesign.fields import field, field_jacobian
@@ -89,8 +90,7 @@ class Linearity:
             ("rms local-gradient deviation", f"{100 * self.rms_gradient_deviation:.4g} %"),
             ("max |B_perp| / (G R)", f"{self.max_transverse_ratio:.4g}"),
         ]
-        w = max(len(k) for k, _ in rows)
-        return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
+        return table(rows)
 
 
 def deviations(

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._text import table
 from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.coil import Coil
 
@@ -72,8 +73,7 @@ class GradientPerformance:
             ("eta^2/L", f"{self.eta2_over_l:.5g} T^2/(m^2 H)"),
             ("eta^2/R", f"{self.eta2_over_r:.5g} T^2/(m^2 ohm)"),
         ]
-        w = max(len(k) for k, _ in rows)
-        return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
+        return table(rows)
 
 
 def gradient_performance(

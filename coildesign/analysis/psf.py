@@ -42,6 +42,7 @@ import numpy as np
 from scipy.constants import physical_constants
 
 from coildesign import _validation as check
+from coildesign._text import table
 from coildesign.analysis.gradient import encoding_axis, gradient_efficiency
 from coildesign.coil import Coil
 from coildesign.fields import field, field_jacobian
@@ -222,8 +223,7 @@ class ResolutionLimits:
                 ("T2* limit 2/(gamma G T2*)", um(self.t2star_limit)), ("T2 limit 2/(gamma G T2)", um(self.t2_limit)),
                 (f"diffusion limit ({self.diffusion_definition})", um(self.diffusion_limit)),
                 ("rms displacement sqrt(2 D T_acq)", um(self.rms_displacement)), ("dominant", self.dominant)]
-        w = max(len(k) for k, _ in rows)
-        return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
+        return table(rows)
 
 
 def resolution_limits(

@@ -73,8 +73,22 @@ _FAR = 6.0  # centre distance / cell size beyond which the GMD uses the quadrupo
 
 
 # ---------------------------------------------------------------------------- results
+class _ImpedanceMixin:
+    """Derived quantities shared by the filament-model results."""
+
+    @property
+    def impedance(self) -> np.ndarray:
+        """Complex impedance R + j omega L [ohm]."""
+        return self.resistance + 2j * np.pi * self.frequency * self.inductance
+
+    @property
+    def resistance_ratio(self) -> np.ndarray:
+        """R_ac / R_dc [-]."""
+        return self.resistance / self.resistance_dc
+
+
 @dataclass(frozen=True)
-class FilamentImpedance:
+class FilamentImpedance(_ImpedanceMixin):
     """Impedance of one straight conductor from the filament model.
 
     ``frequency`` [Hz], ``resistance`` [ohm] and ``inductance`` [H] are arrays of the same shape
@@ -94,19 +108,10 @@ class FilamentImpedance:
     areas: np.ndarray
     current_density: np.ndarray
 
-    @property
-    def impedance(self) -> np.ndarray:
-        """Complex impedance R + j omega L [ohm]."""
-        return self.resistance + 2j * np.pi * self.frequency * self.inductance
-
-    @property
-    def resistance_ratio(self) -> np.ndarray:
-        """R_ac / R_dc [-]."""
-        return self.resistance / self.resistance_dc
 
 
 @dataclass(frozen=True)
-class CoupledImpedance:
+class CoupledImpedance(_ImpedanceMixin):
     """Series connection of parallel conductors from the filament model.
 
     ``resistance`` [ohm] and ``inductance`` [H] of the whole series connection, and
@@ -122,15 +127,6 @@ class CoupledImpedance:
     resistance_dc: float
     n_filaments: int
 
-    @property
-    def impedance(self) -> np.ndarray:
-        """Complex impedance R + j omega L [ohm]."""
-        return self.resistance + 2j * np.pi * self.frequency * self.inductance
-
-    @property
-    def resistance_ratio(self) -> np.ndarray:
-        """R_ac / R_dc [-] of the series connection."""
-        return self.resistance / self.resistance_dc
 
 
 # ---------------------------------------------------------------------------- inputs
