@@ -24,7 +24,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, design: dict | None) -> int:
-    from coildesign import workflow
     from coildesign.design import DesignError, load_design
 
     try:
@@ -32,7 +31,13 @@ def _run(args: argparse.Namespace, design: dict | None) -> int:
     except DesignError as exc:
         print(f"coildesign: {exc}", file=sys.stderr)
         return 2
-    result = workflow.run_design(spec, Path(args.output), quiet=args.quiet or args.format == "json")
+    from coildesign.workflow import run_design
+
+    try:
+        result = run_design(spec, Path(args.output), quiet=args.quiet or args.format == "json")
+    except DesignError as exc:
+        print(f"coildesign: {exc}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(result.summary, indent=2, default=float))
     elif not args.quiet:
