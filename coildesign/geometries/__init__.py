@@ -1,9 +1,19 @@
 """Coil generators parametrised the way probe designers think (SI units).
 
-RF coils: ``solenoid``, ``saddle``, ``loop``, ``rectangular_loop``, ``helmholtz_pair``,
-``planar_spiral``, ``birdcage`` (``rf_coils``).
+RF coils (``rf_coils``): ``solenoid``, ``saddle``, ``loop``, ``rectangular_loop``,
+``helmholtz_pair``, ``planar_spiral``, ``birdcage``.
+Gradient coils (``gradient_coils``): ``maxwell_pair``, ``anti_helmholtz``, ``golay``,
+``biplanar``, ``gradient_set``.
 """
 
+from coildesign.geometries.gradient_coils import (
+    GradientSet,
+    anti_helmholtz,
+    biplanar,
+    golay,
+    gradient_set,
+    maxwell_pair,
+)
 from coildesign.geometries.rf_coils import (
     birdcage,
     helmholtz_pair,
@@ -14,4 +24,18 @@ from coildesign.geometries.rf_coils import (
     solenoid,
 )
 
-__all__ = ["birdcage", "helmholtz_pair", "loop", "planar_spiral", "rectangular_loop", "saddle", "solenoid"]
+__all__ = [
+    "GradientSet",
+    "anti_helmholtz",
+    "biplanar",
+    "birdcage",
+    "golay",
+    "gradient_set",
+    "helmholtz_pair",
+    "loop",
+    "maxwell_pair",
+    "planar_spiral",
+    "rectangular_loop",
+    "saddle",
+    "solenoid",
+]
