@@ -2,7 +2,7 @@
 point-spread function and resolution limits (SI units)."""
 
 from coildesign.analysis.forces import lorentz_forces
-from coildesign.analysis.gradient import deviation_map, gradient_efficiency, largest_dsv, linearity
+from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
 from coildesign.analysis.performance import dc_resistance, gradient_performance
 from coildesign.analysis.psf import (
     coil_point_spread,
@@ -16,6 +16,7 @@ __all__ = [
     "coil_point_spread",
     "dc_resistance",
     "deviation_map",
+    "deviations",
     "geometric_distortion",
     "gradient_efficiency",
     "gradient_for_resolution",
