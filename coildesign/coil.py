@@ -42,6 +42,15 @@ def _cross_section(wire_diameter: float | None, cross_section: CrossSection | No
     return cross_section
 
 
+def _scaled(cs: CrossSection | None, factor: float) -> CrossSection | None:
+    """The cross-section scaled by ``factor`` (geometric similarity)."""
+    if cs is None or factor == 1.0:
+        return cs
+    if isinstance(cs, RoundWire):
+        return RoundWire(cs.diameter * factor)
+    return RectangularStrip(cs.width * factor, cs.thickness * factor)
+
+
 def _rotation_matrix(angle: float, axis: np.ndarray) -> np.ndarray:
     """Right-handed rotation by ``angle`` [rad] about unit ``axis`` (Rodrigues' formula)."""
     k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
@@ -101,8 +110,10 @@ class Winding:
         return self.turns * self.path_length
 
     def transformed(self, matrix: np.ndarray, offset: np.ndarray) -> Winding:
-        """The winding mapped by x -> matrix @ x + offset (matrix orthogonal or scalar multiple)."""
-        return replace(self, points=self.points @ matrix.T + offset)
+        """The winding mapped by x -> matrix @ x + offset (a similarity: orthogonal matrix times
+        a scale, which also scales the conductor cross-section)."""
+        scale = abs(float(np.cbrt(np.linalg.det(matrix))))
+        return replace(self, points=self.points @ matrix.T + offset, cross_section=_scaled(self.cross_section, scale))
 
     def __repr__(self) -> str:
         kind = "closed" if self.closed else "open"
@@ -153,7 +164,7 @@ class LoopWinding:
         scale = float(np.cbrt(np.linalg.det(matrix)))
         n = np.sign(scale) * (matrix @ self.normal)
         return replace(self, radius=self.radius * abs(scale), center=matrix @ self.center + offset,
-                       normal=n / np.linalg.norm(n))
+                       normal=n / np.linalg.norm(n), cross_section=_scaled(self.cross_section, abs(scale)))
 
     def __repr__(self) -> str:
         c = ", ".join(f"{v:.6g}" for v in self.center)
@@ -307,7 +318,8 @@ class Coil:
         return self.transformed(m, p - m @ p)
 
     def scaled(self, factor: float) -> Coil:
-        """The coil scaled about the origin by ``factor`` (geometric similarity)."""
+        """The coil scaled about the origin by ``factor`` (geometric similarity: conductor
+        cross-sections scale too)."""
         f = check.positive("factor", factor)
         return self.transformed(f * np.eye(3))
 

@@ -3,6 +3,7 @@ point-spread function and resolution limits (SI units)."""
 
 from coildesign.analysis.forces import lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
+from coildesign.analysis.inductance import inductance, inductance_matrix, mutual_inductance
 from coildesign.analysis.performance import dc_resistance, gradient_performance
 from coildesign.analysis.psf import (
     coil_point_spread,
@@ -21,9 +22,12 @@ __all__ = [
     "gradient_efficiency",
     "gradient_for_resolution",
     "gradient_performance",
+    "inductance",
+    "inductance_matrix",
     "largest_dsv",
     "linearity",
     "lorentz_forces",
+    "mutual_inductance",
     "point_spread_function",
     "resolution_limits",
 ]
