@@ -7,7 +7,7 @@ A design file has these tables (SI units; every key optional unless marked):
 [rf_coil]   generator (required: solenoid | saddle | loop | helmholtz_pair | planar_spiral |
             birdcage) and that generator's keyword arguments, e.g. radius, length, turns,
             wire_diameter for a solenoid
-[sample]    shape (cylinder | sphere | box), radius [m], length [m] (cylinder), size [m] (box),
+[sample]    shape (cylinder: a capillary coaxial with the RF coil), radius [m], length [m],
             concentration [mol/m^3] of the nucleus (default: 1H in water, 110.7e3 mol/m^3),
             conductivity [S/m] (default 0: pure water; ~1.6 for physiological saline)
 [gradient]  generator (gradient_set | maxwell_pair | golay | biplanar | anti_helmholtz) and its
@@ -33,7 +33,7 @@ GRADIENT_GENERATORS = ("gradient_set", "maxwell_pair", "golay", "biplanar", "ant
 SCHEMA: dict[str, dict[str, tuple]] = {
     "probe": {"name": ("str",), "b0": ("float", 0.05, 30.0), "frequency": ("float", 1e6, 2e9),
               "nucleus": ("str",), "temperature": ("float", 1.0, 500.0)},
-    "sample": {"shape": ("str", ("cylinder", "sphere", "box")), "radius": ("float", 1e-7, 0.1),
+    "sample": {"shape": ("str", ("cylinder",)), "radius": ("float", 1e-7, 0.1),
                "length": ("float", 1e-7, 0.2), "size": ("float", 1e-7, 0.2),
                "concentration": ("float", 0.0, 2e5), "conductivity": ("float", 0.0, 100.0)},
     "imaging": {"fov": ("float", 1e-6, 0.2), "matrix": ("int", 4, 8192), "t2star": ("float", 1e-6, 100.0),
@@ -48,7 +48,8 @@ DEFAULT_DESIGN: dict = {
     "rf_coil": {"generator": "solenoid", "radius": 0.5e-3, "length": 1.0e-3, "turns": 5, "wire_diameter": 0.1e-3},
     "sample": {"shape": "cylinder", "radius": 0.4e-3, "length": 1.0e-3, "concentration": 110.7e3,
                "conductivity": 0.0},
-    "gradient": {"generator": "gradient_set", "radius": 5e-3, "v_max": 50.0, "i_max": 10.0,
+    "gradient": {"generator": "gradient_set", "radius": 5e-3, "turns": [10, 10, 10], "wire_diameter": 0.3e-3,
+                 "v_max": 50.0, "i_max": 10.0,
                  "dsv_radius": 1.5e-3, "deviation": 0.05},
     "imaging": {"fov": 1.0e-3, "matrix": 128, "t2star": 20e-3, "t2": 50e-3, "diffusion": 2.3e-9},
     "outputs": {"vtk": True, "plots": True, "report": True},

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coildesign import cli, design, validation
@@ -61,3 +62,39 @@ def test_help_for_every_command():
     for args in (["--help"], ["demo", "--help"], ["run", "--help"], ["validate", "--help"]):
         r = subprocess.run([sys.executable, "-m", "coildesign.cli", *args], capture_output=True, text=True)
         assert r.returncode == 0 and "usage" in r.stdout
+
+
+@pytest.mark.slow
+def test_demo_writes_every_output(tmp_path, capsys):
+    """The main job on embedded defaults: prints the summary and writes JSON, report, plots,
+    Touchstone and VTK files; the matched S11 is finite and below -30 dB."""
+    assert cli.main(["demo", "--output", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    for key in ("B1 per ampere at centre", "AC resistance", "S11", "limit of detection", "Gradient Gz",
+                "largest DSV", "dominant"):
+        assert key in text
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["rf_coil"]["match"]["s11_dB"] is None or summary["rf_coil"]["match"]["s11_dB"] < -30
+    assert set(summary["gradients"]) == {"Gx", "Gy", "Gz"}
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"summary.json", "report.md", "rf_match.s1p", "rf_b1_map.png", "psf.png", "rf_s11_smith.png"} <= names
+    import skrf
+
+    net = skrf.Network(str(tmp_path / "rf_match.s1p"))
+    assert np.isfinite(net.s).all()
+
+
+@pytest.mark.slow
+def test_run_example_design_json(tmp_path, capsys):
+    assert cli.main(["run", str(EXAMPLES / "microcoil_probe.toml"), "--output", str(tmp_path), "--format",
+                     "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["probe"]["frequency_Hz"] == pytest.approx(600.3e6, rel=1e-3)
+
+
+def test_generator_errors_are_reported_with_file_context(tmp_path, capsys):
+    f = tmp_path / "d.toml"
+    f.write_text("[rf_coil]\ngenerator = 'solenoid'\nradius = 0.5e-3\nlength = 1e-4\nturns = 5\n"
+                 "wire_diameter = 1e-4\n")
+    assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
+    assert "[rf_coil] (solenoid)" in capsys.readouterr().err

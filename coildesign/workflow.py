@@ -1,0 +1,196 @@
+"""The main job: design and analyse a complete MR microscopy probe from a design dict.
+
+``run_design(spec, output)`` builds the RF coil and the gradient set, computes every figure a
+probe designer asks for, prints a readable summary and writes the output folder:
+
+- ``summary.json``: every number printed (SI units, keys name their unit);
+- ``report.md``: the summary as tables, linking the plots;
+- plots (PNG): B1 map of the RF coil, S11 and Smith chart, gradient deviation maps and
+  linearity profiles, PSF profiles;
+- VTK (with the ``vtk`` extra): windings (.vtp), B1 map (.vti), gradient field maps (.vti);
+- Touchstone: the matched RF network (.s1p).
+Data flows one way: design -> coils -> fields -> figures of merit -> files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from coildesign import geometries
+from coildesign._text import table
+from coildesign.coil import Coil
+from coildesign.design import DesignError, validate_design
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the summary (nested dict), its text form, and the files written."""
+
+    summary: dict
+    text: str
+    files: list[Path] = field(default_factory=list)
+
+
+def _build(table: dict, where: str):
+    params = {k: v for k, v in table.items() if k not in ("generator", "v_max", "i_max", "dsv_radius", "deviation")}
+    try:
+        return getattr(geometries, table["generator"])(**params)
+    except (TypeError, ValueError) as exc:
+        raise DesignError(f"{where} ({table['generator']}): {exc}") from None
+
+
+def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float, step) -> tuple:
+    from coildesign.analysis.inductance import inductance
+    from coildesign.rf import impedance, match_capacitors
+    from coildesign.rf import snr as reciprocity
+
+    coil = _build(spec["rf_coil"], "design: [rf_coil]")
+    if coil.axis is not None and abs(coil.axis[2]) > 0.9:
+        # microcoil practice: the coil axis (its B1) is perpendicular to B0 = z
+        coil = coil.rotate(90.0, (0.0, 1.0, 0.0))
+    smp = spec["sample"]
+    sample = reciprocity.Cylinder(smp["radius"], smp["length"], axis=tuple(coil.axis if coil.axis is not None
+                                                                            else (1.0, 0.0, 0.0)))
+    sens = reciprocity.sample_sensitivity(coil, sample)
+    centre = float(reciprocity.transverse_b1(coil, np.zeros((1, 3)))[0])
+    step("B1 map")
+    ind = inductance(coil)
+    r_ac = impedance.ac_resistance(coil, frequency, temperature=temperature)
+    try:
+        c_self = impedance.self_capacitance(coil)
+        c_note = "Medhurst" if coil.parameters.get("generator") == "solenoid" else "estimate"
+    except ValueError as exc:
+        c_self, c_note = 0.0, f"not available ({exc})"
+    srf = impedance.self_resonant_frequency(ind, c_self) if c_self > 0 else float("inf")
+    step("impedance")
+    matched = match_capacitors(r_ac, ind, frequency, c_self=c_self)
+    step("matching")
+    res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac, nucleus_name=nuc.name,
+                          concentration=smp["concentration"], temperature_coil=temperature,
+                          temperature_sample=temperature)
+    step("SNR")
+    summary = {
+        "description": repr(coil), "b1_per_ampere_centre_T_per_A": centre, "b1_over_sample": sens.as_dict(),
+        "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
+        "self_capacitance_source": c_note, "self_resonance_Hz": srf,
+        "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency),
+        "match": {"network": matched.topology, "tune_capacitance_F": matched.capacitors["tune"],
+                  "match_capacitance_F": matched.capacitors["match"], "s11_dB": matched.s11_db,
+                  "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
+        "snr": res.as_dict(),
+    }
+    rows = [
+        ("B1 per ampere at centre", f"{centre * 1e3:.4g} mT/A"),
+        ("B1 over sample: max/min", f"{sens.max_over_min:.4g}"),
+        ("B1 over sample: rel. std", f"{100 * sens.relative_std:.3g} %"),
+        ("inductance (LF, GMD method)", f"{ind * 1e9:.4g} nH"),
+        ("AC resistance (skin + proximity)", f"{r_ac * 1e3:.4g} mOhm"),
+        ("unloaded Q", f"{summary['unloaded_Q']:.4g}"),
+        ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})"),
+        ("self-resonance", f"{srf / 1e6:.4g} MHz"),
+        (f"tune / match ({matched.topology})",
+         f"{matched.capacitors['tune'] * 1e12:.4g} pF / {matched.capacitors['match'] * 1e12:.4g} pF"),
+        ("S11 at the Larmor frequency", f"{max(matched.s11_db, -300.0):.4g} dB"),
+        ("-3 dB bandwidth / loaded Q", f"{matched.bandwidth / 1e6:.4g} MHz / {matched.q_loaded:.4g}"),
+        *[tuple(line.split("  ", 1)) for line in str(res).splitlines()],
+    ]
+    rows = [(k.strip(), v.strip()) for k, v in rows]
+    return coil, sample, matched, summary, rows
+
+
+def _gradient_section(gspec: dict, temperature: float, step) -> tuple[list, dict, list[str]]:
+    from coildesign.analysis import gradient as grad
+    from coildesign.analysis.performance import gradient_performance
+
+    built = _build(gspec, "design: [gradient]")
+    coils = [built] if isinstance(built, Coil) else list(built)
+    results, summary, texts = [], {}, []
+    for coil in coils:
+        perf = gradient_performance(coil, v_max=gspec["v_max"], i_max=gspec["i_max"], temperature=temperature)
+        lin = grad.linearity(coil, gspec["dsv_radius"], n=13)
+        dsv = grad.largest_dsv(coil, gspec["deviation"], n=9, rtol=1e-2)
+        results.append((coil, perf, lin, dsv))
+        summary[coil.name] = {**perf.as_dict(), "linearity": lin.as_dict(), "largest_dsv_radius_m": dsv,
+                              "dsv_deviation": gspec["deviation"]}
+        rows = [tuple(x.strip() for x in line.split("  ", 1)) for line in str(perf).splitlines()[1:]]
+        rows += [(f"max field deviation, DSV r = {gspec['dsv_radius'] * 1e3:g} mm",
+                  f"{100 * lin.max_field_deviation:.3g} %"),
+                 ("max local-gradient deviation", f"{100 * lin.max_gradient_deviation:.3g} %"),
+                 (f"largest DSV within {100 * gspec['deviation']:g} % (field)", f"{2 * dsv * 1e3:.4g} mm diameter")]
+        texts.append(table(rows, f"Gradient {coil.name}"))
+        step(f"gradient {coil.name}")
+    return results, summary, texts
+
+
+def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunResult:
+    """Run the full analysis of ``spec`` (design dict, validated here) and write ``output``."""
+    from tqdm.auto import tqdm
+
+    from coildesign.analysis import psf
+    from coildesign.export import files, plots
+    from coildesign.rf.snr import nucleus
+
+    spec = validate_design(spec, "design")
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=10, disable=quiet, desc="coildesign", unit="step", leave=False)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+        bar.update(1)
+
+    probe = spec["probe"]
+    nuc = nucleus(probe.get("nucleus", "1H"))
+    b0 = probe["b0"] if "b0" in probe else 2 * np.pi * probe["frequency"] / abs(nuc.gamma)
+    frequency = nuc.larmor_frequency(b0)
+    temperature = probe["temperature"]
+    rf_coil, sample, matched, rf_summary, rf_rows = _rf_section(spec, nuc, b0, frequency, temperature, step)
+    gspec = spec["gradient"]
+    gradients, g_summary, g_texts = _gradient_section(gspec, temperature, step)
+
+    im = spec["imaging"]
+    g_max = min(p.max_gradient for _, p, _, _ in gradients)
+    limits = psf.resolution_limits(g_max, t2star=im["t2star"], t2=im["t2"], diffusion=im["diffusion"],
+                                   gamma=abs(nuc.gamma), fov=im["fov"], n_samples=im["matrix"])
+    gx = gradients[0][0]
+    kw = {"t2star": im["t2star"], "diffusion": im["diffusion"], "gamma": abs(nuc.gamma)}
+    psf_centre = psf.coil_point_spread(gx, [0, 0, 0], g_max, im["fov"], im["matrix"], **kw)
+    edge = gspec["dsv_radius"] * gx.axis
+    psf_edge = psf.coil_point_spread(gx, edge, g_max, im["fov"] + 4 * gspec["dsv_radius"],
+                                     int(im["matrix"] * (1 + 4 * gspec["dsv_radius"] / im["fov"])), **kw)
+    step("resolution")
+
+    summary = {
+        "probe": {"name": probe["name"], "b0_T": b0, "frequency_Hz": frequency, "nucleus": nuc.name},
+        "rf_coil": rf_summary,
+        "gradients": g_summary,
+        "imaging": {**limits.as_dict(), "psf_centre_fwhm_m": psf_centre.fwhm, "psf_edge_fwhm_m": psf_edge.fwhm,
+                    "psf_edge_shift_m": psf_edge.shift, "psf_edge_position_m": edge.tolist()},
+    }
+    img_rows = [tuple(x.strip() for x in line.split("  ", 1)) for line in str(limits).splitlines()]
+    img_rows += [("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
+                 (f"PSF FWHM / shift at {gspec['dsv_radius'] * 1e3:g} mm along {gx.name}",
+                  f"{psf_edge.fwhm * 1e6:.4g} um / {psf_edge.shift * 1e6:.4g} um")]
+    text = "\n\n".join([
+        table(rf_rows, f"RF coil: {rf_coil.name} at {frequency / 1e6:.2f} MHz ({nuc.name}, B0 = {b0:.4g} T)"),
+        *g_texts,
+        table(img_rows, "Resolution at the weakest axis' maximum gradient"),
+    ])
+
+    written = [files.write_json(out / "summary.json", summary), matched.to_touchstone(out / "rf_match.s1p")]
+    extent = max(sample.radius, 0.5 * sample.length)
+    if spec["outputs"]["plots"]:
+        written += plots.probe_plots(out, rf_coil, extent, matched, gradients, gspec["dsv_radius"],
+                                     (psf_centre, psf_edge))
+    if spec["outputs"]["vtk"]:
+        written += plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"], extent)
+    if spec["outputs"]["report"]:
+        pngs = [p.name for p in written if p.suffix == ".png"]
+        report = [f"# {probe['name']}", "", "```", text, "```", ""] + [f"![{n}]({n})" for n in pngs]
+        written.append(files.write_text(out / "report.md", "\n".join(report) + "\n"))
+    step("exports")
+    bar.close()
+    return RunResult(summary, text, written)
