@@ -98,3 +98,22 @@ def test_generator_errors_are_reported_with_file_context(tmp_path, capsys):
                  "wire_diameter = 1e-4\n")
     assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
     assert "[rf_coil] (solenoid)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_example_notebook_executes():
+    """examples/microcoil_design.ipynb runs top to bottom (nbclient + ipykernel)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(EXAMPLES / "microcoil_design.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "best number of turns" in outputs
+
+
+def test_example_scripts_run(tmp_path):
+    for script in ("rf_microcoil_fieldmap.py", "gradient_set_fieldmap.py"):
+        r = subprocess.run([sys.executable, str(EXAMPLES / script), str(tmp_path)], capture_output=True, text=True,
+                           timeout=300)
+        assert r.returncode == 0, r.stderr
+    assert len(list(tmp_path.glob("*.png"))) == 2

@@ -120,11 +120,17 @@ def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float, sample_exte
     except ImportError:
         return []
     from coildesign.analysis.gradient import deviations
-    from coildesign.export.vtk import to_vtk
+    from coildesign.export.vtk import can_render, render_png, to_vtk
     from coildesign.fields.fieldmap import field_map
 
     written = [to_vtk(rf_coil, out / "rf_coil.vtp")]
+    b1_map = field_map(rf_coil, size=(3 * sample_extent, 3 * sample_extent, 0.0), n=61)
     written.append(to_vtk(field_map(rf_coil, size=3 * sample_extent, n=31), out / "rf_b1_map.vti"))
+    ok, why = can_render()
+    if ok:
+        written.append(render_png(rf_coil, out / "rf_coil_render.png", b1_map))
+    else:
+        print(f"coildesign: skipped the 3-D rendering ({why})")
     for coil in gradient_coils:
         written.append(to_vtk(coil, out / f"gradient_{coil.name}.vtp"))
         fm = field_map(coil, size=2 * dsv_radius, n=25)

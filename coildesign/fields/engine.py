@@ -45,6 +45,7 @@ class PolylineSources:
     length: np.ndarray  # (Nv-1,) [m]
     b_matrix: np.ndarray  # (Nv-1, 6) w [Lv, P1 x P2] in origin-centred coordinates
     a_matrix: np.ndarray  # (Nv-1, 6) w [Lv / L, 0]
+    threshold: np.ndarray  # (Nv-1,) near-pair bound on R1 + R2 (segment_kernels.near_threshold)
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,9 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
         b_matrix = weights[:, None] * np.hstack([lv, np.cross(vc[:-1], vc[1:])])
         a_matrix = np.zeros_like(b_matrix)
         a_matrix[:, :3] = weights[:, None] * lv / safe[:, None]
-        src = PolylineSources(verts, origin, weights, gaps if gaps.any() else None, np.array(radius),
-                              length, b_matrix, a_matrix)
+        radius = np.array(radius)
+        src = PolylineSources(verts, origin, weights, gaps if gaps.any() else None, radius, length, b_matrix,
+                              a_matrix, segment_kernels.near_threshold(length, radius))
     coil._cache["polylines"] = src
     return src
 
@@ -166,8 +168,8 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
             res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
-                                                       src.length[s:e - 1], gaps, quantity=quantity,
-                                                       workspace=workspace)
+                                                       src.length[s:e - 1], src.threshold[s:e - 1], gaps,
+                                                       quantity=quantity, workspace=workspace)
             out[p:q] += res * MU0_4PI
             if near is None:
                 continue

@@ -24,10 +24,11 @@ Jacobian ``J_ij = dB_i/dr_j``, differentiating the field expression analytically
     grad f = f [ (a^ + b^)(1/u - u/D) - a^/R1 - b^/R2 ]
 
 Inside-conductor rule (documented convention of the package): for a conductor of radius
-``rw > 0`` (round wire, or the equal-area radius of a strip), a point whose perpendicular
-distance ``d`` to the segment's line is below ``rw`` and whose foot lies on the segment sees
-the field of a uniform current density: the filament field times ``(d/rw)^2``, exact for a
-long straight wire (Ampere's law) and continuous at the surface. The potential inside is
+``rw > 0`` (round wire, or the equal-area radius of a strip), a point whose distance ``d`` to
+the segment (perpendicular distance where its foot lies on the segment, else distance to the
+nearer end) is below ``rw`` sees the field of a uniform current density: the filament field
+times ``(d/rw)^2``, exact for a long straight wire (Ampere's law), continuous at the surface
+and finite at the joints of a polyline. The potential inside is
 ``A(rw) + mu0 I/(4 pi) (1 - d^2/rw^2)`` along the segment (the infinite-wire interior
 solution). For a filament (``rw = 0``) a point exactly on the segment gets B = 0, J = 0 and
 A = 0 from that segment (the self-field of a filament is singular; no value is right).
@@ -38,8 +39,8 @@ and the sum over segments is a matrix product, using ``c = Lv x r + P1 x P2``::
 
     B(r) = mu0/(4 pi) [ (sum_i f_i Lv_i) x r + sum_i f_i (P1_i x P2_i) ]
 
-Pairs with ``u - L < NEAR_RATIO * u`` (within ~7 % of L of the segment, or inside the
-conductor) are recomputed with the exact explicit formula; the relative rounding of the fast
+Pairs with ``u - L < NEAR_RATIO * u`` (within ~7 % of L of the segment) or ``u - L < 2 rw``
+(possibly inside the conductor) are recomputed with the exact explicit formula; the relative rounding of the fast
 path is then below ~1e-13 for coordinates centred on the source.
 """
 
@@ -75,19 +76,27 @@ def _pair_geometry(px, py, pz, p1, p2):
 
 
 def _inside_scale(g, wire_radius):
-    """(scale, on_line, grad_scale) of the inside-conductor rule; see module docstring."""
+    """(scale, inside, on_line, grad_scale, dist2, rw2) of the inside-conductor rule.
+
+    The distance used is to the segment itself (foot clamped to the segment), so points
+    inside the conductor near a joint of two segments, beyond both segments' ends, are
+    covered too; for feet on the segment it is the perpendicular distance |c|/L (computed
+    from the cross product, without cancellation).
+    """
     ax, ay, az = g["a"]
     lx, ly, lz = g["lv"]
     l2 = g["l2"]
     t = (ax * lx + ay * ly + az * lz) / l2
-    dist2 = g["c2"] / l2
-    rw2 = np.asarray(wire_radius, dtype=float) ** 2
+    tc = np.clip(t, 0.0, 1.0)
+    rx, ry, rz = ax - tc * lx, ay - tc * ly, az - tc * lz  # from the closest point to the field point
     foot_on = (t >= 0.0) & (t <= 1.0)
+    dist2 = np.where(foot_on, g["c2"] / l2, rx * rx + ry * ry + rz * rz)
+    rw2 = np.asarray(wire_radius, dtype=float) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = foot_on & (dist2 < rw2)
-        scale = np.where(inside, dist2 / np.where(rw2 > 0, rw2, 1.0), 1.0)
-        grad = tuple(np.where(inside, 2.0 * (ak - t * lk) / np.where(rw2 > 0, rw2, 1.0), 0.0)
-                     for ak, lk in ((ax, lx), (ay, ly), (az, lz)))
+        inside = dist2 < rw2
+        safe_rw2 = np.where(rw2 > 0, rw2, 1.0)
+        scale = np.where(inside, dist2 / safe_rw2, 1.0)
+        grad = tuple(np.where(inside, 2.0 * rk / safe_rw2, 0.0) for rk in (rx, ry, rz))
     on_line = (g["c2"] == 0.0) | (g["v"] == 0.0)
     return scale, inside, on_line, grad, dist2, rw2
 
@@ -170,15 +179,22 @@ class Workspace:
         return [b[:m, :nv] for b in self._f] + [self._b[:m, :nv - 1]]
 
 
-def polyline_block(points, verts, seg_matrix, seg_length, gaps=None, near_ratio=NEAR_RATIO,
-                   quantity="B", workspace=None):
+def near_threshold(seg_length, wire_radius, near_ratio=NEAR_RATIO):
+    """Per-segment bound on u = R1 + R2 below which a pair goes to the explicit kernel:
+    u - L < near_ratio u (accuracy of the fast path) or u - L < 2 rw (the point may be inside
+    the conductor: u - L <= 2 d for a point at distance d from the segment)."""
+    return np.maximum(seg_length / (1.0 - near_ratio), seg_length + 2.0 * np.asarray(wire_radius))
+
+
+def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, quantity="B", workspace=None):
     """Fast-path sums over a block of polyline segments at a block of points.
 
     ``points`` (M, 3) and ``verts`` (Nv, 3) [m], both expressed relative to the same origin
     near the sources; segment i joins verts[i] -> verts[i+1]. ``seg_matrix`` (Nv-1, 6) holds
     per segment ``w_i * [Lv_i, P1_i x P2_i]`` for B or ``w_i * [Lv_i / L_i, 0]`` for A, with
-    zero rows for gaps between windings. ``seg_length`` (Nv-1,) [m]; ``gaps`` (Nv-1,) bool
-    marks vertex pairs that are not segments (joins between windings) or None.
+    zero rows for gaps between windings. ``seg_length`` (Nv-1,) [m]; ``threshold`` (Nv-1,) from
+    ``near_threshold``; ``gaps`` (Nv-1,) bool marks vertex pairs that are not segments (joins
+    between windings) or None.
 
     Returns ``(result (M, 3) without mu0/(4 pi), near)``: ``near`` is None or an (M, Nv-1)
     bool array of pairs (gaps included) that were left out; the caller adds the near
@@ -197,7 +213,7 @@ def polyline_block(points, verts, seg_matrix, seg_length, gaps=None, near_ratio=
     r = np.sqrt(dx, out=dx)
     r1, r2 = r[:, :-1], r[:, 1:]
     u = np.add(r1, r2, out=dy[:, :-1])
-    np.less(u, seg_length * (1.0 / (1.0 - near_ratio)), out=near)  # u - L < near_ratio * u
+    np.less(u, threshold, out=near)
     if gaps is not None:
         near |= gaps
     any_near = bool(near.any())
