@@ -110,6 +110,51 @@ def _solenoid():
     return mu_0 * turns / np.hypot(length, 2 * a), float(cd.field(coil, [0, 0, 0])[0, 2])
 
 
+@case("Golay x efficiency (1024 points/arc)", "2 sin(60deg)/pi [g(d1) - g(d2)] mu0 N I/a^2, arcs from 4u^2-27u+4=0",
+      1e-6)
+def _golay():
+    from coildesign.analysis import gradient_efficiency
+    from coildesign.geometries import golay
+    from coildesign.geometries.gradient_coils import golay_efficiency
+
+    return golay_efficiency(5e-3), gradient_efficiency(golay(5e-3, points_per_arc=1024))
+
+
+@case("coaxial loops mutual inductance", "Maxwell: mu0 sqrt(R1 R2) [(2/k - k) K - (2/k) E]", 1e-12)
+def _coaxial_mutual():
+    from scipy.special import ellipe, ellipk
+
+    from coildesign.analysis import mutual_inductance
+
+    r1, r2, d = 1e-3, 1.7e-3, 0.6e-3
+    m = 4 * r1 * r2 / ((r1 + r2) ** 2 + d**2)
+    k = np.sqrt(m)
+    exact = mu_0 * np.sqrt(r1 * r2) * ((2 / k - k) * ellipk(m) - 2 / k * ellipe(m))
+    return exact, mutual_inductance(cd.Coil.from_loop(r1), cd.Coil.from_loop(r2, center=(0, 0, d)))
+
+
+@case("loop self inductance, a/R = 0.005", "mu0 R [ln(8R/a) - 7/4] (Grover eq. 96), O((a/R)^2)", 1e-4)
+def _loop_inductance():
+    from coildesign.analysis import inductance
+
+    r, a = 1e-3, 5e-6
+    return mu_0 * r * (np.log(8 * r / a) - 1.75), inductance(cd.Coil.from_loop(r, wire_diameter=2 * a))
+
+
+@case("Nagaoka coefficient, D/l = 1", "Nagaoka 1909 table (Grover 1946 Table 36): 0.6884", 1e-4)
+def _nagaoka():
+    from coildesign.analysis.handbook import nagaoka_coefficient
+
+    return 0.6884, nagaoka_coefficient(1.0)
+
+
+@case("skin depth, copper at 600 MHz", "sqrt(rho / (pi f mu0)), rho = 1.678e-8 ohm m (CRC)", 1e-14)
+def _skin():
+    from coildesign.rf import skin_depth
+
+    return float(np.sqrt(1.678e-8 / (np.pi * 600e6 * mu_0))), float(skin_depth(600e6, 1.678e-8))
+
+
 def run_all(names: list[str] | None = None) -> list[Outcome]:
     """Run every registered case (or those whose name contains one of ``names``)."""
     out = []
