@@ -1,1 +1,6 @@
-"""Exports: atomic files, VTK/ParaView, Touchstone, JSON, reports."""
+"""Exports: atomic files (``files``), VTK/ParaView (``vtk``, needs the ``vtk`` extra at call
+time), plots (``plots``)."""
+
+from coildesign.export.vtk import to_vtk
+
+__all__ = ["to_vtk"]
