@@ -398,10 +398,8 @@ def test_helpers_name_the_parameter(call, name):
 
 # ----------------------------------------------------------------------------- with the generators
 def _generators():
-    try:
-        from coildesign.geometries import rf_coils
-    except ImportError:  # the geometry module is written in parallel
-        pytest.skip("coildesign.geometries.rf_coils not available")
+    from coildesign.geometries import rf_coils
+
     return rf_coils
 
 

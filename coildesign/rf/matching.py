@@ -70,7 +70,6 @@ circuit from skrf media elements gives the same numbers, see tests, but costs ~1
 
 from __future__ import annotations
 
-import inspect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -515,34 +514,22 @@ def match(
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
     f0 = check.positive("frequency", frequency)
-    try:
-        from coildesign.analysis.inductance import inductance as _inductance
-        from coildesign.rf.impedance import ac_resistance as _ac_resistance
-    except ImportError as exc:  # pragma: no cover - depends on the installed package state
-        raise ImportError("coildesign.rf.matching.match needs coildesign.analysis.inductance.inductance and "
-                          f"coildesign.rf.impedance.ac_resistance ({exc})") from exc
+    from coildesign.analysis.inductance import inductance
+    from coildesign.rf.impedance import ac_resistance, self_capacitance
+
     notes: list[str] = []
-    l_coil = float(_inductance(coil))
+    l_coil = float(inductance(coil))
     if temperature is None:
-        r = float(_ac_resistance(coil, f0))
+        r = float(ac_resistance(coil, f0))
     else:
         t = check.positive("temperature", temperature)
-        if "temperature" not in inspect.signature(_ac_resistance).parameters:
-            raise TypeError("coildesign.rf.impedance.ac_resistance does not accept a temperature; "
-                            "call match without temperature or use match_capacitors with your own resistance")
-        r = float(_ac_resistance(coil, f0, temperature=t))
+        r = float(ac_resistance(coil, f0, temperature=t))
         notes.append(f"resistance at {t:g} K")
     try:
-        from coildesign.rf.impedance import self_capacitance as _self_capacitance
-    except ImportError:
+        c_self = float(self_capacitance(coil))
+    except ValueError as exc:
         c_self = 0.0
-        notes.append("C_self = 0: coildesign.rf.impedance.self_capacitance is not available")
-    else:
-        try:
-            c_self = float(_self_capacitance(coil))
-        except (ValueError, TypeError, NotImplementedError) as exc:
-            c_self = 0.0
-            notes.append(f"C_self = 0: self_capacitance does not support this coil ({exc})")
+        notes.append(f"C_self = 0: self_capacitance does not support this coil ({exc})")
     notes.append(f"L = {l_coil:.6g} H (inductance), R = {r:.6g} ohm at {f0:.6g} Hz (ac_resistance), "
                  f"C_self = {c_self:.6g} F")
     return match_capacitors(r, l_coil, f0, z0=z0, network=network, c_self=c_self, capacitor_q=capacitor_q,
