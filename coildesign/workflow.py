@@ -68,7 +68,8 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
     step("impedance")
     matched = match_capacitors(r_ac, ind, frequency, c_self=c_self)
     step("matching")
-    res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac, nucleus_name=nuc.name,
+    r_sample = reciprocity.magnetic_loss_resistance(coil, sample, frequency, smp["conductivity"])
+    res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac + r_sample, nucleus_name=nuc.name,
                           concentration=smp["concentration"], temperature_coil=temperature,
                           temperature_sample=temperature)
     step("SNR")
@@ -76,7 +77,7 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         "description": repr(coil), "b1_per_ampere_centre_T_per_A": centre, "b1_over_sample": sens.as_dict(),
         "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
         "self_capacitance_source": c_note, "self_resonance_Hz": srf,
-        "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency),
+        "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency), "sample_loss_resistance_ohm": r_sample,
         "match": {"network": matched.topology, "tune_capacitance_F": matched.capacitors["tune"],
                   "match_capacitance_F": matched.capacitors["match"], "s11_dB": matched.s11_db,
                   "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
@@ -89,6 +90,7 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         ("inductance (LF, GMD method)", f"{ind * 1e9:.4g} nH"),
         ("AC resistance (skin + proximity)", f"{r_ac * 1e3:.4g} mOhm"),
         ("unloaded Q", f"{summary['unloaded_Q']:.4g}"),
+        (f"sample eddy-current loss (sigma = {smp['conductivity']:g} S/m)", f"{r_sample * 1e3:.4g} mOhm"),
         ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})"),
         ("self-resonance", f"{srf / 1e6:.4g} MHz"),
         (f"tune / match ({matched.topology})",

@@ -214,3 +214,44 @@ def snr(
     moles = conc * nuc.abundance * sample.volume
     snr_1 = xi / (v_n / np.sqrt(bw))
     return SNRResult(f0, m0, xi, v_n, bw, xi / v_n, snr_1, moles, 3 * moles / snr_1)
+
+
+def rotating_frame_b1(coil: Coil, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(B1+, B1-) per ampere [T/A] for B0 along +z: B1+ = (Bx + i By)/2 (transmit),
+    B1- = conj(Bx - i By)/2 (receive) (Hoult, Concepts Magn. Reson. 12, 173 (2000), eqs. 13-14)."""
+    b = field(coil, points)
+    return 0.5 * (b[:, 0] + 1j * b[:, 1]), 0.5 * np.conj(b[:, 0] - 1j * b[:, 1])
+
+
+def magnetic_loss_resistance(coil: Coil, sample: Cylinder, frequency: float, conductivity: float) -> float:
+    """Eddy-current loss of a conductive sample as a series resistance [ohm]:
+    R_m = (1/I^2) int sigma |E|^2 dV with E = -j omega A (Coulomb-gauge A of the coil from the
+    engine). The conservative part of E (surface charges on the sample) is neglected: exact for
+    a sample coaxial with a solenoid, where A is azimuthal and already tangent to the surface
+    (Hoult & Lauterbur, J. Magn. Reson. 34, 425 (1979)); an estimate otherwise. A helix's net
+    axial current adds its own A_z (and E_z); include the leads/return path in the coil for a
+    faithful value."""
+    from coildesign.fields import vector_potential
+
+    f = check.positive("frequency", frequency)
+    sigma = check.positive("conductivity", conductivity, allow_zero=True)
+    if sigma == 0.0:
+        return 0.0
+    pts, w = sample.quadrature()
+    a = vector_potential(coil, pts)
+    return float(sigma * (2 * np.pi * f) ** 2 * np.sum(w * np.einsum("ij,ij->i", a, a)))
+
+
+def cylinder_in_solenoid_loss(turns_per_length: float, radius: float, length: float, frequency: float,
+                              conductivity: float) -> float:
+    """Closed form R_m = pi sigma omega^2 mu0^2 n^2 b^4 l / 8 [ohm] for a cylinder of radius b and
+    length l coaxial in a long solenoid of n turns per metre (E_phi = omega mu0 n I r / 2;
+    Hoult & Lauterbur 1979)."""
+    from scipy.constants import mu_0
+
+    n = check.positive("turns_per_length", turns_per_length)
+    b = check.positive("radius", radius)
+    length = check.positive("length", length)
+    w = 2 * np.pi * check.positive("frequency", frequency)
+    sigma = check.positive("conductivity", conductivity, allow_zero=True)
+    return np.pi * sigma * w**2 * mu_0**2 * n**2 * b**4 * length / 8
