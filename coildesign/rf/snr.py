@@ -1,20 +1,33 @@
-"""B1 sensitivity over a sample and absolute SNR by reciprocity.
+"""Absolute NMR signal, noise and SNR of a coil and sample by reciprocity.
 
 Conventions
 -----------
-- B0 along +z. B1 per ampere is the lab-frame field component transverse to B0 per ampere of
-  coil current [T/A] (a linearly polarised coil field; the rotating magnetisation couples to
-  all of it: Hoult & Richards, J. Magn. Reson. 24, 71 (1976), eq. 4).
-- Signal: the peak EMF amplitude xi = omega0 M0 int |B1_perp / I| dV [V] after a 90-degree
-  pulse (Hoult & Richards eq. 4; Hoult, Concepts Magn. Reson. 12, 173 (2000)), with the Curie
-  magnetisation M0 = N gamma^2 hbar^2 I(I+1) B0 / (3 k T) [A/m] (Abragam, Principles of
-  Nuclear Magnetism, ch. II eq. 1) and N the spin density [1/m^3].
-- Noise: Johnson noise of the coil resistance R at temperature T, rms over the bandwidth
-  df: v_n = sqrt(F) sqrt(4 k T R df) with F = 10^(NF/10) the receiver noise factor (power).
-- SNR = xi / v_n (peak signal over rms noise, single scan, no filtering: stated explicitly).
-- Limit of detection (Webb, Prog. NMR Spectr. 31, 1 (1997); Olson et al., Science 270, 1967
-  (1995)): LOD = 3 n / SNR_1 [mol s^(1/2)], n the moles of spins in the sample and
-  SNR_1 = SNR sqrt(df) the SNR in a 1 Hz bandwidth (1 s of acquisition).
+- B0 along ``b0_direction`` (default +z); B1 per ampere is the lab-frame coil field transverse
+  to B0 per ampere [T/A] (``coildesign.rf.sensitivity``).
+- Magnetisation: the Curie law M0 = chi0 B0 / mu0 = N gamma^2 hbar^2 I(I+1) B0 / (3 k T_s)
+  [A/m] (A. Abragam, The Principles of Nuclear Magnetism (1961), ch. II, the static nuclear
+  susceptibility), N = concentration x N_A x abundance [1/m^3], valid for gamma hbar B0 << k T.
+- Signal: the peak EMF amplitude right after an ideal 90-degree pulse, by reciprocity,
+  xi = omega0 M0 int |B1_perp / I| dV [V] (D. I. Hoult and R. E. Richards, J. Magn. Reson. 24,
+  71 (1976), eq. 4). It assumes the same linear coil transmits and receives, so every voxel's
+  EMF adds in phase with amplitude omega0 M0 |B1_perp/I| dV, and a 90-degree flip everywhere
+  (flip-angle inhomogeneity, relaxation and line shape are ignored).
+- Noise: Johnson noise of the coil resistance R_c at T_c and of the sample loss resistance R_s
+  at T_s, times the receiver noise factor F = 10^(NF/10) (power):
+  v_n = sqrt(F x 4 k (T_c R_c + T_s R_s) df) [V rms] in the noise bandwidth df [Hz]
+  (Hoult & Richards 1976). Multiplying by F is exact for a source at T0 = 290 K (the IEEE
+  definition of F); for a cooled coil the amplifier adds (F - 1) 4 k T0 R df instead.
+- SNR = xi / v_n: peak signal amplitude over rms noise voltage, time domain, single scan, in the
+  stated noise bandwidth ``bandwidth`` (default 10 kHz). ``snr_1hz`` = xi / (v_n / sqrt(df))
+  is the same in a 1 Hz bandwidth [Hz^(1/2)], i.e. SNR per sqrt(Hz).
+- SNR per voxel: the signal of a voxel of volume V_vox at the volume-averaged |B1|/I over the
+  same noise, snr x V_vox / V_sample (no gain from encoding or averaging).
+- Limit of detection (microcoil usage after D. L. Olson et al., Science 270, 1967 (1995) and
+  A. G. Webb, Prog. Nucl. Magn. Reson. Spectrosc. 31, 1 (1997)): LOD = 3 n / snr_1hz
+  [mol s^(1/2)], n the moles of observed nuclei in the sample: the amount of nuclei that gives
+  a time-domain peak SNR of 3 in a 1 Hz noise bandwidth (equivalently SNR 3 after 1 s of
+  white-noise-limited acquisition); reported also in nmol s^(1/2). Frequency-domain LODs quoted
+  from spectra are larger by line-shape factors.
 """
 
 from __future__ import annotations
@@ -27,231 +40,255 @@ from scipy.constants import Avogadro, Boltzmann, hbar
 from coildesign import _validation as check
 from coildesign._text import table
 from coildesign.coil import Coil
-from coildesign.fields import field
+from coildesign.rf import nuclei as _nuclei
+from coildesign.rf.nuclei import NUCLEI, Nucleus, nucleus
+from coildesign.rf.sample import (
+    Box,
+    Cylinder,
+    Mask,
+    Sample,
+    Sphere,
+    _sample,
+    cylinder_in_solenoid_loss,
+    magnetic_loss_resistance,
+)
+from coildesign.rf.sensitivity import (
+    Sensitivity,
+    rotating_frame_b1,
+    sample_b1,
+    sample_sensitivity,
+    transverse_b1,
+)
+
+__all__ = [
+    "NUCLEI",
+    "WATER_PROTON_CONCENTRATION",
+    "Box",
+    "Cylinder",
+    "Mask",
+    "Nucleus",
+    "SNRResult",
+    "Sensitivity",
+    "Sphere",
+    "curie_magnetization",
+    "cylinder_in_solenoid_loss",
+    "limit_of_detection",
+    "magnetic_loss_resistance",
+    "noise_voltage",
+    "nucleus",
+    "rotating_frame_b1",
+    "sample_sensitivity",
+    "snr",
+    "transverse_b1",
+]
+
+# 1H atoms in water at 25 degC: 2 x 997.05 kg/m^3 / 18.01528 g/mol (density: CRC Handbook)
+WATER_PROTON_CONCENTRATION = 2.0 * 997.05 / 18.01528e-3  # [mol/m^3] = 110.69e3
+_MAX_CONCENTRATION = 1e6  # [mol/m^3]; no substance holds more than ~2e5 mol/m^3 of one element
 
 
-@dataclass(frozen=True)
-class Nucleus:
-    """Gyromagnetic ratio gamma [rad/(s T)], spin quantum number and natural abundance."""
+def curie_magnetization(
+    nucleus: str | Nucleus,
+    concentration: float | None,
+    b0: float,
+    temperature: float = 293.15,
+    *,
+    abundance: float | None = None,
+    spin_density: float | None = None,
+) -> float:
+    """Equilibrium (Curie) magnetisation M0 = N gamma^2 hbar^2 I(I+1) B0 / (3 k T) [A/m].
 
-    name: str
-    gamma: float
-    spin: float
-    abundance: float
-
-    def larmor_frequency(self, b0: float) -> float:
-        """Larmor frequency |gamma| B0 / (2 pi) [Hz] at ``b0`` [T]."""
-        return abs(self.gamma) * check.positive("b0", b0) / (2 * np.pi)
-
-
-# Harris et al., Pure Appl. Chem. 73, 1795 (2001), Table 1 (gamma / 1e7 rad s^-1 T^-1, spin,
-# natural abundance in %).
-NUCLEI = {n.name: n for n in (
-    Nucleus("1H", 26.7522128e7, 0.5, 0.999885),
-    Nucleus("2H", 4.10662791e7, 1.0, 0.000115),
-    Nucleus("13C", 6.728284e7, 0.5, 0.0107),
-    Nucleus("15N", -2.71261804e7, 0.5, 0.00368),
-    Nucleus("19F", 25.18148e7, 0.5, 1.0),
-    Nucleus("23Na", 7.0808493e7, 1.5, 1.0),
-    Nucleus("31P", 10.8394e7, 0.5, 1.0),
-)}
-
-
-def nucleus(name: str) -> Nucleus:
-    """The ``Nucleus`` called ``name`` (one of ``NUCLEI``)."""
-    check.choice("nucleus", name, tuple(NUCLEI))
-    return NUCLEI[name]
-
-
-def curie_magnetization(nuc: Nucleus, spin_density: float, b0: float, temperature: float) -> float:
-    """Equilibrium magnetisation M0 = N gamma^2 hbar^2 I(I+1) B0 / (3 k T) [A/m] for
-    ``spin_density`` N [1/m^3] at ``b0`` [T] and ``temperature`` [K] (module doc)."""
-    n = check.positive("spin_density", spin_density, allow_zero=True)
+    ``nucleus``: name (``"1H"``) or ``Nucleus``; ``concentration`` [mol/m^3] of the element's
+    atoms (all isotopes; e.g. ``WATER_PROTON_CONCENTRATION`` for water), turned into the spin
+    density N = concentration N_A abundance [1/m^3] with the natural ``abundance`` unless one
+    (0..1) is given for enriched samples; or pass ``concentration=None`` and ``spin_density`` N
+    [1/m^3] directly. ``b0`` [T], ``temperature`` [K] of the sample.
+    """
+    nuc = _nuclei.nucleus(nucleus)
+    if spin_density is not None:
+        if concentration is not None:
+            check._fail("concentration", "None when spin_density is given", concentration)
+        n = check.positive("spin_density", spin_density, allow_zero=True)
+    else:
+        if concentration is None:
+            check._fail("concentration", "given in mol/m^3 (or pass spin_density in 1/m^3)", None)
+        c = check.positive("concentration", concentration, allow_zero=True)
+        if c > _MAX_CONCENTRATION:
+            check._fail("concentration", f"a concentration in mol/m^3 below {_MAX_CONCENTRATION:g} (water has "
+                        "110.7e3 mol/m^3 of 1H; a number density in 1/m^3 goes in spin_density=)", concentration)
+        ab = nuc.abundance if abundance is None else check.in_range("abundance", abundance, 0.0, 1.0)
+        n = c * Avogadro * ab
     b = check.positive("b0", b0)
     t = check.positive("temperature", temperature)
-    return n * nuc.gamma**2 * hbar**2 * nuc.spin * (nuc.spin + 1) * b / (3 * Boltzmann * t)
+    return float(n * nuc.gamma**2 * hbar**2 * nuc.spin_factor * b / (3.0 * Boltzmann * t))
 
 
-@dataclass(frozen=True)
-class Cylinder:
-    """Cylindrical sample (capillary) of ``radius`` and ``length`` [m] along unit ``axis``."""
-
-    radius: float
-    length: float
-    center: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    axis: tuple[float, float, float] = (0.0, 0.0, 1.0)
-
-    def __post_init__(self) -> None:
-        check.positive("radius", self.radius)
-        check.positive("length", self.length)
-        check.vector3("center", self.center)
-        check.unit_vector("axis", self.axis)
-
-    @property
-    def volume(self) -> float:
-        """pi r^2 l [m^3]."""
-        return np.pi * self.radius**2 * self.length
-
-    def quadrature(self, n_radial: int = 8, n_axial: int = 16, n_angle: int = 24) -> tuple[np.ndarray, np.ndarray]:
-        """(points (K, 3) [m], volume weights (K,) [m^3]): Gauss-Legendre in r^2 and along the
-        axis, trapezoid in angle; the weights sum to the exact volume."""
-        xr, wr = np.polynomial.legendre.leggauss(n_radial)
-        xz, wz = np.polynomial.legendre.leggauss(n_axial)
-        r = self.radius * np.sqrt(0.5 * (xr + 1))  # uniform in r^2: dV = (1/2) d(r^2) dphi dz
-        wr = wr * 0.5 * self.radius**2 / 2
-        z = 0.5 * self.length * xz
-        wz = wz * 0.5 * self.length
-        phi = 2 * np.pi * np.arange(n_angle) / n_angle
-        rr, pp, zz = np.meshgrid(r, phi, z, indexing="ij")
-        w = (wr[:, None, None] * (2 * np.pi / n_angle) * wz[None, None, :]) * np.ones(rr.shape)
-        ax = np.asarray(self.axis, float) / np.linalg.norm(self.axis)
-        e1 = np.cross(ax, [1.0, 0, 0] if abs(ax[0]) < 0.9 else [0, 1.0, 0])
-        e1 /= np.linalg.norm(e1)
-        e2 = np.cross(ax, e1)
-        pts = (np.outer((rr * np.cos(pp)).ravel(), e1) + np.outer((rr * np.sin(pp)).ravel(), e2)
-               + np.outer(zz.ravel(), ax) + np.asarray(self.center, float))
-        return pts, w.ravel()
+def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil: float = 293.15,
+                  sample_resistance: float = 0.0, temperature_sample: float = 293.15,
+                  noise_figure_db: float = 0.0) -> float:
+    """rms noise voltage v_n = sqrt(F 4 k (T_c R_c + T_s R_s) df) [V] (module docstring):
+    resistances [ohm], temperatures [K], ``bandwidth`` df [Hz], ``noise_figure_db`` [dB]."""
+    rc = check.positive("coil_resistance", coil_resistance, allow_zero=True)
+    rs = check.positive("sample_resistance", sample_resistance, allow_zero=True)
+    tc = check.positive("temperature_coil", temperature_coil)
+    ts = check.positive("temperature_sample", temperature_sample)
+    df = check.positive("bandwidth", bandwidth)
+    f = 10.0 ** (check.positive("noise_figure_db", noise_figure_db, allow_zero=True) / 10.0)
+    return float(np.sqrt(f * 4.0 * Boltzmann * (tc * rc + ts * rs) * df))
 
 
-@dataclass(frozen=True)
-class Sensitivity:
-    """|B1_perp| per ampere over a sample: weighted mean [T/A] and homogeneity figures."""
-
-    mean: float
-    minimum: float
-    maximum: float
-    relative_std: float
-    fraction_within_10_percent: float
-    integral: float  # int |B1_perp/I| dV [T m^3 / A]
-
-    @property
-    def max_over_min(self) -> float:
-        """max / min of |B1_perp| over the sample."""
-        return self.maximum / self.minimum
-
-    def as_dict(self) -> dict:
-        """Plain dict (T/A, T m^3/A, dimensionless)."""
-        return asdict(self)
-
-
-def transverse_b1(coil: Coil, points: np.ndarray, b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
-    """|B1_perp| per ampere [T/A] at ``points`` [m]: the field component transverse to B0."""
-    b0 = check.unit_vector("b0_direction", b0_direction)
-    b = field(coil, points)
-    return np.linalg.norm(b - np.outer(b @ b0, b0), axis=1)
-
-
-def sample_sensitivity(coil: Coil, sample: Cylinder, b0_direction=(0.0, 0.0, 1.0)) -> Sensitivity:
-    """Weighted statistics of |B1_perp|/I over the sample volume (quadrature weights)."""
-    pts, w = sample.quadrature()
-    b1 = transverse_b1(coil, pts, b0_direction)
-    mean = float(np.sum(w * b1) / np.sum(w))
-    std = float(np.sqrt(np.sum(w * (b1 - mean) ** 2) / np.sum(w)))
-    within = float(np.sum(w * (np.abs(b1 / mean - 1) <= 0.1)) / np.sum(w))
-    return Sensitivity(mean, float(b1.min()), float(b1.max()), std / mean, within, float(np.sum(w * b1)))
+def limit_of_detection(moles: float, snr_per_sqrt_hz: float, *, threshold: float = 3.0) -> float:
+    """LOD = threshold x n / SNR_1Hz [mol s^(1/2)]: the moles of nuclei giving a time-domain
+    peak SNR of ``threshold`` (3) in a 1 Hz noise bandwidth, from a sample of ``moles`` n [mol]
+    measured with ``snr_per_sqrt_hz`` [Hz^(1/2)] (module docstring)."""
+    n = check.positive("moles", moles)
+    s = check.positive("snr_per_sqrt_hz", snr_per_sqrt_hz)
+    return threshold * n / s
 
 
 @dataclass(frozen=True)
 class SNRResult:
-    """Reciprocity signal, noise, SNR and limit of detection (module doc conventions)."""
+    """Reciprocity signal, noise and SNR (module conventions; SI units)."""
 
-    frequency: float  # [Hz]
+    nucleus: str
+    b0: float  # [T]
+    frequency: float  # Larmor frequency [Hz]
+    spin_density: float  # [1/m^3]
     magnetization: float  # M0 [A/m]
+    sample_volume: float  # [m^3]
+    b1_mean: float  # volume-averaged |B1_perp|/I [T/A]
     signal: float  # peak EMF [V]
+    coil_resistance: float  # [ohm] at temperature_coil
+    sample_resistance: float  # [ohm] at temperature_sample
+    temperature_coil: float  # [K]
+    temperature_sample: float  # [K]
+    noise_factor: float  # F (power ratio)
+    noise_density: float  # [V / Hz^(1/2)]
     noise: float  # rms noise voltage in the bandwidth [V]
-    bandwidth: float  # [Hz]
-    snr: float  # peak signal / rms noise
-    snr_1hz: float  # SNR in 1 Hz [Hz^(1/2)]
-    moles: float  # moles of spins in the sample [mol]
-    lod: float  # 3 n / SNR_1 [mol s^(1/2)]
+    bandwidth: float  # noise bandwidth [Hz]
+    snr: float  # peak signal / rms noise, single scan
+    snr_1hz: float  # SNR per sqrt(Hz) [Hz^(1/2)]
+    moles: float  # moles of observed nuclei in the sample [mol]
+    lod: float  # 3 n / snr_1hz [mol s^(1/2)]
+    voxel_volume: float | None  # [m^3]
+    snr_voxel: float | None  # SNR of one voxel at the mean B1
+
+    @property
+    def lod_nmol(self) -> float:
+        """Limit of detection [nmol s^(1/2)]."""
+        return self.lod * 1e9
 
     def as_dict(self) -> dict:
         """Plain dict (SI units)."""
         return asdict(self)
 
     def __str__(self) -> str:
-        return table([
+        rows = [
+            ("Larmor frequency", f"{self.frequency / 1e6:.6g} MHz ({self.nucleus}, B0 = {self.b0:.5g} T)"),
+            ("Curie magnetisation M0", f"{self.magnetization:.4g} A/m"),
+            ("mean B1 per ampere over sample", f"{self.b1_mean * 1e3:.4g} mT/A"),
             ("signal EMF (peak)", f"{self.signal * 1e6:.4g} uV"),
+            ("coil / sample resistance", f"{self.coil_resistance * 1e3:.4g} mOhm / {self.sample_resistance * 1e3:.4g} "
+             "mOhm"),
             (f"noise (rms, {self.bandwidth:g} Hz)", f"{self.noise * 1e9:.4g} nV"),
             ("SNR (peak/rms, single scan)", f"{self.snr:.4g}"),
             ("SNR in 1 Hz", f"{self.snr_1hz:.4g} Hz^1/2"),
-            ("limit of detection (SNR 3, 1 s)", f"{self.lod * 1e9:.4g} nmol s^1/2"),
-        ])
+            ("limit of detection (SNR 3, 1 Hz)", f"{self.lod_nmol:.4g} nmol s^1/2"),
+        ]
+        if self.snr_voxel is not None:
+            rows.append((f"SNR per voxel ({self.voxel_volume * 1e18:.4g} um^3)", f"{self.snr_voxel:.4g}"))
+        return table(rows)
 
 
 def snr(
     coil: Coil,
-    sample: Cylinder,
+    sample: Sample,
     *,
-    b0: float,
-    resistance: float,
-    nucleus_name: str = "1H",
-    concentration: float = 110.7e3,
+    b0: float | None = None,
+    frequency: float | None = None,
+    nucleus: str | Nucleus = "1H",
+    concentration: float | None = None,
+    abundance: float | None = None,
     temperature_coil: float = 293.15,
     temperature_sample: float = 293.15,
-    bandwidth: float = 10e3,
+    resistance: float | None = None,
+    sample_resistance: float | None = None,
     noise_figure_db: float = 0.0,
+    bandwidth: float = 10e3,
+    voxel_volume: float | None = None,
     b0_direction=(0.0, 0.0, 1.0),
+    n=None,
+    nucleus_name: str | None = None,
 ) -> SNRResult:
-    """Absolute SNR of ``sample`` in ``coil`` by reciprocity (module doc).
+    """Absolute SNR of ``sample`` in ``coil`` by reciprocity (module conventions).
 
-    ``b0`` [T]; ``resistance`` [ohm]: total series resistance seen by the receiver (coil,
-    leads, capacitors, sample losses) at ``temperature_coil`` [K]; ``concentration`` [mol/m^3]
-    of the molecule carrying the nucleus times spins per molecule (110.7e3 for 1H in water);
-    ``bandwidth`` [Hz]; ``noise_figure_db`` [dB] of the receiver.
+    Field: exactly one of ``b0`` [T] or ``frequency`` [Hz] (the Larmor frequency of
+    ``nucleus``). ``concentration`` [mol/m^3] of the element's atoms (default: 1H in water,
+    ``WATER_PROTON_CONCENTRATION``; required for other nuclei); ``abundance`` overrides the
+    natural one. ``resistance`` [ohm]: the coil's series resistance at ``temperature_coil`` [K]
+    (coil, leads, capacitors); None computes ``coildesign.rf.impedance.ac_resistance(coil,
+    frequency, temperature=temperature_coil)``. ``sample_resistance`` [ohm] at
+    ``temperature_sample`` [K]; None computes the eddy-current loss from ``sample.medium``
+    (``magnetic_loss_resistance``; 0 without a medium). Dielectric loss is not added
+    automatically: add ``dielectric_loss_resistance`` to ``sample_resistance`` if wanted.
+    ``noise_figure_db`` [dB], ``bandwidth`` [Hz] (noise bandwidth), ``voxel_volume`` [m^3],
+    ``n``: the sample quadrature order (``sample.points(n)``). ``nucleus_name`` is an older
+    alias of ``nucleus``.
     """
-    nuc = nucleus(nucleus_name)
-    res = check.positive("resistance", resistance)
-    conc = check.positive("concentration", concentration, allow_zero=True)
-    bw = check.positive("bandwidth", bandwidth)
-    nf = check.positive("noise_figure_db", noise_figure_db, allow_zero=True)
-    spins = conc * Avogadro * nuc.abundance
-    m0 = curie_magnetization(nuc, spins, b0, temperature_sample)
-    f0 = nuc.larmor_frequency(b0)
-    sens = sample_sensitivity(coil, sample, b0_direction)
-    xi = 2 * np.pi * f0 * m0 * sens.integral
-    v_n = 10 ** (nf / 20) * np.sqrt(4 * Boltzmann * check.positive("temperature_coil", temperature_coil) * res * bw)
-    moles = conc * nuc.abundance * sample.volume
-    snr_1 = xi / (v_n / np.sqrt(bw))
-    return SNRResult(f0, m0, xi, v_n, bw, xi / v_n, snr_1, moles, 3 * moles / snr_1)
+    if not isinstance(coil, Coil):
+        check._fail("coil", "a Coil", coil, TypeError)
+    smp = _sample(sample)
+    nuc = _nucleus_argument(nucleus, nucleus_name)
+    if (b0 is None) == (frequency is None):
+        check._fail("b0", "given exactly when frequency is not (one of b0 [T] or frequency [Hz])", b0)
+    if b0 is None:
+        f0 = check.positive("frequency", frequency)
+        field_ = nuc.field_for_frequency(f0)
+    else:
+        field_ = check.positive("b0", b0)
+        f0 = nuc.larmor_frequency(field_)
+    if concentration is None:
+        if nuc.name != "1H":
+            check._fail("concentration", f"given in mol/m^3 for {nuc.name} (the default is 1H in water)", None)
+        concentration = WATER_PROTON_CONCENTRATION
+    tc = check.positive("temperature_coil", temperature_coil)
+    ts = check.positive("temperature_sample", temperature_sample)
+    df = check.positive("bandwidth", bandwidth)
+    if resistance is None:
+        from coildesign.rf.impedance import ac_resistance
+
+        r_coil = float(ac_resistance(coil, f0, temperature=tc))
+    else:
+        r_coil = check.positive("resistance", resistance)
+    if sample_resistance is None:
+        r_sample = 0.0 if smp.medium is None else magnetic_loss_resistance(coil, smp, f0, n=n)
+    else:
+        r_sample = check.positive("sample_resistance", sample_resistance, allow_zero=True)
+    m0 = curie_magnetization(nuc, concentration, field_, ts, abundance=abundance)
+    ab = nuc.abundance if abundance is None else float(abundance)
+    spins = float(concentration) * Avogadro * ab
+    sens = sample_b1(coil, smp, n=n, b0_direction=b0_direction)
+    xi = 2.0 * np.pi * f0 * m0 * sens.integral
+    v_n = noise_voltage(r_coil, df, temperature_coil=tc, sample_resistance=r_sample, temperature_sample=ts,
+                        noise_figure_db=noise_figure_db)
+    density = v_n / np.sqrt(df)
+    snr_1 = xi / density
+    moles = float(concentration) * ab * smp.volume
+    vox = None if voxel_volume is None else check.positive("voxel_volume", voxel_volume)
+    return SNRResult(
+        nucleus=nuc.name, b0=field_, frequency=f0, spin_density=spins, magnetization=m0,
+        sample_volume=smp.volume, b1_mean=sens.mean, signal=float(xi), coil_resistance=r_coil,
+        sample_resistance=float(r_sample), temperature_coil=tc, temperature_sample=ts,
+        noise_factor=10.0 ** (noise_figure_db / 10.0), noise_density=float(density), noise=v_n, bandwidth=df,
+        snr=float(xi / v_n), snr_1hz=float(snr_1), moles=moles,
+        lod=limit_of_detection(moles, snr_1) if moles > 0 and snr_1 > 0 else float("inf"),
+        voxel_volume=vox, snr_voxel=None if vox is None else float(xi / v_n * vox / smp.volume),
+    )
 
 
-def rotating_frame_b1(coil: Coil, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(B1+, B1-) per ampere [T/A] for B0 along +z: B1+ = (Bx + i By)/2 (transmit),
-    B1- = conj(Bx - i By)/2 (receive) (Hoult, Concepts Magn. Reson. 12, 173 (2000), eqs. 13-14)."""
-    b = field(coil, points)
-    return 0.5 * (b[:, 0] + 1j * b[:, 1]), 0.5 * np.conj(b[:, 0] - 1j * b[:, 1])
-
-
-def magnetic_loss_resistance(coil: Coil, sample: Cylinder, frequency: float, conductivity: float) -> float:
-    """Eddy-current loss of a conductive sample as a series resistance [ohm]:
-    R_m = (1/I^2) int sigma |E|^2 dV with E = -j omega A (Coulomb-gauge A of the coil from the
-    engine). The conservative part of E (surface charges on the sample) is neglected: exact for
-    a sample coaxial with a solenoid, where A is azimuthal and already tangent to the surface
-    (Hoult & Lauterbur, J. Magn. Reson. 34, 425 (1979)); an estimate otherwise. A helix's net
-    axial current adds its own A_z (and E_z); include the leads/return path in the coil for a
-    faithful value."""
-    from coildesign.fields import vector_potential
-
-    f = check.positive("frequency", frequency)
-    sigma = check.positive("conductivity", conductivity, allow_zero=True)
-    if sigma == 0.0:
-        return 0.0
-    pts, w = sample.quadrature()
-    a = vector_potential(coil, pts)
-    return float(sigma * (2 * np.pi * f) ** 2 * np.sum(w * np.einsum("ij,ij->i", a, a)))
-
-
-def cylinder_in_solenoid_loss(turns_per_length: float, radius: float, length: float, frequency: float,
-                              conductivity: float) -> float:
-    """Closed form R_m = pi sigma omega^2 mu0^2 n^2 b^4 l / 8 [ohm] for a cylinder of radius b and
-    length l coaxial in a long solenoid of n turns per metre (E_phi = omega mu0 n I r / 2;
-    Hoult & Lauterbur 1979)."""
-    from scipy.constants import mu_0
-
-    n = check.positive("turns_per_length", turns_per_length)
-    b = check.positive("radius", radius)
-    length = check.positive("length", length)
-    w = 2 * np.pi * check.positive("frequency", frequency)
-    sigma = check.positive("conductivity", conductivity, allow_zero=True)
-    return np.pi * sigma * w**2 * mu_0**2 * n**2 * b**4 * length / 8
+def _nucleus_argument(value: str | Nucleus, alias: str | None) -> Nucleus:
+    if alias is not None:
+        if value not in ("1H", alias):
+            check._fail("nucleus_name", f"None when nucleus is given (nucleus={value!r})", alias)
+        value = alias
+    return _nuclei.nucleus(value)

@@ -1,0 +1,246 @@
+"""B1 per ampere: maps, rotating-frame components and homogeneity over samples.
+
+Conventions
+-----------
+- B0 points along ``b0_direction`` (default +z). The transverse plane gets the right-handed
+  basis (e1, e2, b0): e1 is the unit projection of +x onto the plane (of +y when B0 lies within
+  ~25 degrees of x), e2 = b0 x e1; for B0 along +z this is (x, y, z).
+- B1 per ampere [T/A] is the lab-frame coil field component transverse to B0 per ampere of coil
+  current: B_perp = B - (B . b0) b0, |B1|/I = |B_perp|. This is the quantity of reciprocity for
+  a linearly polarised coil (D. I. Hoult and R. E. Richards, J. Magn. Reson. 24, 71 (1976)).
+- Rotating-frame components (D. I. Hoult, Concepts Magn. Reson. 12, 173 (2000)):
+  B1+ = (B1 + i B2) / 2 and B1- = (B1 - i B2)* / 2, with B1 = B . e1, B2 = B . e2 (for B0 along
+  z: (Bx + i By)/2 and (Bx - i By)*/2). For a coil driven by one real current all field phasors
+  are real, so B1+ = B1- and |B1+| = |B1-| = |B_perp| / 2. They differ for complex (quadrature)
+  drives, given as ``[(coil_a, 1), (coil_b, 1j)]``: with field phasors B(t) = Re[B exp(-i w t)]
+  B1+ is the component rotating clockwise seen from the tip of B0, the sense of free precession
+  of nuclei with gamma > 0 (transmit field); B1- governs reception. For gamma < 0 (15N, 29Si,
+  ...) the roles swap. (This package's circuit modules use exp(+j w t): conjugate their
+  current phasors before passing them here.)
+- Homogeneity is measured against the volume-weighted mean over the sample; minimum and maximum
+  are over the quadrature nodes, which are interior points (the extremes on the sample surface
+  can be a little more extreme).
+
+SI units: points [m], fields per ampere [T/A], volumes [m^3].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from coildesign import _validation as check
+from coildesign.coil import Coil
+from coildesign.fields import field
+from coildesign.rf.sample import Sample, _sample
+
+__all__ = [
+    "B1Map",
+    "Homogeneity",
+    "SampleB1",
+    "Sensitivity",
+    "b1_map",
+    "homogeneity",
+    "rotating_frame_b1",
+    "sample_b1",
+    "sample_sensitivity",
+    "transverse_b1",
+    "transverse_basis",
+]
+
+
+def transverse_basis(b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
+    """Rows (e1, e2, b0) of the right-handed frame used for B1+ and B1- (module docstring)."""
+    b0 = check.unit_vector("b0_direction", b0_direction)
+    helper = np.array([1.0, 0.0, 0.0]) if abs(b0[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = helper - (helper @ b0) * b0
+    e1 /= np.linalg.norm(e1)
+    return np.array([e1, np.cross(b0, e1), b0])
+
+
+def _lab_field(drive, points: np.ndarray) -> np.ndarray:
+    """Lab-frame field phasor per ampere [T/A] of a coil (real) or of a sequence of
+    (coil, complex current) pairs."""
+    if isinstance(drive, Coil):
+        return field(drive, points)
+    if isinstance(drive, Sequence) and not isinstance(drive, str) and len(drive) > 0:
+        total = np.zeros((len(points), 3), dtype=complex)
+        for k, item in enumerate(drive):
+            if not (isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], Coil)):
+                check._fail(f"coil[{k}]", "a (Coil, complex current) pair", item, TypeError)
+            cur = complex(item[1])
+            if not np.isfinite(cur):
+                check._fail(f"coil[{k}]", "a pair with a finite current", item)
+            total += cur * field(item[0], points)
+        return total if np.iscomplexobj(total) and np.any(total.imag) else total.real
+    check._fail("coil", "a Coil or a sequence of (Coil, complex current) pairs", drive, TypeError)
+
+
+@dataclass(frozen=True, eq=False)
+class B1Map:
+    """B1 per ampere at ``points`` (M, 3) [m] (module conventions).
+
+    ``field`` (M, 3): the lab-frame field phasor per ampere [T/A] (real for one coil);
+    ``basis``: rows (e1, e2, b0); ``transverse`` (M, 3) [T/A]: the part normal to B0;
+    ``magnitude`` (M,) [T/A]: |B_perp|; ``b1_plus``, ``b1_minus`` (M,) complex [T/A].
+    """
+
+    points: np.ndarray
+    field: np.ndarray
+    basis: np.ndarray
+    transverse: np.ndarray
+    magnitude: np.ndarray
+    b1_plus: np.ndarray
+    b1_minus: np.ndarray
+
+    @property
+    def b0_direction(self) -> np.ndarray:
+        """Unit vector of B0."""
+        return self.basis[2]
+
+    @property
+    def longitudinal(self) -> np.ndarray:
+        """Field component along B0 per ampere (M,) [T/A] (not seen by the spins at resonance)."""
+        return self.field @ self.basis[2]
+
+
+def b1_map(coil, points, *, b0_direction=(0.0, 0.0, 1.0)) -> B1Map:
+    """B1 per ampere of ``coil`` at ``points`` (M, 3) [m] with B0 along ``b0_direction``.
+
+    ``coil`` is a ``Coil`` (driven by one real current) or a sequence of (Coil, complex
+    current) pairs for a quadrature drive (module docstring).
+    """
+    pts = check.points3("points", points)
+    basis = transverse_basis(b0_direction)
+    b = _lab_field(coil, pts)
+    b0 = basis[2]
+    transverse = b - np.outer(b @ b0, b0)
+    b1, b2 = b @ basis[0], b @ basis[1]
+    magnitude = np.sqrt(np.sum(np.abs(transverse) ** 2, axis=1))
+    return B1Map(pts, b, basis, transverse, magnitude, 0.5 * (b1 + 1j * b2), 0.5 * np.conj(b1 - 1j * b2))
+
+
+@dataclass(frozen=True)
+class Homogeneity:
+    """Weighted statistics of a positive quantity (e.g. |B1|/I [T/A]) over a sample.
+
+    ``mean``: weighted mean; ``minimum``/``maximum`` over the values of positive weight;
+    ``max_over_min``;
+    ``relative_std``: weighted standard deviation / mean; ``fraction_within``: weighted
+    fraction of values with |v / mean - 1| <= ``within``.
+    """
+
+    mean: float
+    minimum: float
+    maximum: float
+    max_over_min: float
+    relative_std: float
+    fraction_within: float
+    within: float
+
+    def as_dict(self) -> dict:
+        """Plain dict (units of the values; ratios dimensionless)."""
+        return asdict(self)
+
+
+def homogeneity(values, weights=None, *, within: float = 0.1) -> Homogeneity:
+    """Homogeneity of ``values`` (N,) (complex values use their modulus) with non-negative
+    ``weights`` (N,) (e.g. quadrature volume weights [m^3]; None: equal weights): max/min
+    ratio, relative standard deviation and the fraction within +-``within`` (0.1 = +-10 %)
+    of the weighted mean."""
+    try:
+        v = np.abs(np.asarray(values)).astype(float).ravel()
+    except (TypeError, ValueError):
+        check._fail("values", "an array of numbers", values, TypeError)
+    if v.size == 0 or not np.isfinite(v).all():
+        check._fail("values", "a non-empty array of finite numbers", values)
+    if weights is None:
+        w = np.ones_like(v)
+    else:
+        w = np.asarray(weights, dtype=float).ravel()
+        if w.shape != v.shape or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+            check._fail("weights", f"{v.size} finite non-negative numbers with a positive sum", weights)
+    tol = check.positive("within", within)
+    total = w.sum()
+    mean = float(np.sum(w * v) / total)
+    if mean == 0.0:
+        check._fail("values", "not all zero (homogeneity is relative to the mean)", values)
+    std = float(np.sqrt(np.sum(w * (v - mean) ** 2) / total))
+    used = v[w > 0]
+    vmin, vmax = float(used.min()), float(used.max())
+    inside = float(np.sum(w * (np.abs(v / mean - 1.0) <= tol)) / total)
+    return Homogeneity(mean, vmin, vmax, vmax / vmin if vmin > 0 else float("inf"), std / mean, inside, tol)
+
+
+@dataclass(frozen=True, eq=False)
+class SampleB1:
+    """B1 per ampere over a sample's quadrature: the map, the volume ``weights`` [m^3],
+    ``volume`` [m^3], ``integral`` = int |B_perp/I| dV [T m^3/A] (the reciprocity integral of a
+    linear transmit/receive coil), ``integral_b1_minus`` = int |B1-/I| dV [T m^3/A] and the
+    ``homogeneity`` of |B_perp|/I."""
+
+    map: B1Map
+    weights: np.ndarray
+    volume: float
+    integral: float
+    integral_b1_minus: float
+    homogeneity: Homogeneity
+
+    @property
+    def mean(self) -> float:
+        """Volume-averaged |B_perp|/I [T/A]."""
+        return self.integral / self.volume
+
+
+def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), within: float = 0.1) -> SampleB1:
+    """B1 per ampere of ``coil`` over ``sample`` (``sample.points(n)`` quadrature) with B0
+    along ``b0_direction``; homogeneity fraction within +-``within``."""
+    smp = _sample(sample)
+    pts, w = smp.points(n)
+    m = b1_map(coil, pts, b0_direction=b0_direction)
+    return SampleB1(m, w, float(w.sum()), float(np.sum(w * m.magnitude)), float(np.sum(w * np.abs(m.b1_minus))),
+                    homogeneity(m.magnitude, w, within=within))
+
+
+# ---------------------------------------------------------------------------- older interface
+def transverse_b1(coil, points, b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
+    """|B_perp| per ampere [T/A] at ``points`` (M, 3) [m] (``b1_map(...).magnitude``)."""
+    return b1_map(coil, points, b0_direction=b0_direction).magnitude
+
+
+def rotating_frame_b1(coil, points, b0_direction=(0.0, 0.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+    """(B1+, B1-) per ampere [T/A] at ``points`` [m] (module conventions)."""
+    m = b1_map(coil, points, b0_direction=b0_direction)
+    return m.b1_plus, m.b1_minus
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """|B_perp| per ampere over a sample: weighted mean, node minimum and maximum [T/A],
+    relative standard deviation, fraction within +-10 % of the mean, and the integral
+    int |B_perp/I| dV [T m^3/A]."""
+
+    mean: float
+    minimum: float
+    maximum: float
+    relative_std: float
+    fraction_within_10_percent: float
+    integral: float
+
+    @property
+    def max_over_min(self) -> float:
+        """max / min of |B_perp| over the quadrature nodes."""
+        return self.maximum / self.minimum
+
+    def as_dict(self) -> dict:
+        """Plain dict (T/A, T m^3/A, dimensionless)."""
+        return asdict(self)
+
+
+def sample_sensitivity(coil, sample: Sample, b0_direction=(0.0, 0.0, 1.0)) -> Sensitivity:
+    """``sample_b1`` summarised as a ``Sensitivity`` (default quadrature, +-10 %)."""
+    s = sample_b1(coil, sample, b0_direction=b0_direction, within=0.1)
+    h = s.homogeneity
+    return Sensitivity(h.mean, h.minimum, h.maximum, h.relative_std, h.fraction_within, s.integral)
