@@ -20,7 +20,7 @@ def maxwell(a=5e-3, d=None):
 def test_maxwell_efficiency_closed_form():
     """eta = 3 mu0 a^2 d / (a^2 + d^2)^(5/2) for opposed loops at +-d (derivative of the
     on-axis loop field mu0 a^2 / (2 (a^2 + z^2)^(3/2)), Jackson eq. 5.40); at d = sqrt(3)/2 a
-    this is 48 sqrt(3) / (49 sqrt(7)) mu0 / a^2 = 0.80178 mu0/a^2."""
+    this is 48 sqrt(3) / (49 sqrt(7)) mu0 / a^2 = 0.64129 mu0/a^2."""
     a = 5e-3
     eta = gradient.gradient_efficiency(maxwell(a))
     assert eta == pytest.approx(48 * np.sqrt(3) / (49 * np.sqrt(7)) * mu_0 / a**2, rel=1e-12)
