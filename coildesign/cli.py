@@ -24,7 +24,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, design: dict | None) -> int:
-    from coildesign.design import DesignError, load_design
+    from coildesign.probe_file import DesignError, load_design
 
     try:
         spec = load_design(args.file) if design is None else design
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args)
     if args.command == "demo":
-        from coildesign.design import default_design
+        from coildesign.probe_file import default_design
 
         return _run(args, default_design())
     return _run(args, None)

@@ -22,7 +22,7 @@ import numpy as np
 from coildesign import geometries
 from coildesign._text import table
 from coildesign.coil import Coil
-from coildesign.design import DesignError, validate_design
+from coildesign.probe_file import DesignError, validate_design
 
 
 @dataclass

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coildesign import cli, design, validation
+from coildesign import cli, probe_file, validation
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_example_design_file_validates():
-    spec = design.load_design(EXAMPLES / "microcoil_probe.toml")
+    spec = probe_file.load_design(EXAMPLES / "microcoil_probe.toml")
     assert spec["rf_coil"]["generator"] == "solenoid"
     assert spec["gradient"]["i_max"] == 10.0
 
@@ -31,8 +31,8 @@ def test_example_design_file_validates():
 def test_bad_design_files_name_file_key_value_and_range(tmp_path, text, message):
     f = tmp_path / "d.toml"
     f.write_text(text)
-    with pytest.raises(design.DesignError) as err:
-        design.load_design(f)
+    with pytest.raises(probe_file.DesignError) as err:
+        probe_file.load_design(f)
     assert message in str(err.value) and str(f) in str(err.value)
 
 
