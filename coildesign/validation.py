@@ -43,7 +43,8 @@ from coildesign.rf.snr import snr
 # ---------------------------------------------------------------------------- references
 GRIFFITHS = "D. J. Griffiths, Introduction to Electrodynamics, 4th ed. (Pearson 2013)"
 JACKSON = "J. D. Jackson, Classical Electrodynamics, 3rd ed. (Wiley 1999)"
-SMYTHE = "W. R. Smythe, Static and Dynamic Electricity, 3rd ed. (McGraw-Hill 1968), sect. 7.10"
+SIMPSON = ("J. C. Simpson, J. E. Lane, C. D. Immer and R. C. Youngquist, 'Simple analytic expressions for the "
+           "magnetic field of a circular current loop', NASA Technical Memorandum NASA/TM-2013-217919 (2001)")
 MAXWELL = "J. C. Maxwell, A Treatise on Electricity and Magnetism, vol. 2 (Clarendon 1873), art. 701"
 ROSA_GROVER = ("E. B. Rosa and F. W. Grover, 'Formulas and tables for the calculation of mutual and "
                "self-inductance', Bull. Bur. Stand. 8, 1-237 (1912)")
@@ -57,8 +58,8 @@ LUNDIN = ("R. Lundin, 'A handbook formula for the inductance of a single-layer c
 WHEELER = "H. A. Wheeler, 'Simple inductance formulas for radio coils', Proc. IRE 16(10), 1398-1400 (1928)"
 MEDHURST = ("R. G. Medhurst, 'H.F. resistance and self-capacitance of single-layer solenoids', "
             "Wireless Engineer 24, 35-43 and 80-92 (1947)")
-MINARD_WIND = ("K. R. Minard and R. A. Wind, 'Solenoidal microcoil design. Part II', "
-               "Concepts Magn. Reson. 13(3), 190-210 (2001)")
+MINARD_WIND = ("K. R. Minard and R. A. Wind, 'Solenoidal microcoil design', Concepts Magn. Reson. 13, "
+               "128-142 (2001)")
 RAMO = ("S. Ramo, J. R. Whinnery and T. Van Duzer, Fields and Waves in Communication Electronics, "
         "3rd ed. (Wiley 1994)")
 HOULT_LAUTERBUR = ("D. I. Hoult and P. C. Lauterbur, 'The sensitivity of the zeugmatographic experiment "
@@ -71,10 +72,10 @@ CHIN = ("C.-L. Chin, C. M. Collins, S. Li, B. J. Dardzinski and M. B. Smith, 'Bi
 POZAR = "D. M. Pozar, Microwave Engineering, 4th ed. (Wiley 2012), sect. 5.1"
 GOLAY = ("M. J. E. Golay, US patent 3,569,823 (1971); F. Romeo and D. I. Hoult, 'Magnet field profiling: "
          "analysis and correcting coil design', Magn. Reson. Med. 1, 44-65 (1984)")
-ABRAMOWITZ = ("M. Abramowitz and I. A. Stegun, Handbook of Mathematical Functions (NBS 1964), eq. 22.9.3 "
-              "(Gegenbauer generating function)")
+ABRAMOWITZ = ("M. Abramowitz and I. A. Stegun, Handbook of Mathematical Functions (NBS 1964), sect. 22.9 "
+              "(generating function of the Gegenbauer polynomials)")
 
-REFERENCES = (GRIFFITHS, JACKSON, SMYTHE, MAXWELL, ROSA_GROVER, GROVER, NAGAOKA, ROSA, LUNDIN, WHEELER,
+REFERENCES = (GRIFFITHS, JACKSON, SIMPSON, MAXWELL, ROSA_GROVER, GROVER, NAGAOKA, ROSA, LUNDIN, WHEELER,
               MEDHURST, MINARD_WIND, RAMO, HOULT_LAUTERBUR, HOULT_RICHARDS, CHIN, POZAR, GOLAY, ABRAMOWITZ)
 """The works cited by the cases (full citations)."""
 
@@ -160,7 +161,7 @@ def _square():
     return 2 * np.sqrt(2) * mu_0 / (np.pi * s), float(cd.field(coil, [0, 0, 0])[0, 2])
 
 
-@case("loop on axis at z = 0.7 R", f"mu0 I R^2 / (2 (R^2+z^2)^(3/2)): {JACKSON}, eq. 5.40", 1e-13, "T/A")
+@case("loop on axis at z = 0.7 R", f"mu0 I R^2 / (2 (R^2+z^2)^(3/2)): {JACKSON}, eq. 5.40 on the axis", 1e-13, "T/A")
 def _loop_axis():
     r, z = 1e-3, 0.7e-3
     return mu_0 * r**2 / (2 * (r**2 + z**2) ** 1.5), float(cd.field(cd.Coil.from_loop(r), [0, 0, z])[0, 2])
@@ -175,7 +176,7 @@ def _loop_near_axis():
 
 
 def _loop_off_axis_exact(r: float, rho: float, z: float) -> tuple[float, float]:
-    """(B_rho, B_z) [T/A] of a circular loop (Smythe sect. 7.10; Jackson eq. 5.37 differentiated):
+    """(B_rho, B_z) [T/A] of a circular loop (Jackson eq. 5.37 differentiated; Simpson et al. 2001):
     with m = k^2 = 4 R rho / ((R + rho)^2 + z^2),
     Bz = mu0/(2 pi) [K + (R^2 - rho^2 - z^2)/((R - rho)^2 + z^2) E] / sqrt((R + rho)^2 + z^2),
     B_rho = mu0 z/(2 pi rho) [-K + (R^2 + rho^2 + z^2)/((R - rho)^2 + z^2) E] / sqrt((R + rho)^2 + z^2)."""
@@ -188,13 +189,15 @@ def _loop_off_axis_exact(r: float, rho: float, z: float) -> tuple[float, float]:
     return float(brho), float(bz)
 
 
-@case("loop off axis Bz, rho = 0.6 R, z = 0.4 R", f"elliptic-integral closed form, {SMYTHE}", 1e-12, "T/A")
+@case("loop off axis Bz, rho = 0.6 R, z = 0.4 R", f"elliptic-integral closed form ({JACKSON}, eq. 5.37 "
+      f"differentiated; written out in {SIMPSON})", 1e-12, "T/A")
 def _loop_off_axis_bz():
     r, rho, z = 1e-3, 0.6e-3, 0.4e-3
     return _loop_off_axis_exact(r, rho, z)[1], float(cd.field(cd.Coil.from_loop(r), [rho, 0, z])[0, 2])
 
 
-@case("loop off axis B_rho, rho = 0.6 R, z = 0.4 R", f"elliptic-integral closed form, {SMYTHE}", 1e-12, "T/A")
+@case("loop off axis B_rho, rho = 0.6 R, z = 0.4 R", f"elliptic-integral closed form ({JACKSON}, eq. 5.37 "
+      f"differentiated; written out in {SIMPSON})", 1e-12, "T/A")
 def _loop_off_axis_brho():
     r, rho, z = 1e-3, 0.6e-3, 0.4e-3
     return _loop_off_axis_exact(r, rho, z)[0], float(cd.field(cd.Coil.from_loop(r), [rho, 0, z])[0, 0])
@@ -208,13 +211,17 @@ def _helmholtz():
     return (4 / 5) ** 1.5 * mu_0 / r, float(cd.field(coil, [0, 0, 0])[0, 2])
 
 
-@case("long solenoid centre field", "mu0 N I / sqrt(L^2 + 4a^2) (finite current sheet, "
-      f"{JACKSON}, eq. 5.40 integrated over the length) for a 1000-turn 48-gon helix; tolerance: the "
-      "48-gon's field deficit 2 (pi/48)^2/3 ~ 3e-3 rounded down to 2e-3 (most turns see the near-field excess)",
-      2e-3, "T/A")
+_LONG_A, _LONG_L, _LONG_N = 1e-3, 0.1, 48
+
+
+@case("long solenoid (l = 50 D, 1000 turns, 48-gon helix) centre field", "mu0 N I / sqrt(l^2 + 4a^2) (finite "
+      f"current sheet, {JACKSON}, eq. 5.40 integrated over the length); tolerance: twice the polygon error, which "
+      "enters only through the coil ends (the axial integral of any loop's field is mu0 I, Ampere's law): "
+      "the 48-gon's area deficit 2 (pi/n)^2/3 times the end weight 2 a^2/l^2",
+      2 * 2 * (np.pi / _LONG_N) ** 2 / 3 * 2 * _LONG_A**2 / _LONG_L**2, "T/A")
 def _solenoid():
-    a, length, turns = 1e-3, 0.1, 1000
-    t = np.linspace(0, 2 * np.pi * turns, turns * 48 + 1)
+    a, length, turns = _LONG_A, _LONG_L, 1000
+    t = np.linspace(0, 2 * np.pi * turns, turns * _LONG_N + 1)
     coil = cd.Coil.from_polyline(np.c_[a * np.cos(t), a * np.sin(t), np.linspace(-length / 2, length / 2, t.size)])
     return mu_0 * turns / np.hypot(length, 2 * a), float(cd.field(coil, [0, 0, 0])[0, 2])
 
@@ -269,7 +276,7 @@ def _engine_axis_deviation(coil: cd.Coil, z: float) -> float:
 
 
 @case("Maxwell pair efficiency (maxwell_pair)", "48 sqrt(21)/343 mu0 I/a^2 at separation sqrt(3) a "
-      f"(derivative of {JACKSON}, eq. 5.40; J. C. Maxwell, Treatise vol. 2 (1873), art. 715)", 1e-12, "T/(m A)")
+      f"(derivative of {JACKSON}, eq. 5.40 on the axis)", 1e-12, "T/(m A)")
 def _maxwell():
     a = 5e-3
     return 48 * np.sqrt(21) / 343 * mu_0 / a**2, gradient_efficiency(maxwell_pair(a))
@@ -318,8 +325,8 @@ def _anti_helmholtz_deviation():
 
 
 @case("Golay x efficiency (1024 points/arc)", "(2 sin 60deg/pi) [g(d1) - g(d2)] mu0 N I/a^2, g(h) = (2 - h^2)/"
-      f"(1 + h^2)^(5/2), arcs from 4u^2 - 27u + 4 = 0: {GOLAY}; tolerance: the 1024-gon arcs' chord error",
-      1e-6, "T/(m A)")
+      f"(1 + h^2)^(5/2), arcs from 4u^2 - 27u + 4 = 0: {GOLAY}; tolerance: the polygonal arcs' far-field "
+      "deviation Delta^2/6, Delta = 120 deg/1024", math.radians(120 / 1024) ** 2 / 6, "T/(m A)")
 def _golay():
     return gc.golay_efficiency(5e-3), gradient_efficiency(golay(5e-3, points_per_arc=1024))
 
@@ -354,7 +361,7 @@ def _golay_bz_on_x(x: np.ndarray, positions: tuple[float, float], half_angle: fl
 
 
 @case("Golay x^4 error term along x", f"Taylor coefficients b1, b5 of the Biot-Savart field Bz(x) ({GRIFFITHS}, "
-      "eq. 5.42, arcs integrated by Gauss-Legendre) by Cauchy's integral formula (trapezoid rule on |x| = a/2, "
+      "sect. 5.2.2, arcs integrated by Gauss-Legendre) by Cauchy's integral formula (trapezoid rule on |x| = a/2, "
       f"64 points), X4 = b5/b1, vs the series closed form of coildesign.geometries.gradient_coils ({GOLAY})",
       1e-10)
 def _golay_x4():
@@ -402,18 +409,18 @@ def _equal_circles(d_over_r: float) -> tuple[float, float]:
     return _maxwell_elliptic(r, r, d), mutual_inductance(cd.Coil.from_loop(r), cd.Coil.from_loop(r, center=(0, 0, d)))
 
 
-@case("equal coaxial circles mutual inductance, d = 0.1 R", f"Maxwell's formula: {MAXWELL}; {GROVER}, ch. 13 "
-      "(coaxial circles)", 1e-12, "H")
+@case("equal coaxial circles mutual inductance, d = 0.1 R", f"Maxwell's formula: {MAXWELL}; {GROVER}, "
+      "coaxial circular filaments", 1e-12, "H")
 def _circles_close():
     return _equal_circles(0.1)
 
 
-@case("equal coaxial circles mutual inductance, d = R", f"Maxwell's formula: {MAXWELL}; {GROVER}, ch. 13", 1e-12, "H")
+@case("equal coaxial circles mutual inductance, d = R", f"Maxwell's formula: {MAXWELL}; {GROVER}", 1e-12, "H")
 def _circles_mid():
     return _equal_circles(1.0)
 
 
-@case("equal coaxial circles mutual inductance, d = 5 R", f"Maxwell's formula: {MAXWELL}; {GROVER}, ch. 13 "
+@case("equal coaxial circles mutual inductance, d = 5 R", f"Maxwell's formula: {MAXWELL}; {GROVER} "
       "(classic form loses ~2 log10(1/k) digits, k = 0.37)", 1e-11, "H")
 def _circles_far():
     return _equal_circles(5.0)
@@ -428,7 +435,8 @@ def _loop_inductance():
 
 
 @case("loop self inductance, a/R = 0.05", "mu0 R [(1 + a^2/8R^2) ln(8R/a) - 7/4 + a^2/24R^2] (" + ROSA_GROVER
-      + ", formula (81) with Wien's a^2/R^2 terms); tolerance (a/R)^2: the GMD method's order", 0.05**2, "H")
+      + ", circular ring, with M. Wien's a^2/R^2 terms, Ann. Phys. 53, 928 (1894)); tolerance (a/R)^2: the "
+      "order of the engine's GMD method", 0.05**2, "H")
 def _loop_inductance_thick():
     r, a = 1e-3, 5e-5
     e2 = (a / r) ** 2
@@ -468,21 +476,34 @@ def _rosa_b100():
     return 0.3269, hb.rosa_mutual_correction(100)
 
 
+_ROSA_COIL = (1e-3, 10, 0.1e-3, 0.08e-3)  # radius a, turns N, pitch p, wire diameter d [m]
+
+
+def _rosa_tolerance() -> float:
+    """(p/a)^2 x the relative size of Rosa's corrections, (L_sheet - L_Rosa)/L_sheet."""
+    a, n, p, d = _ROSA_COIL
+    return (p / a) ** 2 * (1 - hb.rosa_solenoid_inductance(a, p, n, d) / hb.current_sheet_inductance(a, n * p, n))
+
+
+_ROSA_TOLERANCE = _rosa_tolerance()
+
+
 @case("10 stacked rings of round wire vs Nagaoka + Rosa", f"L = L_sheet - mu0 a N (A + B): {NAGAOKA} with {ROSA}'s "
-      "corrections A = 5/4 - ln(2p/d), B(N); tolerance 2e-4: Rosa's corrections are thin-ring forms good to a "
-      "few parts in 1e4", 2e-4, "H")
+      "corrections A = 5/4 - ln(2p/d), B(N); tolerance: the corrections (3.6 % of L here) are exact for straight "
+      "parallel conductors, with a curvature error O((p/a)^2) relative to them", _ROSA_TOLERANCE, "H")
 def _stacked_rosa():
-    a, n, p, d = 1e-3, 10, 0.1e-3, 0.08e-3
+    a, n, p, d = _ROSA_COIL
     return hb.rosa_solenoid_inductance(a, p, n, d), inductance(solenoid(a, n * p, n, d, stacked=True))
 
 
 _HELIX_POINTS = 100
 
 
-@case("10-turn helix (100 points/turn) vs Nagaoka + Rosa", f"{NAGAOKA} with {ROSA}'s corrections; tolerance: 2e-4 "
-      "(Rosa) + the 100-gon turns' area deficit 2 pi^2/(3 n^2)", 2e-4 + 2 * np.pi**2 / (3 * _HELIX_POINTS**2), "H")
+@case("10-turn helix (100 points/turn) vs Nagaoka + Rosa", f"{NAGAOKA} with {ROSA}'s corrections; tolerance: "
+      "Rosa's curvature error (as for the stacked rings) + the 100-gon turns' area deficit 2 pi^2/(3 n^2)",
+      _ROSA_TOLERANCE + 2 * np.pi**2 / (3 * _HELIX_POINTS**2), "H")
 def _helix_rosa():
-    a, n, p, d = 1e-3, 10, 0.1e-3, 0.08e-3
+    a, n, p, d = _ROSA_COIL
     return hb.rosa_solenoid_inductance(a, p, n, d), inductance(solenoid(a, n * p, n, d, points_per_turn=_HELIX_POINTS))
 
 
@@ -583,8 +604,8 @@ def _helmholtz_uniform(radius: float) -> tuple[cd.Coil, float]:
 
 
 @case("eddy-current loss of a sphere (b = R/20) in a Helmholtz field", f"R_m = 2 pi sigma omega^2 B^2 b^5/15 per "
-      f"A^2 (power (pi/15) sigma omega^2 B^2 b^5 for a peak field B: {HOULT_LAUTERBUR}, sphere in a uniform field; "
-      "derived from E_phi = omega B r sin(theta)/2); tolerance: the Helmholtz field's (b/R)^4 non-uniformity",
+      f"A^2 (the sphere in a uniform field of {HOULT_LAUTERBUR}, derived here from E_phi = omega B r sin(theta)/2 "
+      "for a peak field B); tolerance: the Helmholtz field's (b/R)^4 non-uniformity",
       (1 / 20) ** 4, "ohm")
 def _sphere_loss():
     r = 5e-3
@@ -619,8 +640,9 @@ def _snr_scaling():
 # ---------------------------------------------------------------------------- birdcages
 def _chin_case(label: str, frequency: float, c_table: float, **geometry) -> None:
     @case(f"birdcage {label} capacitance at {frequency / 1e6:g} MHz", f"{CHIN}, coil {label}: {c_table} pF "
-          "(BirdcageBuilder's thin-strip inductances; tolerance 5 %: the two inductance models differ by a "
-          "few per cent, as BirdcageBuilder's own test suite allows)", 0.05, "F")
+          "(as transcribed in tests/test_birdcage_modes.py). Tolerance 5 %: not a stated accuracy of the table but "
+          "an allowance for the different inductance models (BirdcageBuilder's thin-strip formulas vs coildesign's "
+          "partial-inductance matrix)", 0.05, "F")
     def _run():
         return c_table * 1e-12, birdcage_capacitance(birdcage(**geometry), frequency)
 
@@ -668,12 +690,51 @@ def _pozar_match():
     return _pozar_shunt_first()[1], res.capacitors["match"]
 
 
-@case("matched input impedance Re Z_in (Pozar eqs. 5.3a-b capacitors)", f"Z_in = Z0 = 50 ohm: {POZAR}, eq. 5.1 "
+def _matched_input(c_tune: float, c_match: float, network: str) -> complex:
+    return complex(input_impedance(_COIL_F, _COIL_R, _COIL_L, {"tune": c_tune, "match": c_match}, network=network))
+
+
+@case("matched input impedance Re Z_in (Pozar eqs. 5.3a-b capacitors)", f"Z_in = Z0 = 50 ohm: {POZAR} "
       "(condition of a matched L-section), evaluated with coildesign.rf.matching.input_impedance", 1e-12, "ohm")
 def _pozar_zin():
-    c_tune, c_match = _pozar_shunt_first()
-    z = complex(input_impedance(_COIL_F, _COIL_R, _COIL_L, {"tune": c_tune, "match": c_match}))
-    return _Z0, z.real
+    return _Z0, _matched_input(*_pozar_shunt_first(), "series_match_parallel_tune").real
+
+
+@case("matched input impedance Im Z_in / Z0 (Pozar eqs. 5.3a-b capacitors)", f"Im Z_in = 0: {POZAR} (condition "
+      "of a matched L-section); absolute tolerance", 1e-12)
+def _pozar_zin_imag():
+    return 0.0, _matched_input(*_pozar_shunt_first(), "series_match_parallel_tune").imag / _Z0
+
+
+def _pozar_series_first() -> tuple[float, float]:
+    """Pozar eqs. 5.6a-b for R_L < Z0 (series reactance X next to the load, shunt susceptance B
+    across the line): X = sqrt(R_L (Z0 - R_L)) - X_L, B = sqrt((Z0 - R_L)/R_L)/Z0 (the roots with a
+    capacitive X and B). Returns (series capacitance -1/(omega X), shunt capacitance B/omega) [F]."""
+    w = 2 * np.pi * _COIL_F
+    r, x = _COIL_R, w * _COIL_L
+    x_series = np.sqrt(r * (_Z0 - r)) - x
+    b = np.sqrt((_Z0 - r) / r) / _Z0
+    return float(-1 / (w * x_series)), float(b / w)
+
+
+@case("L-network series tuning capacitor (series C, shunt C across the line; same coil)", f"{POZAR}, eqs. 5.6a-b "
+      "(shunt element next to the source), X = sqrt(R_L (Z0 - R_L)) - X_L", 1e-12, "F")
+def _pozar_series_tune():
+    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, network="parallel_match_series_tune")
+    return _pozar_series_first()[0], res.capacitors["tune"]
+
+
+@case("L-network shunt matching capacitor (same network)", f"{POZAR}, eqs. 5.6a-b, B = sqrt((Z0 - R_L)/R_L)/Z0",
+      1e-12, "F")
+def _pozar_series_match():
+    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, network="parallel_match_series_tune")
+    return _pozar_series_first()[1], res.capacitors["match"]
+
+
+@case("matched input impedance Re Z_in (Pozar eqs. 5.6a-b capacitors)", f"Z_in = Z0 = 50 ohm: {POZAR}, evaluated "
+      "with coildesign.rf.matching.input_impedance", 1e-12, "ohm")
+def _pozar_series_zin():
+    return _Z0, _matched_input(*_pozar_series_first(), "parallel_match_series_tune").real
 
 
 # ---------------------------------------------------------------------------- running
