@@ -83,7 +83,8 @@ REFERENCES = (GRIFFITHS, JACKSON, SIMPSON, MAXWELL, ROSA_GROVER, GROVER, NAGAOKA
 # ---------------------------------------------------------------------------- registry
 @dataclass(frozen=True)
 class Case:
-    """A validation case: ``run()`` returns (expected, computed) in ``unit``."""
+    """A validation case: ``run()`` returns (expected, computed) in ``unit``; ``tolerance`` is
+    relative (absolute when the expected value is exactly 0)."""
 
     name: str
     source: str
@@ -108,7 +109,8 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        """True when |computed/expected - 1| <= tolerance."""
+        """True when rel_error <= tolerance: rel_error = |computed/expected - 1|, or |computed|
+        for an expected value of exactly 0 (an absolute tolerance)."""
         return self.rel_error is not None and bool(self.rel_error <= self.tolerance)
 
     def as_dict(self) -> dict:
@@ -303,21 +305,24 @@ def _maxwell_c7():
     return _opposed_loop_error(np.sqrt(3) / 2, 7), gc.maxwell_error_coefficients(np.sqrt(3))[2]
 
 
-@case("anti-Helmholtz efficiency (separation a)", f"48 sqrt(5)/125 mu0 I/a^2 (derivative of {JACKSON}, eq. 5.40)",
+@case("opposed-loop z gradient at separation a: efficiency", "anti-Helmholtz pair (anti_helmholtz): 48 sqrt(5)/125 "
+      f"mu0 I/a^2 (derivative of {JACKSON}, eq. 5.40)",
       1e-12, "T/(m A)")
 def _anti_helmholtz():
     a = 5e-3
     return 48 * np.sqrt(5) / 125 * mu_0 / a**2, gradient_efficiency(anti_helmholtz(a))
 
 
-@case("anti-Helmholtz 3rd-order error c3 (closed form)", "c3 = C_3(c)/(C_1(c) R^2), c = 1/sqrt(5) (= -16/15): "
+@case("opposed-loop z gradient at separation a: 3rd-order error c3 (closed form)", "anti-Helmholtz pair: "
+      "c3 = C_3(c)/(C_1(c) R^2), c = 1/sqrt(5) (= -16/15): "
       f"{ABRAMOWITZ} applied to {JACKSON}, eq. 5.40, vs the derivative form of coildesign.geometries.gradient_coils",
       1e-13)
 def _anti_helmholtz_c3():
     return _opposed_loop_error(0.5, 3), gc.maxwell_error_coefficients(1.0)[0]
 
 
-@case("anti-Helmholtz on-axis deviation Bz/(eta z) - 1 at z = 0.2 a (engine)", "sum_k c_k (z/a)^(k-1) "
+@case("opposed-loop z gradient at separation a: on-axis deviation Bz/(eta z) - 1 at z = 0.2 a (engine)",
+      "anti-Helmholtz pair: sum_k c_k (z/a)^(k-1) "
       f"({ABRAMOWITZ} applied to {JACKSON}, eq. 5.40); tolerance: floating-point accuracy", 1e-12)
 def _anti_helmholtz_deviation():
     a = 5e-3
@@ -603,7 +608,8 @@ def _helmholtz_uniform(radius: float) -> tuple[cd.Coil, float]:
     return coil, (4 / 5) ** 1.5 * mu_0 / radius
 
 
-@case("eddy-current loss of a sphere (b = R/20) in a Helmholtz field", f"R_m = 2 pi sigma omega^2 B^2 b^5/15 per "
+@case("eddy-current loss of a sphere (b = R/20) in a uniform field (loops R at +-R/2)",
+      f"R_m = 2 pi sigma omega^2 B^2 b^5/15 per "
       f"A^2 (the sphere in a uniform field of {HOULT_LAUTERBUR}, derived here from E_phi = omega B r sin(theta)/2 "
       "for a peak field B); tolerance: the Helmholtz field's (b/R)^4 non-uniformity",
       (1 / 20) ** 4, "ohm")
@@ -615,7 +621,8 @@ def _sphere_loss():
     return float(expected), magnetic_loss_resistance(coil, Sphere(b), f, sigma)
 
 
-@case("eddy-current loss of a coaxial cylinder (b = R/20, l = 2b) in a Helmholtz field", "R_m = pi sigma omega^2 "
+@case("eddy-current loss of a coaxial cylinder (b = R/20, l = 2b) in a uniform field (loops R at +-R/2)",
+      "R_m = pi sigma omega^2 "
       f"B^2 b^4 l/8 per A^2 ({HOULT_LAUTERBUR}, cylinder in a solenoid, B = mu0 n I), evaluated by "
       "coildesign.rf.sample.cylinder_in_solenoid_loss at n = B/(mu0 I); tolerance: the field's non-uniformity "
       "((b^2 + l^2/4)/R^2)^2", ((1 / 20) ** 2 * 2) ** 2, "ohm")
