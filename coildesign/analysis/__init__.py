@@ -12,6 +12,7 @@ from coildesign.analysis.psf import (
     point_spread_function,
     resolution_limits,
 )
+from coildesign.analysis.spherical_harmonics import SphericalHarmonics, spherical_harmonics
 
 __all__ = [
     "coil_point_spread",
@@ -30,4 +31,6 @@ __all__ = [
     "mutual_inductance",
     "point_spread_function",
     "resolution_limits",
+    "SphericalHarmonics",
+    "spherical_harmonics",
 ]
