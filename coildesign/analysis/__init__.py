@@ -12,7 +12,7 @@ from coildesign.analysis.psf import (
     point_spread_function,
     resolution_limits,
 )
-from coildesign.analysis.spherical_harmonics import SphericalHarmonics, spherical_harmonics
+from coildesign.analysis.spherical_harmonics import spherical_harmonics as spherical_harmonics
 
 __all__ = [
     "coil_point_spread",
@@ -31,6 +31,4 @@ __all__ = [
     "mutual_inductance",
     "point_spread_function",
     "resolution_limits",
-    "SphericalHarmonics",
-    "spherical_harmonics",
 ]
