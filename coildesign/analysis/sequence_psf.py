@@ -69,8 +69,8 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
 
     ``fov`` [m]: one value or (x, y, z); ``dwell`` [s]: readout sampling interval, so the
     readout gradient is G = 1/(dwell FOV_x) [Hz/m]; ``rise_time`` [s]: ramp time (default the
-    system's gradient raster); ``rf_duration`` [s] and ``flip_angle`` [deg]: hard excitation
-    pulse; ``system``: ``pypulseq.Opts`` (default ``pypulseq.Opts()``).
+    shortest whole number of gradient rasters within the system's slew rate); ``rf_duration``
+    [s] and ``flip_angle`` [deg]: hard excitation pulse; ``system``: ``pypulseq.Opts`` (default ``pypulseq.Opts()``).
     Per excitation one block holds, on x, a prephaser of duration T_acq/2 and the readout as one
     piecewise-linear waveform without a gap (the prephaser amplitude is set so that k = 0 falls
     on sample N/2, with sample 0 at the start of the readout plateau), and on y/z phase and
@@ -85,9 +85,12 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
     n_par = check.positive_int("n_partition", n_partition)
     dt = check.positive("dwell", dwell)
     sys_ = pp.Opts() if system is None else system
-    r = sys_.grad_raster_time if rise_time is None else check.positive("rise_time", rise_time)
     t_acq = n * dt
     g = 1.0 / (dt * fovs[0])
+    raster = sys_.grad_raster_time
+    # default ramp: the shortest whole number of gradient rasters within the system's slew rate
+    r = (raster * max(1.0, np.ceil(g / sys_.max_slew / raster * (1 - 1e-9))) if rise_time is None
+         else check.positive("rise_time", rise_time))
     tp = t_acq / 2
     # k at the plateau start (ramp -Gp r/2, flat -Gp Tp, transition (G - Gp) r) must be -G T/2:
     # -Gp (Tp + 3 r/2) + G r = -G T/2  =>  Gp = G (T/2 + r) / (Tp + 3 r/2)
@@ -238,11 +241,13 @@ class SequencePSF:
         fig, axs = plt.subplots(1, len(self.axes), figsize=(4.2 * len(self.axes), 3.2), squeeze=False)
         for i, (ax, name) in enumerate(zip(axs[0], self.axes)):
             for m, p in enumerate(self.points):
-                label = (f"({', '.join(f'{v * 1e3:.3g}' for v in p)}) mm: FWHM {self.fwhm[m, i] * 1e6:.3g} um, "
-                         f"shift {self.shift[m, AXES.index(name)] * 1e6:.3g} um")
+                label = (f"({', '.join(f'{v * 1e3:.3g}' for v in p)}) mm: FWHM {self.fwhm[m, i] * 1e6:.4g} um, "
+                         f"shift {self.shift[m, AXES.index(name)] * 1e6:.2f} um")
                 ax.plot((self.u[name] + self.encoded[m, AXES.index(name)] - p[AXES.index(name)]) * 1e6,
                         self.profiles[name][m], label=label)
             ax.axhline(0.5, color="0.6", lw=0.8, ls="--")
+            reach = 1e6 * (8 * self.nominal[name] + np.abs(self.shift[:, AXES.index(name)]).max())
+            ax.set_xlim(-reach, reach)
             ax.set_xlabel(f"{name}: image position - true position [um]")
             ax.set_ylabel("|PSF| (normalised)")
             ax.legend(fontsize=6)
