@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.constants import mu_0
 from scipy.special import lpmv
 
 from coildesign.analysis import spherical_harmonics
@@ -17,7 +18,7 @@ from coildesign.analysis.spherical_harmonics import (
     sphere_quadrature,
 )
 from coildesign.fields import field
-from coildesign.geometries import golay, maxwell_pair
+from coildesign.geometries import golay, helmholtz_pair, maxwell_pair
 
 
 def _random_expansion(order, normalization, seed=3, radius=2e-3):
@@ -116,6 +117,36 @@ def test_full_field_is_divergence_and_curl_free():
     assert np.abs(np.trace(jac, axis1=1, axis2=2)).max() <= 1e-7 * scale
     assert np.abs(jac - jac.transpose(0, 2, 1)).max() <= 1e-7 * scale
     assert np.allclose(ref.field(p, full=True)[:, 2], ref.field(p), rtol=1e-14, atol=0)
+
+
+def test_transverse_terms_recovered():
+    """Random Bz coefficients plus random z-independent terms (Bx - i By = sum T_k (w/R0)^k):
+    both recovered to 1e-10 from the full field on the sphere."""
+    ref = _random_expansion(6, "schmidt")
+    terms = np.random.default_rng(9).normal(size=(7, 2)) @ np.array([1.0, 1j]) * 1e-3
+    ref = SphericalHarmonics(ref.A, ref.B, ref.radius, "schmidt", ref.center, transverse_terms=terms)
+    fit = fit_spherical_harmonics(ref.field, ref.radius, 6, "schmidt", center=ref.center,
+                                  transverse=lambda p: ref.field(p, full=True)[:, :2])
+    assert np.abs(fit.transverse_terms - terms).max() <= 1e-10 * np.abs(terms).max()
+    assert np.abs(fit.A - ref.A).max() <= 1e-10 * np.abs(ref.A).max()
+
+
+def test_helmholtz_pair_along_x_needs_transverse_terms():
+    """A Helmholtz pair with its axis along x: its uniform Bx comes from a z-independent
+    potential, invisible in Bz; with ``transverse=True`` the full field matches the coil to
+    the truncation level, T_0 = the centre field (Jackson eq. 5.40 for each loop)."""
+    a = 1e-3
+    coil = helmholtz_pair(a).rotate(90.0, (0.0, 1.0, 0.0))
+    p = np.random.default_rng(4).normal(size=(20, 3))
+    p *= 0.3 * a / np.linalg.norm(p, axis=1)[:, None]
+    b = field(coil, p)
+    without = spherical_harmonics(coil, 0.4 * a, 12)
+    assert np.abs(without.field(p, full=True) - b).max() > 0.5 * np.abs(b).max()
+    sh = spherical_harmonics(coil, 0.4 * a, 12, transverse=True)
+    assert np.abs(sh.field(p, full=True) - b).max() <= 1e-7 * np.abs(b).max()
+    b_centre = 2 * mu_0 * a**2 / (2 * (a**2 + (a / 2) ** 2) ** 1.5)
+    assert sh.transverse_terms[0].real == pytest.approx(b_centre, rel=1e-8)
+    assert sh.to("full").transverse_terms is sh.transverse_terms
 
 
 def test_maxwell_pair_error_terms():

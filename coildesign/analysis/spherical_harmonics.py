@@ -43,8 +43,12 @@ the ladder identities d/dz R_n^m = (n+m) R_{n-1}^m, (d/dx + i d/dy) R_n^m = -R_{
 (d/dx - i d/dy) R_n^0 = -conj(R_{n-1}^1) (Hobson, The Theory of Spherical and
 Ellipsoidal Harmonics (1931) ch. III; verified in the tests) give the potential whose z
 derivative is the fitted Bz. Potentials independent of z (r^n P_n^n, i.e. Re/Im (x + i y)^n:
-uniform transverse fields and their 2-D multipoles) carry no Bz, so a Bz fit cannot see them:
-``field(points, full=True)`` omits them (stated where it is used).
+uniform transverse fields and their 2-D multipoles) carry no Bz, so a Bz fit cannot see them.
+With ``transverse=True`` they are fitted too: a curl- and divergence-free field with Bz = 0
+is -grad Re F(x + i y) with F analytic, so Bx - i By = -F'(w); the residual transverse field
+on the sphere (coil minus the Bz-derived potential) is fitted by least squares, on the same
+quadrature, as Bx - i By = sum_{k=0}^{N} T_k (w/R0)^k, w = x + i y (``transverse_terms``, complex,
+[T]). Without it ``field(points, full=True)`` omits these terms.
 """
 
 from __future__ import annotations
@@ -142,6 +146,7 @@ class SphericalHarmonics:
     normalization: str = "schmidt"
     center: tuple[float, float, float] = (0.0, 0.0, 0.0)
     residual: FitResidual | None = None
+    transverse_terms: np.ndarray | None = None  # (order + 1,) complex [T], module doc
 
     def __post_init__(self) -> None:
         a = np.asarray(self.A, dtype=float)
@@ -153,6 +158,11 @@ class SphericalHarmonics:
         object.__setattr__(self, "A", a)
         object.__setattr__(self, "B", b)
         object.__setattr__(self, "center", tuple(check.vector3("center", self.center)))
+        if self.transverse_terms is not None:
+            t = np.asarray(self.transverse_terms, dtype=complex)
+            if t.ndim != 1:
+                check._fail("transverse_terms", "a 1-D complex array (T_0, T_1, ...)", t.shape)
+            object.__setattr__(self, "transverse_terms", t)
 
     @property
     def order(self) -> int:
@@ -169,7 +179,7 @@ class SphericalHarmonics:
         """The same expansion with coefficients in another normalisation."""
         return SphericalHarmonics(convert_coefficients(self.A, self.normalization, normalization),
                                   convert_coefficients(self.B, self.normalization, normalization),
-                                  self.radius, normalization, self.center, self.residual)
+                                  self.radius, normalization, self.center, self.residual, self.transverse_terms)
 
     def _complex_unnormalized(self) -> np.ndarray:
         """C_nm = (A_nm - i B_nm) N_nm: Bz = Re sum C_nm R_n^m(p / R0)."""
@@ -178,8 +188,8 @@ class SphericalHarmonics:
 
     def field(self, points: np.ndarray, *, full: bool = False) -> np.ndarray:
         """Bz [T] at ``points`` [m] (M, 3) from the expansion, or with ``full`` the field
-        B = -grad Phi (M, 3) [T] of the potential whose z derivative is the expansion (the
-        z-independent potentials, which have no Bz, are not included; module doc)."""
+        B = -grad Phi (M, 3) [T] of the potential whose z derivative is the expansion, plus the
+        z-independent terms when they were fitted (``transverse_terms``; module doc)."""
         pts = (check.points3("points", points) - np.asarray(self.center)) / self.radius
         c = self._complex_unnormalized()
         n_max = self.order
@@ -210,7 +220,12 @@ class SphericalHarmonics:
         # Re of a harmonic with m = 0 terms: dx Re F = Re dxF, with dxF = (U + V)/2, dyF = (U - V)/(2i)
         dxf = 0.5 * (u + v)
         dyf = (u - v) / 2j
-        return -np.column_stack([dxf.real, dyf.real, dz.real])
+        out = -np.column_stack([dxf.real, dyf.real, dz.real])
+        if self.transverse_terms is not None:
+            bxy = np.polynomial.polynomial.polyval(pts[:, 0] + 1j * pts[:, 1], self.transverse_terms)  # Bx - i By
+            out[:, 0] += bxy.real
+            out[:, 1] -= bxy.imag
+        return out
 
 
 def sphere_quadrature(radius: float, degree: int,
@@ -232,10 +247,12 @@ def sphere_quadrature(radius: float, degree: int,
 
 def fit_spherical_harmonics(bz: Callable[[np.ndarray], np.ndarray], radius: float, order: int,
                             normalization: str = "schmidt", *, center: tuple[float, float, float] = (0.0, 0.0, 0.0),
-                            quadrature_degree: int | None = None) -> SphericalHarmonics:
+                            quadrature_degree: int | None = None,
+                            transverse: Callable[[np.ndarray], np.ndarray] | None = None) -> SphericalHarmonics:
     """Fit the expansion of degree ``order`` to ``bz(points)`` [T] on the sphere of ``radius``
     R0 [m] about ``center`` [m] (module doc); ``quadrature_degree`` L >= order (default
-    order + 40)."""
+    order + 40). ``transverse(points)`` -> (M, 2) [T] (Bx, By), when given, also fits the
+    z-independent potential terms (``transverse_terms``, degrees 0..order)."""
     r0 = check.positive("radius", radius)
     order = check.positive_int("order", order, minimum=0)
     check.choice("normalization", normalization, NORMALIZATIONS)
@@ -270,19 +287,42 @@ def fit_spherical_harmonics(bz: Callable[[np.ndarray], np.ndarray], radius: floa
     ref_max = float(np.abs(values).max())
     resid = FitResidual(rms, float(np.abs(res).max()), rms / ref_rms if ref_rms > 0 else 0.0,
                         float(np.abs(res).max()) / ref_max if ref_max > 0 else 0.0)
-    full = SphericalHarmonics(a, b, r0, "full", tuple(c), resid)
+    terms = None
+    if transverse is not None:
+        bxy = np.asarray(transverse(pts), dtype=float)
+        if bxy.shape != (len(pts), 2):
+            check._fail("transverse", f"a function returning shape ({len(pts)}, 2)", bxy.shape)
+        partial = SphericalHarmonics(a, b, r0, "full", tuple(c)).field(pts, full=True)
+        rest = (bxy[:, 0] - partial[:, 0]) - 1j * (bxy[:, 1] - partial[:, 1])
+        w = ((pts[:, 0] - c[0]) + 1j * (pts[:, 1] - c[1])) / r0
+        vander = np.vander(w, order + 1, increasing=True)
+        terms, *_ = np.linalg.lstsq(vander * sw[:, None], rest * sw, rcond=None)
+    full = SphericalHarmonics(a, b, r0, "full", tuple(c), resid, terms)
     return full if normalization == "full" else full.to(normalization)
 
 
 def spherical_harmonics(coil: Coil, radius: float, order: int, normalization: str = "schmidt", *,
                         current: float = 1.0, center: tuple[float, float, float] = (0.0, 0.0, 0.0),
-                        quadrature_degree: int | None = None) -> SphericalHarmonics:
+                        quadrature_degree: int | None = None, transverse: bool = False) -> SphericalHarmonics:
     """Solid-harmonic expansion of ``coil``'s Bz [T at ``current`` A] over the sphere of
     reference ``radius`` R0 [m] about ``center`` [m], degrees 0..``order``, by least squares on
     the exact sphere quadrature (module doc). ``.residual`` reports the fit residual on the
-    sphere (the truncation error of degree ``order``)."""
+    sphere (the truncation error of degree ``order``). ``transverse``: also fit the
+    z-independent potential terms from Bx, By, so that ``field(points, full=True)`` is the
+    coil's whole field."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign.Coil", coil, TypeError)
     i = check.finite("current", current)
-    return fit_spherical_harmonics(lambda p: field(coil, p, current=i)[:, 2], radius, order, normalization,
-                                   center=center, quadrature_degree=quadrature_degree)
+    if not isinstance(transverse, bool):
+        check._fail("transverse", "True or False", transverse, TypeError)
+    cache: dict[bytes, np.ndarray] = {}
+
+    def b_at(p: np.ndarray) -> np.ndarray:  # one field evaluation serves Bz and (Bx, By)
+        key = p.tobytes()
+        if key not in cache:
+            cache[key] = field(coil, p, current=i)
+        return cache[key]
+
+    return fit_spherical_harmonics(lambda p: b_at(p)[:, 2], radius, order, normalization, center=center,
+                                   quadrature_degree=quadrature_degree,
+                                   transverse=(lambda p: b_at(p)[:, :2]) if transverse else None)
