@@ -29,7 +29,8 @@ Fit: Bz is sampled on the sphere r = R0 at a product quadrature, Gauss-Legendre 
 cos theta (L + 1 nodes) x uniform in phi (2L + 2 nodes), which integrates every product of
 two spherical harmonics of degree <= L exactly (Driscoll & Healy, Adv. Appl. Math. 15, 202
 (1994), for the product-grid idea; Gauss-Legendre exactness: Abramowitz & Stegun 25.4.29).
-The weighted least-squares fit of degree N <= L is then the exact orthogonal projection for
+The weighted least-squares fit of degree N <= L is then the orthogonal projection (diagonal
+normal equations, computed as such), exact for
 a field band-limited to degree L; content above L aliases into the coefficients at the level
 of the field's degree-(L+1) content. L defaults to N + 40. Because Bz is harmonic inside the
 sphere (source-free region), the coefficients on r = R0 determine Bz everywhere inside
@@ -275,8 +276,9 @@ def fit_spherical_harmonics(bz: Callable[[np.ndarray], np.ndarray], radius: floa
                 cols.append(nf[n, m] * rh[:, n, m].imag)
                 index.append((n, m, 1))
     design = np.column_stack(cols)
-    sw = np.sqrt(wts)
-    sol, *_ = np.linalg.lstsq(design * sw[:, None], values * sw, rcond=None)
+    # the quadrature makes the columns orthogonal (exact for degree <= 2L + 1 >= 2 order), so the
+    # weighted normal equations are diagonal and the least-squares solution is the projection
+    sol = (design.T @ (wts * values)) / (wts @ design**2)
     a = np.zeros((order + 1, order + 1))
     b = np.zeros_like(a)
     for (n, m, part), value in zip(index, sol):
@@ -295,8 +297,8 @@ def fit_spherical_harmonics(bz: Callable[[np.ndarray], np.ndarray], radius: floa
         partial = SphericalHarmonics(a, b, r0, "full", tuple(c)).field(pts, full=True)
         rest = (bxy[:, 0] - partial[:, 0]) - 1j * (bxy[:, 1] - partial[:, 1])
         w = ((pts[:, 0] - c[0]) + 1j * (pts[:, 1] - c[1])) / r0
-        vander = np.vander(w, order + 1, increasing=True)
-        terms, *_ = np.linalg.lstsq(vander * sw[:, None], rest * sw, rcond=None)
+        vander = np.vander(w, order + 1, increasing=True)  # orthogonal sectoral harmonics on the sphere
+        terms = (vander.conj().T @ (wts * rest)) / (wts @ np.abs(vander) ** 2)
     full = SphericalHarmonics(a, b, r0, "full", tuple(c), resid, terms)
     return full if normalization == "full" else full.to(normalization)
 
