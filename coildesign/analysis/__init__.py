@@ -12,6 +12,8 @@ from coildesign.analysis.psf import (
     point_spread_function,
     resolution_limits,
 )
+from coildesign.analysis.sequence_psf import sequence_psf as sequence_psf
+from coildesign.analysis.spherical_harmonics import spherical_harmonics as spherical_harmonics
 
 __all__ = [
     "coil_point_spread",
