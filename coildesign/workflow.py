@@ -7,8 +7,13 @@ probe designer asks for, prints a readable summary and writes the output folder:
 - ``report.md``: the summary as tables, linking the plots;
 - plots (PNG): B1 map of the RF coil, S11 and Smith chart, gradient deviation maps and
   linearity profiles, PSF profiles;
-- VTK (with the ``vtk`` extra): windings (.vtp), B1 map (.vti), gradient field maps (.vti);
+- VTK (pyvista): windings (.vtp), B1 map (.vti: |B1perp|, B1+, B1- per ampere), gradient
+  field maps (.vti), each array named with its quantity and unit; an off-screen rendering
+  where OpenGL works;
 - Touchstone: the matched RF network (.s1p).
+Outputs that cannot be made on this machine (e.g. the rendering without OpenGL) are listed
+with the reason in ``summary.json`` (``outputs.skipped``), in ``RunResult.skipped`` and at the
+end of the printed summary; ``outputs.written`` lists the files written.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
 """
 
@@ -27,11 +32,14 @@ from coildesign.probe_file import DesignError, validate_design
 
 @dataclass
 class RunResult:
-    """What a run produced: the summary (nested dict), its text form, and the files written."""
+    """What a run produced: the summary (nested dict), its text form, the files written and
+    the outputs skipped (``{"file": name, "reason": why}``; also in ``summary["outputs"]``
+    and at the end of ``text``)."""
 
     summary: dict
     text: str
     files: list[Path] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
 
 def _build(table: dict, where: str):
@@ -182,17 +190,25 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),
     ])
 
-    written = [files.write_json(out / "summary.json", summary), matched.to_touchstone(out / "rf_match.s1p")]
+    written = [matched.to_touchstone(out / "rf_match.s1p")]
+    skipped: list[dict[str, str]] = []
     extent = max(sample.radius, 0.5 * sample.length)
     if spec["outputs"]["plots"]:
         written += plots.probe_plots(out, rf_coil, extent, matched, gradients, gspec["dsv_radius"],
                                      (psf_centre, psf_edge))
     if spec["outputs"]["vtk"]:
-        written += plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"], extent)
+        vtk_written, vtk_skipped = plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"],
+                                                   extent)
+        written += vtk_written
+        skipped += vtk_skipped
+    if skipped:
+        text += "\n\n" + table([(s["file"], f"skipped: {s['reason']}") for s in skipped], "Outputs not written")
     if spec["outputs"]["report"]:
         pngs = [p.name for p in written if p.suffix == ".png"]
         report = [f"# {probe['name']}", "", "```", text, "```", ""] + [f"![{n}]({n})" for n in pngs]
         written.append(files.write_text(out / "report.md", "\n".join(report) + "\n"))
+    summary["outputs"] = {"written": sorted([p.name for p in written] + ["summary.json"]), "skipped": skipped}
+    written.append(files.write_json(out / "summary.json", summary))
     step("exports")
     bar.close()
-    return RunResult(summary, text, written)
+    return RunResult(summary, text, written, skipped)
