@@ -74,9 +74,10 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         c_self, c_note = 0.0, f"not available ({exc})"
     srf = impedance.self_resonant_frequency(ind, c_self) if c_self > 0 else float("inf")
     step("impedance")
-    matched = match_capacitors(r_ac, ind, frequency, c_self=c_self)
-    step("matching")
     r_sample = reciprocity.magnetic_loss_resistance(coil, sample, frequency, smp["conductivity"])
+    # the network is tuned and matched with the sample in place (coil + sample loss resistance)
+    matched = match_capacitors(r_ac + r_sample, ind, frequency, c_self=c_self, network="auto")
+    step("matching")
     res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac + r_sample, nucleus_name=nuc.name,
                           concentration=smp["concentration"], temperature_coil=temperature,
                           temperature_sample=temperature)
@@ -86,9 +87,12 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
         "self_capacitance_source": c_note, "self_resonance_Hz": srf,
         "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency), "sample_loss_resistance_ohm": r_sample,
-        "match": {"network": matched.topology, "tune_capacitance_F": matched.capacitors["tune"],
-                  "match_capacitance_F": matched.capacitors["match"], "s11_dB": matched.s11_db,
-                  "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
+        "match": {"network": matched.topology, "loaded_resistance_ohm": matched.resistance,
+                  **({"tune_capacitance_F": matched.capacitors["tune"], "match_capacitance_F": matched.capacitors[
+                      "match"]} if "tune" in matched.capacitors else {}),
+                  "elements": [{"name": e.name, "position": e.position, "kind": e.kind,
+                                "value_" + ("F" if e.kind == "capacitor" else "H"): e.value} for e in matched.elements],
+                  "s11_dB": matched.s11_db, "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
         "snr": res.as_dict(),
     }
     rows = [
@@ -101,8 +105,9 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         (f"sample eddy-current loss (sigma = {smp['conductivity']:g} S/m)", f"{r_sample * 1e3:.4g} mOhm"),
         ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})"),
         ("self-resonance", f"{srf / 1e6:.4g} MHz"),
-        (f"tune / match ({matched.topology})",
-         f"{matched.capacitors['tune'] * 1e12:.4g} pF / {matched.capacitors['match'] * 1e12:.4g} pF"),
+        (f"matching network ({matched.topology}, with the sample)",
+         " / ".join(f"{e.position} {e.value * 1e12:.4g} pF" if e.kind == "capacitor" else
+                    f"{e.position} {e.value * 1e9:.4g} nH" for e in matched.elements)),
         ("S11 at the Larmor frequency", f"{max(matched.s11_db, -300.0):.4g} dB"),
         ("-3 dB bandwidth / loaded Q", f"{matched.bandwidth / 1e6:.4g} MHz / {matched.q_loaded:.4g}"),
         *[tuple(line.split("  ", 1)) for line in str(res).splitlines()],

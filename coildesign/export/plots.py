@@ -110,8 +110,8 @@ def probe_plots(out: Path, rf_coil, sample_extent: float, matched, gradients, ds
     """Every picture of a probe run; returns the paths written."""
     axis = rf_coil.axis if rf_coil.axis is not None else np.array([1.0, 0, 0])
     plane = "xz" if abs(axis[1]) < 0.5 else "yz"
-    written = [b1_map_plot(rf_coil, out / "rf_b1_map.png", 1.5 * sample_extent, plane),
-               matched.plot(out / "rf_s11_smith.png")]
+    matched.plot(out / "rf_s11_smith.png")
+    written = [b1_map_plot(rf_coil, out / "rf_b1_map.png", 1.5 * sample_extent, plane), out / "rf_s11_smith.png"]
     for coil, *_ in gradients:
         written.append(gradient_plots(coil, out / f"gradient_{coil.name}_linearity.png", dsv_radius))
     written.append(psf_plot(psfs, ["centre", f"{dsv_radius * 1e3:g} mm off centre"], out / "psf.png"))
