@@ -222,3 +222,21 @@ def test_example_notebook_shows_the_coil(monkeypatch):
     assert any("image/png" in o.get("data", {}) for o in plot_cells[0].outputs)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "matched -" in text and "microcoil_wire.stl" in text
+
+
+def test_results_to_frame():
+    pytest.importorskip("pandas")
+    from coildesign.analysis.performance import gradient_performance
+
+    coils = [cd.geometries.maxwell_pair(r, wire_diameter=1e-4) for r in (2e-3, 3e-3)]
+    perfs = [gradient_performance(c, v_max=10.0, i_max=1.0) for c in coils]
+    frame = cd.export.to_frame(perfs, index=["r2", "r3"])
+    assert list(frame.index) == ["r2", "r3"]
+    for col, value in perfs[1].as_dict().items():
+        if np.isscalar(value):
+            assert frame.loc["r3", col] == value
+    m = cd.rf.match_capacitors(0.5, 20e-9, 600e6)
+    assert cd.export.to_frame({"a": {"b": 1.0}}).columns.tolist() == ["a.b"]
+    assert m.to_frame().loc[0, "s11_dB"] == m.s11_db
+    with pytest.raises(TypeError, match="Input result"):
+        cd.export.to_frame(object())

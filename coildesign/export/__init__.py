@@ -1,10 +1,12 @@
 """Exports: atomic files (``files``), VTK/ParaView (``vtk``), manufacturing point lists
 (``pointlists``: CSV, NPZ), the swept wire as STL (``stl``), drawings of planar windings
-(``drawing``: SVG) and plots (``plots``). pyvista and pandas are imported on first use."""
+(``drawing``: SVG), pandas views of results (``frames``) and plots (``plots``). pyvista and
+pandas are imported on first use."""
 
 from coildesign.export.drawing import to_svg
+from coildesign.export.frames import to_frame
 from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
 from coildesign.export.vtk import to_vtk
 
-__all__ = ["read_csv", "to_csv", "to_npz", "to_stl", "to_svg", "to_vtk"]
+__all__ = ["read_csv", "to_csv", "to_frame", "to_npz", "to_stl", "to_svg", "to_vtk"]

@@ -493,10 +493,10 @@ class MatchResult:
         return out
 
     def to_frame(self):
-        """``as_dict()`` as a one-row ``pandas.DataFrame``."""
-        import pandas as pd
+        """``as_dict()`` as a one-row ``pandas.DataFrame`` (``coildesign.export.to_frame``)."""
+        from coildesign.export.frames import to_frame
 
-        return pd.DataFrame([self.as_dict()])
+        return to_frame(self)
 
     @property
     def q_ratio(self) -> float:
