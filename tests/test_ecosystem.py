@@ -240,3 +240,19 @@ def test_results_to_frame():
     assert m.to_frame().loc[0, "s11_dB"] == m.s11_db
     with pytest.raises(TypeError, match="Input result"):
         cd.export.to_frame(object())
+
+
+def test_probe_vtk_reports_skipped_rendering(tmp_path, monkeypatch):
+    """Without OpenGL the rendering is skipped with its reason (no crash, no silent drop)."""
+    pytest.importorskip("pyvista")
+    from coildesign.export import plots, vtk
+
+    monkeypatch.setattr(vtk, "_render_probe", (False, "no OpenGL here (test)", {}))
+    rf = cd.geometries.solenoid(0.5e-3, 1e-3, 3, 0.1e-3).rotate(90, (0, 1, 0))
+    gz = cd.geometries.maxwell_pair(3e-3, wire_diameter=1e-4).renamed("Gz")
+    written, skipped = plots.probe_vtk(tmp_path, rf, [gz], 1e-3, 0.5e-3)
+    assert skipped == [{"file": "rf_coil_render.png", "reason": "no OpenGL here (test)"}]
+    assert sorted(p.name for p in written) == sorted(p.name for p in tmp_path.iterdir()) == [
+        "gradient_Gz.vtp", "gradient_Gz_map.vti", "rf_b1_map.vti", "rf_coil.vtp"]
+    with pytest.warns(UserWarning, match="no OpenGL here"):
+        assert rf.show() is None
