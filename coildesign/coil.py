@@ -362,6 +362,8 @@ class Coil:
         from the suffix) atomically. matplotlib is imported here, not at module import (it
         costs ~0.2 s).
         """
+        from matplotlib.ticker import MaxNLocator
+
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -369,6 +371,9 @@ class Coil:
         elif getattr(ax, "name", "") != "3d":
             check._fail("ax", "a matplotlib 3-D axes (projection='3d') or None", type(ax).__name__, TypeError)
         paths = self.paths()
+        pts = 1e3 * np.vstack(paths)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        arrow = 0.12 * float(np.max(hi - lo))
         for k, (p, wt) in enumerate(zip(paths, self.weights)):
             mm = 1e3 * p
             kw = {"color": "C0" if wt >= 0 else "C3", "lw": 1.2, **line_kwargs}
@@ -376,12 +381,18 @@ class Coil:
             if arrows and len(mm) > 1:
                 i = (len(mm) - 1) // 2
                 d = (mm[i + 1] - mm[i]) * np.sign(wt or 1.0)
-                ax.quiver(*mm[i], *d, color=kw["color"], length=1.0, normalize=False,
-                          arrow_length_ratio=0.8)
-        pts = 1e3 * np.vstack(paths)
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
-        span = np.maximum(hi - lo, 1e-9 * max(float(np.max(hi - lo)), 1e-12))
+                ax.quiver(*mm[i], *(arrow * d / np.linalg.norm(d)), color=kw["color"], arrow_length_ratio=0.35)
+        span = 1.08 * np.maximum(hi - lo, 0.05 * max(float(np.max(hi - lo)), 1e-12))  # planar coils stay visible
+        mid = 0.5 * (lo + hi)
+        ax.set_xlim(mid[0] - span[0] / 2, mid[0] + span[0] / 2)
+        ax.set_ylim(mid[1] - span[1] / 2, mid[1] + span[1] / 2)
+        ax.set_zlim(mid[2] - span[2] / 2, mid[2] + span[2] / 2)
         ax.set_box_aspect(span)
+        for axis, m, extent in zip((ax.xaxis, ax.yaxis, ax.zaxis), mid, span / span.max()):
+            if extent < 0.2:
+                axis.set_ticks([round(float(m), 6)])
+            else:
+                axis.set_major_locator(MaxNLocator(int(round(6 * extent))))
         ax.set_xlabel("x [mm]")
         ax.set_ylabel("y [mm]")
         ax.set_zlabel("z [mm]")
