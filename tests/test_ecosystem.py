@@ -256,3 +256,16 @@ def test_probe_vtk_reports_skipped_rendering(tmp_path, monkeypatch):
         "gradient_Gz.vtp", "gradient_Gz_map.vti", "rf_b1_map.vti", "rf_coil.vtp"]
     with pytest.warns(UserWarning, match="no OpenGL here"):
         assert rf.show() is None
+
+
+def test_rotate_uses_exact_rotations():
+    """A third of a turn about (1, 1, 1) permutes the axes x -> y -> z -> x (exact closed form);
+    rotations keep loop radii and wire lengths."""
+    pts = np.array([[1e-3, 0, 0], [0, 2e-3, 0], [0, 0, 3e-3]])
+    coil = cd.Coil.from_polyline(pts, wire_diameter=1e-5) + cd.Coil.from_loop(1e-3, normal=(1, 0, 0))
+    turned = coil.rotate(120.0, (1, 1, 1))
+    assert np.allclose(turned.windings[0].points, pts[:, [2, 0, 1]], rtol=0, atol=1e-18)
+    assert np.allclose(turned.windings[1].normal, [0, 1, 0], rtol=0, atol=1e-15)
+    assert turned.wire_length == pytest.approx(coil.wire_length, rel=1e-15)
+    back = turned.rotate(-120.0, (1, 1, 1), center=(0, 0, 0))
+    assert np.allclose(back.windings[0].points, pts, rtol=0, atol=1e-18)

@@ -7,6 +7,6 @@ from coildesign.export.drawing import to_svg
 from coildesign.export.frames import to_frame
 from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
-from coildesign.export.vtk import to_vtk
+from coildesign.export.vtk import b1_field_map, to_vtk
 
-__all__ = ["read_csv", "to_csv", "to_frame", "to_npz", "to_stl", "to_svg", "to_vtk"]
+__all__ = ["b1_field_map", "read_csv", "to_csv", "to_frame", "to_npz", "to_stl", "to_svg", "to_vtk"]
