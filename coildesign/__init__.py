@@ -2,14 +2,16 @@
 
 SI units everywhere (m, A, T, H, ohm, Hz, K). B0 is along +z unless stated.
 
-The subpackages ``geometries``, ``analysis``, ``rf`` and ``export`` are attributes of the
-package (``import coildesign as cd; cd.geometries.solenoid(...)``) but are imported on first
-use (PEP 562 module ``__getattr__``), so ``import coildesign`` stays fast.
+The subpackages ``geometries``, ``analysis``, ``rf`` and ``export`` (and every other public
+submodule, e.g. ``workflow``) are attributes of the package (``import coildesign as cd;
+cd.geometries.solenoid(...)``) but are imported on first use (PEP 562 module ``__getattr__``),
+so ``import coildesign`` stays fast.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
@@ -37,8 +39,8 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """Import a subpackage on first attribute access (PEP 562)."""
-    if name in _SUBPACKAGES:
+    """Import a public submodule on first attribute access (PEP 562)."""
+    if name in _SUBPACKAGES or (not name.startswith("_") and importlib.util.find_spec(f"coildesign.{name}")):
         module = importlib.import_module(f"coildesign.{name}")
         globals()[name] = module
         return module
