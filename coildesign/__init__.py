@@ -1,14 +1,26 @@
 """coildesign: gradient and RF microcoil design and analysis for MR microscopy.
 
 SI units everywhere (m, A, T, H, ohm, Hz, K). B0 is along +z unless stated.
+
+The subpackages ``geometries``, ``analysis``, ``rf`` and ``export`` (and every other public
+submodule, e.g. ``workflow``) are attributes of the package (``import coildesign as cd;
+cd.geometries.solenoid(...)``) but are imported on first use (PEP 562 module ``__getattr__``),
+so ``import coildesign`` stays fast.
 """
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
 
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
 from coildesign.fields import field, field_jacobian, vector_potential
-from coildesign.interop import to_magpylib
+from coildesign.interop import from_magpylib, to_magpylib
 
 __version__ = "0.1.0"
+
+_SUBPACKAGES = ("analysis", "export", "fields", "geometries", "interop", "rf")
 
 __all__ = [
     "Coil",
@@ -20,6 +32,20 @@ __all__ = [
     "Winding",
     "field",
     "field_jacobian",
+    "from_magpylib",
     "to_magpylib",
     "vector_potential",
 ]
+
+
+def __getattr__(name: str):
+    """Import a public submodule on first attribute access (PEP 562)."""
+    if name in _SUBPACKAGES or (not name.startswith("_") and importlib.util.find_spec(f"coildesign.{name}")):
+        module = importlib.import_module(f"coildesign.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'coildesign' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SUBPACKAGES))

@@ -23,10 +23,13 @@ Conventions
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 from coildesign import _validation as check
 from coildesign.conductors import CrossSection, Material, RectangularStrip, RoundWire, material
@@ -52,9 +55,17 @@ def _scaled(cs: CrossSection | None, factor: float) -> CrossSection | None:
 
 
 def _rotation_matrix(angle: float, axis: np.ndarray) -> np.ndarray:
-    """Right-handed rotation by ``angle`` [rad] about unit ``axis`` (Rodrigues' formula)."""
-    k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
-    return np.eye(3) + np.sin(angle) * k + (1.0 - np.cos(angle)) * (k @ k)
+    """Right-handed rotation matrix by ``angle`` [rad] about the unit vector ``axis``
+    (scipy's ``Rotation`` from the rotation vector ``angle * axis``)."""
+    return Rotation.from_rotvec(angle * np.asarray(axis, dtype=float)).as_matrix()
+
+
+def _loop_frame(normal: np.ndarray) -> np.ndarray:
+    """Rows e1, e2, normal of a right-handed frame for a loop (e1 x e2 = normal)."""
+    helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(helper, normal)
+    e1 /= np.linalg.norm(e1)
+    return np.array([e1, np.cross(normal, e1), normal])
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,6 +333,102 @@ class Coil:
         cross-sections scale too)."""
         f = check.positive("factor", factor)
         return self.transformed(f * np.eye(3))
+
+    # ------------------------------------------------------------------ display
+    def paths(self, loop_segments: int = 128) -> list[np.ndarray]:
+        """Vertices [m] of every winding's path in current direction, (N, 3) each: polylines
+        with the first point repeated when closed, loops as closed regular ``loop_segments``-gons
+        (counter-clockwise about their normal). For display and manufacturing exports; the
+        field engine uses the exact circles."""
+        n = check.positive_int("loop_segments", loop_segments, minimum=3)
+        out = []
+        for w in self.windings:
+            if isinstance(w, LoopWinding):
+                e = _loop_frame(w.normal)
+                t = np.linspace(0.0, 2.0 * np.pi, n + 1)
+                out.append(w.center + w.radius * (np.outer(np.cos(t), e[0]) + np.outer(np.sin(t), e[1])))
+            else:
+                out.append(np.array(w.vertices))
+        return out
+
+    def plot(self, ax=None, *, path: str | os.PathLike | None = None, arrows: bool = True, **line_kwargs):
+        """Draw the windings in 3-D with matplotlib and return the ``Axes3D``.
+
+        Coordinates in mm with equal scaling on the three axes. Each winding is one line
+        (colour from the winding's current weight sign: positive C0, negative C3, unless
+        ``color`` is given in ``line_kwargs``); ``arrows`` marks the current direction at the
+        middle of each winding. ``ax``: an existing 3-D axes to draw into (None: a new figure
+        through pyplot, so it shows inline in Jupyter). ``path`` saves the figure (format
+        from the suffix) atomically. matplotlib is imported here, not at module import (it
+        costs ~0.2 s).
+        """
+        from matplotlib.ticker import MaxNLocator
+
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            ax = plt.figure(figsize=(6.0, 5.0)).add_subplot(projection="3d")
+        elif getattr(ax, "name", "") != "3d":
+            check._fail("ax", "a matplotlib 3-D axes (projection='3d') or None", type(ax).__name__, TypeError)
+        paths = self.paths()
+        pts = 1e3 * np.vstack(paths)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        arrow = 0.12 * float(np.max(hi - lo))
+        for k, (p, wt) in enumerate(zip(paths, self.weights)):
+            mm = 1e3 * p
+            kw = {"color": "C0" if wt >= 0 else "C3", "lw": 1.2, **line_kwargs}
+            ax.plot(mm[:, 0], mm[:, 1], mm[:, 2], label=None if k else self.name, **kw)
+            if arrows and len(mm) > 1:
+                i = (len(mm) - 1) // 2
+                d = (mm[i + 1] - mm[i]) * np.sign(wt or 1.0)
+                ax.quiver(*mm[i], *(arrow * d / np.linalg.norm(d)), color=kw["color"], arrow_length_ratio=0.35)
+        span = 1.08 * np.maximum(hi - lo, 0.05 * max(float(np.max(hi - lo)), 1e-12))  # planar coils stay visible
+        mid = 0.5 * (lo + hi)
+        ax.set_xlim(mid[0] - span[0] / 2, mid[0] + span[0] / 2)
+        ax.set_ylim(mid[1] - span[1] / 2, mid[1] + span[1] / 2)
+        ax.set_zlim(mid[2] - span[2] / 2, mid[2] + span[2] / 2)
+        ax.set_box_aspect(span)
+        for axis, m, extent in zip((ax.xaxis, ax.yaxis, ax.zaxis), mid, span / span.max()):
+            if extent < 0.2:
+                axis.set_ticks([round(float(m), 6)])
+            else:
+                axis.set_major_locator(MaxNLocator(int(round(6 * extent))))
+        ax.set_xlabel("x [mm]")
+        ax.set_ylabel("y [mm]")
+        ax.set_zlabel("z [mm]")
+        ax.set_title(self.name)
+        if path is not None:
+            from coildesign.export.files import atomic_path
+
+            target = Path(path)
+            with atomic_path(target) as tmp:
+                ax.figure.savefig(tmp, dpi=130, bbox_inches="tight", format=target.suffix.lstrip(".") or "png")
+        return ax
+
+    def show(self, field_map=None, scalars: str | None = None, *, off_screen: bool = False, **show_kwargs):
+        """Show the windings (tubes of the wire diameter) and optionally a ``FieldMap`` (a
+        slice or a block, coloured by the array ``scalars``; default its first array's
+        magnitude) in a pyvista window, or inline in Jupyter (pyvista's static or trame back
+        end; ``show_kwargs`` go to ``Plotter.show``, e.g. ``jupyter_backend="static"`` or
+        ``screenshot="coil.png"`` with ``off_screen=True``).
+
+        Rendering needs OpenGL; where it is missing VTK crashes the process instead of
+        raising, so rendering is probed once per process in a subprocess
+        (``coildesign.export.vtk.can_render``). Without it this warns with the reason and
+        returns None; otherwise it returns the ``pyvista.Plotter``.
+        """
+        import warnings
+
+        from coildesign.export.vtk import can_render, coil_scene
+
+        ok, why = can_render()
+        if not ok:
+            warnings.warn(f"Coil.show: skipped, cannot render here ({why}); use Coil.plot() (matplotlib) or "
+                          "export with coildesign.export.to_vtk and open the file in ParaView", stacklevel=2)
+            return None
+        plotter = coil_scene(self, field_map, scalars, off_screen=off_screen)
+        plotter.show(**show_kwargs)
+        return plotter
 
     # ------------------------------------------------------------------ properties
     @property

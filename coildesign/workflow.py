@@ -7,8 +7,13 @@ probe designer asks for, prints a readable summary and writes the output folder:
 - ``report.md``: the summary as tables, linking the plots;
 - plots (PNG): B1 map of the RF coil, S11 and Smith chart, gradient deviation maps and
   linearity profiles, PSF profiles;
-- VTK (with the ``vtk`` extra): windings (.vtp), B1 map (.vti), gradient field maps (.vti);
+- VTK (pyvista): windings (.vtp), B1 map (.vti: |B1perp|, B1+, B1- per ampere), gradient
+  field maps (.vti), each array named with its quantity and unit; an off-screen rendering
+  where OpenGL works;
 - Touchstone: the matched RF network (.s1p).
+Outputs that cannot be made on this machine (e.g. the rendering without OpenGL) are listed
+with the reason in ``summary.json`` (``outputs.skipped``), in ``RunResult.skipped`` and at the
+end of the printed summary; ``outputs.written`` lists the files written.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
 """
 
@@ -27,11 +32,14 @@ from coildesign.probe_file import DesignError, validate_design
 
 @dataclass
 class RunResult:
-    """What a run produced: the summary (nested dict), its text form, and the files written."""
+    """What a run produced: the summary (nested dict), its text form, the files written and
+    the outputs skipped (``{"file": name, "reason": why}``; also in ``summary["outputs"]``
+    and at the end of ``text``)."""
 
     summary: dict
     text: str
     files: list[Path] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
 
 def _build(table: dict, where: str):
@@ -66,9 +74,10 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         c_self, c_note = 0.0, f"not available ({exc})"
     srf = impedance.self_resonant_frequency(ind, c_self) if c_self > 0 else float("inf")
     step("impedance")
-    matched = match_capacitors(r_ac, ind, frequency, c_self=c_self)
-    step("matching")
     r_sample = reciprocity.magnetic_loss_resistance(coil, sample, frequency, smp["conductivity"])
+    # the network is tuned and matched with the sample in place (coil + sample loss resistance)
+    matched = match_capacitors(r_ac + r_sample, ind, frequency, c_self=c_self, network="auto")
+    step("matching")
     res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac + r_sample, nucleus_name=nuc.name,
                           concentration=smp["concentration"], temperature_coil=temperature,
                           temperature_sample=temperature)
@@ -78,9 +87,12 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
         "self_capacitance_source": c_note, "self_resonance_Hz": srf,
         "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency), "sample_loss_resistance_ohm": r_sample,
-        "match": {"network": matched.topology, "tune_capacitance_F": matched.capacitors["tune"],
-                  "match_capacitance_F": matched.capacitors["match"], "s11_dB": matched.s11_db,
-                  "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
+        "match": {"network": matched.topology, "loaded_resistance_ohm": matched.resistance,
+                  **({"tune_capacitance_F": matched.capacitors["tune"], "match_capacitance_F": matched.capacitors[
+                      "match"]} if "tune" in matched.capacitors else {}),
+                  "elements": [{"name": e.name, "position": e.position, "kind": e.kind,
+                                "value_" + ("F" if e.kind == "capacitor" else "H"): e.value} for e in matched.elements],
+                  "s11_dB": matched.s11_db, "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
         "snr": res.as_dict(),
     }
     rows = [
@@ -93,8 +105,9 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         (f"sample eddy-current loss (sigma = {smp['conductivity']:g} S/m)", f"{r_sample * 1e3:.4g} mOhm"),
         ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})"),
         ("self-resonance", f"{srf / 1e6:.4g} MHz"),
-        (f"tune / match ({matched.topology})",
-         f"{matched.capacitors['tune'] * 1e12:.4g} pF / {matched.capacitors['match'] * 1e12:.4g} pF"),
+        (f"matching network ({matched.topology}, with the sample)",
+         " / ".join(f"{e.position} {e.value * 1e12:.4g} pF" if e.kind == "capacitor" else
+                    f"{e.position} {e.value * 1e9:.4g} nH" for e in matched.elements)),
         ("S11 at the Larmor frequency", f"{max(matched.s11_db, -300.0):.4g} dB"),
         ("-3 dB bandwidth / loaded Q", f"{matched.bandwidth / 1e6:.4g} MHz / {matched.q_loaded:.4g}"),
         *[tuple(line.split("  ", 1)) for line in str(res).splitlines()],
@@ -182,17 +195,25 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),
     ])
 
-    written = [files.write_json(out / "summary.json", summary), matched.to_touchstone(out / "rf_match.s1p")]
+    written = [matched.to_touchstone(out / "rf_match.s1p")]
+    skipped: list[dict[str, str]] = []
     extent = max(sample.radius, 0.5 * sample.length)
     if spec["outputs"]["plots"]:
         written += plots.probe_plots(out, rf_coil, extent, matched, gradients, gspec["dsv_radius"],
                                      (psf_centre, psf_edge))
     if spec["outputs"]["vtk"]:
-        written += plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"], extent)
+        vtk_written, vtk_skipped = plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"],
+                                                   extent)
+        written += vtk_written
+        skipped += vtk_skipped
+    if skipped:
+        text += "\n\n" + table([(s["file"], f"skipped: {s['reason']}") for s in skipped], "Outputs not written")
     if spec["outputs"]["report"]:
         pngs = [p.name for p in written if p.suffix == ".png"]
         report = [f"# {probe['name']}", "", "```", text, "```", ""] + [f"![{n}]({n})" for n in pngs]
         written.append(files.write_text(out / "report.md", "\n".join(report) + "\n"))
+    summary["outputs"] = {"written": sorted([p.name for p in written] + ["summary.json"]), "skipped": skipped}
+    written.append(files.write_json(out / "summary.json", summary))
     step("exports")
     bar.close()
-    return RunResult(summary, text, written)
+    return RunResult(summary, text, written, skipped)

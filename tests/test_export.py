@@ -47,13 +47,71 @@ def test_vtk_round_trip(tmp_path):
     from coildesign.export.vtk import to_vtk
 
     coil = helix_coil() + cd.Coil.from_loop(1e-3, wire_diameter=1e-4)
-    fm = field_map(coil, size=1e-3, n=6)
-    for name in ("f.vti", "f.vts", "f.vtp"):
+    fm = field_map(coil, size=1e-3, n=6, quantities=("B", "dB/dr"))
+    for name in ("f.vti", "f.vts", "f.vtu", "f.vtp"):
         ds = pv.read(to_vtk(fm, tmp_path / name))
-        assert "|B|" in ds.array_names
+        assert {"B [T]", "|B| [T]", "dB/dr [T/m]"} <= set(ds.point_data.keys())
+        assert ds.field_data["unit: dB/dr"][0] == "T/m"
     ds = pv.read(to_vtk(fm, tmp_path / "g.vti"))
-    assert np.allclose(ds.point_data["B"], fm.arrays["B"])
+    assert np.array_equal(ds.point_data["B [T]"], fm.arrays["B"])
+    jac = ds.GetPointData().GetArray("dB/dr [T/m]")
+    assert [jac.GetComponentName(i) for i in range(9)] == [f"dB{i}/d{j}" for i in "xyz" for j in "xyz"]
     poly = pv.read(to_vtk(coil, tmp_path / "coil.vtp"))
-    assert poly.n_cells == 2 and set(poly.cell_data["wire_radius"]) == {5e-5}
-    with pytest.raises(ValueError, match="Input path"):
+    assert poly.n_cells == 2 and set(poly.cell_data["wire radius [m]"]) == {5e-5}
+    assert poly.field_data["unit: wire radius"][0] == "m"
+    assert pv.read(to_vtk(coil, tmp_path / "coil.vtu")).n_cells == 2
+    with pytest.raises(ValueError, match="Input path suffix"):
         to_vtk(coil, tmp_path / "coil.vti")
+    fm.add("temperature", np.zeros(len(fm.points)))
+    with pytest.raises(ValueError, match="Input units"):
+        to_vtk(fm, tmp_path / "t.vti")
+    ds = pv.read(to_vtk(fm, tmp_path / "t.vti", units={"temperature": "K"}))
+    assert "temperature [K]" in ds.array_names
+
+
+def test_b1_map_holds_rotating_frame_components(tmp_path):
+    """B1 maps store |B1perp|, B1+ = (Bx + i By)/2 and B1- = (Bx - i By)*/2 per ampere for B0
+    along z (Hoult, Concepts Magn. Reson. 12, 173 (2000)), not the full field."""
+    pv = pytest.importorskip("pyvista")
+    from coildesign.export.vtk import b1_field_map, to_vtk
+
+    coil = cd.Coil.from_loop(1e-3, normal=(1.0, 1.0, 0.5))
+    fm = b1_field_map(coil, size=(2e-3, 2e-3, 0.0), n=7)
+    ds = pv.read(to_vtk(fm, tmp_path / "b1.vti"))
+    b = cd.field(coil, fm.points)
+    assert "B [T]" not in ds.array_names
+    assert np.allclose(ds.point_data["|B1perp| [T/A]"], np.hypot(b[:, 0], b[:, 1]), rtol=1e-14, atol=0)
+    plus = ds.point_data["B1+ [T/A]"]
+    assert np.allclose(plus[:, 0], b[:, 0] / 2, rtol=1e-14, atol=0)
+    assert np.allclose(plus[:, 1], b[:, 1] / 2, rtol=1e-14, atol=0)
+    minus = ds.point_data["B1- [T/A]"]
+    assert np.allclose(minus[:, 1], b[:, 1] / 2, rtol=1e-14, atol=0)  # conj(Bx - i By)/2 = (Bx + i By)/2
+    assert ds.field_data["unit: |B1+|"][0] == "T/A"
+
+
+def test_render_probe_runs_once_and_leaves_environment(tmp_path, monkeypatch):
+    pytest.importorskip("pyvista")
+    import os
+
+    from coildesign.export import vtk
+
+    calls = []
+    real = vtk._probe
+
+    def counting(extra):
+        calls.append(extra)
+        return real(extra)
+
+    monkeypatch.setattr(vtk, "_render_probe", None)
+    monkeypatch.setattr(vtk, "_probe", counting)
+    before = dict(os.environ)
+    ok, why = vtk.can_render()
+    n_probes = len(calls)
+    assert 1 <= n_probes <= 2
+    if not ok:
+        pytest.skip(f"no off-screen rendering here: {why}")
+    coil = helix_coil()
+    for name in ("a.png", "b.png"):
+        assert vtk.render_png(coil, tmp_path / name, field_map(coil, size=(2e-3, 0, 2e-3), n=9)).stat().st_size > 0
+    assert len(calls) == n_probes
+    assert dict(os.environ) == before

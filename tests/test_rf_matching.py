@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 import skrf
 
-from coildesign.rf.matching import NETWORKS, MatchResult, input_impedance, match, match_capacitors
+from coildesign.rf.matching import (
+    L_NETWORKS,
+    NETWORKS,
+    MatchResult,
+    _l_solution,
+    input_impedance,
+    l_networks,
+    match,
+    match_capacitors,
+)
 
 R, L, F0, Z0 = 0.5, 20e-9, 600e6, 50.0
 W0 = 2 * np.pi * F0
@@ -161,11 +170,18 @@ def test_touchstone_round_trip(tmp_path):
     assert np.isfinite(back.s).all()
 
 
-def test_plot_is_written_headless(tmp_path):
+def test_plot_returns_figure_and_saves_headless(tmp_path):
+    from matplotlib.figure import Figure
+
     res = match_capacitors(R, L, F0, network="parallel_match_series_tune", n_points=201)
-    path = res.plot(tmp_path / "match.png")
+    fig = res.plot(tmp_path / "match.png")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    path = tmp_path / "match.png"
     assert path.exists() and path.stat().st_size > 10_000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert isinstance(res.plot(), Figure) and [p.name for p in tmp_path.iterdir()] == ["match.png"]
+    frame = res.to_frame()
+    assert frame.loc[0, "C_tune_F"] == res.capacitors["tune"] and frame.loc[0, "network"] == res.topology
 
 
 # ---------------------------------------------------------------------------- coil level
@@ -219,3 +235,134 @@ def test_match_with_package_functions():
     res = match(coil, 600e6)
     assert np.isfinite(res.network.s).all()
     assert res.s11_db < -30 and res.c_self > 0
+
+
+# ---------------------------------------------------------------------------- L-sections with inductors
+def test_pozar_example_5_1_both_solutions():
+    """Pozar, Microwave Engineering 4th ed., Example 5.1: Z_L = 200 - j100 ohm into Z0 = 100 ohm
+    at 500 MHz, shunt element at the load (z_L inside the 1 + jx circle). Published: solution 1
+    B = 0.0029 S, X = 122.4 ohm (C = 0.92 pF, L = 38.8 nH); solution 2 B = -0.0069 S,
+    X = -122.4 ohm (L = 46.1 nH, C = 2.61 pF), quoted to 2-3 digits."""
+    w = 2 * np.pi * 500e6
+    series, shunt = _l_solution(complex(200.0, -100.0), w, 100.0, "l_shunt_at_load", 1)
+    assert (series.kind, shunt.kind) == ("inductor", "capacitor")
+    assert shunt.value * w == pytest.approx(0.0029, rel=5e-3)
+    assert series.value * w == pytest.approx(122.4, rel=1e-3)
+    assert shunt.value == pytest.approx(0.92e-12, rel=5e-3)
+    series, shunt = _l_solution(complex(200.0, -100.0), w, 100.0, "l_shunt_at_load", 2)
+    assert (series.kind, shunt.kind) == ("capacitor", "inductor")
+    assert -1 / (shunt.value * w) == pytest.approx(-0.0069, rel=5e-3)
+    assert -1 / (series.value * w) == pytest.approx(-122.4, rel=1e-3)
+    assert shunt.value == pytest.approx(46.1e-9, rel=2e-3)
+    assert series.value == pytest.approx(2.61e-12, rel=5e-3)
+
+
+@pytest.mark.parametrize("network", L_NETWORKS)
+@pytest.mark.parametrize("solution", [1, 2])
+def test_l_sections_match_exactly(network, solution):
+    r, l_coil, f0 = (80.0, 1e-6, 100e6) if network == "l_shunt_at_load" else (R, L, F0)
+    res = match_capacitors(r, l_coil, f0, network=network, solution=solution, n_points=201)
+    assert abs(res.s11) < 1e-12 and np.isfinite(res.network.s).all()
+    assert res.solution == solution and len(res.elements) == 2
+    lossy = match_capacitors(r, l_coil, f0, network=network, solution=solution, capacitor_q=500.0, inductor_q=80.0)
+    assert abs(lossy.s11) < 1e-9
+    for e in lossy.elements:
+        q = 500.0 if e.kind == "capacitor" else 80.0
+        x = 1 / (2 * np.pi * f0 * e.value) if e.kind == "capacitor" else 2 * np.pi * f0 * e.value
+        assert e.esr == pytest.approx(x / q, rel=1e-12)
+
+
+def test_auto_uses_an_inductor_where_two_capacitors_cannot_match():
+    """R = 80 ohm > Z0: no two-capacitor network (the tune capacitance would be negative)."""
+    with pytest.raises(ValueError, match="R < Z0"):
+        match_capacitors(80.0, 1e-6, 100e6)
+    res = match_capacitors(80.0, 1e-6, 100e6, network="auto")
+    assert res.topology == "l_shunt_at_load" and res.inductors
+    assert abs(res.s11) < 1e-12 and np.isfinite(res.network.s).all()
+    assert any("auto" in n for n in res.notes)
+    names = {(net, sol) for net, sol, _ in l_networks(80.0, 1e-6, 100e6)}
+    assert names == {("l_shunt_at_load", 1), ("l_shunt_at_load", 2)}  # R_L > Z0: no series-at-load section
+    assert match_capacitors(R, L, F0, network="auto").topology == "series_match_parallel_tune"
+    with pytest.raises(ValueError, match="Input solution"):
+        match_capacitors(R, L, F0, solution=1)
+
+
+# ---------------------------------------------------------------------------- scikit-rf both ways
+def abcd_to_s(a, b, c, d, z0):
+    """Pozar Table 4.2: S parameters of an ABCD matrix with equal real port impedances z0."""
+    den = a + b / z0 + c * z0 + d
+    return np.array([[(a + b / z0 - c * z0 - d) / den, 2 * (a * d - b * c) / den],
+                     [2 / den, (-a + b / z0 - c * z0 + d) / den]])
+
+
+@pytest.mark.parametrize("network", NETWORKS + L_NETWORKS)
+def test_matching_two_port_equals_closed_form_and_cascades(network):
+    from coildesign.rf.network import ladder_two_port
+
+    kw = {"capacitor_q": 300.0} if network in NETWORKS else {"solution": 2}
+    res = match_capacitors(R, L, F0, network=network, c_self=0.2e-12, n_points=101, **kw)
+    two = res.matching_network
+    assert two.s.shape == (101, 2, 2) and np.isfinite(two.s).all()
+    w = 2 * np.pi * two.f
+    a, b, c, d = np.ones_like(w, complex), np.zeros_like(w, complex), np.zeros_like(w, complex), np.ones_like(
+        w, complex)
+    for e in res.elements:  # ABCD product, line side first (Pozar Table 4.1)
+        z = e.esr + (1 / (1j * w * e.value) if e.kind == "capacitor" else 1j * w * e.value)
+        m = (np.ones_like(w), z, np.zeros_like(w), np.ones_like(w)) if e.position == "series" else (
+            np.ones_like(w), np.zeros_like(w), 1 / z, np.ones_like(w))
+        a, b, c, d = a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2], c * m[1] + d * m[3]
+    expected = abcd_to_s(a, b, c, d, Z0)
+    np.testing.assert_allclose(two.s, np.moveaxis(expected, 2, 0), rtol=0, atol=1e-12)
+    # the matched one-port = 2-port ** bare coil (R + j w L shunted by C_self) as skrf media elements
+    media = skrf.media.DefinedGammaZ0(frequency=two.frequency, z0_port=Z0, z0=Z0)
+    coil = media.shunt_capacitor(0.2e-12) ** media.resistor(R) ** media.inductor(L) ** media.short()
+    np.testing.assert_allclose((two ** coil).s, res.network.s, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="Input elements"):
+        ladder_two_port((), two.frequency)
+
+
+def test_coil_network_equals_closed_form():
+    from coildesign.analysis.inductance import inductance
+    from coildesign.geometries.rf_coils import solenoid
+    from coildesign.rf import coil_network
+    from coildesign.rf.impedance import ac_resistance, self_capacitance
+
+    coil = solenoid(turns=5, radius=0.5e-3, length=1.5e-3, wire_diameter=0.1e-3)
+    f = np.linspace(400e6, 800e6, 41)
+    net = coil_network(coil, f)
+    assert isinstance(net, skrf.Network) and net.s.shape == (41, 1, 1) and np.isfinite(net.s).all()
+    r = np.array([ac_resistance(coil, fi) for fi in f])
+    zs = r + 2j * np.pi * f * inductance(coil)
+    z = zs / (1 + 2j * np.pi * f * self_capacitance(coil) * zs)
+    np.testing.assert_allclose(net.s[:, 0, 0], (z - Z0) / (z + Z0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(net.z[:, 0, 0], z, rtol=1e-9, atol=0)
+    # matched at 600 MHz and cascaded: the coil network reproduces MatchResult.network
+    res = match(coil, 600e6, frequencies=f)
+    np.testing.assert_allclose((res.matching_network ** net).s[20], res.network.s[20], rtol=0, atol=1e-12)
+    # with a sample: its eddy-current loss (scaled as sigma omega^2 from one evaluation) is in series
+    from coildesign.rf.sample import Cylinder, magnetic_loss_resistance
+
+    sample = Cylinder(0.4e-3, 1.5e-3, axis=(0, 0, 1))
+    loaded = coil_network(coil, f[::10], sample=sample, conductivity=1.6)
+    r_s = np.array([magnetic_loss_resistance(coil, sample, fi, 1.6) for fi in f[::10]])
+    zs_loaded = zs[::10] + r_s
+    z_loaded = zs_loaded / (1 + 2j * np.pi * f[::10] * self_capacitance(coil) * zs_loaded)
+    np.testing.assert_allclose(loaded.s[:, 0, 0], (z_loaded - Z0) / (z_loaded + Z0), rtol=0, atol=1e-12)
+
+
+def test_match_sees_the_loaded_coil():
+    """With a sample the network matches R_coil + R_sample (the coil as tuned on the bench)."""
+    from coildesign.geometries.rf_coils import solenoid
+    from coildesign.rf.impedance import ac_resistance
+    from coildesign.rf.sample import Cylinder, magnetic_loss_resistance
+
+    coil = solenoid(turns=5, radius=0.5e-3, length=1.5e-3, wire_diameter=0.1e-3)
+    sample = Cylinder(0.4e-3, 1.5e-3, axis=(0, 0, 1))
+    sigma = 1.6  # S/m, physiological saline
+    loaded = match(coil, 600e6, sample=sample, conductivity=sigma)
+    r_sample = magnetic_loss_resistance(coil, sample, 600e6, sigma)
+    assert r_sample > 0
+    assert loaded.resistance == pytest.approx(ac_resistance(coil, 600e6) + r_sample, rel=1e-14)
+    assert abs(loaded.s11) < 1e-9 and any("sample" in n for n in loaded.notes)
+    unloaded = match(coil, 600e6)
+    assert loaded.q_unloaded < unloaded.q_unloaded

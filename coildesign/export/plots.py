@@ -1,4 +1,7 @@
-"""Plots (matplotlib, headless) and VTK files for a probe run. All files written atomically."""
+"""Plots (matplotlib, headless) and VTK files for a probe run. All files written atomically.
+
+Figures are built as ``matplotlib.figure.Figure`` objects with the Agg canvas, so a run
+neither changes the user's matplotlib back end nor leaves figures in pyplot's state."""
 
 from __future__ import annotations
 
@@ -11,13 +14,14 @@ from coildesign.export.files import save_figure
 _IDX = {"x": 0, "y": 1, "z": 2}
 
 
-def _plt():
-    import matplotlib
+def _figure(figsize: tuple[float, float]):
+    """A headless figure (Agg canvas), independent of pyplot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def plane_points(plane: str, extent: float, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,12 +38,12 @@ def b1_map_plot(coil, path: Path, extent: float, plane: str = "xz", b0_direction
     """|B1_perp| per ampere [mT/A] on a coordinate plane (image) with contour lines."""
     from coildesign.fields import field
 
-    plt = _plt()
     u, pts = plane_points(plane, extent, 121)
     b = field(coil, pts)
     b0 = np.asarray(b0_direction, float) / np.linalg.norm(b0_direction)
     perp = np.linalg.norm(b - np.outer(b @ b0, b0), axis=1).reshape(len(u), len(u)) * 1e3
-    fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    fig = _figure((5.2, 4.4))
+    ax = fig.subplots()
     im = ax.imshow(perp.T, origin="lower", extent=np.r_[u[[0, -1]], u[[0, -1]]] * 1e3, cmap="viridis",
                    vmax=np.percentile(perp, 98))
     centre = perp[len(u) // 2, len(u) // 2]
@@ -55,18 +59,20 @@ def b1_map_plot(coil, path: Path, extent: float, plane: str = "xz", b0_direction
 def gradient_plots(coil, path: Path, dsv_radius: float) -> Path:
     """Field-deviation map on the plane containing the gradient axis and z (or x), and the
     two deviation measures along the axis."""
+    from matplotlib.patches import Circle
+
     from coildesign.analysis.gradient import deviation_map, deviations
 
-    plt = _plt()
     axis_name = "xyz"[int(np.argmax(np.abs(coil.axis)))]
     plane = {"x": "xz", "y": "yz", "z": "xz"}[axis_name]
     extent = 2 * dsv_radius
     u, v, dev = deviation_map(coil, plane, extent, 81, measure="field")
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig = _figure((10, 4.2))
+    a1, a2 = fig.subplots(1, 2)
     lim = 0.1
     im = a1.imshow(100 * dev.T, origin="lower", extent=np.r_[u[[0, -1]], v[[0, -1]]] * 1e3, cmap="RdBu_r",
                    vmin=-100 * lim, vmax=100 * lim)
-    a1.add_patch(plt.Circle((0, 0), dsv_radius * 1e3, fill=False, color="k", ls="--"))
+    a1.add_patch(Circle((0, 0), dsv_radius * 1e3, fill=False, color="k", ls="--"))
     fig.colorbar(im, ax=a1, label="field deviation B/(G s) - 1 [%]")
     a1.set_xlabel(f"{plane[0]} [mm]")
     a1.set_ylabel(f"{plane[1]} [mm]")
@@ -87,8 +93,8 @@ def gradient_plots(coil, path: Path, dsv_radius: float) -> Path:
 
 def psf_plot(psfs, labels, path: Path) -> Path:
     """Overlayed PSF profiles (image coordinate relative to each peak)."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig = _figure((5.5, 3.6))
+    ax = fig.subplots()
     for p, lab in zip(psfs, labels):
         peak = p.x[int(np.argmax(p.profile))]
         ax.plot((p.x - peak) * 1e6, p.profile, label=f"{lab}: FWHM {p.fwhm * 1e6:.3g} um")
@@ -104,37 +110,44 @@ def probe_plots(out: Path, rf_coil, sample_extent: float, matched, gradients, ds
     """Every picture of a probe run; returns the paths written."""
     axis = rf_coil.axis if rf_coil.axis is not None else np.array([1.0, 0, 0])
     plane = "xz" if abs(axis[1]) < 0.5 else "yz"
-    written = [b1_map_plot(rf_coil, out / "rf_b1_map.png", 1.5 * sample_extent, plane),
-               matched.plot(out / "rf_s11_smith.png")]
+    matched.plot(out / "rf_s11_smith.png")
+    written = [b1_map_plot(rf_coil, out / "rf_b1_map.png", 1.5 * sample_extent, plane), out / "rf_s11_smith.png"]
     for coil, *_ in gradients:
         written.append(gradient_plots(coil, out / f"gradient_{coil.name}_linearity.png", dsv_radius))
     written.append(psf_plot(psfs, ["centre", f"{dsv_radius * 1e3:g} mm off centre"], out / "psf.png"))
     return written
 
 
-def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float, sample_extent: float) -> list[Path]:
-    """ParaView files: windings, the B1 map and gradient field maps with deviation arrays.
-    Returns [] with nothing written if pyvista is not installed."""
+def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float,
+              sample_extent: float) -> tuple[list[Path], list[dict[str, str]]]:
+    """ParaView files: windings, the B1 map (|B1perp|, B1+, B1- per ampere) and gradient field
+    maps with deviation arrays, plus an off-screen rendering where OpenGL works.
+
+    Returns (paths written, skipped) where ``skipped`` lists ``{"file": name, "reason": ...}``
+    for every output that could not be made here (no pyvista, no OpenGL)."""
+    names = ["rf_coil.vtp", "rf_b1_map.vti", "rf_coil_render.png"]
+    for coil in gradient_coils:
+        names += [f"gradient_{coil.name}.vtp", f"gradient_{coil.name}_map.vti"]
     try:
         import pyvista  # noqa: F401
-    except ImportError:
-        return []
+    except ImportError as exc:  # a broken vtk install: pyvista is a regular dependency
+        return [], [{"file": n, "reason": f"pyvista cannot be imported ({exc})"} for n in names]
     from coildesign.analysis.gradient import deviations
-    from coildesign.export.vtk import can_render, render_png, to_vtk
+    from coildesign.export.vtk import b1_field_map, can_render, render_png, to_vtk
     from coildesign.fields.fieldmap import field_map
 
-    written = [to_vtk(rf_coil, out / "rf_coil.vtp")]
-    b1_map = field_map(rf_coil, size=(3 * sample_extent, 3 * sample_extent, 0.0), n=61)
-    written.append(to_vtk(field_map(rf_coil, size=3 * sample_extent, n=31), out / "rf_b1_map.vti"))
+    written, skipped = [to_vtk(rf_coil, out / "rf_coil.vtp")], []
+    written.append(to_vtk(b1_field_map(rf_coil, size=3 * sample_extent, n=31), out / "rf_b1_map.vti"))
     ok, why = can_render()
     if ok:
-        written.append(render_png(rf_coil, out / "rf_coil_render.png", b1_map))
+        plane = b1_field_map(rf_coil, size=(3 * sample_extent, 0.0, 3 * sample_extent), n=61)
+        written.append(render_png(rf_coil, out / "rf_coil_render.png", plane, "|B1perp|"))
     else:
-        print(f"coildesign: skipped the 3-D rendering ({why})")
+        skipped.append({"file": "rf_coil_render.png", "reason": why})
     for coil in gradient_coils:
         written.append(to_vtk(coil, out / f"gradient_{coil.name}.vtp"))
         fm = field_map(coil, size=2 * dsv_radius, n=25)
         fd, gd, _, _ = deviations(coil, fm.points)
         fm.add("field_deviation", np.nan_to_num(fd, nan=0.0)).add("gradient_deviation", gd)
         written.append(to_vtk(fm, out / f"gradient_{coil.name}_map.vti"))
-    return written
+    return written, skipped

@@ -1,52 +1,102 @@
-"""VTK/ParaView export through pyvista (extra ``coildesign[vtk]``; imported lazily).
+"""VTK/ParaView export through pyvista (a regular dependency, imported lazily because vtk
+costs ~1 s to import).
 
-- Coils -> ``.vtp`` poly data: one polyline cell per winding (loops drawn with 128 segments),
-  point data ``current_weight``, cell data ``wire_radius`` [m] (use ParaView's Tube filter
-  with "Vary radius by scalar") and ``winding``.
-- Field maps -> ``.vti`` (image data), ``.vts`` (structured grid) or ``.vtp`` (surface of a
-  plane), with every array of the map (B, |B|, deviations...) as point data.
-Files are written atomically (temporary file, then rename). Writing needs no OpenGL; only
-rendering does (``render_png``).
+Every array is named ``"<quantity> [<unit>]"`` (unit ``1`` for dimensionless ratios), vector
+and tensor arrays carry VTK component names (``Bx``, ``dBx/dy``, ``re``/``im``...), and the
+field data hold one string ``"unit: <quantity>"`` per array with the unit alone, so ParaView
+shows ``B [T]`` with components ``Bx By Bz`` rather than ``B_0 B_1 B_2``.
+
+- Coils -> ``.vtp`` poly data (or ``.vtu``): one polyline cell per winding (loops drawn as
+  128-gons); point data ``current weight [1]`` and ``current direction [1]`` (unit tangent
+  times the sign of the weight, for ParaView's Glyph filter); cell data ``wire radius [m]``
+  (Tube filter, "Vary radius by scalar") and ``winding [1]``.
+- Field maps -> ``.vti`` (image data), ``.vts`` (structured grid), ``.vtu`` (unstructured
+  grid) or ``.vtp`` (the outer surface); ``b1_field_map`` builds the B1 map of an RF coil
+  (``|B1perp|``, ``B1+``, ``B1-``; per ampere).
+Files are written atomically. Writing needs no OpenGL; only rendering does (``render_png``,
+``coil_scene``), and rendering is probed once per process (``can_render``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from coildesign import _validation as check
-from coildesign.coil import Coil, LoopWinding
+from coildesign.coil import Coil
 from coildesign.export.files import atomic_path
 from coildesign.fields.fieldmap import FieldMap
 
 LOOP_DISPLAY_SEGMENTS = 128
 
+_XYZ = ("x", "y", "z")
+# quantity name in a FieldMap -> (unit, component names)
+QUANTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "B": ("T", tuple(f"B{c}" for c in _XYZ)),
+    "|B|": ("T", ()),
+    "A": ("T m", tuple(f"A{c}" for c in _XYZ)),
+    "dB/dr": ("T/m", tuple(f"dB{i}/d{j}" for i in _XYZ for j in _XYZ)),
+    "field_deviation": ("1", ()),
+    "gradient_deviation": ("1", ()),
+    "|B1perp|": ("T/A", ()),
+    "|B1+|": ("T/A", ()),
+    "|B1-|": ("T/A", ()),
+    "B1+": ("T/A", ("re", "im")),
+    "B1-": ("T/A", ("re", "im")),
+    "current direction": ("1", _XYZ),
+}
+_BRACKETED = re.compile(r"^(?P<quantity>.+?)\s*\[(?P<unit>[^\]]*)\]$")
+
 
 def _pyvista():
-    try:
-        import pyvista
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("VTK export needs pyvista: pip install 'coildesign[vtk]'") from exc
+    """pyvista, imported on first use (vtk takes ~1 s to import)."""
+    import pyvista
+
     return pyvista
 
 
-def winding_paths(coil: Coil) -> list[np.ndarray]:
-    """Display paths [m] of every winding (loops as closed 128-gons)."""
-    paths = []
-    for w in coil.windings:
-        if isinstance(w, LoopWinding):
-            from coildesign.fields.engine import _frame
+def quantity_and_unit(name: str, units: dict[str, str] | None = None) -> tuple[str, str]:
+    """(quantity, unit) of an array name: ``"B [T]"`` -> ("B", "T"); known FieldMap names
+    (``QUANTITIES``) and ``units`` (name -> unit) supply the unit of bare names; otherwise
+    ``ValueError`` naming the array (an array without a unit would be ambiguous in ParaView)."""
+    m = _BRACKETED.match(name)
+    if m:
+        return m["quantity"], m["unit"]
+    if units and name in units:
+        return name, units[name]
+    if name in QUANTITIES:
+        return name, QUANTITIES[name][0]
+    check._fail("units", f"a unit for the array {name!r} (name it '{name} [unit]' or pass units={{{name!r}: ...}})",
+                units)
+    return name, ""  # unreachable: _fail raises
 
-            f = _frame(w.normal)
-            t = np.linspace(0, 2 * np.pi, LOOP_DISPLAY_SEGMENTS + 1)
-            paths.append(w.center + w.radius * (np.outer(np.cos(t), f[0]) + np.outer(np.sin(t), f[1])))
-        else:
-            paths.append(np.asarray(w.vertices))
-    return paths
+
+def _add_array(data, attributes, name: str, values: np.ndarray, units: dict[str, str] | None = None) -> str:
+    """Store ``values`` as ``"<quantity> [<unit>]"`` with component names and a unit record."""
+    quantity, unit = quantity_and_unit(name, units)
+    label = f"{quantity} [{unit}]"
+    v = np.asarray(values)
+    if np.iscomplexobj(v):
+        v = np.stack([v.real, v.imag], axis=-1) if v.ndim == 1 else np.concatenate([v.real, v.imag], axis=1)
+    attributes[label] = v
+    comps = QUANTITIES.get(quantity, ("", ()))[1]
+    if v.ndim == 2 and len(comps) == v.shape[1]:
+        arr = attributes.GetArray(label)
+        for i, c in enumerate(comps):
+            arr.SetComponentName(i, c)
+    data.field_data[f"unit: {quantity}"] = np.array([unit])
+    return label
+
+
+def winding_paths(coil: Coil) -> list[np.ndarray]:
+    """Display paths [m] of every winding (loops as closed 128-gons); see ``Coil.paths``."""
+    return coil.paths(LOOP_DISPLAY_SEGMENTS)
 
 
 def coil_polydata(coil: Coil):
@@ -59,41 +109,73 @@ def coil_polydata(coil: Coil):
         lines.append(np.r_[len(p), np.arange(start, start + len(p))])
         start += len(p)
     poly = pv.PolyData(pts, lines=np.concatenate(lines))
-    poly.point_data["current_weight"] = np.concatenate(
-        [np.full(len(p), wt) for p, wt in zip(paths, coil.weights)])
-    poly.cell_data["wire_radius"] = np.array(
-        [0.0 if w.cross_section is None else w.cross_section.field_radius for w in coil.windings])
-    poly.cell_data["winding"] = np.arange(len(paths))
+    directions = []
+    for p, wt in zip(paths, coil.weights):
+        t = np.gradient(p, axis=0)
+        directions.append(np.sign(wt) * t / np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-300))
+    _add_array(poly, poly.point_data, "current weight [1]", np.concatenate(
+        [np.full(len(p), wt) for p, wt in zip(paths, coil.weights)]))
+    _add_array(poly, poly.point_data, "current direction [1]", np.vstack(directions))
+    _add_array(poly, poly.cell_data, "wire radius [m]", np.array(
+        [0.0 if w.cross_section is None else w.cross_section.field_radius for w in coil.windings]))
+    _add_array(poly, poly.cell_data, "winding [1]", np.arange(len(paths)))
     poly.field_data["name"] = np.array([coil.name])
     return poly
 
 
-def fieldmap_dataset(fm: FieldMap, kind: str = "image"):
-    """A pyvista ``ImageData`` (kind="image") or ``StructuredGrid`` (kind="structured")."""
+def fieldmap_dataset(fm: FieldMap, kind: str = "image", units: dict[str, str] | None = None):
+    """A pyvista ``ImageData`` (kind="image"), ``StructuredGrid`` ("structured") or
+    ``UnstructuredGrid`` ("unstructured") of ``fm`` with named arrays (module doc)."""
     pv = _pyvista()
+    check.choice("kind", kind, ("image", "structured", "unstructured"))
     if kind == "image":
         ds = pv.ImageData(dimensions=fm.shape, spacing=tuple(fm.spacing), origin=tuple(fm.origin))
     else:
-        pts = fm.points
         ds = pv.StructuredGrid()
-        ds.points = pts
+        ds.points = fm.points
         ds.dimensions = fm.shape
     for name, arr in fm.arrays.items():
-        ds.point_data[name] = arr
-    return ds
+        _add_array(ds, ds.point_data, name, arr, units)
+    ds.field_data["name"] = np.array([fm.name])
+    return ds.cast_to_unstructured_grid() if kind == "unstructured" else ds
 
 
-def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike) -> Path:
-    """Write a ``Coil`` (.vtp) or a ``FieldMap`` (.vti, .vts or .vtp) for ParaView, atomically."""
+def b1_field_map(coil: Coil, center=(0.0, 0.0, 0.0), size: float | tuple[float, float, float] = 1e-3,
+                 n: int | tuple[int, int, int] = 21, *, b0_direction=(0.0, 0.0, 1.0)) -> FieldMap:
+    """The B1 map of ``coil`` per ampere on a regular grid (``center`` [m], full edge lengths
+    ``size`` [m], a zero edge makes a plane, ``n`` points per edge), B0 along ``b0_direction``.
+
+    Arrays (conventions of ``coildesign.rf.sensitivity``: Hoult, Concepts Magn. Reson. 12, 173
+    (2000)): ``|B1perp|`` = |B - (B.b0) b0| [T/A], the lab-frame transverse field per ampere;
+    ``B1+`` = (B1 + i B2)/2 and ``B1-`` = (B1 - i B2)*/2 [T/A] (complex, stored as re/im; for
+    B0 along z, (Bx + i By)/2 and (Bx - i By)*/2), and their magnitudes ``|B1+|``, ``|B1-|``.
+    For a coil driven by one real current |B1+| = |B1-| = |B1perp|/2.
+    """
+    from coildesign.fields.fieldmap import field_map
+    from coildesign.rf.sensitivity import b1_map
+
+    grid = field_map(coil, center, size, n, quantities=())
+    m = b1_map(coil, grid.points, b0_direction=b0_direction)
+    grid.name = f"{coil.name} B1 per ampere"
+    grid.add("|B1perp|", m.magnitude).add("B1+", m.b1_plus).add("B1-", m.b1_minus)
+    return grid.add("|B1+|", np.abs(m.b1_plus)).add("|B1-|", np.abs(m.b1_minus))
+
+
+def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike, *, units: dict[str, str] | None = None) -> Path:
+    """Write a ``Coil`` (.vtp or .vtu) or a ``FieldMap`` (.vti, .vts, .vtu, or .vtp for its
+    outer surface) for ParaView, atomically. ``units`` maps FieldMap array names without a
+    bracketed unit and outside ``QUANTITIES`` to their unit. Returns the path written."""
     target = Path(path)
     suffix = target.suffix.lower()
     if isinstance(obj, Coil):
-        if suffix != ".vtp":
-            check._fail("path", "a file name ending in .vtp for a coil", str(path))
+        check.choice("path suffix (for a coil)", suffix, (".vtp", ".vtu"))
         data = coil_polydata(obj)
+        if suffix == ".vtu":
+            data = data.cast_to_unstructured_grid()
     elif isinstance(obj, FieldMap):
-        check.choice("path suffix", suffix, (".vti", ".vts", ".vtp"))
-        data = fieldmap_dataset(obj, "image" if suffix == ".vti" else "structured")
+        check.choice("path suffix", suffix, (".vti", ".vts", ".vtu", ".vtp"))
+        kind = {".vti": "image", ".vtu": "unstructured"}.get(suffix, "structured")
+        data = fieldmap_dataset(obj, kind, units)
         if suffix == ".vtp":
             data = data.extract_surface(algorithm="dataset_surface")
     else:
@@ -103,43 +185,111 @@ def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike) -> Path:
     return target
 
 
+# ---------------------------------------------------------------------------- rendering
 _PROBE = "import pyvista as pv; p = pv.Plotter(off_screen=True); p.add_mesh(pv.Sphere()); p.screenshot(None)"
+_EGL = {"VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"}
+_render_probe: tuple[bool, str, dict[str, str]] | None = None
 
 
-def can_render() -> tuple[bool, str]:
-    """Whether off-screen rendering works here, probed in a subprocess (a missing GL backend
-    crashes VTK instead of raising). Headless Linux needs EGL/OSMesa: e.g. Debian packages
-    libegl1 libegl-mesa0 libgl1-mesa-dri with VTK_DEFAULT_OPENGL_WINDOW=vtkEGLRenderWindow."""
-    try:
-        _pyvista()
-    except ImportError as exc:
-        return False, str(exc)
-    env = dict(os.environ)
-    env.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+def _probe(extra_env: dict[str, str]) -> tuple[bool, str]:
+    env = {**os.environ, **extra_env}
     try:
         r = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, timeout=120)
     except subprocess.TimeoutExpired:
-        return False, "off-screen rendering probe timed out"
+        return False, "the off-screen rendering probe timed out"
     if r.returncode != 0:
-        return False, f"off-screen rendering unavailable (probe exit {r.returncode}); install an EGL/OSMesa GL stack"
+        return False, f"off-screen rendering unavailable (probe exit code {r.returncode})"
     return True, "ok"
 
 
+def can_render() -> tuple[bool, str]:
+    """(whether rendering works here, reason). VTK crashes the process instead of raising when
+    no OpenGL back end exists, so this renders a sphere in a subprocess, once per process (the
+    answer is cached). Without an X display on Linux (and no ``VTK_DEFAULT_OPENGL_WINDOW`` of
+    the user's) it tries VTK's EGL window first (``VTK_DEFAULT_OPENGL_WINDOW=vtkEGLRenderWindow``,
+    which rendering then sets only while it creates its window, sparing VTK a failed X
+    connection), then the default window. Headless Linux needs EGL or OSMesa, e.g. the Debian
+    packages libegl1 libegl-mesa0 libgl1-mesa-dri."""
+    global _render_probe
+    if _render_probe is None:
+        candidates: list[dict[str, str]] = [{}]
+        if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+                and os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") is None):
+            candidates.insert(0, _EGL)
+        reasons = []
+        for extra in candidates:
+            ok, why = _probe(extra)
+            if ok:
+                _render_probe = (True, "ok", extra)
+                break
+            reasons.append(why + (" with the EGL window" if extra else ""))
+        else:
+            _render_probe = (False, "; ".join(reasons) + ": install an EGL or OSMesa GL stack", {})
+    return _render_probe[0], _render_probe[1]
+
+
+@contextmanager
+def _render_environment():
+    """Set the variables the probe needed (if any) while VTK creates a window, then restore
+    the user's environment exactly."""
+    can_render()
+    extra = _render_probe[2] if _render_probe else {}
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _scalar_bar(title: str) -> dict:
+    """Vertical colour bar inside the window, room left for its last label."""
+    return {"title": title, "vertical": True, "position_x": 0.84, "position_y": 0.12, "width": 0.07,
+            "height": 0.72, "fmt": "%.3g", "title_font_size": 16, "label_font_size": 14, "n_labels": 5}
+
+
+def coil_scene(coil: Coil, fm: FieldMap | None = None, scalars: str | None = None, *, off_screen: bool = False,
+               window_size: tuple[int, int] = (900, 700)):
+    """A ``pyvista.Plotter`` with the windings as tubes (at least 1/1000 of the coil's size
+    thick) and, optionally, the field map coloured by the array ``scalars`` (FieldMap name,
+    e.g. ``"|B|"``; default the first scalar array) with a colour bar titled with its unit.
+    Call ``can_render()`` first: a machine without OpenGL crashes here."""
+    pv = _pyvista()
+    with _render_environment():
+        plotter = pv.Plotter(off_screen=off_screen, window_size=window_size)
+    poly = coil_polydata(coil)
+    radius = max(float(poly.cell_data["wire radius [m]"].max()), 1e-3 * float(np.ptp(poly.points, axis=0).max()))
+    plotter.add_mesh(poly.tube(radius=radius), color="darkorange")
+    if fm is not None:
+        ds = fieldmap_dataset(fm)
+        if scalars is None:
+            scalars = next((k for k, v in fm.arrays.items() if np.ndim(v) == 1), None)
+            if scalars is None:
+                check._fail("scalars", "the name of a scalar array of the field map", scalars)
+        if scalars not in fm.arrays:
+            check._fail("scalars", f"one of {sorted(fm.arrays)}", scalars)
+        quantity, unit = quantity_and_unit(scalars)
+        # VTK's scalar-bar font drops "|": write |Q| as "Q magnitude"
+        title = re.sub(r"^\|(.+)\|$", r"\1 magnitude", quantity) + f" [{unit}]"
+        plotter.add_mesh(ds, scalars=f"{quantity} [{unit}]", opacity=0.85, cmap="viridis",
+                         scalar_bar_args=_scalar_bar(title))
+    plotter.view_isometric()
+    return plotter
+
+
 def render_png(coil: Coil, path: str | os.PathLike, fm: FieldMap | None = None, array: str = "|B|") -> Path:
-    """Off-screen PNG of the windings (as tubes) and, optionally, a field-map slice coloured by
-    ``array``. Raises RuntimeError with advice where the machine cannot render."""
+    """Off-screen PNG of the windings (as tubes) and, optionally, the field map ``fm``
+    coloured by its array ``array`` with a colour bar carrying the unit. Raises RuntimeError
+    with advice where the machine cannot render (probed once per process, ``can_render``).
+    The process environment is left as it was."""
     ok, why = can_render()
     if not ok:
         raise RuntimeError(why)
-    os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
-    pv = _pyvista()
-    plotter = pv.Plotter(off_screen=True, window_size=(900, 700))
-    poly = coil_polydata(coil)
-    radius = max(float(poly.cell_data["wire_radius"].max()), 1e-3 * float(np.ptp(poly.points, axis=0).max()))
-    plotter.add_mesh(poly.tube(radius=radius), color="darkorange")
-    if fm is not None:
-        plotter.add_mesh(fieldmap_dataset(fm), scalars=array, opacity=0.8, cmap="viridis")
-    plotter.view_isometric()
+    plotter = coil_scene(coil, fm, array if fm is not None else None, off_screen=True)
     target = Path(path)
     with atomic_path(target) as tmp:
         plotter.screenshot(str(tmp))

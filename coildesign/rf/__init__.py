@@ -9,11 +9,15 @@ from coildesign.rf.impedance import (
     skin_depth,
     unloaded_q,
 )
-from coildesign.rf.matching import MatchResult, match, match_capacitors
+from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
+from coildesign.rf.network import coil_network
 
 __all__ = [
     "MatchResult",
+    "NetworkElement",
     "ac_resistance",
+    "coil_network",
+    "l_networks",
     "match",
     "match_capacitors",
     "proximity_factor",

@@ -43,6 +43,33 @@ angular frequency ``omega = 2 pi f``:
     capacitor is ``2 C_m``; the coil centre becomes a virtual ground (halving the coil's voltage
     to ground, which is what reduces dielectric sample losses; not modelled here).
 
+L-sections with an inductor (Pozar sect. 5.1, both solutions of each): where no two-capacitor
+network exists (a load resistance above ``Z0``, a coil not inductive enough, or the sample's
+loss resistance added) an L-section of one shunt susceptance ``B`` and one series reactance
+``X`` always matches a load ``Z_L = R_L + j X_L`` with ``R_L > 0``; each element is a
+capacitor where its reactance/susceptance has the capacitive sign and an inductor otherwise.
+
+``"l_shunt_at_load"``
+    ``B`` across the load, ``X`` in series towards the line (Pozar eqs. 5.3a-b), needs
+    ``R_L^2 + X_L^2 >= Z0 R_L``:
+    ``B = [X_L +- sqrt(R_L/Z0) sqrt(R_L^2 + X_L^2 - Z0 R_L)] / (R_L^2 + X_L^2)``,
+    ``X = 1/B + X_L Z0/R_L - Z0/(B R_L)``.
+``"l_series_at_load"``
+    ``X`` in series with the load, ``B`` across the line (Pozar eqs. 5.6a-b), needs ``R_L <= Z0``:
+    ``X = +-sqrt(R_L (Z0 - R_L)) - X_L``, ``B = +-sqrt((Z0 - R_L)/R_L)/Z0``.
+
+``solution=1`` takes the upper signs, ``solution=2`` the lower ones (Pozar's two solutions);
+``"series_match_parallel_tune"`` is ``"l_shunt_at_load"`` solution 2 and
+``"parallel_match_series_tune"`` is ``"l_series_at_load"`` solution 1 whenever both of their
+elements come out capacitive. ``network="auto"`` takes ``"series_match_parallel_tune"`` where
+it is realisable and otherwise the first realisable L-section solution (``l_networks`` lists
+them all). Inductors are loss-free unless ``inductor_q`` gives them ``ESR = omega L / Q_L``.
+
+Every network is also available as a scikit-rf 2-port built from ``skrf.media`` lumped
+elements (``MatchResult.matching_network``, port 1 towards the line, port 2 towards the coil),
+so that ``result.matching_network ** skrf_coil`` is the matched coil and cables or connectors
+cascade in front of it as usual in scikit-rf.
+
 Capacitor losses (optional): each capacitor of value ``C`` gets the series resistance
 ``ESR = 1/(omega C Q_c)`` for a given capacitor quality factor ``Q_c`` at the design frequency;
 the ESR is then held fixed over the sweep (the datasheet model). With ESR the two matching
@@ -80,14 +107,41 @@ from scipy.optimize import brentq, root
 from coildesign import _validation as check
 
 __all__ = [
+    "L_NETWORKS",
     "NETWORKS",
     "MatchResult",
-    "match_capacitors",
-    "match",
+    "NetworkElement",
     "input_impedance",
+    "l_networks",
+    "match",
+    "match_capacitors",
 ]
 
 NETWORKS: tuple[str, ...] = ("series_match_parallel_tune", "parallel_match_series_tune", "balanced")
+L_NETWORKS: tuple[str, ...] = ("l_shunt_at_load", "l_series_at_load")
+_ALL_NETWORKS: tuple[str, ...] = NETWORKS + L_NETWORKS + ("auto",)
+
+
+@dataclass(frozen=True)
+class NetworkElement:
+    """One lumped element of a matching network, listed from the line (port 1) to the coil.
+
+    ``name``: its role (``"tune"``, ``"match"``, ``"shunt"`` or ``"series"``); ``position``:
+    ``"series"`` or ``"shunt"``; ``kind``: ``"capacitor"`` [F] or ``"inductor"`` [H];
+    ``value`` in those units; ``esr``: its series resistance [ohm].
+    """
+
+    name: str
+    position: str
+    kind: str
+    value: float
+    esr: float = 0.0
+
+    def impedance(self, omega: np.ndarray) -> np.ndarray:
+        """Impedance [ohm] at angular frequency ``omega`` [rad/s]: ESR + 1/(j omega C) or ESR + j omega L."""
+        if self.kind == "capacitor":
+            return self.esr + 1.0 / (1j * omega * self.value)
+        return self.esr + 1j * omega * self.value
 
 _DEFAULT_POINTS = 801
 
@@ -123,6 +177,24 @@ def _input_impedance(omega: np.ndarray, resistance: float, inductance: float, c_
         return 1.0 / (1.0 / z1 + 1.0 / z_m)
     # series_match_parallel_tune and balanced (differential impedance, C_match = series equivalent)
     return z_m + 1.0 / (1.0 / z_coil + 1.0 / z_t)
+
+
+def _ladder_impedance(omega: np.ndarray, z_load: np.ndarray, elements: tuple[NetworkElement, ...]) -> np.ndarray:
+    """Input impedance [ohm] of ``elements`` (line side first) terminated by ``z_load`` [ohm]."""
+    z = z_load
+    for e in reversed(elements):
+        ze = e.impedance(omega)
+        z = z + ze if e.position == "series" else 1.0 / (1.0 / z + 1.0 / ze)
+    return z
+
+
+def _capacitor_elements(network: str, c_t: float, c_m: float, esr_t: float, esr_m: float) -> tuple:
+    """The single-ended elements of a two-capacitor network (balanced: its equivalent)."""
+    tune = NetworkElement("tune", "series" if network == "parallel_match_series_tune" else "shunt", "capacitor",
+                          c_t, esr_t)
+    match_ = NetworkElement("match", "shunt" if network == "parallel_match_series_tune" else "series", "capacitor",
+                            c_m, esr_m)
+    return (match_, tune)
 
 
 def input_impedance(
@@ -210,6 +282,91 @@ def _ideal_capacitors(resistance: float, inductance: float, omega: float, z0: fl
     return float(c_t), float(c_m)
 
 
+def _reactance_element(name: str, position: str, value: float, omega: float) -> NetworkElement:
+    """The element realising series reactance X or shunt susceptance B = ``value`` [ohm or S]."""
+    if position == "series":
+        return (NetworkElement(name, position, "capacitor", -1.0 / (omega * value)) if value < 0
+                else NetworkElement(name, position, "inductor", value / omega))
+    return (NetworkElement(name, position, "capacitor", value / omega) if value > 0
+            else NetworkElement(name, position, "inductor", -1.0 / (omega * value)))
+
+
+def _l_solution(z_load: complex, omega: float, z0: float, network: str, solution: int) -> tuple[NetworkElement, ...]:
+    """Loss-free L-section elements (line side first) for ``z_load`` [ohm] (Pozar sect. 5.1)."""
+    r, x = z_load.real, z_load.imag
+    sign = 1.0 if solution == 1 else -1.0
+    if r <= 0.0:
+        _unrealisable("Re Z_load > 0", f"Re Z_load = {r:.6g} ohm")
+    if network == "l_shunt_at_load":
+        z2 = r * r + x * x
+        if z2 < z0 * r:
+            _unrealisable("R_L^2 + X_L^2 >= Z0 R_L (shunt element at the load)",
+                          f"R_L^2 + X_L^2 = {z2:.6g} ohm^2 < Z0 R_L = {z0 * r:.6g} ohm^2; use 'l_series_at_load'")
+        b = (x + sign * np.sqrt(r / z0) * np.sqrt(z2 - z0 * r)) / z2
+        if b == 0.0:
+            _unrealisable("a non-zero shunt susceptance", "this solution degenerates (B = 0); use the other one")
+        xs = 1.0 / b + x * z0 / r - z0 / (b * r)
+        return (_reactance_element("series", "series", xs, omega), _reactance_element("shunt", "shunt", b, omega))
+    if r > z0:
+        _unrealisable("R_L <= Z0 (series element at the load)",
+                      f"R_L = {r:.6g} ohm > Z0 = {z0:.6g} ohm; use 'l_shunt_at_load'")
+    xs = sign * np.sqrt(r * (z0 - r)) - x
+    b = sign * np.sqrt((z0 - r) / r) / z0
+    if xs == 0.0 or b == 0.0:
+        _unrealisable("non-zero element reactances", "the load is already matched by one element or none")
+    return (_reactance_element("shunt", "shunt", b, omega), _reactance_element("series", "series", xs, omega))
+
+
+def l_networks(resistance: float, inductance: float, frequency: float, *, z0: float = 50.0,
+               c_self: float = 0.0) -> list[tuple[str, int, tuple[NetworkElement, ...]]]:
+    """Every realisable loss-free L-section (Pozar sect. 5.1, module docstring) matching the coil
+    of ``resistance`` [ohm], ``inductance`` [H] and ``c_self`` [F] at ``frequency`` [Hz] to
+    ``z0`` [ohm]: a list of ``(network, solution, elements)`` with the elements listed from the
+    line to the coil."""
+    r = check.positive("resistance", resistance)
+    l_coil = check.positive("inductance", inductance)
+    omega = 2.0 * np.pi * check.positive("frequency", frequency)
+    z0v = check.positive("z0", z0)
+    cs = check.positive("c_self", c_self, allow_zero=True)
+    z_load = complex(_coil_impedance(np.asarray(omega), r, l_coil, cs))
+    out = []
+    for net in L_NETWORKS:
+        for solution in (1, 2):
+            try:
+                out.append((net, solution, _l_solution(z_load, omega, z0v, net, solution)))
+            except ValueError:
+                continue
+    return out
+
+
+def _lossy_elements(z_load: complex, omega: float, z0: float, elements: tuple[NetworkElement, ...],
+                    q_cap: float | None, q_ind: float | None) -> tuple[NetworkElement, ...]:
+    """Element values re-solved with ESR = 1/(omega C Q_c) and omega L / Q_L (held at the
+    values' own ESR), starting from the loss-free ``elements``; ValueError if no solution."""
+
+    def with_values(p: np.ndarray) -> tuple[NetworkElement, ...]:
+        out = []
+        for e, v in zip(elements, p):
+            value = e.value * np.exp(v)
+            if e.kind == "capacitor":
+                esr = 0.0 if q_cap is None else 1.0 / (omega * value * q_cap)
+            else:
+                esr = 0.0 if q_ind is None else omega * value / q_ind
+            out.append(NetworkElement(e.name, e.position, e.kind, float(value), float(esr)))
+        return tuple(out)
+
+    def residual(p: np.ndarray) -> np.ndarray:
+        g = complex(_ladder_impedance(np.asarray(omega), np.asarray(z_load), with_values(p))) / z0 - 1.0
+        return np.array([g.real, g.imag])
+
+    sol = root(residual, np.zeros(len(elements)), method="hybr", options={"xtol": 1e-13})
+    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(residual(sol.x))) > 1e-9:
+        raise ValueError(f"The coil cannot be matched with this network when the elements have Q_c = {q_cap}, "
+                         f"Q_L = {q_ind}: the losses leave no solution of Re Z_in = Z0, Im Z_in = 0 near the "
+                         f"loss-free values ({sol.message}).")
+    return with_values(sol.x)
+
+
 def _lossy_capacitors(resistance: float, inductance: float, omega: float, z0: float, network: str, c_self: float,
                       q_cap: float, start: tuple[float, float]) -> tuple[float, float]:
     """(C_tune, C_match) [F] of the single-ended circuit with ESR = 1/(omega C Q_c), solved numerically."""
@@ -266,9 +423,14 @@ class MatchResult:
     q_loaded : float
         ``frequency / bandwidth``.
     network : skrf.Network
-        One-port S11 over the frequency sweep (reference ``z0``).
+        The matched coil as a one-port: S11 over the frequency sweep (reference ``z0``).
     notes : tuple[str, ...]
         Provenance of the inputs and anything approximated.
+    elements : tuple[NetworkElement, ...]
+        The network's elements from the line (port 1) to the coil (port 2); for ``"balanced"``
+        its single-ended equivalent (one series capacitor of ``match/2``).
+    solution : int or None
+        Pozar's solution number for the L-sections (1: upper signs, 2: lower signs).
     """
 
     topology: str
@@ -288,6 +450,8 @@ class MatchResult:
     q_loaded: float
     network: object = field(repr=False)
     notes: tuple[str, ...] = ()
+    elements: tuple[NetworkElement, ...] = ()
+    solution: int | None = None
 
     @property
     def tune_capacitance(self) -> float:
@@ -300,14 +464,53 @@ class MatchResult:
         return self.capacitors["match"]
 
     @property
+    def inductors(self) -> dict[str, float]:
+        """Inductors of the network by role [H] (empty for the two-capacitor networks)."""
+        return {e.name: e.value for e in self.elements if e.kind == "inductor"}
+
+    @property
+    def matching_network(self):
+        """The tuning/matching network alone as a scikit-rf 2-port over the sweep of
+        ``network`` (port 1 towards the line, port 2 towards the coil, reference ``z0``),
+        built from ``skrf.media.DefinedGammaZ0`` lumped elements (series: ``capacitor`` /
+        ``inductor`` after a ``resistor`` for the ESR; shunt: the same terminated by a short,
+        through ``shunt``). ``matching_network ** coildesign.rf.coil_network(...)`` is the matched
+        coil; cables and connectors cascade in front with ``**``."""
+        from coildesign.rf.network import ladder_two_port
+
+        return ladder_two_port(self.elements, self.network.frequency, self.z0, name=f"{self.topology} network")
+
+    def as_dict(self) -> dict:
+        """The scalar results (SI units; element values in F or H, ESR in ohm)."""
+        out = {"network": self.topology, "frequency_Hz": self.frequency, "z0_ohm": self.z0,
+               "resistance_ohm": self.resistance, "inductance_H": self.inductance, "c_self_F": self.c_self,
+               "s11_dB": self.s11_db, "bandwidth_Hz": self.bandwidth, "q_unloaded": self.q_unloaded,
+               "q_loaded": self.q_loaded, "solution": self.solution}
+        for key, value in self.capacitors.items():
+            out[f"C_{key}_F"] = value
+        for key, value in self.inductors.items():
+            out[f"L_{key}_H"] = value
+        return out
+
+    def to_frame(self):
+        """``as_dict()`` as a one-row ``pandas.DataFrame`` (``coildesign.export.to_frame``)."""
+        from coildesign.export.frames import to_frame
+
+        return to_frame(self)
+
+    @property
     def q_ratio(self) -> float:
         """``q_loaded / q_unloaded`` (1/2 for an ideal critically coupled resonator)."""
         return self.q_loaded / self.q_unloaded
 
     def impedance(self, frequency: float | np.ndarray) -> np.ndarray:
         """Input impedance [ohm] of the matched network at ``frequency`` [Hz]."""
-        return input_impedance(frequency, self.resistance, self.inductance, self.capacitors,
-                               network=self.topology, c_self=self.c_self, esr=self.esr)
+        f = np.asarray(frequency, dtype=float)
+        if not np.isfinite(f).all() or np.any(f <= 0):
+            check._fail("frequency", "finite and > 0 [Hz]", frequency)
+        omega = 2.0 * np.pi * f
+        z_coil = _coil_impedance(omega, self.resistance, self.inductance, self.c_self)
+        return _ladder_impedance(omega, z_coil, self.elements)
 
     def s11_at(self, frequency: float | np.ndarray) -> np.ndarray:
         """S11 (complex, reference ``z0``) at ``frequency`` [Hz]."""
@@ -328,17 +531,17 @@ class MatchResult:
             tmp.write_text(text, encoding="ISO-8859-1")
         return target
 
-    def plot(self, path: str | os.PathLike, *, dpi: int = 130) -> Path:
-        """Save |S11| [dB] versus frequency [MHz] beside a Smith chart of S11 to ``path``
-        (format from the suffix, e.g. .png/.pdf/.svg), headless (matplotlib Agg, no pyplot
-        state) and atomically. Returns the path written."""
+    def plot(self, path: str | os.PathLike | None = None, *, dpi: int = 130):
+        """|S11| [dB] versus frequency [MHz] beside a Smith chart of S11; returns the
+        ``matplotlib.figure.Figure`` (built without pyplot, so no global state changes; it
+        displays inline in Jupyter). ``path`` also saves it (format from the suffix, e.g.
+        .png/.pdf/.svg) atomically."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from skrf.plotting import smith
 
         from coildesign.export.files import atomic_path
 
-        target = Path(path)
         f = self.network.frequency.f
         s = self.network.s[:, 0, 0]
         fig = Figure(figsize=(11.0, 4.8))
@@ -363,12 +566,15 @@ class MatchResult:
         ax_smith.set_title(f"S11 (Z0 = {self.z0:g} ohm)")
         ax_smith.legend(loc="lower right")
         fig.tight_layout()
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, dpi=dpi, format=target.suffix.lstrip(".") or "png")
-        return target
+        if path is not None:
+            target = Path(path)
+            with atomic_path(target) as tmp:
+                fig.savefig(tmp, dpi=dpi, format=target.suffix.lstrip(".") or "png")
+        return fig
 
     def __repr__(self) -> str:
-        caps = ", ".join(f"C_{k}={v * 1e12:.6g} pF" for k, v in self.capacitors.items())
+        caps = ", ".join([f"C_{k}={v * 1e12:.6g} pF" for k, v in self.capacitors.items()]
+                         + [f"L_{k}={v * 1e9:.6g} nH" for k, v in self.inductors.items()])
         return (f"MatchResult({self.topology}, f={self.frequency:.6g} Hz, {caps}, S11={self.s11_db:.4g} dB, "
                 f"bandwidth={self.bandwidth:.6g} Hz, Q_u={self.q_unloaded:.6g}, Q_L={self.q_loaded:.6g})")
 
@@ -410,22 +616,26 @@ def match_capacitors(
     network: str = "series_match_parallel_tune",
     c_self: float = 0.0,
     capacitor_q: float | None = None,
+    inductor_q: float | None = None,
+    solution: int | None = None,
     frequencies: np.ndarray | None = None,
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
     notes: tuple[str, ...] = (),
 ) -> MatchResult:
-    """Tuning and matching capacitors for a coil of ``resistance`` [ohm], ``inductance`` [H]
+    """Tuning and matching network for a coil of ``resistance`` [ohm], ``inductance`` [H]
     and self-capacitance ``c_self`` [F] at ``frequency`` [Hz] into ``z0`` [ohm].
 
-    ``network`` is one of ``NETWORKS`` (formulas and sources in the module docstring);
-    ``capacitor_q`` gives every capacitor the ESR 1/(omega C Q_c) [ohm] (None: loss-free).
+    ``network`` is one of ``NETWORKS`` (two capacitors), ``L_NETWORKS`` (an L-section that may
+    use an inductor; ``solution`` 1 or 2, default 1) or ``"auto"`` (formulas, sources and the
+    choice in the module docstring). ``capacitor_q`` gives every capacitor the ESR
+    1/(omega C Q_c) [ohm] and ``inductor_q`` every inductor omega L/Q_L [ohm] (None: loss-free).
     The sweep is ``frequencies`` [Hz] if given, else ``n_points`` points over ``span`` [Hz]
     centred on ``frequency`` (default: ten -3 dB bandwidths, at most ``frequency``).
 
     Raises ``ValueError`` naming the violated condition and the values when the network cannot
     match the coil (e.g. ``(R^2 + omega^2 L^2)/R <= Z0`` for the series-match/parallel-tune
-    network).
+    network; ``network="auto"`` then falls back to an L-section).
     """
     import skrf
 
@@ -433,27 +643,52 @@ def match_capacitors(
     l_coil = check.positive("inductance", inductance)
     f0 = check.positive("frequency", frequency)
     z0v = check.positive("z0", z0)
-    net = check.choice("network", network, NETWORKS)
+    net = check.choice("network", network, _ALL_NETWORKS)
     cs = check.positive("c_self", c_self, allow_zero=True)
     qc = None if capacitor_q is None else check.positive("capacitor_q", capacitor_q)
+    ql = None if inductor_q is None else check.positive("inductor_q", inductor_q)
+    if solution is not None:
+        check.choice("solution", solution, (1, 2))
+        if net in NETWORKS:
+            check._fail("solution", f"None for the two-capacitor network {net!r}", solution)
     npts = check.positive_int("n_points", n_points, minimum=3)
     omega = 2.0 * np.pi * f0
+    note_list = list(notes)
+    z_load = complex(_coil_impedance(np.asarray(omega), r, l_coil, cs))
 
-    c_t, c_m = _ideal_capacitors(r, l_coil, omega, z0v, net, cs)
-    esr_t = esr_m = 0.0
-    if qc is not None:
-        c_t, c_m = _lossy_capacitors(r, l_coil, omega, z0v, net, cs, qc, (c_t, c_m))
-        esr_t, esr_m = 1.0 / (omega * c_t * qc), 1.0 / (omega * c_m * qc)
+    if net == "auto":
+        try:
+            _ideal_capacitors(r, l_coil, omega, z0v, "series_match_parallel_tune", cs)
+            net = "series_match_parallel_tune"
+        except ValueError as exc:
+            options = l_networks(r, l_coil, f0, z0=z0v, c_self=cs)
+            if not options:  # pragma: no cover - an L-section exists for every R > 0
+                raise
+            net, solution = options[0][0], options[0][1]
+            note_list.append(f"auto: {net} solution {solution} ({exc})")
+    if net in NETWORKS:
+        c_t, c_m = _ideal_capacitors(r, l_coil, omega, z0v, net, cs)
+        esr_t = esr_m = 0.0
+        if qc is not None:
+            c_t, c_m = _lossy_capacitors(r, l_coil, omega, z0v, net, cs, qc, (c_t, c_m))
+            esr_t, esr_m = 1.0 / (omega * c_t * qc), 1.0 / (omega * c_m * qc)
+        elements = _capacitor_elements(net, c_t, c_m, esr_t, esr_m)
+        solution = None
+    else:
+        solution = 1 if solution is None else solution
+        elements = _l_solution(z_load, omega, z0v, net, solution)
+        if qc is not None or ql is not None:
+            elements = _lossy_elements(z_load, omega, z0v, elements, qc, ql)
 
     def s11(f: np.ndarray) -> np.ndarray:
-        z = _input_impedance(2.0 * np.pi * np.asarray(f, dtype=float), r, l_coil, cs, net, c_t, c_m, esr_t, esr_m)
+        w = 2.0 * np.pi * np.asarray(f, dtype=float)
+        z = _ladder_impedance(w, _coil_impedance(w, r, l_coil, cs), elements)
         return (z - z0v) / (z + z0v)
 
     s0 = complex(s11(np.asarray(f0)))
     q_u = omega * l_coil / r
     lo, hi = _band_edges(lambda f: abs(complex(s11(np.asarray(f)))) ** 2, f0, q_u)
     bandwidth = hi - lo
-    note_list = list(notes)
     if not np.isfinite(bandwidth):
         note_list.append("the -3 dB edges of |S11| were not found (match too poor or too broad); bandwidth is NaN")
 
@@ -473,18 +708,21 @@ def match_capacitors(
     skrf_net = skrf.Network(frequency=skrf.Frequency.from_f(fs, unit="Hz"), s=s.reshape(-1, 1, 1), z0=z0v,
                             name=f"{net}_{f0:.6g}Hz")
 
-    if net == "balanced":
-        caps = {"tune": c_t, "match": 2.0 * c_m}
-        esr = {"tune": esr_t, "match": 0.5 * esr_m}
+    if net in NETWORKS:
+        by_name = {e.name: e for e in elements}
+        scale = 2.0 if net == "balanced" else 1.0  # balanced: each of the two series capacitors is 2 C_m
+        caps = {"tune": by_name["tune"].value, "match": scale * by_name["match"].value}
+        esr = {"tune": by_name["tune"].esr, "match": by_name["match"].esr / scale}
     else:
-        caps = {"tune": c_t, "match": c_m}
-        esr = {"tune": esr_t, "match": esr_m}
+        caps = {e.name: e.value for e in elements if e.kind == "capacitor"}
+        esr = {e.name: e.esr for e in elements}
     with np.errstate(divide="ignore"):
         s0_db = float(20.0 * np.log10(abs(s0)))
     return MatchResult(
         topology=net, frequency=f0, z0=z0v, resistance=r, inductance=l_coil, c_self=cs, capacitors=caps, esr=esr,
         capacitor_q=qc, s11=s0, s11_db=s0_db, bandwidth=float(bandwidth), band_edges=(float(lo), float(hi)),
         q_unloaded=float(q_u), q_loaded=float(f0 / bandwidth), network=skrf_net, notes=tuple(note_list),
+        elements=elements, solution=solution,
     )
 
 
@@ -495,19 +733,28 @@ def match(
     *,
     network: str = "series_match_parallel_tune",
     temperature: float | None = None,
+    sample=None,
+    conductivity: float | None = None,
     capacitor_q: float | None = None,
+    inductor_q: float | None = None,
+    solution: int | None = None,
     frequencies: np.ndarray | None = None,
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
 ) -> MatchResult:
-    """Tune and match ``coil`` at ``frequency`` [Hz] into ``z0`` [ohm].
+    """Tune and match ``coil`` at ``frequency`` [Hz] into ``z0`` [ohm], loaded by ``sample``.
 
     The coil's inductance [H] comes from ``coildesign.analysis.inductance.inductance(coil)``,
     its AC resistance [ohm] from ``coildesign.rf.impedance.ac_resistance(coil, frequency)``
     (at ``temperature`` [K] when given) and its self-capacitance [F] from
     ``coildesign.rf.impedance.self_capacitance(coil)`` where that supports the coil type;
-    otherwise C_self = 0 is used and recorded in ``MatchResult.notes``. Other arguments as
-    in ``match_capacitors``.
+    otherwise C_self = 0 is used and recorded in ``MatchResult.notes``. With a ``sample``
+    (``coildesign.rf.sample`` shape) the sample's eddy-current loss resistance
+    ``coildesign.rf.sample.magnetic_loss_resistance(coil, sample, frequency, conductivity)``
+    [ohm] (``conductivity`` [S/m], or None for the sample medium's) is added in series: the
+    network then matches the loaded coil, as it is tuned on the bench. Dielectric sample loss is
+    not included (it needs the stray capacitance through the sample; add it to the resistance
+    and use ``match_capacitors``). Other arguments as in ``match_capacitors``.
     """
     from coildesign.coil import Coil
 
@@ -525,12 +772,18 @@ def match(
         t = check.positive("temperature", temperature)
         r = float(ac_resistance(coil, f0, temperature=t))
         notes.append(f"resistance at {t:g} K")
+    if sample is not None:
+        from coildesign.rf.sample import magnetic_loss_resistance
+
+        r_sample = float(magnetic_loss_resistance(coil, sample, f0, conductivity))
+        notes.append(f"loaded: R = {r:.6g} ohm (coil) + {r_sample:.6g} ohm (sample eddy-current loss)")
+        r += r_sample
     try:
         c_self = float(self_capacitance(coil))
     except ValueError as exc:
         c_self = 0.0
         notes.append(f"C_self = 0: self_capacitance does not support this coil ({exc})")
-    notes.append(f"L = {l_coil:.6g} H (inductance), R = {r:.6g} ohm at {f0:.6g} Hz (ac_resistance), "
-                 f"C_self = {c_self:.6g} F")
+    notes.append(f"L = {l_coil:.6g} H (inductance), R = {r:.6g} ohm at {f0:.6g} Hz, C_self = {c_self:.6g} F")
     return match_capacitors(r, l_coil, f0, z0=z0, network=network, c_self=c_self, capacitor_q=capacitor_q,
-                            frequencies=frequencies, n_points=n_points, span=span, notes=tuple(notes))
+                            inductor_q=inductor_q, solution=solution, frequencies=frequencies, n_points=n_points,
+                            span=span, notes=tuple(notes))
