@@ -1,0 +1,23 @@
+"""Target-field design: stream functions on surfaces, optimised and cut into connected wires.
+
+``cylinder``, ``biplanar``, ``mesh`` make surfaces; ``gradient_coil`` designs a gradient coil on
+one (minimum inductance or power under a field-deviation bound, solved to optimality) and returns
+the connected ``Coil`` with its figures. ``StreamFunctionOperators`` holds the reusable matrices.
+"""
+
+from coildesign.design.gradient_coil import GradientDesign, gradient_coil, operators
+from coildesign.design.operators import StreamFunctionOperators
+from coildesign.design.solve import InfeasibleDesignError
+from coildesign.design.surfaces import Surface, biplanar, cylinder, mesh
+
+__all__ = [
+    "GradientDesign",
+    "InfeasibleDesignError",
+    "StreamFunctionOperators",
+    "Surface",
+    "biplanar",
+    "cylinder",
+    "gradient_coil",
+    "mesh",
+    "operators",
+]

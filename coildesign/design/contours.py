@@ -1,0 +1,200 @@
+"""From a stream function to wires: contour loops, their nesting, and connected windings.
+
+Contours (marching triangles on the piecewise-linear psi): a level c crosses each face whose
+vertex values straddle c along two edges; the crossing points (linear interpolation on the
+edges) joined face to face give closed loops (psi = 0 on every boundary and c != 0, so no
+contour ends on a boundary). Each loop is oriented along the face currents J = grad(psi) x n,
+so a wire along it carrying the level spacing carries the stream function's current
+(Poole & Bowtell, Concepts Magn. Reson. B 31, 162 (2007), sec. "Discretisation").
+
+Levels: N per sign, at the mid-levels c_k = (k - 1/2) Delta, k = 1..N, Delta = max|psi| / N,
+and their negatives: each wire then stands for the current between c_k - Delta/2 and
+c_k + Delta/2 and carries I = Delta.
+
+Connection (documented return path): the loops of one nest (each loop enclosed by the one of
+the previous level, found by nearest distance) are cut at points along a short path from the
+innermost loop outwards; the winding runs lead-in -> loop 1 (outermost) -> jog -> loop 2 -> ...
+-> loop n, then returns to loop 1's cut point on a second layer lifted off the surface by
+``lift`` [m] along the surface normal, and leaves through a lead-out parallel to the lead-in.
+The inward jogs and the lifted return carry opposite currents along nearly the same path, so
+their fields cancel to first order in ``lift``; the analysis of the resulting ``Coil`` includes
+them exactly. Separate nests are separate windings in series (inter-nest connections are
+twisted pairs and not modelled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from coildesign.design.surfaces import Surface
+
+
+@dataclass(frozen=True)
+class ContourLoop:
+    """A closed contour: ``points`` [m] (P, 3) in current direction, ``level`` [A], and the
+    outward surface ``normals`` at the points."""
+
+    points: np.ndarray
+    level: float
+    normals: np.ndarray
+
+
+def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.ndarray) -> list[ContourLoop]:
+    """Closed loops of psi = ``level`` on ``surface`` oriented along the face currents
+    ``current`` (F, 3) [A/m] (module doc)."""
+    f = surface.faces
+    v = surface.vertices
+    above = psi[f] >= level  # (F, 3)
+    n_above = above.sum(axis=1)
+    faces = np.flatnonzero((n_above == 1) | (n_above == 2))
+    if faces.size == 0:
+        return []
+    # per crossed face: the two crossed edges (local k -> k+1)
+    edge_points: dict[tuple[int, int], int] = {}
+    coords: list[np.ndarray] = []
+    seg_a, seg_b = np.empty(len(faces), dtype=np.int64), np.empty(len(faces), dtype=np.int64)
+    for n, t in enumerate(faces):
+        ids = []
+        for k in range(3):
+            i, j = f[t, k], f[t, (k + 1) % 3]
+            if above[t, k] != above[t, (k + 1) % 3]:
+                key = (min(i, j), max(i, j))
+                if key not in edge_points:
+                    s = (level - psi[i]) / (psi[j] - psi[i])
+                    edge_points[key] = len(coords)
+                    coords.append(v[i] + s * (v[j] - v[i]))
+                ids.append(edge_points[key])
+        p, q = ids
+        if (coords[q] - coords[p]) @ current[t] < 0:
+            p, q = q, p
+        seg_a[n], seg_b[n] = p, q
+    pts = np.array(coords)
+    nxt = np.full(len(pts), -1)
+    nxt[seg_a] = seg_b
+    vn = surface.vertex_normals
+    tree = cKDTree(v)
+    loops = []
+    seen = np.zeros(len(pts), dtype=bool)
+    for start in seg_a:
+        if seen[start]:
+            continue
+        chain = [start]
+        seen[start] = True
+        cur = nxt[start]
+        while cur != start and cur >= 0 and not seen[cur]:
+            chain.append(cur)
+            seen[cur] = True
+            cur = nxt[cur]
+        if cur != start or len(chain) < 3:
+            continue
+        lp = _dedupe(pts[chain])
+        if len(lp) < 3:
+            continue
+        _, nearest = tree.query(lp)
+        loops.append(ContourLoop(lp, float(level), vn[nearest]))
+    return loops
+
+
+def _dedupe(points: np.ndarray) -> np.ndarray:
+    """Drop points closer than 1e-9 of the loop size to their predecessor (a contour through a
+    mesh vertex gives coincident crossings)."""
+    scale = float(np.ptp(points, axis=0).max())
+    step = np.linalg.norm(np.diff(points, axis=0, append=points[:1]), axis=1)
+    keep = step > 1e-9 * scale
+    return points[keep]
+
+
+def levels(psi: np.ndarray, turns: int) -> tuple[np.ndarray, float]:
+    """Mid-levels (module doc) and the level spacing Delta [A] for ``turns`` wires per sign."""
+    delta = float(np.max(np.abs(psi))) / turns
+    k = np.arange(1, turns + 1) - 0.5
+    pos = k * delta if psi.max() > 0 else np.empty(0)
+    neg = -k * delta if psi.min() < 0 else np.empty(0)
+    lv = np.concatenate([pos, neg])
+    lv = lv[(lv < psi.max()) & (lv > psi.min())]
+    return lv, delta
+
+
+def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
+    """Chains of nested loops, outermost (smallest |level|) first: each loop's parent is the
+    nearest loop one level closer to zero; a loop whose parent already has a child starts a new
+    chain."""
+    by_level: dict[float, list[int]] = {}
+    for i, lp in enumerate(loops):
+        by_level.setdefault(lp.level, []).append(i)
+    order = sorted(by_level, key=abs)
+    chains: list[list[int]] = []
+    tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
+    trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
+    for lv in order:
+        for i in by_level[lv]:
+            parent = None
+            previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
+            if previous:
+                prev = max(previous, key=abs)
+                candidates = by_level[prev]
+                dists = [trees[j].query(loops[i].points)[0].min() for j in candidates]
+                parent = candidates[int(np.argmin(dists))]
+            if parent is not None and parent in tail_of:
+                c = tail_of.pop(parent)
+                chains[c].append(i)
+                tail_of[i] = c
+            else:
+                chains.append([i])
+                tail_of[i] = len(chains) - 1
+    return [[loops[i] for i in chain] for chain in chains]
+
+
+CUT_DIRECTION = np.array([0.0, -1.0, 0.0])
+"""Among cut candidates equally far from the centre, the one furthest along this direction."""
+
+
+def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
+                                                                                                    np.ndarray]:
+    """One open polyline [m] through all loops of ``nest`` (module doc) and the indices of its
+    junction points (cut points and lead ends, excluded from the spacing check)."""
+    n = len(nest)
+    # cut points: on the innermost loop the point farthest from the design centre (ties: furthest along
+    # CUT_DIRECTION), then the
+    # nearest point of each enclosing loop
+    cuts = [0] * n
+    inner = nest[-1].points
+    dist = np.linalg.norm(inner - center, axis=1)
+    # ties (rings equidistant from the centre) go to a fixed direction, so that the cut of a
+    # redesigned stream function lands in the same place
+    far = np.flatnonzero(dist >= dist.max() - 1e-3 * np.ptp(inner, axis=0).max())
+    cuts[-1] = int(far[np.argmax((inner[far] - center) @ CUT_DIRECTION)])
+    for k in range(n - 2, -1, -1):
+        target = nest[k + 1].points[cuts[k + 1]]
+        cuts[k] = int(np.argmin(np.linalg.norm(nest[k].points - target, axis=1)))
+    first = nest[0]
+    c1 = first.points[cuts[0]]
+    nrm1 = first.normals[cuts[0]]
+    if n > 1:
+        out = c1 - nest[1].points[cuts[1]]
+        out = out - (out @ nrm1) * nrm1
+    else:
+        # a single loop: leave along the surface, across the loop, away from the centre
+        tangent = first.points[(cuts[0] + 1) % len(first.points)] - first.points[cuts[0] - 1]
+        out = np.cross(nrm1, tangent)
+        out = out if out @ (c1 - center) >= 0 else -out
+    out = out / np.linalg.norm(out)
+    path = [c1 + lead_length * out]
+    junctions = [0]
+    for lp, c in zip(nest, cuts):
+        ring = np.roll(lp.points, -c, axis=0)
+        junctions.append(len(path))
+        path.extend(ring)
+        path.append(ring[0])
+    junctions.append(len(path) - 1)
+    lifted = [lp.points[c] + lift * lp.normals[c] for lp, c in zip(nest, cuts)]
+    path.extend(lifted[::-1])
+    path.append(lifted[0] + lead_length * out)
+    junctions += list(range(len(path) - n - 1, len(path)))
+    pts = np.array(path)
+    keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]
+    index = np.cumsum(keep) - 1
+    return pts[keep], np.unique(index[junctions])

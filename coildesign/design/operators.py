@@ -1,0 +1,357 @@
+"""Stream-function operators on a triangle mesh: reusable matrices that map vertex values of
+the stream function psi [A] to fields, inductance and resistance.
+
+Basis (Zetter et al., J. Appl. Phys. 128, 034901 (2020), sec. II; Poole & Bowtell, Concepts
+Magn. Reson. B 31, 162 (2007)): psi is piecewise linear, psi = sum_k psi_k phi_k (hat functions),
+and on face t the surface current density is constant,
+    J_t = sum_k psi_k grad(phi_k) x n_t = sum_k psi_k c_tk,   c_tk = e_k / (2 A_t),
+with e_k the edge opposite vertex k, oriented counter-clockwise about n_t [1/m]. Then
+- field:      B(r) = sum_t J_t x G_t(r),  G_t(r) = mu0/(4 pi) int_t (r - r') / |r - r'|^3 dA'
+              (Biot-Savart; Gauss product rule whose order follows the distance of the nearest
+              target point, ``quadrature.rule_order``);
+- inductance: L_jk = sum_{t,s} (c_tj . c_sk) P_ts,  P_ts = mu0/(4 pi) int_t int_s dA dA' / |r - r'|
+              (Neumann's formula for surface currents; near and self pairs with the closed-form
+              inner integral ``quadrature.uniform_triangle_potential``, far pairs with Gauss rules
+              on both faces); the stored magnetic energy is psi^T L psi / 2;
+- resistance: R_jk = (rho / thickness) sum_t A_t (c_tj . c_tk) (Ohmic loss of a sheet of
+              ``thickness``: P = psi^T R psi for a current of 1 A per unit psi).
+The reduced basis ``modes`` holds the lowest Dirichlet eigenfunctions of the Laplace-Beltrami
+operator (cotangent stiffness and consistent mass matrices, Pinkall & Polthier, Exp. Math. 2, 15
+(1993)): smooth stream functions, which contour into smooth wires (the "SUH" basis of Zetter et
+al., sec. II.D). All matrices are SI: field operator [T/A], inductance [H], resistance [ohm].
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.constants import mu_0
+from scipy.sparse.linalg import eigsh
+from scipy.spatial import cKDTree
+
+from coildesign import _validation as check
+from coildesign.design.quadrature import quadrature_points, rule_order, uniform_triangle_potential
+from coildesign.design.surfaces import Surface
+
+MU0_4PI = mu_0 / (4.0 * np.pi)
+CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory ~0.2 GB)
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (``/proc/meminfo`` MemAvailable; 8 GiB where unknown)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 8 << 30
+
+
+def check_memory(name: str, n_bytes: float, advice: str) -> None:
+    """Refuse work whose dense matrices need more than half of the available memory."""
+    limit = 0.5 * available_memory()
+    if n_bytes > limit:
+        check._fail(name, f"small enough for the memory available ({n_bytes / 2**30:.3g} GiB needed, "
+                    f"{limit / 2**30:.3g} GiB allowed); {advice}", name)
+
+
+class StreamFunctionOperators:
+    """Operators of one ``Surface`` (cached: build once, reuse across designs).
+
+    ``tolerance`` is the relative accuracy aimed at by the field quadrature.
+    """
+
+    def __init__(self, surface: Surface, *, tolerance: float = 1e-6) -> None:
+        if not isinstance(surface, Surface):
+            check._fail("surface", "a coildesign.design Surface (cylinder, biplanar, mesh)", surface, TypeError)
+        self.surface = surface
+        self.tolerance = check.in_range("tolerance", tolerance, 1e-12, 0.1)
+        f = surface.faces
+        c = surface.corners
+        n = surface.normals
+        two_area = 2.0 * surface.areas
+        # c_tk = (n_t x (edge opposite k, counter-clockwise)) x ... : grad(phi_k) x n = e_k / (2 A)
+        rows, cols, vals = [], [], []
+        for k in range(3):
+            e = c[:, (k + 2) % 3] - c[:, (k + 1) % 3]
+            vec = e / two_area[:, None]
+            rows.append(np.arange(len(f)))
+            cols.append(f[:, k])
+            vals.append(vec)
+        rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        shape = (len(f), surface.n_vertices)
+        self.current_maps = tuple(sp.csr_matrix((vals[:, a], (rows, cols)), shape=shape) for a in range(3))
+        """(C_x, C_y, C_z): sparse (F, V) maps from vertex psi [A] to face current density [A/m]."""
+        self._normals = n
+
+    # ------------------------------------------------------------------ basics
+    def current_density(self, psi: np.ndarray) -> np.ndarray:
+        """Face current densities J_t [A/m], (F, 3), of vertex values ``psi`` [A]."""
+        return np.stack([m @ psi for m in self.current_maps], axis=-1)
+
+    @cached_property
+    def free(self) -> np.ndarray:
+        """Indices of the free (interior) vertices; boundary vertices are held at psi = 0."""
+        return self.surface.interior_vertices
+
+    # ------------------------------------------------------------------ field
+    def _source_kernel(self, points: np.ndarray, derivative: bool = False) -> np.ndarray:
+        """G_t(r) (M, 3, F) [T m/A] (module doc), or its Jacobian dG_c/dr_j (M, 3, 3, F).
+
+        Each face gets the Gauss order that its distance to the nearest point requires
+        (``quadrature.rule_order``), so far faces cost a few points only."""
+        s = self.surface
+        corners = s.corners
+        size = np.max(np.linalg.norm(corners - np.roll(corners, 1, axis=1), axis=2), axis=1)
+        dist, _ = cKDTree(points).query(s.centroids)
+        ratio = np.maximum(dist - size / 2, 0.0) / size
+        orders = np.array([rule_order(r, self.tolerance) for r in ratio]) + (1 if derivative else 0)
+        n_faces = len(s.faces)
+        out = np.empty((len(points), 3, 3, n_faces) if derivative else (len(points), 3, n_faces))
+        px, py, pz = (np.ascontiguousarray(points[:, j]) for j in range(3))
+        for n in np.unique(orders):
+            faces = np.flatnonzero(orders == n)
+            qp, qw = quadrature_points(corners[faces], int(n))
+            nq = qw.shape[1]
+            qx, qy, qz = (qp[..., j].ravel() for j in range(3))
+            w = MU0_4PI * qw.ravel()
+            step = max(1, CHUNK_PAIRS // (len(faces) * nq))
+            for lo in range(0, len(points), step):
+                sl = slice(lo, lo + step)
+                dx = px[sl, None] - qx
+                dy = py[sl, None] - qy
+                dz = pz[sl, None] - qz
+                r2 = dx * dx + dy * dy + dz * dz
+                w3 = w / (r2 * np.sqrt(r2))  # mu0/(4 pi) w / r^3
+                m = len(dx)
+                if not derivative:
+                    for j, dj in enumerate((dx, dy, dz)):
+                        out[sl, j, faces] = (dj * w3).reshape(m, len(faces), nq).sum(axis=2)
+                else:
+                    w5 = 3.0 * w3 / r2
+                    diag = w3.reshape(m, len(faces), nq).sum(axis=2)
+                    d = (dx, dy, dz)
+                    for i in range(3):
+                        wi = w5 * d[i]
+                        for j in range(i, 3):
+                            v = -(wi * d[j]).reshape(m, len(faces), nq).sum(axis=2)
+                            if i == j:
+                                v += diag
+                            out[sl, i, j, faces] = v
+                            out[sl, j, i, faces] = v
+        return out
+
+    def field_operator(self, points: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
+        """B per unit psi at ``points`` [m]: (M, 3, K) [T/A] for the vertex basis (K = V) or the
+        columns of ``basis`` (V, K)."""
+        pts = check.points3("points", points)
+        k = self.surface.n_vertices if basis is None else basis.shape[1]
+        check_memory("points", 8.0 * len(pts) * (3 * k + 3 * len(self.surface.faces)),
+                     "use fewer target points or a coarser mesh")
+        g = self._source_kernel(pts)
+        y = [m @ basis if basis is not None else m for m in self.current_maps]
+        out = np.empty((len(pts), 3, k))
+        for a in range(3):
+            b, c = (a + 1) % 3, (a + 2) % 3
+            # (J x G)_a = J_b G_c - J_c G_b
+            out[:, a] = _dense(g[:, c] @ y[b]) - _dense(g[:, b] @ y[c])
+        return out
+
+    def jacobian_operator(self, point: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
+        """dB_a/dr_j per unit psi at one ``point`` [m]: (3, 3, K) [T/(m A)]."""
+        p = check.vector3("point", point)[None]
+        dg = self._source_kernel(p, derivative=True)[0]  # (c, j, F)
+        y = [m @ basis if basis is not None else m for m in self.current_maps]
+        k = self.surface.n_vertices if basis is None else basis.shape[1]
+        out = np.empty((3, 3, k))
+        for a in range(3):
+            b, c = (a + 1) % 3, (a + 2) % 3
+            out[a] = _dense(dg[c] @ y[b]) - _dense(dg[b] @ y[c])
+        return out
+
+    # ------------------------------------------------------------------ inductance
+    @cached_property
+    def face_coupling(self) -> np.ndarray:
+        """P_ts = mu0/(4 pi) int_t int_s dA dA'/|r - r'| [H m^2] (F, F), symmetric (module doc)."""
+        s = self.surface
+        n_faces = len(s.faces)
+        check_memory("surface", 8.0 * n_faces * n_faces * 3, "use a coarser mesh (larger resolution)")
+        qp, qw = quadrature_points(s.corners, 2)
+        x = qp.reshape(-1, 3) - s.centroids.mean(axis=0)
+        w = qw.reshape(-1)
+        x2 = (x * x).sum(axis=1)
+        nq = qw.shape[1]
+        p = np.empty((n_faces, n_faces))
+        step = max(1, CHUNK_PAIRS // (nq * len(x)))
+        for lo in range(0, n_faces, step):
+            hi = min(lo + step, n_faces)
+            xa = x[lo * nq:hi * nq]
+            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b (one matrix product); its rounding error is
+            # harmless here because every pair closer than 2.5 edges is recomputed below
+            r2 = x2[lo * nq:hi * nq, None] + x2[None, :] - 2.0 * (xa @ x.T)
+            np.maximum(r2, 1e-300, out=r2)
+            k = 1.0 / np.sqrt(r2)
+            k *= w[lo * nq:hi * nq, None]
+            k *= w[None, :]
+            p[lo:hi] = k.reshape(hi - lo, nq, n_faces, nq).sum(axis=(1, 3))
+        # near pairs (centroid distance < 2.5 edge lengths): analytic inner, 16-point outer rule
+        h = s.edge_length
+        tree = cKDTree(s.centroids)
+        pairs = tree.query_pairs(2.5 * h, output_type="ndarray")
+        pairs = np.vstack([pairs, pairs[:, ::-1], np.c_[np.arange(n_faces), np.arange(n_faces)]])
+        qn, wn = quadrature_points(s.corners, 4)
+        near = np.empty(len(pairs))
+        step = max(1, CHUNK_PAIRS // (16 * 8))
+        for lo in range(0, len(pairs), step):
+            t, u = pairs[lo:lo + step, 0], pairs[lo:lo + step, 1]
+            pot = uniform_triangle_potential(s.corners[u][:, None], qn[t])
+            near[lo:lo + step] = (wn[t] * pot).sum(axis=1)
+        p[pairs[:, 0], pairs[:, 1]] = near
+        p = 0.5 * (p + p.T)
+        return MU0_4PI * p
+
+    def inductance_matrix(self, basis: np.ndarray | None = None) -> np.ndarray:
+        """L [H] (V, V), or basis^T L basis (K, K): psi^T L psi = 2 x stored energy at 1 A/psi."""
+        p = self.face_coupling
+        out = 0.0
+        for m in self.current_maps:
+            y = _dense(m @ basis) if basis is not None else m
+            py = _dense(p @ y) if basis is not None else _dense((m.T @ p.T).T)
+            out = out + (y.T @ py if basis is not None else _dense(m.T @ py))
+        out = np.asarray(out)
+        return 0.5 * (out + out.T)
+
+    def resistance_matrix(self, thickness: float, resistivity: float, basis: np.ndarray | None = None) -> np.ndarray:
+        """R [ohm] (V, V) or (K, K) of a sheet of ``thickness`` [m] and ``resistivity`` [ohm m]."""
+        t = check.positive("thickness", thickness)
+        rho = check.positive("resistivity", resistivity)
+        a = sp.diags(self.surface.areas * rho / t)
+        out = 0.0
+        for m in self.current_maps:
+            y = m @ basis if basis is not None else m
+            out = out + y.T @ (a @ y)
+        out = out.toarray() if sp.issparse(out) else np.asarray(out)
+        return 0.5 * (out + out.T)
+
+    # ------------------------------------------------------------------ forces
+    def force_operator(self, b0: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
+        """Net Lorentz force per unit psi in a uniform field ``b0`` [T]: F = sum_t A_t J_t x B0,
+        (3, K) [N/A]."""
+        a = self.surface.areas
+        j = [np.asarray(a @ (m @ basis if basis is not None else m)).ravel() for m in self.current_maps]
+        return np.array([j[1] * b0[2] - j[2] * b0[1], j[2] * b0[0] - j[0] * b0[2], j[0] * b0[1] - j[1] * b0[0]])
+
+    def torque_operator(self, b0: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
+        """Net torque about the origin per unit psi in a uniform ``b0`` [T]:
+        tau = sum_t A_t r_t x (J_t x B0) (centroid rule, exact for constant J and linear r), (3, K)
+        [N m/A]."""
+        r = self.surface.centroids * self.surface.areas[:, None]
+        y = [(m @ basis if basis is not None else m) for m in self.current_maps]
+        out = []
+        for comp in range(3):
+            # (r x (J x B))_i = J_i (r . B) - B_i (r . J)
+            rb = r @ b0
+            term = _row(rb, y[comp]) - b0[comp] * sum(_row(r[:, j], y[j]) for j in range(3))
+            out.append(term)
+        return np.array(out)
+
+    # ------------------------------------------------------------------ smooth basis
+    def modes(self, count: int, parities: dict[int, int] | None = None, center=(0.0, 0.0, 0.0)) -> np.ndarray:
+        """The ``count`` lowest Dirichlet Laplace-Beltrami eigenfunctions (V, count), zero on
+        the boundary, orthonormal in the mass matrix (module doc).
+
+        ``parities`` {axis: +1 or -1} restricts them to stream functions with
+        psi(M_axis r) = parity psi(r) for the mirror M_axis through ``center`` across the plane
+        normal to that axis (used for mirrors that map the mesh onto itself, ``mirror_map``)."""
+        count = check.positive_int("modes", count)
+        stiffness, mass = self._laplacian()
+        q = self.symmetric_subspace(parities or {}, center)
+        ks = (q.T @ stiffness @ q).tocsc()
+        ms = (q.T @ mass @ q).tocsc()
+        if count > q.shape[1] - 1:
+            check._fail("modes", f"at most {q.shape[1] - 1} (the free symmetric vertex combinations of this mesh)",
+                        count)
+        _, vec = eigsh(ks, k=count, M=ms, sigma=-1e-9 * abs(ks.diagonal()).max(), which="LM")
+        return np.asarray(q @ vec)
+
+    def mirror_map(self, axis: int, center=(0.0, 0.0, 0.0)) -> np.ndarray | None:
+        """Vertex permutation of the mirror across the plane through ``center`` normal to
+        ``axis`` (0, 1, 2), or None when the mesh is not mapped onto itself (to 1e-6 of an edge)."""
+        v = self.surface.vertices - np.asarray(center, dtype=float)
+        m = v.copy()
+        m[:, axis] *= -1.0
+        dist, idx = cKDTree(v).query(m)
+        if dist.max() > 1e-6 * self.surface.edge_length or len(np.unique(idx)) != len(idx):
+            return None
+        faces = np.sort(self.surface.faces, axis=1)
+        mirrored = np.sort(idx[self.surface.faces], axis=1)
+        if not np.array_equal(np.unique(faces, axis=0), np.unique(mirrored, axis=0)):
+            return None
+        return idx
+
+    def symmetric_subspace(self, parities: dict[int, int], center=(0.0, 0.0, 0.0)) -> sp.csr_matrix:
+        """Sparse (V, n) basis of free-vertex stream functions with the given mirror parities:
+        one column per orbit of vertices under the mirrors, entries +-1/sqrt(orbit size);
+        orbits forced to zero (odd parity on a mirror plane) and boundary vertices dropped."""
+        nv = self.surface.n_vertices
+        # the group generated by the mirrors: images g(i) of every vertex and characters chi(g)
+        images, chars = [np.arange(nv)], [1.0]
+        for axis, parity in parities.items():
+            perm = self.mirror_map(axis, center)
+            if perm is None:
+                continue
+            images += [perm[img] for img in images]
+            chars += [parity * c for c in chars]
+        images, chars = np.array(images), np.array(chars)
+        rep = images.min(axis=0)
+        # psi(g(i)) = chi(g) psi(i): psi(i) = chi(g) psi(rep) for the g with g(i) = rep;
+        # a vertex fixed by an element of character -1 is forced to zero, and so is its orbit
+        hits = images == rep[None, :]
+        sign = np.where(hits, chars[:, None], -np.inf).max(axis=0)
+        conflict = np.where(hits, chars[:, None], np.inf).min(axis=0) != sign
+        zero_rep = np.zeros(nv, dtype=bool)
+        zero_rep[rep[conflict]] = True
+        sign[zero_rep[rep]] = 0.0
+        free = np.zeros(nv, dtype=bool)
+        free[self.free] = True
+        ok = free & np.isfinite(sign) & (sign != 0)
+        reps, col = np.unique(rep[ok], return_inverse=True)
+        counts = np.bincount(col)
+        vals = sign[ok] / np.sqrt(counts[col])
+        return sp.csr_matrix((vals, (np.flatnonzero(ok), col)), shape=(nv, len(reps)))
+
+    @property
+    def stiffness(self) -> sp.csr_matrix:
+        """Cotangent stiffness matrix K [dimensionless] (V, V): psi^T K psi = int |grad psi|^2 dA."""
+        return self._laplacian()[0]
+
+    def _laplacian(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Cotangent stiffness and consistent mass matrices (Pinkall & Polthier 1993)."""
+        s = self.surface
+        f, c, a = s.faces, s.corners, s.areas
+        rows, cols, kv, mv = [], [], [], []
+        for k in range(3):
+            i, j, o = f[:, (k + 1) % 3], f[:, (k + 2) % 3], k
+            u = c[:, (k + 1) % 3] - c[:, o]
+            v = c[:, (k + 2) % 3] - c[:, o]
+            cot = np.einsum("ij,ij->i", u, v) / np.linalg.norm(np.cross(u, v), axis=1)
+            rows += [i, j, i, j]
+            cols += [j, i, i, j]
+            kv += [-0.5 * cot, -0.5 * cot, 0.5 * cot, 0.5 * cot]
+            mv += [a / 12, a / 12, a / 12, a / 12]
+        nv = s.n_vertices
+        stiffness = sp.csr_matrix((np.concatenate(kv), (np.concatenate(rows), np.concatenate(cols))), shape=(nv, nv))
+        mass = sp.csr_matrix((np.concatenate(mv), (np.concatenate(rows), np.concatenate(cols))), shape=(nv, nv))
+        return stiffness, mass
+
+
+def _dense(m) -> np.ndarray:
+    return m.toarray() if sp.issparse(m) else np.asarray(m)
+
+
+def _row(weights: np.ndarray, y) -> np.ndarray:
+    return np.asarray(weights @ y).ravel()
