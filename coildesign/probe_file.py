@@ -10,8 +10,10 @@ A design file has these tables (SI units; every key optional unless marked):
 [sample]    shape (cylinder: a capillary coaxial with the RF coil), radius [m], length [m],
             concentration [mol/m^3] of the nucleus (default: 1H in water, 110.7e3 mol/m^3),
             conductivity [S/m] (default 0: pure water; ~1.6 for physiological saline)
-[gradient]  generator (gradient_set | maxwell_pair | golay | biplanar | anti_helmholtz) and its
-            keyword arguments; v_max [V], i_max [A] of the amplifier; dsv_radius [m];
+[gradient]  generator (gradient_set | maxwell_pair | golay | biplanar | anti_helmholtz |
+            target_field) and its keyword arguments (target_field: radius, length, turns,
+            wire_diameter, resolution, objective: a three-axis set designed by
+            ``coildesign.design.target_field_set`` for ``deviation`` over ``dsv_radius``); v_max [V], i_max [A] of the amplifier; dsv_radius [m];
             deviation (fraction, default 0.05) for the largest-DSV search
 [imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]
 [outputs]   vtk, plots, report (bool)
@@ -27,7 +29,7 @@ import tomllib
 from pathlib import Path
 
 RF_GENERATORS = ("solenoid", "saddle", "loop", "helmholtz_pair", "planar_spiral", "birdcage")
-GRADIENT_GENERATORS = ("gradient_set", "maxwell_pair", "golay", "biplanar", "anti_helmholtz")
+GRADIENT_GENERATORS = ("gradient_set", "maxwell_pair", "golay", "biplanar", "anti_helmholtz", "target_field")
 
 # table -> key -> (kind, low, high) ; kind: "float", "int", "str", "bool"
 SCHEMA: dict[str, dict[str, tuple]] = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coildesign import geometries
+from coildesign import design, geometries
 from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.probe_file import DesignError, validate_design
@@ -45,6 +45,8 @@ class RunResult:
 def _build(table: dict, where: str):
     params = {k: v for k, v in table.items() if k not in ("generator", "v_max", "i_max", "dsv_radius", "deviation")}
     try:
+        if table["generator"] == "target_field":  # designed, not drawn: the DSV and deviation are its targets
+            return design.target_field_set(dsv_radius=table["dsv_radius"], max_deviation=table["deviation"], **params)
         return getattr(geometries, table["generator"])(**params)
     except (TypeError, ValueError) as exc:
         raise DesignError(f"{where} ({table['generator']}): {exc}") from None

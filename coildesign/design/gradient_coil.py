@@ -39,8 +39,9 @@ from coildesign.conductors import RoundWire, material
 from coildesign.design.contours import connect, contour_loops, levels, nests
 from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
-from coildesign.design.surfaces import Surface
+from coildesign.design.surfaces import Surface, cylinder
 from coildesign.fields import field
+from coildesign.geometries.gradient_coils import GradientSet
 
 AXES = {"x": 0, "y": 1, "z": 2}
 G0 = 1.0  # design gradient [T/m]; the design is linear in it
@@ -127,6 +128,23 @@ class GradientDesign:
     def __str__(self) -> str:
         return f"G{self.axis} target-field design on {self.surface.name} (DSV radius {self.dsv_radius:g} m)\n" + \
             self.table()
+
+    def export(self, folder) -> list:
+        """Write the design for manufacturing and viewing into ``folder``: windings as CSV and
+        NPZ point lists (wire diameter, current direction), VTK polylines (ParaView), the swept
+        wire as STL, the figures as JSON and the stream-function picture; returns the paths."""
+        from pathlib import Path
+
+        from coildesign.export import files, to_csv, to_npz, to_stl, to_vtk
+
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        stem = out / f"G{self.axis}_target_field"
+        written = [to_csv(self.coil, stem.with_suffix(".csv")), to_npz(self.coil, stem.with_suffix(".npz")),
+                   to_vtk(self.coil, stem.with_suffix(".vtp")), to_stl(self.coil, stem.with_suffix(".stl")),
+                   files.write_json(stem.with_suffix(".json"), self.as_dict())]
+        self.plot(stem.with_suffix(".png"))
+        return written + [stem.with_suffix(".png")]
 
     def plot(self, path=None):
         """Stream function with its contour wires (unrolled for cylinders, per plate for planes)
@@ -401,6 +419,29 @@ class _WireMaker:
             coil = Coil([Winding(w.points[::-1], False, w.cross_section, w.material) for w in coil.windings],
                         name=coil.name, axis=s_axis, role="gradient", parameters=params)
         return coil, delta, junctions
+
+
+def target_field_set(radius: float, length: float, dsv_radius: float, max_deviation: float = 0.05,
+                     turns: int | tuple[int, int, int] = 10, wire_diameter: float = 0.3e-3, *,
+                     resolution: float | None = None, objective: str | float = "inductance") -> GradientSet:
+    """A three-axis set of target-field gradient coils on coaxial cylinders (SI units): Gx on
+    ``radius`` [m], Gy and Gz on cylinders stepped out by two wire layers plus clearance each
+    (2.2 x ``wire_diameter``: the winding layer and its lifted return layer), all ``length`` [m]
+    long, each designed by ``gradient_coil`` for ``max_deviation`` over the DSV of ``dsv_radius``
+    [m]. ``turns``: one count for all axes or (x, y, z). Returns a ``GradientSet`` of the wire
+    coils; each coil's ``parameters["design"]`` holds its figures (``GradientDesign.as_dict``)."""
+    a = check.positive("radius", radius)
+    d = check.positive("wire_diameter", wire_diameter)
+    counts = (turns,) * 3 if isinstance(turns, int) else tuple(turns)
+    if len(counts) != 3:
+        check._fail("turns", "an integer or three integers (x, y, z)", turns)
+    coils = []
+    for k, ax in enumerate("xyz"):
+        surface = cylinder(a + 2.2 * d * k, length, resolution)
+        design = gradient_coil(surface, ax, dsv_radius, max_deviation, counts[k], objective, d)
+        coils.append(Coil(design.coil.windings, design.coil.weights, name=design.coil.name, axis=design.coil.axis,
+                          role="gradient", parameters={**design.coil.parameters, "design": design.as_dict()}))
+    return GradientSet(*coils)
 
 
 def _symmetrised(coil: Coil, points: np.ndarray, bz: np.ndarray, mirrors: dict[int, int],
