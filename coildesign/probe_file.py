@@ -13,7 +13,8 @@ A design file has these tables (SI units; every key optional unless marked):
 [gradient]  generator (gradient_set | maxwell_pair | golay | biplanar | anti_helmholtz |
             target_field) and its keyword arguments (target_field: radius, length, turns,
             wire_diameter, resolution, objective: a three-axis set designed by
-            ``coildesign.design.target_field_set`` for ``deviation`` over ``dsv_radius``); v_max [V], i_max [A] of the amplifier; dsv_radius [m];
+            ``coildesign.design.target_field_set`` for ``deviation`` over ``dsv_radius``);
+            v_max [V], i_max [A] of the amplifier; dsv_radius [m];
             deviation (fraction, default 0.05) for the largest-DSV search
 [imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]
 [outputs]   vtk, plots, report (bool)
