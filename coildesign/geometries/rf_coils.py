@@ -28,6 +28,7 @@ from coildesign import _validation as check
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip, RoundWire
 from coildesign.conductors import material as _material
+from coildesign.geometries.winding_pack import pack_fits, pack_parameters, turn_offsets, winding_pack
 
 __all__ = [
     "solenoid",
@@ -211,6 +212,9 @@ def saddle(
     points_per_arc: int = 64,
     wire_diameter: float | None = None,
     material: Material | str = "copper",
+    layers: int | None = None,
+    insulation: float | None = None,
+    bundled: bool = False,
 ) -> Coil:
     """A saddle pair on a cylinder of ``radius`` about z, B1 along +x at the centre.
 
@@ -227,7 +231,8 @@ def saddle(
     length : float
         Length l of the straight sections along z [m].
     turns : int, default 1
-        Turns per loop, represented by ``weight = turns`` on each loop (thin bundle).
+        Turns N per loop: a winding pack with a ``wire_diameter`` (below), else N coincident
+        turns (``Winding.turns``, thin bundle).
     arc_angle : float, default 120
         Arc angle theta [degrees], 0 < theta < 180.
     points_per_arc : int, default 64
@@ -235,6 +240,14 @@ def saddle(
     wire_diameter : float or None, default None
         Round wire diameter [m] or None for a filament.
     material : Material or str, default "copper"
+    layers, insulation, bundled
+        The winding pack (``coildesign.geometries.winding_pack``). With a ``wire_diameter``
+        each loop is N real turns, each its own closed ``Winding`` (crossovers not modelled):
+        turn (u, v) lies on the cylinder of radius a + v (``layers`` layers, default
+        round(sqrt(N))) and is the loop grown outwards by u in the cylinder surface (arcs at
+        z = +-(length/2 + u), sides at phi = +-(theta/2 + u/(a + v)) about the loop's centre);
+        pitch = wire_diameter + ``insulation`` [m] (default 20 um). ``bundled=True`` keeps N
+        coincident turns (the thin-bundle idealisation, L = N^2 x one turn).
 
     Notes
     -----
@@ -250,9 +263,11 @@ def saddle(
     = 2, independently of theta. theta = 120 degrees removes the transverse second-order
     term (its sin(3 theta/2) factor vanishes). Together these are the optimum of Ginsberg &
     Melchner, Rev. Sci. Instrum. 41, 122 (1970): ``saddle(a, 4 * a)`` (defaults 120 degrees).
+    For a pack, ``parameters["centre_field_per_ampere_closed_form"]`` sums this over the turns
+    (each with its own radius, length and arc angle).
     """
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    ell = check.plausible_length("length", length)
     n = check.positive_int("turns", turns)
     theta_deg = check.finite("arc_angle", arc_angle)
     if not 0.0 < theta_deg < 180.0:
@@ -260,25 +275,36 @@ def saddle(
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
     cross = _optional_wire(wire_diameter)
     mat = _material(material)
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     theta = math.radians(theta_deg)
-    if cross is not None:
+    h = 0.5 * theta
+    if pack is not None:
+        r_in = a - pack.half_height + 0.5 * pack.pitch  # innermost layer radius
+        pack_fits(pack, [(a, pack.half_height, "the layers inside the radius"),
+                         (r_in * h, pack.half_width, "the turns inside a loop (a theta/2 at the inner layer)"),
+                         (0.5 * ell, pack.half_width, "the turns inside a loop (length/2)"),
+                         (r_in * (0.5 * math.pi - h), pack.half_width, "the gap between the two loops")])
+    elif cross is not None:
         gap = 2.0 * a * math.sin(0.5 * (math.pi - theta))
         limit = min(gap, ell, 2.0 * a)
         if cross.diameter >= limit:
             check._fail("wire_diameter", f"smaller than {limit:g} m (the gap {gap:g} m between the two loops, the "
                         f"straight-section length and the diameter)", wire_diameter)
-    h = 0.5 * theta
-    # loop 1 (around phi = 0): bottom arc -h -> +h, up at +h, top arc +h -> -h, down at -h
-    loop1 = np.vstack([_arc(a, -h, h, -0.5 * ell, npa), _arc(a, h, -h, 0.5 * ell, npa)])
-    # loop 2 (around phi = pi): mirror of loop 1 in the plane x = 0 (moment stays along +x)
-    loop2 = np.vstack([_arc(a, math.pi + h, math.pi - h, -0.5 * ell, npa),
-                       _arc(a, math.pi - h, math.pi + h, 0.5 * ell, npa)])
-    windings = [Winding(loop1, True, cross, mat, turns=n), Winding(loop2, True, cross, mat, turns=n)]
-    centre = (mu_0 * n * ell * math.sin(h) * (2 * a * a + ell * ell / 4)
-              / (math.pi * a * (a * a + ell * ell / 4) ** 1.5))
+    offsets, per = turn_offsets(pack, n)
+    windings, centre = [], 0.0
+    for u, v in offsets:
+        r, hk, zk = a + v, h + u / (a + v), 0.5 * ell + u
+        # loop 1 (around phi = 0): bottom arc -h -> +h, up at +h, top arc +h -> -h, down at -h
+        loop1 = np.vstack([_arc(r, -hk, hk, -zk, npa), _arc(r, hk, -hk, zk, npa)])
+        # loop 2 (around phi = pi): mirror of loop 1 in the plane x = 0 (moment stays along +x)
+        loop2 = np.vstack([_arc(r, math.pi + hk, math.pi - hk, -zk, npa), _arc(r, math.pi - hk, math.pi + hk, zk, npa)])
+        windings += [Winding(loop1, True, cross, mat, turns=per), Winding(loop2, True, cross, mat, turns=per)]
+        centre += (mu_0 * per * 2 * zk * math.sin(hk) * (2 * r * r + zk * zk)
+                   / (math.pi * r * (r * r + zk * zk) ** 1.5))
     params = {
         "generator": "saddle", "radius": a, "length": ell, "turns": n, "arc_angle": theta_deg,
         "points_per_arc": npa, "wire_diameter": None if cross is None else cross.diameter, "material": mat.name,
+        **pack_parameters(pack, n),
         "length_to_diameter": ell / (2 * a), "conductor_length": sum(w.length for w in windings),
         "centre_field_per_ampere_closed_form": centre,
     }
@@ -349,6 +375,9 @@ def helmholtz_pair(
     *,
     wire_diameter: float | None = None,
     material: Material | str = "copper",
+    layers: int | None = None,
+    insulation: float | None = None,
+    bundled: bool = False,
 ) -> Coil:
     """Two coaxial exact loops of ``radius`` [m] at z = +-separation/2, currents in the same
     sense (counter-clockwise about +z, field along +z).
@@ -358,34 +387,50 @@ def helmholtz_pair(
     radius : float
         Loop radius R [m].
     turns : int, default 1
-        Turns per loop N, represented as ``LoopWinding.turns`` (a thin bundle at the loop
-        position; the field is exact for a bundle much thinner than R).
+        Turns per loop N: a winding pack with a ``wire_diameter`` (below), else N coincident
+        turns (``LoopWinding.turns``, a thin bundle at the loop position).
     separation : float or None, default None (= radius, the Helmholtz condition)
         Distance between the loop planes [m].
     wire_diameter : float or None
         Round wire diameter [m] (< separation and < 2R) or None for a filament.
+    layers, insulation, bundled
+        The winding pack (``coildesign.geometries.winding_pack``): with a ``wire_diameter``
+        each loop is N real turns (one ``LoopWinding`` each), ``layers`` layers (default
+        round(sqrt(N))) stacked in radius about R, their turns side by side along z about
+        z = +-separation/2, pitch = wire_diameter + ``insulation`` [m] (default 20 um); the
+        -z pack mirrors the +z pack. ``bundled=True`` keeps N coincident turns (thin bundle).
 
     Notes
     -----
     For separation = R, d^2Bz/dz^2 = 0 at the centre, so Bz(z)/Bz(0) - 1 = O(z^4), and
     Bz(0) = (4/5)^{3/2} mu0 N I / R = 8 mu0 N I / (5^{3/2} R) (e.g. Jackson, problem 5.3;
-    Smythe, Static and Dynamic Electricity, sec. 7.10).
+    Smythe, Static and Dynamic Electricity, sec. 7.10). For a pack,
+    ``parameters["centre_field_per_ampere_closed_form"]`` sums the loop formula
+    mu0 r^2 / (2 (r^2 + z^2)^(3/2)) over the turns (Jackson eq. 5.40 on the axis).
     """
-    r = check.positive("radius", radius)
+    r = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
     sep = r if separation is None else check.positive("separation", separation)
     cross = _optional_wire(wire_diameter)
-    if cross is not None and cross.diameter >= min(sep, 2 * r):
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
+    if pack is not None:
+        pack_fits(pack, [(r, pack.half_height, "the layers inside the radius"),
+                         (0.5 * sep, pack.half_width, "the two packs to stay apart (half the separation)")])
+    elif cross is not None and cross.diameter >= min(sep, 2 * r):
         check._fail("wire_diameter", f"smaller than the separation {sep:g} m and the loop diameter {2 * r:g} m",
                     wire_diameter)
     mat = _material(material)
-    windings = [LoopWinding(r, (0.0, 0.0, s * 0.5 * sep), (0.0, 0.0, 1.0), cross, mat, turns=n)
-                for s in (-1.0, 1.0)]
+    offsets, per = turn_offsets(pack, n)
+    windings, centre = [], 0.0
+    for u, v in offsets:  # turn at radius r + v, |z| = sep/2 + u
+        rk, zk = r + v, 0.5 * sep + u
+        windings += [LoopWinding(rk, (0.0, 0.0, s * zk), (0.0, 0.0, 1.0), cross, mat, turns=per) for s in (-1.0, 1.0)]
+        centre += 2 * per * mu_0 * rk * rk / (2 * (rk * rk + zk * zk) ** 1.5)
     params = {"generator": "helmholtz_pair", "radius": r, "turns": n, "separation": sep,
               "wire_diameter": None if cross is None else cross.diameter, "material": mat.name,
-              "conductor_length": 2 * n * 2 * math.pi * r,
-              "centre_field_per_ampere_closed_form": float(
-                  2 * n * mu_0 * r * r / (2 * (r * r + sep * sep / 4) ** 1.5))}
+              **pack_parameters(pack, n),
+              "conductor_length": float(sum(w.length for w in windings)),
+              "centre_field_per_ampere_closed_form": float(centre)}
     return Coil(windings, name="Helmholtz pair", axis=(0, 0, 1), role="rf", parameters=params)
 
 
