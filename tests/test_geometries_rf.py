@@ -332,14 +332,16 @@ def test_birdcage_parameters_record_conductors_and_capacitors():
 def test_planar_spiral_diameters_and_field(shape):
     """d_in = d_out - 2 n w - 2 (n - 1) s and fill ratio (d_out - d_in)/(d_out + d_in)
     (Mohan et al., IEEE JSSC 34, 1419 (1999)); giving d_in instead of d_out inverts it.
-    The innermost full turn's centre line lies at d_in/2 + w/2 from the centre; +z field at
-    the centre; strip cross-section w x t."""
+    Layout as specified (issue 10): every side of turn j at apothem (radius) d_out/2 - w/2 - j p,
+    so the trace edges span exactly d_out across flats (the square exactly d_out x d_out) and
+    exactly d_in inside; +z field at the centre; strip cross-section w x t."""
     n, d_out, w, s = 5, 1.0e-3, 30e-6, 20e-6
+    p = w + s
     coil = rc.planar_spiral(n, d_out, w, s, shape)
-    p = coil.parameters
+    par = coil.parameters
     d_in = d_out - 2 * n * w - 2 * (n - 1) * s
-    assert p["inner_diameter"] == pytest.approx(d_in, rel=1e-14)
-    assert p["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14)
+    assert par["inner_diameter"] == pytest.approx(d_in, rel=1e-14)
+    assert par["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14)
     back = rc.planar_spiral(n, None, w, s, shape, inner_diameter=d_in)
     assert back.parameters["outer_diameter"] == pytest.approx(d_out, rel=1e-14)
     assert np.allclose(back.windings[0].points, coil.windings[0].points, rtol=0, atol=1e-15)
@@ -350,24 +352,28 @@ def test_planar_spiral_diameters_and_field(shape):
     assert cd.field(coil, [0, 0, 0])[0, 2] > 0
     r = np.hypot(pts[:, 0], pts[:, 1])
     if shape == "circular":
-        assert r[0] == pytest.approx(d_out / 2 - w / 2) and r[-1] == pytest.approx(d_out / 2 - w / 2 - n * (w + s))
-    else:
-        sides = {"square": 4, "hexagonal": 6, "octagonal": 8}[shape]
-        assert len(pts) == n * sides + 1
-        # sides of the innermost full turn (all but the final step) at apothem d_in/2 + w/2
-        step = np.diff(pts, axis=0)
-        apothem = np.abs(step[:, 0] * pts[:-1, 1] - step[:, 1] * pts[:-1, 0]) / np.hypot(step[:, 0], step[:, 1])
-        inner = apothem[(n - 1) * sides:n * sides - 1]
-        assert np.allclose(inner, d_in / 2 + w / 2, rtol=1e-12)
-        # every side is parallel to the side one turn out, one pitch further in
-        assert np.allclose(apothem[:-sides] - apothem[sides:], w + s, rtol=1e-12)
+        levels = d_out / 2 - w / 2 - p * np.arange(n)  # every vertex on one of the n circles
+        assert np.min(np.abs(r[:, None] - levels[None]), axis=1).max() < 1e-15
+        assert r.max() + w / 2 == pytest.approx(d_out / 2, rel=1e-14) and r.min() - w / 2 == pytest.approx(d_in / 2)
+        return
+    sides = {"square": 4, "hexagonal": 6, "octagonal": 8}[shape]
+    assert len(pts) == n * sides + 1
+    step = np.diff(pts, axis=0)
+    apothem = np.abs(step[:, 0] * pts[:-1, 1] - step[:, 1] * pts[:-1, 0]) / np.hypot(step[:, 0], step[:, 1])
+    assert np.allclose(apothem, np.repeat(d_out / 2 - w / 2 - p * np.arange(n), sides), rtol=1e-12)
+    # extent across flats: the outer edges of the first turn at exactly d_out / 2
+    psi = 2 * np.pi * np.arange(sides) / sides
+    support = (pts[:, :2] @ np.c_[np.cos(psi), np.sin(psi)].T).max(axis=0)
+    assert support + w / 2 == pytest.approx(np.full(sides, d_out / 2), rel=1e-13)
+    if shape == "square":
+        assert np.ptp(pts[:, 0]) + w == pytest.approx(d_out) and np.ptp(pts[:, 1]) + w == pytest.approx(d_out)
 
 
 def test_planar_spiral_refuses_turns_that_do_not_fit():
     with pytest.raises(ValueError, match="Input turns must be few enough"):
         rc.planar_spiral(20, 1e-3, 30e-6, 20e-6)
     with pytest.raises(ValueError, match="Input inner_diameter"):
-        rc.planar_spiral(3, None, 30e-6, 20e-6, inner_diameter=50e-6)
+        rc.planar_spiral(3, None, 30e-6, 20e-6, inner_diameter=10e-6)  # no room for the last step
     with pytest.raises(ValueError, match="Input shape must be one of"):
         rc.planar_spiral(3, 1e-3, 30e-6, 20e-6, "pentagonal")
     with pytest.raises(ValueError, match="Input outer_diameter"):

@@ -476,17 +476,30 @@ def planar_spiral(
 
     Notes
     -----
-    Layout: turn j (j = 0..n-1) has its sides at apothem h_j = d_out/2 - w/2 - j (w + s)
-    (centre line). The polygons are "stepped" spirals as drawn by layout tools (square:
-    side lengths L, L, L-p, L-p, L-2p, ...): the last side of every turn carries the step of
-    one pitch p = w + s towards the centre, so each side is parallel to the side one turn
-    further out at a perpendicular distance of exactly p. The spiral starts at a corner of
-    the outermost turn and makes n full revolutions; its last side therefore lies one pitch
-    inside the n-th turn. ``inner_diameter`` is Mohan's: measured across the n-th turn
-    (all sides but the final step). The circular spiral is the Archimedean spiral
-    r(phi) = d_out/2 - w/2 - p phi / (2 pi), 0 <= phi <= 2 pi n. The return path from
-    the inner end (underpass or bridge) is not modelled: the winding is open.
-    The turns fit only if d_in > 2 p (room for the final step and its trace).
+    Layout (Mohan et al. 1999, Fig. 1: d_out and d_in are measured to the trace edges, across
+    flats for the polygons): the spiral is n concentric turns joined by steps of one pitch
+    p = w + s. Every side of turn j (j = 0..n-1) lies at the apothem (circle: radius)
+    h_j = d_out/2 - w/2 - j p of the trace centre line, so the outermost turn's outer edges
+    lie on the polygon (circle) of diameter d_out, the innermost turn's inner edges on the one
+    of diameter d_in = d_out - 2 n w - 2 (n - 1) s, and neighbouring turns are exactly s
+    apart edge to edge. The spiral starts at a corner of the outermost turn and makes n
+    revolutions; the step from turn j to turn j + 1 is taken at the corner that closes turn j
+    (polygons: the last side of each turn ends where it meets the first side of the next turn,
+    so the square's side lengths are L, L, L, L-p, L-p, L-2p, L-2p, ..., L = d_out - w); the
+    last side ends one pitch short of closing the innermost turn (room for the return). The
+    square therefore occupies exactly d_out x d_out, the hexagon and octagon exactly their
+    polygons of d_out across flats, and the circular spiral the annulus d_in .. d_out: its
+    turn j is an arc of the circle of radius h_j (``points_per_turn`` inscribed vertices per
+    revolution) ending an angle delta_j = l / h_(j+1) (at most 90 deg) short of closing, and
+    the step is the chord from there to the start of turn j + 1, spanning an arc l of the
+    arriving turn. Neighbouring step chords are then p l / sqrt(l^2 + p^2) apart; l is the
+    shortest arc that keeps half the gap there, p l / sqrt(l^2 + p^2) = w + s/2 (l = 1.13 p for
+    s = w). The innermost turn ends l / h_(n-1) short of closing, where its step would begin
+    (the open end lowers L below the closed concentric rings by a few % for 3 turns, < 1 % for
+    8). The return
+    path from the inner end (underpass or bridge) is not modelled: the winding is open. The
+    turns must fit: d_in > 0, and for the polygons a last side of positive length after the
+    final step.
 
     ``parameters`` adds ``inner_diameter``, ``outer_diameter``, ``average_diameter``
     (d_out + d_in)/2, ``fill_ratio`` (d_out - d_in)/(d_out + d_in) (Mohan et al. 1999),
@@ -505,35 +518,18 @@ def planar_spiral(
     build = 2 * n * w + 2 * (n - 1) * s
     pitch = w + s
     if outer_diameter is not None:
-        d_out = check.positive("outer_diameter", outer_diameter)
+        d_out = check.plausible_length("outer_diameter", outer_diameter)
         d_in = d_out - build
-        if d_in <= 2 * pitch:
-            check._fail("turns", f"few enough to fit: d_in = d_out - 2 n w - 2 (n - 1) s = {d_in:g} m must exceed "
-                        f"2 (w + s) = {2 * pitch:g} m (room for the final step); with outer_diameter {d_out:g} m "
-                        f"at most {_max_turns(d_out, w, s)} turns fit", turns)
     else:
         d_in = check.positive("inner_diameter", inner_diameter)
-        if d_in <= 2 * pitch:
-            check._fail("inner_diameter", f"larger than 2 (trace_width + spacing) = {2 * pitch:g} m (room for "
-                        "the final step of the spiral)", inner_diameter)
         d_out = d_in + build
-    h0 = 0.5 * d_out - 0.5 * w
-    if shp == "circular":
-        m = n * ppt
-        phi = np.linspace(0.0, 2 * np.pi * n, m + 1)
-        r = h0 - pitch * phi / (2 * np.pi)
-        pts = np.c_[r * np.cos(phi), r * np.sin(phi), np.zeros_like(phi)]
-    else:
-        sides = _POLYGON_SIDES[shp]
-        i = np.arange(-1, n * sides + 1)  # side lines -1 .. n*M (first and last are virtual)
-        apothem = h0 - pitch * np.floor((i + 1) / sides)
-        psi = 2 * np.pi * i / sides
-        nx, ny = np.cos(psi), np.sin(psi)
-        # vertex between side lines j-1 and j: n_{j-1}.v = h_{j-1}, n_j.v = h_j
-        det = nx[:-1] * ny[1:] - ny[:-1] * nx[1:]
-        vx = (apothem[:-1] * ny[1:] - ny[:-1] * apothem[1:]) / det
-        vy = (nx[:-1] * apothem[1:] - apothem[:-1] * nx[1:]) / det
-        pts = np.c_[vx, vy, np.zeros_like(vx)]
+    pts = _spiral_vertices(shp, n, d_out, w, pitch, ppt)
+    if pts is None:
+        what = ("turns", turns) if outer_diameter is not None else ("inner_diameter", inner_diameter)
+        check._fail(what[0], f"{'few' if what[0] == 'turns' else 'large'} enough for the spiral to fit: d_in = "
+                    f"{d_in:g} m (d_out = {d_out:g} m, d_in = d_out - 2 n w - 2 (n - 1) s) leaves no room for the "
+                    f"last step of one pitch {pitch:g} m inside the innermost turn; with outer_diameter "
+                    f"{d_out:g} m at most {_max_turns(shp, d_out, w, s, ppt)} turns fit", what[1])
     winding = Winding(pts, False, RectangularStrip(w, t), mat)
     params = {
         "generator": "planar_spiral", "turns": n, "outer_diameter": d_out, "trace_width": w, "spacing": s,
@@ -545,9 +541,46 @@ def planar_spiral(
     return Coil([winding], name=f"{shp} planar spiral", axis=(0, 0, 1), role="rf", parameters=params)
 
 
-def _max_turns(d_out: float, w: float, s: float) -> int:
-    """Largest n with d_out - 2 n w - 2 (n - 1) s > 2 (w + s)."""
-    return max(0, math.ceil((d_out - 2 * w) / (2 * (w + s))) - 1)
+def _spiral_vertices(shape: str, n: int, d_out: float, w: float, pitch: float, ppt: int) -> np.ndarray | None:
+    """Vertices [m] of the spiral's trace centre line (``planar_spiral`` notes), or None when the
+    innermost turn leaves no room for the last step."""
+    h0 = 0.5 * d_out - 0.5 * w
+    if h0 - (n - 1) * pitch - 0.5 * w <= 0.0:  # d_in > 0
+        return None
+    if shape == "circular":
+        radii = h0 - pitch * np.arange(n)
+        q = (w + 0.5 * (pitch - w)) / pitch  # step chords keep half the gap: p l / sqrt(l^2 + p^2) = w + s/2
+        arc = pitch * q / math.sqrt(1.0 - q * q)
+        phi, r = [], []
+        for j in range(n):
+            step = min(0.5 * np.pi, arc / radii[min(j + 1, n - 1)])
+            m = max(2, math.ceil(ppt * (1.0 - step / (2 * np.pi))))
+            phi.append(2 * np.pi * j + np.linspace(0.0, 2 * np.pi - step, m + 1))
+            r.append(np.full(m + 1, radii[j]))
+        phi, r = np.concatenate(phi), np.concatenate(r)
+        return np.c_[r * np.cos(phi), r * np.sin(phi), np.zeros(len(phi))]
+    sides = _POLYGON_SIDES[shape]
+    i = np.arange(-1, n * sides + 1)  # side lines -1 .. n*M; -1 and n*M are virtual
+    apothem = h0 - pitch * np.floor(np.maximum(i, 0) / sides)
+    psi = 2 * np.pi * i / sides
+    nx, ny = np.cos(psi), np.sin(psi)
+    # vertex between side lines j-1 and j: n_{j-1}.v = h_{j-1}, n_j.v = h_j
+    det = nx[:-1] * ny[1:] - ny[:-1] * nx[1:]
+    vx = (apothem[:-1] * ny[1:] - ny[:-1] * apothem[1:]) / det
+    vy = (nx[:-1] * apothem[1:] - apothem[:-1] * nx[1:]) / det
+    # each side must run forwards along its line (tangent (-sin psi, cos psi))
+    forward = np.diff(vx) * -ny[1:-1] + np.diff(vy) * nx[1:-1]
+    if np.any(forward <= 0.0):
+        return None
+    return np.c_[vx, vy, np.zeros_like(vx)]
+
+
+def _max_turns(shape: str, d_out: float, w: float, s: float, ppt: int) -> int:
+    """Largest n whose spiral fits in ``d_out`` (``_spiral_vertices`` is not None)."""
+    n = 0
+    while _spiral_vertices(shape, n + 1, d_out, w, w + s, ppt) is not None:
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------------------- birdcage
