@@ -261,7 +261,7 @@ def birdcage_centre(n, a, length):
 
 def test_birdcage_centre_field_direction_and_magnitude():
     """Leg k carries cos(2 pi k/N + phase) along +z: B1 = -y for phase 0, +x for
-    phase = -pi/2 (``Coil.axis``); Bz = 0 at the centre; magnitude vs ``birdcage_centre``
+    phase = -90 degrees (``Coil.axis``); Bz = 0 at the centre; magnitude vs ``birdcage_centre``
     (ring arcs as polylines, error ~dphi^2/12 per arc step dphi: measured 1.6e-6 with 64 points
     per segment, bound 3.2e-6)."""
     a, length = 1e-3, 2e-3
@@ -271,7 +271,7 @@ def test_birdcage_centre_field_direction_and_magnitude():
     assert b[1] == pytest.approx(-exact, rel=(2 * math.pi / 16 / 63) ** 2 / 12)
     assert abs(b[0]) < 1e-12 * exact and abs(b[2]) < 1e-12 * exact
     assert np.allclose(coil.axis, [0, -1, 0])
-    quad = rc.birdcage(16, a, length, phase=-math.pi / 2)
+    quad = rc.birdcage(16, a, length, phase=-90.0)
     bq = cd.field(quad, [0, 0, 0])[0]
     assert bq[0] == pytest.approx(exact, rel=1e-4) and np.allclose(quad.axis, [1, 0, 0], atol=1e-15)
     assert np.dot(bq, quad.axis) > 0 and np.dot(b, coil.axis) > 0
@@ -294,11 +294,11 @@ def test_birdcage_homogeneity(ratio, tolerance):
     assert np.abs(cd.field(coil, plane)[:, 2]).max() < 1e-10 * b0
 
 
-@pytest.mark.parametrize("legs, phase", [(4, 0.0), (8, 0.3), (16, -1.0)])
+@pytest.mark.parametrize("legs, phase", [(4, 0.0), (8, 17.0), (16, -60.0)])
 def test_birdcage_kirchhoff_at_every_node(legs, phase):
     """Kirchhoff's current law: at each of the 2N nodes (leg ends), the weights of windings
     ending there minus those starting there sum to zero; the rings carry opposite currents
-    with zero net circulation; leg k carries cos(2 pi k/N + phase)."""
+    with zero net circulation; leg k carries cos(2 pi k/N + phase), phase in degrees."""
     coil = rc.birdcage(legs, 1e-3, 2e-3, "bandpass", phase=phase)
     nodes: dict[tuple, float] = {}
     for w, wt in zip(coil.windings, coil.weights):
@@ -309,7 +309,8 @@ def test_birdcage_kirchhoff_at_every_node(legs, phase):
     assert max(abs(v) for v in nodes.values()) < 1e-14
     weights = np.asarray(coil.weights)
     phi = 2 * np.pi * np.arange(legs) / legs
-    assert np.allclose(weights[:legs], np.cos(phi + phase), rtol=0, atol=1e-15)
+    assert np.allclose(weights[:legs], np.cos(phi + np.radians(phase)), rtol=0, atol=1e-15)
+    assert coil.parameters["phase"] == phase
     top, bottom = weights[legs:2 * legs], weights[2 * legs:]
     assert np.allclose(top, -bottom) and abs(top.sum()) < 1e-14
     assert coil.parameters["topology"] == "bandpass" and coil.parameters["capacitors"] == 3 * legs
@@ -427,3 +428,18 @@ def test_type_errors():
         rc.helmholtz_pair(A, turns=1.5)
     with pytest.raises(TypeError, match="Input radius"):
         rc.loop("1 mm")
+
+
+def test_unit_mistakes_are_refused_and_unusual_sizes_warn():
+    """Coil dimensions are in metres (``coildesign._validation.plausible_length``): above 10 m
+    certainly a unit mistake (ValueError naming millimetres), above 0.5 m possible but unusual
+    for MR microscopy (UserWarning)."""
+    with pytest.raises(ValueError, match=r"Input radius must be at most 10 m.*radius is in metres; did you pass "
+                                         "millimetres"):
+        rc.solenoid(500.0, 1e-3, 5, 0.1e-3)
+    with pytest.raises(ValueError, match="Input outer_diameter must be at most 10 m"):
+        rc.planar_spiral(3, 20.0, 30e-6, 20e-6)
+    with pytest.warns(UserWarning, match="radius = 0.75 m is unusually large.*did you pass millimetres"):
+        rc.birdcage(8, 0.75, 0.4)
+    with pytest.warns(UserWarning, match="length"):
+        rc.saddle(0.1, 0.8)

@@ -145,8 +145,8 @@ def solenoid(
     (e.g. Jackson, Classical Electrodynamics, 3rd ed., problem 5.33), because the
     azimuthally averaged surface current of a helix is uniform over its span.
     """
-    a = check.positive("radius", radius)
-    length_ = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    length_ = check.plausible_length("length", length)
     n = check.positive("turns", turns)
     d = check.positive("wire_diameter", wire_diameter)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=3)
@@ -326,7 +326,7 @@ def loop(
     mu0 I / (2R) along +normal (Jackson, Classical Electrodynamics, 3rd ed., eq. 5.40 at
     the centre). ``wire_diameter`` [m] or None (filament); must be smaller than 2R.
     """
-    r = check.positive("radius", radius)
+    r = check.plausible_length("radius", radius)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= 2 * r:
         check._fail("wire_diameter", f"smaller than the loop diameter {2 * r:g} m", wire_diameter)
@@ -354,8 +354,8 @@ def rectangular_loop(
     Introduction to Electrodynamics, 4th ed., Example 5.5 / problem 5.8).
     ``wire_diameter`` [m] or None; must be smaller than both sides.
     """
-    w = check.positive("width", width)
-    h = check.positive("height", height)
+    w = check.plausible_length("width", width)
+    h = check.plausible_length("height", height)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= min(w, h):
         check._fail("wire_diameter", f"smaller than the shorter side {min(w, h):g} m", wire_diameter)
@@ -614,7 +614,10 @@ def birdcage(
         Recorded with the capacitor positions (legs' midpoints / ring segments between legs
         / both). The ideal-mode field does not depend on it.
     phase : float, default 0.0
-        Mode phase psi [rad]: leg k carries cos(phi_k + psi).
+        Mode phase psi [degrees] (like every angle a designer types in coildesign: ``rotate``,
+        ``arc_angle``): leg k carries cos(phi_k + psi). Until issue 10 this argument was in
+        radians; there is no clean way to accept both, so values are now read as degrees
+        (-90 for B1 along +x).
     leg_width, ring_width : float or None
         Widths [m] of strip conductors (``RectangularStrip(width, thickness)``) for legs /
         ring segments; None falls back to ``wire_diameter`` (round wire) or a filament.
@@ -649,10 +652,11 @@ def birdcage(
     n = check.positive_int("legs", legs, minimum=4)
     if n % 2:
         check._fail("legs", "an even integer >= 4", legs)
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    ell = check.plausible_length("length", length)
     topo = check.choice("topology", topology, BIRDCAGE_TOPOLOGIES)
-    psi = check.finite("phase", phase)
+    phase_deg = check.finite("phase", phase)
+    psi = math.radians(phase_deg)
     t = check.positive("thickness", thickness)
     nps = check.positive_int("points_per_segment", points_per_segment, minimum=2)
     mat = _material(material)
@@ -689,7 +693,7 @@ def birdcage(
     n_caps = {"lowpass": n, "highpass": 2 * n, "bandpass": 3 * n}[topo]
     axis = (-math.sin(psi), -math.cos(psi), 0.0)
     params = {
-        "generator": "birdcage", "legs": n, "radius": a, "length": ell, "topology": topo, "phase": psi,
+        "generator": "birdcage", "legs": n, "radius": a, "length": ell, "topology": topo, "phase": phase_deg,
         "leg_width": leg_width, "ring_width": ring_width, "shield_radius": shield_radius,
         "wire_diameter": None if rw is None else rw.diameter, "thickness": t, "points_per_segment": nps,
         "material": mat.name, "capacitor_positions": capacitors, "capacitors": n_caps,
