@@ -2,8 +2,12 @@
 
 Conventions (B0 along +z): every generator returns a ``Coil`` with ``role="gradient"``,
 ``axis`` = the unit vector of the encoded direction s and ``name`` "Gx", "Gy" or "Gz";
-positive current gives dBz/ds > 0 at the isocentre. Turns are ``Winding.turns`` /
-``LoopWinding.turns`` (coincident turns in series). ``Coil.parameters`` records the generator,
+positive current gives dBz/ds > 0 at the isocentre. With a ``wire_diameter`` the N turns are
+laid out as a winding pack (``coildesign.geometries.winding_pack``: each turn its own winding,
+in layers around the nominal path, pitch = wire diameter + insulation) and the closed forms
+below are summed over the turns' actual positions; ``bundled=True`` (or no wire) keeps N
+coincident turns (``Winding.turns`` / ``LoopWinding.turns``) on the nominal path, the
+idealisation in which the formulas hold as written. ``Coil.parameters`` records the generator,
 its arguments and the derived values below (dimensionless factors are in units of
 mu0 N I / a^2 for the efficiency and of (s/a)^k for error terms).
 

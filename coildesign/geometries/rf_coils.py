@@ -11,10 +11,12 @@ Conventions shared by all generators
 - Exact circles are ``LoopWinding`` objects (the field engine has an exact elliptic kernel
   for them); everything else is a polyline ``Winding`` whose current flows from
   ``points[0]`` to ``points[-1]``.
-- Several turns lying on the same path (Helmholtz pair, saddle) are represented by one
-  winding with ``weight = turns`` (a thin bundle). ``Coil.wire_length`` counts each winding
-  once, so the conductor length including the turns is recorded in
-  ``parameters["conductor_length"]`` for every generator.
+- Multi-turn Helmholtz pairs and saddles given a ``wire_diameter`` lay out a winding pack
+  (``coildesign.geometries.winding_pack``): every turn is its own winding at its own
+  position (layers, pitch = wire diameter + insulation). With ``bundled=True`` (or without a
+  wire) the N turns coincide on the nominal path (one winding with ``turns = N``, the
+  thin-bundle idealisation). ``parameters["conductor_length"]`` records the conductor length
+  including all turns for every generator.
 """
 
 from __future__ import annotations
