@@ -306,10 +306,9 @@ def test_helix_against_nagaoka_and_rosa():
 @pytest.mark.parametrize(("pitch", "wire"), [(0.1e-3, 0.05e-3), (0.1e-3, 0.1e-3)])  # pitch/diameter 2, close-wound
 def test_helices_within_a_thousandth_of_nagaoka_and_rosa(pitch, wire):
     """Issue 10's target for helices: 10 turns of radius 1 mm (100 vertices per turn) within
-    0.1 % of Nagaoka's sheet minus Rosa's corrections (measured -5.8e-4 at pitch/diameter 2, -2.9e-4
-    close-wound;
-    the 100-gon turns enclose 7e-4 less area than circles, and Rosa's rings themselves lie
-    3e-4 above the exact ring sum here)."""
+    0.1 % of Nagaoka's sheet minus Rosa's corrections (measured -5.8e-4 at pitch/diameter 2,
+    -2.9e-4 close-wound; the 100-gon turns enclose 7e-4 less area than circles, and Rosa's rings
+    themselves lie 3e-4 above the exact ring sum at pitch/diameter 2)."""
     radius, turns = 1e-3, 10
     rosa = hb.rosa_solenoid_inductance(radius, pitch, turns, wire)
     helix = solenoid(radius, turns * pitch, turns, wire, points_per_turn=100)
