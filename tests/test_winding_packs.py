@@ -10,7 +10,8 @@ from scipy.constants import mu_0
 import coildesign as cd
 from coildesign.analysis import gradient_efficiency
 from coildesign.analysis import handbook as hb
-from coildesign.analysis.inductance import inductance
+from coildesign.analysis.inductance import _segment_distance, inductance
+from coildesign.coil import LoopWinding
 from coildesign.geometries import gradient_coils as gc
 from coildesign.geometries import rf_coils as rc
 from coildesign.geometries.winding_pack import DEFAULT_INSULATION, default_layers, winding_pack
@@ -178,3 +179,33 @@ def test_gradient_set_packs_do_not_overlap():
     assert np.diff(radii) == pytest.approx([thickness, thickness], rel=1e-12)
     assert gs.z.parameters["turns_per_layer"] == [3, 4, 3] and gs.x.parameters["set_stagger"] == pytest.approx(0.192)
     assert [c.parameters["radius"] for c in gc.gradient_set(A, turns=10)] == pytest.approx([A, 1.05 * A, 1.1 * A])
+
+
+def _segments(winding):
+    if isinstance(winding, LoopWinding):
+        th = np.linspace(0.0, 2 * np.pi, 257)
+        e1 = np.cross([1.0, 0.0, 0.0] if abs(winding.normal[0]) < 0.9 else [0.0, 1.0, 0.0], winding.normal)
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(winding.normal, e1)
+        v = winding.center + winding.radius * (np.cos(th)[:, None] * e1 + np.sin(th)[:, None] * e2)
+    else:
+        v = winding.vertices
+    return v[:-1], v[1:]
+
+
+@pytest.mark.parametrize("make, pitch", [
+    (lambda: gc.gradient_set(A, turns=4, wire_diameter=WIRE, points_per_arc=32), WIRE + DEFAULT_INSULATION),
+    (lambda: [rc.saddle(2e-3, 8e-3, 6, wire_diameter=0.1e-3, points_per_arc=32)], 0.1e-3 + DEFAULT_INSULATION),
+    (lambda: [gc.biplanar(2e-3, 20e-3, 5, "x", wire_diameter=0.2e-3)], 0.2e-3 + DEFAULT_INSULATION),
+])
+def test_no_two_conductors_closer_than_one_pitch(make, pitch):
+    """Every pair of turns (also between the three coils of a set) is at least one pitch apart,
+    up to the sagitta of the polygonal arcs (32 points per 120-degree arc: 1e-2 of the pitch)."""
+    windings = [w for coil in make() for w in coil.windings]
+    pieces = [_segments(w) for w in windings]
+    least = np.inf
+    for i in range(len(pieces)):
+        for j in range(i + 1, len(pieces)):
+            (a0, a1), (b0, b1) = pieces[i], pieces[j]
+            least = min(least, float(_segment_distance(a0[:, None], a1[:, None], b0[None], b1[None]).min()))
+    assert least >= pitch * (1 - 1e-2)
