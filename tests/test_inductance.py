@@ -231,12 +231,15 @@ def test_mutual_symmetric_helix_loop_and_helix_polygon():
 
 
 def test_series_connection():
-    """L(a + b) = L(a) + L(b) + 2 M(a, b) for two separate coils (the GMD rings of one coil see
-    the other as its centre line, to O(g^2/d^2))."""
+    """L(a + b) = L(a) + L(b) + 2 M(a, b) for two separate coils: distinct windings enter as
+    exact Neumann integrals between centre lines, so the identity holds to rounding. Windings
+    that coincide (two identical loops) fall back to displaced paths and act as one conductor
+    carrying both currents: 4 L_1, as ``turns=2``."""
     a = cd.Coil.from_loop(1e-3, wire_diameter=50e-6)
     b = loop_polygon(1.5e-3, 90, wire_diameter=80e-6).rotate(15, (0, 1, 0)).translate((0.1e-3, 0, 0.8e-3))
     both = inductance(a + b)
-    assert both == pytest.approx(inductance(a) + inductance(b) + 2 * mutual_inductance(a, b), rel=1e-6)
+    assert both == pytest.approx(inductance(a) + inductance(b) + 2 * mutual_inductance(a, b), rel=1e-12)
+    assert inductance(a + a) == pytest.approx(4 * inductance(a), rel=1e-12)
 
 
 # ---------------------------------------------------------------------------- solenoids
