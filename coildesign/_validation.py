@@ -9,6 +9,7 @@ types, never a NaN or a silently wrong number.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -100,3 +101,22 @@ def choice(name: str, value: object, options: tuple[str, ...]) -> str:
     if value not in options:
         _fail(name, "one of " + ", ".join(repr(o) for o in options), value)
     return str(value)
+
+
+def plausible_length(name: str, value: object, *, certain: float = 10.0, unusual: float = 0.5) -> float:
+    """Return a coil dimension ``value`` [m] after ``positive`` and a unit-plausibility check.
+
+    Above ``certain`` (default 10 m) the value is certainly a unit mistake for a coil: ValueError
+    naming the likely cause (lengths are in metres; millimetres passed as metres). Above
+    ``unusual`` (default 0.5 m) the value is possible but implausible for MR microscopy: one
+    ``UserWarning`` per distinct message (the ``warnings`` module's default filter), with the
+    same hint.
+    """
+    v = positive(name, value)
+    hint = f"{name} is in metres; did you pass millimetres (e.g. 5e-3 for 5 mm)?"
+    if v > certain:
+        _fail(name, f"at most {certain:g} m for a coil ({hint})", value)
+    if v > unusual:
+        warnings.warn(f"Input {name} = {v:g} m is unusually large for an MR microscopy coil (> {unusual:g} m); "
+                      f"{hint}", UserWarning, stacklevel=3)
+    return v

@@ -309,3 +309,13 @@ def test_gradient_set():
 def test_bad_parameters_are_named(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_unit_mistakes_are_refused_and_unusual_sizes_warn():
+    """Radii in millimetres passed as metres are refused; 0.5-10 m warns (plausible_length)."""
+    with pytest.raises(ValueError, match="radius is in metres; did you pass millimetres"):
+        gc.maxwell_pair(50.0)
+    with pytest.raises(ValueError, match="Input half_gap must be at most 10 m"):
+        gc.biplanar(20.0, 1.0)
+    with pytest.warns(UserWarning, match="Input radius = 0.75 m is unusually large"):
+        gc.golay(0.75, points_per_arc=8)

@@ -80,9 +80,11 @@ def test_rectangular_loop_centre_field():
 def test_helmholtz_centre_and_fourth_order_flatness():
     """Helmholtz pair (separation = R): Bz(0) = (8 / 5^{3/2}) mu0 N I / R, and the second
     derivative vanishes, so Bz(z)/Bz(0) - 1 = c4 z^4 + O(z^6): doubling z multiplies the
-    deviation by 2^4 = 16 (a pair at another separation gives 2^2 = 4). Jackson problem 5.3."""
+    deviation by 2^4 = 16 (a pair at another separation gives 2^2 = 4). Jackson problem 5.3.
+    The closed form is for N coincident turns (bundled); a real pack is tested in
+    tests/test_winding_packs.py."""
     r, n = 2e-3, 7
-    coil = rc.helmholtz_pair(r, n, wire_diameter=0.1e-3)
+    coil = rc.helmholtz_pair(r, n, wire_diameter=0.1e-3, bundled=True)
     assert coil.parameters["separation"] == r
     b0 = cd.field(coil, [0, 0, 0])[0, 2]
     assert b0 == pytest.approx(8 / 5**1.5 * mu_0 * n / r, rel=1e-13)
@@ -259,7 +261,7 @@ def birdcage_centre(n, a, length):
 
 def test_birdcage_centre_field_direction_and_magnitude():
     """Leg k carries cos(2 pi k/N + phase) along +z: B1 = -y for phase 0, +x for
-    phase = -pi/2 (``Coil.axis``); Bz = 0 at the centre; magnitude vs ``birdcage_centre``
+    phase = -90 degrees (``Coil.axis``); Bz = 0 at the centre; magnitude vs ``birdcage_centre``
     (ring arcs as polylines, error ~dphi^2/12 per arc step dphi: measured 1.6e-6 with 64 points
     per segment, bound 3.2e-6)."""
     a, length = 1e-3, 2e-3
@@ -269,7 +271,7 @@ def test_birdcage_centre_field_direction_and_magnitude():
     assert b[1] == pytest.approx(-exact, rel=(2 * math.pi / 16 / 63) ** 2 / 12)
     assert abs(b[0]) < 1e-12 * exact and abs(b[2]) < 1e-12 * exact
     assert np.allclose(coil.axis, [0, -1, 0])
-    quad = rc.birdcage(16, a, length, phase=-math.pi / 2)
+    quad = rc.birdcage(16, a, length, phase=-90.0)
     bq = cd.field(quad, [0, 0, 0])[0]
     assert bq[0] == pytest.approx(exact, rel=1e-4) and np.allclose(quad.axis, [1, 0, 0], atol=1e-15)
     assert np.dot(bq, quad.axis) > 0 and np.dot(b, coil.axis) > 0
@@ -292,11 +294,11 @@ def test_birdcage_homogeneity(ratio, tolerance):
     assert np.abs(cd.field(coil, plane)[:, 2]).max() < 1e-10 * b0
 
 
-@pytest.mark.parametrize("legs, phase", [(4, 0.0), (8, 0.3), (16, -1.0)])
+@pytest.mark.parametrize("legs, phase", [(4, 0.0), (8, 17.0), (16, -60.0)])
 def test_birdcage_kirchhoff_at_every_node(legs, phase):
     """Kirchhoff's current law: at each of the 2N nodes (leg ends), the weights of windings
     ending there minus those starting there sum to zero; the rings carry opposite currents
-    with zero net circulation; leg k carries cos(2 pi k/N + phase)."""
+    with zero net circulation; leg k carries cos(2 pi k/N + phase), phase in degrees."""
     coil = rc.birdcage(legs, 1e-3, 2e-3, "bandpass", phase=phase)
     nodes: dict[tuple, float] = {}
     for w, wt in zip(coil.windings, coil.weights):
@@ -307,7 +309,8 @@ def test_birdcage_kirchhoff_at_every_node(legs, phase):
     assert max(abs(v) for v in nodes.values()) < 1e-14
     weights = np.asarray(coil.weights)
     phi = 2 * np.pi * np.arange(legs) / legs
-    assert np.allclose(weights[:legs], np.cos(phi + phase), rtol=0, atol=1e-15)
+    assert np.allclose(weights[:legs], np.cos(phi + np.radians(phase)), rtol=0, atol=1e-15)
+    assert coil.parameters["phase"] == phase
     top, bottom = weights[legs:2 * legs], weights[2 * legs:]
     assert np.allclose(top, -bottom) and abs(top.sum()) < 1e-14
     assert coil.parameters["topology"] == "bandpass" and coil.parameters["capacitors"] == 3 * legs
@@ -330,14 +333,16 @@ def test_birdcage_parameters_record_conductors_and_capacitors():
 def test_planar_spiral_diameters_and_field(shape):
     """d_in = d_out - 2 n w - 2 (n - 1) s and fill ratio (d_out - d_in)/(d_out + d_in)
     (Mohan et al., IEEE JSSC 34, 1419 (1999)); giving d_in instead of d_out inverts it.
-    The innermost full turn's centre line lies at d_in/2 + w/2 from the centre; +z field at
-    the centre; strip cross-section w x t."""
+    Layout as specified (issue 10): every side of turn j at apothem (radius) d_out/2 - w/2 - j p,
+    so the trace edges span exactly d_out across flats (the square exactly d_out x d_out) and
+    exactly d_in inside; +z field at the centre; strip cross-section w x t."""
     n, d_out, w, s = 5, 1.0e-3, 30e-6, 20e-6
+    p = w + s
     coil = rc.planar_spiral(n, d_out, w, s, shape)
-    p = coil.parameters
+    par = coil.parameters
     d_in = d_out - 2 * n * w - 2 * (n - 1) * s
-    assert p["inner_diameter"] == pytest.approx(d_in, rel=1e-14)
-    assert p["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14)
+    assert par["inner_diameter"] == pytest.approx(d_in, rel=1e-14)
+    assert par["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14)
     back = rc.planar_spiral(n, None, w, s, shape, inner_diameter=d_in)
     assert back.parameters["outer_diameter"] == pytest.approx(d_out, rel=1e-14)
     assert np.allclose(back.windings[0].points, coil.windings[0].points, rtol=0, atol=1e-15)
@@ -348,24 +353,28 @@ def test_planar_spiral_diameters_and_field(shape):
     assert cd.field(coil, [0, 0, 0])[0, 2] > 0
     r = np.hypot(pts[:, 0], pts[:, 1])
     if shape == "circular":
-        assert r[0] == pytest.approx(d_out / 2 - w / 2) and r[-1] == pytest.approx(d_out / 2 - w / 2 - n * (w + s))
-    else:
-        sides = {"square": 4, "hexagonal": 6, "octagonal": 8}[shape]
-        assert len(pts) == n * sides + 1
-        # sides of the innermost full turn (all but the final step) at apothem d_in/2 + w/2
-        step = np.diff(pts, axis=0)
-        apothem = np.abs(step[:, 0] * pts[:-1, 1] - step[:, 1] * pts[:-1, 0]) / np.hypot(step[:, 0], step[:, 1])
-        inner = apothem[(n - 1) * sides:n * sides - 1]
-        assert np.allclose(inner, d_in / 2 + w / 2, rtol=1e-12)
-        # every side is parallel to the side one turn out, one pitch further in
-        assert np.allclose(apothem[:-sides] - apothem[sides:], w + s, rtol=1e-12)
+        levels = d_out / 2 - w / 2 - p * np.arange(n)  # every vertex on one of the n circles
+        assert np.min(np.abs(r[:, None] - levels[None]), axis=1).max() < 1e-15
+        assert r.max() + w / 2 == pytest.approx(d_out / 2, rel=1e-14) and r.min() - w / 2 == pytest.approx(d_in / 2)
+        return
+    sides = {"square": 4, "hexagonal": 6, "octagonal": 8}[shape]
+    assert len(pts) == n * sides + 1
+    step = np.diff(pts, axis=0)
+    apothem = np.abs(step[:, 0] * pts[:-1, 1] - step[:, 1] * pts[:-1, 0]) / np.hypot(step[:, 0], step[:, 1])
+    assert np.allclose(apothem, np.repeat(d_out / 2 - w / 2 - p * np.arange(n), sides), rtol=1e-12)
+    # extent across flats: the outer edges of the first turn at exactly d_out / 2
+    psi = 2 * np.pi * np.arange(sides) / sides
+    support = (pts[:, :2] @ np.c_[np.cos(psi), np.sin(psi)].T).max(axis=0)
+    assert support + w / 2 == pytest.approx(np.full(sides, d_out / 2), rel=1e-13)
+    if shape == "square":
+        assert np.ptp(pts[:, 0]) + w == pytest.approx(d_out) and np.ptp(pts[:, 1]) + w == pytest.approx(d_out)
 
 
 def test_planar_spiral_refuses_turns_that_do_not_fit():
     with pytest.raises(ValueError, match="Input turns must be few enough"):
         rc.planar_spiral(20, 1e-3, 30e-6, 20e-6)
     with pytest.raises(ValueError, match="Input inner_diameter"):
-        rc.planar_spiral(3, None, 30e-6, 20e-6, inner_diameter=50e-6)
+        rc.planar_spiral(3, None, 30e-6, 20e-6, inner_diameter=10e-6)  # no room for the last step
     with pytest.raises(ValueError, match="Input shape must be one of"):
         rc.planar_spiral(3, 1e-3, 30e-6, 20e-6, "pentagonal")
     with pytest.raises(ValueError, match="Input outer_diameter"):
@@ -419,3 +428,18 @@ def test_type_errors():
         rc.helmholtz_pair(A, turns=1.5)
     with pytest.raises(TypeError, match="Input radius"):
         rc.loop("1 mm")
+
+
+def test_unit_mistakes_are_refused_and_unusual_sizes_warn():
+    """Coil dimensions are in metres (``coildesign._validation.plausible_length``): above 10 m
+    certainly a unit mistake (ValueError naming millimetres), above 0.5 m possible but unusual
+    for MR microscopy (UserWarning)."""
+    with pytest.raises(ValueError, match=r"Input radius must be at most 10 m.*radius is in metres; did you pass "
+                                         "millimetres"):
+        rc.solenoid(500.0, 1e-3, 5, 0.1e-3)
+    with pytest.raises(ValueError, match="Input outer_diameter must be at most 10 m"):
+        rc.planar_spiral(3, 20.0, 30e-6, 20e-6)
+    with pytest.warns(UserWarning, match="radius = 0.75 m is unusually large.*did you pass millimetres"):
+        rc.birdcage(8, 0.75, 0.4)
+    with pytest.warns(UserWarning, match="length"):
+        rc.saddle(0.1, 0.8)

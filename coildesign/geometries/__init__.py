@@ -4,6 +4,8 @@ RF coils (``rf_coils``): ``solenoid``, ``saddle``, ``loop``, ``rectangular_loop`
 ``helmholtz_pair``, ``planar_spiral``, ``birdcage``.
 Gradient coils (``gradient_coils``): ``maxwell_pair``, ``anti_helmholtz``, ``golay``,
 ``biplanar``, ``gradient_set``.
+Winding packs (``winding_pack``): where the N turns of a multi-turn coil lie (``layers``,
+``insulation``, ``bundled`` keywords of the multi-turn generators).
 """
 
 from coildesign.geometries.gradient_coils import (

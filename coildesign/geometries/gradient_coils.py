@@ -2,8 +2,12 @@
 
 Conventions (B0 along +z): every generator returns a ``Coil`` with ``role="gradient"``,
 ``axis`` = the unit vector of the encoded direction s and ``name`` "Gx", "Gy" or "Gz";
-positive current gives dBz/ds > 0 at the isocentre. Turns are ``Winding.turns`` /
-``LoopWinding.turns`` (coincident turns in series). ``Coil.parameters`` records the generator,
+positive current gives dBz/ds > 0 at the isocentre. With a ``wire_diameter`` the N turns are
+laid out as a winding pack (``coildesign.geometries.winding_pack``: each turn its own winding,
+in layers around the nominal path, pitch = wire diameter + insulation) and the closed forms
+below are summed over the turns' actual positions; ``bundled=True`` (or no wire) keeps N
+coincident turns (``Winding.turns`` / ``LoopWinding.turns``) on the nominal path, the
+idealisation in which the formulas hold as written. ``Coil.parameters`` records the generator,
 its arguments and the derived values below (dimensionless factors are in units of
 mu0 N I / a^2 for the efficiency and of (s/a)^k for error terms).
 
@@ -83,6 +87,7 @@ from scipy.optimize import brentq
 from coildesign import _validation as check
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RoundWire
+from coildesign.geometries.winding_pack import pack_fits, pack_parameters, turn_offsets, winding_pack
 
 # ----------------------------------------------------------------------------- closed forms
 GOLAY_QUARTIC = (4.0, 0.0, -27.0, 0.0, 4.0)
@@ -253,28 +258,43 @@ def _check_spacing(wire_diameter: float | None, spacing: float, what: str) -> No
 
 
 def _opposed_loops(name: str, generator: str, radius: float, turns: int, separation: float,
-                   wire_diameter: float | None, material: Material | str) -> Coil:
-    a = check.positive("radius", radius)
+                   wire_diameter: float | None, material: Material | str, layers: int | None,
+                   insulation: float | None, bundled: bool) -> Coil:
+    a = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
     sep = check.positive("separation", separation)
     cs = _wire(wire_diameter)
-    _check_spacing(wire_diameter, min(sep, a), "the separation and the radius")
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     d = 0.5 * sep
-    up = LoopWinding(a, (0.0, 0.0, d), (0.0, 0.0, 1.0), cs, material, turns=n)
-    down = LoopWinding(a, (0.0, 0.0, -d), (0.0, 0.0, 1.0), cs, material, turns=n)
+    if pack is None:
+        _check_spacing(wire_diameter, min(sep, a), "the separation and the radius")
+    else:
+        pack_fits(pack, [(a, pack.half_height, "the layers inside the radius"),
+                          (d, pack.half_width, "the two packs to stay apart (half the separation)")])
+    offsets, per = turn_offsets(pack, n)
+    windings, weights, eta = [], [], 0.0
+    for u, v in offsets:  # turn at radius a + v, |z| = d + u; the -z pack is the mirror image
+        r, z = a + v, d + u
+        windings += [LoopWinding(r, (0.0, 0.0, z), (0.0, 0.0, 1.0), cs, material, turns=per),
+                     LoopWinding(r, (0.0, 0.0, -z), (0.0, 0.0, 1.0), cs, material, turns=per)]
+        weights += [1.0, -1.0]
+        eta += maxwell_efficiency(r, 2.0 * z, per)
     c3, c5, c7 = maxwell_error_coefficients(sep / a)
-    eta = maxwell_efficiency(a, sep, n)
     params = {"generator": generator, "radius": a, "turns": n, "separation": sep, "wire_diameter": wire_diameter,
+              **pack_parameters(pack, n),
               "loop_z": (d, -d), "efficiency_closed_form": eta, "efficiency_factor": eta * a * a / (mu_0 * n),
-              "efficiency_formula": "3 mu0 N a^2 d / (a^2 + d^2)^(5/2), d = separation/2",
+              "efficiency_formula": "sum over turns (radius r, |z| = h) of 3 mu0 r^2 h / (r^2 + h^2)^(5/2); "
+                                    "bundled: 3 mu0 N a^2 d / (a^2 + d^2)^(5/2), d = separation/2",
               "z3_coefficient": c3, "z5_coefficient": c5, "z7_coefficient": c7,
+              "error_coefficients_note": "z3/z5/z7 of the nominal (bundled) loops",
               "reference": "Jackson eq. 5.40 (on-axis loop field); Maxwell, Treatise (1873) sec. 715"}
-    return Coil([up, down], [1.0, -1.0], name=name, axis=(0, 0, 1), role="gradient", parameters=params)
+    return Coil(windings, weights, name=name, axis=(0, 0, 1), role="gradient", parameters=params)
 
 
 # ----------------------------------------------------------------------------- generators
 def maxwell_pair(radius: float, turns: int = 1, separation: float | None = None, *,
-                 wire_diameter: float | None = None, material: Material | str = "copper") -> Coil:
+                 wire_diameter: float | None = None, material: Material | str = "copper",
+                 layers: int | None = None, insulation: float | None = None, bundled: bool = False) -> Coil:
     """Maxwell z-gradient pair: two coaxial exact loops with opposite currents.
 
     Parameters
@@ -285,31 +305,43 @@ def maxwell_pair(radius: float, turns: int = 1, separation: float | None = None,
         where the z^3 term vanishes; a/sqrt(3) found elsewhere is wrong).
     wire_diameter : round-wire diameter [m] or None (filament).
     material : conductor material (default "copper").
+    layers, insulation, bundled : the winding pack (``coildesign.geometries.winding_pack``).
+        With a ``wire_diameter`` each loop is N real turns (one ``LoopWinding`` each): ``layers``
+        layers (default round(sqrt(N))) stacked in radius about a, their turns side by side along
+        z about z = +-separation/2, pitch = wire_diameter + ``insulation`` [m] (default 20 um,
+        thin grade-1 enamel); the -z pack mirrors the +z pack. ``bundled=True`` (or no wire)
+        keeps N coincident turns on the nominal loop (the thin-bundle idealisation: L = N^2 x one
+        turn). ``parameters`` records the pack (``layers``, ``turns_per_layer``, ``pitch``,
+        ``insulation``, ``bundled``).
 
     Positive current flows counter-clockwise about +z in the loop at +z, so dBz/dz > 0.
     Efficiency eta = 48 sqrt(3)/(49 sqrt(7)) mu0 N I / a^2 = 0.641293 mu0 N I / a^2 at the
     default separation; on the axis Bz/(eta z) - 1 = -176/343 (z/a)^4 + O(z^6). ``parameters``
-    records ``efficiency_closed_form`` [T/(m A)], ``efficiency_factor`` (eta a^2/(mu0 N)) and
-    ``z3_coefficient``, ``z5_coefficient``, ``z7_coefficient`` for any separation (module doc).
+    records ``efficiency_closed_form`` [T/(m A)] (for a pack: the sum of the closed form over the
+    turns' radii and positions, exact for the real winding), ``efficiency_factor``
+    (eta a^2/(mu0 N)) and ``z3_coefficient``, ``z5_coefficient``, ``z7_coefficient`` of the
+    nominal loops for any separation (module doc).
     Reference: Jackson, Classical Electrodynamics, eq. 5.40; Turner, Magn. Reson. Imaging 11, 903 (1993).
     """
-    a = check.positive("radius", radius)
+    a = check.plausible_length("radius", radius)
     sep = math.sqrt(3.0) * a if separation is None else separation
-    return _opposed_loops("Gz", "maxwell_pair", a, turns, sep, wire_diameter, material)
+    return _opposed_loops("Gz", "maxwell_pair", a, turns, sep, wire_diameter, material, layers, insulation, bundled)
 
 
 def anti_helmholtz(radius: float, turns: int = 1, separation: float | None = None, *,
-                   wire_diameter: float | None = None, material: Material | str = "copper") -> Coil:
+                   wire_diameter: float | None = None, material: Material | str = "copper",
+                   layers: int | None = None, insulation: float | None = None, bundled: bool = False) -> Coil:
     """Opposed-loop z gradient with separation = ``radius`` [m] by default.
 
     The compact z-gradient of many microscopy inserts: shorter than the Maxwell pair and
     34 % more efficient (eta = 48 sqrt(5)/125 = 0.858650 mu0 N I / a^2), but its z^3 term is not
     cancelled (Bz/(eta z) - 1 = -16/15 (z/a)^2 + ...). Same topology, sign convention and
-    ``parameters`` as ``maxwell_pair`` (``turns`` N per loop, ``wire_diameter`` [m] or None).
+    ``parameters`` as ``maxwell_pair`` (``turns`` N per loop, ``wire_diameter`` [m] or None,
+    winding pack ``layers``, ``insulation`` [m], ``bundled`` as there).
     """
-    a = check.positive("radius", radius)
+    a = check.plausible_length("radius", radius)
     return _opposed_loops("Gz", "anti_helmholtz", a, turns, a if separation is None else separation,
-                          wire_diameter, material)
+                          wire_diameter, material, layers, insulation, bundled)
 
 
 def _arc(radius: float, phi0: float, phi1: float, z: float, n: int) -> np.ndarray:
@@ -319,7 +351,8 @@ def _arc(radius: float, phi0: float, phi1: float, z: float, n: int) -> np.ndarra
 
 def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 120.0,
           length_ratio: float | None = None, points_per_arc: int = 64, wire_diameter: float | None = None,
-          material: Material | str = "copper") -> Coil:
+          material: Material | str = "copper", layers: int | None = None, insulation: float | None = None,
+          bundled: bool = False) -> Coil:
     """Golay (double-saddle) transverse gradient coil on the cylinder of ``radius`` about z.
 
     Parameters
@@ -337,6 +370,15 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
         1.3e-5 relative at 128 points, 2.1e-7 at 1024).
     wire_diameter : round-wire diameter [m] or None (filament).
     material : conductor material (default "copper").
+    layers, insulation, bundled : the winding pack (``coildesign.geometries.winding_pack``).
+        With a ``wire_diameter`` each saddle is N real turns, each its own closed ``Winding``
+        (the crossovers between turns are not modelled): turn (u, v) of the pack lies on the
+        cylinder of radius a + v (``layers`` layers, default round(sqrt(N))) and is the saddle
+        grown outwards by u in the cylinder surface: inner arc at |z| = d1 - u, outer arc at
+        d2 + u, straight sides at phi = +-(theta/2 + u/(a + v)) about the saddle's centre, so
+        the turns of a layer nest without touching (pitch = wire_diameter + ``insulation``,
+        default 20 um). ``bundled=True`` (or no wire) keeps N coincident turns (``turns=N``
+        on one path, the thin-bundle idealisation).
 
     Four saddles: at phi = 0 and 180 deg, z > 0 and z < 0; arcs at |z| = d1 (inner) and d2
     (outer), the roots 0.389295 a and 2.568745 a of 4 (d/a)^4 - 27 (d/a)^2 + 4 = 0 (computed
@@ -344,10 +386,12 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
     eta = (2 sin(theta/2)/pi) [g(d1) - g(d2)] mu0 N I / a^2 = 0.732091 mu0 N I / a^2; the
     leading errors are fifth order: Bz/(eta x) - 1 = -0.626502 (x/a)^4 along x and
     (dBz/dx)/eta - 1 = -3.769551 (z/a)^4 along z. ``parameters`` records the arc positions
-    [m], the efficiency and the error coefficients. References: Golay, US patent 3,569,823
+    [m], the efficiency (for a pack: the closed form summed over its turns, each with its own
+    radius, arc angle and arc positions; exact for the filament turns as points_per_arc grows)
+    and the error coefficients of the nominal saddles. References: Golay, US patent 3,569,823
     (1971); Romeo & Hoult, Magn. Reson. Med. 1, 44 (1984); Turner, Magn. Reson. Imaging 11, 903 (1993).
     """
-    a = check.positive("radius", radius)
+    a = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
     check.choice("axis", axis, ("x", "y"))
     theta = check.finite("arc_angle", arc_angle)
@@ -355,22 +399,37 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
     cs = _wire(wire_diameter)
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     t1, t2 = golay_arc_positions(length_ratio)
     d1, d2 = t1 * a, t2 * a
     h = math.radians(theta) / 2
-    _check_spacing(wire_diameter, min(2.0 * d1, d2 - d1, 2.0 * a * math.cos(h)),
-                   "the closest spacing of the windings (2 d1, d2 - d1, gap between saddles)")
-    windings = []
-    for centre, sense in ((0.0, 1.0), (math.pi, -1.0)):  # saddle at +x: inner arcs along +phi
-        lo, hi = centre - h, centre + h
-        for zs in (1.0, -1.0):
-            inner = _arc(a, lo, hi, zs * d1, npa) if sense > 0 else _arc(a, hi, lo, zs * d1, npa)
-            outer = _arc(a, hi, lo, zs * d2, npa) if sense > 0 else _arc(a, lo, hi, zs * d2, npa)
-            windings.append(Winding(np.vstack([inner, outer]), True, cs, material, turns=n))
-    eta = golay_efficiency(a, n, theta, (t1, t2))
+    if pack is None:
+        _check_spacing(wire_diameter, min(2.0 * d1, d2 - d1, 2.0 * a * math.cos(h)),
+                       "the closest spacing of the windings (2 d1, d2 - d1, gap between saddles)")
+    else:
+        r_in = a - pack.half_height + 0.5 * pack.pitch  # innermost layer radius
+        pack_fits(pack, [(a, pack.half_height, "the layers inside the radius"),
+                          (d1, pack.half_width, "the inner arcs of the +z and -z saddles to stay apart (d1)"),
+                          (0.5 * (d2 - d1), pack.half_width, "the turns inside a saddle ((d2 - d1)/2)"),
+                          (r_in * h, pack.half_width, "the turns inside a saddle (a theta/2 at the inner layer)"),
+                          (r_in * (0.5 * math.pi - h), pack.half_width, "the gap between the saddles")])
+    offsets, per = turn_offsets(pack, n)
+    windings, eta = [], 0.0
+    for u, v in offsets:
+        r = a + v
+        hk = h + u / r  # the turn grown by u along the surface: sides move by u of arc length
+        z_in, z_out = d1 - u, d2 + u
+        for centre, sense in ((0.0, 1.0), (math.pi, -1.0)):  # saddle at +x: inner arcs along +phi
+            lo, hi = centre - hk, centre + hk
+            for zs in (1.0, -1.0):
+                inner = _arc(r, lo, hi, zs * z_in, npa) if sense > 0 else _arc(r, hi, lo, zs * z_in, npa)
+                outer = _arc(r, hi, lo, zs * z_out, npa) if sense > 0 else _arc(r, lo, hi, zs * z_out, npa)
+                windings.append(Winding(np.vstack([inner, outer]), True, cs, material, turns=per))
+        eta += golay_efficiency(r, per, math.degrees(2.0 * hk), (z_in / r, z_out / r))
     err = golay_error_coefficients(theta, (t1, t2))
     params = {"generator": "golay", "radius": a, "turns": n, "axis": axis, "arc_angle": theta,
               "length_ratio": length_ratio, "points_per_arc": npa, "wire_diameter": wire_diameter,
+              **pack_parameters(pack, n),
               "inner_arc_z": d1, "outer_arc_z": d2, "arc_positions_ratio": (t1, t2),
               "third_order_residual": golay_g2(t1) - golay_g2(t2),
               "efficiency_closed_form": eta, "efficiency_factor": eta * a * a / (mu_0 * n),
@@ -385,7 +444,8 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
 
 
 def biplanar(half_gap: float, size: float, turns: int = 1, axis: str = "z", *,
-             wire_diameter: float | None = None, material: Material | str = "copper") -> Coil:
+             wire_diameter: float | None = None, material: Material | str = "copper", layers: int | None = None,
+             insulation: float | None = None, bundled: bool = False) -> Coil:
     """Simple biplanar gradient for planar microscopy inserts: rectangular loops on the planes
     z = +-``half_gap`` [m]. A target-field stream-function design will supersede it.
 
@@ -396,6 +456,12 @@ def biplanar(half_gap: float, size: float, turns: int = 1, axis: str = "z", *,
     turns : turns per loop (default 1).
     axis : "z" (default), "x" or "y" ("y" is the x coil rotated by +90 deg about z).
     wire_diameter : round-wire diameter [m] or None (filament); material (default "copper").
+    layers, insulation, bundled : the winding pack (``coildesign.geometries.winding_pack``).
+        With a ``wire_diameter`` every rectangle is N real turns, each its own closed
+        ``Winding``: turn (u, v) lies on the plane z = +-(half_gap + v) (``layers`` layers,
+        default round(sqrt(N)), stacked away from the centre plane symmetrically about
+        half_gap) and is the rectangle grown by u on every side (pitch = wire_diameter +
+        ``insulation``, default 20 um). ``bundled=True`` (or no wire) keeps N coincident turns.
 
     "z": opposed squares of side ``size`` (a planar anti-Helmholtz pair); the on-axis z^3 term
     vanishes at half_gap = 0.472923 size (module doc).
@@ -418,35 +484,52 @@ def biplanar(half_gap: float, size: float, turns: int = 1, axis: str = "z", *,
     size: 0.25 % at r = half_gap/4, 0.8 % at half_gap/3, 4 % at half_gap/2; "x"/"y" at
     size = 10 half_gap: 1.4 %, 4.7 % and 30 % (half the way to the wires).
     """
-    g = check.positive("half_gap", half_gap)
-    s = check.positive("size", size)
+    g = check.plausible_length("half_gap", half_gap)
+    s = check.plausible_length("size", size)
     n = check.positive_int("turns", turns)
     check.choice("axis", axis, ("x", "y", "z"))
     cs = _wire(wire_diameter)
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
+    offsets, per = turn_offsets(pack, n)
 
-    def rect(x0: float, x1: float, z: float) -> Winding:  # counter-clockwise about +z
-        y0, y1 = -s / 2, s / 2
-        return Winding([[x0, y0, z], [x1, y0, z], [x1, y1, z], [x0, y1, z]], True, cs, material, turns=n)
+    def rect(x0: float, x1: float, q: float, z: float) -> Winding:  # [x0, x1] x [-q, q], counter-clockwise about +z
+        return Winding([[x0, -q, z], [x1, -q, z], [x1, q, z], [x0, q, z]], True, cs, material, turns=per)
 
     params = {"generator": "biplanar", "half_gap": g, "size": s, "turns": n, "axis": axis,
-              "wire_diameter": wire_diameter,
+              "wire_diameter": wire_diameter, **pack_parameters(pack, n),
               "note": "simple loops; a target-field stream-function design will supersede this generator"}
+    windings, weights, eta = [], [], 0.0
     if axis == "z":
-        _check_spacing(wire_diameter, min(2.0 * g, s), "the gap 2 half_gap and the size")
-        windings = [rect(-s / 2, s / 2, g), rect(-s / 2, s / 2, -g)]
-        weights = [1.0, -1.0]
-        eta = n * _square_pair_efficiency(s / 2, g)
+        if pack is None:
+            _check_spacing(wire_diameter, min(2.0 * g, s), "the gap 2 half_gap and the size")
+        else:
+            pack_fits(pack, [(g, pack.half_height, "the layers on each side of the centre plane (half_gap)"),
+                              (0.5 * s, pack.half_width, "the innermost turn (size/2)")])
+        for u, v in offsets:
+            q, z = s / 2 + u, g + v
+            windings += [rect(-q, q, q, z), rect(-q, q, q, -z)]
+            weights += [1.0, -1.0]
+            eta += per * _square_pair_efficiency(q, z)
     else:
         x2 = s / 2
         if not x2 > BIPLANAR_X_MIN * g:
             check._fail("size", f"greater than 2 tan(36 deg) half_gap = {2 * BIPLANAR_X_MIN * g:.6g} m for a "
                         "transverse biplanar coil", size)
         x1 = planar_golay_inner_wire(g, x2)
-        _check_spacing(wire_diameter, min(2.0 * g, 2.0 * x1, x2 - x1), "the wire spacing (2 half_gap, 2 x1, "
-                       "size/2 - x1)")
-        windings = [rect(a, b, z) for z in (g, -g) for a, b in ((x1, x2), (-x2, -x1))]
-        weights = np.array([1.0, -1.0, 1.0, -1.0])
-        eta = 2.0 * n * (_rectangle_dbz_dx(x1, x2, s / 2, g) - _rectangle_dbz_dx(-x2, -x1, s / 2, g))
+        if pack is None:
+            _check_spacing(wire_diameter, min(2.0 * g, 2.0 * x1, x2 - x1), "the wire spacing (2 half_gap, 2 x1, "
+                           "size/2 - x1)")
+        else:
+            pack_fits(pack, [(g, pack.half_height, "the layers on each side of the centre plane (half_gap)"),
+                              (x1, pack.half_width, "the inner wires at +-x1 to stay apart (x1)"),
+                              (0.5 * (x2 - x1), pack.half_width, "the turns inside a rectangle ((size/2 - x1)/2)")])
+        for u, v in offsets:
+            lo, hi, q = x1 - u, x2 + u, s / 2 + u
+            for z in (g + v, -(g + v)):
+                windings += [rect(lo, hi, q, z), rect(-hi, -lo, q, z)]
+                weights += [1.0, -1.0]
+            eta += 2.0 * per * (_rectangle_dbz_dx(lo, hi, q, g + v) - _rectangle_dbz_dx(-hi, -lo, q, g + v))
+        weights = np.array(weights)
         if eta < 0:  # small footprints: the outer wires dominate
             weights, eta = -weights, -eta
         params.update({"inner_wire_x": x1, "outer_wire_x": x2,
@@ -497,21 +580,26 @@ class GradientSet:
         return dict(self.items())
 
 
-def gradient_set(radius: float, *, turns: int | Sequence[int] = (1, 1, 1), stagger: float = 0.05,
+def gradient_set(radius: float, *, turns: int | Sequence[int] = (1, 1, 1), stagger: float | None = None,
                  wire_diameter: float | None = None, points_per_arc: int = 64, arc_angle: float = 120.0,
-                 z_generator: str = "maxwell_pair", material: Material | str = "copper") -> GradientSet:
+                 z_generator: str = "maxwell_pair", material: Material | str = "copper",
+                 layers: int | None = None, insulation: float | None = None, bundled: bool = False) -> GradientSet:
     """Three-axis set for a bore of ``radius`` [m]: Golay x (radius a), Golay y (radius
-    a (1 + stagger)) and a Maxwell z pair (radius a (1 + 2 stagger)).
+    a (1 + stagger)) and a z pair (radius a (1 + 2 stagger)).
 
-    The radii are staggered (``stagger`` is relative, default 0.05, in [0, 1]) so that the
-    windings of different axes, whose arcs overlap in angle, lie on separate formers; the
-    efficiency of each outer coil drops as 1/radius^2 (about 9 % for y and 17 % for z at the
-    default). Choose ``stagger`` x radius larger than ``wire_diameter`` [m] for wires that do
-    not touch. ``turns``: one integer or (Nx, Ny, Nz). ``z_generator``: "maxwell_pair" or
-    "anti_helmholtz". ``points_per_arc``, ``arc_angle`` [deg] go to ``golay``.
+    The radii are staggered (``stagger`` is relative, in [0, 1]) so that the windings of
+    different axes, whose arcs overlap in angle, lie on separate formers; the efficiency of each
+    outer coil drops as 1/radius^2. ``stagger=None`` (default): 0.05, or more when the winding
+    packs need it, i.e. the smallest step for which neighbouring packs do not overlap in radius,
+    stagger = max(0.05, (t_x + t_y)/(2a), (t_y + t_z)/(2a)) with t = layers x pitch the radial
+    thickness of a pack (for bundled turns t = wire_diameter). An explicit ``stagger`` whose
+    packs would overlap is refused. ``turns``: one integer or (Nx, Ny, Nz). ``z_generator``:
+    "maxwell_pair" or "anti_helmholtz". ``points_per_arc``, ``arc_angle`` [deg] go to ``golay``;
+    ``wire_diameter`` [m], ``layers``, ``insulation`` [m] and ``bundled`` (the winding pack,
+    ``coildesign.geometries.winding_pack``) to all three. Each coil records the set's
+    ``stagger`` in its ``parameters["set_stagger"]``.
     """
-    a = check.positive("radius", radius)
-    st = check.in_range("stagger", stagger, 0.0, 1.0)
+    a = check.plausible_length("radius", radius)
     check.choice("z_generator", z_generator, ("maxwell_pair", "anti_helmholtz"))
     if isinstance(turns, numbers.Integral) and not isinstance(turns, bool):
         turns = (turns, turns, turns)
@@ -519,12 +607,29 @@ def gradient_set(radius: float, *, turns: int | Sequence[int] = (1, 1, 1), stagg
             or len(turns) != 3:
         check._fail("turns", "an integer or three integers (x, y, z)", turns, TypeError)
     turns = [t.item() if isinstance(t, np.generic) else t for t in turns]
-    nx, ny, nz = (check.positive_int(f"turns[{i}]", t) for i, t in enumerate(turns))
+    nxyz = [check.positive_int(f"turns[{i}]", t) for i, t in enumerate(turns)]
+    thick = []
+    for n in nxyz:
+        pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
+        thick.append(2.0 * pack.half_height if pack is not None else (wire_diameter or 0.0))
+    needed = max(thick[0] + thick[1], thick[1] + thick[2]) / (2.0 * a)
+    if stagger is None:
+        st = max(0.05, needed)
+    else:
+        st = check.in_range("stagger", stagger, 0.0, 1.0)
+        if st < needed * (1.0 - 1e-12):
+            check._fail("stagger", f"at least {needed:.6g} so that the winding packs (radial thickness "
+                        f"{', '.join(f'{t:.4g}' for t in thick)} m for x, y, z) do not overlap (or None for the "
+                        "smallest such value)", stagger)
+    if st > 1.0:
+        check._fail("turns", f"few enough for the three packs to fit around radius {a:g} m (they need a "
+                    f"relative radial step of {st:.4g} > 1)", turns)
     zgen = maxwell_pair if z_generator == "maxwell_pair" else anti_helmholtz
-    return GradientSet(
-        golay(a, nx, "x", arc_angle=arc_angle, wire_diameter=wire_diameter, points_per_arc=points_per_arc,
-              material=material),
-        golay(a * (1 + st), ny, "y", arc_angle=arc_angle, wire_diameter=wire_diameter,
-              points_per_arc=points_per_arc, material=material),
-        zgen(a * (1 + 2 * st), nz, wire_diameter=wire_diameter, material=material),
-    )
+    pk = {"wire_diameter": wire_diameter, "material": material, "layers": layers, "insulation": insulation,
+          "bundled": bundled}
+    coils = (golay(a, nxyz[0], "x", arc_angle=arc_angle, points_per_arc=points_per_arc, **pk),
+             golay(a * (1 + st), nxyz[1], "y", arc_angle=arc_angle, points_per_arc=points_per_arc, **pk),
+             zgen(a * (1 + 2 * st), nxyz[2], **pk))
+    for c in coils:
+        c.parameters["set_stagger"] = st
+    return GradientSet(*coils)

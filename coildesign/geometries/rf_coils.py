@@ -11,10 +11,12 @@ Conventions shared by all generators
 - Exact circles are ``LoopWinding`` objects (the field engine has an exact elliptic kernel
   for them); everything else is a polyline ``Winding`` whose current flows from
   ``points[0]`` to ``points[-1]``.
-- Several turns lying on the same path (Helmholtz pair, saddle) are represented by one
-  winding with ``weight = turns`` (a thin bundle). ``Coil.wire_length`` counts each winding
-  once, so the conductor length including the turns is recorded in
-  ``parameters["conductor_length"]`` for every generator.
+- Multi-turn Helmholtz pairs and saddles given a ``wire_diameter`` lay out a winding pack
+  (``coildesign.geometries.winding_pack``): every turn is its own winding at its own
+  position (layers, pitch = wire diameter + insulation). With ``bundled=True`` (or without a
+  wire) the N turns coincide on the nominal path (one winding with ``turns = N``, the
+  thin-bundle idealisation). ``parameters["conductor_length"]`` records the conductor length
+  including all turns for every generator.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from coildesign import _validation as check
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip, RoundWire
 from coildesign.conductors import material as _material
+from coildesign.geometries.winding_pack import pack_fits, pack_parameters, turn_offsets, winding_pack
 
 __all__ = [
     "solenoid",
@@ -144,8 +147,8 @@ def solenoid(
     (e.g. Jackson, Classical Electrodynamics, 3rd ed., problem 5.33), because the
     azimuthally averaged surface current of a helix is uniform over its span.
     """
-    a = check.positive("radius", radius)
-    length_ = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    length_ = check.plausible_length("length", length)
     n = check.positive("turns", turns)
     d = check.positive("wire_diameter", wire_diameter)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=3)
@@ -211,6 +214,9 @@ def saddle(
     points_per_arc: int = 64,
     wire_diameter: float | None = None,
     material: Material | str = "copper",
+    layers: int | None = None,
+    insulation: float | None = None,
+    bundled: bool = False,
 ) -> Coil:
     """A saddle pair on a cylinder of ``radius`` about z, B1 along +x at the centre.
 
@@ -227,7 +233,8 @@ def saddle(
     length : float
         Length l of the straight sections along z [m].
     turns : int, default 1
-        Turns per loop, represented by ``weight = turns`` on each loop (thin bundle).
+        Turns N per loop: a winding pack with a ``wire_diameter`` (below), else N coincident
+        turns (``Winding.turns``, thin bundle).
     arc_angle : float, default 120
         Arc angle theta [degrees], 0 < theta < 180.
     points_per_arc : int, default 64
@@ -235,6 +242,14 @@ def saddle(
     wire_diameter : float or None, default None
         Round wire diameter [m] or None for a filament.
     material : Material or str, default "copper"
+    layers, insulation, bundled
+        The winding pack (``coildesign.geometries.winding_pack``). With a ``wire_diameter``
+        each loop is N real turns, each its own closed ``Winding`` (crossovers not modelled):
+        turn (u, v) lies on the cylinder of radius a + v (``layers`` layers, default
+        round(sqrt(N))) and is the loop grown outwards by u in the cylinder surface (arcs at
+        z = +-(length/2 + u), sides at phi = +-(theta/2 + u/(a + v)) about the loop's centre);
+        pitch = wire_diameter + ``insulation`` [m] (default 20 um). ``bundled=True`` keeps N
+        coincident turns (the thin-bundle idealisation, L = N^2 x one turn).
 
     Notes
     -----
@@ -250,9 +265,11 @@ def saddle(
     = 2, independently of theta. theta = 120 degrees removes the transverse second-order
     term (its sin(3 theta/2) factor vanishes). Together these are the optimum of Ginsberg &
     Melchner, Rev. Sci. Instrum. 41, 122 (1970): ``saddle(a, 4 * a)`` (defaults 120 degrees).
+    For a pack, ``parameters["centre_field_per_ampere_closed_form"]`` sums this over the turns
+    (each with its own radius, length and arc angle).
     """
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    ell = check.plausible_length("length", length)
     n = check.positive_int("turns", turns)
     theta_deg = check.finite("arc_angle", arc_angle)
     if not 0.0 < theta_deg < 180.0:
@@ -260,25 +277,36 @@ def saddle(
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
     cross = _optional_wire(wire_diameter)
     mat = _material(material)
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     theta = math.radians(theta_deg)
-    if cross is not None:
+    h = 0.5 * theta
+    if pack is not None:
+        r_in = a - pack.half_height + 0.5 * pack.pitch  # innermost layer radius
+        pack_fits(pack, [(a, pack.half_height, "the layers inside the radius"),
+                         (r_in * h, pack.half_width, "the turns inside a loop (a theta/2 at the inner layer)"),
+                         (0.5 * ell, pack.half_width, "the turns inside a loop (length/2)"),
+                         (r_in * (0.5 * math.pi - h), pack.half_width, "the gap between the two loops")])
+    elif cross is not None:
         gap = 2.0 * a * math.sin(0.5 * (math.pi - theta))
         limit = min(gap, ell, 2.0 * a)
         if cross.diameter >= limit:
             check._fail("wire_diameter", f"smaller than {limit:g} m (the gap {gap:g} m between the two loops, the "
                         f"straight-section length and the diameter)", wire_diameter)
-    h = 0.5 * theta
-    # loop 1 (around phi = 0): bottom arc -h -> +h, up at +h, top arc +h -> -h, down at -h
-    loop1 = np.vstack([_arc(a, -h, h, -0.5 * ell, npa), _arc(a, h, -h, 0.5 * ell, npa)])
-    # loop 2 (around phi = pi): mirror of loop 1 in the plane x = 0 (moment stays along +x)
-    loop2 = np.vstack([_arc(a, math.pi + h, math.pi - h, -0.5 * ell, npa),
-                       _arc(a, math.pi - h, math.pi + h, 0.5 * ell, npa)])
-    windings = [Winding(loop1, True, cross, mat, turns=n), Winding(loop2, True, cross, mat, turns=n)]
-    centre = (mu_0 * n * ell * math.sin(h) * (2 * a * a + ell * ell / 4)
-              / (math.pi * a * (a * a + ell * ell / 4) ** 1.5))
+    offsets, per = turn_offsets(pack, n)
+    windings, centre = [], 0.0
+    for u, v in offsets:
+        r, hk, zk = a + v, h + u / (a + v), 0.5 * ell + u
+        # loop 1 (around phi = 0): bottom arc -h -> +h, up at +h, top arc +h -> -h, down at -h
+        loop1 = np.vstack([_arc(r, -hk, hk, -zk, npa), _arc(r, hk, -hk, zk, npa)])
+        # loop 2 (around phi = pi): mirror of loop 1 in the plane x = 0 (moment stays along +x)
+        loop2 = np.vstack([_arc(r, math.pi + hk, math.pi - hk, -zk, npa), _arc(r, math.pi - hk, math.pi + hk, zk, npa)])
+        windings += [Winding(loop1, True, cross, mat, turns=per), Winding(loop2, True, cross, mat, turns=per)]
+        centre += (mu_0 * per * 2 * zk * math.sin(hk) * (2 * r * r + zk * zk)
+                   / (math.pi * r * (r * r + zk * zk) ** 1.5))
     params = {
         "generator": "saddle", "radius": a, "length": ell, "turns": n, "arc_angle": theta_deg,
         "points_per_arc": npa, "wire_diameter": None if cross is None else cross.diameter, "material": mat.name,
+        **pack_parameters(pack, n),
         "length_to_diameter": ell / (2 * a), "conductor_length": sum(w.length for w in windings),
         "centre_field_per_ampere_closed_form": centre,
     }
@@ -300,7 +328,7 @@ def loop(
     mu0 I / (2R) along +normal (Jackson, Classical Electrodynamics, 3rd ed., eq. 5.40 at
     the centre). ``wire_diameter`` [m] or None (filament); must be smaller than 2R.
     """
-    r = check.positive("radius", radius)
+    r = check.plausible_length("radius", radius)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= 2 * r:
         check._fail("wire_diameter", f"smaller than the loop diameter {2 * r:g} m", wire_diameter)
@@ -328,8 +356,8 @@ def rectangular_loop(
     Introduction to Electrodynamics, 4th ed., Example 5.5 / problem 5.8).
     ``wire_diameter`` [m] or None; must be smaller than both sides.
     """
-    w = check.positive("width", width)
-    h = check.positive("height", height)
+    w = check.plausible_length("width", width)
+    h = check.plausible_length("height", height)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= min(w, h):
         check._fail("wire_diameter", f"smaller than the shorter side {min(w, h):g} m", wire_diameter)
@@ -349,6 +377,9 @@ def helmholtz_pair(
     *,
     wire_diameter: float | None = None,
     material: Material | str = "copper",
+    layers: int | None = None,
+    insulation: float | None = None,
+    bundled: bool = False,
 ) -> Coil:
     """Two coaxial exact loops of ``radius`` [m] at z = +-separation/2, currents in the same
     sense (counter-clockwise about +z, field along +z).
@@ -358,34 +389,50 @@ def helmholtz_pair(
     radius : float
         Loop radius R [m].
     turns : int, default 1
-        Turns per loop N, represented as ``LoopWinding.turns`` (a thin bundle at the loop
-        position; the field is exact for a bundle much thinner than R).
+        Turns per loop N: a winding pack with a ``wire_diameter`` (below), else N coincident
+        turns (``LoopWinding.turns``, a thin bundle at the loop position).
     separation : float or None, default None (= radius, the Helmholtz condition)
         Distance between the loop planes [m].
     wire_diameter : float or None
         Round wire diameter [m] (< separation and < 2R) or None for a filament.
+    layers, insulation, bundled
+        The winding pack (``coildesign.geometries.winding_pack``): with a ``wire_diameter``
+        each loop is N real turns (one ``LoopWinding`` each), ``layers`` layers (default
+        round(sqrt(N))) stacked in radius about R, their turns side by side along z about
+        z = +-separation/2, pitch = wire_diameter + ``insulation`` [m] (default 20 um); the
+        -z pack mirrors the +z pack. ``bundled=True`` keeps N coincident turns (thin bundle).
 
     Notes
     -----
     For separation = R, d^2Bz/dz^2 = 0 at the centre, so Bz(z)/Bz(0) - 1 = O(z^4), and
     Bz(0) = (4/5)^{3/2} mu0 N I / R = 8 mu0 N I / (5^{3/2} R) (e.g. Jackson, problem 5.3;
-    Smythe, Static and Dynamic Electricity, sec. 7.10).
+    Smythe, Static and Dynamic Electricity, sec. 7.10). For a pack,
+    ``parameters["centre_field_per_ampere_closed_form"]`` sums the loop formula
+    mu0 r^2 / (2 (r^2 + z^2)^(3/2)) over the turns (Jackson eq. 5.40 on the axis).
     """
-    r = check.positive("radius", radius)
+    r = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
     sep = r if separation is None else check.positive("separation", separation)
     cross = _optional_wire(wire_diameter)
-    if cross is not None and cross.diameter >= min(sep, 2 * r):
+    pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
+    if pack is not None:
+        pack_fits(pack, [(r, pack.half_height, "the layers inside the radius"),
+                         (0.5 * sep, pack.half_width, "the two packs to stay apart (half the separation)")])
+    elif cross is not None and cross.diameter >= min(sep, 2 * r):
         check._fail("wire_diameter", f"smaller than the separation {sep:g} m and the loop diameter {2 * r:g} m",
                     wire_diameter)
     mat = _material(material)
-    windings = [LoopWinding(r, (0.0, 0.0, s * 0.5 * sep), (0.0, 0.0, 1.0), cross, mat, turns=n)
-                for s in (-1.0, 1.0)]
+    offsets, per = turn_offsets(pack, n)
+    windings, centre = [], 0.0
+    for u, v in offsets:  # turn at radius r + v, |z| = sep/2 + u
+        rk, zk = r + v, 0.5 * sep + u
+        windings += [LoopWinding(rk, (0.0, 0.0, s * zk), (0.0, 0.0, 1.0), cross, mat, turns=per) for s in (-1.0, 1.0)]
+        centre += 2 * per * mu_0 * rk * rk / (2 * (rk * rk + zk * zk) ** 1.5)
     params = {"generator": "helmholtz_pair", "radius": r, "turns": n, "separation": sep,
               "wire_diameter": None if cross is None else cross.diameter, "material": mat.name,
-              "conductor_length": 2 * n * 2 * math.pi * r,
-              "centre_field_per_ampere_closed_form": float(
-                  2 * n * mu_0 * r * r / (2 * (r * r + sep * sep / 4) ** 1.5))}
+              **pack_parameters(pack, n),
+              "conductor_length": float(sum(w.length for w in windings)),
+              "centre_field_per_ampere_closed_form": float(centre)}
     return Coil(windings, name="Helmholtz pair", axis=(0, 0, 1), role="rf", parameters=params)
 
 
@@ -431,17 +478,30 @@ def planar_spiral(
 
     Notes
     -----
-    Layout: turn j (j = 0..n-1) has its sides at apothem h_j = d_out/2 - w/2 - j (w + s)
-    (centre line). The polygons are "stepped" spirals as drawn by layout tools (square:
-    side lengths L, L, L-p, L-p, L-2p, ...): the last side of every turn carries the step of
-    one pitch p = w + s towards the centre, so each side is parallel to the side one turn
-    further out at a perpendicular distance of exactly p. The spiral starts at a corner of
-    the outermost turn and makes n full revolutions; its last side therefore lies one pitch
-    inside the n-th turn. ``inner_diameter`` is Mohan's: measured across the n-th turn
-    (all sides but the final step). The circular spiral is the Archimedean spiral
-    r(phi) = d_out/2 - w/2 - p phi / (2 pi), 0 <= phi <= 2 pi n. The return path from
-    the inner end (underpass or bridge) is not modelled: the winding is open.
-    The turns fit only if d_in > 2 p (room for the final step and its trace).
+    Layout (Mohan et al. 1999, Fig. 1: d_out and d_in are measured to the trace edges, across
+    flats for the polygons): the spiral is n concentric turns joined by steps of one pitch
+    p = w + s. Every side of turn j (j = 0..n-1) lies at the apothem (circle: radius)
+    h_j = d_out/2 - w/2 - j p of the trace centre line, so the outermost turn's outer edges
+    lie on the polygon (circle) of diameter d_out, the innermost turn's inner edges on the one
+    of diameter d_in = d_out - 2 n w - 2 (n - 1) s, and neighbouring turns are exactly s
+    apart edge to edge. The spiral starts at a corner of the outermost turn and makes n
+    revolutions; the step from turn j to turn j + 1 is taken at the corner that closes turn j
+    (polygons: the last side of each turn ends where it meets the first side of the next turn,
+    so the square's side lengths are L, L, L, L-p, L-p, L-2p, L-2p, ..., L = d_out - w); the
+    last side ends one pitch short of closing the innermost turn (room for the return). The
+    square therefore occupies exactly d_out x d_out, the hexagon and octagon exactly their
+    polygons of d_out across flats, and the circular spiral the annulus d_in .. d_out: its
+    turn j is an arc of the circle of radius h_j (``points_per_turn`` inscribed vertices per
+    revolution) ending an angle delta_j = l / h_(j+1) (at most 90 deg) short of closing, and
+    the step is the chord from there to the start of turn j + 1, spanning an arc l of the
+    arriving turn. Neighbouring step chords are then p l / sqrt(l^2 + p^2) apart; l is the
+    shortest arc that keeps half the gap there, p l / sqrt(l^2 + p^2) = w + s/2 (l = 1.13 p for
+    s = w). The innermost turn ends l / h_(n-1) short of closing, where its step would begin
+    (the open end lowers L below the closed concentric rings by a few % for 3 turns, < 1 % for
+    8). The return
+    path from the inner end (underpass or bridge) is not modelled: the winding is open. The
+    turns must fit: d_in > 0, and for the polygons a last side of positive length after the
+    final step.
 
     ``parameters`` adds ``inner_diameter``, ``outer_diameter``, ``average_diameter``
     (d_out + d_in)/2, ``fill_ratio`` (d_out - d_in)/(d_out + d_in) (Mohan et al. 1999),
@@ -460,35 +520,18 @@ def planar_spiral(
     build = 2 * n * w + 2 * (n - 1) * s
     pitch = w + s
     if outer_diameter is not None:
-        d_out = check.positive("outer_diameter", outer_diameter)
+        d_out = check.plausible_length("outer_diameter", outer_diameter)
         d_in = d_out - build
-        if d_in <= 2 * pitch:
-            check._fail("turns", f"few enough to fit: d_in = d_out - 2 n w - 2 (n - 1) s = {d_in:g} m must exceed "
-                        f"2 (w + s) = {2 * pitch:g} m (room for the final step); with outer_diameter {d_out:g} m "
-                        f"at most {_max_turns(d_out, w, s)} turns fit", turns)
     else:
         d_in = check.positive("inner_diameter", inner_diameter)
-        if d_in <= 2 * pitch:
-            check._fail("inner_diameter", f"larger than 2 (trace_width + spacing) = {2 * pitch:g} m (room for "
-                        "the final step of the spiral)", inner_diameter)
         d_out = d_in + build
-    h0 = 0.5 * d_out - 0.5 * w
-    if shp == "circular":
-        m = n * ppt
-        phi = np.linspace(0.0, 2 * np.pi * n, m + 1)
-        r = h0 - pitch * phi / (2 * np.pi)
-        pts = np.c_[r * np.cos(phi), r * np.sin(phi), np.zeros_like(phi)]
-    else:
-        sides = _POLYGON_SIDES[shp]
-        i = np.arange(-1, n * sides + 1)  # side lines -1 .. n*M (first and last are virtual)
-        apothem = h0 - pitch * np.floor((i + 1) / sides)
-        psi = 2 * np.pi * i / sides
-        nx, ny = np.cos(psi), np.sin(psi)
-        # vertex between side lines j-1 and j: n_{j-1}.v = h_{j-1}, n_j.v = h_j
-        det = nx[:-1] * ny[1:] - ny[:-1] * nx[1:]
-        vx = (apothem[:-1] * ny[1:] - ny[:-1] * apothem[1:]) / det
-        vy = (nx[:-1] * apothem[1:] - apothem[:-1] * nx[1:]) / det
-        pts = np.c_[vx, vy, np.zeros_like(vx)]
+    pts = _spiral_vertices(shp, n, d_out, w, pitch, ppt)
+    if pts is None:
+        what = ("turns", turns) if outer_diameter is not None else ("inner_diameter", inner_diameter)
+        check._fail(what[0], f"{'few' if what[0] == 'turns' else 'large'} enough for the spiral to fit: d_in = "
+                    f"{d_in:g} m (d_out = {d_out:g} m, d_in = d_out - 2 n w - 2 (n - 1) s) leaves no room for the "
+                    f"last step of one pitch {pitch:g} m inside the innermost turn; with outer_diameter "
+                    f"{d_out:g} m at most {_max_turns(shp, d_out, w, s, ppt)} turns fit", what[1])
     winding = Winding(pts, False, RectangularStrip(w, t), mat)
     params = {
         "generator": "planar_spiral", "turns": n, "outer_diameter": d_out, "trace_width": w, "spacing": s,
@@ -500,9 +543,46 @@ def planar_spiral(
     return Coil([winding], name=f"{shp} planar spiral", axis=(0, 0, 1), role="rf", parameters=params)
 
 
-def _max_turns(d_out: float, w: float, s: float) -> int:
-    """Largest n with d_out - 2 n w - 2 (n - 1) s > 2 (w + s)."""
-    return max(0, math.ceil((d_out - 2 * w) / (2 * (w + s))) - 1)
+def _spiral_vertices(shape: str, n: int, d_out: float, w: float, pitch: float, ppt: int) -> np.ndarray | None:
+    """Vertices [m] of the spiral's trace centre line (``planar_spiral`` notes), or None when the
+    innermost turn leaves no room for the last step."""
+    h0 = 0.5 * d_out - 0.5 * w
+    if h0 - (n - 1) * pitch - 0.5 * w <= 0.0:  # d_in > 0
+        return None
+    if shape == "circular":
+        radii = h0 - pitch * np.arange(n)
+        q = (w + 0.5 * (pitch - w)) / pitch  # step chords keep half the gap: p l / sqrt(l^2 + p^2) = w + s/2
+        arc = pitch * q / math.sqrt(1.0 - q * q)
+        phi, r = [], []
+        for j in range(n):
+            step = min(0.5 * np.pi, arc / radii[min(j + 1, n - 1)])
+            m = max(2, math.ceil(ppt * (1.0 - step / (2 * np.pi))))
+            phi.append(2 * np.pi * j + np.linspace(0.0, 2 * np.pi - step, m + 1))
+            r.append(np.full(m + 1, radii[j]))
+        phi, r = np.concatenate(phi), np.concatenate(r)
+        return np.c_[r * np.cos(phi), r * np.sin(phi), np.zeros(len(phi))]
+    sides = _POLYGON_SIDES[shape]
+    i = np.arange(-1, n * sides + 1)  # side lines -1 .. n*M; -1 and n*M are virtual
+    apothem = h0 - pitch * np.floor(np.maximum(i, 0) / sides)
+    psi = 2 * np.pi * i / sides
+    nx, ny = np.cos(psi), np.sin(psi)
+    # vertex between side lines j-1 and j: n_{j-1}.v = h_{j-1}, n_j.v = h_j
+    det = nx[:-1] * ny[1:] - ny[:-1] * nx[1:]
+    vx = (apothem[:-1] * ny[1:] - ny[:-1] * apothem[1:]) / det
+    vy = (nx[:-1] * apothem[1:] - apothem[:-1] * nx[1:]) / det
+    # each side must run forwards along its line (tangent (-sin psi, cos psi))
+    forward = np.diff(vx) * -ny[1:-1] + np.diff(vy) * nx[1:-1]
+    if np.any(forward <= 0.0):
+        return None
+    return np.c_[vx, vy, np.zeros_like(vx)]
+
+
+def _max_turns(shape: str, d_out: float, w: float, s: float, ppt: int) -> int:
+    """Largest n whose spiral fits in ``d_out`` (``_spiral_vertices`` is not None)."""
+    n = 0
+    while _spiral_vertices(shape, n + 1, d_out, w, w + s, ppt) is not None:
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------------------- birdcage
@@ -536,7 +616,10 @@ def birdcage(
         Recorded with the capacitor positions (legs' midpoints / ring segments between legs
         / both). The ideal-mode field does not depend on it.
     phase : float, default 0.0
-        Mode phase psi [rad]: leg k carries cos(phi_k + psi).
+        Mode phase psi [degrees] (like every angle a designer types in coildesign: ``rotate``,
+        ``arc_angle``): leg k carries cos(phi_k + psi). Until issue 10 this argument was in
+        radians; there is no clean way to accept both, so values are now read as degrees
+        (-90 for B1 along +x).
     leg_width, ring_width : float or None
         Widths [m] of strip conductors (``RectangularStrip(width, thickness)``) for legs /
         ring segments; None falls back to ``wire_diameter`` (round wire) or a filament.
@@ -571,10 +654,11 @@ def birdcage(
     n = check.positive_int("legs", legs, minimum=4)
     if n % 2:
         check._fail("legs", "an even integer >= 4", legs)
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.plausible_length("radius", radius)
+    ell = check.plausible_length("length", length)
     topo = check.choice("topology", topology, BIRDCAGE_TOPOLOGIES)
-    psi = check.finite("phase", phase)
+    phase_deg = check.finite("phase", phase)
+    psi = math.radians(phase_deg)
     t = check.positive("thickness", thickness)
     nps = check.positive_int("points_per_segment", points_per_segment, minimum=2)
     mat = _material(material)
@@ -611,7 +695,7 @@ def birdcage(
     n_caps = {"lowpass": n, "highpass": 2 * n, "bandpass": 3 * n}[topo]
     axis = (-math.sin(psi), -math.cos(psi), 0.0)
     params = {
-        "generator": "birdcage", "legs": n, "radius": a, "length": ell, "topology": topo, "phase": psi,
+        "generator": "birdcage", "legs": n, "radius": a, "length": ell, "topology": topo, "phase": phase_deg,
         "leg_width": leg_width, "ring_width": ring_width, "shield_radius": shield_radius,
         "wire_diameter": None if rw is None else rw.diameter, "thickness": t, "points_per_segment": nps,
         "material": mat.name, "capacitor_positions": capacitors, "capacitors": n_caps,
