@@ -208,7 +208,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     modes : int, optional
         Size of the smooth basis (default min(160, free vertices - 1)).
     n_targets : int, default 3000
-        Target points (grid + DSV surface).
+        Target points over the whole DSV (grid + surface); a symmetric design keeps those in
+        its fundamental domain (about 1/8 of them for three mirrors), which constrains it
+        at all of them.
     exclude : float, default 0.1
         |s| < exclude x R_dsv: absolute error bound (module doc), as in ``linearity``.
     clearance : float, optional
@@ -280,9 +282,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
 
     # ---- targets and operators in the reduced basis
     # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
-    # r, so only the fundamental domain is sampled (denser, and without the duplicated rows
-    # that stall interior-point solvers)
-    pts = _targets(r_dsv, ctr, n_targets * 2 ** len(mirrors))
+    # r, so only the targets in the fundamental domain are kept (no duplicated constraint rows,
+    # which stall interior-point solvers; n_targets counts the whole DSV)
+    pts = _targets(r_dsv, ctr, n_targets)
     pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
     s_axis = np.eye(3)[AXES[axis]]
     s = (pts - ctr) @ s_axis
@@ -338,6 +340,10 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     # the wires' deviation to eps); keep the best wire set that meets eps (else the least deviating)
     shift = np.zeros(len(a_in))
     narrow = 1.0
+    # the wires are judged on the targets and on the sample that ``linearity`` reports on
+    check_pts = np.vstack([pts, Region("sphere", r_dsv, center=tuple(ctr)).sample(11)])
+    s_check = (check_pts - ctr) @ s_axis
+    keep_check = np.abs(s_check) >= max(exclude * r_dsv, 1e-300)
     best = None
     centre = tuple(ctr)
     for _ in range(check.positive_int("refine", refine, minimum=0) + 1 if method == "qp" else 1):
@@ -355,9 +361,10 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
             sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
-        b_wire = field(coil, pts)[:, 2]
+        b_check = field(coil, check_pts)[:, 2]
+        b_wire = b_check[:n_dsv]
         eta_w = gradient_efficiency(coil, axis, center=centre)
-        dev = float(np.max(np.abs(b_wire[keep] / (eta_w * s[keep]) - 1.0)))
+        dev = float(np.max(np.abs(b_check[keep_check] / (eta_w * s_check[keep_check]) - 1.0)))
         meets = dev <= eps * (1 + 1e-9)
         trial = (meets, eta_w**2 / (float(sol.x @ l_red @ sol.x) / delta**2) if meets else -dev)
         if best is None or trial > best[0]:
