@@ -10,6 +10,14 @@ from coildesign.interop import to_magpylib
 
 __version__ = "0.1.0"
 
+
+def sweep(func, parameters, **options):
+    """Parameter sweep of a design function: ``coildesign.studies.sweep`` (imported on first use)."""
+    from coildesign.studies import sweep as run
+
+    return run(func, parameters, **options)
+
+
 __all__ = [
     "Coil",
     "LoopWinding",
@@ -20,6 +28,7 @@ __all__ = [
     "Winding",
     "field",
     "field_jacobian",
+    "sweep",
     "to_magpylib",
     "vector_potential",
 ]

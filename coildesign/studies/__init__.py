@@ -1,0 +1,12 @@
+"""Design studies: parameter sweeps and optimisation on serial, process-pool or dask back ends.
+
+- ``sweep(func, parameters, ...)``: grids, random and Latin-hypercube samples, resumable
+  checkpoints, failures recorded per design (``studies.sweep``).
+- Back ends and their requirements on the function: ``studies.backends``.
+"""
+
+from coildesign.studies.backends import BACKENDS
+from coildesign.studies.sampling import design_points
+from coildesign.studies.sweep import SweepResult, sweep
+
+__all__ = ["BACKENDS", "SweepResult", "design_points", "sweep"]
