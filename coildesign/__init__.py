@@ -18,6 +18,13 @@ def sweep(func, parameters, **options):
     return run(func, parameters, **options)
 
 
+def optimize(func, bounds, **options):
+    """Mixed-integer design optimisation: ``coildesign.studies.optimize`` (imported on first use)."""
+    from coildesign.studies import optimize as run
+
+    return run(func, bounds, **options)
+
+
 __all__ = [
     "Coil",
     "LoopWinding",
@@ -28,6 +35,7 @@ __all__ = [
     "Winding",
     "field",
     "field_jacobian",
+    "optimize",
     "sweep",
     "to_magpylib",
     "vector_potential",

@@ -33,3 +33,9 @@ class Locked:
 
     def __call__(self, x):
         return {"x": x}
+
+
+def mixed_quadratic(n, x):
+    """f = (n - 3.4)^2 + (x - n/4)^2 with n integer: unconstrained optimum n = 3, x = 0.75,
+    f = 0.16; with x >= 0.9: n = 3, x = 0.9, f = 0.16 + 0.15^2 = 0.1825."""
+    return {"f": (n - 3.4) ** 2 + (x - 0.25 * n) ** 2, "x_copy": x, "neg_f": -((n - 3.4) ** 2 + (x - 0.25 * n) ** 2)}
