@@ -12,9 +12,13 @@ Method
    total relative violation, two feasible ones by the objective. Differential evolution only
    compares values, so the rules are encoded as ``PENALTY + violation`` for infeasible designs
    (``PENALTY`` larger than any objective) and ``2 PENALTY`` for designs that raised.
-3. Local polish: Nelder-Mead (scipy) on the continuous parameters with the integers fixed at the
-   global best, on the same penalised objective, started from the global best; kept only if it
-   improves a feasible design.
+3. Local polish: Nelder-Mead (scipy) on the continuous parameters with the integers fixed, on the
+   same penalised objective, started from the best feasible design of each of the best few integer
+   combinations the global search found (``polish_starts``; the starts run in parallel, one task
+   each, on the back end). Several starts matter when the objective is flat along a ridge that
+   couples an integer and continuous parameters (the microcoil's turns and wire diameter at fixed
+   length and pitch ratio, see ``examples/microcoil_optimum.py``). The best design evaluated in
+   any stage is returned.
 
 Every evaluation (global and polish) is recorded in ``history`` with the parameters, the
 metrics, the penalised objective, feasibility and any error.
@@ -78,22 +82,15 @@ def parse_constraint(spec: object) -> Constraint:
     check._fail("constraints", "entries like 'metric >= 1.5' or ('metric', '<=', 2.0)", spec)
 
 
-class _Evaluator:
-    """Designs -> metrics through the back end, with a cache and a history."""
+@dataclass(frozen=True)
+class _Scorer:
+    """Deb's feasibility rules as one number to minimise (module docstring)."""
 
-    def __init__(self, func, fixed, names, integers, objective, maximize, constraints, engine, batch_size):
-        self.func, self.fixed, self.names = func, fixed, names
-        self.integers = integers
-        self.objective, self.maximize, self.constraints = objective, maximize, constraints
-        self.engine, self.batch_size = engine, batch_size
-        self.cache: dict[tuple, tuple[float, bool, dict | None, str | None]] = {}
-        self.history: list[dict] = []
-        self.stage = "global"
+    objective: str
+    maximize: bool
+    constraints: tuple
 
-    def point(self, x: np.ndarray) -> dict:
-        return {n: (int(round(v)) if n in self.integers else float(v)) for n, v in zip(self.names, x)}
-
-    def score(self, metrics: dict | None, error: str | None) -> tuple[float, bool]:
+    def __call__(self, metrics: dict | None, error: str | None) -> tuple[float, bool]:
         if error is not None or metrics is None:
             return 2.0 * PENALTY, False
         value = metrics.get(self.objective)
@@ -104,8 +101,28 @@ class _Evaluator:
             return PENALTY + min(violation, 0.5 * PENALTY), False
         return (-float(value) if self.maximize else float(value)), True
 
+
+def _point(names: list[str], integers: set, x) -> dict:
+    return {n: (int(round(v)) if n in integers else float(v)) for n, v in zip(names, x)}
+
+
+class _Evaluator:
+    """Designs -> scores through the back end, with a cache and a history."""
+
+    def __init__(self, func, fixed, names, integers, scorer, engine, batch_size):
+        self.func, self.fixed, self.names, self.integers = func, fixed, names, integers
+        self.scorer, self.engine, self.batch_size = scorer, engine, batch_size
+        self.cache: dict[tuple, tuple[float, bool, dict | None, str | None]] = {}
+        self.history: list[dict] = []
+
+    def record(self, point: dict, rec: dict, stage: str) -> None:
+        value, feasible = self.scorer(rec["metrics"], rec["error"])
+        self.cache[tuple(point.values())] = (value, feasible, rec["metrics"], rec["error"])
+        self.history.append({"stage": stage, **point, **(rec["metrics"] or {}), "objective_value": value,
+                             "feasible": feasible, "error": rec["error"], "seconds": rec["seconds"]})
+
     def __call__(self, xs) -> list[float]:
-        points = [self.point(np.asarray(x, dtype=float)) for x in xs]
+        points = [_point(self.names, self.integers, np.asarray(x, dtype=float)) for x in xs]
         keys = [tuple(p.values()) for p in points]
         todo = {}
         for k, p in zip(keys, points):
@@ -115,15 +132,10 @@ class _Evaluator:
             items = list(enumerate(todo.values()))
             size = self.batch_size or _backends.batch_size_for(len(items), self.engine.workers, per_worker=1)
             tasks = [(self.func, self.fixed, items[i:i + size]) for i in range(0, len(items), size)]
-            keys_todo = list(todo)
+            pending = list(todo.values())
             for records in self.engine.map(_backends.run_batch, tasks):
                 for rec in records:
-                    key = keys_todo[rec["index"]]
-                    value, feasible = self.score(rec["metrics"], rec["error"])
-                    self.cache[key] = (value, feasible, rec["metrics"], rec["error"])
-                    self.history.append({"stage": self.stage, **todo[key], **(rec["metrics"] or {}),
-                                         "objective_value": value, "feasible": feasible, "error": rec["error"],
-                                         "seconds": rec["seconds"]})
+                    self.record(pending[rec["index"]], rec, "global")
         return [self.cache[k][0] for k in keys]
 
     def map(self, _scipy_func: Callable, population) -> list[float]:
@@ -136,11 +148,38 @@ class _Evaluator:
         return self([x])[0]
 
 
+def polish_run(func: Callable, fixed: dict, names: list[str], integers: set, scorer: _Scorer, x0: np.ndarray,
+               lows: np.ndarray, highs: np.ndarray, maxfev: int) -> list[tuple[dict, dict]]:
+    """One Nelder-Mead polish of the continuous parameters from ``x0`` (integers fixed), run in a
+    worker; returns every evaluation as ``(point, record)``."""
+    from scipy.optimize import minimize
+
+    cont = np.array([n not in integers for n in names])
+    evaluations: list[tuple[dict, dict]] = []
+    seen: dict[tuple, float] = {}
+
+    def local(y: np.ndarray) -> float:
+        x = np.array(x0, dtype=float)
+        x[cont] = np.clip(y, lows[cont], highs[cont])
+        point = _point(names, integers, x)
+        key = tuple(point.values())
+        if key not in seen:
+            rec = _backends.run_batch(func, fixed, [(0, point)])[0]
+            seen[key] = scorer(rec["metrics"], rec["error"])[0]
+            evaluations.append((point, rec))
+        return seen[key]
+
+    minimize(local, np.asarray(x0, dtype=float)[cont], method="Nelder-Mead",
+             bounds=list(zip(lows[cont], highs[cont])),
+             options={"xatol": 1e-4 * float(np.min(highs[cont] - lows[cont])), "fatol": 0.0, "maxfev": maxfev})
+    return evaluations
+
+
 @dataclass
 class OptimizeResult:
     """Outcome of ``optimize``: the best ``point`` (dict), its ``metrics``, the objective value
-    (``objective``, in the metric's own sign), ``feasible``, the scipy results of both stages and
-    the ``history`` (pandas DataFrame of every evaluation)."""
+    (``objective``, in the metric's own sign), ``feasible``, the scipy result of the global stage
+    and the ``history`` (pandas DataFrame of every evaluation, ``stage`` "global" or "polish")."""
 
     point: dict
     metrics: dict
@@ -149,7 +188,6 @@ class OptimizeResult:
     history: object
     bounds: dict
     global_result: object = None
-    polish_result: object = None
     evaluations: int = 0
     elapsed: float = 0.0
     constraints: tuple = field(default_factory=tuple)
@@ -194,6 +232,8 @@ def optimize(
     popsize: int = 15,
     tol: float = 0.01,
     polish: bool = True,
+    polish_starts: int | None = None,
+    polish_evaluations: int = 100,
     batch_size: int | None = None,
 ) -> OptimizeResult:
     """Optimise ``func(**fixed, **point)`` over ``bounds`` (method in the module docstring).
@@ -215,14 +255,20 @@ def optimize(
     seed, maxiter, popsize, tol
         ``differential_evolution`` settings (population = ``popsize`` x number of parameters).
     polish : bool
-        Nelder-Mead polish of the continuous parameters from the global best.
+        Nelder-Mead polish of the continuous parameters (module docstring).
+    polish_starts : int, optional
+        Number of polish starts: the best feasible design of each of the best ``polish_starts``
+        integer combinations found by the global search, polished in parallel on the back end
+        (default: the number of workers, at least 2; 1 without integer parameters).
+    polish_evaluations : int
+        Evaluations per continuous parameter and polish start (Nelder-Mead ``maxfev``).
 
     Returns
     -------
     OptimizeResult
     """
     import pandas as pd
-    from scipy.optimize import differential_evolution, minimize
+    from scipy.optimize import differential_evolution
 
     if not callable(func):
         check._fail("func", "a callable returning a dict of metrics", func, TypeError)
@@ -240,46 +286,52 @@ def optimize(
             check._fail(f"bounds[{name!r}]", "a pair with high > low", pair)
         lows.append(low)
         highs.append(high)
+    lows_a, highs_a = np.array(lows), np.array(highs)
     integers = tuple(integers)
     unknown = [n for n in integers if n not in bounds]
     if unknown:
         check._fail("integers", f"names among the bounds {names}", unknown)
-    cons = tuple(parse_constraint(c) for c in constraints)
+    scorer = _Scorer(objective, bool(maximize), tuple(parse_constraint(c) for c in constraints))
     fixed = dict(fixed or {})
     check.choice("backend", backend, _backends.BACKENDS)
     _backends.check_picklable(func, backend)
+    maxfev = check.positive_int("polish_evaluations", polish_evaluations)
     start = time.perf_counter()
+    int_set = set(integers)
     with _backends.start(backend, workers=workers, client=client) as engine:
-        ev = _Evaluator(func, fixed, names, set(integers), objective, bool(maximize), cons, engine, batch_size)
+        ev = _Evaluator(func, fixed, names, int_set, scorer, engine, batch_size)
         de = differential_evolution(
-            ev.scalar, list(zip(lows, highs)), integrality=[n in integers for n in names], seed=seed,
+            ev.scalar, list(zip(lows, highs)), integrality=[n in int_set for n in names], seed=seed,
             maxiter=check.positive_int("maxiter", maxiter), popsize=check.positive_int("popsize", popsize),
             tol=check.positive("tol", tol), polish=False, updating="deferred", workers=ev.map, init="latinhypercube")
-        best_x = np.array(list(ev.point(de.x).values()), dtype=float)
-        polished = None
-        continuous = [i for i, n in enumerate(names) if n not in integers]
-        if polish and continuous and ev.cache[tuple(ev.point(best_x).values())][1]:
-            ev.stage = "polish"
-
-            def local(y: np.ndarray) -> float:
-                x = best_x.copy()
-                x[continuous] = np.clip(y, np.array(lows)[continuous], np.array(highs)[continuous])
-                return ev.scalar(x)
-
-            polished = minimize(local, best_x[continuous], method="Nelder-Mead",
-                                bounds=[(lows[i], highs[i]) for i in continuous],
-                                options={"xatol": 1e-4 * min(highs[i] - lows[i] for i in continuous), "fatol": 0.0,
-                                         "maxfev": 200 * len(continuous)})
-            x = best_x.copy()
-            x[continuous] = np.clip(polished.x, np.array(lows)[continuous], np.array(highs)[continuous])
-            if ev.scalar(x) < ev.scalar(best_x):
-                best_x = x
-    key = tuple(ev.point(best_x).values())
-    value, feasible, metrics, _ = ev.cache[key]
+        starts = _polish_starts(ev, names, integers, polish_starts, engine.workers) if polish else []
+        if starts and len(starts[0]) and len(integers) < len(names):
+            tasks = [(func, fixed, names, int_set, scorer, x0, lows_a, highs_a, maxfev * (len(names) - len(integers)))
+                     for x0 in starts]
+            for evaluations in engine.map(polish_run, tasks):
+                for point, rec in evaluations:
+                    ev.record(point, rec, "polish")
+    best_key = min(ev.cache, key=lambda k: ev.cache[k][0])
+    value, feasible, metrics, _ = ev.cache[best_key]
     history = pd.DataFrame(ev.history)
     history.index.name = "evaluation"
     obj = metrics.get(objective, float("nan")) if metrics else float("nan")
-    return OptimizeResult(point=ev.point(best_x), metrics=dict(metrics or {}), objective=obj, feasible=feasible,
-                          history=history, bounds=dict(zip(names, zip(lows, highs))), global_result=de,
-                          polish_result=polished, evaluations=len(ev.history), elapsed=time.perf_counter() - start,
-                          constraints=cons)
+    return OptimizeResult(point=dict(zip(names, best_key)), metrics=dict(metrics or {}), objective=obj,
+                          feasible=feasible, history=history, bounds=dict(zip(names, zip(lows, highs))),
+                          global_result=de, evaluations=len(ev.history), elapsed=time.perf_counter() - start,
+                          constraints=scorer.constraints)
+
+
+def _polish_starts(ev: _Evaluator, names: list[str], integers: tuple, n_starts: int | None,
+                   workers: int) -> list[np.ndarray]:
+    """Best feasible design of each of the best integer combinations (module docstring)."""
+    feasible = [(v[0], k) for k, v in ev.cache.items() if v[1]]
+    if not feasible:
+        return []
+    n = (max(2, workers) if integers else 1) if n_starts is None else check.positive_int("polish_starts", n_starts)
+    idx = [names.index(i) for i in integers]
+    best: dict[tuple, tuple[float, tuple]] = {}
+    for value, key in sorted(feasible):
+        best.setdefault(tuple(key[i] for i in idx), (value, key))
+    ranked = sorted(best.values())[:n]
+    return [np.array(key, dtype=float) for _, key in ranked]
