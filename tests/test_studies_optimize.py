@@ -4,7 +4,7 @@ import pytest
 
 import coildesign as cd
 from coildesign.studies import optimize
-from coildesign.studies.optimize import parse_constraint
+from coildesign.studies.optimization import parse_constraint
 from tests._study_functions import Locked, mixed_quadratic
 
 BOUNDS = {"n": (0, 10), "x": (-2.0, 2.0)}
