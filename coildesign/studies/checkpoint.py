@@ -119,14 +119,17 @@ class Checkpoint:
                              "once (written by two sweeps at the same time?); delete it and run again")
         return table
 
-    def append(self, frame) -> Path:
-        """Store the records of one finished batch (a DataFrame with an ``index`` column) as a new part."""
+    def append(self, rows: list[dict]) -> Path:
+        """Store the rows of one finished batch (dicts with an ``index`` key; a row may lack the
+        metrics of the others, e.g. a failed design) as a new part."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        target = self.path / f"part-{int(frame['index'].min()):08d}-{uuid.uuid4().hex[:8]}.parquet"
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        table = pa.table({c: [row.get(c) for row in rows] for c in columns})
+        target = self.path / f"part-{min(r['index'] for r in rows):08d}-{uuid.uuid4().hex[:8]}.parquet"
         with files.atomic_path(target) as tmp:
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+            pq.write_table(table, tmp)
         return target
 
     def lock(self):

@@ -101,9 +101,7 @@ class SweepResult:
                 f" in {self.elapsed:.3g} s, {n_fail} failed, {self.resumed} resumed; metrics {self.metrics})")
 
 
-def _frame(records: list[dict], points: list[dict], reserved: set[str]):
-    import pandas as pd
-
+def _rows(records: list[dict], points: list[dict], reserved: set[str]) -> list[dict]:
     rows = []
     for rec in records:
         metrics, error = rec["metrics"] or {}, rec["error"]
@@ -113,15 +111,15 @@ def _frame(records: list[dict], points: list[dict], reserved: set[str]):
                                   f"columns {list(RESERVED)}; rename them")
         rows.append({"index": rec["index"], **points[rec["index"]], **metrics, "error": error,
                      "seconds": rec["seconds"]})
-    frame = pd.DataFrame(rows)
-    frame["error"] = frame["error"].astype(object)
-    return frame
+    return rows
 
 
 def _table(frames: list, parameters: list[str]):
     import pandas as pd
 
+    frames = [f if isinstance(f, pd.DataFrame) else pd.DataFrame(f) for f in frames]
     table = pd.concat([f for f in frames if len(f)], ignore_index=True).sort_values("index")
+    table["error"] = table["error"].astype(object)
     metrics = [c for c in table.columns if c not in (*parameters, *RESERVED)]
     table = table[["index", *parameters, *metrics, "error", "seconds"]]
     table = table.set_index("index").rename_axis("point")
@@ -206,8 +204,8 @@ def sweep(
             frames.append(done)
         pending = [(i, p) for i, p in enumerate(points) if i not in finished]
         if pending:
-            frames += _run(func, fixed, pending, points, set(names) | set(RESERVED), ckpt, backend, client, workers,
-                           batch_size, progress, len(finished))
+            frames.append(_run(func, fixed, pending, points, set(names) | set(RESERVED), ckpt, backend, client,
+                               workers, batch_size, progress, len(finished)))
     table, metrics = _table(frames, names)
     return SweepResult(table=table, parameters=names, method=method, axes=axes, backend=backend,
                        resumed=len(finished), elapsed=time.perf_counter() - start_time,
@@ -217,7 +215,7 @@ def sweep(
 def _run(func, fixed, pending, points, reserved, ckpt, backend, client, workers, batch_size, progress, initial):
     from tqdm.auto import tqdm
 
-    frames = []
+    rows: list[dict] = []
     bar = tqdm(total=len(points), initial=initial, disable=not progress, desc=f"sweep ({backend})", unit="design")
     try:
         with _backends.start(backend, workers=workers, client=client) as engine:
@@ -225,11 +223,11 @@ def _run(func, fixed, pending, points, reserved, ckpt, backend, client, workers,
                     else check.positive_int("batch_size", batch_size))
             tasks = [(func, fixed, pending[k:k + size]) for k in range(0, len(pending), size)]
             for records in engine.submit_all(_backends.run_batch, tasks):
-                frame = _frame(records, points, reserved)
+                batch = _rows(records, points, reserved)
                 if ckpt is not None:
-                    ckpt.append(frame)
-                frames.append(frame)
+                    ckpt.append(batch)
+                rows += batch
                 bar.update(len(records))
     finally:
         bar.close()
-    return frames
+    return rows
