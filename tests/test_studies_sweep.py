@@ -66,6 +66,10 @@ def test_bad_inputs_name_the_parameter():
         sweep(square, {"x": [1]}, backend="threads")
     with pytest.raises(ValueError, match="Input fixed must be"):
         sweep(square, {"x": [1]}, fixed={"x": 2})
+    with pytest.raises(TypeError, match="Input fixed must be picklable"):
+        sweep(square, {"x": [1]}, fixed={"offset": Locked()}, backend="processes")
+    with pytest.raises(ValueError, match="Input batch_size must be"):
+        sweep(square, {"x": [1]}, batch_size=0, backend="dask")
 
 
 def test_failures_recorded_per_point_and_sweep_goes_on():

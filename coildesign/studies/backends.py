@@ -94,8 +94,9 @@ def run_batch(func: Callable, fixed: dict, batch: list[tuple[int, dict]]) -> lis
     return records
 
 
-def check_picklable(func: Callable, backend: str) -> None:
-    """TypeError with advice when ``func`` cannot be sent to the workers of ``backend``."""
+def check_picklable(func: Callable, backend: str, name: str = "func") -> None:
+    """TypeError with advice when ``func`` (or the argument called ``name``) cannot be sent to the
+    workers of ``backend``."""
     if backend == "serial":
         return
     try:
@@ -107,9 +108,9 @@ def check_picklable(func: Callable, backend: str) -> None:
             pickle.dumps(func)
     except Exception as exc:
         how = "cloudpickle" if backend == "dask" else "pickle (by reference)"
-        check._fail("func", f"picklable with {how} to run on the {backend!r} back end: define it at module "
+        check._fail(name, f"picklable with {how} to run on the {backend!r} back end: define functions at module "
                     "level in an importable module (not a lambda, closure or local function; under the 'spawn' "
-                    f"start method not in __main__ either), and keep unpicklable state out of it ({exc})",
+                    f"start method not in __main__ either), and keep unpicklable state out of them ({exc})",
                     func, TypeError)
 
 

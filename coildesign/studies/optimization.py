@@ -295,6 +295,7 @@ def optimize(
     fixed = dict(fixed or {})
     check.choice("backend", backend, _backends.BACKENDS)
     _backends.check_picklable(func, backend)
+    _backends.check_picklable(fixed, backend, "fixed")
     maxfev = check.positive_int("polish_evaluations", polish_evaluations)
     start = time.perf_counter()
     int_set = set(integers)

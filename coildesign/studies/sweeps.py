@@ -191,6 +191,9 @@ def sweep(
         check._fail("fixed", f"arguments that are not swept parameters (both give {overlap})", fixed)
     check.choice("backend", backend, _backends.BACKENDS)
     _backends.check_picklable(func, backend)
+    _backends.check_picklable(fixed, backend, "fixed")
+    if batch_size is not None:
+        batch_size = check.positive_int("batch_size", batch_size)
     start_time = time.perf_counter()
     ckpt = None
     frames = []
@@ -219,8 +222,7 @@ def _run(func, fixed, pending, points, reserved, ckpt, backend, client, workers,
     bar = tqdm(total=len(points), initial=initial, disable=not progress, desc=f"sweep ({backend})", unit="design")
     try:
         with _backends.start(backend, workers=workers, client=client) as engine:
-            size = (_backends.batch_size_for(len(pending), engine.workers) if batch_size is None
-                    else check.positive_int("batch_size", batch_size))
+            size = _backends.batch_size_for(len(pending), engine.workers) if batch_size is None else batch_size
             tasks = [(func, fixed, pending[k:k + size]) for k in range(0, len(pending), size)]
             for records in engine.submit_all(_backends.run_batch, tasks):
                 batch = _rows(records, points, reserved)
