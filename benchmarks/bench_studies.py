@@ -7,12 +7,13 @@ Run (one benchmark at a time on a shared machine)::
 1. RF microcoil study (``coildesign.studies.microcoil``, full analysis: B1, L, R_ac, C_self,
    SRF, Q, sample loss, match, SNR, LOD) on a grid of ``--designs`` designs (no overlapping
    wires): designs/s serial, processes (``--workers``) and dask LocalCluster (``--workers``
-   processes, one thread each), in ``--rounds`` interleaved rounds (the load of a shared machine
-   drifts; each parallel run is compared with the serial run of its round). For each run: the
-   share of the workers' time spent inside designs ("busy", 1 - back-end overhead) and the share
-   of that time the designs had a CPU ("CPU share", from ``time.process_time``; below 100 % when
-   other processes compete for the cores). ``workers x busy`` is the speed-up the back end allows
-   on free cores. The dask time excludes the cluster start, reported separately.
+   processes, one thread each, ``studies.backends.local_cluster``), in ``--rounds`` interleaved
+   rounds: the load of a shared machine drifts, so each parallel run is compared with the serial
+   run of its round. For each run: the share of the workers' time spent inside designs ("busy",
+   1 - back-end overhead) and the share of that time the designs had a CPU ("CPU share", from
+   ``time.process_time``; below 100 % when other processes compete for the cores).
+   ``workers x busy`` is the speed-up the back end allows on free cores. The dask time excludes
+   the cluster start, reported separately.
 2. Per-point and per-task overhead of each back end: a function that returns at once, swept over
    ``--overhead-points`` points with the default batching (overhead per point) and with one point
    per task (overhead per task).
@@ -79,7 +80,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds of serial / processes / dask")
     ap.add_argument("--overhead-points", type=int, default=20000)
     args = ap.parse_args()
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from coildesign.studies.backends import local_cluster
 
     params = design_grid(args.designs)
     n = int(np.prod([len(v) for v in params.values()]))
@@ -87,8 +90,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; {n} microcoil designs, "
           f"{w} workers, {args.rounds} interleaved rounds")
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=w, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with local_cluster(w) as cluster, Client(cluster) as client:
         print(f"dask LocalCluster start: {time.perf_counter() - t0:.2f} s (not included below)")
         results = {"serial": [], "processes": [], "dask": []}
         for r in range(args.rounds):

@@ -12,8 +12,8 @@ a worker, so the per-task cost of the back end (pickling, scheduling, a round tr
   never).
 - ``"dask"``: ``dask.distributed``. ``client`` may be a ``distributed.Client``, a scheduler address
   (``"tcp://host:8786"``) or None, which starts a ``LocalCluster(n_workers=workers,
-  threads_per_worker=1, processes=True, dashboard_address=None)`` for the study and closes it
-  afterwards (threads are slower than processes for small-array numpy work). Dask pickles the
+  threads_per_worker=1, processes=True, dashboard_address=None)`` for the study (``local_cluster``)
+  and closes it afterwards (threads are slower than processes for small-array numpy work). Dask pickles the
   function with cloudpickle (by value when it is not importable), but the modules it uses must be
   installed on the workers. Scripts that start a local cluster need the
   ``if __name__ == "__main__":`` guard (the workers are spawned).
@@ -176,18 +176,32 @@ class ProcessBackend(Backend):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def local_cluster(workers: int):
+    """A ``distributed.LocalCluster`` of ``workers`` processes with one thread each, without the
+    dashboard, and without dask's ``MALLOC_TRIM_THRESHOLD_=65536`` for the workers: that setting
+    (``distributed.nanny.pre-spawn-environ``) returns freed memory to the system eagerly, which
+    measured 14.5-14.9 ms of CPU per ``studies.microcoil`` design instead of 11.6-12.1 ms (+23 %)
+    here, because numpy's temporaries are then mapped and unmapped again at every design."""
+    import dask
+    from distributed import LocalCluster
+
+    env = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+           if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
 class DaskBackend(Backend):
     """``dask.distributed``: an existing ``Client``, a scheduler address, or a LocalCluster."""
 
     name = "dask"
 
     def __init__(self, workers: int, client: object = None) -> None:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         self._own_cluster = self._own_client = None
         if client is None:
-            self._own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+            self._own_cluster = local_cluster(workers)
             client = self._own_client = Client(self._own_cluster)
         elif isinstance(client, str):
             client = self._own_client = Client(client)
