@@ -20,7 +20,22 @@ from coildesign.interop import from_magpylib, to_magpylib
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("analysis", "export", "fields", "geometries", "interop", "rf")
+_SUBPACKAGES = ("analysis", "design", "export", "fields", "geometries", "interop", "rf", "studies")
+
+
+def sweep(func, parameters, **options):
+    """Parameter sweep of a design function: ``coildesign.studies.sweep`` (imported on first use)."""
+    from coildesign.studies import sweep as run
+
+    return run(func, parameters, **options)
+
+
+def optimize(func, bounds, **options):
+    """Mixed-integer design optimisation: ``coildesign.studies.optimize`` (imported on first use)."""
+    from coildesign.studies import optimize as run
+
+    return run(func, bounds, **options)
+
 
 __all__ = [
     "Coil",
@@ -33,6 +48,8 @@ __all__ = [
     "field",
     "field_jacobian",
     "from_magpylib",
+    "optimize",
+    "sweep",
     "to_magpylib",
     "vector_potential",
 ]

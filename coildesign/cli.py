@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="run the built-in validation cases against analytic and published references")
     val.add_argument("--case", action="append", help="only cases whose name contains this text (repeatable)")
     val.add_argument("--format", choices=("text", "json"), default="text")
+    from coildesign.studies.cli import add_sweep_parser
+
+    add_sweep_parser(sub)
     return p
 
 
@@ -69,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "sweep":
+        from coildesign.studies.cli import run_sweep
+
+        return run_sweep(args)
     if args.command == "demo":
         from coildesign.probe_file import default_design
 

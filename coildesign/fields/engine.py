@@ -275,6 +275,11 @@ def evaluate(
     installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
     segments and points; else direct). ``tolerance``: FMM precision (relative).
     """
+    if type(points).__module__.startswith("dask."):  # lazy, chunk by chunk on dask workers
+        from coildesign.fields.distributed import evaluate_dask
+
+        return evaluate_dask(coil, points, current, quantity=quantity, chunk_points=chunk_points,
+                             block_pairs=block_pairs, method=method, tolerance=tolerance)
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign.Coil", coil, TypeError)
     pts = check.points3("points", points)

@@ -1,0 +1,168 @@
+"""``coildesign sweep study.toml [--backend dask --scheduler ADDRESS]``: a sweep from a file.
+
+The study file (TOML, see ``examples/study.toml``)::
+
+    [study]
+    function = "microcoil"        # built-in: microcoil | gradient, or "package.module:function"
+    method = "grid"               # grid | random | lhs
+    samples = 200                 # random / lhs only
+    seed = 0                      # random / lhs only
+    integers = ["turns"]          # parameters sampled as integers (random / lhs)
+    backend = "processes"         # serial | processes | dask (the command line overrides)
+    workers = 2
+
+    [parameters]                  # grid: lists of values; random / lhs: [low, high]
+    turns = [4, 8, 12, 16]
+
+    [fixed]                       # passed unchanged to every design
+    sample_length = 1e-3
+
+    [report]                      # all optional
+    objective = "snr"             # the metric that ranks designs
+    maximize = true
+    heatmap = ["turns", "pitch"]  # parameters of the heat map
+    pareto = ["snr", "srf_ratio"] # two metrics (both maximised unless pareto_maximize says)
+    pareto_maximize = [true, true]
+    profiles = ["turns", "pitch"] # metric-vs-parameter plots
+    columns = ["srf_ratio"]       # metrics shown beside the objective in report.md
+
+The command writes to ``--output``: ``results.parquet`` and ``results.csv`` (one row per design),
+the plots (PNG), ``report.md`` (best designs, failures, timing) and the checkpoint folder
+``checkpoint/``: run the same command again after an interruption and the finished designs are
+read back instead of computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import tomllib
+from pathlib import Path
+
+BUILT_IN = {"microcoil": "coildesign.studies.rf_study:microcoil",
+            "gradient": "coildesign.studies.gradient_study:gradient"}
+_STUDY_KEYS = {"function", "method", "samples", "seed", "integers", "backend", "workers", "batch_size"}
+_REPORT_KEYS = {"objective", "maximize", "heatmap", "pareto", "pareto_maximize", "profiles", "columns"}
+
+
+class StudyFileError(ValueError):
+    """A study file that cannot be run (the message names the key)."""
+
+
+def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``sweep`` command to ``subparsers`` (an argparse sub-parser collection)."""
+    p = subparsers.add_parser("sweep", help="run a parameter sweep described by a TOML study file (see "
+                              "examples/study.toml): table, plots and report")
+    p.add_argument("file", help="study file (.toml)")
+    p.add_argument("--output", "-o", default="coildesign-sweep", help="output folder (default: %(default)s)")
+    p.add_argument("--backend", choices=("serial", "processes", "dask"), help="override [study] backend")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address, e.g. tcp://host:8786 "
+                   "(implies --backend dask; default: a local cluster)")
+    p.add_argument("--workers", type=int, help="worker processes (processes, local dask cluster)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, print nothing but errors")
+    return p
+
+
+def _resolve(name: str):
+    target = BUILT_IN.get(name, name)
+    module, _, attr = target.partition(":")
+    if not attr:
+        raise StudyFileError(f"[study] function must be one of {sorted(BUILT_IN)} or 'package.module:function'; "
+                             f"instead received {name!r}")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise StudyFileError(f"[study] function {name!r} cannot be imported: {exc}") from None
+
+
+def load_study(path: str | Path) -> dict:
+    """Read and check a study file; returns ``{"study", "parameters", "fixed", "report"}``."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StudyFileError(f"cannot read study file {str(path)!r}: {exc}") from None
+    unknown = sorted(set(data) - {"study", "parameters", "fixed", "report"})
+    if unknown:
+        raise StudyFileError(f"study file {str(path)!r}: unknown tables {unknown} (allowed: study, parameters, "
+                             "fixed, report)")
+    for table, keys in (("study", _STUDY_KEYS), ("report", _REPORT_KEYS)):
+        extra = sorted(set(data.get(table, {})) - keys)
+        if extra:
+            raise StudyFileError(f"[{table}] has unknown keys {extra} (allowed: {sorted(keys)})")
+    study = data.get("study", {})
+    if "function" not in study:
+        raise StudyFileError("[study] function is required (e.g. function = \"microcoil\")")
+    if not data.get("parameters"):
+        raise StudyFileError("[parameters] is required: name = [values] (grid) or [low, high] (random / lhs)")
+    return {"study": study, "parameters": data["parameters"], "fixed": data.get("fixed", {}),
+            "report": data.get("report", {})}
+
+
+def _report(result, spec: dict, out: Path, elapsed_text: str) -> list[Path]:
+    from coildesign.export import files
+
+    rep = spec["report"]
+    table = result.to_dataframe()
+    written = []
+    with files.atomic_path(out / "results.parquet") as tmp:
+        table.to_parquet(tmp)
+    written.append(out / "results.parquet")
+    with files.atomic_path(out / "results.csv") as tmp:
+        table.to_csv(tmp)
+    written.append(out / "results.csv")
+    objective = rep.get("objective", result.metrics[0] if result.metrics else None)
+    maximize = bool(rep.get("maximize", True))
+    lines = [f"# Sweep of {spec['study']['function']}", "",
+             f"{len(table)} designs ({result.method}) on {result.backend!r}: {elapsed_text}, "
+             f"{len(result.failures)} failed, {result.resumed} read back from the checkpoint.", ""]
+    ok = result.succeeded
+    if objective is not None and objective in result.metrics and ok[objective].notna().any():
+        top = ok.sort_values(objective, ascending=not maximize).head(5)
+        shown = [objective, *[c for c in rep.get("columns", []) if c in result.metrics and c != objective]]
+        lines += [f"## Best designs by {objective} ({'max' if maximize else 'min'})", "", "```",
+                  top[[*result.parameters, *shown]].to_string(), "```", ""]
+        if rep.get("heatmap"):
+            x, y = rep["heatmap"]
+            ax = result.heatmap(objective, x, y, maximize=maximize)
+            written.append(files.save_figure(ax.figure, out / f"heatmap_{objective}_{x}_{y}.png"))
+        for par in rep.get("profiles", []):
+            ax = result.profile(objective, par, maximize=maximize)
+            written.append(files.save_figure(ax.figure, out / f"profile_{objective}_{par}.png"))
+    if rep.get("pareto"):
+        first, second = rep["pareto"]
+        ax = result.pareto(first, second, maximize=tuple(rep.get("pareto_maximize", (True, True))))
+        written.append(files.save_figure(ax.figure, out / f"pareto_{first}_{second}.png"))
+    if len(result.failures):
+        counts = result.failures["error"].str.split(":").str[0].value_counts()
+        lines += ["## Failures", "", *[f"- {n} x {kind}" for kind, n in counts.items()], "",
+                  f"First: {result.failures['error'].iloc[0]}", ""]
+    lines += [f"![{p.name}]({p.name})" for p in written if p.suffix == ".png"]
+    written.append(files.write_text(out / "report.md", "\n".join(lines) + "\n"))
+    return written
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    """Run the ``sweep`` command; returns the exit code (0 ok, 2 bad study file)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coildesign.studies.sweeps import sweep
+
+    try:
+        spec = load_study(args.file)
+        st = spec["study"]
+        func = _resolve(st["function"])
+        backend = "dask" if args.scheduler else (args.backend or st.get("backend", "serial"))
+        out = Path(args.output)
+        result = sweep(func, spec["parameters"], method=st.get("method", "grid"), samples=st.get("samples"),
+                       seed=st.get("seed", 0), integers=tuple(st.get("integers", ())), fixed=spec["fixed"],
+                       backend=backend, client=args.scheduler, workers=args.workers or st.get("workers"),
+                       batch_size=st.get("batch_size"), checkpoint=out / "checkpoint", progress=not args.quiet)
+        written = _report(result, spec, out, f"{result.elapsed:.3g} s")
+    except (StudyFileError, ValueError, TypeError) as exc:
+        print(f"coildesign sweep: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(f"{result!r}\nwrote {len(written)} files to {out.resolve()}")
+    return 0

@@ -1,0 +1,180 @@
+"""coildesign.sweep: sampling, failures, back ends, checkpoints (resume after SIGKILL)."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import coildesign as cd
+from coildesign.studies import design_points, sweep
+from tests._study_functions import Locked, picky, slow_square, square
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_grid_shape_coordinates_and_order():
+    res = sweep(square, {"x": [3, 1, 2], "y": [0.5, -0.5]}, fixed={"offset": 10.0}, progress=False)
+    df = res.to_dataframe()
+    assert len(df) == 6
+    assert list(df.columns[:3]) == ["x", "y", "f"]
+    # last parameter fastest, values in the order given
+    assert df["x"].tolist() == [3, 3, 1, 1, 2, 2]
+    assert df["y"].tolist() == [0.5, -0.5] * 3
+    np.testing.assert_allclose(df["f"], df["x"] ** 2 + df["y"] + 10.0, rtol=0, atol=0)
+    ds = res.to_xarray()
+    assert dict(ds.sizes) == {"x": 3, "y": 2}
+    assert ds["x"].values.tolist() == [3, 1, 2]
+    assert ds["y"].values.tolist() == [0.5, -0.5]
+    assert ds["f"].sel(x=1, y=-0.5).item() == 1.0 - 0.5 + 10.0
+    assert res.failures.empty
+
+
+@pytest.mark.parametrize("method", ["random", "lhs"])
+def test_sample_counts_bounds_and_integers(method):
+    bounds = {"a": (-2.0, 3.0), "n": (2, 7)}
+    pts, axes = design_points(bounds, method, 60, seed=4, integers=("n",))
+    assert axes is None and len(pts) == 60
+    a = np.array([p["a"] for p in pts])
+    n = np.array([p["n"] for p in pts])
+    assert a.min() >= -2.0 and a.max() < 3.0
+    assert all(type(p["n"]) is int for p in pts) and n.min() >= 2 and n.max() <= 7
+    if method == "lhs":
+        # one point per stratum of width 5/60 in a; 60 points on 6 integers: 10 each
+        strata = np.floor((a + 2.0) / 5.0 * 60).astype(int)
+        assert sorted(strata.tolist()) == list(range(60))
+        assert np.bincount(n - 2).tolist() == [10] * 6
+    again, _ = design_points(bounds, method, 60, seed=4, integers=("n",))
+    assert again == pts
+    res = sweep(square, {"x": (0.0, 1.0)}, method=method, samples=25, progress=False)
+    assert len(res.to_dataframe()) == 25
+    with pytest.raises(ValueError, match="to_xarray needs a grid"):
+        res.to_xarray()
+
+
+def test_bad_inputs_name_the_parameter():
+    with pytest.raises(ValueError, match="Input samples must be"):
+        sweep(square, {"x": (0, 1)}, method="lhs")
+    with pytest.raises(TypeError, match=r"Input parameters\['x'\] must be a \(low, high\) pair"):
+        sweep(square, {"x": [0, 1, 2]}, method="random", samples=3)
+    with pytest.raises(ValueError, match="Input backend must be"):
+        sweep(square, {"x": [1]}, backend="threads")
+    with pytest.raises(ValueError, match="Input fixed must be"):
+        sweep(square, {"x": [1]}, fixed={"x": 2})
+    with pytest.raises(TypeError, match="Input fixed must be picklable"):
+        sweep(square, {"x": [1]}, fixed={"offset": Locked()}, backend="processes")
+    with pytest.raises(ValueError, match="Input batch_size must be"):
+        sweep(square, {"x": [1]}, batch_size=0, backend="dask")
+
+
+def test_failures_recorded_per_point_and_sweep_goes_on():
+    res = sweep(picky, {"x": [-1.0, 0.0, 4.0]}, progress=False)
+    df = res.to_dataframe()
+    assert df["error"].tolist()[:2] == ["ValueError: x must be >= 0, got -1.0",
+                                        "ZeroDivisionError: float division by zero"]
+    assert df["error"].iloc[2] is None and df["sqrt"].iloc[2] == 2.0
+    assert res.failures.index.tolist() == [0, 1]
+    assert res.best("sqrt")["x"] == 4.0
+
+
+def test_metric_clashing_with_a_parameter_is_a_recorded_failure():
+    res = sweep(lambda x: {"x": x}, {"x": [1.0]}, progress=False)
+    assert res.to_dataframe()["error"].iloc[0].startswith("ValueError: metrics ['x'] have the names of parameters")
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_unpicklable_function_gives_clear_error(backend):
+    with pytest.raises(TypeError, match=f"Input func must be picklable .* to run on the '{backend}' back end"):
+        sweep(Locked(), {"x": [1, 2]}, backend=backend, progress=False)
+
+
+def test_processes_backend_matches_serial_and_uses_workers():
+    params = {"x": list(range(40))}
+    serial = sweep(square, params, progress=False).to_dataframe()
+    par = sweep(square, params, backend="processes", workers=2, batch_size=5, progress=False).to_dataframe()
+    assert par["f"].tolist() == serial["f"].tolist()
+    assert os.getpid() not in set(par["pid"])
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_dask_local_cluster_matches_serial(dask_client):
+    params = {"x": [0.5, 1.5, 2.5], "y": [0.0, 1.0, 2.0, 3.0]}
+    serial = sweep(square, params, progress=False)
+    on_client = sweep(square, params, backend="dask", client=dask_client, batch_size=2, progress=False)
+    by_address = sweep(picky, {"x": [-1.0, 1.0]}, backend="dask", client=dask_client.scheduler.address,
+                       progress=False)
+    assert on_client.to_dataframe()["f"].tolist() == serial.to_dataframe()["f"].tolist()
+    assert os.getpid() not in set(on_client.to_dataframe()["pid"])
+    assert by_address.failures["error"].tolist() == ["ValueError: x must be >= 0, got -1.0"]
+    assert on_client.to_xarray()["f"].shape == (3, 4)
+
+
+def test_dask_embedded_local_cluster():
+    pytest.importorskip("distributed")
+    res = sweep(square, {"x": (0.0, 2.0)}, method="random", samples=12, backend="dask", workers=2, progress=False)
+    df = res.to_dataframe()
+    np.testing.assert_allclose(df["f"], df["x"] ** 2, rtol=1e-15, atol=0)
+    assert res.backend == "dask"
+
+
+def test_checkpoint_refuses_other_study_and_resumes_same(tmp_path):
+    ck = tmp_path / "study.ckpt"
+    first = sweep(square, {"x": [1.0, 2.0, 3.0]}, checkpoint=ck, batch_size=1, progress=False)
+    assert len(list(ck.glob("part-*.parquet"))) == 3 and first.resumed == 0
+    again = sweep(square, {"x": [1.0, 2.0, 3.0]}, checkpoint=ck, progress=False)
+    assert again.resumed == 3
+    assert again.to_dataframe()["f"].tolist() == first.to_dataframe()["f"].tolist()
+    with pytest.raises(ValueError, match="was written for another study .*parameters"):
+        sweep(square, {"x": [1.0, 2.0, 4.0]}, checkpoint=ck, progress=False)
+    with pytest.raises(ValueError, match="was written for another study .*fixed"):
+        sweep(square, {"x": [1.0, 2.0, 3.0]}, fixed={"offset": 1.0}, checkpoint=ck, progress=False)
+    with pytest.raises(ValueError, match="was written for another study .*function"):
+        sweep(slow_square, {"x": [1.0, 2.0, 3.0]}, checkpoint=ck, progress=False)
+
+
+def test_resume_after_sigkill_no_duplicate_no_missing(tmp_path):
+    ck = tmp_path / "killed.ckpt"
+    n = 150
+    script = ("from coildesign.studies import sweep\n"
+              "from tests._study_functions import slow_square\n"
+              f"sweep(slow_square, {{'x': list(range({n}))}}, checkpoint={str(ck)!r}, batch_size=3, progress=False)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while len(list(ck.glob("part-*.parquet"))) < 3:
+        assert proc.poll() is None, "the sweep ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(random.uniform(0.0, 0.4))
+    assert proc.poll() is None, "the sweep ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored = len(list(ck.glob("part-*.parquet")))
+    assert 0 < stored < n // 3
+    res = sweep(slow_square, {"x": list(range(n))}, checkpoint=ck, batch_size=3, progress=False)
+    df = res.to_dataframe()
+    assert res.resumed == 3 * stored
+    assert df.index.tolist() == list(range(n))
+    assert df["x"].tolist() == list(range(n))
+    assert df["f"].tolist() == [float(x * x) for x in range(n)]
+    assert res.failures.empty
+
+
+def test_top_level_sweep_is_lazy_and_works():
+    code = "import sys, coildesign; print(any(m in sys.modules for m in ('pandas', 'dask', 'distributed')))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    res = cd.sweep(square, {"x": [2.0]}, progress=False)
+    assert res.to_dataframe()["f"].tolist() == [4.0]
