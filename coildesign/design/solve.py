@@ -42,7 +42,7 @@ class Solution:
 
 def solve_qp(q: np.ndarray, a: np.ndarray, lower: np.ndarray, upper: np.ndarray,
              a_eq: np.ndarray | None = None, b_eq: np.ndarray | None = None, *, advice: str = "",
-             working_set: int = 600, max_rounds: int = 30) -> Solution:
+             working_set: int = 100, max_rounds: int = 60) -> Solution:
     """Minimise x^T q x subject to a_eq x = b_eq and lower <= a x <= upper (module doc).
 
     Constraint generation: the QP is solved on a working set of rows (a stride sample of
