@@ -212,7 +212,7 @@ def test_polygon_stack_reference_converged(solenoid_sheet):
 def test_field_operator_matches_polygon_loop_stack(solenoid_sheet, tolerance):
     """field_operator(points) @ psi for psi = K z vs the exact field of the regular-polygon loops
     (the mesh's ring vertices) integrated over z' (``polygon_stack_field``): relative error
-    <= tolerance at points within 0.6 a of the axis (measured: 3.6e-7 at 1e-4, 1.8e-9 at 1e-6)."""
+    <= tolerance at points within 0.6 a of the axis (measured: 2.0e-7 at 1e-4, 1.8e-9 at 1e-6)."""
     surface, psi, ring = solenoid_sheet
     b = StreamFunctionOperators(surface, tolerance=tolerance).field_operator(INSIDE) @ psi
     ref = polygon_stack_field(ring, INSIDE)
