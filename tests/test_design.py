@@ -1,4 +1,4 @@
-"""Target-field gradient design (coildesign.design.gradient_coil): the wires are judged as wires.
+"""Target-field gradient design (coildesign.design.gradient): the wires are judged as wires.
 
 Coarse meshes keep these fast; the full-size demonstrations are in examples/target_field_design.py
 and benchmarks/bench_design.py.
@@ -11,7 +11,7 @@ import coildesign as cd
 from coildesign import design
 from coildesign.analysis import gradient_efficiency, linearity
 from coildesign.analysis.forces import lorentz_forces
-from coildesign.design.gradient_coil import AXES, _targets
+from coildesign.design.gradient import AXES, _targets
 
 A, LENGTH, DSV = 5e-3, 20e-3, 2.5e-3
 FAST = {"n_targets": 800, "refine": 1}
@@ -60,7 +60,7 @@ def test_continuous_solution_meets_the_bound_at_every_target_point(surface):
     (to the solver tolerance) and the centre gradient equals the design gradient exactly."""
     res = design.gradient_coil(surface, "x", DSV, 0.04, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=0)
     assert res.continuous["max_deviation"] <= 0.04 * (1 + 1e-6)
-    ops = design.operators(surface)
+    ops = design.surface_operators(surface)
     jac = ops.jacobian_operator(np.zeros(3)) @ res.stream_function
     assert jac[2, AXES["x"]] == pytest.approx(1.0, rel=1e-7)
 
@@ -69,7 +69,7 @@ def test_symmetric_design_has_the_target_parities(gx):
     """Gx: Bz odd in x, even in y and z (the mirror parities imposed on psi), to the field
     quadrature's tolerance (1e-6: the collapsed Gauss rule is not itself mirror symmetric)."""
     pts = _targets(DSV, np.zeros(3), 200)
-    ops = design.operators(gx.surface)
+    ops = design.surface_operators(gx.surface)
     bz = ops.field_operator(pts)[:, 2] @ gx.stream_function
     for axis, parity in ((0, -1), (1, 1), (2, 1)):
         mirrored = pts.copy()
@@ -110,7 +110,7 @@ def test_minimum_inductance_and_minimum_power_designs_differ_as_theory_says(surf
     kw = {"turns": 6, "wire_diameter": 0.3e-3, "n_targets": 800, "refine": 0}
     l_opt = design.gradient_coil(surface, "z", DSV, 0.05, objective="inductance", **kw)
     p_opt = design.gradient_coil(surface, "z", DSV, 0.05, objective="power", **kw)
-    ops = design.operators(surface)
+    ops = design.surface_operators(surface)
     lmat = ops.inductance_matrix()
     rmat = ops.resistance_matrix(0.3e-3, 1.7e-8)
 

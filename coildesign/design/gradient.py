@@ -22,6 +22,7 @@ the wire radius), DC resistance, all from ``coildesign.analysis``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from weakref import WeakKeyDictionary
@@ -48,7 +49,7 @@ G0 = 1.0  # design gradient [T/m]; the design is linear in it
 _OPERATORS: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def operators(surface: Surface, tolerance: float = 1e-6) -> StreamFunctionOperators:
+def surface_operators(surface: Surface, tolerance: float = 1e-6) -> StreamFunctionOperators:
     """The cached ``StreamFunctionOperators`` of ``surface`` (built on first use)."""
     ops = _OPERATORS.get(surface)
     if ops is None or ops.tolerance != tolerance:
@@ -242,8 +243,6 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         ``stream_function`` and solver ``status``. Raises ``InfeasibleDesignError`` (a
         ValueError) when the constraints cannot be met, with advice.
     """
-    import time
-
     t0 = time.perf_counter()
     if not isinstance(surface, Surface):
         check._fail("surface", "a coildesign.design Surface (cylinder, biplanar or mesh)", surface, TypeError)
@@ -268,7 +267,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     if r_dsv >= reach:
         check._fail("dsv_radius", f"smaller than the distance from the centre to the surface ({reach:g} m)",
                     dsv_radius)
-    ops = operators(full, tolerance)
+    ops = surface_operators(full, tolerance)
     # mirror symmetry: a target Bz = G s is odd under the mirror of s and even under the other
     # two; a stream function with psi(M r) = p M_zz psi(r) has exactly that field (the mirror
     # maps J to -M J(M r) on a mesh it maps onto itself, and B to det(M) M B(M r))
