@@ -37,7 +37,7 @@ from coildesign.analysis.performance import dc_resistance
 from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
-from coildesign.design.contours import connect, contour_loops, levels, nests
+from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests
 from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.surfaces import Surface, cylinder
@@ -97,7 +97,7 @@ class GradientDesign:
     @property
     def buildable(self) -> bool:
         """True when neighbouring wires are at least a wire diameter plus the clearance apart."""
-        return self.min_spacing >= self.wire_diameter + self.clearance
+        return self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
 
     def as_dict(self) -> dict:
         """Figures as a plain dict (SI units)."""
@@ -414,6 +414,7 @@ class _WireMaker:
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
+        loops = drop_slivers(loops, lift)
         windings, junctions = [], []
         for nest in nests(loops):
             path, junc = connect(nest, lift, 4.0 * lift, self.center)
