@@ -120,3 +120,14 @@ def plausible_length(name: str, value: object, *, certain: float = 10.0, unusual
         warnings.warn(f"Input {name} = {v:g} m is unusually large for an MR microscopy coil (> {unusual:g} m); "
                       f"{hint}", UserWarning, stacklevel=3)
     return v
+
+
+def magnetic_field_strength(name: str, value: object) -> float:
+    """Return a main field ``value`` [T] after ``positive`` and a unit-plausibility check: the
+    strongest MR magnets reach ~30 T (resistive/hybrid magnets 45 T), so a value above 100 T is
+    certainly a unit mistake, most likely a Larmor frequency in Hz (or MHz) passed as a field."""
+    v = positive(name, value)
+    if v > 100.0:
+        _fail(name, f"a field in tesla (at most 100 T; MR magnets reach ~30 T); {name} is in tesla: did you pass a "
+              "frequency in Hz or MHz?", value)
+    return v

@@ -118,7 +118,7 @@ def curie_magnetization(
                         "110.7e3 mol/m^3 of 1H; a number density in 1/m^3 goes in spin_density=)", concentration)
         ab = nuc.abundance if abundance is None else check.in_range("abundance", abundance, 0.0, 1.0)
         n = c * Avogadro * ab
-    b = check.positive("b0", b0)
+    b = check.magnetic_field_strength("b0", b0)
     t = check.positive("temperature", temperature)
     return float(n * nuc.gamma**2 * hbar**2 * nuc.spin_factor * b / (3.0 * Boltzmann * t))
 
@@ -245,7 +245,7 @@ def snr(
         f0 = check.positive("frequency", frequency)
         field_ = nuc.field_for_frequency(f0)
     else:
-        field_ = check.positive("b0", b0)
+        field_ = check.magnetic_field_strength("b0", b0)
         f0 = nuc.larmor_frequency(field_)
     if concentration is None:
         if nuc.name != "1H":
