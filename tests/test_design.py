@@ -190,3 +190,35 @@ def test_mesh_convergence_of_the_continuous_solution():
         print(f"{r[0]:8d}  {r[1]:.6g}  {r[2]:.6g}")
     # eta per unit psi is fixed at G0 = 1 T/m by the equality constraint; L is the figure that converges
     assert rows[-1][2] == pytest.approx(rows[-2][2], rel=0.01)
+
+
+def test_shielded_design_bounds_the_stray_field(surface):
+    """With a shield surface the continuous current keeps |Bz| <= max_stray G0 R_dsv on the stray
+    cylinder (1.2 x the shield radius), and the stray field falls well below the unshielded
+    design's there."""
+    shield = design.cylinder(1.6 * A, LENGTH, resolution=2 * np.pi * 1.6 * A / 32, name="shield")
+    kw = {"turns": 6, "wire_diameter": 0.2e-3, "n_targets": 600, "refine": 0}
+    bare = design.gradient_coil(surface, "z", DSV, 0.05, **kw)
+    shielded = design.gradient_coil(surface, "z", DSV, 0.05, shield=shield, max_stray=0.01, **kw)
+    stray = design.gradient._stray_points(shielded.surface, 1.2 * 1.6 * A)
+    ops = design.surface_operators(shielded.surface)
+    bz = ops.field_operator(stray)[:, 2] @ shielded.stream_function
+    assert np.abs(bz).max() <= 0.01 * 1.0 * DSV * (1 + 1e-6)
+    bz_bare = design.surface_operators(bare.surface).field_operator(stray)[:, 2] @ bare.stream_function
+    assert np.abs(bz).max() < 0.2 * np.abs(bz_bare).max()
+    assert shielded.coil.windings and shielded.efficiency > 0
+
+
+def test_slivers_between_same_level_loops_are_dropped():
+    """Two same-level loops running within a pitch of each other bound a sliver: both go."""
+    from coildesign.design.contours import ContourLoop, drop_slivers
+
+    t = np.linspace(0, 2 * np.pi, 64, endpoint=False)
+    ring = np.c_[np.cos(t), np.sin(t), 0 * t] * 1e-3
+    normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
+    a = ContourLoop(ring, 1.0, normals)
+    b = ContourLoop(ring * 1.01, 1.0, normals)  # 10 um away
+    c = ContourLoop(ring * 1.5, 1.0, normals)  # 0.5 mm away: a real neighbour
+    d = ContourLoop(ring * 1.02, 2.0, normals)  # close but another level: a wire of its own
+    kept = drop_slivers([a, b, c, d], 0.1e-3)
+    assert [lp.level for lp in kept] == [1.0, 2.0] and kept[0] is c
