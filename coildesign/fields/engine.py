@@ -31,6 +31,11 @@ QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
+# The fast path forms products of four distances: it is used for segment lengths and
+# source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
+# neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
+# exact over the whole float range.
+FAST_PATH_RANGE = 1e60
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class PolylineSources:
     b_matrix: np.ndarray  # (Nv-1, 6) w [Lv, P1 x P2] in origin-centred coordinates
     a_matrix: np.ndarray  # (Nv-1, 6) w [Lv / L, 0]
     threshold: np.ndarray  # (Nv-1,) near-pair bound on R1 + R2 (segment_kernels.near_threshold)
+    fast_path: bool = True  # False when lengths leave FAST_PATH_RANGE: every pair goes to the explicit kernel
 
 
 @dataclass(frozen=True)
@@ -86,14 +92,19 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
         origin = 0.5 * (verts.min(axis=0) + verts.max(axis=0))
         vc = verts - origin
         lv = np.diff(vc, axis=0)
-        length = np.sqrt((np.diff(verts, axis=0) ** 2).sum(axis=1))
+        steps = np.diff(verts, axis=0)
+        length = np.sqrt((steps**2).sum(axis=1))
+        tiny = length < 1e-150  # squares underflow: the scaled norm
+        length[tiny] = np.hypot(np.hypot(steps[tiny, 0], steps[tiny, 1]), steps[tiny, 2])
         safe = np.where(gaps, 1.0, length)
         b_matrix = weights[:, None] * np.hstack([lv, np.cross(vc[:-1], vc[1:])])
         a_matrix = np.zeros_like(b_matrix)
         a_matrix[:, :3] = weights[:, None] * lv / safe[:, None]
         radius = np.array(radius)
+        real = length[~gaps] if gaps.any() else length
+        fast = bool(real.min() >= 1.0 / FAST_PATH_RANGE and np.abs(vc).max() <= FAST_PATH_RANGE)
         src = PolylineSources(verts, origin, weights, gaps if gaps.any() else None, radius, length, b_matrix,
-                              a_matrix, segment_kernels.near_threshold(length, radius))
+                              a_matrix, segment_kernels.near_threshold(length, radius), fast)
     coil._cache["polylines"] = src
     return src
 
@@ -144,18 +155,33 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     return out
 
 
+def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
+    """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs``."""
+    m = len(pts)
+    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
+    real = np.flatnonzero(src.weights != 0.0)
+    step = max(1, block_pairs // max(m, 1))
+    for s in range(0, len(real), step):
+        si = np.tile(real[s:s + step], m)
+        pi = np.repeat(np.arange(m), min(step, len(real) - s))
+        out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, quantity)
+    return out
+
+
 def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
-    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    if quantity == "J":
-        real = np.flatnonzero(src.weights != 0.0)
-        step = max(1, block_pairs // max(m, 1))
-        for s in range(0, len(real), step):
-            si = np.tile(real[s:s + step], m)
-            pi = np.repeat(np.arange(m), min(step, len(real) - s))
-            out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, "J")
+    if quantity == "J" or not src.fast_path:
+        return _explicit_all(pts, src, quantity, block_pairs)
+    with np.errstate(over="ignore"):
+        far = np.abs(pts - src.origin).max(axis=1) > FAST_PATH_RANGE
+    if far.any():
+        out = np.zeros((m, 3))
+        out[far] = _explicit_all(pts[far], src, quantity, block_pairs)
+        if not far.all():
+            out[~far] = _segments_chunk(pts[~far], src, quantity, block_pairs)
         return out
+    out = np.zeros((m, 3))
     local = pts - src.origin
     vc = src.verts - src.origin
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
