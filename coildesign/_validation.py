@@ -9,6 +9,7 @@ types, never a NaN or a silently wrong number.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -130,6 +131,79 @@ def points3(name: str, value: object) -> np.ndarray:
         bad = int(np.argwhere(~np.isfinite(arr))[0][0])
         _fail(name, f"finite (row {bad} is {arr[bad].tolist()})", value)
     return np.ascontiguousarray(arr)
+
+
+MEMORY_FRACTION = 0.5  # default share of the available physical memory one computation may use
+VERTEX_BYTES = 400  # peak bytes per polyline vertex while a generator builds and checks a coil
+MAX_WINDINGS = 200_000  # windings are Python objects: more takes minutes to build
+
+
+def _parse_bytes(text: str) -> float:
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    suffix = t[-1:] if t[-1:] in units else ""
+    try:
+        value = float(t[:-1] if suffix else t) * units[suffix]
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0:
+        _fail("COILDESIGN_MAX_MEMORY", "a positive number of bytes, optionally with K, M, G or T (e.g. 4G)", text)
+    return value
+
+
+def available_memory() -> int:
+    """Physical memory available to new allocations [bytes]: MemAvailable of /proc/meminfo
+    (Linux), else free pages from sysconf; 0 if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def memory_limit(max_memory: float | None = None) -> float:
+    """Bytes one computation may use [bytes]: ``max_memory`` if given, else the environment
+    variable COILDESIGN_MAX_MEMORY (bytes, or with a K/M/G/T suffix), else ``MEMORY_FRACTION``
+    of the available physical memory (0: unknown, no limit)."""
+    if max_memory is not None:
+        return positive("max_memory", max_memory)
+    env = os.environ.get("COILDESIGN_MAX_MEMORY")
+    if env:
+        return _parse_bytes(env)
+    return MEMORY_FRACTION * available_memory()
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} bytes"
+
+
+def memory(name: str, value: object, need: float, advice: str, max_memory: float | None = None) -> None:
+    """Refuse (ValueError naming ``name`` and ``value``) a computation whose estimated peak
+    memory ``need`` [bytes] exceeds ``memory_limit(max_memory)``; ``advice`` says what to do."""
+    limit = memory_limit(max_memory)
+    if limit and need > limit:
+        _fail(name, f"small enough to fit in memory: this needs ~{_bytes(need)} and the limit is "
+              f"{_bytes(limit)} (max_memory argument or COILDESIGN_MAX_MEMORY; default "
+              f"{MEMORY_FRACTION:g} x the available memory); {advice}", value)
+
+
+def geometry_size(name: str, value: object, vertices: float, windings: float = 1) -> None:
+    """Refuse a generator call that would build more than ``MAX_WINDINGS`` windings or more
+    polyline vertices than fit in ``memory_limit()`` (``VERTEX_BYTES`` each), before building."""
+    if windings > MAX_WINDINGS:
+        _fail(name, f"small enough to give at most {MAX_WINDINGS} windings (this coil would have "
+              f"{windings:.3g}); use turns on a winding for bundled turns", value)
+    memory(name, value, float(vertices) * VERTEX_BYTES, f"this coil would have ~{float(vertices):.3g} "
+           "vertices: use fewer points per turn/arc/segment or fewer turns")
 
 
 def coil(name: str, value: object):

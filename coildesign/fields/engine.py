@@ -31,6 +31,10 @@ QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
+# Direct sums above this many pair equivalents (``work_pairs``; ~1-2 min at the measured
+# 100-200 M pairs/s of the fast path) are refused with advice; parameter ``max_pairs`` or the
+# environment variable COILDESIGN_MAX_PAIRS raise it.
+MAX_PAIRS = 1e10
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -253,25 +257,45 @@ def _chunk(pts, coil, quantity, block_pairs, polylines=True):
     return out
 
 
-def available_memory() -> int:
-    """Physical memory currently available [bytes] (Linux/macOS sysconf; 0 if unknown)."""
+available_memory = check.available_memory  # kept for callers of the earlier name
+
+
+def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: int, copy_points: bool,
+                fmm_sources: int = 0) -> float:
+    """Estimated peak memory [bytes] of an evaluation at ``m`` points: output (24 or 72 bytes a
+    point), a float copy of the points if needed, per-thread work space (cache-sized blocks,
+    chunk temporaries, the source arrays' per-chunk views) and, for the FMM, its tree and
+    expansions. The FMM part is a fit to fmm3dpy 2.1 at eps = 1e-10 measured here (peak RSS
+    ~12 kB per source element and ~2 kB per target, plus ~0.3 GB)."""
+    out = (72 if quantity == "J" else 24) * float(m)
+    copy = 24.0 * m if copy_points else 0.0
+    work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
+    fmm_bytes = (12e3 * fmm_sources + 2e3 * m + 3e8) if fmm_sources else 0.0
+    return out + copy + work + fmm_bytes
+
+
+def work_pairs(m: int, coil: Coil, quantity: str, fmm_part: bool = False) -> float:
+    """Direct-summation work in fast-path pair equivalents: segment pairs count 1 for B and A
+    (8 for dB/dr, which uses the explicit kernel throughout), loop pairs count 4 (elliptic
+    integrals; x3 for dB/dr); with the FMM the segments are not summed directly."""
+    seg = 0.0 if fmm_part else float(coil.n_segments) * (8.0 if quantity == "J" else 1.0)
+    loops = float(coil.n_loops) * (12.0 if quantity == "J" else 4.0)
+    return float(m) * (seg + loops)
+
+
+def _max_pairs(max_pairs: float | None) -> float:
+    if max_pairs is not None:
+        return check.positive("max_pairs", max_pairs)
+    env = os.environ.get("COILDESIGN_MAX_PAIRS")
+    if not env:
+        return MAX_PAIRS
     try:
-        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return 0
-
-
-def _check_memory(m: int, shape: tuple, chunk_points: int, n_src: int, threads: int) -> None:
-    """Refuse evaluations whose output plus per-thread work space cannot fit in memory."""
-    out_bytes = 8 * int(np.prod(shape))
-    work = threads * 8 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
-    need = out_bytes + work
-    avail = available_memory()
-    if avail and need > 0.8 * avail:
-        check._fail("points", f"few enough to fit in memory: this evaluation needs ~{need / 2**30:.2f} GiB "
-                    f"and {avail / 2**30:.2f} GiB are available; evaluate the points in parts (the engine "
-                    "is exact per point, so results can be concatenated), use a coarser grid, or ask for "
-                    "B rather than dB/dr (9 numbers per point)", f"array of {m} points")
+        value = float(env)
+    except ValueError:
+        value = float("nan")
+    if not (np.isfinite(value) and value > 0):
+        check._fail("COILDESIGN_MAX_PAIRS", "a positive number of pair evaluations (e.g. 1e11)", env)
+    return value
 
 
 def evaluate(
@@ -286,6 +310,8 @@ def evaluate(
     progress: bool | None = None,
     method: str = "auto",
     tolerance: float = 1e-10,
+    max_memory: float | None = None,
+    max_pairs: float | None = None,
 ) -> np.ndarray:
     """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] for ``current`` [A].
 
@@ -300,9 +326,21 @@ def evaluate(
     exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
     installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
     segments and points; else direct). ``tolerance``: FMM precision (relative).
+
+    Work and memory are estimated from the sizes BEFORE anything is allocated or copied
+    (``peak_memory``, ``work_pairs``): an evaluation needing more than ``max_memory`` bytes
+    (default: ``_validation.memory_limit``, i.e. COILDESIGN_MAX_MEMORY or half the available
+    memory) or a direct sum over more than ``max_pairs`` pair equivalents (default
+    ``MAX_PAIRS`` = 1e10 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
+    uses the FMM only where its own memory estimate fits.
     """
-    if not isinstance(coil, Coil):
-        check._fail("coil", "a coildesign.Coil", coil, TypeError)
+    check.coil("coil", coil)
+    if isinstance(points, np.ndarray) and points.ndim >= 1 and points.shape[-1] == 3:
+        # size known before conversion: refuse before a float copy of a huge array is made
+        m0 = points.size // 3
+        copy = points.dtype != np.float64 or not points.flags.c_contiguous
+        check.memory("points", f"array of {m0} points", peak_memory(m0, str(quantity), 0, 1, 1, copy),
+                     "evaluate the points in parts", max_memory)
     pts = check.points3("points", points)
     cur = check.finite("current", current)
     check.choice("quantity", quantity, QUANTITIES)
@@ -320,19 +358,40 @@ def evaluate(
     if use_fmm and (quantity != "B" or not fmm.available()):
         check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
                     "'coildesign[fmm]')", method)
+    limit_pairs = _max_pairs(max_pairs)
+    fmm_sources = coil.n_segments * fmm.ORDER
+    fmm_fits = check.memory_limit(max_memory) == 0 or peak_memory(
+        m, quantity, len(coil.windings), 1, 256, False, fmm_sources) <= check.memory_limit(max_memory)
     if method == "auto":
         use_fmm = (quantity == "B" and float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments)
-                   >= FMM_MIN_SOURCES and fmm.available())
-    fmm_part = None
-    if use_fmm and coil.n_segments:
-        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
-        n_src = len(coil.windings)
+                   >= FMM_MIN_SOURCES and fmm.available() and fmm_fits)
+    use_fmm = use_fmm and coil.n_segments > 0
+    if use_fmm:
+        check.memory("points", f"array of {m} points", peak_memory(m, quantity, len(coil.windings), 1, 256, False,
+                                                                   fmm_sources),
+                     f"the FMM over {fmm_sources} source elements does not fit: evaluate fewer points at a time "
+                     "or coarsen the coil", max_memory)
+    pairs_needed = work_pairs(m, coil, quantity, fmm_part=use_fmm)
+    if pairs_needed > limit_pairs:
+        hint = ('use method="fmm" (fast multipole, B only), ' if quantity == "B" and fmm.available()
+                and not use_fmm else "")
+        check._fail("points", f"few enough for a direct sum: {m} points x {coil.n_segments} segments and "
+                    f"{coil.n_loops} loops is ~{pairs_needed:.3g} pair evaluations, above the limit "
+                    f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
+                    "points or use a coarser coil", f"array of {m} points")
     if threads is None:
         threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
         chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
     chunk_points = check.positive_int("chunk_points", chunk_points)
-    _check_memory(m, shape, chunk_points, n_src, threads)
+    check.memory("points", f"array of {m} points", peak_memory(m, quantity, n_src, threads, chunk_points, False),
+                 "evaluate the points in parts (the engine is exact per point, so results can be "
+                 "concatenated), use a coarser grid, or ask for B rather than dB/dr (9 numbers per point)",
+                 max_memory)
+    fmm_part = None
+    if use_fmm:
+        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
+        n_src = len(coil.windings)
     starts = list(range(0, m, chunk_points))
     out = np.empty(shape)
 
