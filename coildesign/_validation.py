@@ -53,6 +53,20 @@ def finite(name: str, value: object) -> float:
     return v
 
 
+DIMENSION_RANGE = (1e-12, 1e3)  # [m] coil dimensions the generators accept (picometres to a kilometre)
+
+
+def dimension(name: str, value: object, *, allow_zero: bool = False) -> float:
+    """Return a coil dimension [m] after checking it lies in ``DIMENSION_RANGE`` (or is 0 when
+    ``allow_zero``): outside it no coil is built, and the generators' closed forms (powers of
+    the dimensions) would over- or underflow."""
+    v = positive(name, value, allow_zero=allow_zero)
+    low, high = DIMENSION_RANGE
+    if not (low <= v <= high or (allow_zero and v == 0)):
+        _fail(name, f"a length in [{low:g}, {high:g}] m{' or 0' if allow_zero else ''}", value)
+    return v
+
+
 def in_range(name: str, value: object, low: float, high: float) -> float:
     """Return ``value`` as a float after checking ``low <= value <= high``."""
     v = finite(name, value)
@@ -204,6 +218,17 @@ def geometry_size(name: str, value: object, vertices: float, windings: float = 1
               f"{windings:.3g}); use turns on a winding for bundled turns", value)
     memory(name, value, float(vertices) * VERTEX_BYTES, f"this coil would have ~{float(vertices):.3g} "
            "vertices: use fewer points per turn/arc/segment or fewer turns")
+
+
+def result(quantity: str, value, **inputs):
+    """Return ``value`` after checking every number in it is finite: formulas whose exact
+    result lies outside the float range (e.g. Q = omega L / R for R = 5e-324 ohm) are refused
+    with a ValueError naming the inputs, instead of returning inf or NaN."""
+    if not np.all(np.isfinite(value)):
+        names = ", ".join(inputs)
+        got = ", ".join(f"{k}={v!r}" for k, v in inputs.items())
+        _fail(names, f"such that the {quantity} is a finite number (it is outside the float range)", got)
+    return value
 
 
 def coil(name: str, value: object):

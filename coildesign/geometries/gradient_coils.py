@@ -141,7 +141,7 @@ def maxwell_error_coefficients(separation_ratio: float) -> tuple[float, float, f
 
 def maxwell_efficiency(radius: float, separation: float, turns: int = 1) -> float:
     """eta = 3 mu0 N a^2 d / (a^2 + d^2)^(5/2), d = separation/2 [T/(m A)] (module doc)."""
-    a, d = check.positive("radius", radius), 0.5 * check.positive("separation", separation)
+    a, d = check.dimension("radius", radius), 0.5 * check.dimension("separation", separation)
     n = check.positive_int("turns", turns)
     return 3.0 * mu_0 * n * a * a * d / (a * a + d * d) ** 2.5
 
@@ -178,7 +178,7 @@ def golay_efficiency(radius: float, turns: int = 1, arc_angle: float = 120.0,
                      positions: tuple[float, float] | None = None) -> float:
     """eta = (2 sin(theta/2)/pi) [g(d1) - g(d2)] mu0 N / a^2 [T/(m A)] for arcs at
     ``positions`` (d1/a, d2/a), default ``GOLAY_POSITIONS`` (module doc)."""
-    a, n = check.positive("radius", radius), check.positive_int("turns", turns)
+    a, n = check.dimension("radius", radius), check.positive_int("turns", turns)
     theta = check.in_range("arc_angle", arc_angle, 0.0, 180.0)
     d1, d2 = GOLAY_POSITIONS if positions is None else positions
     return 2.0 * math.sin(math.radians(theta) / 2) / math.pi * mu_0 * n / (a * a) * (golay_g(d1) - golay_g(d2))
@@ -233,8 +233,8 @@ def planar_golay_inner_wire(half_gap: float, outer: float) -> float:
     """Position x1 [m] of the inner y-directed wires of the planar x gradient (``biplanar``):
     the root of P(x1) = P(outer) below tan(36 deg) half_gap, P(x) = cos(4 alpha) sin^4(alpha),
     alpha = atan(half_gap / x) (module doc; Brent's method to 1e-15 relative)."""
-    g = check.positive("half_gap", half_gap)
-    t2 = check.positive("outer", outer) / g
+    g = check.dimension("half_gap", half_gap)
+    t2 = check.dimension("outer", outer) / g
     if not t2 > BIPLANAR_X_MIN:
         check._fail("outer", f"greater than tan(36 deg) half_gap = {BIPLANAR_X_MIN * g:.6g} m", outer)
     target = _planar_p(t2)
@@ -244,7 +244,7 @@ def planar_golay_inner_wire(half_gap: float, outer: float) -> float:
 
 # ----------------------------------------------------------------------------- helpers
 def _wire(wire_diameter: float | None) -> RoundWire | None:
-    return None if wire_diameter is None else RoundWire(check.positive("wire_diameter", wire_diameter))
+    return None if wire_diameter is None else RoundWire(check.dimension("wire_diameter", wire_diameter))
 
 
 def _check_spacing(wire_diameter: float | None, spacing: float, what: str) -> None:
@@ -254,9 +254,9 @@ def _check_spacing(wire_diameter: float | None, spacing: float, what: str) -> No
 
 def _opposed_loops(name: str, generator: str, radius: float, turns: int, separation: float,
                    wire_diameter: float | None, material: Material | str) -> Coil:
-    a = check.positive("radius", radius)
+    a = check.dimension("radius", radius)
     n = check.positive_int("turns", turns)
-    sep = check.positive("separation", separation)
+    sep = check.dimension("separation", separation)
     cs = _wire(wire_diameter)
     _check_spacing(wire_diameter, min(sep, a), "the separation and the radius")
     d = 0.5 * sep
@@ -293,7 +293,7 @@ def maxwell_pair(radius: float, turns: int = 1, separation: float | None = None,
     ``z3_coefficient``, ``z5_coefficient``, ``z7_coefficient`` for any separation (module doc).
     Reference: Jackson, Classical Electrodynamics, eq. 5.40; Turner, Magn. Reson. Imaging 11, 903 (1993).
     """
-    a = check.positive("radius", radius)
+    a = check.dimension("radius", radius)
     sep = math.sqrt(3.0) * a if separation is None else separation
     return _opposed_loops("Gz", "maxwell_pair", a, turns, sep, wire_diameter, material)
 
@@ -307,7 +307,7 @@ def anti_helmholtz(radius: float, turns: int = 1, separation: float | None = Non
     cancelled (Bz/(eta z) - 1 = -16/15 (z/a)^2 + ...). Same topology, sign convention and
     ``parameters`` as ``maxwell_pair`` (``turns`` N per loop, ``wire_diameter`` [m] or None).
     """
-    a = check.positive("radius", radius)
+    a = check.dimension("radius", radius)
     return _opposed_loops("Gz", "anti_helmholtz", a, turns, a if separation is None else separation,
                           wire_diameter, material)
 
@@ -347,13 +347,14 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
     [m], the efficiency and the error coefficients. References: Golay, US patent 3,569,823
     (1971); Romeo & Hoult, Magn. Reson. Med. 1, 44 (1984); Turner, Magn. Reson. Imaging 11, 903 (1993).
     """
-    a = check.positive("radius", radius)
+    a = check.dimension("radius", radius)
     n = check.positive_int("turns", turns)
     check.choice("axis", axis, ("x", "y"))
     theta = check.finite("arc_angle", arc_angle)
     if not 0.0 < theta < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
+    check.geometry_size("turns and points_per_arc", (n, npa), 8.0 * n * npa)
     cs = _wire(wire_diameter)
     t1, t2 = golay_arc_positions(length_ratio)
     d1, d2 = t1 * a, t2 * a
@@ -418,8 +419,8 @@ def biplanar(half_gap: float, size: float, turns: int = 1, axis: str = "z", *,
     size: 0.25 % at r = half_gap/4, 0.8 % at half_gap/3, 4 % at half_gap/2; "x"/"y" at
     size = 10 half_gap: 1.4 %, 4.7 % and 30 % (half the way to the wires).
     """
-    g = check.positive("half_gap", half_gap)
-    s = check.positive("size", size)
+    g = check.dimension("half_gap", half_gap)
+    s = check.dimension("size", size)
     n = check.positive_int("turns", turns)
     check.choice("axis", axis, ("x", "y", "z"))
     cs = _wire(wire_diameter)
@@ -510,7 +511,7 @@ def gradient_set(radius: float, *, turns: int | Sequence[int] = (1, 1, 1), stagg
     not touch. ``turns``: one integer or (Nx, Ny, Nz). ``z_generator``: "maxwell_pair" or
     "anti_helmholtz". ``points_per_arc``, ``arc_angle`` [deg] go to ``golay``.
     """
-    a = check.positive("radius", radius)
+    a = check.dimension("radius", radius)
     st = check.in_range("stagger", stagger, 0.0, 1.0)
     check.choice("z_generator", z_generator, ("maxwell_pair", "anti_helmholtz"))
     if isinstance(turns, numbers.Integral) and not isinstance(turns, bool):

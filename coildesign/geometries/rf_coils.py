@@ -59,7 +59,7 @@ BIRDCAGE_TOPOLOGIES = ("lowpass", "highpass", "bandpass")
 
 # ---------------------------------------------------------------------------- helpers
 def _optional_wire(wire_diameter: float | None) -> RoundWire | None:
-    return None if wire_diameter is None else RoundWire(check.positive("wire_diameter", wire_diameter))
+    return None if wire_diameter is None else RoundWire(check.dimension("wire_diameter", wire_diameter))
 
 
 def _material_name(value: Material | str) -> str:
@@ -144,13 +144,14 @@ def solenoid(
     (e.g. Jackson, Classical Electrodynamics, 3rd ed., problem 5.33), because the
     azimuthally averaged surface current of a helix is uniform over its span.
     """
-    a = check.positive("radius", radius)
-    length_ = check.positive("length", length)
+    a = check.dimension("radius", radius)
+    length_ = check.dimension("length", length)
     n = check.positive("turns", turns)
-    d = check.positive("wire_diameter", wire_diameter)
+    d = check.dimension("wire_diameter", wire_diameter)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=3)
-    lead = check.positive("leads", leads, allow_zero=True)
+    lead = check.dimension("leads", leads, allow_zero=True)
     n_layers = check.positive_int("layers", layers)
+    check.geometry_size("turns, points_per_turn and layers", (turns, ppt, n_layers), n * ppt * n_layers, n_layers)
     if not isinstance(stacked, (bool, np.bool_)):
         check._fail("stacked", "True or False", stacked, TypeError)
     mat = _material(material)
@@ -251,13 +252,14 @@ def saddle(
     term (its sin(3 theta/2) factor vanishes). Together these are the optimum of Ginsberg &
     Melchner, Rev. Sci. Instrum. 41, 122 (1970): ``saddle(a, 4 * a)`` (defaults 120 degrees).
     """
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.dimension("radius", radius)
+    ell = check.dimension("length", length)
     n = check.positive_int("turns", turns)
     theta_deg = check.finite("arc_angle", arc_angle)
     if not 0.0 < theta_deg < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
+    check.geometry_size("turns and points_per_arc", (n, npa), 4.0 * n * npa)
     cross = _optional_wire(wire_diameter)
     mat = _material(material)
     theta = math.radians(theta_deg)
@@ -300,7 +302,7 @@ def loop(
     mu0 I / (2R) along +normal (Jackson, Classical Electrodynamics, 3rd ed., eq. 5.40 at
     the centre). ``wire_diameter`` [m] or None (filament); must be smaller than 2R.
     """
-    r = check.positive("radius", radius)
+    r = check.dimension("radius", radius)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= 2 * r:
         check._fail("wire_diameter", f"smaller than the loop diameter {2 * r:g} m", wire_diameter)
@@ -328,8 +330,8 @@ def rectangular_loop(
     Introduction to Electrodynamics, 4th ed., Example 5.5 / problem 5.8).
     ``wire_diameter`` [m] or None; must be smaller than both sides.
     """
-    w = check.positive("width", width)
-    h = check.positive("height", height)
+    w = check.dimension("width", width)
+    h = check.dimension("height", height)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= min(w, h):
         check._fail("wire_diameter", f"smaller than the shorter side {min(w, h):g} m", wire_diameter)
@@ -371,9 +373,9 @@ def helmholtz_pair(
     Bz(0) = (4/5)^{3/2} mu0 N I / R = 8 mu0 N I / (5^{3/2} R) (e.g. Jackson, problem 5.3;
     Smythe, Static and Dynamic Electricity, sec. 7.10).
     """
-    r = check.positive("radius", radius)
+    r = check.dimension("radius", radius)
     n = check.positive_int("turns", turns)
-    sep = r if separation is None else check.positive("separation", separation)
+    sep = r if separation is None else check.dimension("separation", separation)
     cross = _optional_wire(wire_diameter)
     if cross is not None and cross.diameter >= min(sep, 2 * r):
         check._fail("wire_diameter", f"smaller than the separation {sep:g} m and the loop diameter {2 * r:g} m",
@@ -448,11 +450,12 @@ def planar_spiral(
     ``pitch`` [m] and ``conductor_length`` [m].
     """
     n = check.positive_int("turns", turns)
-    w = check.positive("trace_width", trace_width)
-    s = check.positive("spacing", spacing)
+    w = check.dimension("trace_width", trace_width)
+    s = check.dimension("spacing", spacing)
     shp = check.choice("shape", shape, SPIRAL_SHAPES)
-    t = check.positive("thickness", thickness)
+    t = check.dimension("thickness", thickness)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=8)
+    check.geometry_size("turns and points_per_turn", (n, ppt), float(n) * ppt)
     mat = _material(material)
     if (outer_diameter is None) == (inner_diameter is None):
         check._fail("outer_diameter", "given exactly when inner_diameter is not (give one of the two)",
@@ -460,14 +463,14 @@ def planar_spiral(
     build = 2 * n * w + 2 * (n - 1) * s
     pitch = w + s
     if outer_diameter is not None:
-        d_out = check.positive("outer_diameter", outer_diameter)
+        d_out = check.dimension("outer_diameter", outer_diameter)
         d_in = d_out - build
         if d_in <= 2 * pitch:
             check._fail("turns", f"few enough to fit: d_in = d_out - 2 n w - 2 (n - 1) s = {d_in:g} m must exceed "
                         f"2 (w + s) = {2 * pitch:g} m (room for the final step); with outer_diameter {d_out:g} m "
                         f"at most {_max_turns(d_out, w, s)} turns fit", turns)
     else:
-        d_in = check.positive("inner_diameter", inner_diameter)
+        d_in = check.dimension("inner_diameter", inner_diameter)
         if d_in <= 2 * pitch:
             check._fail("inner_diameter", f"larger than 2 (trace_width + spacing) = {2 * pitch:g} m (room for "
                         "the final step of the spiral)", inner_diameter)
@@ -571,12 +574,13 @@ def birdcage(
     n = check.positive_int("legs", legs, minimum=4)
     if n % 2:
         check._fail("legs", "an even integer >= 4", legs)
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = check.dimension("radius", radius)
+    ell = check.dimension("length", length)
     topo = check.choice("topology", topology, BIRDCAGE_TOPOLOGIES)
     psi = check.finite("phase", phase)
-    t = check.positive("thickness", thickness)
+    t = check.dimension("thickness", thickness)
     nps = check.positive_int("points_per_segment", points_per_segment, minimum=2)
+    check.geometry_size("legs and points_per_segment", (n, nps), 8.0 * n * nps, 2 * n)
     mat = _material(material)
     rw = _optional_wire(wire_diameter)
     spacing = 2 * a * math.sin(math.pi / n)  # chord between adjacent legs
@@ -584,10 +588,10 @@ def birdcage(
                                ("wire_diameter", wire_diameter, min(spacing, ell))):
         if value is not None and check.positive(name, value) >= limit:
             check._fail(name, f"smaller than {limit:g} m (the conductors would overlap)", value)
-    if shield_radius is not None and check.positive("shield_radius", shield_radius) <= a:
+    if shield_radius is not None and check.dimension("shield_radius", shield_radius) <= a:
         check._fail("shield_radius", f"larger than the coil radius {a:g} m", shield_radius)
-    leg_cs = RectangularStrip(check.positive("leg_width", leg_width), t) if leg_width is not None else rw
-    ring_cs = RectangularStrip(check.positive("ring_width", ring_width), t) if ring_width is not None else rw
+    leg_cs = RectangularStrip(check.dimension("leg_width", leg_width), t) if leg_width is not None else rw
+    ring_cs = RectangularStrip(check.dimension("ring_width", ring_width), t) if ring_width is not None else rw
 
     phi = 2 * np.pi * np.arange(n) / n
     leg_current = np.cos(phi + psi)

@@ -436,8 +436,12 @@ def match_capacitors(
     net = check.choice("network", network, NETWORKS)
     cs = check.positive("c_self", c_self, allow_zero=True)
     qc = None if capacitor_q is None else check.positive("capacitor_q", capacitor_q)
-    npts = check.positive_int("n_points", n_points, minimum=3)
+    npts = check.positive_int("n_points", n_points, minimum=3, maximum=10**7)
     omega = 2.0 * np.pi * f0
+    # the network formulas divide by omega L, omega L / R and their squares: all must stay in range
+    check.result("squared coil Q (omega L / R)^2 and reactance omega L", np.array(
+        [(omega * l_coil / r) ** 2, (omega * l_coil) ** 2, 1.0 / (omega * l_coil) ** 2, 1.0 / r]),
+        resistance=resistance, inductance=inductance, frequency=frequency)
 
     c_t, c_m = _ideal_capacitors(r, l_coil, omega, z0v, net, cs)
     esr_t = esr_m = 0.0

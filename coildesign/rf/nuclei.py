@@ -40,7 +40,7 @@ class Nucleus:
 
     def larmor_frequency(self, b0: float) -> float:
         """Larmor frequency f0 = |gamma| B0 / (2 pi) [Hz] at ``b0`` [T]."""
-        return abs(self.gamma) * check.positive("b0", b0) / (2.0 * np.pi)
+        return check.result("Larmor frequency", abs(self.gamma) * check.positive("b0", b0) / (2.0 * np.pi), b0=b0)
 
     def field_for_frequency(self, frequency: float) -> float:
         """B0 = 2 pi f0 / |gamma| [T] at which this nucleus resonates at ``frequency`` [Hz]."""

@@ -133,7 +133,7 @@ def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil:
     tc = check.positive("temperature_coil", temperature_coil)
     ts = check.positive("temperature_sample", temperature_sample)
     df = check.positive("bandwidth", bandwidth)
-    f = 10.0 ** (check.positive("noise_figure_db", noise_figure_db, allow_zero=True) / 10.0)
+    f = 10.0 ** (check.in_range("noise_figure_db", noise_figure_db, 0.0, 100.0) / 10.0)
     return float(np.sqrt(f * 4.0 * Boltzmann * (tc * rc + ts * rs) * df))
 
 
