@@ -6,6 +6,9 @@ B_z = mu0 I R^2 / (2 (R^2 + z^2)^(3/2)) (Jackson, Classical Electrodynamics, eq.
 similarity: B(s x) = B(x)/s for a coil scaled by s, A is scale-invariant.
 """
 
+import json
+import os
+
 import numpy as np
 import pytest
 from scipy.constants import mu_0
@@ -116,3 +119,103 @@ def test_coincident_points_are_relative_to_the_coordinate_scale():
         cd.Coil.from_polyline([[1, 0, 0], [1 + 1e-15, 0, 0], [2, 0, 0]])  # rounding noise, not a segment
     with pytest.raises(ValueError, match="float range"):
         cd.Coil.from_polyline([[-1e308, 0, 0], [1e308, 0, 0]])
+
+
+# ---------------------------------------------------------------------------- command line
+CLI_CASES = [
+    ("", None, "the design file is empty"),
+    ("# nothing but a comment\n", None, "the design file is empty"),
+    (b"[probe]\nname = '\xff'\n", None, "not UTF-8 text"),
+    ("[probe]\nnucleus = '2X'\n", None, "[probe] nucleus = '2X': must be one of"),
+    ("[rf_coil]\ngenerator = 'solenoid'\nradius = 1e300\nlength = 1e-3\nturns = 5\nwire_diameter = 1e-4\n", None,
+     "[rf_coil] (solenoid): Input radius must be a length in"),
+    ("[rf_coil]\ngenerator = 'solenoid'\nradius = 0.5e-3\nlength = 1e-3\nturns = 1e12\nwire_diameter = 1e-4\n",
+     None, "small enough to fit in memory"),
+    ("[sample]\nradius = 0.05\nlength = 1e-3\n", None, "[sample] radius = 0.05: must be smaller than the inner radius"),
+    ("[gradient]\ngenerator = 'gradient_set'\nradius = 5e-3\ndsv_radius = 0.5\n", None,
+     "[gradient] dsv_radius = 0.5: must be smaller than the gradient coil's radius"),
+    ("[imaging]\nmatrix = 4\n", "afile", "exists and is not a folder"),
+]
+
+
+@pytest.mark.parametrize("text, output, message", CLI_CASES)
+def test_cli_user_errors_are_one_line_exit_2(tmp_path, capsys, text, output, message):
+    from coildesign import cli
+
+    design = tmp_path / "design.toml"
+    (design.write_bytes if isinstance(text, bytes) else design.write_text)(text)
+    (tmp_path / "afile").write_text("x")
+    assert cli.main(["run", str(design), "--output", str(tmp_path / (output or "out")), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert str(tmp_path / ("afile" if output else "design.toml")) in err
+
+
+def test_cli_design_path_that_is_a_folder_or_missing(tmp_path, capsys):
+    from coildesign import cli
+
+    assert cli.main(["run", str(tmp_path), "-o", str(tmp_path / "o")]) == 2
+    assert "is a folder, not a design file" in capsys.readouterr().err
+    assert cli.main(["run", str(tmp_path / "none.toml"), "-o", str(tmp_path / "o")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not apply to root")
+def test_cli_unreadable_design_and_unwritable_output(tmp_path, capsys):
+    from coildesign import cli
+
+    design = tmp_path / "d.toml"
+    design.write_text("[imaging]\nmatrix = 64\n")
+    design.chmod(0)
+    assert cli.main(["run", str(design), "-o", str(tmp_path / "o")]) == 2
+    assert "cannot be read (permission denied)" in capsys.readouterr().err
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    assert cli.main(["demo", "-o", str(ro)]) == 2  # refused before any computation
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_cli_internal_error_short_message_and_debug_traceback(tmp_path, capsys, monkeypatch):
+    from coildesign import cli, workflow
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(workflow, "run_design", broken)
+    assert cli.main(["demo", "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: simulated bug)" in err and "report" in err and "Traceback" not in err
+    assert cli.main(["--debug", "demo", "-o", str(tmp_path)]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_output_folder_removes_leftover_temporaries_and_locks(tmp_path, capsys):
+    from coildesign import cli
+    from coildesign.export import files
+
+    leftovers = [tmp_path / ".rf_s11_smith.png.ab_12xyz.png", tmp_path / ".summary.json.k3j4h5g6.json",
+                 tmp_path / ".notes.q1w2e3r4.tmp"]
+    keep = [tmp_path / ".keep", tmp_path / ".rf.png.ab_12xyz.jpg", tmp_path / "summary.json"]
+    for p in leftovers + keep:
+        p.write_text("x")
+    with files.output_folder(tmp_path) as (folder, removed):
+        assert sorted(removed) == sorted(leftovers)
+        assert cli.main(["demo", "-o", str(tmp_path)]) == 2  # a second run into a locked folder
+        assert "another coildesign run is writing to it" in capsys.readouterr().err
+    assert all(p.exists() for p in keep) and not any(p.exists() for p in leftovers)
+    with files.atomic_path(tmp_path / "a.vti") as tmp:
+        assert files.is_temporary(tmp.name)
+
+
+def test_strict_json_writes_null_with_a_note(tmp_path):
+    from coildesign.export import files
+
+    text = files.json_text({"q": float("inf"), "nested": {"x": [1.0, float("nan")]}, "c": 1 + 2j,
+                            "a": np.array([1.0, -np.inf])})
+    data = json.loads(text)  # strict: the parser would choke on Infinity only if allow_nan; check text too
+    assert "Infinity" not in text and "NaN" not in text
+    assert data["q"] is None and data["nested"]["x"] == [1.0, None] and data["a"] == [1.0, None]
+    assert data["c"] == {"real": 1.0, "imag": 2.0}
+    assert any(n.startswith("q: inf") for n in data["json_notes"])
+    assert any(n.startswith("nested.x[1]: nan") for n in data["json_notes"])

@@ -64,6 +64,12 @@ def gradient_efficiency(
     return float(b0 @ jac @ s)
 
 
+def _size(coil: Coil) -> float:
+    """Largest coordinate magnitude of the coil's conductors [m] (a length scale)."""
+    return max(float(np.abs(w.vertices).max()) if hasattr(w, "vertices") else float(np.abs(w.center).max()) + w.radius
+               for w in coil.windings)
+
+
 @dataclass(frozen=True)
 class Linearity:
     """Linearity of a gradient coil over a region (dimensionless deviations, see module doc)."""
@@ -127,7 +133,7 @@ def deviations(
         field_dev = bz / eta / s - 1.0  # divided in turn: eta * s may underflow
         null = ~np.isfinite(field_dev)
         if null.any():
-            small = np.abs(bz) <= 1e-9 * abs(eta) * float(np.abs(s).max())
+            small = np.abs(bz) <= 1e-9 * abs(eta) * max(float(np.abs(pts - c).max()), _size(coil))
             field_dev = np.where(null, np.where(small, grad_dev, np.nan), field_dev)
     b_perp = b - np.outer(bz, b0)
     return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta

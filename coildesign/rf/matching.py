@@ -439,9 +439,14 @@ def match_capacitors(
     npts = check.positive_int("n_points", n_points, minimum=3, maximum=10**7)
     omega = 2.0 * np.pi * f0
     # the network formulas divide by omega L, omega L / R and their squares: all must stay in range
-    check.result("squared coil Q (omega L / R)^2 and reactance omega L", np.array(
-        [(omega * l_coil / r) ** 2, (omega * l_coil) ** 2, 1.0 / (omega * l_coil) ** 2, 1.0 / r]),
-        resistance=resistance, inductance=inductance, frequency=frequency)
+    with np.errstate(all="ignore"):
+        x_l = np.float64(omega) * l_coil
+        check.result("squared coil Q (omega L / R)^2 and reactance omega L", np.array(
+            [(x_l / r) ** 2, x_l**2, 1.0 / x_l**2, 1.0 / np.float64(r), (1.0 / x_l) ** 2 * r]),
+            resistance=resistance, inductance=inductance, frequency=frequency)
+    if x_l / r > 1e12:
+        check._fail("resistance, inductance, frequency", "such that the coil Q = omega L / R <= 1e12 (the "
+                    "-3 dB band f0/Q would be below the float resolution of the frequency axis)", f"Q = {x_l / r:.3g}")
 
     c_t, c_m = _ideal_capacitors(r, l_coil, omega, z0v, net, cs)
     esr_t = esr_m = 0.0
