@@ -126,19 +126,21 @@ def _jsonable(obj):
 
 
 def write_json(path: str | os.PathLike, data) -> Path:
-    """Write ``data`` as strict, indented JSON atomically (``json_text``)."""
-    return write_text(path, json_text(data) + "\n")
+    """Write ``data`` as strict, indented JSON atomically (``json_text``; non-finite numbers
+    as null, without the notes: file readers know the schema)."""
+    return write_text(path, json_text(data, notes=False) + "\n")
 
 
-def json_text(data, indent: int | None = 2) -> str:
+def json_text(data, indent: int | None = 2, *, notes: bool = True) -> str:
     """Strict JSON (RFC 8259: no NaN or Infinity) of ``data``: numpy arrays and scalars are
-    converted, non-finite numbers are written as null and, when ``data`` is a dict, listed
-    under "json_notes" (key path and value), so a reader knows which nulls were inf or NaN."""
-    notes: list[str] = []
-    clean = _finite(data, "", notes)
-    if notes and isinstance(clean, dict):
+    converted, non-finite numbers are written as null and, with ``notes`` when ``data`` is a
+    dict, listed under "json_notes" (key path and value), so a reader knows which nulls were
+    inf or NaN."""
+    found: list = []
+    clean = _finite(data, "", found)
+    if notes and found and isinstance(clean, dict):
         clean["json_notes"] = [f"{where}: {value} is not representable in JSON, written as null"
-                               for where, value in notes]
+                               for where, value in found]
     return json.dumps(clean, indent=indent, allow_nan=False)
 
 
