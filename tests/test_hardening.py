@@ -219,3 +219,62 @@ def test_strict_json_writes_null_with_a_note(tmp_path):
     assert data["c"] == {"real": 1.0, "imag": 2.0}
     assert any(n.startswith("q: inf") for n in data["json_notes"])
     assert any(n.startswith("nested.x[1]: nan") for n in data["json_notes"])
+
+
+def _complete(path) -> bool:
+    """True if an output file is whole: JSON parses, PNG ends with its IEND chunk, VTK XML is
+    closed, text ends with a newline."""
+    data = path.read_bytes()
+    if path.suffix == ".json":
+        json.loads(data)
+        return True
+    if path.suffix == ".png":
+        return data.startswith(b"\x89PNG") and data[-12:-8] == b"\x00\x00\x00\x00" and data[-8:-4] == b"IEND"
+    if path.suffix in (".vti", ".vtp", ".vts", ".vtu"):
+        return data.rstrip().endswith(b"</VTKFile>")
+    return data.endswith(b"\n")
+
+
+@pytest.mark.slow
+def test_kill_during_demo_writes_then_rerun_cleans(tmp_path):
+    """SIGKILL the demo while it writes its outputs: no file under a final name is partial, and
+    the next run into the folder removes the hidden temporaries the killed run left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from coildesign.export.files import is_temporary
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "coildesign.cli", "demo", "-o", str(out), "-q"], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed_with_temporary = False
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            names = os.listdir(out) if out.is_dir() else []
+            if any(is_temporary(n) for n in names) and any(n.endswith(".png") for n in names):
+                os.kill(proc.pid, signal.SIGKILL)  # mid-write: a temporary exists, some files are done
+                killed_with_temporary = True
+                break
+            time.sleep(0.001)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert killed_with_temporary, "the demo finished or timed out before its write phase was caught"
+    finals = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert finals and all(_complete(p) for p in finals)
+    (out / ".rf_s11_smith.png.zz_9y8x7.png").write_bytes(b"\x89PNG partial")  # a leftover for certain
+    design = tmp_path / "quick.toml"
+    design.write_text('[gradient]\ngenerator = "maxwell_pair"\nradius = 5e-3\nwire_diameter = 2e-4\n\n'
+                      "[outputs]\nvtk = false\nplots = false\nreport = true\n")
+    rerun = subprocess.run([sys.executable, "-m", "coildesign.cli", "run", str(design), "-o", str(out)], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "removed" in rerun.stderr and "leftover temporary" in rerun.stderr
+    assert not [p for p in out.iterdir() if is_temporary(p.name)]
+    assert all(_complete(p) for p in out.iterdir() if not p.name.startswith("."))
