@@ -211,7 +211,7 @@ class Coil:
         for i, w in enumerate(ws):
             if not isinstance(w, (Winding, LoopWinding)):
                 check._fail(f"windings[{i}]", "a Winding or LoopWinding", w, TypeError)
-        wt = np.ones(len(ws)) if weights is None else np.asarray(list(weights), dtype=float)
+        wt = np.ones(len(ws)) if weights is None else np.array(check.real_array("weights", list(weights)))
         if wt.shape != (len(ws),) or not np.isfinite(wt).all():
             check._fail("weights", f"{len(ws)} finite numbers (one per winding)", weights)
         wt.setflags(write=False)

@@ -39,6 +39,9 @@ from coildesign.rf import snr as snr_module  # noqa: E402
 LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 FUZZ_EXAMPLES = 2000 if LARGE else 60
 CALL_SECONDS = 20.0  # a call slower than this counts as a hang
+# the direct-sum work limit is a user setting (default 5e9 pair equivalents, ~1 min): each fuzzed
+# call runs with it lowered so that "refuse or finish" is decided within CALL_SECONDS
+FUZZ_MAX_PAIRS = "3e8"
 
 NAN, INF = float("nan"), float("inf")
 # bad values per argument kind; an argument's own valid value is always tried too
@@ -249,6 +252,8 @@ def _all_finite(obj, depth=0) -> bool:
 def outcome(spec: Spec, arg: str | None, value) -> str:
     """'ok', 'refused', 'nonfinite', 'hang' or 'wrong:<ExceptionType>' for one call."""
     old = signal.signal(signal.SIGALRM, _alarm)
+    old_pairs = os.environ.get("COILDESIGN_MAX_PAIRS")
+    os.environ["COILDESIGN_MAX_PAIRS"] = FUZZ_MAX_PAIRS
     signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
     try:
         result = spec.call() if arg is None else spec.call(**{arg: value})
@@ -261,6 +266,10 @@ def outcome(spec: Spec, arg: str | None, value) -> str:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if old_pairs is None:
+            os.environ.pop("COILDESIGN_MAX_PAIRS")
+        else:
+            os.environ["COILDESIGN_MAX_PAIRS"] = old_pairs
     return "ok" if _all_finite(result) else "nonfinite"
 
 

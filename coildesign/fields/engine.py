@@ -31,10 +31,14 @@ QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
-# Direct sums above this many pair equivalents (``work_pairs``; ~1-2 min at the measured
-# 100-200 M pairs/s of the fast path) are refused with advice; parameter ``max_pairs`` or the
-# environment variable COILDESIGN_MAX_PAIRS raise it.
-MAX_PAIRS = 1e10
+# Direct sums above this many pair equivalents (``work_pairs``; ~1.5 min per thread at the
+# ~60 M pairs/s per thread of the fast path measured on a loaded 2-core machine) are refused
+# with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
+MAX_PAIRS = 5e9
+# cost of one pair relative to a fast-path segment pair (B or A), measured per thread
+# (benchmarks/bench_field.py style: 62 M/s segment B, 4 M/s segment dB/dr, 6 M/s loop B,
+# 1.2 M/s loop dB/dr)
+PAIR_COST = {"segment": 1.0, "segment J": 15.0, "loop": 10.0, "loop J": 50.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -275,11 +279,12 @@ def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: i
 
 
 def work_pairs(m: int, coil: Coil, quantity: str, fmm_part: bool = False) -> float:
-    """Direct-summation work in fast-path pair equivalents: segment pairs count 1 for B and A
-    (8 for dB/dr, which uses the explicit kernel throughout), loop pairs count 4 (elliptic
-    integrals; x3 for dB/dr); with the FMM the segments are not summed directly."""
-    seg = 0.0 if fmm_part else float(coil.n_segments) * (8.0 if quantity == "J" else 1.0)
-    loops = float(coil.n_loops) * (12.0 if quantity == "J" else 4.0)
+    """Direct-summation work in fast-path pair equivalents (``PAIR_COST``: dB/dr of segments
+    uses the explicit kernel throughout, loops need elliptic integrals); with the FMM the
+    segments are not summed directly."""
+    j = " J" if quantity == "J" else ""
+    seg = 0.0 if fmm_part else float(coil.n_segments) * PAIR_COST["segment" + j]
+    loops = float(coil.n_loops) * PAIR_COST["loop" + j]
     return float(m) * (seg + loops)
 
 
