@@ -39,9 +39,10 @@ from coildesign.rf import snr as snr_module  # noqa: E402
 LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 FUZZ_EXAMPLES = 2000 if LARGE else 60
 CALL_SECONDS = 20.0  # a call slower than this counts as a hang
-# the direct-sum work limit is a user setting (default 5e9 pair equivalents, ~1 min): each fuzzed
-# call runs with it lowered so that "refuse or finish" is decided within CALL_SECONDS
-FUZZ_MAX_PAIRS = "3e8"
+# the work and memory limits are user settings (default 5e9 pair equivalents, ~1 min, and half
+# the available memory): each fuzzed call runs with them lowered so that "refuse or finish" is
+# decided within CALL_SECONDS without crowding a shared machine
+FUZZ_LIMITS = {"COILDESIGN_MAX_PAIRS": "3e8", "COILDESIGN_MAX_MEMORY": "1G"}  # memory: spare the shared machine
 
 NAN, INF = float("nan"), float("inf")
 # bad values per argument kind; an argument's own valid value is always tried too
@@ -252,8 +253,8 @@ def _all_finite(obj, depth=0) -> bool:
 def outcome(spec: Spec, arg: str | None, value) -> str:
     """'ok', 'refused', 'nonfinite', 'hang' or 'wrong:<ExceptionType>' for one call."""
     old = signal.signal(signal.SIGALRM, _alarm)
-    old_pairs = os.environ.get("COILDESIGN_MAX_PAIRS")
-    os.environ["COILDESIGN_MAX_PAIRS"] = FUZZ_MAX_PAIRS
+    saved = {k: os.environ.get(k) for k in FUZZ_LIMITS}
+    os.environ.update(FUZZ_LIMITS)
     signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
     try:
         result = spec.call() if arg is None else spec.call(**{arg: value})
@@ -266,10 +267,11 @@ def outcome(spec: Spec, arg: str | None, value) -> str:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
-        if old_pairs is None:
-            os.environ.pop("COILDESIGN_MAX_PAIRS")
-        else:
-            os.environ["COILDESIGN_MAX_PAIRS"] = old_pairs
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k)
+            else:
+                os.environ[k] = v
     return "ok" if _all_finite(result) else "nonfinite"
 
 

@@ -64,6 +64,13 @@ def gradient_efficiency(
     return float(b0 @ jac @ s)
 
 
+POINT_BYTES = 600  # peak bytes per evaluation point in deviations: points, B, dB/dr, temporaries
+
+
+def _check_points_memory(name: str, value: int, points: float) -> None:
+    check.memory(name, value, POINT_BYTES * points, f"{points:.3g} evaluation points: use a smaller n")
+
+
 def _size(coil: Coil) -> float:
     """Largest coordinate magnitude of the coil's conductors [m] (a length scale)."""
     return max(float(np.abs(w.vertices).max()) if hasattr(w, "vertices") else float(np.abs(w.center).max()) + w.radius
@@ -160,6 +167,8 @@ def linearity(
     check.coil("coil", coil)
     reg = Region(region, radius, length, tuple(check.vector3("center", center)))
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    n = check.positive_int("n", n, minimum=3)
+    _check_points_memory("n", n, float(n) ** 3)
     pts = reg.sample(n)
     field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction)
     s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
@@ -253,7 +262,8 @@ def deviation_map(
     check.choice("plane", plane, ("xy", "xz", "yz"))
     check.choice("measure", measure, ("field", "gradient"))
     extent = check.positive("extent", extent)
-    n = check.positive_int("n", n, minimum=2, maximum=4096)
+    n = check.positive_int("n", n, minimum=2)
+    _check_points_memory("n", n, float(n) ** 2)
     u = np.linspace(-extent, extent, n)
     uu, vv = np.meshgrid(u, u, indexing="ij")
     pts = np.zeros((n * n, 3))
