@@ -336,8 +336,9 @@ def evaluate(
     (``peak_memory``, ``work_pairs``): an evaluation needing more than ``max_memory`` bytes
     (default: ``_validation.memory_limit``, i.e. COILDESIGN_MAX_MEMORY or half the available
     memory) or a direct sum over more than ``max_pairs`` pair equivalents (default
-    ``MAX_PAIRS`` = 1e10 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
-    uses the FMM only where its own memory estimate fits.
+    ``MAX_PAIRS`` = 5e9 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
+    uses the FMM only where its own memory estimate fits, and also for B problems too large
+    for a direct sum.
     """
     check.coil("coil", coil)
     if isinstance(points, np.ndarray) and points.ndim >= 1 and points.shape[-1] == 3:
@@ -367,9 +368,10 @@ def evaluate(
     fmm_sources = coil.n_segments * fmm.ORDER
     fmm_fits = check.memory_limit(max_memory) == 0 or peak_memory(
         m, quantity, len(coil.windings), 1, 256, False, fmm_sources) <= check.memory_limit(max_memory)
-    if method == "auto":
-        use_fmm = (quantity == "B" and float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments)
-                   >= FMM_MIN_SOURCES and fmm.available() and fmm_fits)
+    if method == "auto":  # FMM for very large B problems, and for any B problem too large for a direct sum
+        large = float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments) >= FMM_MIN_SOURCES
+        use_fmm = (quantity == "B" and (large or work_pairs(m, coil, quantity) > limit_pairs)
+                   and fmm.available() and fmm_fits)
     use_fmm = use_fmm and coil.n_segments > 0
     if use_fmm:
         check.memory("points", f"array of {m} points", peak_memory(m, quantity, len(coil.windings), 1, 256, False,
