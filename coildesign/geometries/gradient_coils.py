@@ -354,7 +354,7 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
     if not 0.0 < theta < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
-    check.geometry_size("turns and points_per_arc", (n, npa), 8.0 * n * npa)
+    check.geometry_size("points_per_arc", npa, 8.0 * npa)  # turns are bundled on each winding
     cs = _wire(wire_diameter)
     t1, t2 = golay_arc_positions(length_ratio)
     d1, d2 = t1 * a, t2 * a

@@ -259,7 +259,7 @@ def saddle(
     if not 0.0 < theta_deg < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
-    check.geometry_size("turns and points_per_arc", (n, npa), 4.0 * n * npa)
+    check.geometry_size("points_per_arc", npa, 4.0 * npa)  # turns are bundled on each winding
     cross = _optional_wire(wire_diameter)
     mat = _material(material)
     theta = math.radians(theta_deg)

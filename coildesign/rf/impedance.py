@@ -92,7 +92,7 @@ def skin_depth(frequency: float | np.ndarray, resistivity: float = COPPER_RESIST
     f = _real_array("frequency", frequency, allow_zero=False, unit="Hz")
     rho = check.positive("resistivity", resistivity)
     mu = check.positive("permeability", permeability)
-    return _out(check.result("skin depth", np.sqrt(rho / (np.pi * mu)) / np.sqrt(f),  # no overflow of f mu
+    return _out(check.result("skin depth", np.sqrt(rho / np.pi) / np.sqrt(mu) / np.sqrt(f),  # no overflow of f mu
                              frequency=frequency, resistivity=resistivity))
 
 
