@@ -8,6 +8,8 @@ types, never a NaN or a silently wrong number.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import numbers
 import os
 
@@ -229,6 +231,43 @@ def result(quantity: str, value, **inputs):
         got = ", ".join(f"{k}={v!r}" for k, v in inputs.items())
         _fail(names, f"such that the {quantity} is a finite number (it is outside the float range)", got)
     return value
+
+
+def _finite_tree(obj, depth: int = 0) -> bool:
+    if depth > 4 or isinstance(obj, (str, bytes, bool, type(None))):
+        return True
+    if isinstance(obj, (numbers.Number, np.ndarray, np.generic)):
+        arr = np.asarray(obj)
+        return arr.dtype.kind not in "fc" or bool(np.isfinite(arr).all())
+    if isinstance(obj, dict):
+        return all(_finite_tree(v, depth + 1) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return all(_finite_tree(v, depth + 1) for v in obj)
+    if dataclasses.is_dataclass(obj):
+        return all(_finite_tree(getattr(obj, f.name), depth + 1) for f in dataclasses.fields(obj))
+    return True
+
+
+def finite_output(quantity: str):
+    """Decorator for closed-form formulas: inputs that drive the arithmetic out of the float
+    range (a Python OverflowError or ZeroDivisionError, or an inf/NaN in the result) give a
+    ValueError naming the function's inputs instead of a wrong exception type or a silent
+    inf/NaN. Input checks inside the function keep their own messages."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            given = ", ".join([repr(a)[:40] for a in args] + [f"{k}={v!r:.40}" for k, v in kwargs.items()])
+            try:
+                with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+                    out = fn(*args, **kwargs)
+            except (OverflowError, ZeroDivisionError):
+                out = None
+            if out is None or not _finite_tree(out):
+                _fail(f"values of {fn.__name__}", f"such that the {quantity} is finite (the arithmetic leaves "
+                      "the float range)", given)
+            return out
+        return checked
+    return wrap
 
 
 def coil(name: str, value: object):

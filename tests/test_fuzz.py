@@ -34,6 +34,12 @@ import coildesign as cd  # noqa: E402
 from coildesign import analysis, geometries, rf  # noqa: E402
 from coildesign.analysis import handbook  # noqa: E402
 from coildesign.fields.fieldmap import field_map  # noqa: E402
+from coildesign.rf import (  # noqa: E402
+    birdcage_modes,
+    peec,
+    sensitivity,  # noqa: E402
+)
+from coildesign.rf import sample as sample_module  # noqa: E402
 from coildesign.rf import snr as snr_module  # noqa: E402
 
 LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
@@ -98,6 +104,7 @@ def _spec(label, fn, valid, **kinds):
 
 C = COILS
 P1 = np.array([[1e-4, 2e-4, 3e-4]])
+CAPILLARY = snr_module.Cylinder(0.3e-3, 1e-3, axis=(0, 0, 1))
 SPECS = [
     # fields
     _spec("field", cd.field, dict(coil=C["solenoid"], points=P1, current=1.0), coil="coil", points="points",
@@ -199,7 +206,43 @@ SPECS = [
     _spec("nucleus", snr_module.nucleus, dict(name="1H"), name="enum"),
     _spec("noise_voltage", snr_module.noise_voltage, dict(coil_resistance=0.1, bandwidth=1e4),
           coil_resistance="real", bandwidth="real", temperature_coil="real", noise_figure_db="real"),
+    _spec("curie_magnetization", snr_module.curie_magnetization, dict(nucleus="1H", concentration=110e3, b0=14.1),
+          concentration="real", b0="real", temperature="real"),
+    _spec("limit_of_detection", snr_module.limit_of_detection, dict(moles=1e-9, snr_per_sqrt_hz=100.0),
+          moles="real", snr_per_sqrt_hz="real", threshold="real"),
+    _spec("transverse_b1", sensitivity.transverse_b1, dict(coil=C["solenoid"], points=P1), coil="coil",
+          points="points", b0_direction="vector"),
+    _spec("sample_sensitivity", sensitivity.sample_sensitivity, dict(coil=C["solenoid"], sample=CAPILLARY),
+          coil="coil", b0_direction="vector"),
+    _spec("magnetic_loss_resistance", sample_module.magnetic_loss_resistance,
+          dict(coil=C["solenoid"], sample=CAPILLARY, frequency=6e8, conductivity=1.0), coil="coil",
+          frequency="real", conductivity="real", degree="int"),
+    _spec("cylinder_in_solenoid_loss", sample_module.cylinder_in_solenoid_loss,
+          dict(turns_per_length=5e3, radius=3e-4, length=1e-3, frequency=6e8, conductivity=1.6),
+          turns_per_length="real", radius="real", length="real", frequency="real", conductivity="real"),
+    _spec("dielectric_loss_resistance", sample_module.dielectric_loss_resistance,
+          dict(inductance=1e-8, stray_capacitance=1e-13, frequency=6e8, loss_tangent=0.01), inductance="real",
+          stray_capacitance="real", frequency="real", loss_tangent="real"),
+    _spec("water", sample_module.water, dict(), temperature="real"),
+    _spec("saline", sample_module.saline, dict(), salinity="real", temperature="real"),
+    _spec("ladder_modes", birdcage_modes.ladder_modes,
+          dict(n_legs=8, leg_inductance=1e-8, ring_inductance=1e-9, capacitance=1e-12), n_legs="int",
+          leg_inductance="real", ring_inductance="real", capacitance="real", topology="enum"),
+    _spec("capacitance_for_frequency", birdcage_modes.capacitance_for_frequency,
+          dict(n_legs=8, leg_inductance=1e-8, ring_inductance=1e-9, frequency=3e8), n_legs="int",
+          leg_inductance="real", ring_inductance="real", frequency="real", mode="int"),
+    _spec("filament_impedance", peec.filament_impedance,
+          dict(cross_section=cd.RoundWire(1e-4), length=1e-3, frequency=6e8, n_filaments=20), length="real",
+          frequency="real", n_filaments="int", temperature="real"),
     # handbook formulas
+    _spec("rosa_solenoid_inductance", handbook.rosa_solenoid_inductance,
+          dict(radius=1e-3, pitch=2e-4, turns=5, wire_diameter=1e-4), radius="real", pitch="real", turns="int",
+          wire_diameter="real"),
+    _spec("mohan_wheeler_inductance", handbook.mohan_wheeler_inductance,
+          dict(turns=3, outer_diameter=2e-3, inner_diameter=1e-3), turns="real", outer_diameter="real",
+          inner_diameter="real", shape="enum"),
+    _spec("rectangle_loop_inductance", handbook.rectangle_loop_inductance,
+          dict(width=1e-3, height=2e-3, wire_radius=5e-5), width="real", height="real", wire_radius="real"),
     _spec("wheeler_inductance", handbook.wheeler_inductance, dict(radius=1e-3, length=2e-3, turns=5),
           radius="real", length="real", turns="real"),
     _spec("nagaoka_coefficient", handbook.nagaoka_coefficient, dict(diameter_over_length=1.0),

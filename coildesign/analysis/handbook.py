@@ -355,6 +355,7 @@ def _spiral_geometry(turns: float, outer_diameter: float, inner_diameter: float)
     return n, 0.5 * (d_out + d_in), (d_out - d_in) / (d_out + d_in)
 
 
+@check.finite_output("inductance")
 def mohan_wheeler_inductance(turns: float, outer_diameter: float, inner_diameter: float,
                              shape: str = "square") -> float:
     """Modified Wheeler formula [H] for a planar spiral ([Mohan] 1999, modified Wheeler
@@ -376,6 +377,7 @@ def mohan_wheeler_inductance(turns: float, outer_diameter: float, inner_diameter
     return float(k1 * mu_0 * n * n * d_avg / (1.0 + k2 * rho))
 
 
+@check.finite_output("inductance")
 def mohan_current_sheet_inductance(turns: float, outer_diameter: float, inner_diameter: float,
                                    shape: str = "square") -> float:
     """Current-sheet expression [H] for a planar spiral ([Mohan] 1999, current-sheet expression

@@ -250,6 +250,7 @@ def _assign(n: int, currents: np.ndarray) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- public: ladder
+@check.finite_output("mode frequencies")
 def ladder_modes(
     n_legs: int,
     leg_inductance: float,
@@ -309,6 +310,7 @@ def _eigen_modes(n: int, topo: str, l_mat: np.ndarray, c_leg: float, c_ring: flo
     return LadderModes(topo, n, m_all, f, f_helm, freqs, tuple(labels), currents, "eigen")
 
 
+@check.finite_output("capacitance")
 def capacitance_for_frequency(
     n_legs: int,
     leg_inductance: float,

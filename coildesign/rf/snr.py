@@ -87,6 +87,7 @@ WATER_PROTON_CONCENTRATION = 2.0 * 997.05 / 18.01528e-3  # [mol/m^3] = 110.69e3
 _MAX_CONCENTRATION = 1e6  # [mol/m^3]; no substance holds more than ~2e5 mol/m^3 of one element
 
 
+@check.finite_output("magnetisation")
 def curie_magnetization(
     nucleus: str | Nucleus,
     concentration: float | None,
@@ -137,13 +138,14 @@ def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil:
     return float(np.sqrt(f * 4.0 * Boltzmann * (tc * rc + ts * rs) * df))
 
 
+@check.finite_output("limit of detection")
 def limit_of_detection(moles: float, snr_per_sqrt_hz: float, *, threshold: float = 3.0) -> float:
     """LOD = threshold x n / SNR_1Hz [mol s^(1/2)]: the moles of nuclei giving a time-domain
     peak SNR of ``threshold`` (3) in a 1 Hz noise bandwidth, from a sample of ``moles`` n [mol]
     measured with ``snr_per_sqrt_hz`` [Hz^(1/2)] (module docstring)."""
     n = check.positive("moles", moles)
     s = check.positive("snr_per_sqrt_hz", snr_per_sqrt_hz)
-    return threshold * n / s
+    return check.positive("threshold", threshold) * n / s
 
 
 @dataclass(frozen=True)
