@@ -279,7 +279,7 @@ def ladder_modes(
     method : {"auto", "closed_form", "eigen"}
         ``"auto"``: closed form without ``mutual``, generalised eigenproblem with it.
     """
-    n = check.positive_int("n_legs", n_legs, minimum=3)
+    n = check.positive_int("n_legs", n_legs, minimum=3, maximum=100_000)  # per-mode Python lists
     l_leg = check.positive("leg_inductance", leg_inductance)
     l_ring = check.positive("ring_inductance", ring_inductance)
     topo = check.choice("topology", topology, TOPOLOGIES)
@@ -338,7 +338,7 @@ def capacitance_for_frequency(
     with s = sin(pi mode / N). With ``mutual`` the low/high-pass value follows from the exact
     1/C scaling of the eigenvalues, the band-pass value from brentq on the mode frequency.
     """
-    n = check.positive_int("n_legs", n_legs, minimum=3)
+    n = check.positive_int("n_legs", n_legs, minimum=3, maximum=100_000)  # per-mode Python lists
     l_leg = check.positive("leg_inductance", leg_inductance)
     l_ring = check.positive("ring_inductance", ring_inductance)
     f_target = check.positive("frequency", frequency)
