@@ -124,6 +124,7 @@ def curie_magnetization(
     return float(n * nuc.gamma**2 * hbar**2 * nuc.spin_factor * b / (3.0 * Boltzmann * t))
 
 
+@check.finite_output("noise voltage")
 def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil: float = 293.15,
                   sample_resistance: float = 0.0, temperature_sample: float = 293.15,
                   noise_figure_db: float = 0.0) -> float:
