@@ -8,7 +8,9 @@ Conventions
   differences).
 - Two linearity measures, reported separately (they differ ~5x for a Maxwell pair):
   * field deviation  dB = Bz(r) / (eta s) - 1, the relative error of the encoded position
-    s' = Bz/G (what image distortion sees); undefined on the null plane s = 0, so points with
+    s' = Bz/G (what image distortion sees); on the null plane s = 0 it is 0/0, and where Bz
+    vanishes there (any gradient coil antisymmetric in s) its limit s -> 0 is the
+    local-gradient deviation, which ``deviations`` reports; in ``linearity`` points with
     |s| < ``exclude`` x radius are left out of it;
   * local-gradient deviation dG = (dBz/ds)(r) / eta - 1 (what local resolution and intensity
     see).
@@ -36,6 +38,7 @@ _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 def encoding_axis(coil: Coil, axis: str | np.ndarray | None = None) -> np.ndarray:
     """Unit vector of the gradient direction: ``axis`` ("x", "y", "z" or a 3-vector), or the
     coil's own ``axis`` when None."""
+    check.coil("coil", coil)
     if axis is None:
         if coil.axis is None:
             check._fail("axis", "given (the coil has no axis of its own)", axis)
@@ -54,12 +57,24 @@ def gradient_efficiency(
     b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
 ) -> float:
     """Gradient efficiency eta = d(B.b0)/ds per ampere at ``center`` [T/(m A)]."""
-    if not isinstance(coil, Coil):
-        check._fail("coil", "a coildesign.Coil", coil, TypeError)
+    check.coil("coil", coil)
     s = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     jac = field_jacobian(coil, check.vector3("center", center))[0]
     return float(b0 @ jac @ s)
+
+
+POINT_BYTES = 600  # peak bytes per evaluation point in deviations: points, B, dB/dr, temporaries
+
+
+def _check_points_memory(name: str, value: int, points: float) -> None:
+    check.memory(name, value, POINT_BYTES * points, f"{points:.3g} evaluation points: use a smaller n")
+
+
+def _size(coil: Coil) -> float:
+    """Largest coordinate magnitude of the coil's conductors [m] (a length scale)."""
+    return max(float(np.abs(w.vertices).max()) if hasattr(w, "vertices") else float(np.abs(w.center).max()) + w.radius
+               for w in coil.windings)
 
 
 @dataclass(frozen=True)
@@ -103,8 +118,12 @@ def deviations(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(field deviation, local-gradient deviation, transverse field per A [T/A], eta) at points.
 
-    The field deviation is NaN where the encoded coordinate s is exactly 0 (undefined there).
+    Where the encoded coordinate s is exactly 0 the field deviation Bz/(eta s) - 1 is 0/0: if
+    Bz vanishes there (|Bz| <= 1e-9 |eta| x the largest |s| of ``points``, as for any coil
+    antisymmetric in s) its limit s -> 0, the local-gradient deviation, is reported; otherwise
+    the deviation is unbounded there and NaN is reported.
     """
+    check.coil("coil", coil)
     s_hat = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     c = check.vector3("center", center)
@@ -116,9 +135,13 @@ def deviations(
     jac = field_jacobian(coil, pts)
     s = (pts - c) @ s_hat
     bz = b @ b0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        field_dev = np.where(s != 0.0, bz / (eta * s) - 1.0, np.nan)
     grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        field_dev = bz / eta / s - 1.0  # divided in turn: eta * s may underflow
+        null = ~np.isfinite(field_dev)
+        if null.any():
+            small = np.abs(bz) <= 1e-9 * abs(eta) * max(float(np.abs(pts - c).max()), _size(coil))
+            field_dev = np.where(null, np.where(small, grad_dev, np.nan), field_dev)
     b_perp = b - np.outer(bz, b0)
     return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
 
@@ -141,13 +164,18 @@ def linearity(
     (cube of half-size ``radius``). ``n``: grid points per diameter (plus surface points).
     ``exclude``: points with |s| < exclude x radius are left out of the field deviation.
     """
+    check.coil("coil", coil)
     reg = Region(region, radius, length, tuple(check.vector3("center", center)))
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    n = check.positive_int("n", n, minimum=3)
+    _check_points_memory("n", n, float(n) ** 3)
     pts = reg.sample(n)
     field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction)
     s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
-    keep = np.abs(s) >= max(exclude * radius, 1e-300)
+    keep = (np.abs(s) >= max(exclude * radius, 1e-300)) & np.isfinite(field_dev)
     fd = np.abs(field_dev[keep])
+    if fd.size == 0:
+        check._fail("exclude", "small enough to leave points for the field deviation", exclude)
     return Linearity(
         efficiency=eta,
         region=region,
@@ -175,9 +203,13 @@ def largest_dsv(
     ("field" or "gradient") stays within ``deviation``; bisection to ``rtol``.
 
     ``max_radius`` defaults to the distance from the origin to the nearest conductor.
+    ``rtol`` in [1e-12, 0.5]: the bisection takes ~log2(1/rtol) steps (at most 40).
     """
+    check.coil("coil", coil)
     check.choice("measure", measure, ("field", "gradient"))
     deviation = check.positive("deviation", deviation)
+    rtol = check.in_range("rtol", rtol, 1e-12, 0.5)
+    n = check.positive_int("n", n, minimum=3, maximum=201)
     if max_radius is None:
         from coildesign.fields.engine import loop_sources, polyline_sources
 
@@ -198,7 +230,9 @@ def largest_dsv(
     lo = 0.0
     if worst(hi) <= deviation:
         return hi
-    while hi - lo > rtol * hi:
+    for _ in range(64):  # bounded even if rounding stalls the interval
+        if hi - lo <= rtol * hi:
+            break
         mid = 0.5 * (lo + hi)
         if worst(mid) <= deviation:
             lo = mid
@@ -220,12 +254,16 @@ def deviation_map(
     """Deviation map on a coordinate plane: (u [m], v [m], deviation (n, n)) for plotting.
 
     ``plane``: "xy", "xz" or "yz" at ``offset`` [m] along the third axis; ``extent``: half
-    width [m]. ``measure``: "field" or "gradient" deviation (see module doc).
+    width [m]. ``measure``: "field" or "gradient" deviation (see module doc). The field
+    deviation of a plane on which the encoded coordinate is 0 everywhere (e.g. "xy" at offset 0
+    for a z gradient) is undefined: that is refused with advice.
     """
+    check.coil("coil", coil)
     check.choice("plane", plane, ("xy", "xz", "yz"))
     check.choice("measure", measure, ("field", "gradient"))
     extent = check.positive("extent", extent)
     n = check.positive_int("n", n, minimum=2)
+    _check_points_memory("n", n, float(n) ** 2)
     u = np.linspace(-extent, extent, n)
     uu, vv = np.meshgrid(u, u, indexing="ij")
     pts = np.zeros((n * n, 3))
@@ -234,6 +272,12 @@ def deviation_map(
     pts[:, idx[plane[1]]] = vv.ravel()
     third = ({0, 1, 2} - {idx[plane[0]], idx[plane[1]]}).pop()
     pts[:, third] = check.finite("offset", offset)
+    if measure == "field":
+        s_hat = encoding_axis(coil, axis)
+        if not np.any(pts @ s_hat):
+            check._fail("plane", "a plane on which the encoded coordinate s varies for measure='field' (the "
+                        "field deviation B/(G s) - 1 is 0/0 on the null plane s = 0; use measure='gradient', "
+                        "another plane or a non-zero offset)", f"{plane} at offset {offset} m")
     fd, gd, _, _ = deviations(coil, pts, axis)
     dev = fd if measure == "field" else gd
     return u, u.copy(), dev.reshape(n, n)
