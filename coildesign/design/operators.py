@@ -40,26 +40,6 @@ CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory 
 MID_RANGE = 4.0  # face pairs closer than this many edge lengths get a 9 x 9-point rule (face_coupling)
 
 
-def available_memory() -> int:
-    """Bytes of memory available now (``/proc/meminfo`` MemAvailable; 8 GiB where unknown)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 8 << 30
-
-
-def check_memory(name: str, n_bytes: float, advice: str) -> None:
-    """Refuse work whose dense matrices need more than half of the available memory."""
-    limit = 0.5 * available_memory()
-    if n_bytes > limit:
-        check._fail(name, f"small enough for the memory available ({n_bytes / 2**30:.3g} GiB needed, "
-                    f"{limit / 2**30:.3g} GiB allowed); {advice}", name)
-
-
 class StreamFunctionOperators:
     """Operators of one ``Surface`` (cached: build once, reuse across designs).
 
@@ -151,7 +131,7 @@ class StreamFunctionOperators:
         columns of ``basis`` (V, K)."""
         pts = check.points3("points", points)
         k = self.surface.n_vertices if basis is None else basis.shape[1]
-        check_memory("points", 8.0 * len(pts) * (3 * k + 3 * len(self.surface.faces)),
+        check.memory("points", f"{len(pts)} target points", 8.0 * len(pts) * (3 * k + 3 * len(self.surface.faces)),
                      "use fewer target points or a coarser mesh")
         g = self._source_kernel(pts)
         y = [m @ basis if basis is not None else m for m in self.current_maps]
@@ -180,7 +160,8 @@ class StreamFunctionOperators:
         """P_ts = mu0/(4 pi) int_t int_s dA dA'/|r - r'| [H m^2] (F, F), symmetric (module doc)."""
         s = self.surface
         n_faces = len(s.faces)
-        check_memory("surface", 8.0 * n_faces * n_faces * 3, "use a coarser mesh (larger resolution)")
+        check.memory("surface", f"a mesh of {n_faces} faces", 8.0 * n_faces * n_faces * 3,
+                     "use a coarser mesh (larger resolution)")
         # far pairs: the multipole expansion of 1/|r - r'| about the two centroids to second
         # order, A_t A_s [1/D + (3 D.(Q_t + Q_s).D / D^2 - tr(Q_t + Q_s)) / (2 D^3)], with Q the
         # second central moment of each triangle per unit area, (1/12) sum_i (v_i - c)(v_i - c)^T

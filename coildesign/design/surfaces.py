@@ -259,11 +259,8 @@ def mesh(vertices: object, faces: object | None = None, *, name: str = "mesh") -
     return Surface(vertices, faces, name=name)
 
 
-MAX_VERTICES = 200_000
-
-
 def _check_size(n_vertices: int) -> None:
-    """Refuse meshes whose dense operators (V^2 doubles) cannot fit."""
-    if n_vertices > MAX_VERTICES:
-        check._fail("resolution", f"coarse enough for at most {MAX_VERTICES} vertices (the dense inductance "
-                    f"matrix needs V^2 x 8 bytes); it would give {n_vertices}", n_vertices)
+    """Refuse meshes whose dense operators cannot fit before building them: the face coupling
+    matrix of ~2V faces needs (2V)^2 x 8 bytes, with scratch ~3 times that."""
+    check.memory("resolution", f"a mesh of {n_vertices} vertices", 3 * 8.0 * (2.0 * n_vertices) ** 2,
+                 "use a coarser mesh (larger resolution)")
