@@ -21,7 +21,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.fields.engine import evaluate
-from coildesign.fields.fieldmap import FieldMap
+from coildesign.fields.fieldmap import FieldMap, empty_field_map
 
 DEFAULT_CHUNK_POINTS = 262_144
 
@@ -107,19 +107,9 @@ def field_map_dask(
     "|B|", "A", "dB/dr"), nothing computed until asked (module docstring)."""
     import dask.array as da
 
-    # the grid of fieldmap.field_map (which builds its points in memory, hence not called here)
-    c = check.vector3("center", center)
-    sz = np.full(3, float(size)) if np.isscalar(size) else check.vector3("size", size)
-    if (sz < 0).any():
-        check._fail("size", "non-negative edge lengths", size)
-    nn = np.where(sz == 0, 1, np.full(3, n, dtype=int) if np.isscalar(n) else np.asarray(n, dtype=int))
-    for i, k in enumerate(nn):
-        check.positive_int(f"n[{i}]", int(k), minimum=1)
-    spacing = np.where(nn > 1, sz / np.maximum(nn - 1, 1), 1.0)
-    fm = FieldMap(c - sz / 2, spacing, tuple(int(k) for k in nn), name=f"{coil.name} field")
+    fm, quantities = empty_field_map(coil, center, size, n, quantities, in_memory=False)
     pts = grid_points(fm, chunk_points)
     for q in quantities:
-        check.choice("quantities", q, ("B", "A", "dB/dr"))
         kind = {"B": "B", "A": "A", "dB/dr": "J"}[q]
         val = evaluate_dask(coil, pts, current, quantity=kind, client=client, **options)
         if q == "dB/dr":

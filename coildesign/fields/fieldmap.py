@@ -47,22 +47,11 @@ class FieldMap:
         return self
 
 
-def field_map(
-    coil: Coil,
-    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
-    size: float | tuple[float, float, float] = 1e-3,
-    n: int | tuple[int, int, int] = 21,
-    *,
-    current: float = 1.0,
-    quantities: tuple[str, ...] = ("B",),
-    **options,
-) -> FieldMap:
-    """Evaluate ``coil`` on a regular grid of full edge lengths ``size`` [m] (a zero edge makes
-    a plane) with ``n`` points per edge, centred at ``center`` [m].
-
-    Arrays: "B" [T] and "|B|" [T]; "A" [T m] and "dB/dr" [T/m, 9 components row-major] when
-    requested in ``quantities``. ``options`` go to the engine (threads, method, ...).
-    """
+def empty_field_map(coil: Coil, center, size, n, quantities, *, in_memory: bool,
+                    max_memory: float | None = None) -> tuple[FieldMap, tuple[str, ...]]:
+    """The validated, still empty ``FieldMap`` of ``field_map``'s grid and the requested
+    quantities; ``in_memory``: refuse a grid whose arrays would not fit (``field_map``; the
+    lazy dask map computes chunk by chunk and skips this)."""
     check.coil("coil", coil)
     c = check.vector3("center", center)
     if isinstance(size, (list, tuple, np.ndarray)):
@@ -84,10 +73,32 @@ def field_map(
     nn = np.array([1 if sz[i] == 0 else k for i, k in enumerate(nn)], dtype=np.int64)
     total = float(np.prod(nn.astype(float)))
     per_point = 24 + sum({"B": 32, "A": 24, "dB/dr": 72}[q] for q in quantities)
-    check.memory("n", n, total * per_point + 24 * total, f"a grid of {total:.3g} points: use fewer points per "
-                 "edge or map a smaller region", options.get("max_memory"))
+    if in_memory:
+        check.memory("n", n, total * per_point + 24 * total, f"a grid of {total:.3g} points: use fewer points per "
+                     "edge or map a smaller region", max_memory)
     spacing = np.where(nn > 1, sz / np.maximum(nn - 1, 1), 1.0)
     fm = FieldMap(c - sz / 2, spacing, tuple(int(k) for k in nn), name=f"{coil.name} field")
+    return fm, tuple(quantities)
+
+
+def field_map(
+    coil: Coil,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    size: float | tuple[float, float, float] = 1e-3,
+    n: int | tuple[int, int, int] = 21,
+    *,
+    current: float = 1.0,
+    quantities: tuple[str, ...] = ("B",),
+    **options,
+) -> FieldMap:
+    """Evaluate ``coil`` on a regular grid of full edge lengths ``size`` [m] (a zero edge makes
+    a plane) with ``n`` points per edge, centred at ``center`` [m].
+
+    Arrays: "B" [T] and "|B|" [T]; "A" [T m] and "dB/dr" [T/m, 9 components row-major] when
+    requested in ``quantities``. ``options`` go to the engine (threads, method, ...).
+    """
+    fm, quantities = empty_field_map(coil, center, size, n, quantities, in_memory=True,
+                                     max_memory=options.get("max_memory"))
     pts = fm.points
     for q in quantities:
         val = evaluate(coil, pts, current, quantity={"B": "B", "A": "A", "dB/dr": "J"}[q], **options)
