@@ -5,7 +5,9 @@ vertex values straddle c along two edges; the crossing points (linear interpolat
 edges) joined face to face give closed loops (psi = 0 on every boundary and c != 0, so no
 contour ends on a boundary). Each loop is oriented along the face currents J = grad(psi) x n,
 so a wire along it carrying the level spacing carries the stream function's current
-(Poole & Bowtell, Concepts Magn. Reson. B 31, 162 (2007), sec. "Discretisation").
+(Poole & Bowtell, Concepts Magn. Reson. B 31, 162 (2007), sec. "Discretisation"). The points
+lie on the mesh's flat faces: on a cylinder of radius a meshed with edges h, up to h^2 / (8 a)
+inside the former (15 um for the default 5 mm cylinder), which the analysis of the wires includes.
 
 Levels: N per sign, at the mid-levels c_k = (k - 1/2) Delta, k = 1..N, Delta = max|psi| / N,
 and their negatives: each wire then stands for the current between c_k - Delta/2 and
