@@ -191,9 +191,23 @@ def largest_dsv(
         max_radius = min(r for r in reach if r > 0) if any(r > 0 for r in reach) else 0.0
     hi = check.positive("max_radius", max_radius)
 
+    s_hat = encoding_axis(coil, axis)
+    b0 = np.array([0.0, 0.0, 1.0])
+    eta = gradient_efficiency(coil, s_hat, b0_direction=b0)  # does not depend on the radius
+    if eta == 0.0:
+        check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+
     def worst(r: float) -> float:
-        lin = linearity(coil, r, axis=axis, n=n)
-        return lin.max_field_deviation if measure == "field" else lin.max_gradient_deviation
+        # the same statistics as ``linearity(coil, r, axis=axis, n=n)`` on the same points, with
+        # only the quantity the measure needs: B alone for "field" (dB/dr costs more than B),
+        # dB/dr alone for "gradient"; eta is computed once above
+        pts = Region("sphere", r).sample(n)
+        if measure == "gradient":
+            jac = field_jacobian(coil, pts)
+            return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
+        s = pts @ s_hat
+        keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude``
+        return float(np.abs((field(coil, pts[keep]) @ b0) / (eta * s[keep]) - 1.0).max())
 
     lo = 0.0
     if worst(hi) <= deviation:
