@@ -23,6 +23,7 @@ from coildesign.fields.segment_kernels import MU0_4PI
 
 DEFAULT_BLOCK_PAIRS = 1 << 15
 MAX_VERTEX_BLOCK = 4096
+J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 LOOP_BLOCK_PAIRS = 4096
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
@@ -148,28 +149,28 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
     out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    if quantity == "J":
-        real = np.flatnonzero(src.weights != 0.0)
-        step = max(1, block_pairs // max(m, 1))
-        for s in range(0, len(real), step):
-            si = np.tile(real[s:s + step], m)
-            pi = np.repeat(np.arange(m), min(step, len(real) - s))
-            out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, "J")
-        return out
     local = pts - src.origin
     vc = src.verts - src.origin
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
     workspace = segment_kernels.Workspace()
-    vblock = min(nv - 1, MAX_VERTEX_BLOCK)
+    vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)
     pblock = max(1, block_pairs // vblock)
+    if quantity == "J":
+        j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         gaps = None if src.gaps is None else src.gaps[s:e - 1]
+        if quantity == "J":
+            mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
-            res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
-                                                       src.length[s:e - 1], src.threshold[s:e - 1], gaps,
-                                                       quantity=quantity, workspace=workspace)
+            if quantity == "J":
+                res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
+                                                                    j_threshold[s:e - 1], gaps, workspace)
+            else:
+                res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
+                                                           src.length[s:e - 1], src.threshold[s:e - 1], gaps,
+                                                           quantity=quantity, workspace=workspace)
             out[p:q] += res * MU0_4PI
             if near is None:
                 continue
