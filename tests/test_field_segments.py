@@ -363,3 +363,17 @@ def test_jacobian_fast_path_matches_explicit_kernel_on_every_pair(case):
                 condition[:, i, j] += np.abs(wt * w.turns * jac[i][j]).sum(axis=1)
     fast = cd.field_jacobian(coil, pts)
     assert (np.abs(fast - exact).max(axis=(1, 2)).astype(float) <= 3e-13 * condition.max(axis=(1, 2))).all()
+
+
+def test_mu0_literal_is_scipy_codata_and_import_needs_no_scipy():
+    """The kernels' mu0 literal is scipy.constants.mu_0 (CODATA 2022, SciPy >= 1.15) exactly,
+    and ``import coildesign`` imports neither SciPy nor the optional interop module."""
+    import subprocess
+    import sys
+
+    from coildesign._constants import mu_0 as literal
+
+    assert literal == mu_0
+    code = "import sys, coildesign; print(sorted(m for m in sys.modules if m.startswith(('scipy', 'magpylib'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

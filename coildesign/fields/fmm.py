@@ -18,9 +18,8 @@ overall error is set by ``tolerance`` (the FMM's requested precision).
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import mu_0
-from scipy.spatial import cKDTree
 
+from coildesign._constants import mu_0
 from coildesign.fields import segment_kernels
 
 NEAR_FACTOR = 6.0
@@ -57,6 +56,8 @@ def polyline_field_fmm(src, points: np.ndarray, tolerance: float, order: int = O
 
     # near-field correction
     length = src.length[real]
+    from scipy.spatial import cKDTree  # lazily: scipy.spatial costs ~0.25 s at import
+
     tree = cKDTree(points)
     mid = 0.5 * (p1 + p2)
     hits = tree.query_ball_point(mid, r=(0.5 + NEAR_FACTOR) * length)

@@ -47,7 +47,8 @@ path is then below ~1e-13 for coordinates centred on the source.
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import mu_0
+
+from coildesign._constants import mu_0
 
 MU0_4PI = mu_0 / (4.0 * np.pi)
 NEAR_RATIO = 0.01
