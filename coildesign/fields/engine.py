@@ -21,7 +21,7 @@ from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
-DEFAULT_BLOCK_PAIRS = 1 << 15
+DEFAULT_BLOCK_PAIRS = 1 << 16  # measured: 64k-pair blocks beat 32k (issue 15; benchmarks/bench_perf.py)
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 LOOP_BLOCK_PAIRS = 4096
@@ -149,8 +149,8 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
     out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    local = pts - src.origin
-    vc = src.verts - src.origin
+    local = np.asfortranarray(pts - src.origin)  # column-major: contiguous x, y, z columns per block
+    vc = np.asfortranarray(src.verts - src.origin)
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
     workspace = segment_kernels.Workspace()
     vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)

@@ -241,9 +241,12 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     if any_near:
         np.copyto(f, 0.0, where=near)
     g = f @ seg_matrix
-    if quantity == "B":
-        res = np.cross(g[:, :3], points)
-        res += g[:, 3:]
+    if quantity == "B":  # (g_L x r + g_Q) * 2, written out (np.cross costs ~20 us per call)
+        x, y, z = points[:, 0], points[:, 1], points[:, 2]
+        res = g[:, 3:]
+        res[:, 0] += g[:, 1] * z - g[:, 2] * y
+        res[:, 1] += g[:, 2] * x - g[:, 0] * z
+        res[:, 2] += g[:, 0] * y - g[:, 1] * x
         res *= 2.0
     else:
         res = g[:, :3]
