@@ -10,6 +10,7 @@ follow the inside-conductor rule of the kernels (see ``segment_kernels``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from coildesign.fields.segment_kernels import MU0_4PI
 DEFAULT_BLOCK_PAIRS = 1 << 16  # measured: 64k-pair blocks beat 32k (issue 15; benchmarks/bench_perf.py)
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
+J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
+J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
 LOOP_BLOCK_PAIRS = 4096
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
@@ -154,7 +157,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
     workspace = segment_kernels.Workspace()
     vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)
-    pblock = max(1, block_pairs // vblock)
+    pblock = max(1, (block_pairs if quantity != "J" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
     if quantity == "J":
         j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
     for s in range(0, nv - 1, vblock):
@@ -226,6 +229,21 @@ def _chunk(pts, coil, quantity, block_pairs, polylines=True):
         if src is not None:
             out += fn(pts, src, quantity, block_pairs)
     return out
+
+
+_BLAS = []
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (threadpoolctl; imported on first use, it costs
+    ~10 ms). The Jacobian's matrix products per block are large enough for OpenBLAS to start
+    its own threads, which on a loaded or already threaded run measured 4-5x slower than one
+    BLAS thread (benchmarks/bench_perf.py). The limit is process-wide while it lasts."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def available_memory() -> int:
@@ -327,6 +345,9 @@ def evaluate(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
+    limits = contextlib.ExitStack()
+    if quantity == "J" and float(m) * n_src > J_BLAS_LIMIT_PAIRS:
+        limits.enter_context(_one_blas_thread())
     try:
         if threads == 1 or len(starts) == 1:
             for s in starts:
@@ -339,6 +360,7 @@ def evaluate(
                     if bar is not None:
                         bar.update(done)
     finally:
+        limits.close()
         if bar is not None:
             bar.close()
     if fmm_part is not None:
