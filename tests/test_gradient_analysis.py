@@ -71,6 +71,19 @@ def test_largest_dsv_is_the_bisection_over_linearity(measure):
     assert gradient.largest_dsv(coil, 0.05, measure=measure, max_radius=3e-3, n=7, rtol=1e-2) == lo
 
 
+def test_deviation_map_is_deviations_on_the_plane():
+    """deviation_map (B alone for "field") gives deviations' values at the plane's points."""
+    coil = golay(4e-3, 2, points_per_arc=32)
+    u, v, fd = gradient.deviation_map(coil, "xz", 2e-3, 9, measure="field")
+    _, _, gd = gradient.deviation_map(coil, "xz", 2e-3, 9, measure="gradient")
+    uu, vv = np.meshgrid(u, v, indexing="ij")
+    pts = np.c_[uu.ravel(), np.zeros(uu.size), vv.ravel()]
+    ref_f, ref_g, _, _ = gradient.deviations(coil, pts)
+    np.testing.assert_allclose(fd.ravel(), ref_f, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(gd.ravel(), ref_g, rtol=1e-12, atol=0)
+    assert np.isnan(fd[4]).all()  # x = 0: the field deviation is undefined there
+
+
 def test_linearity_errors_name_parameter():
     with pytest.raises(ValueError, match="Input radius"):
         gradient.linearity(maxwell(), -1.0)

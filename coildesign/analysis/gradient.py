@@ -114,13 +114,17 @@ def deviations(
     pts = check.points3("points", points)
     b = field(coil, pts)
     jac = field_jacobian(coil, pts)
-    s = (pts - c) @ s_hat
     bz = b @ b0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        field_dev = np.where(s != 0.0, bz / (eta * s) - 1.0, np.nan)
+    field_dev = _field_deviation(bz, (pts - c) @ s_hat, eta)
     grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
     b_perp = b - np.outer(bz, b0)
     return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
+
+
+def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float) -> np.ndarray:
+    """B/(G s) - 1 from the encoded component ``bz`` and coordinate ``s``; NaN where s = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(s != 0.0, bz / (eta * s) - 1.0, np.nan)
 
 
 def linearity(
@@ -207,7 +211,7 @@ def largest_dsv(
             return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
         s = pts @ s_hat
         keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude``
-        return float(np.abs((field(coil, pts[keep]) @ b0) / (eta * s[keep]) - 1.0).max())
+        return float(np.abs(_field_deviation(field(coil, pts[keep]) @ b0, s[keep], eta)).max())
 
     lo = 0.0
     if worst(hi) <= deviation:
@@ -248,6 +252,12 @@ def deviation_map(
     pts[:, idx[plane[1]]] = vv.ravel()
     third = ({0, 1, 2} - {idx[plane[0]], idx[plane[1]]}).pop()
     pts[:, third] = check.finite("offset", offset)
-    fd, gd, _, _ = deviations(coil, pts, axis)
-    dev = fd if measure == "field" else gd
+    if measure == "field":  # B alone (dB/dr, which ``deviations`` also computes, costs more)
+        s_hat = encoding_axis(coil, axis)
+        eta = gradient_efficiency(coil, s_hat)
+        if eta == 0.0:
+            check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+        dev = _field_deviation(field(coil, pts)[:, 2], pts @ s_hat, eta)
+    else:
+        dev = deviations(coil, pts, axis)[1]
     return u, u.copy(), dev.reshape(n, n)
