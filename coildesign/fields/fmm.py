@@ -35,6 +35,7 @@ NEAR_FACTOR = 6.0
 ORDER = 3  # the order at tolerance 1e-6 (quadrature_order); kept for callers that pass it
 FMM_EPS_RATIO = 0.1
 CHECK_POINTS = 16
+NEAR_CHUNK = 200_000  # near (point, segment) pairs corrected per pass
 
 
 def quadrature_order(tolerance: float, near_factor: float = NEAR_FACTOR) -> int:
@@ -83,27 +84,35 @@ def polyline_field_fmm(src, points: np.ndarray, tolerance: float, order: int | N
 
     tree = cKDTree(points)
     mid = 0.5 * (p1 + p2)
-    hits = tree.query_ball_point(mid, r=(0.5 + NEAR_FACTOR) * length)
-    counts = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
-    if counts.sum():
-        seg = np.repeat(np.arange(len(real)), counts)
-        pt = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits if len(h)])
-        for s in range(0, len(seg), 200_000):
-            si, pi = seg[s:s + 200_000], pt[s:s + 200_000]
+    radius = (0.5 + NEAR_FACTOR) * length
+    # count first (no index lists), then query and correct segment chunks of ~NEAR_CHUNK pairs,
+    # so that memory stays bounded whatever the number of near pairs (the lists of one query
+    # over all segments cost ~50 bytes per pair)
+    counts = np.asarray(tree.query_ball_point(mid, r=radius, return_length=True), dtype=np.int64)
+    ends = np.cumsum(counts)
+    nodes3, elems3 = nodes.reshape(-1, order, 3), elements.reshape(-1, order, 3)
+    first = 0
+    while first < len(real):
+        done = ends[first - 1] if first else 0
+        last = max(first + 1, int(np.searchsorted(ends, done + NEAR_CHUNK, side="right")))
+        hits = tree.query_ball_point(mid[first:last], r=radius[first:last])
+        n_hits = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
+        if n_hits.sum():
+            si = first + np.repeat(np.arange(len(hits)), n_hits)
+            pi = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits if len(h)])
             x, y, z = (points[pi, k] for k in range(3))
             exact = segment_kernels.segment_field(x, y, z, tuple(p1[si].T), tuple(p2[si].T),
                                                   src.wire_radius[real][si])
             corr = np.stack(exact, axis=1) * wt[si, None]
             for q in range(order):
-                node = nodes.reshape(-1, order, 3)[si, q]
-                elem = elements.reshape(-1, order, 3)[si, q]
-                rel = points[pi] - node
+                rel = points[pi] - nodes3[si, q]
                 r2 = np.einsum("ij,ij->i", rel, rel)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     inv3 = np.where(r2 > 0, r2 ** -1.5, 0.0)
-                corr -= segment_kernels.MU0_4PI * np.cross(elem, rel) * inv3[:, None]
+                corr -= segment_kernels.MU0_4PI * np.cross(elems3[si, q], rel) * inv3[:, None]
             for k in range(3):
                 b[:, k] += np.bincount(pi, weights=corr[:, k], minlength=len(points))
+        first = last
     _check_error(b, points, p1, p2, wt, src.wire_radius[real], tolerance)
     return b
 
