@@ -78,7 +78,9 @@ class Winding:
     """A polyline current path with its conductor.
 
     ``points`` [m] has shape (N, 3), N >= 2 (>= 3 when ``closed``); consecutive points must
-    differ. When ``closed`` and the last point repeats the first, the repeat is dropped.
+    differ by more than ``_validation.COINCIDENT`` (1e-12) times the largest coordinate
+    magnitude of the path (closer points are rounding noise with no defined direction).
+    When ``closed`` and the last point repeats the first, the repeat is dropped.
     """
 
     points: np.ndarray
@@ -99,12 +101,12 @@ class Winding:
             check._fail("points", f"at least {minimum} points for a {'closed' if self.closed else 'open'} path",
                         self.points)
         verts = np.vstack([pts, pts[:1]]) if self.closed else pts
-        steps = np.diff(verts, axis=0)
-        zero = np.flatnonzero(~np.any(steps != 0.0, axis=1))
+        zero = check.coincident_steps("points", verts)
         if zero.size:
             i = int(zero[0])
-            check._fail("points", f"free of repeated consecutive points (points {i} and "
-                        f"{(i + 1) % len(pts)} are both {verts[i].tolist()})", "array of shape " + str(pts.shape))
+            check._fail("points", f"free of repeated consecutive points (points {i} and {(i + 1) % len(pts)}, "
+                        f"{verts[i].tolist()} and {verts[i + 1].tolist()}, coincide to within "
+                        f"{check.COINCIDENT:g} of the coordinate scale)", "array of shape " + str(pts.shape))
         pts.setflags(write=False)
         object.__setattr__(self, "points", pts)
         object.__setattr__(self, "material", material(self.material))
@@ -225,7 +227,7 @@ class Coil:
         for i, w in enumerate(ws):
             if not isinstance(w, (Winding, LoopWinding)):
                 check._fail(f"windings[{i}]", "a Winding or LoopWinding", w, TypeError)
-        wt = np.ones(len(ws)) if weights is None else np.asarray(list(weights), dtype=float)
+        wt = np.ones(len(ws)) if weights is None else np.array(check.real_array("weights", list(weights)))
         if wt.shape != (len(ws),) or not np.isfinite(wt).all():
             check._fail("weights", f"{len(ws)} finite numbers (one per winding)", weights)
         wt.setflags(write=False)

@@ -19,7 +19,11 @@ A design file has these tables (SI units; every key optional unless marked):
 [imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]
 [outputs]   vtk, plots, report (bool)
 
-Errors name the file, the table and key, the value received and the allowed range.
+Errors name the file, the table and key, the value received and the allowed range. Beyond
+each value's own range, a design must be physically consistent: the sample must fit inside a
+volume RF coil (solenoid, saddle, birdcage: sample radius below the coil's inner radius) and
+the linearity sphere inside the gradient coil (``dsv_radius`` below its radius or half gap);
+an empty design file is an error (``coildesign demo`` runs the embedded defaults).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import copy
 import numbers
 import tomllib
 from pathlib import Path
+
+from coildesign.rf.nuclei import NUCLEI
 
 RF_GENERATORS = ("solenoid", "saddle", "loop", "helmholtz_pair", "planar_spiral", "birdcage")
 GRADIENT_GENERATORS = ("gradient_set", "maxwell_pair", "golay", "biplanar", "anti_helmholtz", "target_field")
@@ -128,17 +134,57 @@ def validate_design(design: dict, source: str = "design") -> dict:
         raise DesignError(f"{source}: [probe] give b0 or frequency, not both")
     if "frequency" in probe:
         out["probe"].pop("b0", None)
+    nuc = out["probe"].get("nucleus", "1H")
+    if nuc not in NUCLEI:
+        raise DesignError(f"{source}: [probe] nucleus = {nuc!r}: must be one of {', '.join(NUCLEI)}")
+    _check_consistency(out, source)
     return out
+
+
+VOLUME_RF_COILS = ("solenoid", "saddle", "birdcage")
+
+
+def _number(table: dict, key: str) -> float | None:
+    v = table.get(key)
+    return float(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else None
+
+
+def _check_consistency(design: dict, source: str) -> None:
+    """Refuse physically inconsistent combinations of otherwise valid values (module doc)."""
+    rf, sample, grad = design["rf_coil"], design["sample"], design["gradient"]
+    radius = _number(rf, "radius")
+    if rf.get("generator") in VOLUME_RF_COILS and radius is not None:
+        bore = radius - 0.5 * (_number(rf, "wire_diameter") or 0.0)
+        if sample["radius"] >= bore:
+            raise DesignError(f"{source}: [sample] radius = {sample['radius']!r}: must be smaller than the inner "
+                              f"radius of the {rf['generator']} RF coil ({bore:g} m), or the sample does not fit "
+                              "inside it")
+    g_bore = _number(grad, "half_gap") if grad.get("generator") == "biplanar" else _number(grad, "radius")
+    if g_bore is not None and grad["dsv_radius"] >= g_bore:
+        raise DesignError(f"{source}: [gradient] dsv_radius = {grad['dsv_radius']!r}: must be smaller than the "
+                          f"gradient coil's {'half gap' if grad.get('generator') == 'biplanar' else 'radius'} "
+                          f"({g_bore:g} m): the linearity sphere must lie inside the coil")
 
 
 def load_design(path: str | Path) -> dict:
     """Read and validate a TOML design file."""
     p = Path(path)
+    if p.is_dir():
+        raise DesignError(f"{p}: is a folder, not a design file (give a .toml file; see examples/*.toml)")
     try:
         with p.open("rb") as fh:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         raise DesignError(f"{p}: no such file") from None
+    except PermissionError:
+        raise DesignError(f"{p}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise DesignError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise DesignError(f"{p}: not UTF-8 text (invalid byte at position {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise DesignError(f"{p}: not valid TOML ({exc})") from None
+    if not raw:
+        raise DesignError(f"{p}: the design file is empty; give at least one table (see examples/*.toml), or run "
+                          "'coildesign demo' for the embedded defaults")
     return validate_design(raw, str(p))

@@ -32,7 +32,15 @@ from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
 import coildesign as cd
 from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
 from coildesign.analysis import handbook as hb
-from coildesign.geometries import anti_helmholtz, birdcage, golay, maxwell_pair, rectangular_loop, solenoid
+from coildesign.geometries import (
+    anti_helmholtz,
+    birdcage,
+    golay,
+    maxwell_pair,
+    planar_spiral,
+    rectangular_loop,
+    solenoid,
+)
 from coildesign.geometries import gradient_coils as gc
 from coildesign.rf import impedance as imp
 from coildesign.rf.birdcage_modes import birdcage_capacitance
@@ -742,6 +750,25 @@ def _pozar_series_match():
       "with coildesign.rf.matching.input_impedance", 1e-12, "ohm")
 def _pozar_series_zin():
     return _Z0, _matched_input(*_pozar_series_first(), "parallel_match_series_tune").real
+
+
+# ---------------------------------------------------------------------------- planar spirals
+MOHAN = ("S. S. Mohan, M. del Mar Hershenson, S. P. Boyd and T. H. Lee, 'Simple accurate expressions for planar "
+         "spiral inductances', IEEE J. Solid-State Circuits 34(10), 1419-1424 (1999)")
+
+
+def _mohan_case(shape: str) -> None:
+    @case(f"{shape} planar spiral (5 turns, 2 mm, w = s = 50 um) vs Mohan's current-sheet expression",
+          f"{MOHAN}, current-sheet expression with the coefficients of Table II (stated typical error 2-3 %, "
+          "spacing <= 3 w); d_in, d_out of the generated spiral", 0.03, "H")
+    def _run():
+        coil = planar_spiral(5, 2e-3, 50e-6, 50e-6, shape, thickness=5e-6)
+        p = coil.parameters
+        return hb.mohan_current_sheet_inductance(5, p["outer_diameter"], p["inner_diameter"], shape), inductance(coil)
+
+
+for _shape in ("square", "hexagonal", "octagonal", "circular"):
+    _mohan_case(_shape)
 
 
 # ---------------------------------------------------------------------------- running

@@ -1,8 +1,9 @@
 """Designed versus classical gradient coils for a 10 mm bore (issue 9's demonstration).
 
 A 10 mm inner-diameter former, 25 mm long; DSV 6 mm (radius 3 mm = 0.6 of the coil radius);
-field deviation <= 5 %; 10 turns per coil half of 0.3 mm wire. The target-field coils are
-stream-function optima (minimum inductance under the deviation bound, ``coildesign.design``),
+field deviation <= 5 %; 10 turns per coil half of 0.25 mm wire (0.3 mm wire does not fit the
+transverse coil at one wire pitch, which the design reports as not buildable). The target-field
+coils are stream-function optima (minimum inductance under the deviation bound, ``coildesign.design``),
 cut into connected windings; the classical coils are the Maxwell pair and the Golay coil of the
 same radius with real 10-turn winding packs. Every figure below is of the *wires*, computed by
 the same analysis functions for all four coils. Then a biplanar insert: plates 3 mm apart around
@@ -20,7 +21,7 @@ from coildesign import design
 from coildesign.analysis import dc_resistance, inductance, linearity
 from coildesign.geometries import golay, maxwell_pair
 
-RADIUS, LENGTH, DSV, WIRE, TURNS = 5e-3, 25e-3, 3e-3, 0.3e-3, 10
+RADIUS, LENGTH, DSV, WIRE, TURNS = 5e-3, 25e-3, 3e-3, 0.25e-3, 10
 
 
 def classical_row(coil):

@@ -271,11 +271,28 @@ def test_fmm_refuses_other_quantities():
 
 
 def test_memory_estimate_refuses_with_advice(monkeypatch):
-    from coildesign.fields import engine
+    from coildesign import _validation
 
-    monkeypatch.setattr(engine, "available_memory", lambda: 10_000_000)
+    monkeypatch.setattr(_validation, "available_memory", lambda: 10_000_000)
     with pytest.raises(ValueError, match="evaluate the points in parts"):
         cd.field_jacobian(SEG, np.zeros((1_000_000, 3)) + 1e-3)
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "1G")  # the environment variable overrides the default
+    assert cd.field_jacobian(SEG, np.zeros((1000, 3)) + 1e-3).shape == (1000, 3, 3)
+    with pytest.raises(ValueError, match="limit is 1 MiB"):
+        cd.field(SEG, np.zeros((100_000, 3), dtype=np.float32), max_memory=2**20)  # refused before the copy
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "lots")
+    with pytest.raises(ValueError, match="Input COILDESIGN_MAX_MEMORY must be a positive number of bytes"):
+        cd.field(SEG, [[0, 0, 1]])
+
+
+def test_work_limit_refuses_huge_direct_sums_with_advice(monkeypatch):
+    coil = cd.Coil.from_polyline(helix(n=1001))
+    pts = np.zeros((20_000, 3)) + 1e-2
+    with pytest.raises(ValueError, match="pair evaluations, above the limit 1e.07"):
+        cd.field(coil, pts, max_pairs=1e7, method="direct")
+    monkeypatch.setenv("COILDESIGN_MAX_PAIRS", "1e6")
+    with pytest.raises(ValueError, match="evaluate fewer points"):
+        cd.vector_potential(coil, pts)
 
 
 def test_bad_inputs_name_the_parameter():

@@ -8,7 +8,9 @@ Conventions
   differences).
 - Two linearity measures, reported separately (they differ ~5x for a Maxwell pair):
   * field deviation  dB = Bz(r) / (eta s) - 1, the relative error of the encoded position
-    s' = Bz/G (what image distortion sees); undefined on the null plane s = 0, so points with
+    s' = Bz/G (what image distortion sees); on the null plane s = 0 it is 0/0, and where Bz
+    vanishes there (any gradient coil antisymmetric in s) its limit s -> 0 is the
+    local-gradient deviation, which ``deviations`` reports; in ``linearity`` points with
     |s| < ``exclude`` x radius are left out of it;
   * local-gradient deviation dG = (dBz/ds)(r) / eta - 1 (what local resolution and intensity
     see).
@@ -36,6 +38,7 @@ _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 def encoding_axis(coil: Coil, axis: str | np.ndarray | None = None) -> np.ndarray:
     """Unit vector of the gradient direction: ``axis`` ("x", "y", "z" or a 3-vector), or the
     coil's own ``axis`` when None."""
+    check.coil("coil", coil)
     if axis is None:
         if coil.axis is None:
             check._fail("axis", "given (the coil has no axis of its own)", axis)
@@ -54,12 +57,24 @@ def gradient_efficiency(
     b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
 ) -> float:
     """Gradient efficiency eta = d(B.b0)/ds per ampere at ``center`` [T/(m A)]."""
-    if not isinstance(coil, Coil):
-        check._fail("coil", "a coildesign.Coil", coil, TypeError)
+    check.coil("coil", coil)
     s = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     jac = field_jacobian(coil, check.vector3("center", center))[0]
     return float(b0 @ jac @ s)
+
+
+POINT_BYTES = 600  # peak bytes per evaluation point in deviations: points, B, dB/dr, temporaries
+
+
+def _check_points_memory(name: str, value: int, points: float) -> None:
+    check.memory(name, value, POINT_BYTES * points, f"{points:.3g} evaluation points: use a smaller n")
+
+
+def _size(coil: Coil) -> float:
+    """Largest coordinate magnitude of the coil's conductors [m] (a length scale)."""
+    return max(float(np.abs(w.vertices).max()) if hasattr(w, "vertices") else float(np.abs(w.center).max()) + w.radius
+               for w in coil.windings)
 
 
 @dataclass(frozen=True)
@@ -103,8 +118,12 @@ def deviations(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(field deviation, local-gradient deviation, transverse field per A [T/A], eta) at points.
 
-    The field deviation is NaN where the encoded coordinate s is exactly 0 (undefined there).
+    Where the encoded coordinate s is exactly 0 the field deviation Bz/(eta s) - 1 is 0/0: if
+    Bz vanishes there (|Bz| <= 1e-9 |eta| x the largest |s| of ``points``, as for any coil
+    antisymmetric in s) its limit s -> 0, the local-gradient deviation, is reported; otherwise
+    the deviation is unbounded there and NaN is reported.
     """
+    check.coil("coil", coil)
     s_hat = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     c = check.vector3("center", center)
@@ -115,16 +134,28 @@ def deviations(
     b = field(coil, pts)
     jac = field_jacobian(coil, pts)
     bz = b @ b0
-    field_dev = _field_deviation(bz, (pts - c) @ s_hat, eta)
     grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
+    scale = max(float(np.abs(pts - c).max()), _size(coil))
+    field_dev = _field_deviation(bz, (pts - c) @ s_hat, eta, scale, lambda null: grad_dev[null])
     b_perp = b - np.outer(bz, b0)
     return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
 
 
-def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float) -> np.ndarray:
-    """B/(G s) - 1 from the encoded component ``bz`` and coordinate ``s``; NaN where s = 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(s != 0.0, bz / (eta * s) - 1.0, np.nan)
+def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float, scale: float, gradient_deviation) -> np.ndarray:
+    """Field deviation Bz/(eta s) - 1 from the encoded component ``bz`` [T/A] and coordinate
+    ``s`` [m], with the null-plane rule of ``deviations`` (``scale`` [m]: its length scale);
+    ``gradient_deviation(mask)`` returns the local-gradient deviation at the points of ``mask``
+    (only called where s = 0 and Bz vanishes, so callers that have only B evaluate dB/dr there
+    alone)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        field_dev = bz / eta / s - 1.0  # divided in turn: eta * s may underflow
+        null = ~np.isfinite(field_dev)
+        if null.any():
+            small = null & (np.abs(bz) <= 1e-9 * abs(eta) * scale)
+            field_dev[null] = np.nan
+            if small.any():
+                field_dev[small] = gradient_deviation(small)
+    return field_dev
 
 
 def linearity(
@@ -145,13 +176,18 @@ def linearity(
     (cube of half-size ``radius``). ``n``: grid points per diameter (plus surface points).
     ``exclude``: points with |s| < exclude x radius are left out of the field deviation.
     """
+    check.coil("coil", coil)
     reg = Region(region, radius, length, tuple(check.vector3("center", center)))
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    n = check.positive_int("n", n, minimum=3)
+    _check_points_memory("n", n, float(n) ** 3)
     pts = reg.sample(n)
     field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction)
     s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
-    keep = np.abs(s) >= max(exclude * radius, 1e-300)
+    keep = (np.abs(s) >= max(exclude * radius, 1e-300)) & np.isfinite(field_dev)
     fd = np.abs(field_dev[keep])
+    if fd.size == 0:
+        check._fail("exclude", "small enough to leave points for the field deviation", exclude)
     return Linearity(
         efficiency=eta,
         region=region,
@@ -179,9 +215,13 @@ def largest_dsv(
     ("field" or "gradient") stays within ``deviation``; bisection to ``rtol``.
 
     ``max_radius`` defaults to the distance from the origin to the nearest conductor.
+    ``rtol`` in [1e-12, 0.5]: the bisection takes ~log2(1/rtol) steps (at most 40).
     """
+    check.coil("coil", coil)
     check.choice("measure", measure, ("field", "gradient"))
     deviation = check.positive("deviation", deviation)
+    rtol = check.in_range("rtol", rtol, 1e-12, 0.5)
+    n = check.positive_int("n", n, minimum=3, maximum=201)
     if max_radius is None:
         from coildesign.fields.engine import loop_sources, polyline_sources
 
@@ -210,13 +250,19 @@ def largest_dsv(
             jac = field_jacobian(coil, pts)
             return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
         s = pts @ s_hat
-        keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude``
-        return float(np.abs(_field_deviation(field(coil, pts[keep]) @ b0, s[keep], eta)).max())
+        keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude`` (s != 0 there)
+        fd = np.abs(_field_deviation(field(coil, pts[keep]) @ b0, s[keep], eta, 0.0, lambda null: np.nan))
+        fd = fd[np.isfinite(fd)]
+        if fd.size == 0:  # linearity refuses this with its message
+            linearity(coil, r, axis=axis, n=n)
+        return float(fd.max())
 
     lo = 0.0
     if worst(hi) <= deviation:
         return hi
-    while hi - lo > rtol * hi:
+    for _ in range(64):  # bounded even if rounding stalls the interval
+        if hi - lo <= rtol * hi:
+            break
         mid = 0.5 * (lo + hi)
         if worst(mid) <= deviation:
             lo = mid
@@ -238,12 +284,16 @@ def deviation_map(
     """Deviation map on a coordinate plane: (u [m], v [m], deviation (n, n)) for plotting.
 
     ``plane``: "xy", "xz" or "yz" at ``offset`` [m] along the third axis; ``extent``: half
-    width [m]. ``measure``: "field" or "gradient" deviation (see module doc).
+    width [m]. ``measure``: "field" or "gradient" deviation (see module doc). The field
+    deviation of a plane on which the encoded coordinate is 0 everywhere (e.g. "xy" at offset 0
+    for a z gradient) is undefined: that is refused with advice.
     """
+    check.coil("coil", coil)
     check.choice("plane", plane, ("xy", "xz", "yz"))
     check.choice("measure", measure, ("field", "gradient"))
     extent = check.positive("extent", extent)
     n = check.positive_int("n", n, minimum=2)
+    _check_points_memory("n", n, float(n) ** 2)
     u = np.linspace(-extent, extent, n)
     uu, vv = np.meshgrid(u, u, indexing="ij")
     pts = np.zeros((n * n, 3))
@@ -254,10 +304,16 @@ def deviation_map(
     pts[:, third] = check.finite("offset", offset)
     if measure == "field":  # B alone (dB/dr, which ``deviations`` also computes, costs more)
         s_hat = encoding_axis(coil, axis)
+        if not np.any(pts @ s_hat):
+            check._fail("plane", "a plane on which the encoded coordinate s varies for measure='field' (the "
+                        "field deviation B/(G s) - 1 is 0/0 on the null plane s = 0; use measure='gradient', "
+                        "another plane or a non-zero offset)", f"{plane} at offset {offset} m")
         eta = gradient_efficiency(coil, s_hat)
         if eta == 0.0:
             check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
-        dev = _field_deviation(field(coil, pts)[:, 2], pts @ s_hat, eta)
+        scale = max(float(np.abs(pts).max()), _size(coil))
+        dev = _field_deviation(field(coil, pts)[:, 2], pts @ s_hat, eta, scale,
+                               lambda null: deviations(coil, pts[null], axis)[1])
     else:
         dev = deviations(coil, pts, axis)[1]
     return u, u.copy(), dev.reshape(n, n)

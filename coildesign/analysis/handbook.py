@@ -79,9 +79,9 @@ def maxwell_mutual_inductance(radius_1: float, radius_2: float, distance: float)
     ``radius_1``, ``radius_2`` [m] > 0, ``distance`` [m] between the planes (>= 0; the circles
     must not coincide).
     """
-    r1 = check.positive("radius_1", radius_1)
-    r2 = check.positive("radius_2", radius_2)
-    d = abs(check.finite("distance", distance))
+    r1 = check.dimension("radius_1", radius_1)
+    r2 = check.dimension("radius_2", radius_2)
+    d = check.dimension("distance", abs(check.finite("distance", distance)), allow_zero=True)
     rho1 = float(np.hypot(r1 - r2, d))
     rho2 = float(np.hypot(r1 + r2, d))
     if rho1 == 0.0:
@@ -109,8 +109,8 @@ def loop_inductance(radius: float, wire_radius: float, *, internal: bool = True,
       surface and the internal inductance mu0 R / 4 vanishes: L = mu0 R [ln(8R/a) - 2]
       (leading order only; its a^2/R^2 terms depend on the surface-current distribution).
     """
-    r = check.positive("radius", radius)
-    a = check.positive("wire_radius", wire_radius)
+    r = check.dimension("radius", radius)
+    a = check.dimension("wire_radius", wire_radius)
     if a >= r:
         check._fail("wire_radius", f"smaller than the loop radius {r:g} m", wire_radius)
     lg = np.log(8.0 * r / a)
@@ -131,8 +131,8 @@ def parallel_filaments_mutual_inductance(length: float, distance: float) -> floa
     self inductance of a straight conductor ([Maxwell] art. 693): g = a e^(-1/4) for a round
     wire of radius a with uniform current, g = a with the current on the surface.
     """
-    ln = check.positive("length", length)
-    d = check.positive("distance", distance)
+    ln = check.dimension("length", length)
+    d = check.dimension("distance", distance)
     return float(mu_0 / (2.0 * np.pi) * (ln * np.arcsinh(ln / d) - np.hypot(ln, d) + d))
 
 
@@ -141,8 +141,8 @@ def straight_wire_inductance(length: float, wire_radius: float, *, internal: boo
     L = mu0 l/(2 pi) [ln(2l/a) - 1 + Y], Y = 1/4 for a uniform current (``internal``), 0 with
     strong skin effect. Error O(a/l) (the exact GMD form is
     ``parallel_filaments_mutual_inductance(l, g)``)."""
-    ln = check.positive("length", length)
-    a = check.positive("wire_radius", wire_radius)
+    ln = check.dimension("length", length)
+    a = check.dimension("wire_radius", wire_radius)
     y = 0.25 if internal else 0.0
     return float(mu_0 * ln / (2.0 * np.pi) * (np.log(2.0 * ln / a) - 1.0 + y))
 
@@ -162,9 +162,9 @@ def rectangle_loop_inductance(width: float, height: float, wire_radius: float, *
     exact GMD partials ``parallel_filaments_mutual_inductance(side, g)`` instead (differs by
     O(a/side)). Corner effects (O(a) per corner) are neglected in both.
     """
-    w = check.positive("width", width)
-    h = check.positive("height", height)
-    a = check.positive("wire_radius", wire_radius)
+    w = check.dimension("width", width)
+    h = check.dimension("height", height)
+    a = check.dimension("wire_radius", wire_radius)
     if 2 * a >= min(w, h):
         check._fail("wire_radius", f"smaller than half the shorter side {min(w, h) / 2:g} m", wire_radius)
     y = 0.25 if internal else 0.0
@@ -189,7 +189,7 @@ def nagaoka_coefficient(diameter_over_length: float) -> float:
     so that L_sheet = mu0 pi a^2 N^2 K_N / l; K_N -> 1 - 4a/(3 pi l) for l >> a. (K - E)/k^2 is
     evaluated as R_D(0, k'^2, 1)/3 (Carlson), free of cancellation for long coils.
     """
-    x = check.positive("diameter_over_length", diameter_over_length)
+    x = check.in_range("diameter_over_length", diameter_over_length, 1e-15, 1e15)  # float range of the forms
     m1 = 1.0 / (1.0 + x * x)  # k'^2
     m = x * x * m1  # k^2
     kp, k = np.sqrt(m1), np.sqrt(m)
@@ -207,7 +207,7 @@ def lundin_nagaoka_coefficient(diameter_over_length: float) -> float:
         x <= 1: K_N = f1(x^2) - 4x/(3 pi),
         x >= 1: K_N = (2/(pi x)) [(ln(4x) - 1/2) f1(1/x^2) + f2(1/x^2)].
     """
-    x = check.positive("diameter_over_length", diameter_over_length)
+    x = check.in_range("diameter_over_length", diameter_over_length, 1e-15, 1e15)  # float range of the forms
 
     def f1(u: float) -> float:
         return (1.0 + 0.383901 * u + 0.017108 * u * u) / (1.0 + 0.258952 * u)
@@ -222,10 +222,11 @@ def lundin_nagaoka_coefficient(diameter_over_length: float) -> float:
 def current_sheet_inductance(radius: float, length: float, turns: float) -> float:
     """L = mu0 pi a^2 N^2 K_N / l [H] of a uniform current sheet of radius a [m], length l [m]
     with N turns ([Nagaoka] 1909; Lorenz's exact formula)."""
-    a = check.positive("radius", radius)
-    length = check.positive("length", length)
+    a = check.dimension("radius", radius)
+    length = check.dimension("length", length)
     n = check.positive("turns", turns)
-    return float(mu_0 * np.pi * a * a * n * n * nagaoka_coefficient(2 * a / length) / length)
+    return check.result("inductance", float(mu_0 * np.pi * a * a * n * n * nagaoka_coefficient(2 * a / length)
+                                            / length), turns=turns)
 
 
 def rosa_self_correction(pitch: float, wire_diameter: float, *, internal: bool = True) -> float:
@@ -240,8 +241,8 @@ def rosa_self_correction(pitch: float, wire_diameter: float, *, internal: bool =
     mu0 R [3/2 - Y - ln(2p/d)]. Rosa's published A = 5/4 - ln(2p/d) is the uniform-current value
     (it contains the internal inductance); the skin-effect value is larger by 1/4.
     """
-    p = check.positive("pitch", pitch)
-    d = check.positive("wire_diameter", wire_diameter)
+    p = check.dimension("pitch", pitch)
+    d = check.dimension("wire_diameter", wire_diameter)
     if d > p * (1 + 1e-12):
         check._fail("wire_diameter", f"at most the pitch {p:g} m (turns must not overlap)", wire_diameter)
     return float((1.25 if internal else 1.5) - np.log(2.0 * p / d))
@@ -300,8 +301,8 @@ def rosa_solenoid_inductance(radius: float, pitch: float, turns: int, wire_diame
     inductance of its axial current (one turn per pitch advances the current by p), which this
     formula omits. Accuracy: the corrections use the thin-ring forms (errors O((p/a)^2)).
     """
-    a = check.positive("radius", radius)
-    p = check.positive("pitch", pitch)
+    a = check.dimension("radius", radius)
+    p = check.dimension("pitch", pitch)
     n = check.positive_int("turns", turns)
     big_a = rosa_self_correction(p, wire_diameter, internal=internal)
     return float(current_sheet_inductance(a, n * p, n) - mu_0 * a * n * (big_a + rosa_mutual_correction(n)))
@@ -322,10 +323,10 @@ def wheeler_inductance(radius: float, length: float, turns: float) -> float:
     l > 0.8 r; against Nagaoka's exact sheet it is within 1 % for l/D >= 0.4 but about 10 % low
     at l/D = 0.1 (short coils are outside its range; tested).
     """
-    r_in = check.positive("radius", radius) / inch
-    l_in = check.positive("length", length) / inch
+    r_in = check.dimension("radius", radius) / inch
+    l_in = check.dimension("length", length) / inch
     n = check.positive("turns", turns)
-    return float(1e-6 * r_in * r_in * n * n / (9.0 * r_in + 10.0 * l_in))
+    return check.result("inductance", float(1e-6 * r_in * r_in * n * n / (9.0 * r_in + 10.0 * l_in)), turns=turns)
 
 
 # ---------------------------------------------------------------------------- planar spirals
@@ -347,13 +348,14 @@ MOHAN_CURRENT_SHEET: dict[str, tuple[float, float, float, float]] = {
 
 def _spiral_geometry(turns: float, outer_diameter: float, inner_diameter: float) -> tuple[float, float, float]:
     n = check.positive("turns", turns)
-    d_out = check.positive("outer_diameter", outer_diameter)
-    d_in = check.positive("inner_diameter", inner_diameter, allow_zero=True)
+    d_out = check.dimension("outer_diameter", outer_diameter)
+    d_in = check.dimension("inner_diameter", inner_diameter, allow_zero=True)
     if d_in >= d_out:
         check._fail("inner_diameter", f"smaller than outer_diameter {d_out:g} m", inner_diameter)
     return n, 0.5 * (d_out + d_in), (d_out - d_in) / (d_out + d_in)
 
 
+@check.finite_output("inductance")
 def mohan_wheeler_inductance(turns: float, outer_diameter: float, inner_diameter: float,
                              shape: str = "square") -> float:
     """Modified Wheeler formula [H] for a planar spiral ([Mohan] 1999, modified Wheeler
@@ -375,6 +377,7 @@ def mohan_wheeler_inductance(turns: float, outer_diameter: float, inner_diameter
     return float(k1 * mu_0 * n * n * d_avg / (1.0 + k2 * rho))
 
 
+@check.finite_output("inductance")
 def mohan_current_sheet_inductance(turns: float, outer_diameter: float, inner_diameter: float,
                                    shape: str = "square") -> float:
     """Current-sheet expression [H] for a planar spiral ([Mohan] 1999, current-sheet expression

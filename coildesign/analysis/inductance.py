@@ -633,8 +633,11 @@ def _refined(pc: _Pieces, src: _Sources, pi: np.ndarray, pk: np.ndarray, pj: np.
 
 # ---------------------------------------------------------------------------- public API
 def _check_options(order: object, loop_points: object, gmd_points: object) -> tuple[int, int, int]:
-    return (check.positive_int("order", order, minimum=2), check.positive_int("loop_points", loop_points, minimum=8),
-            check.positive_int("gmd_points", gmd_points, minimum=1))
+    # upper bounds: Gauss-Legendre beyond 64 nodes gains nothing in double precision, and the
+    # work grows with the square of order and loop_points
+    return (check.positive_int("order", order, minimum=2, maximum=64),
+            check.positive_int("loop_points", loop_points, minimum=8, maximum=65536),
+            check.positive_int("gmd_points", gmd_points, minimum=1, maximum=64))
 
 
 def mutual_inductance(coil_a: Coil, coil_b: Coil, *, order: int = GAUSS_ORDER,

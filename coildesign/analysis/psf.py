@@ -142,6 +142,8 @@ def point_spread_function(
     stretch = check.positive("stretch", stretch)
     check.choice("echo", echo, ("spin", "gradient"))
     os_ = check.positive_int("oversample", oversample, minimum=1)
+    check.memory("n_samples", n_samples, 160.0 * n * os_, "use fewer samples or a smaller oversample")
+    g, fov, d, gam = (np.float64(v) for v in (g, fov, d, gam))  # numpy floats: overflow gives inf, checked below
     gbar = gam / (2 * np.pi)
     dt = 1.0 / (gbar * g * fov)
     t = (np.arange(n) - n // 2) * dt
@@ -160,6 +162,8 @@ def point_spread_function(
     prof = np.abs(img)
     prof /= prof.max()
     fw, peak = _fwhm(x, prof)
+    check.result("point-spread function", np.array([fw, peak, prof.max(), x[0]]), gradient=gradient, fov=fov,
+                 diffusion=diffusion)
     return PointSpread(x, prof, fw, peak - x0, fov / n, stretch)
 
 
@@ -244,6 +248,7 @@ def resolution_limits(
     gam = check.positive("gamma", gamma)
     d = check.positive("diffusion", diffusion, allow_zero=True)
     check.choice("definition", definition, tuple(DIFFUSION_DEFINITIONS))
+    g, t2s, gam, d = (np.float64(v) for v in (g, t2s, gam, d))  # numpy floats: overflow gives inf, checked below
     digital = t_acq = rms = None
     if fov is not None and n_samples is not None:
         fov = check.positive("fov", fov)
@@ -261,6 +266,8 @@ def resolution_limits(
     if digital is not None:
         lims["digital"] = digital
     dominant = max(lims, key=lims.get)
+    check.result("resolution limits", np.array([*lims.values(), t2_lim or 0.0, rms or 0.0, t_acq or 0.0]),
+                 gradient=gradient, t2star=t2star, diffusion=diffusion)
     return ResolutionLimits(g, digital, lims["T2*"], t2_lim, lims["diffusion"], definition, rms, t_acq, dominant)
 
 
@@ -279,4 +286,7 @@ def gradient_for_resolution(
     gam = check.positive("gamma", gamma)
     d = check.positive("diffusion", diffusion, allow_zero=True)
     check.choice("definition", definition, tuple(DIFFUSION_DEFINITIONS))
-    return float(max(2.0 / (gam * t2s * dx), DIFFUSION_DEFINITIONS[definition] * d / (gam * dx**3)))
+    dx, t2s, gam = np.float64(dx), np.float64(t2s), np.float64(gam)  # overflow gives inf, checked below
+    with np.errstate(all="ignore"):
+        g = max(2.0 / (gam * t2s * dx), DIFFUSION_DEFINITIONS[definition] * d / (gam * dx**3))
+    return float(check.result("gradient", g, resolution=resolution, t2star=t2star, gamma=gamma))

@@ -5,7 +5,7 @@ one (minimum inductance or power under a field-deviation bound, solved to optima
 the connected ``Coil`` with its figures. ``StreamFunctionOperators`` holds the reusable matrices.
 """
 
-from coildesign.design.gradient_coil import GradientDesign, gradient_coil, operators, target_field_set
+from coildesign.design.gradient import GradientDesign, gradient_coil, surface_operators, target_field_set
 from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.solve import InfeasibleDesignError
 from coildesign.design.surfaces import Surface, biplanar, cylinder, mesh
@@ -19,6 +19,6 @@ __all__ = [
     "cylinder",
     "gradient_coil",
     "mesh",
-    "operators",
+    "surface_operators",
     "target_field_set",
 ]

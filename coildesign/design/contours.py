@@ -13,9 +13,11 @@ c_k + Delta/2 and carries I = Delta.
 
 Connection (documented return path): the loops of one nest (each loop enclosed by the one of
 the previous level, found by nearest distance) are cut at points along a short path from the
-innermost loop outwards; the winding runs lead-in -> loop 1 (outermost) -> jog -> loop 2 -> ...
--> loop n, then returns to loop 1's cut point on a second layer lifted off the surface by
-``lift`` [m] along the surface normal, and leaves through a lead-out parallel to the lead-in.
+innermost loop outwards; the winding comes in along the surface normal (a radial lead) to loop 1
+(outermost), runs loop 1 -> jog -> loop 2 -> ... -> loop n, then returns over the cut points on a
+second layer lifted off the surface by ``lift`` [m] (a wire diameter plus the clearance) along the
+surface normal, lands one ``lift`` back along loop 1 from its cut and leaves along the normal: the
+two radial leads stand one pitch apart and no lead crosses a wire on the surface.
 The inward jogs and the lifted return carry opposite currents along nearly the same path, so
 their fields cancel to first order in ``lift``; the analysis of the resulting ``Coil`` includes
 them exactly. Separate nests are separate windings in series (inter-nest connections are
@@ -118,10 +120,27 @@ def levels(psi: np.ndarray, turns: int) -> tuple[np.ndarray, float]:
     return lv, delta
 
 
+def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
+    """Remove pairs of same-level loops that run within ``width`` [m] of each other along their
+    whole length: they bound a sliver where psi crosses the level twice, carry opposite currents
+    side by side, and together amount to a current loop of negligible area (their field is of
+    order width / distance to the DSV relative to one wire's), while as wires they would touch."""
+    trees = [cKDTree(lp.points) for lp in loops]
+    gone: set[int] = set()
+    for i, a in enumerate(loops):
+        for j in range(i + 1, len(loops)):
+            b = loops[j]
+            if i in gone or j in gone or b.level != a.level:
+                continue
+            if trees[j].query(a.points)[0].max() < width and trees[i].query(b.points)[0].max() < width:
+                gone.update((i, j))
+    return [lp for k, lp in enumerate(loops) if k not in gone]
+
+
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     """Chains of nested loops, outermost (smallest |level|) first: each loop's parent is the
-    nearest loop one level closer to zero; a loop whose parent already has a child starts a new
-    chain."""
+    nearest loop one level closer to zero; when several loops share a parent, the nearest one
+    continues its chain and the others start chains of their own (so no jog crosses a loop)."""
     by_level: dict[float, list[int]] = {}
     for i, lp in enumerate(loops):
         by_level.setdefault(lp.level, []).append(i)
@@ -130,14 +149,16 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
     trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
     for lv in order:
+        previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
+        links = []  # (distance to parent, loop, parent)
         for i in by_level[lv]:
-            parent = None
-            previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
             if previous:
-                prev = max(previous, key=abs)
-                candidates = by_level[prev]
+                candidates = by_level[max(previous, key=abs)]
                 dists = [trees[j].query(loops[i].points)[0].min() for j in candidates]
-                parent = candidates[int(np.argmin(dists))]
+                links.append((min(dists), i, candidates[int(np.argmin(dists))]))
+            else:
+                links.append((0.0, i, None))
+        for _, i, parent in sorted(links, key=lambda t: t[0]):
             if parent is not None and parent in tail_of:
                 c = tail_of.pop(parent)
                 chains[c].append(i)
@@ -157,9 +178,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     """One open polyline [m] through all loops of ``nest`` (module doc) and the indices of its
     junction points (cut points and lead ends, excluded from the spacing check)."""
     n = len(nest)
-    # cut points: on the innermost loop the point farthest from the design centre (ties: furthest along
-    # CUT_DIRECTION), then the
-    # nearest point of each enclosing loop
+    # cut points: on the innermost loop the point farthest from the design centre (ties: furthest
+    # along CUT_DIRECTION), then the nearest point of each enclosing loop
     cuts = [0] * n
     inner = nest[-1].points
     dist = np.linalg.norm(inner - center, axis=1)
@@ -173,16 +193,12 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     first = nest[0]
     c1 = first.points[cuts[0]]
     nrm1 = first.normals[cuts[0]]
-    if n > 1:
-        out = c1 - nest[1].points[cuts[1]]
-        out = out - (out @ nrm1) * nrm1
-    else:
-        # a single loop: leave along the surface, across the loop, away from the centre
-        tangent = first.points[(cuts[0] + 1) % len(first.points)] - first.points[cuts[0] - 1]
-        out = np.cross(nrm1, tangent)
-        out = out if out @ (c1 - center) >= 0 else -out
-    out = out / np.linalg.norm(out)
-    path = [c1 + lead_length * out]
+    # the return lands one pitch (= lift) back along loop 1 from its cut, so the two radial
+    # leads stand one pitch apart and neither crosses a wire on the surface
+    back = first.points[cuts[0] - 1] - c1
+    back = back - (back @ nrm1) * nrm1
+    land = c1 + lift * nrm1 + lift * back / np.linalg.norm(back)
+    path = [c1 + lead_length * nrm1]
     junctions = [0]
     for lp, c in zip(nest, cuts):
         ring = np.roll(lp.points, -c, axis=0)
@@ -190,9 +206,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         path.extend(ring)
         path.append(ring[0])
     junctions.append(len(path) - 1)
-    lifted = [lp.points[c] + lift * lp.normals[c] for lp, c in zip(nest, cuts)]
-    path.extend(lifted[::-1])
-    path.append(lifted[0] + lead_length * out)
+    path.extend([lp.points[c] + lift * lp.normals[c] for lp, c in zip(nest[1:], cuts[1:])][::-1])
+    path += [land, land + (lead_length - lift) * nrm1]
     junctions += list(range(len(path) - n - 1, len(path)))
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]

@@ -37,6 +37,7 @@ from coildesign.design.surfaces import Surface
 
 MU0_4PI = mu_0 / (4.0 * np.pi)
 CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory ~0.2 GB)
+MID_RANGE = 4.0  # face pairs closer than this many edge lengths get a 9 x 9-point rule (face_coupling)
 
 
 def available_memory() -> int:
@@ -180,27 +181,53 @@ class StreamFunctionOperators:
         s = self.surface
         n_faces = len(s.faces)
         check_memory("surface", 8.0 * n_faces * n_faces * 3, "use a coarser mesh (larger resolution)")
-        qp, qw = quadrature_points(s.corners, 2)
-        x = qp.reshape(-1, 3) - s.centroids.mean(axis=0)
-        w = qw.reshape(-1)
-        x2 = (x * x).sum(axis=1)
-        nq = qw.shape[1]
+        # far pairs: the multipole expansion of 1/|r - r'| about the two centroids to second
+        # order, A_t A_s [1/D + (3 D.(Q_t + Q_s).D / D^2 - tr(Q_t + Q_s)) / (2 D^3)], with Q the
+        # second central moment of each triangle per unit area, (1/12) sum_i (v_i - c)(v_i - c)^T
+        # (the dipole terms vanish about centroids; Jackson, Classical Electrodynamics, 3rd ed.,
+        # sec. 4.1); error O((h/D)^4). Evaluated for all pairs with matrix products; the pairs
+        # within MID_RANGE edges are recomputed below.
+        c = s.centroids - s.centroids.mean(axis=0)
+        area = s.areas
+        rel = s.corners - s.centroids[:, None, :]
+        q = np.einsum("fia,fib->fab", rel, rel) / 12.0
+        tr = np.einsum("faa->f", q)
+        qc = np.einsum("fab,fb->fa", q, c)
+        cqc = np.einsum("fa,fa->f", c, qc)
+        q6 = np.c_[q[:, 0, 0], q[:, 1, 1], q[:, 2, 2], 2 * q[:, 0, 1], 2 * q[:, 0, 2], 2 * q[:, 1, 2]]
+        c6 = np.c_[c[:, 0] ** 2, c[:, 1] ** 2, c[:, 2] ** 2, c[:, 0] * c[:, 1], c[:, 0] * c[:, 2], c[:, 1] * c[:, 2]]
+        c2 = (c * c).sum(axis=1)
+        floor = (1e-3 * s.edge_length) ** 2
         p = np.empty((n_faces, n_faces))
-        step = max(1, CHUNK_PAIRS // (nq * len(x)))
+        step = max(1, CHUNK_PAIRS // n_faces)
         for lo in range(0, n_faces, step):
             hi = min(lo + step, n_faces)
-            xa = x[lo * nq:hi * nq]
-            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b (one matrix product); its rounding error is
-            # harmless here because every pair closer than 2.5 edges is recomputed below
-            r2 = x2[lo * nq:hi * nq, None] + x2[None, :] - 2.0 * (xa @ x.T)
-            np.maximum(r2, 1e-300, out=r2)
-            k = 1.0 / np.sqrt(r2)
-            k *= w[lo * nq:hi * nq, None]
-            k *= w[None, :]
-            p[lo:hi] = k.reshape(hi - lo, nq, n_faces, nq).sum(axis=(1, 3))
-        # near pairs (centroid distance < 2.5 edge lengths): analytic inner, 16-point outer rule
+            sl = slice(lo, hi)
+            r2 = c2[sl, None] + c2[None, :] - 2.0 * (c[sl] @ c.T)
+            np.maximum(r2, floor, out=r2)  # coincident centroids (self pairs) are recomputed below
+            # D.Q_t.D + D.Q_s.D with D = c_t - c_s, expanded into matrix products
+            dqd = (cqc[sl, None] - 2.0 * (qc[sl] @ c.T) + q6[sl] @ c6.T
+                   + cqc[None, :] - 2.0 * (c[sl] @ qc.T) + c6[sl] @ q6.T)
+            inv = 1.0 / np.sqrt(r2)
+            blk = inv + (3.0 * dqd * inv * inv - (tr[sl, None] + tr[None, :])) * (0.5 * inv * inv * inv)
+            blk *= area[sl, None]
+            blk *= area[None, :]
+            p[sl] = blk
         h = s.edge_length
         tree = cKDTree(s.centroids)
+        # intermediate pairs (centroid distance < MID_RANGE edges): 9 x 9-point product rule
+        mid = tree.query_pairs(MID_RANGE * h, output_type="ndarray")
+        qm, wm = quadrature_points(s.corners, 3)
+        vals = np.empty(len(mid))
+        step = max(1, CHUNK_PAIRS // 81)
+        for lo in range(0, len(mid), step):
+            t, u = mid[lo:lo + step, 0], mid[lo:lo + step, 1]
+            d = np.sqrt(((qm[t][:, :, None, :] - qm[u][:, None, :, :]) ** 2).sum(axis=3))
+            vals[lo:lo + step] = np.einsum("pi,pij,pj->p", wm[t], 1.0 / d, wm[u])
+        p[mid[:, 0], mid[:, 1]] = vals
+        p[mid[:, 1], mid[:, 0]] = vals
+        # near pairs (centroid distance < 2.5 edges) and self terms: analytic inner integral
+        # (Wilton et al.), 16-point outer rule
         pairs = tree.query_pairs(2.5 * h, output_type="ndarray")
         pairs = np.vstack([pairs, pairs[:, ::-1], np.c_[np.arange(n_faces), np.arange(n_faces)]])
         qn, wn = quadrature_points(s.corners, 4)

@@ -3,9 +3,11 @@ triangle (the two ingredients of the stream-function operators).
 
 - ``triangle_rule(n)``: the collapsed (conical product) Gauss rule, Stroud, Approximate
   Calculation of Multiple Integrals (1971), sec. 2.7 / Duffy, SIAM J. Numer. Anal. 19, 1260
-  (1982): with Gauss-Legendre nodes (u_i, w_i) on [0, 1], x = u_i, y = u_j (1 - u_i),
-  weight w_i w_j (1 - u_i) on the unit triangle. n^2 points, exact for polynomials of degree
-  2n - 1.
+  (1982): the unit triangle is the image of the square, x = u, y = v (1 - u), Jacobian 1 - u.
+  The u nodes are Gauss-Jacobi nodes for the weight (1 - u) on [0, 1] (the Jacobian is
+  absorbed into the weight; plain Gauss-Legendre in u would lose one degree), the v nodes
+  Gauss-Legendre on [0, 1]: weight w_i^J w_j. n^2 points, exact for polynomials of total
+  degree 2n - 1 (a monomial x^a y^b becomes a polynomial of degree a + b in u and b in v).
 - ``uniform_triangle_potential(corners, points)``: I(r) = int_T dA' / |r - r'| in closed form,
   Wilton, Rao, Glisson, Schaubert, Butler, Al-Bundak, IEEE Trans. Antennas Propag. 32, 276
   (1984), eq. (5) (and Graglia, IEEE TAP 41, 1448 (1993), eq. 23):
@@ -22,16 +24,20 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.special import roots_jacobi
 
 
 @lru_cache(maxsize=32)
 def triangle_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Barycentric points (n^2, 3) and weights (n^2,) summing to 1 (multiply by the area)."""
+    # Gauss-Jacobi (alpha = 1, beta = 0) on [-1, 1] mapped to [0, 1]: int_0^1 g(u) (1 - u) du
+    # = sum_i w_i g(u_i) / 4 (module doc); the factor 2 makes the weights sum to 1
+    t, wj = roots_jacobi(n, 1.0, 0.0)
     u, w = np.polynomial.legendre.leggauss(n)
-    u, w = 0.5 * (u + 1.0), 0.5 * w
-    x = np.repeat(u, n)
-    y = np.tile(u, n) * (1.0 - x)
-    weight = np.repeat(w, n) * np.tile(w, n) * (1.0 - x) * 2.0
+    v, w = 0.5 * (u + 1.0), 0.5 * w
+    x = np.repeat(0.5 * (t + 1.0), n)
+    y = np.tile(v, n) * (1.0 - x)
+    weight = np.repeat(0.25 * wj, n) * np.tile(w, n) * 2.0
     bary = np.c_[1.0 - x - y, x, y]
     bary.setflags(write=False)
     weight.setflags(write=False)
@@ -44,10 +50,13 @@ def rule_order(distance_ratio: float, tolerance: float) -> int:
     centroid - size/2) / size away (size = longest edge). Error model: the product rule's error
     for a kernel analytic in a region of size ~d about the triangle decays geometrically in 2n
     (Davis & Rabinowitz, Methods of Numerical Integration, 2nd ed., sec. 4.6); measured on this
-    rule, err <= 10 q^(2n) with q = 0.27 / (distance_ratio + 0.7) (``tests/test_design_operators.py``
-    checks the achieved error against the tolerance). Clipped to [2, 12]."""
-    q = 0.27 / (max(distance_ratio, 0.0) + 0.7)
-    return int(np.clip(np.ceil(np.log(tolerance / 10.0) / (2.0 * np.log(q))), 2, 12))
+    rule (worst over directions and over triangles up to a 1 : 0.1 right triangle, whose far vertex
+    sits 2/3 of the size from the centroid), err <= 10 q^(2n) with
+    q = 0.28 / (distance_ratio + 0.25) for distance_ratio >= 0.3 (``tests/test_design_operators.py``
+    checks the achieved error against the tolerance). Clipped to [2, 20]: points closer than
+    ~0.3 sizes to a triangle get less than ``tolerance``."""
+    q = 0.28 / (max(distance_ratio, 0.0) + 0.25)
+    return int(np.clip(np.ceil(np.log(tolerance / 10.0) / (2.0 * np.log(q))), 2, 20))
 
 
 def quadrature_points(corners: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

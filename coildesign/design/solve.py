@@ -42,17 +42,23 @@ class Solution:
 
 def solve_qp(q: np.ndarray, a: np.ndarray, lower: np.ndarray, upper: np.ndarray,
              a_eq: np.ndarray | None = None, b_eq: np.ndarray | None = None, *, advice: str = "",
-             working_set: int = 600, max_rounds: int = 30) -> Solution:
+             working_set: int = 100, max_rounds: int = 60) -> Solution:
     """Minimise x^T q x subject to a_eq x = b_eq and lower <= a x <= upper (module doc).
 
     Constraint generation: the QP is solved on a working set of rows (a stride sample of
     ``working_set`` rows first), the most violated remaining rows are added, and the loop stops
-    when no row is violated (beyond 1e-9 of its bound width): the relaxed optimum is then
-    feasible for the full problem and so optimal for it. Raises ``InfeasibleDesignError``
-    unless Clarabel reports a solved problem.
+    when no row is violated (beyond 1e-9 of its bound width, or for a one-sided row (an infinite
+    bound) or an equality row, of the size |a_i| |x| + |finite bounds| of its terms): the relaxed
+    optimum is then feasible for the full problem and so optimal for it. Raises
+    ``InfeasibleDesignError`` unless Clarabel reports a solved problem.
     """
     m = len(a)
-    width = np.maximum(upper - lower, 1e-300)
+    lower = np.asarray(lower, dtype=float)
+    upper = np.asarray(upper, dtype=float)
+    width = upper - lower
+    two_sided = np.isfinite(width) & (width > 0)
+    row_norm = np.linalg.norm(a, axis=1)
+    bound_size = np.where(np.isfinite(lower), np.abs(lower), 0.0) + np.where(np.isfinite(upper), np.abs(upper), 0.0)
     active = np.zeros(m, dtype=bool)
     active[np.linspace(0, m - 1, min(m, working_set)).astype(int)] = True
     iterations = 0
@@ -60,7 +66,8 @@ def solve_qp(q: np.ndarray, a: np.ndarray, lower: np.ndarray, upper: np.ndarray,
         x, status, its = _clarabel(q, a[active], lower[active], upper[active], a_eq, b_eq, advice)
         iterations += its
         ax = a @ x
-        violation = np.maximum(lower - ax, ax - upper) / width
+        scale = np.where(two_sided, width, row_norm * np.linalg.norm(x) + bound_size)
+        violation = np.maximum(lower - ax, ax - upper) / np.maximum(scale, 1e-300)
         violated = np.flatnonzero((violation > 1e-9) & ~active)
         if violated.size == 0:
             return Solution(x, status, iterations, float(x @ q @ x))

@@ -39,10 +39,10 @@ class Surface:
             f = np.asarray(self.faces)
         except (TypeError, ValueError):
             check._fail("faces", "an integer array of shape (F, 3)", self.faces, TypeError)
-        if f.ndim != 2 or f.shape[1] != 3 or f.shape[0] == 0:
-            check._fail("faces", f"an integer array of shape (F, 3) with F >= 1 (got shape {f.shape})", self.faces)
         if not np.issubdtype(f.dtype, np.integer):
             check._fail("faces", "an integer array", self.faces, TypeError)
+        if f.ndim != 2 or f.shape[1] != 3 or f.shape[0] == 0:
+            check._fail("faces", f"an integer array of shape (F, 3) with F >= 1 (got shape {f.shape})", self.faces)
         if f.min() < 0 or f.max() >= len(v):
             check._fail("faces", f"vertex indices in [0, {len(v) - 1}]", self.faces)
         f = f.astype(np.int64)
@@ -144,6 +144,11 @@ class Surface:
 
 
 # ---------------------------------------------------------------------------- generators
+def _odd(n: int) -> int:
+    """The smallest odd integer >= n."""
+    return n if n % 2 else n + 1
+
+
 def _grid_faces(n_u: int, n_v: int, periodic_u: bool) -> np.ndarray:
     """Faces of a structured (n_u x n_v) vertex grid (index u * n_v + v), quads split along
     alternating diagonals so the mesh has no preferred direction."""
@@ -164,13 +169,17 @@ def cylinder(radius: float, length: float, resolution: float | None = None, *,
              center: float = 0.0, name: str = "cylinder") -> Surface:
     """An open cylinder of ``radius`` [m] and ``length`` [m] about the z axis, centred at
     z = ``center`` [m]; outward normals. ``resolution`` [m] is the target edge length
-    (default: 2 pi radius / 40, i.e. 40 vertices around). Rings are equally spaced in z."""
+    (default: 2 pi radius / 40, i.e. 40 vertices around). Rings are equally spaced in z.
+
+    The vertex count around is a multiple of 4 and the ring count odd, so the mesh (with its
+    alternating diagonals, ``_grid_faces``) is mapped onto itself by the mirrors x -> -x,
+    y -> -y and z -> z0 - (z - z0), which ``gradient_coil(symmetry=True)`` relies on."""
     a = check.positive("radius", radius)
     ell = check.positive("length", length)
     z0 = check.finite("center", center)
     h = 2 * np.pi * a / 40 if resolution is None else check.positive("resolution", resolution)
-    n_phi = max(8, int(np.ceil(2 * np.pi * a / h)))
-    n_z = max(3, int(np.ceil(ell / h)) + 1)
+    n_phi = 4 * max(2, int(np.ceil(2 * np.pi * a / h / 4)))
+    n_z = _odd(max(3, int(np.ceil(ell / h)) + 1))
     _check_size(n_phi * n_z)
     phi = 2 * np.pi * np.arange(n_phi) / n_phi
     z = np.linspace(-ell / 2, ell / 2, n_z) + z0
@@ -186,8 +195,9 @@ def _plate(width: float, height: float, h: float, shape: str) -> tuple[np.ndarra
     """Vertices (z = 0) and faces of a width x height rectangle or a disc of diameter width,
     normal +z."""
     if shape == "rectangle":
-        n_x = max(3, int(np.ceil(width / h)) + 1)
-        n_y = max(3, int(np.ceil(height / h)) + 1)
+        # odd counts: the alternating diagonals are then mirror symmetric in x and y (``cylinder``)
+        n_x = _odd(max(3, int(np.ceil(width / h)) + 1))
+        n_y = _odd(max(3, int(np.ceil(height / h)) + 1))
         _check_size(2 * n_x * n_y)
         xx, yy = np.meshgrid(np.linspace(-width / 2, width / 2, n_x), np.linspace(-height / 2, height / 2, n_y),
                              indexing="ij")

@@ -35,6 +35,22 @@ QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
+# Direct sums above this many pair equivalents (``work_pairs``; ~1.5 min per thread at the
+# ~60 M pairs/s per thread of the fast path measured on a loaded 2-core machine) are refused
+# with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
+MAX_PAIRS = 5e9
+# cost of one pair relative to a fast-path segment pair (B or A), measured per thread
+# (benchmarks/bench_field.py style: 62 M/s segment B, 6 M/s loop B, 1.2 M/s loop dB/dr;
+# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py)
+PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 10.0, "loop J": 50.0}
+# The fast path forms products of four distances: it is used for segment lengths and
+# source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
+# neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
+# exact over the whole float range.
+FAST_PATH_RANGE = 1e60
+# The Jacobian's fast path forms inverse fifth powers of distances (segment_kernels.
+# polyline_jacobian_block): it is used within [1/J_FAST_PATH_RANGE, J_FAST_PATH_RANGE] m.
+J_FAST_PATH_RANGE = 1e40
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class PolylineSources:
     b_matrix: np.ndarray  # (Nv-1, 6) w [Lv, P1 x P2] in origin-centred coordinates
     a_matrix: np.ndarray  # (Nv-1, 6) w [Lv / L, 0]
     threshold: np.ndarray  # (Nv-1,) near-pair bound on R1 + R2 (segment_kernels.near_threshold)
+    fast_path: bool = True  # False when lengths leave FAST_PATH_RANGE: every pair goes to the explicit kernel
+    jacobian_fast_path: bool = True  # the same for dB/dr and J_FAST_PATH_RANGE
 
 
 @dataclass(frozen=True)
@@ -90,14 +108,20 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
         origin = 0.5 * (verts.min(axis=0) + verts.max(axis=0))
         vc = verts - origin
         lv = np.diff(vc, axis=0)
-        length = np.sqrt((np.diff(verts, axis=0) ** 2).sum(axis=1))
+        steps = np.diff(verts, axis=0)
+        length = np.sqrt((steps**2).sum(axis=1))
+        tiny = length < 1e-150  # squares underflow: the scaled norm
+        length[tiny] = np.hypot(np.hypot(steps[tiny, 0], steps[tiny, 1]), steps[tiny, 2])
         safe = np.where(gaps, 1.0, length)
         b_matrix = weights[:, None] * np.hstack([lv, np.cross(vc[:-1], vc[1:])])
         a_matrix = np.zeros_like(b_matrix)
         a_matrix[:, :3] = weights[:, None] * lv / safe[:, None]
         radius = np.array(radius)
+        real = length[~gaps] if gaps.any() else length
+        fast, jfast = (bool(real.min() >= 1.0 / r and np.abs(vc).max() <= r)
+                       for r in (FAST_PATH_RANGE, J_FAST_PATH_RANGE))
         src = PolylineSources(verts, origin, weights, gaps if gaps.any() else None, radius, length, b_matrix,
-                              a_matrix, segment_kernels.near_threshold(length, radius))
+                              a_matrix, segment_kernels.near_threshold(length, radius), fast, jfast)
     coil._cache["polylines"] = src
     return src
 
@@ -148,10 +172,35 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     return out
 
 
+def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
+    """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs``."""
+    m = len(pts)
+    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
+    real = np.flatnonzero(src.weights != 0.0)
+    step = max(1, block_pairs // max(m, 1))
+    for s in range(0, len(real), step):
+        si = np.tile(real[s:s + step], m)
+        pi = np.repeat(np.arange(m), min(step, len(real) - s))
+        out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, quantity)
+    return out
+
+
 def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
-    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
+    limit = FAST_PATH_RANGE if quantity != "J" else J_FAST_PATH_RANGE
+    if not src.fast_path or (quantity == "J" and not src.jacobian_fast_path):
+        return _explicit_all(pts, src, quantity, block_pairs)
+    with np.errstate(over="ignore"):
+        far = np.abs(pts - src.origin).max(axis=1) > limit
+    shape = (3, 3) if quantity == "J" else (3,)
+    if far.any():
+        out = np.zeros((m,) + shape)
+        out[far] = _explicit_all(pts[far], src, quantity, block_pairs)
+        if not far.all():
+            out[~far] = _segments_chunk(pts[~far], src, quantity, block_pairs)
+        return out
+    out = np.zeros((m,) + shape)
     local = np.asfortranarray(pts - src.origin)  # column-major: contiguous x, y, z columns per block
     vc = np.asfortranarray(src.verts - src.origin)
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
@@ -246,25 +295,46 @@ def _one_blas_thread():
     return _BLAS[0].limit(limits=1, user_api="blas")
 
 
-def available_memory() -> int:
-    """Physical memory currently available [bytes] (Linux/macOS sysconf; 0 if unknown)."""
+available_memory = check.available_memory  # kept for callers of the earlier name
+
+
+def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: int, copy_points: bool,
+                fmm_sources: int = 0) -> float:
+    """Estimated peak memory [bytes] of an evaluation at ``m`` points: output (24 or 72 bytes a
+    point), a float copy of the points if needed, per-thread work space (cache-sized blocks,
+    chunk temporaries, the source arrays' per-chunk views) and, for the FMM, its tree and
+    expansions. The FMM part is a fit to fmm3dpy 2.1 at eps = 1e-10 measured here (peak RSS
+    ~12 kB per source element and ~2 kB per target, plus ~0.3 GB)."""
+    out = (72 if quantity == "J" else 24) * float(m)
+    copy = 24.0 * m if copy_points else 0.0
+    work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
+    fmm_bytes = (12e3 * fmm_sources + 2e3 * m + 3e8) if fmm_sources else 0.0
+    return out + copy + work + fmm_bytes
+
+
+def work_pairs(m: int, coil: Coil, quantity: str, fmm_part: bool = False) -> float:
+    """Direct-summation work in fast-path pair equivalents (``PAIR_COST``: dB/dr of segments
+    uses the explicit kernel throughout, loops need elliptic integrals); with the FMM the
+    segments are not summed directly."""
+    j = " J" if quantity == "J" else ""
+    seg = 0.0 if fmm_part else float(coil.n_segments) * PAIR_COST["segment" + j]
+    loops = float(coil.n_loops) * PAIR_COST["loop" + j]
+    return float(m) * (seg + loops)
+
+
+def _max_pairs(max_pairs: float | None) -> float:
+    if max_pairs is not None:
+        return check.positive("max_pairs", max_pairs)
+    env = os.environ.get("COILDESIGN_MAX_PAIRS")
+    if not env:
+        return MAX_PAIRS
     try:
-        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return 0
-
-
-def _check_memory(m: int, shape: tuple, chunk_points: int, n_src: int, threads: int) -> None:
-    """Refuse evaluations whose output plus per-thread work space cannot fit in memory."""
-    out_bytes = 8 * int(np.prod(shape))
-    work = threads * 8 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
-    need = out_bytes + work
-    avail = available_memory()
-    if avail and need > 0.8 * avail:
-        check._fail("points", f"few enough to fit in memory: this evaluation needs ~{need / 2**30:.2f} GiB "
-                    f"and {avail / 2**30:.2f} GiB are available; evaluate the points in parts (the engine "
-                    "is exact per point, so results can be concatenated), use a coarser grid, or ask for "
-                    "B rather than dB/dr (9 numbers per point)", f"array of {m} points")
+        value = float(env)
+    except ValueError:
+        value = float("nan")
+    if not (np.isfinite(value) and value > 0):
+        check._fail("COILDESIGN_MAX_PAIRS", "a positive number of pair evaluations (e.g. 1e11)", env)
+    return value
 
 
 def evaluate(
@@ -279,6 +349,8 @@ def evaluate(
     progress: bool | None = None,
     method: str = "auto",
     tolerance: float = 1e-10,
+    max_memory: float | None = None,
+    max_pairs: float | None = None,
 ) -> np.ndarray:
     """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] for ``current`` [A].
 
@@ -293,14 +365,27 @@ def evaluate(
     exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
     installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
     segments and points; else direct). ``tolerance``: FMM precision (relative).
+
+    Work and memory are estimated from the sizes BEFORE anything is allocated or copied
+    (``peak_memory``, ``work_pairs``): an evaluation needing more than ``max_memory`` bytes
+    (default: ``_validation.memory_limit``, i.e. COILDESIGN_MAX_MEMORY or half the available
+    memory) or a direct sum over more than ``max_pairs`` pair equivalents (default
+    ``MAX_PAIRS`` = 5e9 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
+    uses the FMM only where its own memory estimate fits, and also for B problems too large
+    for a direct sum.
     """
     if type(points).__module__.startswith("dask."):  # lazy, chunk by chunk on dask workers
         from coildesign.fields.distributed import evaluate_dask
 
         return evaluate_dask(coil, points, current, quantity=quantity, chunk_points=chunk_points,
                              block_pairs=block_pairs, method=method, tolerance=tolerance)
-    if not isinstance(coil, Coil):
-        check._fail("coil", "a coildesign.Coil", coil, TypeError)
+    check.coil("coil", coil)
+    if isinstance(points, np.ndarray) and points.ndim >= 1 and points.shape[-1] == 3:
+        # size known before conversion: refuse before a float copy of a huge array is made
+        m0 = points.size // 3
+        copy = points.dtype != np.float64 or not points.flags.c_contiguous
+        check.memory("points", f"array of {m0} points", peak_memory(m0, str(quantity), 0, 1, 1, copy),
+                     "evaluate the points in parts", max_memory)
     pts = check.points3("points", points)
     cur = check.finite("current", current)
     check.choice("quantity", quantity, QUANTITIES)
@@ -318,19 +403,41 @@ def evaluate(
     if use_fmm and (quantity != "B" or not fmm.available()):
         check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
                     "'coildesign[fmm]')", method)
-    if method == "auto":
-        use_fmm = (quantity == "B" and float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments)
-                   >= FMM_MIN_SOURCES and fmm.available())
-    fmm_part = None
-    if use_fmm and coil.n_segments:
-        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
-        n_src = len(coil.windings)
+    limit_pairs = _max_pairs(max_pairs)
+    fmm_sources = coil.n_segments * fmm.quadrature_order(tolerance)
+    fmm_fits = check.memory_limit(max_memory) == 0 or peak_memory(
+        m, quantity, len(coil.windings), 1, 256, False, fmm_sources) <= check.memory_limit(max_memory)
+    if method == "auto":  # FMM for very large B problems, and for any B problem too large for a direct sum
+        large = float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments) >= FMM_MIN_SOURCES
+        use_fmm = (quantity == "B" and (large or work_pairs(m, coil, quantity) > limit_pairs)
+                   and fmm.available() and fmm_fits)
+    use_fmm = use_fmm and coil.n_segments > 0
+    if use_fmm:
+        check.memory("points", f"array of {m} points", peak_memory(m, quantity, len(coil.windings), 1, 256, False,
+                                                                   fmm_sources),
+                     f"the FMM over {fmm_sources} source elements does not fit: evaluate fewer points at a time "
+                     "or coarsen the coil", max_memory)
+    pairs_needed = work_pairs(m, coil, quantity, fmm_part=use_fmm)
+    if pairs_needed > limit_pairs:
+        hint = ('use method="fmm" (fast multipole, B only), ' if quantity == "B" and fmm.available()
+                and not use_fmm else "")
+        check._fail("points", f"few enough for a direct sum: {m} points x {coil.n_segments} segments and "
+                    f"{coil.n_loops} loops is ~{pairs_needed:.3g} pair evaluations, above the limit "
+                    f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
+                    "points or use a coarser coil", f"array of {m} points")
     if threads is None:
         threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
         chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
     chunk_points = check.positive_int("chunk_points", chunk_points)
-    _check_memory(m, shape, chunk_points, n_src, threads)
+    check.memory("points", f"array of {m} points", peak_memory(m, quantity, n_src, threads, chunk_points, False),
+                 "evaluate the points in parts (the engine is exact per point, so results can be "
+                 "concatenated), use a coarser grid, or ask for B rather than dB/dr (9 numbers per point)",
+                 max_memory)
+    fmm_part = None
+    if use_fmm:
+        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
+        n_src = len(coil.windings)
     starts = list(range(0, m, chunk_points))
     out = np.empty(shape)
 

@@ -63,23 +63,37 @@ def field_map(
     Arrays: "B" [T] and "|B|" [T]; "A" [T m] and "dB/dr" [T/m, 9 components row-major] when
     requested in ``quantities``. ``options`` go to the engine (threads, method, ...).
     """
+    check.coil("coil", coil)
     c = check.vector3("center", center)
-    sz = np.full(3, float(size)) if np.isscalar(size) else check.vector3("size", size)
-    if (sz < 0).any():
-        check._fail("size", "non-negative edge lengths", size)
-    nn = np.full(3, n, dtype=int) if np.isscalar(n) else np.asarray(n, dtype=int)
-    nn = np.where(sz == 0, 1, nn)
-    for i, k in enumerate(nn):
-        check.positive_int(f"n[{i}]", int(k), minimum=1)
+    if isinstance(size, (list, tuple, np.ndarray)):
+        sz = check.vector3("size", size)
+        if (sz < 0).any():
+            check._fail("size", "non-negative edge lengths [m]", size)
+    else:
+        sz = np.full(3, check.positive("size", size, allow_zero=True))
+    if isinstance(n, (list, tuple, np.ndarray)):
+        if np.ndim(n) != 1 or len(n) != 3:
+            check._fail("n", "an integer or three integers (points per edge)", n, TypeError)
+        nn = [check.positive_int(f"n[{i}]", k.item() if isinstance(k, np.generic) else k) for i, k in enumerate(n)]
+    else:
+        nn = [check.positive_int("n", n)] * 3
+    if isinstance(quantities, str):
+        quantities = (quantities,)
+    for q in quantities:
+        check.choice("quantities", q, ("B", "A", "dB/dr"))
+    nn = np.array([1 if sz[i] == 0 else k for i, k in enumerate(nn)], dtype=np.int64)
+    total = float(np.prod(nn.astype(float)))
+    per_point = 24 + sum({"B": 32, "A": 24, "dB/dr": 72}[q] for q in quantities)
+    check.memory("n", n, total * per_point + 24 * total, f"a grid of {total:.3g} points: use fewer points per "
+                 "edge or map a smaller region", options.get("max_memory"))
     spacing = np.where(nn > 1, sz / np.maximum(nn - 1, 1), 1.0)
     fm = FieldMap(c - sz / 2, spacing, tuple(int(k) for k in nn), name=f"{coil.name} field")
     pts = fm.points
     for q in quantities:
-        check.choice("quantities", q, ("B", "A", "dB/dr"))
         val = evaluate(coil, pts, current, quantity={"B": "B", "A": "A", "dB/dr": "J"}[q], **options)
         if q == "dB/dr":
             val = val.reshape(len(pts), 9)
         fm.add(q, val)
         if q == "B":
-            fm.add("|B|", np.linalg.norm(val, axis=1))
+            fm.add("|B|", np.hypot(np.hypot(val[:, 0], val[:, 1]), val[:, 2]))  # no overflow for huge currents
     return fm

@@ -30,7 +30,10 @@ the exact 1 - kc = 4 R rho / (beta (alpha + beta)) and k^2 = 4 R rho / beta^2, i
 after which every quantity in the recursion is non-negative, so no cancellation remains:
 full double precision down to rho = 0 (where B_rho / rho is evaluated in the divided form
 (a1, b1) / k^2, exact on the axis). B_z keeps a genuine sign change outside the loop (its
-value crosses zero there) and loses ~log10(r/R) digits in the far field off the axis.
+value crosses zero there) and loses ~log10(r/R) digits in the far field off the axis; beyond
+``FAR_RATIO`` = 1e9 radii the point-dipole form replaces it (exact to rounding there, and free
+of overflow up to the largest representable distances). All lengths are first scaled by a
+power of two that brings the radius to [0.5, 1) (exact), so loops of 1e-300 m to 1e300 m work.
 
 Jacobian: dB/dr by the complex-step derivative f'(x) = Im f(x + i h) / h (Squire & Trapp,
 SIAM Rev. 40, 110 (1998)), which has no subtractive cancellation and is exact to rounding for
@@ -52,6 +55,7 @@ from coildesign._constants import mu_0
 
 CEL_TOLERANCE = 1e-8  # AGM convergence (quadratic: final relative error ~1e-16)
 CEL_MAX_ITER = 40
+FAR_RATIO = 1e9  # beyond this many radii the dipole form is exact to rounding (octupole/dipole < 1e-17)
 
 
 def _cel_after_first_step(kc, pairs):
@@ -162,14 +166,55 @@ def _cylindrical(rho, z, radius, need_a=False):
 
 
 def _geometry(x, y, z, radius, wire_radius):
+    """Inputs scaled by a power of two s (exact) that brings the radius to [0.5, 1), so that
+    loops of any size (1e-300 m to 1e300 m) are evaluated without under- or overflow; points
+    farther than ``FAR_RATIO`` radii are marked for the dipole form. Returns the scaled
+    coordinates and the scale s: B scales as 1/length (multiply by s), A is scale-free,
+    dB/dr scales as 1/length^2 (multiply by s^2)."""
     x, y, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, y, z)))
     radius = np.asarray(radius, dtype=float)
-    wire_radius = np.asarray(wire_radius, dtype=float)
+    s = np.ldexp(1.0, -np.frexp(radius)[1])
+    with np.errstate(over="ignore"):
+        x, y, z = x * s, y * s, z * s  # inf for points beyond the range: far, dipole form
+    radius = radius * s
+    wire_radius = np.asarray(wire_radius, dtype=float) * s
+    far = np.maximum(np.maximum(np.abs(x), np.abs(y)), np.abs(z)) > FAR_RATIO
+    if far.any():  # evaluated by the dipole form; a harmless stand-in keeps the elliptic part finite
+        x, y, z = np.where(far, 2.0, x), np.where(far, 0.0, y), np.where(far, 0.0, z)
     rho = np.sqrt(x * x + y * y)
     dist = np.sqrt((rho - radius) ** 2 + z * z)  # distance to the loop's centre line
     inside = dist < wire_radius
     on_filament = dist == 0.0
-    return x, y, z, radius, wire_radius, rho, dist, inside, on_filament
+    return x, y, z, radius, wire_radius, rho, dist, inside, on_filament, s, far
+
+
+def _dipole(x, y, z, s, radius, need_jacobian=False):
+    """Far field of the loop as a point dipole m = pi R^2 (per ampere) along z, at unscaled
+    points (x, y, z) for the length scale ``s`` and scaled ``radius`` of ``_geometry``;
+    evaluated with coordinates divided by q = max(|x|, |y|, |z|) so nothing overflows; at
+    distances over ``FAR_RATIO`` radii the neglected octupole terms are below ~(R/r)^2 = 1e-18
+    relative (Jackson, Classical Electrodynamics, eqs. 5.56 and 5.32). Returns (B, A) tuples
+    in scaled units, or the Jacobian rows (3 x 3) when ``need_jacobian``."""
+    x, y, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, y, z)))
+    q = np.maximum(np.maximum(np.abs(x), np.abs(y)), np.abs(z))
+    q = np.where(q > 0, q, 1.0)
+    xs, ys, zs = x / q, y / q, z / q
+    with np.errstate(over="ignore"):
+        q = q * s  # may overflow to inf: the field then underflows to 0, as it should
+    r2 = xs * xs + ys * ys + zs * zs
+    k = mu_0 / 4.0 * radius * radius  # mu0 m / (4 pi) with m = pi R^2
+    if need_jacobian:
+        c = k / q / q / q / q  # successive divisions underflow gracefully, never overflow
+        r5, r7 = r2 * r2 * np.sqrt(r2), r2 * r2 * r2 * np.sqrt(r2)
+        rv = (xs, ys, zs)
+        return tuple(tuple(c * (3.0 * ((j == 2) * rv[i] + zs * (i == j) + (i == 2) * rv[j]) / r5
+                                - 15.0 * zs * rv[i] * rv[j] / r7) for j in range(3)) for i in range(3))
+    c = k / q / q / q
+    r3, r5 = r2 * np.sqrt(r2), r2 * r2 * np.sqrt(r2)
+    b = (c * 3.0 * zs * xs / r5, c * 3.0 * zs * ys / r5, c * (3.0 * zs * zs / r5 - 1.0 / r3))
+    ca = k / q / q
+    a = (-ca * ys / r3, ca * xs / r3, np.zeros_like(xs))
+    return b, a
 
 
 def _safe(v, bad, fill):
@@ -179,22 +224,28 @@ def _safe(v, bad, fill):
 
 def loop_field(x, y, z, radius, wire_radius=0.0):
     """B per ampere [T/A] of the loop at points (x, y, z) [m] (local frame); returns (bx, by, bz)."""
-    x, y, z, radius, wire_radius, rho, dist, inside, on = _geometry(x, y, z, radius, wire_radius)
+    x0, y0, z0 = x, y, z
+    x, y, z, radius, wire_radius, rho, dist, inside, on, s, far = _geometry(x, y, z, radius, wire_radius)
     special = bool(inside.any() or on.any())
     with np.errstate(divide="ignore", invalid="ignore"):
         if special:
             rho, z = _safe(rho, on, 0.0), _safe(z, on, 0.0)
         brr, bz = _cylindrical(rho, z, radius)
-        if not special:
-            return brr * x, brr * y, bz
-        scale = np.where(inside, dist**2 / np.where(wire_radius > 0, wire_radius, 1.0) ** 2, 1.0)
-        scale = np.where(on, 0.0, scale)
-    return brr * x * scale, brr * y * scale, bz * scale
+        scale = 1.0
+        if special:
+            scale = np.where(inside, dist**2 / np.where(wire_radius > 0, wire_radius, 1.0) ** 2, 1.0)
+            scale = np.where(on, 0.0, scale)
+        b = (brr * x * scale * s, brr * y * scale * s, bz * scale * s)
+    if far.any():
+        bd, _ = _dipole(x0, y0, z0, s, radius)
+        b = tuple(np.where(far, bdk * s, bk) for bdk, bk in zip(bd, b))
+    return b
 
 
 def loop_vector_potential(x, y, z, radius, wire_radius=0.0):
     """A per ampere [T m/A] of the loop (Coulomb gauge, azimuthal); returns (ax, ay, az)."""
-    x, y, z, radius, wire_radius, rho, dist, inside, on = _geometry(x, y, z, radius, wire_radius)
+    x0, y0, z0 = x, y, z
+    x, y, z, radius, wire_radius, rho, dist, inside, on, s, far = _geometry(x, y, z, radius, wire_radius)
     with np.errstate(divide="ignore", invalid="ignore"):
         # inside the conductor evaluate on the surface along the same direction from the centre line
         direction_r = np.where(dist > 0, (rho - radius) / np.where(dist > 0, dist, 1.0), 1.0)
@@ -208,14 +259,19 @@ def loop_vector_potential(x, y, z, radius, wire_radius=0.0):
         a_phi = np.where(bad, 0.0, a_phi)
         cos_p = np.where(rho > 0, x / np.where(rho > 0, rho, 1.0), 1.0)
         sin_p = np.where(rho > 0, y / np.where(rho > 0, rho, 1.0), 0.0)
-    return -a_phi * sin_p, a_phi * cos_p, np.zeros_like(a_phi)
+    a = (-a_phi * sin_p, a_phi * cos_p, np.zeros_like(a_phi))
+    if far.any():
+        _, ad = _dipole(x0, y0, z0, s, radius)
+        a = tuple(np.where(far, adk, ak) for adk, ak in zip(ad, a))
+    return a
 
 
 def loop_field_jacobian(x, y, z, radius, wire_radius=0.0):
     """dB_i/dx_j per ampere [T/(m A)] of the loop; nested 3x3 tuple of arrays (local frame)."""
-    x, y, z, radius, wire_radius, rho, dist, inside, on = _geometry(x, y, z, radius, wire_radius)
+    x0, y0, z0 = x, y, z
+    x, y, z, radius, wire_radius, rho, dist, inside, on, s, far = _geometry(x, y, z, radius, wire_radius)
     h = 1e-30 * radius
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rho_s = _safe(rho, on, 0.0)
         z_s = _safe(z, on, 0.0)
         f_r, bz_r = _cylindrical(rho_s + 1j * h, z_s.astype(complex), radius)
@@ -244,6 +300,10 @@ def loop_field_jacobian(x, y, z, radius, wire_radius=0.0):
             row = []
             for j in range(3):
                 v = np.where(inside, scale * jac[i][j] + b[i] * gs[j], jac[i][j])
-                row.append(np.where(on, 0.0, v))
+                row.append(np.where(on, 0.0, v) * s * s)
             out.append(tuple(row))
+    if far.any():
+        jd = _dipole(x0, y0, z0, s, radius, need_jacobian=True)
+        with np.errstate(over="ignore"):
+            out = [tuple(np.where(far, jd[i][j] * s * s, out[i][j]) for j in range(3)) for i in range(3)]
     return tuple(out)

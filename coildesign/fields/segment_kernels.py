@@ -28,10 +28,21 @@ Inside-conductor rule (documented convention of the package): for a conductor of
 the segment (perpendicular distance where its foot lies on the segment, else distance to the
 nearer end) is below ``rw`` sees the field of a uniform current density: the filament field
 times ``(d/rw)^2``, exact for a long straight wire (Ampere's law), continuous at the surface
-and finite at the joints of a polyline. The potential inside is
-``A(rw) + mu0 I/(4 pi) (1 - d^2/rw^2)`` along the segment (the infinite-wire interior
-solution). For a filament (``rw = 0``) a point exactly on the segment gets B = 0, J = 0 and
-A = 0 from that segment (the self-field of a filament is singular; no value is right).
+and finite at the joints of a polyline. The potential inside is the filament potential at
+the surface point in the same direction from the closest point of the segment (for d = 0,
+e.g. a vertex, in a direction perpendicular to the segment) plus
+``mu0 I/(4 pi) (1 - d^2/rw^2)`` along the segment (the infinite-wire interior solution):
+finite everywhere, including the vertices and the end caps of a round wire or strip.
+
+Filament rule: for a filament (``rw = 0``) a point exactly on the segment (between its ends,
+or on an end) gets B = 0, J = 0 and A = 0 from that segment: the self-field of a line current
+is singular there, and no value is right; a finite conductor radius gives the physical value.
+Points on the line through the segment but beyond its ends are not on the filament and get
+their regular (finite) values.
+
+Range: the explicit kernels scale every pair's lengths by a power of two (exact) before
+squaring, use c = Lv x a (no cancellation far away) and ln((u+L)/(u-L)) = log1p(L (u+L)/D),
+so they are finite and accurate from segments of 1e-300 m to points 1e300 m away.
 
 Fast path for polylines (``polyline_block``): distances to each vertex are shared by the
 two segments meeting there; per pair only the scalar ``f = 2u / (v (u-L)(u+L))`` is formed,
@@ -46,6 +57,8 @@ path is then below ~1e-13 for coordinates centred on the source.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from coildesign._constants import mu_0
@@ -58,14 +71,28 @@ def _cross(ax, ay, az, bx, by, bz):
     return ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
 
 
-def _pair_geometry(px, py, pz, p1, p2):
-    """Per-pair quantities for explicit kernels; p1, p2 are (x, y, z) tuples of arrays."""
+def _pair_geometry(px, py, pz, p1, p2, scaled=False):
+    """Per-pair quantities for explicit kernels; p1, p2 are (x, y, z) tuples of arrays.
+
+    With ``scaled`` every length is first multiplied by a per-pair power of two ``s`` (exact
+    in binary floating point) that brings max(|a|, |b|, |Lv|) to [0.5, 1): squares then
+    neither overflow (points 1e160 m away) nor underflow (segments of 1e-300 m), and results
+    are bit-identical wherever the unscaled form did not over- or underflow. ``s`` is
+    returned under "s": B scales as 1/length (multiply by s), A is scale-free, dB/dr scales
+    as 1/length^2 (multiply by s^2).
+    """
     ax, ay, az = px - p1[0], py - p1[1], pz - p1[2]
     bx, by, bz = px - p2[0], py - p2[1], pz - p2[2]
     lx, ly, lz = p2[0] - p1[0], p2[1] - p1[1], p2[2] - p1[2]
+    s = 1.0
+    if scaled:
+        big = functools.reduce(np.maximum, [np.abs(q) for q in (ax, ay, az, bx, by, bz, lx, ly, lz)])
+        s = np.ldexp(1.0, -np.frexp(big)[1])
+        ax, ay, az, bx, by, bz, lx, ly, lz = (q * s for q in (ax, ay, az, bx, by, bz, lx, ly, lz))
     r1 = np.sqrt(ax * ax + ay * ay + az * az)
     r2 = np.sqrt(bx * bx + by * by + bz * bz)
-    cx, cy, cz = _cross(ax, ay, az, bx, by, bz)
+    # c = a x b = Lv x a: the second form has no cancellation when a and b are nearly parallel
+    cx, cy, cz = (_cross(lx, ly, lz, ax, ay, az) if scaled else _cross(ax, ay, az, bx, by, bz))
     c2 = cx * cx + cy * cy + cz * cz
     ab = ax * bx + ay * by + az * bz
     v = r1 * r2
@@ -73,71 +100,107 @@ def _pair_geometry(px, py, pz, p1, p2):
         d = np.where(ab >= 0.0, v + ab, c2 / (v - ab))
     l2 = lx * lx + ly * ly + lz * lz
     return dict(a=(ax, ay, az), b=(bx, by, bz), lv=(lx, ly, lz), l2=l2, r1=r1, r2=r2,
-                c=(cx, cy, cz), c2=c2, ab=ab, v=v, d=d)
+                c=(cx, cy, cz), c2=c2, ab=ab, v=v, d=d, s=s)
 
 
 def _inside_scale(g, wire_radius):
-    """(scale, inside, on_line, grad_scale, dist2, rw2) of the inside-conductor rule.
+    """(scale, inside, on_segment, grad_scale, dist2, rw2, closest, rvec) of the inside-conductor rule.
 
     The distance used is to the segment itself (foot clamped to the segment), so points
     inside the conductor near a joint of two segments, beyond both segments' ends, are
     covered too; for feet on the segment it is the perpendicular distance |c|/L (computed
-    from the cross product, without cancellation).
+    from the cross product, without cancellation). ``wire_radius`` is in the units of ``g``
+    (already multiplied by ``g["s"]``). ``on_segment`` marks points exactly on the filament
+    (c = 0 with the foot between the ends, or on an end point).
     """
     ax, ay, az = g["a"]
     lx, ly, lz = g["lv"]
     l2 = g["l2"]
-    t = (ax * lx + ay * ly + az * lz) / l2
-    tc = np.clip(t, 0.0, 1.0)
-    rx, ry, rz = ax - tc * lx, ay - tc * ly, az - tc * lz  # from the closest point to the field point
-    foot_on = (t >= 0.0) & (t <= 1.0)
-    dist2 = np.where(foot_on, g["c2"] / l2, rx * rx + ry * ry + rz * rz)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (ax * lx + ay * ly + az * lz) / l2
+        tc = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 1.0)
+        rx, ry, rz = ax - tc * lx, ay - tc * ly, az - tc * lz  # from the closest point to the field point
+        foot_on = (t >= 0.0) & (t <= 1.0)
+        dist2 = np.where(foot_on, g["c2"] / l2, rx * rx + ry * ry + rz * rz)
     rw2 = np.asarray(wire_radius, dtype=float) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = dist2 < rw2
         safe_rw2 = np.where(rw2 > 0, rw2, 1.0)
         scale = np.where(inside, dist2 / safe_rw2, 1.0)
         grad = tuple(np.where(inside, 2.0 * rk / safe_rw2, 0.0) for rk in (rx, ry, rz))
-    on_line = (g["c2"] == 0.0) | (g["v"] == 0.0)
-    return scale, inside, on_line, grad, dist2, rw2
+    on_segment = ((g["c2"] == 0.0) & (g["ab"] <= 0.0)) | (g["v"] == 0.0)
+    return scale, inside, on_segment, grad, dist2, rw2, tc, (rx, ry, rz)
+
+
+def _log_ratio(u, length, d):
+    """ln((u + L)/(u - L)) = log1p(L (u + L) / D) with u - L = 2 D/(u + L): no cancellation
+    far from the segment (where the ratio tends to 1) nor near it."""
+    return np.log1p(length * (u + length) / d)
 
 
 def segment_field(px, py, pz, p1, p2, wire_radius=0.0):
     """B per ampere [T/A] of segments p1->p2 at points, all arrays broadcast elementwise.
 
     ``p1``/``p2``: tuples (x, y, z) of arrays [m]; ``wire_radius`` [m] (0: filament).
-    Exact (cancellation-free) explicit form; returns (bx, by, bz).
+    Exact (cancellation-free, overflow-free) explicit form; returns (bx, by, bz).
     """
-    g = _pair_geometry(px, py, pz, p1, p2)
-    scale, _, on_line, _, _, _ = _inside_scale(g, wire_radius)
+    g = _pair_geometry(px, py, pz, p1, p2, scaled=True)
+    scale, _, on_seg, _, _, _, _, _ = _inside_scale(g, np.asarray(wire_radius, dtype=float) * g["s"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(on_line, 0.0, MU0_4PI * (g["r1"] + g["r2"]) / (g["v"] * g["d"]) * scale)
+        f = np.where(on_seg, 0.0, MU0_4PI * (g["r1"] + g["r2"]) / (g["v"] * g["d"]) * scale * g["s"])
     return tuple(ck * f for ck in g["c"])
 
 
 def segment_vector_potential(px, py, pz, p1, p2, wire_radius=0.0):
-    """A per ampere [T m/A] of segments p1->p2 at points (explicit, cancellation-free form)."""
-    g = _pair_geometry(px, py, pz, p1, p2)
-    _, inside, on_line, _, dist2, rw2 = _inside_scale(g, wire_radius)
-    length = np.sqrt(g["l2"])
+    """A per ampere [T m/A] of segments p1->p2 at points (explicit, cancellation-free form).
+
+    Inside a conductor of radius rw (distance d < rw from the segment) A is the filament's
+    potential at the point on the conductor surface in the same direction from the closest
+    point of the segment (perpendicular to the segment when d = 0), plus the interior term
+    mu0/(4 pi) (1 - d^2/rw^2) along the segment; finite everywhere, also at the vertices.
+    """
+    g = _pair_geometry(px, py, pz, p1, p2, scaled=True)
+    rw = np.asarray(wire_radius, dtype=float) * g["s"]
+    _, inside, on_seg, _, dist2, rw2, tc, (rx, ry, rz) = _inside_scale(g, rw)
+    lx, ly, lz = g["lv"]
+    length = np.hypot(np.hypot(lx, ly), lz)
     u = g["r1"] + g["r2"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        # inside the conductor the log is evaluated at the surface (d -> rw), plus the interior term
-        d_eff = np.where(inside, g["d"] * rw2 / dist2, g["d"])
-        val = np.log((u + length) ** 2 / (2.0 * d_eff)) + np.where(inside, 1.0 - dist2 / np.where(
-            rw2 > 0, rw2, 1.0), 0.0)
-        val = np.where(on_line & ~inside, 0.0, val)
-        # on the axis of a round wire (c2 == 0 but inside): surface value + 1
-        val = np.where(on_line & inside & (g["v"] > 0), np.log((u + length) ** 2 * (g["v"] - g["ab"]) /
-                                                               (2.0 * rw2 * g["l2"])) + 1.0, val)
+        val = _log_ratio(u, length, g["d"])
+        if np.any(inside):
+            # surface point q = closest + rw e, e = (r - closest)/d or, for d = 0, a unit vector
+            # perpendicular to the segment
+            dist = np.sqrt(dist2)
+            ex, ey, ez = (np.where(dist > 0, rk / np.where(dist > 0, dist, 1.0), 0.0) for rk in (rx, ry, rz))
+            px_, py_, pz_ = _perpendicular(lx, ly, lz, length)
+            zero = ~(dist > 0)
+            ex, ey, ez = np.where(zero, px_, ex), np.where(zero, py_, ey), np.where(zero, pz_, ez)
+            qx, qy, qz = (tc * lk + rw * ek for lk, ek in ((lx, ex), (ly, ey), (lz, ez)))  # relative to P1
+            gq = _pair_geometry(qx, qy, qz, (0.0, 0.0, 0.0), (lx, ly, lz), scaled=True)
+            surface = _log_ratio(gq["r1"] + gq["r2"], length * gq["s"], gq["d"])
+            interior = 1.0 - dist2 / np.where(rw2 > 0, rw2, 1.0)
+            val = np.where(inside, surface + interior, val)
+        val = np.where(on_seg & ~inside, 0.0, val)
         f = MU0_4PI * val / length
     return tuple(lk * f for lk in g["lv"])
 
 
+def _perpendicular(lx, ly, lz, length):
+    """A unit vector perpendicular to (lx, ly, lz) of norm ``length`` (elementwise)."""
+    ux, uy, uz = lx / length, ly / length, lz / length
+    # cross with the coordinate axis least aligned with u
+    use_x = np.abs(ux) <= np.minimum(np.abs(uy), np.abs(uz))
+    use_y = ~use_x & (np.abs(uy) <= np.abs(uz))
+    hx, hy, hz = use_x.astype(float), use_y.astype(float), (~use_x & ~use_y).astype(float)
+    cx, cy, cz = _cross(ux, uy, uz, hx, hy, hz)
+    n = np.hypot(np.hypot(cx, cy), cz)
+    return cx / n, cy / n, cz / n
+
+
 def segment_field_jacobian(px, py, pz, p1, p2, wire_radius=0.0):
     """Jacobian dB_i/dr_j per ampere [T/(m A)] of segments p1->p2; nested 3x3 tuple of arrays."""
-    g = _pair_geometry(px, py, pz, p1, p2)
-    scale, inside, on_line, gscale, _, _ = _inside_scale(g, wire_radius)
+    g = _pair_geometry(px, py, pz, p1, p2, scaled=True)
+    scale, inside, on_line, gscale, _, _, _, _ = _inside_scale(g, np.asarray(wire_radius, dtype=float) * g["s"])
     r1, r2, v, d = g["r1"], g["r2"], g["v"], g["d"]
     u = r1 + r2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,7 +219,7 @@ def segment_field_jacobian(px, py, pz, p1, p2, wire_radius=0.0):
         row = []
         for j in range(3):
             jij = skew[i][j] * f + c[i] * gradf[j]
-            row.append(np.where(inside, scale * jij + b_i * gscale[j], jij))
+            row.append(np.where(inside, scale * jij + b_i * gscale[j], jij) * g["s"] * g["s"])
         jac.append(tuple(row))
     return tuple(jac)
 
@@ -235,9 +298,10 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
             den *= r2
             f = np.divide(u, den, out=den)
         else:
-            f = np.add(u, seg_length, out=dz[:, :-1])
-            f /= u - seg_length
-            np.log(f, out=f)
+            # ln((u + L)/(u - L)) = log1p(2 L/(u - L)): keeps full precision far from the segment
+            f = np.subtract(u, seg_length, out=dz[:, :-1])
+            np.divide(2.0 * seg_length, f, out=f)
+            np.log1p(f, out=f)
     if any_near:
         np.copyto(f, 0.0, where=near)
     g = f @ seg_matrix

@@ -146,7 +146,7 @@ def maxwell_error_coefficients(separation_ratio: float) -> tuple[float, float, f
 
 def maxwell_efficiency(radius: float, separation: float, turns: int = 1) -> float:
     """eta = 3 mu0 N a^2 d / (a^2 + d^2)^(5/2), d = separation/2 [T/(m A)] (module doc)."""
-    a, d = check.positive("radius", radius), 0.5 * check.positive("separation", separation)
+    a, d = check.dimension("radius", radius), 0.5 * check.dimension("separation", separation)
     n = check.positive_int("turns", turns)
     return 3.0 * mu_0 * n * a * a * d / (a * a + d * d) ** 2.5
 
@@ -183,7 +183,7 @@ def golay_efficiency(radius: float, turns: int = 1, arc_angle: float = 120.0,
                      positions: tuple[float, float] | None = None) -> float:
     """eta = (2 sin(theta/2)/pi) [g(d1) - g(d2)] mu0 N / a^2 [T/(m A)] for arcs at
     ``positions`` (d1/a, d2/a), default ``GOLAY_POSITIONS`` (module doc)."""
-    a, n = check.positive("radius", radius), check.positive_int("turns", turns)
+    a, n = check.dimension("radius", radius), check.positive_int("turns", turns)
     theta = check.in_range("arc_angle", arc_angle, 0.0, 180.0)
     d1, d2 = GOLAY_POSITIONS if positions is None else positions
     return 2.0 * math.sin(math.radians(theta) / 2) / math.pi * mu_0 * n / (a * a) * (golay_g(d1) - golay_g(d2))
@@ -238,8 +238,8 @@ def planar_golay_inner_wire(half_gap: float, outer: float) -> float:
     """Position x1 [m] of the inner y-directed wires of the planar x gradient (``biplanar``):
     the root of P(x1) = P(outer) below tan(36 deg) half_gap, P(x) = cos(4 alpha) sin^4(alpha),
     alpha = atan(half_gap / x) (module doc; Brent's method to 1e-15 relative)."""
-    g = check.positive("half_gap", half_gap)
-    t2 = check.positive("outer", outer) / g
+    g = check.dimension("half_gap", half_gap)
+    t2 = check.dimension("outer", outer) / g
     if not t2 > BIPLANAR_X_MIN:
         check._fail("outer", f"greater than tan(36 deg) half_gap = {BIPLANAR_X_MIN * g:.6g} m", outer)
     target = _planar_p(t2)
@@ -249,7 +249,7 @@ def planar_golay_inner_wire(half_gap: float, outer: float) -> float:
 
 # ----------------------------------------------------------------------------- helpers
 def _wire(wire_diameter: float | None) -> RoundWire | None:
-    return None if wire_diameter is None else RoundWire(check.positive("wire_diameter", wire_diameter))
+    return None if wire_diameter is None else RoundWire(check.dimension("wire_diameter", wire_diameter))
 
 
 def _check_spacing(wire_diameter: float | None, spacing: float, what: str) -> None:
@@ -262,7 +262,7 @@ def _opposed_loops(name: str, generator: str, radius: float, turns: int, separat
                    insulation: float | None, bundled: bool) -> Coil:
     a = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
-    sep = check.positive("separation", separation)
+    sep = check.dimension("separation", separation)
     cs = _wire(wire_diameter)
     pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     d = 0.5 * sep
@@ -398,6 +398,7 @@ def golay(radius: float, turns: int = 1, axis: str = "x", *, arc_angle: float = 
     if not 0.0 < theta < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
+    check.geometry_size("points_per_arc", npa, 8.0 * npa)  # turns are bundled on each winding
     cs = _wire(wire_diameter)
     pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     t1, t2 = golay_arc_positions(length_ratio)

@@ -62,7 +62,7 @@ BIRDCAGE_TOPOLOGIES = ("lowpass", "highpass", "bandpass")
 
 # ---------------------------------------------------------------------------- helpers
 def _optional_wire(wire_diameter: float | None) -> RoundWire | None:
-    return None if wire_diameter is None else RoundWire(check.positive("wire_diameter", wire_diameter))
+    return None if wire_diameter is None else RoundWire(check.dimension("wire_diameter", wire_diameter))
 
 
 def _material_name(value: Material | str) -> str:
@@ -150,10 +150,11 @@ def solenoid(
     a = check.plausible_length("radius", radius)
     length_ = check.plausible_length("length", length)
     n = check.positive("turns", turns)
-    d = check.positive("wire_diameter", wire_diameter)
+    d = check.dimension("wire_diameter", wire_diameter)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=3)
-    lead = check.positive("leads", leads, allow_zero=True)
+    lead = check.dimension("leads", leads, allow_zero=True)
     n_layers = check.positive_int("layers", layers)
+    check.geometry_size("turns, points_per_turn and layers", (turns, ppt, n_layers), n * ppt * n_layers, n_layers)
     if not isinstance(stacked, (bool, np.bool_)):
         check._fail("stacked", "True or False", stacked, TypeError)
     mat = _material(material)
@@ -275,6 +276,7 @@ def saddle(
     if not 0.0 < theta_deg < 180.0:
         check._fail("arc_angle", "in the open range (0, 180) degrees", arc_angle)
     npa = check.positive_int("points_per_arc", points_per_arc, minimum=2)
+    check.geometry_size("points_per_arc", npa, 4.0 * npa)  # turns are bundled on each winding
     cross = _optional_wire(wire_diameter)
     mat = _material(material)
     pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
@@ -412,7 +414,7 @@ def helmholtz_pair(
     """
     r = check.plausible_length("radius", radius)
     n = check.positive_int("turns", turns)
-    sep = r if separation is None else check.positive("separation", separation)
+    sep = r if separation is None else check.dimension("separation", separation)
     cross = _optional_wire(wire_diameter)
     pack = winding_pack(n, wire_diameter, layers=layers, insulation=insulation, bundled=bundled)
     if pack is not None:
@@ -508,11 +510,12 @@ def planar_spiral(
     ``pitch`` [m] and ``conductor_length`` [m].
     """
     n = check.positive_int("turns", turns)
-    w = check.positive("trace_width", trace_width)
-    s = check.positive("spacing", spacing)
+    w = check.dimension("trace_width", trace_width)
+    s = check.dimension("spacing", spacing)
     shp = check.choice("shape", shape, SPIRAL_SHAPES)
-    t = check.positive("thickness", thickness)
+    t = check.dimension("thickness", thickness)
     ppt = check.positive_int("points_per_turn", points_per_turn, minimum=8)
+    check.geometry_size("turns and points_per_turn", (n, ppt), float(n) * ppt)
     mat = _material(material)
     if (outer_diameter is None) == (inner_diameter is None):
         check._fail("outer_diameter", "given exactly when inner_diameter is not (give one of the two)",
@@ -523,7 +526,7 @@ def planar_spiral(
         d_out = check.plausible_length("outer_diameter", outer_diameter)
         d_in = d_out - build
     else:
-        d_in = check.positive("inner_diameter", inner_diameter)
+        d_in = check.dimension("inner_diameter", inner_diameter)
         d_out = d_in + build
     pts = _spiral_vertices(shp, n, d_out, w, pitch, ppt)
     if pts is None:
@@ -659,8 +662,9 @@ def birdcage(
     topo = check.choice("topology", topology, BIRDCAGE_TOPOLOGIES)
     phase_deg = check.finite("phase", phase)
     psi = math.radians(phase_deg)
-    t = check.positive("thickness", thickness)
+    t = check.dimension("thickness", thickness)
     nps = check.positive_int("points_per_segment", points_per_segment, minimum=2)
+    check.geometry_size("legs and points_per_segment", (n, nps), 8.0 * n * nps, 2 * n)
     mat = _material(material)
     rw = _optional_wire(wire_diameter)
     spacing = 2 * a * math.sin(math.pi / n)  # chord between adjacent legs
@@ -668,10 +672,10 @@ def birdcage(
                                ("wire_diameter", wire_diameter, min(spacing, ell))):
         if value is not None and check.positive(name, value) >= limit:
             check._fail(name, f"smaller than {limit:g} m (the conductors would overlap)", value)
-    if shield_radius is not None and check.positive("shield_radius", shield_radius) <= a:
+    if shield_radius is not None and check.dimension("shield_radius", shield_radius) <= a:
         check._fail("shield_radius", f"larger than the coil radius {a:g} m", shield_radius)
-    leg_cs = RectangularStrip(check.positive("leg_width", leg_width), t) if leg_width is not None else rw
-    ring_cs = RectangularStrip(check.positive("ring_width", ring_width), t) if ring_width is not None else rw
+    leg_cs = RectangularStrip(check.dimension("leg_width", leg_width), t) if leg_width is not None else rw
+    ring_cs = RectangularStrip(check.dimension("ring_width", ring_width), t) if ring_width is not None else rw
 
     phi = 2 * np.pi * np.arange(n) / n
     leg_current = np.cos(phi + psi)

@@ -250,6 +250,7 @@ def _assign(n: int, currents: np.ndarray) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- public: ladder
+@check.finite_output("mode frequencies")
 def ladder_modes(
     n_legs: int,
     leg_inductance: float,
@@ -278,7 +279,7 @@ def ladder_modes(
     method : {"auto", "closed_form", "eigen"}
         ``"auto"``: closed form without ``mutual``, generalised eigenproblem with it.
     """
-    n = check.positive_int("n_legs", n_legs, minimum=3)
+    n = check.positive_int("n_legs", n_legs, minimum=3, maximum=100_000)  # per-mode Python lists
     l_leg = check.positive("leg_inductance", leg_inductance)
     l_ring = check.positive("ring_inductance", ring_inductance)
     topo = check.choice("topology", topology, TOPOLOGIES)
@@ -309,6 +310,7 @@ def _eigen_modes(n: int, topo: str, l_mat: np.ndarray, c_leg: float, c_ring: flo
     return LadderModes(topo, n, m_all, f, f_helm, freqs, tuple(labels), currents, "eigen")
 
 
+@check.finite_output("capacitance")
 def capacitance_for_frequency(
     n_legs: int,
     leg_inductance: float,
@@ -336,7 +338,7 @@ def capacitance_for_frequency(
     with s = sin(pi mode / N). With ``mutual`` the low/high-pass value follows from the exact
     1/C scaling of the eigenvalues, the band-pass value from brentq on the mode frequency.
     """
-    n = check.positive_int("n_legs", n_legs, minimum=3)
+    n = check.positive_int("n_legs", n_legs, minimum=3, maximum=100_000)  # per-mode Python lists
     l_leg = check.positive("leg_inductance", leg_inductance)
     l_ring = check.positive("ring_inductance", ring_inductance)
     f_target = check.positive("frequency", frequency)

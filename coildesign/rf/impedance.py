@@ -62,10 +62,7 @@ def _real_array(name: str, value: object, *, allow_zero: bool, unit: str) -> np.
     """A finite float array (0-d for scalars) with every element > 0 (or >= 0)."""
     if isinstance(value, bool) or isinstance(value, (str, bytes)):
         check._fail(name, f"a real number or an array of real numbers [{unit}]", value, TypeError)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        check._fail(name, f"a real number or an array of real numbers [{unit}]", value, TypeError)
+    arr = check.real_array(name, value, f"a real number or an array of real numbers [{unit}]")
     if arr.size == 0:
         check._fail(name, "non-empty", value)
     bad = ~np.isfinite(arr) | (arr < 0) | ((arr == 0) & (not allow_zero))
@@ -95,7 +92,8 @@ def skin_depth(frequency: float | np.ndarray, resistivity: float = COPPER_RESIST
     f = _real_array("frequency", frequency, allow_zero=False, unit="Hz")
     rho = check.positive("resistivity", resistivity)
     mu = check.positive("permeability", permeability)
-    return _out(np.sqrt(rho / (np.pi * f * mu)))
+    return _out(check.result("skin depth", np.sqrt(rho / np.pi) / np.sqrt(mu) / np.sqrt(f),  # no overflow of f mu
+                             frequency=frequency, resistivity=resistivity))
 
 
 def _bessel_ratio(x: np.ndarray) -> np.ndarray:
@@ -314,10 +312,7 @@ def proximity_factor(length_over_diameter: float | np.ndarray,
 def _check_table_input(name: str, value: object, low: float) -> np.ndarray:
     if isinstance(value, bool) or isinstance(value, (str, bytes)):
         check._fail(name, "a real number or an array of real numbers", value, TypeError)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        check._fail(name, "a real number or an array of real numbers", value, TypeError)
+    arr = check.real_array(name, value, "a real number or an array of real numbers")
     if np.isnan(arr).any() or (arr < low).any():
         extra = " (wires touch at p/d = 1)" if low == 1.0 else ""
         check._fail(name, f"within Medhurst's table, {low:g} <= value <= inf{extra}", value)
@@ -572,7 +567,8 @@ def self_resonant_frequency(inductance: float, capacitance: float) -> float:
     """f = 1 / (2 pi sqrt(L C)) [Hz] (Thomson's formula); ``inductance`` [H], ``capacitance`` [F]."""
     lval = check.positive("inductance", inductance)
     cval = check.positive("capacitance", capacitance)
-    return float(1.0 / (2.0 * np.pi * np.sqrt(lval * cval)))
+    return check.result("self-resonant frequency", float(1.0 / (2.0 * np.pi * np.sqrt(lval) * np.sqrt(cval))),
+                        inductance=inductance, capacitance=capacitance)  # sqrt of each: L C may underflow
 
 
 def unloaded_q(inductance: float, resistance: float, frequency: float) -> float:
@@ -581,7 +577,8 @@ def unloaded_q(inductance: float, resistance: float, frequency: float) -> float:
     lval = check.positive("inductance", inductance)
     r = check.positive("resistance", resistance)
     f = check.positive("frequency", frequency)
-    return float(2.0 * np.pi * f * lval / r)
+    return check.result("unloaded Q", float(2.0 * np.pi * f * (lval / r)), inductance=inductance,
+                        resistance=resistance, frequency=frequency)
 
 
 def lead_resistance(length: float, wire_diameter: float, frequency: float,

@@ -607,6 +607,13 @@ def _band_edges(gamma2, f0: float, q_u: float) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------------- public API
+def _solution_number(solution: object) -> int:
+    """Pozar's L-section solution: 1 or 2 (an integer, not a string)."""
+    if isinstance(solution, bool) or solution not in (1, 2):
+        check._fail("solution", "1 or 2 (Pozar sec. 5.1's two L-section solutions)", solution)
+    return int(solution)
+
+
 def match_capacitors(
     resistance: float,
     inductance: float,
@@ -646,13 +653,22 @@ def match_capacitors(
     net = check.choice("network", network, _ALL_NETWORKS)
     cs = check.positive("c_self", c_self, allow_zero=True)
     qc = None if capacitor_q is None else check.positive("capacitor_q", capacitor_q)
+    npts = check.positive_int("n_points", n_points, minimum=3, maximum=10**7)
+    omega = 2.0 * np.pi * f0
+    # the network formulas divide by omega L, omega L / R and their squares: all must stay in range
+    with np.errstate(all="ignore"):
+        x_l = np.float64(omega) * l_coil
+        check.result("squared coil Q (omega L / R)^2 and reactance omega L", np.array(
+            [(x_l / r) ** 2, x_l**2, 1.0 / x_l**2, 1.0 / np.float64(r), (1.0 / x_l) ** 2 * r]),
+            resistance=resistance, inductance=inductance, frequency=frequency)
+    if x_l / r > 1e12:
+        check._fail("resistance, inductance, frequency", "such that the coil Q = omega L / R <= 1e12 (the "
+                    "-3 dB band f0/Q would be below the float resolution of the frequency axis)", f"Q = {x_l / r:.3g}")
     ql = None if inductor_q is None else check.positive("inductor_q", inductor_q)
     if solution is not None:
-        check.choice("solution", solution, (1, 2))
+        _solution_number(solution)
         if net in NETWORKS:
             check._fail("solution", f"None for the two-capacitor network {net!r}", solution)
-    npts = check.positive_int("n_points", n_points, minimum=3)
-    omega = 2.0 * np.pi * f0
     note_list = list(notes)
     z_load = complex(_coil_impedance(np.asarray(omega), r, l_coil, cs))
 

@@ -40,7 +40,8 @@ class Nucleus:
 
     def larmor_frequency(self, b0: float) -> float:
         """Larmor frequency f0 = |gamma| B0 / (2 pi) [Hz] at ``b0`` [T]."""
-        return abs(self.gamma) * check.positive("b0", b0) / (2.0 * np.pi)
+        f0 = abs(self.gamma) * check.magnetic_field_strength("b0", b0) / (2.0 * np.pi)
+        return check.result("Larmor frequency", f0, b0=b0)
 
     def field_for_frequency(self, frequency: float) -> float:
         """B0 = 2 pi f0 / |gamma| [T] at which this nucleus resonates at ``frequency`` [Hz]."""

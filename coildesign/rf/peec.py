@@ -421,6 +421,7 @@ def _solve(r_fil: np.ndarray, l_mat: np.ndarray, incidence: np.ndarray, signs: n
 
 
 # ---------------------------------------------------------------------------- public API
+@check.finite_output("impedance")
 def filament_impedance(
     cross_section: RoundWire | RectangularStrip,
     length: float,
@@ -449,6 +450,7 @@ def filament_impedance(
     default = 100 if round_wire else 600
     n = default if n_filaments is None else check.positive_int("n_filaments", n_filaments,
                                                                 minimum=4 if round_wire else 16)
+    check.memory("n_filaments", n, 64.0 * n * n, "use fewer filaments")  # dense complex n x n systems
     delta = _skin_depth(float(freqs.max()), rho)
     if round_wire:
         grid = _ring_grid(cs, n, _RING_EDGE_OVER_DELTA * delta)

@@ -523,6 +523,7 @@ def _gradient_basis(local: np.ndarray, degree: int) -> np.ndarray:
     return out
 
 
+@check.finite_output("loss resistance")
 def magnetic_loss_resistance(
     coil: Coil,
     sample: Sample,
@@ -551,7 +552,7 @@ def magnetic_loss_resistance(
     smp = _sample(sample)
     f = check.positive("frequency", frequency)
     check.choice("correction", correction, ("projection", "none"))
-    deg = check.positive_int("degree", degree)
+    deg = check.positive_int("degree", degree, maximum=64)
     if conductivity is None:
         if smp.medium is None:
             check._fail("conductivity", "given (in S/m) when the sample has no medium", None)
@@ -580,6 +581,7 @@ def magnetic_loss_resistance(
     return float(sigma * (2.0 * np.pi * f) ** 2 * np.sum(w * np.einsum("ij,ij->i", a, a)))
 
 
+@check.finite_output("loss resistance")
 def cylinder_in_solenoid_loss(turns_per_length: float, radius: float, length: float, frequency: float,
                               conductivity: float) -> float:
     """Closed form R_m = pi sigma omega^2 mu0^2 n^2 b^4 l / 8 [ohm] for a cylinder of radius
@@ -597,6 +599,7 @@ def cylinder_in_solenoid_loss(turns_per_length: float, radius: float, length: fl
     return float(np.pi * sigma * w**2 * mu_0**2 * n**2 * b**4 * length_ / 8.0)
 
 
+@check.finite_output("loss resistance")
 def dielectric_loss_resistance(
     inductance: float,
     stray_capacitance: float,

@@ -88,6 +88,7 @@ WATER_PROTON_CONCENTRATION = 2.0 * 997.05 / 18.01528e-3  # [mol/m^3] = 110.69e3
 _MAX_CONCENTRATION = 1e6  # [mol/m^3]; no substance holds more than ~2e5 mol/m^3 of one element
 
 
+@check.finite_output("magnetisation")
 def curie_magnetization(
     nucleus: str | Nucleus,
     concentration: float | None,
@@ -119,11 +120,12 @@ def curie_magnetization(
                         "110.7e3 mol/m^3 of 1H; a number density in 1/m^3 goes in spin_density=)", concentration)
         ab = nuc.abundance if abundance is None else check.in_range("abundance", abundance, 0.0, 1.0)
         n = c * Avogadro * ab
-    b = check.positive("b0", b0)
+    b = check.magnetic_field_strength("b0", b0)
     t = check.positive("temperature", temperature)
     return float(n * nuc.gamma**2 * hbar**2 * nuc.spin_factor * b / (3.0 * Boltzmann * t))
 
 
+@check.finite_output("noise voltage")
 def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil: float = 293.15,
                   sample_resistance: float = 0.0, temperature_sample: float = 293.15,
                   noise_figure_db: float = 0.0) -> float:
@@ -134,17 +136,18 @@ def noise_voltage(coil_resistance: float, bandwidth: float, *, temperature_coil:
     tc = check.positive("temperature_coil", temperature_coil)
     ts = check.positive("temperature_sample", temperature_sample)
     df = check.positive("bandwidth", bandwidth)
-    f = 10.0 ** (check.positive("noise_figure_db", noise_figure_db, allow_zero=True) / 10.0)
+    f = 10.0 ** (check.in_range("noise_figure_db", noise_figure_db, 0.0, 100.0) / 10.0)
     return float(np.sqrt(f * 4.0 * Boltzmann * (tc * rc + ts * rs) * df))
 
 
+@check.finite_output("limit of detection")
 def limit_of_detection(moles: float, snr_per_sqrt_hz: float, *, threshold: float = 3.0) -> float:
     """LOD = threshold x n / SNR_1Hz [mol s^(1/2)]: the moles of nuclei giving a time-domain
     peak SNR of ``threshold`` (3) in a 1 Hz noise bandwidth, from a sample of ``moles`` n [mol]
     measured with ``snr_per_sqrt_hz`` [Hz^(1/2)] (module docstring)."""
     n = check.positive("moles", moles)
     s = check.positive("snr_per_sqrt_hz", snr_per_sqrt_hz)
-    return threshold * n / s
+    return check.positive("threshold", threshold) * n / s
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,7 @@ def snr(
         f0 = check.positive("frequency", frequency)
         field_ = nuc.field_for_frequency(f0)
     else:
-        field_ = check.positive("b0", b0)
+        field_ = check.magnetic_field_strength("b0", b0)
         f0 = nuc.larmor_frequency(field_)
     if concentration is None:
         if nuc.name != "1H":

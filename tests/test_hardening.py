@@ -1,0 +1,280 @@
+"""Hardening: finite kernels at extreme but valid inputs, refusals of invalid ones.
+
+Physics references: straight-segment potential A = mu0 I/(4 pi) ln((R1+R2+L)/(R1+R2-L))
+(Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9); on-axis loop field
+B_z = mu0 I R^2 / (2 (R^2 + z^2)^(3/2)) (Jackson, Classical Electrodynamics, eq. 5.40);
+similarity: B(s x) = B(x)/s for a coil scaled by s, A is scale-invariant.
+"""
+
+import json
+import os
+
+import numpy as np
+import pytest
+from scipy.constants import mu_0
+
+import coildesign as cd
+
+MU0_4PI = mu_0 / (4 * np.pi)
+
+
+def segment_potential(p, p1, p2):
+    """Closed-form A_parallel per ampere of a filament segment (Hanson & Hirshman eq. 9)."""
+    r1, r2, length = (np.linalg.norm(np.subtract(*v)) for v in ((p, p1), (p, p2), (p2, p1)))
+    return MU0_4PI * np.log((r1 + r2 + length) / (r1 + r2 - length))
+
+
+@pytest.mark.parametrize("conductor", [{"wire_diameter": 1e-4},
+                                       {"cross_section": cd.RectangularStrip(2e-4, 3e-5)}])
+def test_vector_potential_finite_at_vertices_and_end_caps(conductor):
+    """Issue 11: A was NaN at a vertex and -inf on the axis beyond the end of a round wire."""
+    coil = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0]], **conductor)
+    pts = [[0, 0, 0], [-1e-5, 0, 0], [1e-3, 0, 0], [1e-3 + 1e-6, -1e-6, 0], [1e-3, 1e-3, 0], [1e-3, 1.00001e-3, 0]]
+    for fn in (cd.vector_potential, cd.field, cd.field_jacobian):
+        assert np.isfinite(fn(coil, pts)).all()
+
+
+def test_inside_potential_is_continuous_at_the_surface_and_at_end_caps():
+    """The inside rule takes the filament potential on the conductor surface: continuous at the
+    surface beside the segment and around the end cap."""
+    rw = 5e-5
+    coil = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0]], wire_diameter=2 * rw)
+    for direction in ([0, 1, 0], [-1, 0, 0], [-1, 1, 0]):
+        e = np.asarray(direction, float) / np.linalg.norm(direction)
+        base = np.zeros(3) if direction != [0, 1, 0] else np.array([5e-4, 0, 0])
+        inner, outer = cd.vector_potential(coil, [base + rw * (1 - 1e-10) * e, base + rw * (1 + 1e-10) * e])
+        assert inner[0] == pytest.approx(outer[0], rel=1e-8, abs=0)
+        assert outer[0] == pytest.approx(segment_potential(base + rw * (1 + 1e-10) * e, [0, 0, 0], [1e-3, 0, 0]),
+                                         rel=1e-12, abs=0)
+
+
+def test_filament_rule_on_the_segment_and_regular_values_on_its_extension():
+    """A filament gives 0 exactly on itself (documented rule) but its regular value on the line
+    through it beyond its ends."""
+    p1, p2 = np.zeros(3), np.array([1e-3, 0, 0])
+    coil = cd.Coil.from_polyline([p1, p2])
+    on = cd.vector_potential(coil, [[5e-4, 0, 0], [0, 0, 0]])
+    assert (on == 0).all()
+    beyond = np.array([[2e-3, 0, 0], [-3e-4, 0, 0]])
+    a = cd.vector_potential(coil, beyond)[:, 0]
+    assert a == pytest.approx([segment_potential(p, p1, p2) for p in beyond], rel=1e-13, abs=0)
+    jac = cd.field_jacobian(coil, beyond[:1])[0]
+    h = 1e-9
+    fd = (cd.field(coil, beyond[0] + [0, 0, h]) - cd.field(coil, beyond[0] - [0, 0, h]))[0] / (2 * h)
+    assert jac[:, 2] == pytest.approx(fd, rel=1e-6)
+    assert abs(jac[1, 2]) > 0
+
+
+def test_points_extremely_far_away():
+    """1e160 m away: A of a segment is mu0 I L/(4 pi r) to leading order (relative error ~L/r),
+    B underflows to zero, nothing is NaN; a loop follows its dipole field."""
+    seg = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0]])
+    p = np.array([[1e160, 1.0, 0.0], [3e300, -2e300, 1e300]])
+    a = cd.vector_potential(seg, p)
+    assert a[0, 0] == pytest.approx(MU0_4PI * 2e-3 / 2 / 1e160 * 1.0, rel=1e-12, abs=0)
+    for fn in (cd.field, cd.field_jacobian, cd.vector_potential):
+        assert np.isfinite(fn(seg, p)).all()
+        assert np.isfinite(fn(cd.Coil.from_loop(1e-3), p)).all()
+
+
+def test_loop_far_field_form_joins_the_exact_form():
+    """On the axis the exact form is exact at any distance; beyond 1e9 radii the dipole form
+    takes over: both agree with the closed form B_z = mu0 R^2/(2 (R^2 + z^2)^(3/2))."""
+    r = 1e-3
+    loop = cd.Coil.from_loop(r)
+    z = r * np.array([1e8, 0.99e9, 1.01e9, 1e12, 1e100])
+    bz = cd.field(loop, np.c_[np.zeros_like(z), np.zeros_like(z), z])[:, 2]
+    assert bz == pytest.approx(mu_0 * r**2 / (2 * (r**2 + z**2) ** 1.5), rel=1e-13, abs=0)
+    # off axis, either side of the switch: continuous to the far-field accuracy
+    p = np.array([[0.6e9 * r * 0.99, 0, 0.8e9 * r * 0.99], [0.6e9 * r * 1.01, 0, 0.8e9 * r * 1.01]])
+    b = cd.field(loop, p)
+    ratio = b[0, [0, 2]] / b[1, [0, 2]] * 0.99**3 / 1.01**3  # B ~ 1/r^3 along a ray
+    assert ratio == pytest.approx([1, 1], rel=1e-6)  # the exact form has lost ~9 digits of B_z here
+
+
+@pytest.mark.parametrize("radius", [1e-70, 1e-200, 1e-300, 1e200])
+def test_loops_of_extreme_radius_follow_similarity(radius):
+    """B(R; x) = B(1; x/R)/R and A(R; x) = A(1; x/R): exact for any radius now (issue 11:
+    NaN at the centre for R <= 1e-70)."""
+    unit = cd.Coil.from_loop(1.0)
+    loop = cd.Coil.from_loop(radius)
+    x = np.array([[0, 0, 0], [2, 0, 1], [0.3, 0.4, -0.2], [0, 0, 5]])
+    assert cd.field(loop, x * radius) * radius == pytest.approx(cd.field(unit, x), rel=1e-12, abs=0)
+    assert cd.vector_potential(loop, x * radius) == pytest.approx(cd.vector_potential(unit, x), rel=1e-12, abs=0)
+    assert cd.field(loop, [[0, 0, 0]])[0, 2] == pytest.approx(mu_0 / (2 * radius), rel=1e-14, abs=0)
+
+
+@pytest.mark.parametrize("length", [1e-300, 1e-160, 1e-65, 1e100])
+def test_segments_of_extreme_length_follow_similarity(length):
+    unit = cd.Coil.from_polyline([[0, 0, 0], [1, 0, 0], [1, 1, 0.5]])
+    coil = cd.Coil.from_polyline(np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0.5]]) * length)
+    x = np.array([[0.5, 0.5, 0.1], [3, -1, 2], [1e-3, 0, 1e-4]])
+    assert cd.field(coil, x * length) * length == pytest.approx(cd.field(unit, x), rel=1e-12, abs=0)
+    assert cd.vector_potential(coil, x * length) == pytest.approx(cd.vector_potential(unit, x), rel=1e-12, abs=0)
+
+
+def test_coincident_points_are_relative_to_the_coordinate_scale():
+    cd.Coil.from_polyline([[0, 0, 0], [1e-300, 0, 0]])  # a tiny path is a path
+    with pytest.raises(ValueError, match="Input points must be free of repeated consecutive points"):
+        cd.Coil.from_polyline([[1, 0, 0], [1 + 1e-15, 0, 0], [2, 0, 0]])  # rounding noise, not a segment
+    with pytest.raises(ValueError, match="float range"):
+        cd.Coil.from_polyline([[-1e308, 0, 0], [1e308, 0, 0]])
+
+
+# ---------------------------------------------------------------------------- command line
+CLI_CASES = [
+    ("", None, "the design file is empty"),
+    ("# nothing but a comment\n", None, "the design file is empty"),
+    (b"[probe]\nname = '\xff'\n", None, "not UTF-8 text"),
+    ("[probe]\nnucleus = '2X'\n", None, "[probe] nucleus = '2X': must be one of"),
+    ("[rf_coil]\ngenerator = 'solenoid'\nradius = 1e300\nlength = 1e-3\nturns = 5\nwire_diameter = 1e-4\n", None,
+     "[rf_coil] (solenoid): Input radius must be a length in"),
+    ("[rf_coil]\ngenerator = 'solenoid'\nradius = 0.5e-3\nlength = 1e-3\nturns = 1e12\nwire_diameter = 1e-4\n",
+     None, "small enough to fit in memory"),
+    ("[sample]\nradius = 0.05\nlength = 1e-3\n", None, "[sample] radius = 0.05: must be smaller than the inner radius"),
+    ("[gradient]\ngenerator = 'gradient_set'\nradius = 5e-3\ndsv_radius = 0.5\n", None,
+     "[gradient] dsv_radius = 0.5: must be smaller than the gradient coil's radius"),
+    ("[imaging]\nmatrix = 4\n", "afile", "exists and is not a folder"),
+]
+
+
+@pytest.mark.parametrize("text, output, message", CLI_CASES)
+def test_cli_user_errors_are_one_line_exit_2(tmp_path, capsys, text, output, message):
+    from coildesign import cli
+
+    design = tmp_path / "design.toml"
+    (design.write_bytes if isinstance(text, bytes) else design.write_text)(text)
+    (tmp_path / "afile").write_text("x")
+    assert cli.main(["run", str(design), "--output", str(tmp_path / (output or "out")), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert str(tmp_path / ("afile" if output else "design.toml")) in err
+
+
+def test_cli_design_path_that_is_a_folder_or_missing(tmp_path, capsys):
+    from coildesign import cli
+
+    assert cli.main(["run", str(tmp_path), "-o", str(tmp_path / "o")]) == 2
+    assert "is a folder, not a design file" in capsys.readouterr().err
+    assert cli.main(["run", str(tmp_path / "none.toml"), "-o", str(tmp_path / "o")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not apply to root")
+def test_cli_unreadable_design_and_unwritable_output(tmp_path, capsys):
+    from coildesign import cli
+
+    design = tmp_path / "d.toml"
+    design.write_text("[imaging]\nmatrix = 64\n")
+    design.chmod(0)
+    assert cli.main(["run", str(design), "-o", str(tmp_path / "o")]) == 2
+    assert "cannot be read (permission denied)" in capsys.readouterr().err
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    assert cli.main(["demo", "-o", str(ro)]) == 2  # refused before any computation
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_cli_internal_error_short_message_and_debug_traceback(tmp_path, capsys, monkeypatch):
+    from coildesign import cli, workflow
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(workflow, "run_design", broken)
+    assert cli.main(["demo", "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: simulated bug)" in err and "report" in err and "Traceback" not in err
+    assert cli.main(["--debug", "demo", "-o", str(tmp_path)]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_output_folder_removes_leftover_temporaries_and_locks(tmp_path, capsys):
+    from coildesign import cli
+    from coildesign.export import files
+
+    leftovers = [tmp_path / ".rf_s11_smith.png.ab_12xyz.png", tmp_path / ".summary.json.k3j4h5g6.json",
+                 tmp_path / ".notes.q1w2e3r4.tmp"]
+    keep = [tmp_path / ".keep", tmp_path / ".rf.png.ab_12xyz.jpg", tmp_path / "summary.json"]
+    for p in leftovers + keep:
+        p.write_text("x")
+    with files.output_folder(tmp_path) as (folder, removed):
+        assert sorted(removed) == sorted(leftovers)
+        assert cli.main(["demo", "-o", str(tmp_path)]) == 2  # a second run into a locked folder
+        assert "another coildesign run is writing to it" in capsys.readouterr().err
+    assert all(p.exists() for p in keep) and not any(p.exists() for p in leftovers)
+    with files.atomic_path(tmp_path / "a.vti") as tmp:
+        assert files.is_temporary(tmp.name)
+
+
+def test_strict_json_writes_null_with_a_note(tmp_path):
+    from coildesign.export import files
+
+    text = files.json_text({"q": float("inf"), "nested": {"x": [1.0, float("nan")]}, "c": 1 + 2j,
+                            "a": np.array([1.0, -np.inf])})
+    data = json.loads(text)  # strict: the parser would choke on Infinity only if allow_nan; check text too
+    assert "Infinity" not in text and "NaN" not in text
+    assert data["q"] is None and data["nested"]["x"] == [1.0, None] and data["a"] == [1.0, None]
+    assert data["c"] == {"real": 1.0, "imag": 2.0}
+    assert any(n.startswith("q: inf") for n in data["json_notes"])
+    assert any(n.startswith("nested.x[1]: nan") for n in data["json_notes"])
+
+
+def _complete(path) -> bool:
+    """True if an output file is whole: JSON parses, PNG ends with its IEND chunk, VTK XML is
+    closed, text ends with a newline."""
+    data = path.read_bytes()
+    if path.suffix == ".json":
+        json.loads(data)
+        return True
+    if path.suffix == ".png":
+        return data.startswith(b"\x89PNG") and data[-12:-8] == b"\x00\x00\x00\x00" and data[-8:-4] == b"IEND"
+    if path.suffix in (".vti", ".vtp", ".vts", ".vtu"):
+        return data.rstrip().endswith(b"</VTKFile>")
+    return data.endswith(b"\n")
+
+
+@pytest.mark.slow
+def test_kill_during_demo_writes_then_rerun_cleans(tmp_path):
+    """SIGKILL the demo while it writes its outputs: no file under a final name is partial, and
+    the next run into the folder removes the hidden temporaries the killed run left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from coildesign.export.files import is_temporary
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "coildesign.cli", "demo", "-o", str(out), "-q"], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed_with_temporary = False
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            names = os.listdir(out) if out.is_dir() else []
+            if any(is_temporary(n) for n in names) and any(n.endswith(".png") for n in names):
+                os.kill(proc.pid, signal.SIGKILL)  # mid-write: a temporary exists, some files are done
+                killed_with_temporary = True
+                break
+            time.sleep(0.001)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert killed_with_temporary, "the demo finished or timed out before its write phase was caught"
+    finals = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert finals and all(_complete(p) for p in finals)
+    (out / ".rf_s11_smith.png.zz_9y8x7.png").write_bytes(b"\x89PNG partial")  # a leftover for certain
+    design = tmp_path / "quick.toml"
+    design.write_text('[gradient]\ngenerator = "maxwell_pair"\nradius = 5e-3\nwire_diameter = 2e-4\n\n'
+                      "[outputs]\nvtk = false\nplots = false\nreport = true\n")
+    rerun = subprocess.run([sys.executable, "-m", "coildesign.cli", "run", str(design), "-o", str(out)], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "removed" in rerun.stderr and "leftover temporary" in rerun.stderr
+    assert not [p for p in out.iterdir() if is_temporary(p.name)]
+    assert all(_complete(p) for p in out.iterdir() if not p.name.startswith("."))
