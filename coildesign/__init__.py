@@ -16,7 +16,6 @@ import importlib.util
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
 from coildesign.fields import field, field_jacobian, vector_potential
-from coildesign.interop import from_magpylib, to_magpylib
 
 __version__ = "0.1.0"
 
@@ -56,7 +55,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """Import a public submodule on first attribute access (PEP 562)."""
+    """Import a public submodule on first attribute access (PEP 562); ``from_magpylib`` and
+    ``to_magpylib`` come from ``interop`` (which imports SciPy's rotations) on first use."""
+    if name in ("from_magpylib", "to_magpylib"):
+        from coildesign import interop
+
+        return getattr(interop, name)
     if name in _SUBPACKAGES or (not name.startswith("_") and importlib.util.find_spec(f"coildesign.{name}")):
         module = importlib.import_module(f"coildesign.{name}")
         globals()[name] = module

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from coildesign import _validation as check
 from coildesign.conductors import CrossSection, Material, RectangularStrip, RoundWire, material
@@ -55,9 +54,15 @@ def _scaled(cs: CrossSection | None, factor: float) -> CrossSection | None:
 
 
 def _rotation_matrix(angle: float, axis: np.ndarray) -> np.ndarray:
-    """Right-handed rotation matrix by ``angle`` [rad] about the unit vector ``axis``
-    (scipy's ``Rotation`` from the rotation vector ``angle * axis``)."""
-    return Rotation.from_rotvec(angle * np.asarray(axis, dtype=float)).as_matrix()
+    """Right-handed rotation matrix by ``angle`` [rad] about the unit vector ``axis``, from
+    the Euler-Rodrigues parameters w = cos(angle/2), (x, y, z) = sin(angle/2) axis (unit
+    quaternion; Goldstein, Classical Mechanics, 3rd ed., sec. 4.5): exact entries for
+    rotations that permute the axes."""
+    w = np.cos(0.5 * angle)
+    x, y, z = np.sin(0.5 * angle) * np.asarray(axis, dtype=float)
+    return np.array([[w * w + x * x - y * y - z * z, 2 * (x * y - w * z), 2 * (x * z + w * y)],
+                     [2 * (x * y + w * z), w * w - x * x + y * y - z * z, 2 * (y * z - w * x)],
+                     [2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z]])
 
 
 def _loop_frame(normal: np.ndarray) -> np.ndarray:

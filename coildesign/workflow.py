@@ -64,7 +64,8 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
     smp = spec["sample"]
     sample = reciprocity.Cylinder(smp["radius"], smp["length"], axis=tuple(coil.axis if coil.axis is not None
                                                                             else (1.0, 0.0, 0.0)))
-    sens = reciprocity.sample_sensitivity(coil, sample)
+    b1 = reciprocity.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
+    sens = b1.sensitivity()
     centre = float(reciprocity.transverse_b1(coil, np.zeros((1, 3)))[0])
     step("B1 map")
     ind = inductance(coil)
@@ -82,7 +83,7 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
     step("matching")
     res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac + r_sample, nucleus_name=nuc.name,
                           concentration=smp["concentration"], temperature_coil=temperature,
-                          temperature_sample=temperature)
+                          temperature_sample=temperature, b1=b1)
     step("SNR")
     summary = {
         "description": repr(coil), "b1_per_ampere_centre_T_per_A": centre, "b1_over_sample": sens.as_dict(),

@@ -7,6 +7,7 @@ from scipy.optimize import brentq
 
 import coildesign as cd
 from coildesign.analysis import forces, gradient, performance, psf
+from coildesign.geometries.gradient_coils import golay
 
 
 def maxwell(a=5e-3, d=None):
@@ -55,6 +56,33 @@ def test_linearity_object_and_largest_dsv():
     r5 = gradient.largest_dsv(coil, 0.05, measure="field")
     assert gradient.linearity(coil, r5 * 0.999).max_field_deviation <= 0.05
     assert gradient.linearity(coil, r5 * 1.02).max_field_deviation > 0.05
+
+
+@pytest.mark.parametrize("measure", ["field", "gradient"])
+def test_largest_dsv_is_the_bisection_over_linearity(measure):
+    """largest_dsv evaluates only the quantity its measure needs; it must return the radius
+    of the same bisection run on ``linearity`` (same points, same statistics)."""
+    coil = golay(4e-3, 2, points_per_arc=64)
+    key = "max_field_deviation" if measure == "field" else "max_gradient_deviation"
+    lo, hi = 0.0, 3e-3
+    while hi - lo > 1e-2 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if getattr(gradient.linearity(coil, mid, n=7), key) <= 0.05 else (lo, mid)
+    assert gradient.largest_dsv(coil, 0.05, measure=measure, max_radius=3e-3, n=7, rtol=1e-2) == lo
+
+
+def test_deviation_map_is_deviations_on_the_plane():
+    """deviation_map (B alone for "field", dB/dr only on the null plane) gives deviations' values
+    at the plane's points."""
+    coil = golay(4e-3, 2, points_per_arc=32)
+    u, v, fd = gradient.deviation_map(coil, "xz", 2e-3, 9, measure="field")
+    _, _, gd = gradient.deviation_map(coil, "xz", 2e-3, 9, measure="gradient")
+    uu, vv = np.meshgrid(u, v, indexing="ij")
+    pts = np.c_[uu.ravel(), np.zeros(uu.size), vv.ravel()]
+    ref_f, ref_g, _, _ = gradient.deviations(coil, pts)
+    np.testing.assert_allclose(fd.ravel(), ref_f, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(gd.ravel(), ref_g, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fd[4], gd[4], rtol=1e-12, atol=0)  # null plane x = 0: the limit (deviations)
 
 
 def test_linearity_errors_name_parameter():

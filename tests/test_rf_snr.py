@@ -231,6 +231,19 @@ def test_snr_computes_sample_loss_from_the_medium():
     assert 0 < res.sample_resistance < 0.05 * 0.5  # microcoils: coil noise dominates
 
 
+def test_snr_reuses_a_given_sample_b1():
+    """A B1 computed once (sample_b1) gives the same SNR as computing it inside snr, and its
+    summary is sample_sensitivity's."""
+    coil = helix(0.5e-3, 1e-3, 5, 0.1e-3)
+    capillary = sm.Cylinder(0.4e-3, 1e-3, axis=(1, 0, 0))
+    b1 = rs.sample_b1(coil, capillary, n=6, within=0.1)
+    assert rs.snr(coil, capillary, frequency=600e6, resistance=0.5, n=6, b1=b1) == rs.snr(
+        coil, capillary, frequency=600e6, resistance=0.5, n=6)
+    assert rs.sample_b1(coil, capillary, within=0.1).sensitivity() == rs.sample_sensitivity(coil, capillary)
+    with pytest.raises(TypeError, match="Input b1"):
+        rs.snr(coil, capillary, frequency=600e6, resistance=0.5, b1=1.0)
+
+
 def test_snr_uses_the_impedance_module_when_no_resistance_is_given():
     geometries = pytest.importorskip("coildesign.geometries")
     impedance = pytest.importorskip("coildesign.rf.impedance")

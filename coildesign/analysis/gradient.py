@@ -133,17 +133,29 @@ def deviations(
     pts = check.points3("points", points)
     b = field(coil, pts)
     jac = field_jacobian(coil, pts)
-    s = (pts - c) @ s_hat
     bz = b @ b0
     grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
+    scale = max(float(np.abs(pts - c).max()), _size(coil))
+    field_dev = _field_deviation(bz, (pts - c) @ s_hat, eta, scale, lambda null: grad_dev[null])
+    b_perp = b - np.outer(bz, b0)
+    return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
+
+
+def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float, scale: float, gradient_deviation) -> np.ndarray:
+    """Field deviation Bz/(eta s) - 1 from the encoded component ``bz`` [T/A] and coordinate
+    ``s`` [m], with the null-plane rule of ``deviations`` (``scale`` [m]: its length scale);
+    ``gradient_deviation(mask)`` returns the local-gradient deviation at the points of ``mask``
+    (only called where s = 0 and Bz vanishes, so callers that have only B evaluate dB/dr there
+    alone)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         field_dev = bz / eta / s - 1.0  # divided in turn: eta * s may underflow
         null = ~np.isfinite(field_dev)
         if null.any():
-            small = np.abs(bz) <= 1e-9 * abs(eta) * max(float(np.abs(pts - c).max()), _size(coil))
-            field_dev = np.where(null, np.where(small, grad_dev, np.nan), field_dev)
-    b_perp = b - np.outer(bz, b0)
-    return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
+            small = null & (np.abs(bz) <= 1e-9 * abs(eta) * scale)
+            field_dev[null] = np.nan
+            if small.any():
+                field_dev[small] = gradient_deviation(small)
+    return field_dev
 
 
 def linearity(
@@ -223,9 +235,27 @@ def largest_dsv(
         max_radius = min(r for r in reach if r > 0) if any(r > 0 for r in reach) else 0.0
     hi = check.positive("max_radius", max_radius)
 
+    s_hat = encoding_axis(coil, axis)
+    b0 = np.array([0.0, 0.0, 1.0])
+    eta = gradient_efficiency(coil, s_hat, b0_direction=b0)  # does not depend on the radius
+    if eta == 0.0:
+        check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+
     def worst(r: float) -> float:
-        lin = linearity(coil, r, axis=axis, n=n)
-        return lin.max_field_deviation if measure == "field" else lin.max_gradient_deviation
+        # the same statistics as ``linearity(coil, r, axis=axis, n=n)`` on the same points, with
+        # only the quantity the measure needs: B alone for "field" (dB/dr costs more than B),
+        # dB/dr alone for "gradient"; eta is computed once above
+        pts = Region("sphere", r).sample(n)
+        if measure == "gradient":
+            jac = field_jacobian(coil, pts)
+            return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
+        s = pts @ s_hat
+        keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude`` (s != 0 there)
+        fd = np.abs(_field_deviation(field(coil, pts[keep]) @ b0, s[keep], eta, 0.0, lambda null: np.nan))
+        fd = fd[np.isfinite(fd)]
+        if fd.size == 0:  # linearity refuses this with its message
+            linearity(coil, r, axis=axis, n=n)
+        return float(fd.max())
 
     lo = 0.0
     if worst(hi) <= deviation:
@@ -272,12 +302,18 @@ def deviation_map(
     pts[:, idx[plane[1]]] = vv.ravel()
     third = ({0, 1, 2} - {idx[plane[0]], idx[plane[1]]}).pop()
     pts[:, third] = check.finite("offset", offset)
-    if measure == "field":
+    if measure == "field":  # B alone (dB/dr, which ``deviations`` also computes, costs more)
         s_hat = encoding_axis(coil, axis)
         if not np.any(pts @ s_hat):
             check._fail("plane", "a plane on which the encoded coordinate s varies for measure='field' (the "
                         "field deviation B/(G s) - 1 is 0/0 on the null plane s = 0; use measure='gradient', "
                         "another plane or a non-zero offset)", f"{plane} at offset {offset} m")
-    fd, gd, _, _ = deviations(coil, pts, axis)
-    dev = fd if measure == "field" else gd
+        eta = gradient_efficiency(coil, s_hat)
+        if eta == 0.0:
+            check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+        scale = max(float(np.abs(pts).max()), _size(coil))
+        dev = _field_deviation(field(coil, pts)[:, 2], pts @ s_hat, eta, scale,
+                               lambda null: deviations(coil, pts[null], axis)[1])
+    else:
+        dev = deviations(coil, pts, axis)[1]
     return u, u.copy(), dev.reshape(n, n)

@@ -10,6 +10,7 @@ follow the inside-conductor rule of the kernels (see ``segment_kernels``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,8 +22,11 @@ from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
-DEFAULT_BLOCK_PAIRS = 1 << 15
+DEFAULT_BLOCK_PAIRS = 1 << 16  # measured: 64k-pair blocks beat 32k (issue 15; benchmarks/bench_perf.py)
 MAX_VERTEX_BLOCK = 4096
+J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
+J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
+J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
 LOOP_BLOCK_PAIRS = 4096
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
@@ -36,14 +40,17 @@ FMM_MIN_SOURCES = 5000
 # with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
 MAX_PAIRS = 5e9
 # cost of one pair relative to a fast-path segment pair (B or A), measured per thread
-# (benchmarks/bench_field.py style: 62 M/s segment B, 4 M/s segment dB/dr, 6 M/s loop B,
-# 1.2 M/s loop dB/dr)
-PAIR_COST = {"segment": 1.0, "segment J": 15.0, "loop": 10.0, "loop J": 50.0}
+# (benchmarks/bench_field.py style: 62 M/s segment B, 6 M/s loop B, 1.2 M/s loop dB/dr;
+# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py)
+PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 10.0, "loop J": 50.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
 # exact over the whole float range.
 FAST_PATH_RANGE = 1e60
+# The Jacobian's fast path forms inverse fifth powers of distances (segment_kernels.
+# polyline_jacobian_block): it is used within [1/J_FAST_PATH_RANGE, J_FAST_PATH_RANGE] m.
+J_FAST_PATH_RANGE = 1e40
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class PolylineSources:
     a_matrix: np.ndarray  # (Nv-1, 6) w [Lv / L, 0]
     threshold: np.ndarray  # (Nv-1,) near-pair bound on R1 + R2 (segment_kernels.near_threshold)
     fast_path: bool = True  # False when lengths leave FAST_PATH_RANGE: every pair goes to the explicit kernel
+    jacobian_fast_path: bool = True  # the same for dB/dr and J_FAST_PATH_RANGE
 
 
 @dataclass(frozen=True)
@@ -110,9 +118,10 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
         a_matrix[:, :3] = weights[:, None] * lv / safe[:, None]
         radius = np.array(radius)
         real = length[~gaps] if gaps.any() else length
-        fast = bool(real.min() >= 1.0 / FAST_PATH_RANGE and np.abs(vc).max() <= FAST_PATH_RANGE)
+        fast, jfast = (bool(real.min() >= 1.0 / r and np.abs(vc).max() <= r)
+                       for r in (FAST_PATH_RANGE, J_FAST_PATH_RANGE))
         src = PolylineSources(verts, origin, weights, gaps if gaps.any() else None, radius, length, b_matrix,
-                              a_matrix, segment_kernels.near_threshold(length, radius), fast)
+                              a_matrix, segment_kernels.near_threshold(length, radius), fast, jfast)
     coil._cache["polylines"] = src
     return src
 
@@ -179,31 +188,41 @@ def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
 def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
-    if quantity == "J" or not src.fast_path:
+    limit = FAST_PATH_RANGE if quantity != "J" else J_FAST_PATH_RANGE
+    if not src.fast_path or (quantity == "J" and not src.jacobian_fast_path):
         return _explicit_all(pts, src, quantity, block_pairs)
     with np.errstate(over="ignore"):
-        far = np.abs(pts - src.origin).max(axis=1) > FAST_PATH_RANGE
+        far = np.abs(pts - src.origin).max(axis=1) > limit
+    shape = (3, 3) if quantity == "J" else (3,)
     if far.any():
-        out = np.zeros((m, 3))
+        out = np.zeros((m,) + shape)
         out[far] = _explicit_all(pts[far], src, quantity, block_pairs)
         if not far.all():
             out[~far] = _segments_chunk(pts[~far], src, quantity, block_pairs)
         return out
-    out = np.zeros((m, 3))
-    local = pts - src.origin
-    vc = src.verts - src.origin
+    out = np.zeros((m,) + shape)
+    local = np.asfortranarray(pts - src.origin)  # column-major: contiguous x, y, z columns per block
+    vc = np.asfortranarray(src.verts - src.origin)
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
     workspace = segment_kernels.Workspace()
-    vblock = min(nv - 1, MAX_VERTEX_BLOCK)
-    pblock = max(1, block_pairs // vblock)
+    vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)
+    pblock = max(1, (block_pairs if quantity != "J" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
+    if quantity == "J":
+        j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         gaps = None if src.gaps is None else src.gaps[s:e - 1]
+        if quantity == "J":
+            mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
-            res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
-                                                       src.length[s:e - 1], src.threshold[s:e - 1], gaps,
-                                                       quantity=quantity, workspace=workspace)
+            if quantity == "J":
+                res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
+                                                                    j_threshold[s:e - 1], gaps, workspace)
+            else:
+                res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
+                                                           src.length[s:e - 1], src.threshold[s:e - 1], gaps,
+                                                           quantity=quantity, workspace=workspace)
             out[p:q] += res * MU0_4PI
             if near is None:
                 continue
@@ -259,6 +278,21 @@ def _chunk(pts, coil, quantity, block_pairs, polylines=True):
         if src is not None:
             out += fn(pts, src, quantity, block_pairs)
     return out
+
+
+_BLAS = []
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (threadpoolctl; imported on first use, it costs
+    ~10 ms). The Jacobian's matrix products per block are large enough for OpenBLAS to start
+    its own threads, which on a loaded or already threaded run measured 4-5x slower than one
+    BLAS thread (benchmarks/bench_perf.py). The limit is process-wide while it lasts."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 available_memory = check.available_memory  # kept for callers of the earlier name
@@ -370,7 +404,7 @@ def evaluate(
         check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
                     "'coildesign[fmm]')", method)
     limit_pairs = _max_pairs(max_pairs)
-    fmm_sources = coil.n_segments * fmm.ORDER
+    fmm_sources = coil.n_segments * fmm.quadrature_order(tolerance)
     fmm_fits = check.memory_limit(max_memory) == 0 or peak_memory(
         m, quantity, len(coil.windings), 1, 256, False, fmm_sources) <= check.memory_limit(max_memory)
     if method == "auto":  # FMM for very large B problems, and for any B problem too large for a direct sum
@@ -418,6 +452,9 @@ def evaluate(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
+    limits = contextlib.ExitStack()
+    if quantity == "J" and float(m) * n_src > J_BLAS_LIMIT_PAIRS:
+        limits.enter_context(_one_blas_thread())
     try:
         if threads == 1 or len(starts) == 1:
             for s in starts:
@@ -430,6 +467,7 @@ def evaluate(
                     if bar is not None:
                         bar.update(done)
     finally:
+        limits.close()
         if bar is not None:
             bar.close()
     if fmm_part is not None:

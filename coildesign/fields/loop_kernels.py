@@ -50,7 +50,8 @@ solution). For a filament (a = 0) a point exactly on the circle gets B = 0, A = 
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import mu_0
+
+from coildesign._constants import mu_0
 
 CEL_TOLERANCE = 1e-8  # AGM convergence (quadratic: final relative error ~1e-16)
 CEL_MAX_ITER = 40

@@ -193,6 +193,11 @@ class SampleB1:
         """Volume-averaged |B_perp|/I [T/A]."""
         return self.integral / self.volume
 
+    def sensitivity(self) -> Sensitivity:
+        """This B1 summarised as a ``Sensitivity`` (its homogeneity's ``within`` band)."""
+        h = self.homogeneity
+        return Sensitivity(h.mean, h.minimum, h.maximum, h.relative_std, h.fraction_within, self.integral)
+
 
 def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), within: float = 0.1) -> SampleB1:
     """B1 per ampere of ``coil`` over ``sample`` (``sample.points(n)`` quadrature) with B0
@@ -241,6 +246,4 @@ class Sensitivity:
 
 def sample_sensitivity(coil, sample: Sample, b0_direction=(0.0, 0.0, 1.0)) -> Sensitivity:
     """``sample_b1`` summarised as a ``Sensitivity`` (default quadrature, +-10 %)."""
-    s = sample_b1(coil, sample, b0_direction=b0_direction, within=0.1)
-    h = s.homogeneity
-    return Sensitivity(h.mean, h.minimum, h.maximum, h.relative_std, h.fraction_within, s.integral)
+    return sample_b1(coil, sample, b0_direction=b0_direction, within=0.1).sensitivity()

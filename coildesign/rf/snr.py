@@ -53,6 +53,7 @@ from coildesign.rf.sample import (
     magnetic_loss_resistance,
 )
 from coildesign.rf.sensitivity import (
+    SampleB1,
     Sensitivity,
     rotating_frame_b1,
     sample_b1,
@@ -222,6 +223,7 @@ def snr(
     b0_direction=(0.0, 0.0, 1.0),
     n=None,
     nucleus_name: str | None = None,
+    b1: SampleB1 | None = None,
 ) -> SNRResult:
     """Absolute SNR of ``sample`` in ``coil`` by reciprocity (module conventions).
 
@@ -236,7 +238,8 @@ def snr(
     automatically: add ``dielectric_loss_resistance`` to ``sample_resistance`` if wanted.
     ``noise_figure_db`` [dB], ``bandwidth`` [Hz] (noise bandwidth), ``voxel_volume`` [m^3],
     ``n``: the sample quadrature order (``sample.points(n)``). ``nucleus_name`` is an older
-    alias of ``nucleus``.
+    alias of ``nucleus``. ``b1``: the sample's B1 if already computed (``sample_b1(coil, sample,
+    n=n, b0_direction=b0_direction)``, e.g. for its homogeneity), so that it is not computed twice.
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
@@ -270,7 +273,12 @@ def snr(
     m0 = curie_magnetization(nuc, concentration, field_, ts, abundance=abundance)
     ab = nuc.abundance if abundance is None else float(abundance)
     spins = float(concentration) * Avogadro * ab
-    sens = sample_b1(coil, smp, n=n, b0_direction=b0_direction)
+    if b1 is None:
+        sens = sample_b1(coil, smp, n=n, b0_direction=b0_direction)
+    elif isinstance(b1, SampleB1):
+        sens = b1
+    else:
+        check._fail("b1", "None or a SampleB1 (from sample_b1 of this coil and sample)", b1, TypeError)
     xi = 2.0 * np.pi * f0 * m0 * sens.integral
     v_n = noise_voltage(r_coil, df, temperature_coil=tc, sample_resistance=r_sample, temperature_sample=ts,
                         noise_figure_db=noise_figure_db)

@@ -1,0 +1,162 @@
+"""Performance rows of issue 15, measured side by side and interleaved in one process.
+
+Each row runs coildesign and its anchor alternately ``--repeat`` times and prints the min and
+the median of each, as wall time and per core (pairs / CPU second of the process, so a
+library that quietly uses two cores is not flattered), plus the load average before and after
+(the machine is shared: compare medians of interleaved runs, not single runs). Run under the
+benchmark lock, with the checkout to measure first on the path:
+    PYTHONPATH=. flock /tmp/bench.lock python benchmarks/bench_perf.py [--demo] [--repeat N]
+
+Rows:
+1. segment B, 1,000-segment helix x 10,000 points: 1 thread, 2 threads; magpylib Polyline
+   (on a 2,000-point subset, scaled) interleaved;
+2. segment dB/dr on the same case: cost relative to B (target <= 3x);
+3. loop B at 1e6 points against magpylib Circle;
+4. full RF analysis of a solenoid microcoil (``studies.rf_study.microcoil``), one BLAS thread:
+   analyses per second per core;
+5. ``import coildesign`` in a fresh interpreter (median of 5);
+6. --demo: ``python -m coildesign.cli demo`` wall time (one run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import coildesign as cd
+
+
+def helix(segments: int, turns: int, radius: float = 1e-3, length: float = 4e-3) -> np.ndarray:
+    t = np.linspace(0, 2 * np.pi * turns, segments + 1)
+    return np.c_[radius * np.cos(t), radius * np.sin(t), np.linspace(-length / 2, length / 2, segments + 1)]
+
+
+def clock(fn) -> tuple[float, float]:
+    """(wall [s], process CPU [s]) of one call."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w0, time.process_time() - c0
+
+
+def interleaved(fns: dict, repeat: int) -> dict:
+    """{name: (walls, cpus)} with the callables run alternately ``repeat`` times."""
+    out = {k: ([], []) for k in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            w, c = clock(fn)
+            out[name][0].append(w)
+            out[name][1].append(c)
+    return out
+
+
+def row(label: str, work: float, unit: str, walls: list, cpus: list, scale: float = 1.0) -> float:
+    """Print rate = work / time (min-time and median-time based), wall and per core."""
+    w = np.array(walls) / scale
+    c = np.array(cpus) / scale
+    print(f"  {label:34s} wall {work / np.median(w) / 1e6:8.2f} (best {work / w.min() / 1e6:8.2f}) M{unit}/s"
+          f" | per core {work / np.median(c) / 1e6:8.2f} (best {work / c.min() / 1e6:8.2f}) M{unit}/s"
+          f" | cores used {np.median(c / w):4.2f}", flush=True)
+    return float(np.median(w))
+
+
+def segments_rows(repeat: int) -> None:
+    import magpylib
+
+    verts = helix(1000, 10)
+    coil = cd.Coil.from_polyline(verts)
+    pts = np.random.default_rng(0).uniform(-3e-3, 3e-3, (10_000, 3))
+    sub = pts[:2000]
+    peer = magpylib.current.Polyline(current=1.0, vertices=verts)
+    peer.getB(sub[:10])
+    cd.field(coil, pts[:100])
+    res = interleaved({
+        "B 1 thread": lambda: cd.field(coil, pts, threads=1),
+        "B 2 threads": lambda: cd.field(coil, pts, threads=2),
+        "dB/dr 1 thread": lambda: cd.field_jacobian(coil, pts, threads=1),
+        "magpylib": lambda: peer.getB(sub),
+    }, repeat)
+    pairs = 1000 * 10_000
+    print("segment B, 1,000 segments x 10,000 points [pairs]")
+    t1 = row("coildesign B, 1 thread", pairs, "pairs", *res["B 1 thread"])
+    t2 = row("coildesign B, 2 threads", pairs, "pairs", *res["B 2 threads"])
+    tj = row("coildesign dB/dr, 1 thread", pairs, "pairs", *res["dB/dr 1 thread"])
+    tm = row("magpylib Polyline (2,000-pt subset)", pairs, "pairs", *res["magpylib"], scale=2000 / 10_000)
+    print(f"  2 threads / 1 thread: {t1 / t2:.2f}x; dB/dr / B cost: {tj / t1:.2f}x; "
+          f"coildesign (2 threads) / magpylib wall: {tm / t2:.1f}x")
+
+
+def loop_row(repeat: int) -> None:
+    import magpylib
+
+    coil = cd.Coil.from_loop(1e-3)
+    pts = np.random.default_rng(1).uniform(-3e-3, 3e-3, (1_000_000, 3))
+    peer = magpylib.current.Circle(diameter=2e-3, current=1.0)
+    res = interleaved({"cd": lambda: cd.field(coil, pts), "mp": lambda: peer.getB(pts)}, repeat)
+    print("loop B, 1 loop x 1e6 points [points]")
+    tc = row("coildesign", 1e6, "pts", *res["cd"])
+    tm = row("magpylib Circle", 1e6, "pts", *res["mp"])
+    print(f"  coildesign / magpylib wall: {tm / tc:.2f}x")
+
+
+def rf_row(seconds: float) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from coildesign.studies.rf_study import microcoil
+
+    with threadpool_limits(1):
+        microcoil(6, 1e-4, 1.5e-4)
+        walls, cpus, count = [], [], 0
+        t_end = time.perf_counter() + seconds
+        while time.perf_counter() < t_end:
+            w, c = clock(lambda: microcoil(6, 1e-4, 1.5e-4))
+            walls.append(w)
+            cpus.append(c)
+            count += 1
+    w, c = np.array(walls), np.array(cpus)
+    print(f"RF microcoil analysis (6 turns, rings model), one BLAS thread, {count} runs\n"
+          f"  wall {1 / np.median(w):7.1f} (best {1 / w.min():7.1f}) per s | per core {1 / np.median(c):7.1f} "
+          f"(best {1 / c.min():7.1f}) per s")
+
+
+def import_row() -> None:
+    code = "import time; t = time.perf_counter(); import coildesign; print(time.perf_counter() - t)"
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(cd.__file__))))
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                  check=True).stdout) for _ in range(5)]
+    print(f"import coildesign: median {np.median(times):.3f} s (min {min(times):.3f} s) over 5 fresh interpreters")
+
+
+def demo_row() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "coildesign.cli", "demo", "-o", out, "-q"], check=True)
+        print(f"coildesign demo: {time.perf_counter() - t0:.1f} s wall (one run)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5, help="interleaved repeats per row (default 5)")
+    ap.add_argument("--demo", action="store_true", help="also time the demo (minutes on a loaded machine)")
+    args = ap.parse_args()
+    import magpylib
+
+    print(f"coildesign {cd.__file__}, magpylib {magpylib.__version__}, numpy {np.__version__}; "
+          f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    segments_rows(args.repeat)
+    loop_row(args.repeat)
+    rf_row(5.0)
+    import_row()
+    if args.demo:
+        demo_row()
+    print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
