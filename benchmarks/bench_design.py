@@ -22,7 +22,7 @@ from coildesign import design
 def run_once(refine: int) -> dict:
     t0 = time.perf_counter()
     surface = design.cylinder(5e-3, 25e-3, resolution=2 * np.pi * 5e-3 / 36)
-    res = design.gradient_coil(surface, "y", 3e-3, 0.05, turns=10, wire_diameter=0.3e-3, n_targets=3000,
+    res = design.gradient_coil(surface, "y", 3e-3, 0.05, turns=10, wire_diameter=0.25e-3, n_targets=3000,
                                refine=refine)
     total = time.perf_counter() - t0
     return {"total": total, **res.timings, "vertices": surface.n_vertices,
