@@ -258,6 +258,21 @@ def near_threshold(seg_length, wire_radius, near_ratio=NEAR_RATIO):
     return np.maximum(seg_length / (1.0 - near_ratio), seg_length + 2.0 * np.asarray(wire_radius))
 
 
+def _vertex_distances(points: np.ndarray, verts: np.ndarray, x: np.ndarray, y: np.ndarray,
+                      z: np.ndarray) -> np.ndarray:
+    """|points_m - verts_k| (M, Nv) computed in place in ``x`` (returned); ``y`` and ``z`` are
+    scratch and hold the squared offsets afterwards (structure of arrays, no temporaries)."""
+    np.subtract(points[:, 0:1], verts[:, 0], out=x)
+    np.subtract(points[:, 1:2], verts[:, 1], out=y)
+    np.subtract(points[:, 2:3], verts[:, 2], out=z)
+    x *= x
+    y *= y
+    z *= z
+    x += y
+    x += z
+    return np.sqrt(x, out=x)
+
+
 def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, quantity="B", workspace=None):
     """Fast-path sums over a block of polyline segments at a block of points.
 
@@ -274,15 +289,7 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     """
     ws = workspace if workspace is not None else Workspace()
     dx, dy, dz, near = ws.buffers(len(points), len(verts))
-    np.subtract(points[:, 0:1], verts[:, 0], out=dx)
-    np.subtract(points[:, 1:2], verts[:, 1], out=dy)
-    np.subtract(points[:, 2:3], verts[:, 2], out=dz)
-    dx *= dx
-    dy *= dy
-    dz *= dz
-    dx += dy
-    dx += dz
-    r = np.sqrt(dx, out=dx)
+    r = _vertex_distances(points, verts, dx, dy, dz)
     r1, r2 = r[:, :-1], r[:, 1:]
     u = np.add(r1, r2, out=dy[:, :-1])
     np.less(u, threshold, out=near)
@@ -370,15 +377,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     lv, m1, m2 = matrices
     rx, ry, rz, near = ws.buffers(len(points), len(verts))
     inv, f, g1, g2 = ws.extra_buffers(len(points), len(verts))
-    np.subtract(points[:, 0:1], verts[:, 0], out=rx)
-    np.subtract(points[:, 1:2], verts[:, 1], out=ry)
-    np.subtract(points[:, 2:3], verts[:, 2], out=rz)
-    rx *= rx
-    ry *= ry
-    rz *= rz
-    rx += ry
-    rx += rz
-    r = np.sqrt(rx, out=rx)
+    r = _vertex_distances(points, verts, rx, ry, rz)
     r1, r2 = r[:, :-1], r[:, 1:]
     f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
     u = np.add(r1, r2, out=ry[:, :-1])
