@@ -79,7 +79,6 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
     vn = surface.vertex_normals
-    tree = cKDTree(v)
     loops = []
     seen = np.zeros(len(pts), dtype=bool)
     for start in seg_a:
@@ -97,7 +96,7 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
         lp = _dedupe(pts[chain])
         if len(lp) < 3:
             continue
-        _, nearest = tree.query(lp)
+        _, nearest = surface.vertex_tree.query(lp)
         loops.append(ContourLoop(lp, float(level), vn[nearest]))
     return loops
 

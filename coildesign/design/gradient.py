@@ -25,6 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -39,8 +40,10 @@ from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
 from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests
 from coildesign.design.operators import StreamFunctionOperators
+from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.surfaces import Surface, cylinder
+from coildesign.export import files, to_csv, to_npz, to_stl, to_vtk
 from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
 
@@ -140,10 +143,6 @@ class GradientDesign:
         """Write the design for manufacturing and viewing into ``folder``: windings as CSV and
         NPZ point lists (wire diameter, current direction), VTK polylines (ParaView), the swept
         wire as STL, the figures as JSON and the stream-function picture; returns the paths."""
-        from pathlib import Path
-
-        from coildesign.export import files, to_csv, to_npz, to_stl, to_vtk
-
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         stem = out / f"G{self.axis}_target_field"
@@ -156,8 +155,6 @@ class GradientDesign:
     def plot(self, path=None):
         """Stream function with its contour wires (unrolled for cylinders, per plate for planes)
         and the 3-D winding; returns the matplotlib figure (saved when ``path`` is given)."""
-        from coildesign.design.plots import plot_design
-
         return plot_design(self, path)
 
 

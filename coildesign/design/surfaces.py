@@ -14,10 +14,17 @@ current leaves the surface and the windings stay closed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +32,8 @@ class Surface:
     """A triangle mesh carrying a stream function (``vertices`` [m] (V, 3), ``faces`` (F, 3) int).
 
     ``name`` labels the surface in reports ("cylinder", "biplanar", "shield", "mesh");
-    ``parameters`` records how it was generated.
+    ``parameters`` records how it was generated. The mesh is immutable, so its derived geometry
+    (corners, normals, areas, ...) is computed once and returned read-only.
     """
 
     vertices: np.ndarray
@@ -67,43 +75,48 @@ class Surface:
         """Number of vertices."""
         return len(self.vertices)
 
-    @property
+    @cached_property
     def corners(self) -> np.ndarray:
         """Triangle corners [m], (F, 3, 3)."""
-        return self.vertices[self.faces]
+        return _readonly(self.vertices[self.faces])
 
-    @property
+    @cached_property
     def normals(self) -> np.ndarray:
         """Unit face normals (right-hand rule on the face order), (F, 3)."""
         c = self.corners
         n = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
-        return n / np.linalg.norm(n, axis=1)[:, None]
+        return _readonly(n / np.linalg.norm(n, axis=1)[:, None])
 
-    @property
+    @cached_property
     def areas(self) -> np.ndarray:
         """Face areas [m^2], (F,)."""
         c = self.corners
-        return 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
+        return _readonly(0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1))
 
-    @property
+    @cached_property
     def centroids(self) -> np.ndarray:
         """Face centroids [m], (F, 3)."""
-        return self.corners.mean(axis=1)
+        return _readonly(self.corners.mean(axis=1))
 
-    @property
+    @cached_property
     def edge_length(self) -> float:
         """Mean edge length [m] (the mesh resolution)."""
         c = self.corners
         return float(np.mean(np.linalg.norm(c - np.roll(c, 1, axis=1), axis=2)))
 
-    @property
+    @cached_property
     def vertex_normals(self) -> np.ndarray:
         """Area-weighted unit vertex normals, (V, 3)."""
         acc = np.zeros((self.n_vertices, 3))
         weighted = self.normals * self.areas[:, None]
         for k in range(3):
             np.add.at(acc, self.faces[:, k], weighted)
-        return acc / np.linalg.norm(acc, axis=1)[:, None]
+        return _readonly(acc / np.linalg.norm(acc, axis=1)[:, None])
+
+    @cached_property
+    def vertex_tree(self) -> cKDTree:
+        """k-d tree of the vertices (nearest-vertex queries, e.g. normals at contour points)."""
+        return cKDTree(self.vertices)
 
     def boundary_edges(self) -> np.ndarray:
         """Directed edges (i, j) used by exactly one face, (E_b, 2)."""
@@ -113,17 +126,17 @@ class Surface:
         _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
         return edges[counts[inverse.ravel()] == 1]
 
-    @property
+    @cached_property
     def boundary_vertices(self) -> np.ndarray:
         """Indices of vertices on a boundary loop (held at psi = 0)."""
-        return np.unique(self.boundary_edges())
+        return _readonly(np.unique(self.boundary_edges()))
 
-    @property
+    @cached_property
     def interior_vertices(self) -> np.ndarray:
         """Indices of the free vertices (not on a boundary)."""
         mask = np.ones(self.n_vertices, dtype=bool)
         mask[self.boundary_vertices] = False
-        return np.flatnonzero(mask)
+        return _readonly(np.flatnonzero(mask))
 
     def __add__(self, other: Surface) -> Surface:
         if not isinstance(other, Surface):
