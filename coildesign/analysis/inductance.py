@@ -96,6 +96,7 @@ from scipy.constants import mu_0
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
+from coildesign.analysis.symmetry import winding_orbits
 from coildesign.coil import Coil, LoopWinding
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, segment_kernels, vector_potential
@@ -751,24 +752,26 @@ def _displaced_self(coil: Coil, offsets: list[float], gmd_points: int, order: in
 
 
 def _winding_by_winding(coil: Coil, offsets: list[float], gmd_points: int, order: int, loop_points: int) -> float:
-    """L = sum_k L_kk + 2 sum_(k<l) M_kl (module docstring): each winding's own term by the
-    displaced paths, distinct windings by the Neumann integral between their centre lines. Coils
-    whose windings run along each other (coincident paths) fall back to displaced paths for the
-    whole coil, where the coincident windings see each other at the GMD like one conductor."""
+    """L = sum_k F_k, F_k = L_kk + sum_(l != k) M_kl (module docstring): each winding's own term
+    by the displaced paths, the others by the Neumann integral between centre lines. F_k is the
+    same for every winding of an orbit of the coil's mirror symmetries (``symmetry``; exact for an
+    even number of GMD points), so it is computed once per orbit and multiplied by its size.
+    Coils whose windings run along each other (coincident paths) fall back to displaced paths for
+    the whole coil, where the coincident windings see each other at the GMD like one conductor."""
     ws, wts = coil.windings, coil.weights
-    active = [k for k in range(len(ws)) if wts[k] != 0.0]
+    active = np.flatnonzero(wts != 0.0)
     if len(active) <= 1:
         return _displaced_self(coil, offsets, gmd_points, order, loop_points)
+    orbits = winding_orbits(coil) if gmd_points % 2 == 0 else [np.array([k]) for k in active]
     total = 0.0
     try:
-        for i, k in enumerate(active):
+        for orbit in orbits:
+            k = int(orbit[0])
             single = Coil([ws[k]], [wts[k]], axis=coil.axis)
-            total += _displaced_self(single, [offsets[k]], gmd_points, order, loop_points)
-            rest = active[i + 1:]
-            if rest:
-                others = Coil([ws[j] for j in rest], [wts[j] for j in rest], axis=coil.axis)
-                pc = _pieces(single, [0.0], 1, order, loop_points, own=False)
-                total += 2.0 * _flux(_sources(others), pc, order, ("coil", "coil"))
+            others = Coil([ws[j] for j in active if j != k], [wts[j] for j in active if j != k], axis=coil.axis)
+            pc = _pieces(single, [0.0], 1, order, loop_points, own=False)
+            own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points)
+            total += len(orbit) * (own + _flux(_sources(others), pc, order, ("coil", "coil")))
     except _CoincidentPaths:
         return _displaced_self(coil, offsets, gmd_points, order, loop_points)
     return total
