@@ -7,6 +7,7 @@ from scipy.optimize import brentq
 
 import coildesign as cd
 from coildesign.analysis import forces, gradient, performance, psf
+from coildesign.fields.fieldmap import field_map
 from coildesign.geometries.gradient_coils import golay
 
 
@@ -182,3 +183,19 @@ def test_dc_resistance_and_performance():
     assert perf.max_gradient == pytest.approx(perf.efficiency * 10)
     with pytest.raises(ValueError, match="Input coil.windings"):
         performance.dc_resistance(cd.Coil.from_loop(1e-3))
+
+
+def test_deviations_from_given_field_and_jacobian():
+    """The arrays of a field map give the same deviations as evaluating them again; arrays of
+    the wrong shape are refused by name."""
+    coil = golay(4e-3, points_per_arc=24)
+    fm = field_map(coil, size=2e-3, n=5, quantities=("B", "dB/dr"))
+    direct = gradient.deviations(coil, fm.points)
+    given = gradient.deviations(coil, fm.points, field_values=fm.arrays["B"],
+                                jacobian=fm.arrays["dB/dr"].reshape(-1, 3, 3))
+    for a, b in zip(direct[:3], given[:3]):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="jacobian"):
+        gradient.deviations(coil, fm.points, jacobian=fm.arrays["dB/dr"])
+    with pytest.raises(ValueError, match="field_values"):
+        gradient.deviations(coil, fm.points, field_values=fm.arrays["B"][:-1])

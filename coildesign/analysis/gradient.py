@@ -115,6 +115,8 @@ def deviations(
     *,
     center: tuple[float, float, float] = (0.0, 0.0, 0.0),
     b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
+    field_values: np.ndarray | None = None,
+    jacobian: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(field deviation, local-gradient deviation, transverse field per A [T/A], eta) at points.
 
@@ -122,6 +124,10 @@ def deviations(
     Bz vanishes there (|Bz| <= 1e-9 |eta| x the largest |s| of ``points``, as for any coil
     antisymmetric in s) its limit s -> 0, the local-gradient deviation, is reported; otherwise
     the deviation is unbounded there and NaN is reported.
+
+    ``field_values`` (M, 3) [T/A] and ``jacobian`` (M, 3, 3) [T/(m A)], J[m, i, j] = dB_i/dx_j:
+    the coil's B and dB/dr per ampere at ``points`` when they are already known (e.g. the
+    arrays of a ``field_map``); each is evaluated here when not given.
     """
     check.coil("coil", coil)
     s_hat = encoding_axis(coil, axis)
@@ -131,14 +137,22 @@ def deviations(
     if eta == 0.0:
         check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
     pts = check.points3("points", points)
-    b = field(coil, pts)
-    jac = field_jacobian(coil, pts)
+    b = field(coil, pts) if field_values is None else _given("field_values", field_values, (len(pts), 3))
+    jac = field_jacobian(coil, pts) if jacobian is None else _given("jacobian", jacobian, (len(pts), 3, 3))
     bz = b @ b0
     grad_dev = np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0
     scale = max(float(np.abs(pts - c).max()), _size(coil))
     field_dev = _field_deviation(bz, (pts - c) @ s_hat, eta, scale, lambda null: grad_dev[null])
     b_perp = b - np.outer(bz, b0)
     return field_dev, grad_dev, np.linalg.norm(b_perp, axis=1), eta
+
+
+def _given(name: str, values: object, shape: tuple[int, ...]) -> np.ndarray:
+    """A precomputed array of the expected shape (one row per point), finite."""
+    arr = check.real_array(name, values)
+    if arr.shape != shape or not np.isfinite(arr).all():
+        check._fail(name, f"a finite array of shape {shape} (one row per point)", f"shape {arr.shape}")
+    return arr
 
 
 def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float, scale: float, gradient_deviation) -> np.ndarray:

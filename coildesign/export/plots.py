@@ -146,8 +146,9 @@ def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float,
         skipped.append({"file": "rf_coil_render.png", "reason": why})
     for coil in gradient_coils:
         written.append(to_vtk(coil, out / f"gradient_{coil.name}.vtp"))
-        fm = field_map(coil, size=2 * dsv_radius, n=25)
-        fd, gd, _, _ = deviations(coil, fm.points)
+        fm = field_map(coil, size=2 * dsv_radius, n=25, quantities=("B", "dB/dr"))
+        fd, gd, _, _ = deviations(coil, fm.points, field_values=fm.arrays["B"],
+                                  jacobian=fm.arrays["dB/dr"].reshape(-1, 3, 3))
         fm.add("field_deviation", np.nan_to_num(fd, nan=0.0)).add("gradient_deviation", gd)
         written.append(to_vtk(fm, out / f"gradient_{coil.name}_map.vti"))
     return written, skipped
