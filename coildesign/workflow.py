@@ -148,10 +148,12 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
     from tqdm.auto import tqdm
 
     from coildesign.analysis import psf
-    from coildesign.export import files, plots
+    from coildesign.export import files, plots, vtk
     from coildesign.rf.snr import nucleus
 
     spec = validate_design(spec, "design")
+    if spec["outputs"]["vtk"]:
+        vtk.start_render_probe()  # answered in the background while the analysis runs
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=10, disable=quiet, desc="coildesign", unit="step", leave=False)

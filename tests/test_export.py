@@ -96,15 +96,19 @@ def test_render_probe_runs_once_and_leaves_environment(tmp_path, monkeypatch):
     from coildesign.export import vtk
 
     calls = []
-    real = vtk._probe
+    real = vtk._launch
 
     def counting(extra):
         calls.append(extra)
         return real(extra)
 
     monkeypatch.setattr(vtk, "_render_probe", None)
-    monkeypatch.setattr(vtk, "_probe", counting)
+    monkeypatch.setattr(vtk, "_pending", [])
+    monkeypatch.setattr(vtk, "_launch", counting)
     before = dict(os.environ)
+    vtk.start_render_probe()
+    vtk.start_render_probe()  # one probe at a time
+    assert len(calls) == 1
     ok, why = vtk.can_render()
     n_probes = len(calls)
     assert 1 <= n_probes <= 2

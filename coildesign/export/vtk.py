@@ -189,36 +189,60 @@ def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike, *, units: dict[str, st
 _PROBE = "import pyvista as pv; p = pv.Plotter(off_screen=True); p.add_mesh(pv.Sphere()); p.screenshot(None)"
 _EGL = {"VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"}
 _render_probe: tuple[bool, str, dict[str, str]] | None = None
+_pending: list[tuple[dict[str, str], subprocess.Popen]] = []  # probe started by start_render_probe
 
 
-def _probe(extra_env: dict[str, str]) -> tuple[bool, str]:
-    env = {**os.environ, **extra_env}
+def _launch(extra_env: dict[str, str]) -> subprocess.Popen:
+    """Start the rendering probe with ``extra_env`` in a subprocess."""
+    return subprocess.Popen([sys.executable, "-c", _PROBE], env={**os.environ, **extra_env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _outcome(proc: subprocess.Popen) -> tuple[bool, str]:
+    """(rendered, reason) of a started probe, waiting at most 120 s for it."""
     try:
-        r = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, timeout=120)
+        code = proc.wait(timeout=120)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
         return False, "the off-screen rendering probe timed out"
-    if r.returncode != 0:
-        return False, f"off-screen rendering unavailable (probe exit code {r.returncode})"
+    if code != 0:
+        return False, f"off-screen rendering unavailable (probe exit code {code})"
     return True, "ok"
+
+
+def _candidates() -> list[dict[str, str]]:
+    """Environments to probe in turn: VTK's EGL window first on Linux without a display (and no
+    ``VTK_DEFAULT_OPENGL_WINDOW`` of the user's), then the default window."""
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") is None):
+        return [_EGL, {}]
+    return [{}]
+
+
+def start_render_probe() -> None:
+    """Start ``can_render``'s probe in the background (a run that renders at its end calls this
+    first, so the ~1 s the probe needs to import pyvista overlaps the computation)."""
+    if _render_probe is None and not _pending:
+        extra = _candidates()[0]
+        _pending.append((extra, _launch(extra)))
 
 
 def can_render() -> tuple[bool, str]:
     """(whether rendering works here, reason). VTK crashes the process instead of raising when
     no OpenGL back end exists, so this renders a sphere in a subprocess, once per process (the
-    answer is cached). Without an X display on Linux (and no ``VTK_DEFAULT_OPENGL_WINDOW`` of
-    the user's) it tries VTK's EGL window first (``VTK_DEFAULT_OPENGL_WINDOW=vtkEGLRenderWindow``,
-    which rendering then sets only while it creates its window, sparing VTK a failed X
-    connection), then the default window. Headless Linux needs EGL or OSMesa, e.g. the Debian
-    packages libegl1 libegl-mesa0 libgl1-mesa-dri."""
+    answer is cached; ``start_render_probe`` starts it early). Without an X display on Linux
+    (and no ``VTK_DEFAULT_OPENGL_WINDOW`` of the user's) it tries VTK's EGL window first
+    (``VTK_DEFAULT_OPENGL_WINDOW=vtkEGLRenderWindow``, which rendering then sets only while it
+    creates its window, sparing VTK a failed X connection), then the default window. Headless
+    Linux needs EGL or OSMesa, e.g. the Debian packages libegl1 libegl-mesa0 libgl1-mesa-dri."""
     global _render_probe
     if _render_probe is None:
-        candidates: list[dict[str, str]] = [{}]
-        if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
-                and os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") is None):
-            candidates.insert(0, _EGL)
+        start_render_probe()
+        first, proc = _pending.pop()
         reasons = []
-        for extra in candidates:
-            ok, why = _probe(extra)
+        for extra in [first] + [c for c in _candidates() if c != first]:
+            ok, why = _outcome(proc if extra is first else _launch(extra))
             if ok:
                 _render_probe = (True, "ok", extra)
                 break
