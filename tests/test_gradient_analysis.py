@@ -186,15 +186,15 @@ def test_dc_resistance_and_performance():
 
 
 def test_deviations_from_given_field_and_jacobian():
-    """The arrays of a field map give the same deviations as evaluating them again; arrays of
-    the wrong shape are refused by name."""
+    """The arrays of a field map give the deviations of a direct evaluation; arrays of the wrong
+    shape are refused by name."""
     coil = golay(4e-3, points_per_arc=24)
     fm = field_map(coil, size=2e-3, n=5, quantities=("B", "dB/dr"))
     direct = gradient.deviations(coil, fm.points)
     given = gradient.deviations(coil, fm.points, field_values=fm.arrays["B"],
                                 jacobian=fm.arrays["dB/dr"].reshape(-1, 3, 3))
-    for a, b in zip(direct[:3], given[:3]):
-        np.testing.assert_array_equal(a, b)
+    for a, b in zip(direct[:3], given[:3]):  # the map fills mirror images: equal to rounding
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12 * np.abs(a).max())
     with pytest.raises(ValueError, match="jacobian"):
         gradient.deviations(coil, fm.points, jacobian=fm.arrays["dB/dr"])
     with pytest.raises(ValueError, match="field_values"):

@@ -1,7 +1,9 @@
-"""Mirror symmetries of coils (analysis.symmetry) and the inductance sum over winding orbits.
+"""Mirror symmetries of coils (coildesign.symmetry), the inductance sum over winding orbits and
+symmetric field maps.
 
-Reference: the same Neumann / GMD sum with every winding its own orbit (no symmetry used); the
-orbit sum must equal it to rounding, because the quadrature is covariant under the sign maps."""
+References: the same Neumann / GMD sum with every winding its own orbit (no symmetry used), and
+direct evaluation at every grid point; both must agree to rounding. The transformation rules
+(B a pseudovector, A a polar vector) are checked against direct evaluation at image points."""
 
 import sys
 
@@ -10,8 +12,9 @@ import pytest
 
 import coildesign as cd
 from coildesign.analysis.inductance import inductance
-from coildesign.analysis.symmetry import winding_orbits
+from coildesign.fields import fieldmap
 from coildesign.geometries import golay, maxwell_pair
+from coildesign.symmetry import field_factors, mirror_symmetries, winding_orbits
 
 inductance_module = sys.modules["coildesign.analysis.inductance"]
 
@@ -85,3 +88,52 @@ def test_odd_gmd_points_do_not_use_symmetry():
 def test_bad_tolerance_named():
     with pytest.raises(ValueError, match="tolerance"):
         winding_orbits(maxwell_pair(3e-3), tolerance=0.1)
+
+
+@pytest.mark.parametrize("make", [lambda: golay(4e-3, 3, wire_diameter=0.2e-3, points_per_arc=24),
+                                  lambda: maxwell_pair(3e-3, 4, wire_diameter=0.2e-3)])
+def test_field_rules_at_image_points(make):
+    """B(T x) = s det(T) T B(x), A(T x) = s T A(x), dB/dr(T x) = s det(T) t_i t_j dB/dr(x) for every
+    symmetry found, at random points (direct evaluation on both sides)."""
+    coil = make()
+    syms = mirror_symmetries(coil)
+    assert len(syms) == 7  # Golay and Maxwell packs: all three coordinate mirrors
+    pts = np.random.default_rng(3).uniform(-2e-3, 2e-3, (20, 3))
+    for kind, fn in (("B", cd.field), ("A", cd.vector_potential), ("J", cd.field_jacobian)):
+        ref = fn(coil, pts)
+        for t, s in syms:
+            image = fn(coil, pts * t)
+            np.testing.assert_allclose(image, ref * field_factors(t, s, kind), rtol=0,
+                                       atol=1e-12 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("center", [(0.0, 0.0, 0.0), (2e-4, 0.0, 0.0), (0.0, 0.0, 3e-4)])
+def test_symmetric_field_map_equals_direct(monkeypatch, center):
+    """A centred grid of a Golay pack evaluates 6^3 of 11^3 points (all three mirrors); an
+    off-centre grid only uses the mirrors that keep it; values equal direct evaluation."""
+    coil = golay(4e-3, 3, wire_diameter=0.2e-3, points_per_arc=24)
+    sizes = []
+    evaluate = fieldmap.evaluate
+
+    def counting(c, pts, *a, **kw):
+        sizes.append(len(pts))
+        return evaluate(c, pts, *a, **kw)
+
+    monkeypatch.setattr(fieldmap, "evaluate", counting)
+    q = ("B", "A", "dB/dr")
+    sym = fieldmap.field_map(coil, center, 2e-3, 11, quantities=q)
+    full = fieldmap.field_map(coil, center, 2e-3, 11, quantities=q, symmetry=False)
+    assert sizes[:3] == [6**3 * (11 if center[0] else 6) * (11 if center[2] else 6) // 36] * 3
+    assert sizes[3:] == [11**3] * 3
+    for name in (*q, "|B|"):
+        np.testing.assert_allclose(sym.arrays[name], full.arrays[name], rtol=0,
+                                   atol=1e-13 * np.abs(full.arrays[name]).max())
+
+
+def test_anti_symmetric_field_map_and_bad_option():
+    coil = maxwell_pair(3e-3, 2, wire_diameter=0.2e-3)
+    sym = fieldmap.field_map(coil, size=(2e-3, 0.0, 2e-3), n=9)
+    full = fieldmap.field_map(coil, size=(2e-3, 0.0, 2e-3), n=9, symmetry=False)
+    np.testing.assert_allclose(sym.arrays["B"], full.arrays["B"], rtol=0, atol=1e-13 * np.abs(full.arrays["B"]).max())
+    with pytest.raises(TypeError, match="symmetry"):
+        fieldmap.field_map(coil, symmetry="yes")

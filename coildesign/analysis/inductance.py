@@ -96,10 +96,10 @@ from scipy.constants import mu_0
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
-from coildesign.analysis.symmetry import winding_orbits
 from coildesign.coil import Coil, LoopWinding
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, segment_kernels, vector_potential
+from coildesign.symmetry import winding_orbits
 
 __all__ = ["inductance", "inductance_matrix", "mutual_inductance", "geometric_mean_distance"]
 

@@ -1,4 +1,5 @@
-"""Mirror symmetries of a coil's current distribution and the orbits of its windings.
+"""Mirror symmetries of a coil's current distribution, the orbits of its windings, and the
+transformation of fields under them.
 
 A symmetry here is one of the seven non-trivial sign matrices T = diag(+-1, +-1, +-1) (a
 reflection in one, two or three coordinate planes through the origin: the mirrors x, y, z, the
@@ -63,8 +64,10 @@ def _orientation(wk: Winding | LoopWinding, wm: Winding | LoopWinding, t: np.nda
     return 0
 
 
-def _image_map(coil: Coil, active: np.ndarray, t: np.ndarray, tree: cKDTree, tol: float) -> np.ndarray | None:
-    """Index of the image of each active winding under T, or None when T is no symmetry."""
+def _image_map(coil: Coil, active: np.ndarray, t: np.ndarray, tree: cKDTree,
+               tol: float) -> tuple[np.ndarray, float] | None:
+    """(index of the image of each active winding under T, global sign s), or None when T is
+    no symmetry."""
     ws, wts = coil.windings, coil.weights
     image = np.empty(len(active), dtype=int)
     sign = 0.0
@@ -78,12 +81,49 @@ def _image_map(coil: Coil, active: np.ndarray, t: np.ndarray, tree: cKDTree, tol
             s = wts[mk] / (o * wts[k])
             if abs(abs(s) - 1.0) > 1e-12 or (sign and np.sign(s) != sign):
                 continue
-            sign = np.sign(s)
+            sign = float(np.sign(s))
             image[i] = position[mk]
             break
         else:
             return None
-    return image if len(set(image.tolist())) == len(image) else None
+    return (image, sign) if len(set(image.tolist())) == len(image) else None
+
+
+def _symmetries(coil: Coil, tolerance: float) -> tuple[np.ndarray, list[tuple[np.ndarray, float, np.ndarray]]]:
+    """(active winding indices, [(diagonal of T, s, image of each active winding), ...])."""
+    check.coil("coil", coil)
+    tolerance = check.in_range("tolerance", tolerance, 0.0, 1e-6)
+    key = ("coildesign.symmetry", tolerance)
+    if key in coil._cache:
+        return coil._cache[key]
+    active = np.flatnonzero(coil.weights != 0.0)
+    found = []
+    if len(active):
+        centres = np.array([_centroid(coil.windings[k]) for k in active])
+        reach = [np.abs(w.center) + w.radius if isinstance(w, LoopWinding) else np.abs(w.points).max(axis=0)
+                 for w in coil.windings]
+        tol = tolerance * 2.0 * float(np.linalg.norm(np.max(reach, axis=0)))
+        tree = cKDTree(centres)
+        axis = coil.axis
+        for t in SIGN_MATRICES:
+            if axis is not None and np.abs(t * axis - axis).max() > 0 and np.abs(t * axis + axis).max() > 0:
+                continue  # the coil's axis (used for frames) must map to +- itself
+            hit = _image_map(coil, active, t, tree, tol)
+            if hit is not None:
+                found.append((t, hit[1], hit[0]))
+    coil._cache[key] = (active, found)
+    return active, found
+
+
+def mirror_symmetries(coil: Coil, *, tolerance: float = 1e-10) -> list[tuple[np.ndarray, float]]:
+    """The coil's mirror symmetries (module docstring) as pairs (diagonal of T, global current
+    sign s): J(T x) = s T J(x), hence B(T x) = s det(T) T B(x) (B a pseudovector) and
+    A(T x) = s T A(x). The identity is not listed; with it they form a group.
+
+    ``tolerance``: relative to the diagonal of the origin-centred box holding the coil, in
+    [0, 1e-6].
+    """
+    return [(t.copy(), s) for t, s, _ in _symmetries(coil, tolerance)[1]]
 
 
 def winding_orbits(coil: Coil, *, tolerance: float = 1e-10) -> list[np.ndarray]:
@@ -94,16 +134,7 @@ def winding_orbits(coil: Coil, *, tolerance: float = 1e-10) -> list[np.ndarray]:
     ``tolerance``: relative to the diagonal of the origin-centred box holding the coil, in
     [0, 1e-6].
     """
-    check.coil("coil", coil)
-    tolerance = check.in_range("tolerance", tolerance, 0.0, 1e-6)
-    active = np.flatnonzero(coil.weights != 0.0)
-    if len(active) == 0:
-        return []
-    centres = np.array([_centroid(coil.windings[k]) for k in active])
-    reach = [np.abs(w.center) + w.radius if isinstance(w, LoopWinding) else np.abs(w.points).max(axis=0)
-             for w in coil.windings]
-    tol = tolerance * 2.0 * float(np.linalg.norm(np.max(reach, axis=0)))
-    tree = cKDTree(centres)
+    active, found = _symmetries(coil, tolerance)
     parent = np.arange(len(active))
 
     def root(i: int) -> int:
@@ -112,14 +143,20 @@ def winding_orbits(coil: Coil, *, tolerance: float = 1e-10) -> list[np.ndarray]:
             i = parent[i]
         return i
 
-    axis = coil.axis
-    for t in SIGN_MATRICES:
-        if axis is not None and np.abs(t * axis - axis).max() > 0 and np.abs(t * axis + axis).max() > 0:
-            continue  # the coil's axis (used for frames) must map to +- itself
-        image = _image_map(coil, active, t, tree, tol)
-        if image is None:
-            continue
+    for _, _, image in found:
         for i, j in enumerate(image):
             parent[root(i)] = root(int(j))
-    roots = np.array([root(i) for i in range(len(active))])
+    roots = np.array([root(i) for i in range(len(active))], dtype=int)
     return [active[roots == r] for r in np.unique(roots)]
+
+
+def field_factors(t: np.ndarray, s: float, quantity: str) -> np.ndarray:
+    """Factors f with X(T x) = f * X(x) for a symmetry (t = diagonal of T, s): "B" (3,)
+    s det(T) t; "A" (3,) s t; "J" (3, 3) s det(T) t_i t_j for J_ij = dB_i/dx_j (differentiate
+    B(T x) = s det(T) T B(x) along x_j)."""
+    det = float(np.prod(t))
+    if quantity == "B":
+        return s * det * t
+    if quantity == "A":
+        return s * t
+    return s * det * np.outer(t, t)
