@@ -31,6 +31,7 @@ from coildesign._text import table
 from coildesign.analysis.regions import Region
 from coildesign.coil import Coil
 from coildesign.fields import field, field_jacobian
+from coildesign.fields.fieldmap import field_map
 
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 
@@ -308,26 +309,32 @@ def deviation_map(
     extent = check.positive("extent", extent)
     n = check.positive_int("n", n, minimum=2)
     _check_points_memory("n", n, float(n) ** 2)
-    u = np.linspace(-extent, extent, n)
-    uu, vv = np.meshgrid(u, u, indexing="ij")
-    pts = np.zeros((n * n, 3))
     idx = {"x": 0, "y": 1, "z": 2}
-    pts[:, idx[plane[0]]] = uu.ravel()
-    pts[:, idx[plane[1]]] = vv.ravel()
-    third = ({0, 1, 2} - {idx[plane[0]], idx[plane[1]]}).pop()
-    pts[:, third] = check.finite("offset", offset)
-    if measure == "field":  # B alone (dB/dr, which ``deviations`` also computes, costs more)
-        s_hat = encoding_axis(coil, axis)
-        if not np.any(pts @ s_hat):
-            check._fail("plane", "a plane on which the encoded coordinate s varies for measure='field' (the "
-                        "field deviation B/(G s) - 1 is 0/0 on the null plane s = 0; use measure='gradient', "
-                        "another plane or a non-zero offset)", f"{plane} at offset {offset} m")
+    a, b = idx[plane[0]], idx[plane[1]]
+    third = 3 - a - b
+    size, shape, centre = np.zeros(3), [1, 1, 1], np.zeros(3)
+    size[[a, b]] = 2.0 * extent
+    shape[a] = shape[b] = n
+    centre[third] = check.finite("offset", offset)
+    s_hat = encoding_axis(coil, axis)
+    if measure == "field" and not (s_hat[a] or s_hat[b] or (s_hat[third] and centre[third])):
+        check._fail("plane", "a plane on which the encoded coordinate s varies for measure='field' (the "
+                    "field deviation B/(G s) - 1 is 0/0 on the null plane s = 0; use measure='gradient', "
+                    "another plane or a non-zero offset)", f"{plane} at offset {offset} m")
+    # the grid of field_map (mirror symmetries used); B alone for the field deviation, whose
+    # null plane s = 0 alone needs dB/dr
+    fm = field_map(coil, centre, size, shape, quantities=("B",) if measure == "field" else ("B", "dB/dr"))
+    pts = fm.points
+    if measure == "field":
         eta = gradient_efficiency(coil, s_hat)
         if eta == 0.0:
             check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
         scale = max(float(np.abs(pts).max()), _size(coil))
-        dev = _field_deviation(field(coil, pts)[:, 2], pts @ s_hat, eta, scale,
+        dev = _field_deviation(fm.arrays["B"][:, 2], pts @ s_hat, eta, scale,
                                lambda null: deviations(coil, pts[null], axis)[1])
     else:
-        dev = deviations(coil, pts, axis)[1]
-    return u, u.copy(), dev.reshape(n, n)
+        dev = deviations(coil, pts, axis, field_values=fm.arrays["B"],
+                         jacobian=fm.arrays["dB/dr"].reshape(-1, 3, 3))[1]
+    u = fm.origin[a] + fm.spacing[a] * np.arange(n)
+    v = fm.origin[b] + fm.spacing[b] * np.arange(n)
+    return u, v, fm.add("deviation", dev).grid_values("deviation").reshape(n, n)
