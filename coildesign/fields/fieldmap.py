@@ -127,7 +127,9 @@ def field_map(
     other points are filled by B(T x) = s det(T) T B(x), A(T x) = s T A(x),
     dB_i/dx_j(T x) = s det(T) t_i t_j dB_i/dx_j(x): 8x fewer evaluations for a Golay coil on a
     centred grid. The values equal a direct evaluation to rounding (a mirrored grid point is the
-    exact image up to the rounding of its coordinates). False evaluates every point.
+    exact image up to the rounding of its coordinates), except inside a conductor at a polyline
+    vertex, where the inside-conductor rule picks one of two equidistant segments and the map
+    shows the image's choice. False evaluates every point.
     """
     if not isinstance(symmetry, (bool, np.bool_)):
         check._fail("symmetry", "True or False", symmetry, TypeError)
