@@ -126,6 +126,24 @@ def mirror_symmetries(coil: Coil, *, tolerance: float = 1e-10) -> list[tuple[np.
     return [(t.copy(), s) for t, s, _ in _symmetries(coil, tolerance)[1]]
 
 
+def orbits(n: int, images: list[np.ndarray]) -> list[np.ndarray]:
+    """Orbits (arrays of positions 0..n-1) of n items under the permutations ``images``
+    (union-find); the first position of each orbit is its smallest."""
+    parent = np.arange(n)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for image in images:
+        for i, j in enumerate(image):
+            parent[root(i)] = root(int(j))
+    roots = np.array([root(i) for i in range(n)], dtype=int)
+    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+
+
 def winding_orbits(coil: Coil, *, tolerance: float = 1e-10) -> list[np.ndarray]:
     """Orbits of the active windings (indices into ``coil.windings``) under the coil's mirror
     symmetries (module docstring); every active winding is in exactly one orbit, a coil without
@@ -135,19 +153,20 @@ def winding_orbits(coil: Coil, *, tolerance: float = 1e-10) -> list[np.ndarray]:
     [0, 1e-6].
     """
     active, found = _symmetries(coil, tolerance)
-    parent = np.arange(len(active))
+    return [active[o] for o in orbits(len(active), [image for _, _, image in found])]
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    for _, _, image in found:
-        for i, j in enumerate(image):
-            parent[root(i)] = root(int(j))
-    roots = np.array([root(i) for i in range(len(active))], dtype=int)
-    return [active[roots == r] for r in np.unique(roots)]
+def stabiliser(coil: Coil, winding: int, *, tolerance: float = 1e-10) -> list[tuple[np.ndarray, float]]:
+    """The coil's mirror symmetries (diagonal of T, s) that map winding ``winding`` onto itself:
+    a line integral along that winding of a field the coil (or the winding alone) makes then
+    takes equal values on mirror-image pieces of the winding."""
+    active, found = _symmetries(coil, tolerance)
+    where = np.flatnonzero(active == winding)
+    if where.size == 0:
+        check._fail("winding", f"the index of an active winding (weight != 0) of the coil's {len(coil.windings)}",
+                    winding)
+    k = int(where[0])
+    return [(t.copy(), s) for t, s, image in found if image[k] == k]
 
 
 def field_factors(t: np.ndarray, s: float, quantity: str) -> np.ndarray:

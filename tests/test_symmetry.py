@@ -13,8 +13,8 @@ import pytest
 import coildesign as cd
 from coildesign.analysis.inductance import inductance
 from coildesign.fields import fieldmap
-from coildesign.geometries import golay, maxwell_pair
-from coildesign.symmetry import field_factors, mirror_symmetries, winding_orbits
+from coildesign.geometries import golay, maxwell_pair, solenoid
+from coildesign.symmetry import field_factors, mirror_symmetries, stabiliser, winding_orbits
 
 inductance_module = sys.modules["coildesign.analysis.inductance"]
 
@@ -22,12 +22,13 @@ inductance_module = sys.modules["coildesign.analysis.inductance"]
 def _without_symmetry(coil: cd.Coil, **kw) -> float:
     fresh = cd.Coil(coil.windings, coil.weights, axis=coil.axis)  # no cached value
     singles = [np.array([k]) for k in np.flatnonzero(coil.weights != 0.0)]
-    original = inductance_module.winding_orbits
+    original = inductance_module.winding_orbits, inductance_module.stabiliser
     inductance_module.winding_orbits = lambda c: singles
+    inductance_module.stabiliser = lambda c, k: []
     try:
         return inductance(fresh, **kw)
     finally:
-        inductance_module.winding_orbits = original
+        inductance_module.winding_orbits, inductance_module.stabiliser = original
 
 
 def _square(z: float, side: float = 2e-3, shift: int = 0, reverse: bool = False) -> cd.Winding:
@@ -137,3 +138,26 @@ def test_anti_symmetric_field_map_and_bad_option():
     np.testing.assert_allclose(sym.arrays["B"], full.arrays["B"], rtol=0, atol=1e-13 * np.abs(full.arrays["B"]).max())
     with pytest.raises(TypeError, match="symmetry"):
         fieldmap.field_map(coil, symmetry="yes")
+
+
+def test_stabiliser_of_golay_and_maxwell_windings():
+    """A Golay winding of an x gradient is mapped onto itself by the y mirror (its saddle is
+    symmetric about y = 0), with the current reversed: s = -1; a Maxwell loop by the x and y
+    mirrors and the z rotation; the pieces of such a winding fold in pairs and the inductance
+    keeps its value (test_golay_pack_four_fold_orbits_and_same_inductance)."""
+    coil = golay(5e-3, 3, wire_diameter=0.2e-3, points_per_arc=16)
+    assert [(t.tolist(), s) for t, s in stabiliser(coil, 0)] == [([1.0, -1.0, 1.0], -1.0)]
+    m = maxwell_pair(3e-3, 3, wire_diameter=0.2e-3)
+    assert sorted(t.tolist() for t, _ in stabiliser(m, 0)) == [[-1.0, -1.0, 1.0], [-1.0, 1.0, 1.0],
+                                                               [1.0, -1.0, 1.0]]
+    with pytest.raises(ValueError, match="winding"):
+        stabiliser(m, 99)
+
+
+def test_single_helix_folds_on_its_half_turn_symmetry():
+    """A centred helix is mapped onto itself by the half turn about x (T = diag(1, -1, -1)); the
+    image runs the path backwards, so s = -1. Half its pieces are integrated and the inductance
+    is unchanged."""
+    coil = solenoid(0.5e-3, 1e-3, 6, 0.1e-3)
+    assert [(t.tolist(), s) for t, s in stabiliser(coil, 0)] == [([1.0, -1.0, -1.0], -1.0)]
+    assert inductance(coil) == pytest.approx(_without_symmetry(coil), rel=1e-12, abs=0)

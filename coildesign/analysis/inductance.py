@@ -99,7 +99,7 @@ from coildesign import _validation as check
 from coildesign.coil import Coil, LoopWinding
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, segment_kernels, vector_potential
-from coildesign.symmetry import winding_orbits
+from coildesign.symmetry import orbits, stabiliser, winding_orbits
 
 __all__ = ["inductance", "inductance_matrix", "mutual_inductance", "geometric_mean_distance"]
 
@@ -745,32 +745,67 @@ def inductance(coil: Coil, *, internal: bool = True, order: int = GAUSS_ORDER, l
     return value
 
 
-def _displaced_self(coil: Coil, offsets: list[float], gmd_points: int, order: int, loop_points: int) -> float:
-    """Flux of the coil's centre lines through its own paths displaced by the GMD (module docstring)."""
-    pc = _pieces(coil, offsets, gmd_points, order, loop_points, own=True)
+def _displaced_self(coil: Coil, offsets: list[float], gmd_points: int, order: int, loop_points: int,
+                    fixing: list[np.ndarray] | tuple = ()) -> float:
+    """Flux of the coil's centre lines through its own paths displaced by the GMD (module
+    docstring); ``fixing``: mirror maps of the coil onto itself for ``_folded``."""
+    pc = _folded(_pieces(coil, offsets, gmd_points, order, loop_points, own=True), fixing)
     return _flux(_sources(coil), pc, order, ("coil", "coil"))
+
+
+def _folded(pc: _Pieces, signs: list[np.ndarray]) -> _Pieces:
+    """The pieces with each orbit under the mirror maps ``signs`` (diagonals of T that map the
+    pieces' winding and the sources onto themselves, so that the flux of a piece equals that of
+    its image) reduced to its first piece, weighted by the orbit size. Maps under which some
+    piece has no image piece (to 1e-10 of the winding's size, same end points) are not used;
+    arcs are never folded (their division need not be mirror symmetric)."""
+    if not signs or np.any(pc.kind != 0):
+        return pc
+    mid = 0.5 * (pc.q0 + pc.q1)
+    tol = 1e-10 * float(np.abs(np.vstack([pc.q0, pc.q1])).max())
+    tree = cKDTree(mid)
+    perms = []
+    for t in signs:
+        dist, j = tree.query(t * mid)
+        if dist.max() > tol:
+            continue
+        ends = np.minimum(np.abs(t * pc.q0 - pc.q0[j]).max(axis=1) + np.abs(t * pc.q1 - pc.q1[j]).max(axis=1),
+                          np.abs(t * pc.q0 - pc.q1[j]).max(axis=1) + np.abs(t * pc.q1 - pc.q0[j]).max(axis=1))
+        if ends.max() <= 2 * tol and len(np.unique(j)) == len(j) and np.all(pc.weight[j] == pc.weight):
+            perms.append(j)
+    if not perms:
+        return pc
+    weight = np.zeros(pc.n)
+    for orbit in orbits(pc.n, perms):
+        weight[orbit[0]] = pc.weight[orbit[0]] * len(orbit)
+    return replace(pc, weight=weight)
 
 
 def _winding_by_winding(coil: Coil, offsets: list[float], gmd_points: int, order: int, loop_points: int) -> float:
     """L = sum_k F_k, F_k = L_kk + sum_(l != k) M_kl (module docstring): each winding's own term
     by the displaced paths, the others by the Neumann integral between centre lines. F_k is the
     same for every winding of an orbit of the coil's mirror symmetries (``symmetry``; exact for an
-    even number of GMD points), so it is computed once per orbit and multiplied by its size.
+    even number of GMD points), so it is computed once per orbit and multiplied by its size; a
+    symmetry that maps winding k onto itself makes the integrand equal on mirror-image pieces
+    of k (``_folded``).
     Coils whose windings run along each other (coincident paths) fall back to displaced paths for
     the whole coil, where the coincident windings see each other at the GMD like one conductor."""
     ws, wts = coil.windings, coil.weights
     active = np.flatnonzero(wts != 0.0)
+    symmetric = gmd_points % 2 == 0
     if len(active) <= 1:
-        return _displaced_self(coil, offsets, gmd_points, order, loop_points)
-    orbits = winding_orbits(coil) if gmd_points % 2 == 0 else [np.array([k]) for k in active]
+        fixing = [t for t, _ in stabiliser(coil, int(active[0]))] if symmetric and len(active) else []
+        return _displaced_self(coil, offsets, gmd_points, order, loop_points, fixing)
+    orbits = winding_orbits(coil) if symmetric else [np.array([k]) for k in active]
     total = 0.0
     try:
         for orbit in orbits:
             k = int(orbit[0])
             single = Coil([ws[k]], [wts[k]], axis=coil.axis)
             others = Coil([ws[j] for j in active if j != k], [wts[j] for j in active if j != k], axis=coil.axis)
-            pc = _pieces(single, [0.0], 1, order, loop_points, own=False)
-            own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points)
+            fixing = [t for t, _ in stabiliser(coil, k)] if symmetric else []
+            pc = _folded(_pieces(single, [0.0], 1, order, loop_points, own=False), fixing)
+            own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixing)
             total += len(orbit) * (own + _flux(_sources(others), pc, order, ("coil", "coil")))
     except _CoincidentPaths:
         return _displaced_self(coil, offsets, gmd_points, order, loop_points)
