@@ -113,7 +113,10 @@ def segments_rows(repeat: int) -> None:
     print(f"  compiled vs cd.field: max relative difference {rel.max():.2e} (|dB| / |B| per point)")
     print(f"  fraction of compiled speed (wall, medians): coildesign 1 thread / compiled 1 thread {c1 / t1:.2f}; "
           f"coildesign 2 threads / compiled 2 threads {c2 / t2:.2f}")
-
+    cpu = {name: float(np.median(cpus)) for name, (_, cpus) in res.items()}
+    print(f"  fraction of compiled speed (per core, medians): 1 thread "
+          f"{cpu['compiled 1 thread'] / cpu['B 1 thread']:.2f}; "
+          f"2 threads {cpu['compiled 2 threads'] / cpu['B 2 threads']:.2f}")
 
 def loop_row(repeat: int) -> None:
     import magpylib
