@@ -9,7 +9,9 @@ benchmark lock, with the checkout to measure first on the path:
 
 Rows:
 1. segment B, 1,000-segment helix x 10,000 points: 1 thread, 2 threads; magpylib Polyline
-   (on a 2,000-point subset, scaled) interleaved;
+   (on a 2,000-point subset, scaled) interleaved; where numba is installed (optional, benchmark
+   only) also the exact compiled reference kernel of ``compiled_reference.py`` with 1 and 2
+   threads, its agreement with ``cd.field`` and the fraction of compiled speed reached per thread;
 2. segment dB/dr on the same case: cost relative to B (target <= 3x);
 3. loop B at 1e6 points against magpylib Circle;
 4. full RF analysis of a solenoid microcoil (``studies.rf_study.microcoil``), one BLAS thread:
@@ -29,6 +31,13 @@ import time
 import numpy as np
 
 import coildesign as cd
+
+try:
+    import compiled_reference
+except ModuleNotFoundError as exc:  # numba is optional: benchmark only, not a coildesign dependency
+    if exc.name != "numba":
+        raise
+    compiled_reference = None
 
 
 def helix(segments: int, turns: int, radius: float = 1e-3, length: float = 4e-3) -> np.ndarray:
@@ -74,12 +83,17 @@ def segments_rows(repeat: int) -> None:
     peer = magpylib.current.Polyline(current=1.0, vertices=verts)
     peer.getB(sub[:10])
     cd.field(coil, pts[:100])
-    res = interleaved({
+    fns = {
         "B 1 thread": lambda: cd.field(coil, pts, threads=1),
         "B 2 threads": lambda: cd.field(coil, pts, threads=2),
         "dB/dr 1 thread": lambda: cd.field_jacobian(coil, pts, threads=1),
         "magpylib": lambda: peer.getB(sub),
-    }, repeat)
+    }
+    if compiled_reference is not None:
+        compiled_reference.warm_up()
+        fns["compiled 1 thread"] = lambda: compiled_reference.field(pts, verts, threads=1)
+        fns["compiled 2 threads"] = lambda: compiled_reference.field(pts, verts, threads=2)
+    res = interleaved(fns, repeat)
     pairs = 1000 * 10_000
     print("segment B, 1,000 segments x 10,000 points [pairs]")
     t1 = row("coildesign B, 1 thread", pairs, "pairs", *res["B 1 thread"])
@@ -88,7 +102,21 @@ def segments_rows(repeat: int) -> None:
     tm = row("magpylib Polyline (2,000-pt subset)", pairs, "pairs", *res["magpylib"], scale=2000 / 10_000)
     print(f"  2 threads / 1 thread: {t1 / t2:.2f}x; dB/dr / B cost: {tj / t1:.2f}x; "
           f"coildesign (2 threads) / magpylib wall: {tm / t2:.1f}x")
-
+    if compiled_reference is None:
+        print("  compiled (numba) reference: skipped, numba is not installed (optional, benchmark only)")
+        return
+    c1 = row("compiled (numba) 1 thread", pairs, "pairs", *res["compiled 1 thread"])
+    c2 = row("compiled (numba) 2 threads", pairs, "pairs", *res["compiled 2 threads"])
+    b_cd = cd.field(coil, pts)
+    b_nb = compiled_reference.field(pts, verts, threads=2)
+    rel = np.linalg.norm(b_nb - b_cd, axis=1) / np.linalg.norm(b_cd, axis=1)
+    print(f"  compiled vs cd.field: max relative difference {rel.max():.2e} (|dB| / |B| per point)")
+    print(f"  fraction of compiled speed (wall, medians): coildesign 1 thread / compiled 1 thread {c1 / t1:.2f}; "
+          f"coildesign 2 threads / compiled 2 threads {c2 / t2:.2f}")
+    cpu = {name: float(np.median(cpus)) for name, (_, cpus) in res.items()}
+    print(f"  fraction of compiled speed (per core, medians): 1 thread "
+          f"{cpu['compiled 1 thread'] / cpu['B 1 thread']:.2f}; "
+          f"2 threads {cpu['compiled 2 threads'] / cpu['B 2 threads']:.2f}")
 
 def loop_row(repeat: int) -> None:
     import magpylib
@@ -147,7 +175,9 @@ def main() -> None:
     args = ap.parse_args()
     import magpylib
 
-    print(f"coildesign {cd.__file__}, magpylib {magpylib.__version__}, numpy {np.__version__}; "
+    numba_version = "not installed" if compiled_reference is None else compiled_reference.numba_version()
+    print(f"coildesign {cd.__file__}, magpylib {magpylib.__version__}, numpy {np.__version__}, "
+          f"numba {numba_version}; "
           f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     segments_rows(args.repeat)
     loop_row(args.repeat)
