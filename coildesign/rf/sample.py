@@ -238,7 +238,9 @@ def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = helper - (helper @ axis) * axis
     e1 /= np.linalg.norm(e1)
-    return e1, np.cross(axis, e1)
+    e2 = np.array([axis[1] * e1[2] - axis[2] * e1[1], axis[2] * e1[0] - axis[0] * e1[2],
+                   axis[0] * e1[1] - axis[1] * e1[0]])  # axis x e1 (np.cross costs ~20 us on 3-vectors)
+    return e1, e2
 
 
 # ---------------------------------------------------------------------------- shapes
@@ -300,12 +302,14 @@ class Cylinder(Sample):
         s, ws = _gauss(nr, 0.0, self.radius**2)  # s = r^2, dV = (1/2) ds dphi dz
         z, wz = _gauss(nz, -0.5 * self.length, 0.5 * self.length)
         phi = 2.0 * np.pi * np.arange(nphi) / nphi
-        r = np.sqrt(s)
-        rr, pp, zz = np.meshgrid(r, phi, z, indexing="ij")
-        w = (0.5 * ws)[:, None, None] * (2.0 * np.pi / nphi) * wz[None, None, :] * np.ones(rr.shape)
+        r = np.sqrt(s)[:, None, None]
+        shape = (nr, nphi, nz)
+        w = (0.5 * ws)[:, None, None] * (2.0 * np.pi / nphi) * wz[None, None, :] * np.ones(shape)
         e1, e2 = _frame(self.axis)
-        pts = (np.outer((rr * np.cos(pp)).ravel(), e1) + np.outer((rr * np.sin(pp)).ravel(), e2)
-               + np.outer(zz.ravel(), self.axis) + self.center)
+        u = np.broadcast_to(r * np.cos(phi)[None, :, None], shape).reshape(-1, 1)
+        v = np.broadcast_to(r * np.sin(phi)[None, :, None], shape).reshape(-1, 1)
+        zz = np.broadcast_to(z[None, None, :], shape).reshape(-1, 1)
+        pts = u * e1 + v * e2 + zz * self.axis + self.center
         return pts, w.ravel()
 
     def quadrature(self, n_radial: int = 8, n_axial: int = 16, n_angle: int = 24) -> tuple[np.ndarray, np.ndarray]:
