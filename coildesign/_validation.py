@@ -257,13 +257,14 @@ def finite_output(quantity: str):
     def wrap(fn):
         @functools.wraps(fn)
         def checked(*args, **kwargs):
-            given = ", ".join([repr(a)[:40] for a in args] + [f"{k}={v!r:.40}" for k, v in kwargs.items()])
             try:
                 with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
                     out = fn(*args, **kwargs)
             except (OverflowError, ZeroDivisionError):
                 out = None
             if out is None or not _finite_tree(out):
+                # the inputs are printed only on failure (repr of arrays and coils is not free)
+                given = ", ".join([repr(a)[:40] for a in args] + [f"{k}={v!r:.40}" for k, v in kwargs.items()])
                 _fail(f"values of {fn.__name__}", f"such that the {quantity} is finite (the arithmetic leaves "
                       "the float range)", given)
             return out

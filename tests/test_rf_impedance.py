@@ -11,7 +11,7 @@ from scipy.constants import epsilon_0, mu_0
 from scipy.special import ellipk
 
 from coildesign.coil import Coil, LoopWinding, Winding
-from coildesign.conductors import COPPER, RectangularStrip, RoundWire
+from coildesign.conductors import COPPER, SILVER, RectangularStrip, RoundWire
 from coildesign.rf import impedance as imp
 
 RHO_CU = 1.678e-8
@@ -301,6 +301,20 @@ def test_ac_resistance_temperature_and_non_solenoid():
     r77 = imp.ac_resistance(loop, f, temperature=77.0)
     ratio = COPPER.resistivity_at(77.0) / rho
     assert r77 / r293 == pytest.approx(np.sqrt(ratio), rel=2e-2)
+
+
+def test_ac_resistance_of_mixed_windings_sums_each_conductor():
+    """Windings share a computed resistance per length only when cross-section and resistivity
+    agree: loops of two wire sizes and two metals sum their own skin-effect resistances."""
+    f = 400e6
+    wires = [(RoundWire(100e-6), COPPER), (RoundWire(100e-6), COPPER), (RoundWire(60e-6), COPPER),
+             (RoundWire(100e-6), SILVER)]
+    coil = Coil([LoopWinding(1e-3 * (1 + 0.1 * k), center=(0, 0, 1e-3 * k), cross_section=cs, material=mat)
+                 for k, (cs, mat) in enumerate(wires)])
+    expected = sum(imp.ac_resistance(Coil([w]), f) for w in coil.windings)
+    assert imp.ac_resistance(coil, f) == pytest.approx(expected, rel=1e-14, abs=0)
+    each = [imp.ac_resistance(Coil([w]), f) / w.length for w in coil.windings]
+    assert each[0] == each[1] and len({each[0], each[2], each[3]}) == 3
 
 
 def test_ac_resistance_strip_windings():

@@ -212,6 +212,26 @@ def test_sample_b1_converges_with_the_quadrature_order():
     assert 0.1 < fine.homogeneity.relative_std < 0.2 and fine.homogeneity.max_over_min > 1.3
 
 
+def test_sample_b1_of_map_equals_sample_b1_with_extra_points():
+    """One field evaluation at the coil centre and the sample's quadrature: the rows of the
+    sample give the same SampleB1 as sample_b1, the centre row the field at the centre."""
+    coil = helix(0.5e-3, 1e-3, 5, 0.1e-3)
+    capillary = sm.Cylinder(0.4e-3, 1e-3, axis=(1, 0, 0))
+    direct = se.sample_b1(coil, capillary, n=4)
+    pts, w = capillary.points(4)
+    both = se.b1_map(coil, np.vstack([np.zeros(3), pts]))
+    shared = se.sample_b1_of_map(both.rows(slice(1, None)), w)
+    for name in ("volume", "integral", "integral_b1_minus", "mean"):
+        assert getattr(shared, name) == approx(getattr(direct, name), rel=1e-14)
+    assert shared.homogeneity.relative_std == approx(direct.homogeneity.relative_std, rel=1e-12)
+    np.testing.assert_allclose(shared.map.b1_plus, direct.map.b1_plus, rtol=1e-14, atol=0)
+    assert both.rows(0).magnitude == approx(se.transverse_b1(coil, [[0, 0, 0]])[0], rel=1e-14)
+    with pytest.raises(ValueError, match="Input weights"):
+        se.sample_b1_of_map(both, w)
+    with pytest.raises(TypeError, match="Input b1"):
+        se.sample_b1_of_map(pts, w)
+
+
 def test_sample_b1_of_a_loop_over_a_sphere():
     """A sphere at the centre of a loop: each field component is harmonic there, so its volume
     mean equals its centre value mu0 / (2a) (mean-value property); |B_perp| differs from B_x

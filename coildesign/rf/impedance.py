@@ -434,9 +434,12 @@ def ac_resistance(coil: Coil, frequency: float, *, temperature: float = 293.15,
     if f == 0:
         proximity = None  # no skin or proximity effect at DC
     r_skin = 0.0
+    per_length: dict = {}  # windings of one cross-section and material share their R' (computed once)
     for cs, mat, length in conductors:
         rho = mat.resistivity_at(temperature)
-        r_skin += length * _resistance_per_length(cs, f, rho, strip_model)
+        if (cs, rho) not in per_length:
+            per_length[cs, rho] = _resistance_per_length(cs, f, rho, strip_model)
+        r_skin += length * per_length[cs, rho]
     if proximity is None or coil.parameters.get("generator") != "solenoid":
         return float(r_skin)
     if not all(isinstance(cs, RoundWire) for cs, _, _ in conductors):

@@ -238,7 +238,9 @@ def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = helper - (helper @ axis) * axis
     e1 /= np.linalg.norm(e1)
-    return e1, np.cross(axis, e1)
+    e2 = np.array([axis[1] * e1[2] - axis[2] * e1[1], axis[2] * e1[0] - axis[0] * e1[2],
+                   axis[0] * e1[1] - axis[1] * e1[0]])  # axis x e1 (np.cross costs ~20 us on 3-vectors)
+    return e1, e2
 
 
 # ---------------------------------------------------------------------------- shapes
@@ -300,12 +302,14 @@ class Cylinder(Sample):
         s, ws = _gauss(nr, 0.0, self.radius**2)  # s = r^2, dV = (1/2) ds dphi dz
         z, wz = _gauss(nz, -0.5 * self.length, 0.5 * self.length)
         phi = 2.0 * np.pi * np.arange(nphi) / nphi
-        r = np.sqrt(s)
-        rr, pp, zz = np.meshgrid(r, phi, z, indexing="ij")
-        w = (0.5 * ws)[:, None, None] * (2.0 * np.pi / nphi) * wz[None, None, :] * np.ones(rr.shape)
+        r = np.sqrt(s)[:, None, None]
+        shape = (nr, nphi, nz)
+        w = (0.5 * ws)[:, None, None] * (2.0 * np.pi / nphi) * wz[None, None, :] * np.ones(shape)
         e1, e2 = _frame(self.axis)
-        pts = (np.outer((rr * np.cos(pp)).ravel(), e1) + np.outer((rr * np.sin(pp)).ravel(), e2)
-               + np.outer(zz.ravel(), self.axis) + self.center)
+        u = np.broadcast_to(r * np.cos(phi)[None, :, None], shape).reshape(-1, 1)
+        v = np.broadcast_to(r * np.sin(phi)[None, :, None], shape).reshape(-1, 1)
+        zz = np.broadcast_to(z[None, None, :], shape).reshape(-1, 1)
+        pts = u * e1 + v * e2 + zz * self.axis + self.center
         return pts, w.ravel()
 
     def quadrature(self, n_radial: int = 8, n_axial: int = 16, n_angle: int = 24) -> tuple[np.ndarray, np.ndarray]:
@@ -504,23 +508,74 @@ def _sample(value: object) -> Sample:
 
 
 # ---------------------------------------------------------------------------- losses
-def _gradient_basis(local: np.ndarray, degree: int) -> np.ndarray:
-    """Gradients of the monomials x^a y^b z^c, 1 <= a+b+c <= degree, at ``local`` (K, 3)
-    (dimensionless coordinates): array (K, 3, n_basis)."""
-    exps = [(a, b, c) for d in range(1, degree + 1) for a in range(d + 1) for b in range(d + 1 - a)
-            for c in [d - a - b]]
-    pw = np.stack([local**p for p in range(degree + 1)], axis=0)  # (degree+1, K, 3)
-    out = np.zeros((len(local), 3, len(exps)))
-    for j, e in enumerate(exps):
-        for k in range(3):
-            if e[k] == 0:
-                continue
-            term = e[k] * pw[e[k] - 1, :, k]
-            for m in range(3):
-                if m != k:
-                    term = term * pw[e[m], :, m]
-            out[:, k, j] = term
+@functools.lru_cache(maxsize=16)
+def _exponents(degree: int) -> np.ndarray:
+    """Exponents (a, b, c) of the monomials x^a y^b z^c, 1 <= a+b+c <= degree: (n_basis, 3)
+    int array (read-only; cached per degree)."""
+    exps = np.array([(a, b, d - a - b) for d in range(1, degree + 1) for a in range(d + 1)
+                     for b in range(d + 1 - a)], dtype=np.intp)
+    exps.setflags(write=False)
+    return exps
+
+
+def _powers(local: np.ndarray, top: int) -> np.ndarray:
+    """x_k^p for p = 0 .. top - 1 at ``local`` (K, 3) by repeated multiplication: array (top, 3, K)."""
+    coords = np.ascontiguousarray(local.T)
+    out = np.empty((top, 3, len(local)))
+    out[0] = 1.0
+    for p in range(1, top):
+        np.multiply(out[p - 1], coords, out=out[p])
     return out
+
+
+def _gradient_basis(powers: np.ndarray, degree: int) -> np.ndarray:
+    """Gradients of the monomials x^a y^b z^c, 1 <= a+b+c <= degree, from ``_powers`` of the
+    (dimensionless) local coordinates: array (3, n_basis, K). Component k of basis j is
+    e_k x_k^(e_k - 1) prod_(m != k) x_m^(e_m) (zero where e_k = 0). Products are formed in
+    place: fresh (n_basis, K) temporaries cost more than the arithmetic."""
+    exps = _exponents(degree)
+    out = np.empty((3, len(exps), powers.shape[2]))
+    for k in range(3):
+        np.multiply(exps[:, k, None], powers[np.maximum(exps[:, k] - 1, 0), k], out=out[k])
+        for m in range(3):
+            if m != k:
+                out[k] *= powers[exps[:, m], m]
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _gram_indices(degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """(factors, flat) (3, n_basis, n_basis) for ``_gradient_gram``: e_ak e_bk and the flat index
+    of the moment of exponent e_a + e_b - 2 u_k in a (2 degree - 1)^3 moment array (read-only)."""
+    exps = _exponents(degree)
+    top = 2 * degree - 1
+    total = exps[:, None, :] + exps[None, :, :]
+    factors = np.empty((3, len(exps), len(exps)))
+    flat = np.empty((3, len(exps), len(exps)), dtype=np.intp)
+    for k in range(3):
+        idx = total.copy()
+        idx[:, :, k] -= 2
+        idx = np.clip(idx, 0, top - 1)  # clipped entries have a zero factor
+        factors[k] = np.outer(exps[:, k], exps[:, k])
+        flat[k] = (idx[:, :, 0] * top + idx[:, :, 1]) * top + idx[:, :, 2]
+    factors.setflags(write=False)
+    flat.setflags(write=False)
+    return factors, flat
+
+
+def _gradient_gram(powers: np.ndarray, weights: np.ndarray, degree: int) -> np.ndarray:
+    """Gram matrix sum_i w_i grad p_a(x_i) . grad p_b(x_i) of the monomial gradients of
+    ``_gradient_basis`` (n_basis, n_basis) from the weighted moments
+    mu(a, b, c) = sum_i w_i x_i^a y_i^b z_i^c (``powers`` up to order 2 degree - 2): since
+    d/dx_k x^e = e_k x^(e - u_k), grad p_a . grad p_b = sum_k e_ak e_bk x^(e_a + e_b - 2 u_k)
+    (u_k the unit exponent of axis k). Equal to g^T W g of the (3K, n_basis) basis matrix up
+    to rounding, with O(K degree^3) work instead of O(K n_basis^2)."""
+    top = 2 * degree - 1
+    xw = powers[:top, 0] * weights
+    xy = (xw[:, None, :] * powers[:top, 1][None, :, :]).reshape(top * top, -1)
+    moments = (xy @ powers[:top, 2].T).ravel()
+    factors, flat = _gram_indices(degree)
+    return (factors * moments[flat]).sum(axis=0)
 
 
 @check.finite_output("loss resistance")
@@ -564,20 +619,24 @@ def magnetic_loss_resistance(
     pts, w = smp.points(n)
     a = vector_potential(coil, pts)
     if correction == "projection":
-        scale = smp.extent
-        g = _gradient_basis((pts - smp.center) / scale, deg)  # d/d(local), i.e. scale x physical gradient
-        sw = np.sqrt(w)[:, None]
-        matrix = (g * sw[:, :, None]).reshape(-1, g.shape[2])
-        rhs = (a * sw).ravel()
-        # normal equations (a 55 x 55 solve for degree 5, ~10x faster than lstsq's SVD): R is
-        # the minimum of a quadratic, so an error dc in the coefficients changes it only by
-        # |matrix dc|^2 (second order); the stationarity check falls back to lstsq when the
-        # basis is so ill-conditioned that the normal equations lose that property
-        coef = np.linalg.solve(matrix.T @ matrix, -(matrix.T @ rhs))
-        resid = rhs + matrix @ coef
-        if np.abs(matrix.T @ resid).max() > 1e-8 * np.abs(matrix).sum(axis=0).max() * np.abs(resid).max():
-            coef, *_ = np.linalg.lstsq(matrix, -rhs, rcond=None)
-        a = a + g @ coef
+        powers = _powers((pts - smp.center) / smp.extent, max(deg + 1, 2 * deg - 1))
+        g = _gradient_basis(powers, deg)  # d/d(local), i.e. extent x physical gradient
+        # normal equations (a 55 x 55 solve for degree 5, ~10x faster than lstsq's SVD), the
+        # Gram matrix from weighted moments (``_gradient_gram``): R is the minimum of a
+        # quadratic, so an error dc in the coefficients changes it only by |matrix dc|^2
+        # (second order); the stationarity check falls back to lstsq on the weighted basis
+        # matrix when the basis is so ill-conditioned that the normal equations lose that property
+        wa = w * a.T  # (3, K)
+        coef = np.linalg.solve(_gradient_gram(powers, w, deg), -sum(g[k] @ wa[k] for k in range(3)))
+        corrected = a.T + coef @ g  # (3, K)
+        sw = np.sqrt(w)
+        stationarity = np.abs(sum(g[k] @ (w * corrected[k]) for k in range(3))).max()
+        if stationarity > (1e-8 * sum(np.abs(g[k]) @ sw for k in range(3)).max()
+                           * (np.abs(corrected) * sw).max()):
+            matrix = (g * sw).transpose(0, 2, 1).reshape(-1, g.shape[1])  # rows (component, point)
+            coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)
+            corrected = a.T + coef @ g
+        a = corrected.T
     return float(sigma * (2.0 * np.pi * f) ** 2 * np.sum(w * np.einsum("ij,ij->i", a, a)))
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "homogeneity",
     "rotating_frame_b1",
     "sample_b1",
+    "sample_b1_of_map",
     "sample_sensitivity",
     "transverse_b1",
     "transverse_basis",
@@ -104,6 +105,11 @@ class B1Map:
     def longitudinal(self) -> np.ndarray:
         """Field component along B0 per ampere (M,) [T/A] (not seen by the spins at resonance)."""
         return self.field @ self.basis[2]
+
+    def rows(self, index) -> B1Map:
+        """The map at ``points[index]`` (a slice or index array; same basis)."""
+        return B1Map(self.points[index], self.field[index], self.basis, self.transverse[index],
+                     self.magnitude[index], self.b1_plus[index], self.b1_minus[index])
 
 
 def b1_map(coil, points, *, b0_direction=(0.0, 0.0, 1.0)) -> B1Map:
@@ -204,9 +210,20 @@ def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), wit
     along ``b0_direction``; homogeneity fraction within +-``within``."""
     smp = _sample(sample)
     pts, w = smp.points(n)
-    m = b1_map(coil, pts, b0_direction=b0_direction)
-    return SampleB1(m, w, float(w.sum()), float(np.sum(w * m.magnitude)), float(np.sum(w * np.abs(m.b1_minus))),
-                    homogeneity(m.magnitude, w, within=within))
+    return sample_b1_of_map(b1_map(coil, pts, b0_direction=b0_direction), w, within=within)
+
+
+def sample_b1_of_map(b1: B1Map, weights, *, within: float = 0.1) -> SampleB1:
+    """``SampleB1`` of a map already evaluated at a sample's quadrature points with volume
+    ``weights`` (K,) [m^3] (e.g. the rows of a map that also holds other points, so that the
+    field is evaluated in one call); homogeneity fraction within +-``within``."""
+    if not isinstance(b1, B1Map):
+        check._fail("b1", "a B1Map (from b1_map)", b1, TypeError)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != b1.magnitude.shape:
+        check._fail("weights", f"{len(b1.magnitude)} volume weights (one per map point)", f"shape {w.shape}")
+    return SampleB1(b1, w, float(w.sum()), float(np.sum(w * b1.magnitude)), float(np.sum(w * np.abs(b1.b1_minus))),
+                    homogeneity(b1.magnitude, w, within=within))
 
 
 # ---------------------------------------------------------------------------- older interface

@@ -31,6 +31,8 @@ design instead of ~0.2-0.7 s. Use ``model="helix"`` to check a final design.
 
 from __future__ import annotations
 
+import numpy as np
+
 from coildesign import _validation as check
 from coildesign.analysis.handbook import loop_inductance, maxwell_mutual_inductance
 from coildesign.analysis.inductance import inductance
@@ -38,7 +40,7 @@ from coildesign.geometries import solenoid
 from coildesign.rf import impedance
 from coildesign.rf import sample as samples
 from coildesign.rf.matching import match_capacitors
-from coildesign.rf.sensitivity import transverse_b1
+from coildesign.rf.sensitivity import b1_map, sample_b1_of_map
 from coildesign.rf.snr import magnetic_loss_resistance, snr
 
 MODELS = ("rings", "helix")
@@ -124,7 +126,10 @@ def microcoil(
     s_len = length if sample_length is None else check.positive("sample_length", sample_length)
     smp = samples.Cylinder(0.5 * cap_id, s_len, axis=tuple(coil.axis), medium=_medium(medium, t))
 
-    b1_centre = float(transverse_b1(coil, [[0.0, 0.0, 0.0]])[0])
+    pts, w = smp.points(quadrature)
+    # the centre and the sample quadrature in one field evaluation
+    b1 = b1_map(coil, np.vstack([np.zeros(3), pts]))
+    b1_centre = float(b1.magnitude[0])
     ind = ring_inductance(radius, p, n, d) if model == "rings" else inductance(coil)
     r_ac = impedance.ac_resistance(coil, f0, temperature=t)
     c_self = impedance.self_capacitance(coil)
@@ -133,7 +138,7 @@ def microcoil(
     matched = match_capacitors(r_ac + r_sample, ind, f0, z0=z0, network=network, c_self=c_self)
     res = snr(coil, smp, frequency=f0, nucleus=nucleus, resistance=r_ac, sample_resistance=r_sample,
               temperature_coil=t, temperature_sample=t, bandwidth=bandwidth, noise_figure_db=noise_figure_db,
-              n=quadrature)
+              n=quadrature, b1=sample_b1_of_map(b1.rows(slice(1, None)), w))
     return {
         "coil_inner_diameter_m": coil_id,
         "mean_radius_m": radius,
