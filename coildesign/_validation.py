@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import numbers
 import os
+import time
 import warnings
 
 import numpy as np
@@ -168,9 +169,24 @@ def _parse_bytes(text: str) -> float:
     return value
 
 
+MEMORY_READING_AGE = 0.2  # [s] a reading of available memory is reused this long
+_memory_reading: list[float] = [-1.0, 0.0]  # (monotonic time [s], bytes) of the last reading
+
+
 def available_memory() -> int:
     """Physical memory available to new allocations [bytes]: MemAvailable of /proc/meminfo
-    (Linux), else free pages from sysconf; 0 if unknown."""
+    (Linux), else free pages from sysconf; 0 if unknown. A reading is reused for
+    ``MEMORY_READING_AGE`` seconds (an evaluation checks memory several times; each read of
+    /proc/meminfo measured ~16 us here)."""
+    now = time.monotonic()
+    if _memory_reading[0] >= 0.0 and now - _memory_reading[0] < MEMORY_READING_AGE:
+        return int(_memory_reading[1])
+    value = _read_available_memory()
+    _memory_reading[:] = [now, value]
+    return value
+
+
+def _read_available_memory() -> int:
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             for line in fh:
