@@ -58,43 +58,79 @@ CEL_MAX_ITER = 40
 FAR_RATIO = 1e9  # beyond this many radii the dipole form is exact to rounding (octupole/dipole < 1e-17)
 
 
-def _cel_after_first_step(kc, pairs):
-    """Finish Bulirsch's cel(kc, 1, a, b) for several (a1, b1) pairs given after the first
-    step (shared kc); arrays may be complex (complex-step derivatives).
+def _cel_iterations(kc_min: float) -> int:
+    """Number of recursion steps ``_cel_after_first_step`` needs for its slowest element,
+    found by running the AGM part of the recursion (em, qc) on the smallest kc alone: the
+    convergence test compares the scaled arithmetic and geometric means of (1, kc), whose
+    ratio after every step (2 sqrt(x) / (1 + x), increasing in x on (0, 1]) increases with
+    kc, so the smallest kc of a set converges last. NaN: no steps (the NaN propagates)."""
+    if not abs(1.0 - kc_min) > CEL_TOLERANCE:
+        return 0
+    em = 1.0 + kc_min
+    qc = 2.0 * np.sqrt(kc_min)
+    e = qc * em
+    for n in range(1, CEL_MAX_ITER + 1):
+        gap = em - qc
+        em += qc
+        if not abs(gap) > (em - qc) * CEL_TOLERANCE:
+            return n
+        qc = 2.0 * np.sqrt(e)
+        e = qc * em
+    raise RuntimeError("Bulirsch cel did not converge")
 
-    All elements iterate until the slowest has converged: iterating a converged element
-    further is an exact transformation of its integral (measured: changes < 1e-15), and it
-    is cheaper than masking or compacting.
+
+def _cel_after_first_step(kc, a, b):
+    """Finish Bulirsch's cel(kc, 1, a, b) for several (a1, b1) pairs given after the first
+    step, with a shared kc: ``a`` and ``b`` are stacked as (n_pairs, *kc.shape) and are
+    overwritten; arrays may be complex (complex-step derivatives). Returns the integrals
+    stacked the same way.
+
+    The recursion is Bulirsch's (Numer. Math. 13, 305 (1969), algorithm cel2, p = 1)::
+
+        g = e / p;  (a, b) <- (a + b / p, 2 (b + a g));  p <- p + g;  em <- em + qc;
+        qc <- 2 sqrt(e);  e <- qc em;   cel = pi/2 (b + a em) / (em (em + p))
+
+    It runs for all elements the number of steps its slowest element needs
+    (``_cel_iterations`` on the smallest real part of kc, the same convergence test as
+    Bulirsch's), without per-step tests: iterating a converged element further is an exact
+    transformation of its integral (measured: changes < 1e-15), and it is cheaper than
+    masking or compacting. The divisions by p use one reciprocal per step.
     """
     shape = np.shape(kc)
     kc = np.atleast_1d(kc)
-    a = [np.array(np.broadcast_to(pa, kc.shape)) for pa, _ in pairs]
-    b = [np.array(np.broadcast_to(pb, kc.shape)) for _, pb in pairs]
+    a, b = a.reshape((-1,) + kc.shape), b.reshape((-1,) + kc.shape)
+    steps = _cel_iterations(float(np.fmin.reduce(np.real(kc), axis=None))) if kc.size else 0
     p = 1.0 + kc
     em = p.copy()
-    qc = 2.0 * np.sqrt(kc)
+    qc = np.sqrt(kc)
+    qc *= 2.0
     e = qc * em
-    if not np.any(np.abs(np.real(1.0 - kc)) > CEL_TOLERANCE):
-        return [(0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p))).reshape(shape) for i in range(len(a))]
+    rp = np.empty_like(p)
     g = np.empty_like(p)
-    step = np.empty_like(p)
-    for _ in range(CEL_MAX_ITER):
-        np.divide(e, p, out=g)
-        for i in range(len(a)):
-            np.divide(b[i], p, out=step)
-            b[i] += a[i] * g
-            b[i] *= 2.0
-            a[i] += step
+    step = np.empty_like(b)
+    for n in range(steps):
+        np.divide(1.0, p, out=rp)
+        np.multiply(e, rp, out=g)
+        np.multiply(b, rp, out=step)
+        b += a * g
+        b *= 2.0
+        a += step
         p += g
-        g_old = em.copy()
-        em += qc
-        g_old -= qc
-        if not np.any(np.abs(np.real(g_old)) > np.real(em - qc) * CEL_TOLERANCE):
-            return [(0.5 * np.pi * (b[i] + a[i] * em) / (em * (em + p))).reshape(shape) for i in range(len(a))]
-        np.sqrt(e, out=qc)
-        qc *= 2.0
-        np.multiply(qc, em, out=e)
-    raise RuntimeError("Bulirsch cel did not converge")
+        if n + 1 < steps:
+            np.sqrt(e, out=e)
+            e *= 2.0  # the next qc
+            em += qc
+            qc, e = e, qc
+            np.multiply(qc, em, out=e)
+        else:
+            em += qc
+    p += em
+    p *= em
+    np.divide(0.5 * np.pi, p, out=p)  # pi/2 / (em (em + p))
+    a *= em
+    a += b
+    a *= p
+    return a.reshape((-1,) + shape)
 
 
 def bulirsch_cel(kc, p, a, b):
@@ -151,13 +187,20 @@ def _cylindrical(rho, z, radius, need_a=False):
     kc = alpha / beta
     a0 = 2.0 * r * dm / alpha2
     b0 = 2.0 * r * dp / beta2
-    pairs = [
-        (beta2 / alpha2, 2.0 * beta2 / ((alpha + beta) * alpha)),  # cel(kc,1,1/kc^2,-1) / k^2
-        (a0 + b0, 2.0 * (b0 + a0 * kc)),  # B_z integral
-    ]
-    if need_a:
-        pairs.append((0.0 * kc, 8.0 * r * rho / (beta * (alpha + beta))))  # cel(kc,1,-1,1): b1 = 2 (1 - kc)
-    cels = _cel_after_first_step(kc, pairs)
+    n_pairs = 3 if need_a else 2
+    dtype = np.result_type(kc, float)
+    a = np.empty((n_pairs,) + kc.shape, dtype)
+    b = np.empty((n_pairs,) + kc.shape, dtype)
+    np.divide(beta2, alpha2, out=a[0, ...])  # cel(kc,1,1/kc^2,-1) / k^2 after its first step
+    np.divide(2.0 * beta2, (alpha + beta) * alpha, out=b[0, ...])
+    np.add(a0, b0, out=a[1, ...])  # B_z integral
+    np.multiply(a0, kc, out=b[1, ...])
+    b[1, ...] += b0
+    b[1, ...] *= 2.0
+    if need_a:  # cel(kc,1,-1,1): (a1, b1) = (0, 2 (1 - kc))
+        a[2, ...] = 0.0
+        np.divide(8.0 * r * rho, beta * (alpha + beta), out=b[2, ...])
+    cels = _cel_after_first_step(kc, a, b)
     b_rho_over_rho = (4.0 * mu_0 / np.pi) * r * r * z / (beta2 * beta2 * beta) * cels[0]
     b_z = mu_0 / (2.0 * np.pi) * cels[1] / beta
     if need_a:
