@@ -27,7 +27,7 @@ MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
 J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
-LOOP_BLOCK_PAIRS = 4096
+LOOP_BLOCK_PAIRS = 16384
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
@@ -264,20 +264,19 @@ def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
         # J_global = F^T J_local F for frame rows F
         return np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
     kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
-    vl = [c * wt for c in kern(loc[0], loc[1], loc[2], radius, rw)]  # 3 x (n, m)
-    if aligned:
-        return np.stack([v.sum(axis=0) for v in vl], axis=1)
-    return np.stack([sum(frames[:, a, i, None] * vl[a] for a in range(3)).sum(axis=0) for i in range(3)],
-                    axis=1)
+    vl = np.array(kern(loc[0], loc[1], loc[2], radius, rw)).reshape(-1, len(pts))  # (3 n, m): rows a, then loop
+    # global_i = sum over loops n and local axes a of w_n F[n, a, i] v_a[n]: one matrix product
+    coef = (frames * wt[:, :, None]).transpose(1, 0, 2).reshape(-1, 3)
+    return (coef.T @ vl).T
 
 
 def _chunk(pts, coil, quantity, block_pairs, polylines=True):
-    out = np.zeros((len(pts), 3, 3) if quantity == "J" else (len(pts), 3))
-    for src, fn in ((polyline_sources(coil) if polylines else None, _segments_chunk),
-                    (loop_sources(coil), _loops_chunk)):
-        if src is not None:
-            out += fn(pts, src, quantity, block_pairs)
-    return out
+    parts = [fn(pts, src, quantity, block_pairs) for src, fn in (
+        (polyline_sources(coil) if polylines else None, _segments_chunk), (loop_sources(coil), _loops_chunk))
+        if src is not None]
+    if not parts:
+        return np.zeros((len(pts), 3, 3) if quantity == "J" else (len(pts), 3))
+    return parts[0] if len(parts) == 1 else parts[0] + parts[1]
 
 
 _BLAS = []
@@ -358,7 +357,8 @@ def evaluate(
     ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
-    None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
+    None uses every core for problems over ``AUTO_THREAD_PAIRS`` pair equivalents
+    (``work_pairs``: a loop pair counts ``PAIR_COST["loop"]`` segment pairs), where 2 threads
     measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1.
     ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
     ``method``: "direct" (exact sums), "fmm" (fast multipole with
@@ -426,7 +426,7 @@ def evaluate(
                     f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
                     "points or use a coarser coil", f"array of {m} points")
     if threads is None:
-        threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
+        threads = (os.cpu_count() or 1) if pairs_needed > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
         chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
     chunk_points = check.positive_int("chunk_points", chunk_points)
