@@ -27,7 +27,8 @@ MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
 J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
-LOOP_BLOCK_PAIRS = 16384
+LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
+# 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
@@ -238,7 +239,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
 def _loops_chunk(pts, src: LoopSources, quantity, block_pairs):
     m = len(pts)
     out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in L2
+    pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in cache
     pblock = min(m, pairs_per_block)
     nblock = max(1, pairs_per_block // pblock)
     for p0 in range(0, m, pblock):

@@ -132,6 +132,7 @@ def _cel_steps(a, b, p, em, qc, e, steps, advance):
     rp = np.empty_like(p)
     g = np.empty_like(p)
     step = np.empty_like(b)
+    ag = np.empty_like(b)
     for n in range(steps):
         if advance or n:
             np.sqrt(e, out=e)
@@ -141,7 +142,8 @@ def _cel_steps(a, b, p, em, qc, e, steps, advance):
         np.divide(1.0, p, out=rp)
         np.multiply(e, rp, out=g)
         np.multiply(b, rp, out=step)
-        b += a * g
+        np.multiply(a, g, out=ag)
+        b += ag
         b *= 2.0
         a += step
         p += g
