@@ -236,9 +236,9 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     return out
 
 
-def _loops_chunk(pts, src: LoopSources, quantity, block_pairs):
+def _loops_chunk(pts, src: LoopSources, quantity, block_pairs, out, accumulate):
+    """Loop contributions at ``pts`` written into ``out`` (added to it if ``accumulate``)."""
     m = len(pts)
-    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
     pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in cache
     pblock = min(m, pairs_per_block)
     nblock = max(1, pairs_per_block // pblock)
@@ -246,12 +246,10 @@ def _loops_chunk(pts, src: LoopSources, quantity, block_pairs):
         p1 = min(m, p0 + pblock)
         sub = pts[p0:p1]
         for s in range(0, len(src.radii), nblock):
-            sl = slice(s, s + nblock)
-            out[p0:p1] += _loops_block(sub, src, sl, quantity)
-    return out
+            _loops_block(sub, src, slice(s, s + nblock), quantity, out[p0:p1], accumulate or s > 0)
 
 
-def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
+def _loops_block(pts, src: LoopSources, sl: slice, quantity: str, out: np.ndarray, accumulate: bool) -> None:
     frames = src.frames[sl]  # (n, 3, 3), rows e1, e2, normal
     rel = [pts[None, :, k] - src.centers[sl, k, None] for k in range(3)]  # 3 x (n, m)
     aligned = bool(np.all(frames == np.eye(3)))  # z-axis loops: no rotation needed
@@ -263,21 +261,33 @@ def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
         jac = loop_kernels.loop_field_jacobian(loc[0], loc[1], loc[2], radius, rw)
         jl = np.stack([np.stack(row, axis=0) for row in jac], axis=0) * wt  # (3, 3, n, m)
         # J_global = F^T J_local F for frame rows F
-        return np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
+        res = np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
+        if accumulate:
+            out += res
+        else:
+            out[...] = res
+        return
     kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
     vl = np.array(kern(loc[0], loc[1], loc[2], radius, rw)).reshape(-1, len(pts))  # (3 n, m): rows a, then loop
-    # global_i = sum over loops n and local axes a of w_n F[n, a, i] v_a[n]: one matrix product
+    # global_i = sum over loops n and local axes a of w_n F[n, a, i] v_a[n]: one matrix product,
+    # written straight into the output rows
     coef = (frames * wt[:, :, None]).transpose(1, 0, 2).reshape(-1, 3)
-    return (coef.T @ vl).T
+    if accumulate:
+        out += vl.T @ coef
+    else:
+        np.matmul(vl.T, coef, out=out)
 
 
-def _chunk(pts, coil, quantity, block_pairs, polylines=True):
-    parts = [fn(pts, src, quantity, block_pairs) for src, fn in (
-        (polyline_sources(coil) if polylines else None, _segments_chunk), (loop_sources(coil), _loops_chunk))
-        if src is not None]
-    if not parts:
-        return np.zeros((len(pts), 3, 3) if quantity == "J" else (len(pts), 3))
-    return parts[0] if len(parts) == 1 else parts[0] + parts[1]
+def _chunk(pts, coil, quantity, block_pairs, out, polylines=True):
+    """B, A or J of all the coil's sources at ``pts``, written into ``out``."""
+    segments = polyline_sources(coil) if polylines else None
+    loops = loop_sources(coil)
+    if segments is not None:
+        out[...] = _segments_chunk(pts, segments, quantity, block_pairs)
+    if loops is not None:
+        _loops_chunk(pts, loops, quantity, block_pairs, out, accumulate=segments is not None)
+    if segments is None and loops is None:
+        out[...] = 0.0
 
 
 _BLAS = []
@@ -444,7 +454,7 @@ def evaluate(
 
     def work(s: int) -> int:
         e = min(m, s + chunk_points)
-        out[s:e] = _chunk(pts[s:e], coil, quantity, block_pairs, polylines=fmm_part is None)
+        _chunk(pts[s:e], coil, quantity, block_pairs, out[s:e], polylines=fmm_part is None)
         return e - s
 
     show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
