@@ -42,8 +42,9 @@ FMM_MIN_SOURCES = 5000
 MAX_PAIRS = 5e9
 # cost of one pair relative to a fast-path segment pair (B or A), measured per thread
 # (benchmarks/bench_field.py style: 62 M/s segment B, 6 M/s loop B, 1.2 M/s loop dB/dr;
-# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py)
-PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 10.0, "loop J": 50.0}
+# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py; loop B
+# since issue 15: 15 M/s per core against 91 M/s segment B in the same bench_perf.py run)
+PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 6.0, "loop J": 50.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
