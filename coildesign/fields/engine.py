@@ -369,9 +369,12 @@ def evaluate(
     ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
-    None uses every core for problems over ``AUTO_THREAD_PAIRS`` pair equivalents
-    (``work_pairs``: a loop pair counts ``PAIR_COST["loop"]`` segment pairs), where 2 threads
+    None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
     measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1.
+    Loops gain little: their kernel makes ~130 numpy calls per 16k-point block and two
+    threads handing the GIL to each other used ~1.5x the CPU time of one (1 loop x 1e6
+    points: 53-56 ms wall either way with one other busy process, 71 ms against 54 ms in
+    bench_perf.py), so a single loop over 1e6 points stays on one thread.
     ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
     ``method``: "direct" (exact sums), "fmm" (fast multipole with
     exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
@@ -438,7 +441,7 @@ def evaluate(
                     f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
                     "points or use a coarser coil", f"array of {m} points")
     if threads is None:
-        threads = (os.cpu_count() or 1) if pairs_needed > AUTO_THREAD_PAIRS else 1
+        threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
         chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
     chunk_points = check.positive_int("chunk_points", chunk_points)
