@@ -152,3 +152,14 @@ def test_regular_path_tail_steps_and_threads_agree(monkeypatch):
     coil = cd.Coil.from_loop(R, normal=(0.2, 0.1, 1.0))
     one = cd.field(coil, pts, threads=1)
     assert np.array_equal(cd.field(coil, pts, threads=2, chunk_points=700), one)
+
+
+def test_blocks_of_one_loop_accumulate():
+    """A Helmholtz pair with a straight lead (segments first, then one loop per block, blocks
+    added) equals the sum of its parts evaluated alone."""
+    pts = np.random.default_rng(4).uniform(-2 * R, 2 * R, (20_000, 3))
+    lower, upper = cd.Coil.from_loop(R, center=(0, 0, -R / 2)), cd.Coil.from_loop(R, center=(0, 0, R / 2))
+    lead = cd.Coil.from_polyline([[2 * R, 0, 0], [3 * R, 0, 0]])
+    parts = sum(cd.field(c, pts, threads=1) for c in (lower, upper, lead))
+    both = cd.field(lower + upper + lead, pts, threads=1)
+    assert np.all(np.abs(both - parts) <= 1e-14 * np.abs(parts).max())

@@ -269,7 +269,15 @@ def _loops_block(pts, src: LoopSources, sl: slice, quantity: str, out: np.ndarra
             out[...] = res
         return
     kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
-    vl = np.array(kern(loc[0], loc[1], loc[2], radius, rw)).reshape(-1, len(pts))  # (3 n, m): rows a, then loop
+    local = kern(loc[0], loc[1], loc[2], radius, rw)  # 3 x (n, m)
+    if aligned and len(wt) == 1:  # one z-axis loop (blocks of many points): scaled columns, no product
+        for k in range(3):
+            if accumulate:
+                out[:, k] += local[k][0] * wt[0, 0]
+            else:
+                np.multiply(local[k][0], wt[0, 0], out=out[:, k])
+        return
+    vl = np.array(local).reshape(-1, len(pts))  # (3 n, m): rows a, then loop
     # global_i = sum over loops n and local axes a of w_n F[n, a, i] v_a[n]: one matrix product,
     # written straight into the output rows
     coef = (frames * wt[:, :, None]).transpose(1, 0, 2).reshape(-1, 3)
