@@ -132,3 +132,34 @@ def test_on_and_inside_the_conductor():
     assert np.allclose(bw[2], bw[3], rtol=1e-9)
     aw = cd.vector_potential(wire, pts)
     assert aw[1, 1] > aw[3, 1] > 0  # the interior potential rises towards the centre line
+
+
+def test_regular_path_tail_steps_and_threads_agree(monkeypatch):
+    """The fast path for regular points (no far, on-wire or inside points), the cel steps
+    finished apart for slow elements (points near the wire) and two threads reproduce the
+    general path, all-steps cel and one thread to rounding."""
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(-3 * R, 3 * R, (3000, 3))
+    pts[:50] = [R, 0, 0] + rng.normal(0, 1e-6 * R, (50, 3))  # kc ~ 1e-6: 6 cel steps
+    regular = np.array(lk.loop_field(*pts.T, R))
+    general = np.array(lk.loop_field(*np.c_[pts.T, [1e12 * R, 0, 0]], R))[:, :-1]  # a far point: general path
+    scale = np.abs(regular).max(axis=0)
+    assert np.all(np.abs(regular - general) <= 1e-15 * scale)
+    monkeypatch.setattr(lk, "CEL_BULK_STEPS", lk.CEL_MAX_ITER)
+    all_steps = np.array(lk.loop_field(*pts.T, R))
+    assert np.all(np.abs(regular - all_steps) <= 2e-15 * scale)
+    monkeypatch.undo()
+    coil = cd.Coil.from_loop(R, normal=(0.2, 0.1, 1.0))
+    one = cd.field(coil, pts, threads=1)
+    assert np.array_equal(cd.field(coil, pts, threads=2, chunk_points=700), one)
+
+
+def test_blocks_of_one_loop_accumulate():
+    """A Helmholtz pair with a straight lead (segments first, then one loop per block, blocks
+    added) equals the sum of its parts evaluated alone."""
+    pts = np.random.default_rng(4).uniform(-2 * R, 2 * R, (20_000, 3))
+    lower, upper = cd.Coil.from_loop(R, center=(0, 0, -R / 2)), cd.Coil.from_loop(R, center=(0, 0, R / 2))
+    lead = cd.Coil.from_polyline([[2 * R, 0, 0], [3 * R, 0, 0]])
+    parts = sum(cd.field(c, pts, threads=1) for c in (lower, upper, lead))
+    both = cd.field(lower + upper + lead, pts, threads=1)
+    assert np.all(np.abs(both - parts) <= 1e-14 * np.abs(parts).max())

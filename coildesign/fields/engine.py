@@ -27,7 +27,8 @@ MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
 J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
-LOOP_BLOCK_PAIRS = 4096
+LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
+# 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
@@ -41,8 +42,9 @@ FMM_MIN_SOURCES = 5000
 MAX_PAIRS = 5e9
 # cost of one pair relative to a fast-path segment pair (B or A), measured per thread
 # (benchmarks/bench_field.py style: 62 M/s segment B, 6 M/s loop B, 1.2 M/s loop dB/dr;
-# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py)
-PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 10.0, "loop J": 50.0}
+# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py; loop B
+# since issue 15: 15 M/s per core against 91 M/s segment B in the same bench_perf.py run)
+PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 6.0, "loop J": 50.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -235,22 +237,20 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     return out
 
 
-def _loops_chunk(pts, src: LoopSources, quantity, block_pairs):
+def _loops_chunk(pts, src: LoopSources, quantity, block_pairs, out, accumulate):
+    """Loop contributions at ``pts`` written into ``out`` (added to it if ``accumulate``)."""
     m = len(pts)
-    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
-    pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in L2
+    pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in cache
     pblock = min(m, pairs_per_block)
     nblock = max(1, pairs_per_block // pblock)
     for p0 in range(0, m, pblock):
         p1 = min(m, p0 + pblock)
         sub = pts[p0:p1]
         for s in range(0, len(src.radii), nblock):
-            sl = slice(s, s + nblock)
-            out[p0:p1] += _loops_block(sub, src, sl, quantity)
-    return out
+            _loops_block(sub, src, slice(s, s + nblock), quantity, out[p0:p1], accumulate or s > 0)
 
 
-def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
+def _loops_block(pts, src: LoopSources, sl: slice, quantity: str, out: np.ndarray, accumulate: bool) -> None:
     frames = src.frames[sl]  # (n, 3, 3), rows e1, e2, normal
     rel = [pts[None, :, k] - src.centers[sl, k, None] for k in range(3)]  # 3 x (n, m)
     aligned = bool(np.all(frames == np.eye(3)))  # z-axis loops: no rotation needed
@@ -262,22 +262,41 @@ def _loops_block(pts, src: LoopSources, sl: slice, quantity: str) -> np.ndarray:
         jac = loop_kernels.loop_field_jacobian(loc[0], loc[1], loc[2], radius, rw)
         jl = np.stack([np.stack(row, axis=0) for row in jac], axis=0) * wt  # (3, 3, n, m)
         # J_global = F^T J_local F for frame rows F
-        return np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
+        res = np.einsum("nai,abnm,nbj->mij", frames, jl, frames)
+        if accumulate:
+            out += res
+        else:
+            out[...] = res
+        return
     kern = loop_kernels.loop_field if quantity == "B" else loop_kernels.loop_vector_potential
-    vl = [c * wt for c in kern(loc[0], loc[1], loc[2], radius, rw)]  # 3 x (n, m)
-    if aligned:
-        return np.stack([v.sum(axis=0) for v in vl], axis=1)
-    return np.stack([sum(frames[:, a, i, None] * vl[a] for a in range(3)).sum(axis=0) for i in range(3)],
-                    axis=1)
+    local = kern(loc[0], loc[1], loc[2], radius, rw)  # 3 x (n, m)
+    if aligned and len(wt) == 1:  # one z-axis loop (blocks of many points): scaled columns, no product
+        for k in range(3):
+            if accumulate:
+                out[:, k] += local[k][0] * wt[0, 0]
+            else:
+                np.multiply(local[k][0], wt[0, 0], out=out[:, k])
+        return
+    vl = np.array(local).reshape(-1, len(pts))  # (3 n, m): rows a, then loop
+    # global_i = sum over loops n and local axes a of w_n F[n, a, i] v_a[n]: one matrix product,
+    # written straight into the output rows
+    coef = (frames * wt[:, :, None]).transpose(1, 0, 2).reshape(-1, 3)
+    if accumulate:
+        out += vl.T @ coef
+    else:
+        np.matmul(vl.T, coef, out=out)
 
 
-def _chunk(pts, coil, quantity, block_pairs, polylines=True):
-    out = np.zeros((len(pts), 3, 3) if quantity == "J" else (len(pts), 3))
-    for src, fn in ((polyline_sources(coil) if polylines else None, _segments_chunk),
-                    (loop_sources(coil), _loops_chunk)):
-        if src is not None:
-            out += fn(pts, src, quantity, block_pairs)
-    return out
+def _chunk(pts, coil, quantity, block_pairs, out, polylines=True):
+    """B, A or J of all the coil's sources at ``pts``, written into ``out``."""
+    segments = polyline_sources(coil) if polylines else None
+    loops = loop_sources(coil)
+    if segments is not None:
+        out[...] = _segments_chunk(pts, segments, quantity, block_pairs)
+    if loops is not None:
+        _loops_chunk(pts, loops, quantity, block_pairs, out, accumulate=segments is not None)
+    if segments is None and loops is None:
+        out[...] = 0.0
 
 
 _BLAS = []
@@ -360,6 +379,10 @@ def evaluate(
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
     None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
     measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1.
+    Loops gain little: their kernel makes ~130 numpy calls per 16k-point block and two
+    threads handing the GIL to each other used ~1.5x the CPU time of one (1 loop x 1e6
+    points: 53-56 ms wall either way with one other busy process, 71 ms against 54 ms in
+    bench_perf.py), so a single loop over 1e6 points stays on one thread.
     ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
     ``method``: "direct" (exact sums), "fmm" (fast multipole with
     exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
@@ -443,7 +466,7 @@ def evaluate(
 
     def work(s: int) -> int:
         e = min(m, s + chunk_points)
-        out[s:e] = _chunk(pts[s:e], coil, quantity, block_pairs, polylines=fmm_part is None)
+        _chunk(pts[s:e], coil, quantity, block_pairs, out[s:e], polylines=fmm_part is None)
         return e - s
 
     show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
