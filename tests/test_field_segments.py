@@ -412,3 +412,18 @@ def test_mu0_literal_is_scipy_codata_and_import_needs_no_scipy():
     code = "import sys, coildesign; print(sorted(m for m in sys.modules if m.startswith(('scipy', 'magpylib'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_work_items_balanced_over_threads():
+    """Equal work items, their number a multiple of the threads (10,000 points in items of
+    ~1,998: six items of 1,667 for two threads, five of 2,000 for one)."""
+    from coildesign.fields.engine import _balanced_chunk
+
+    assert _balanced_chunk(10_000, 1998, 2) == 1667
+    assert _balanced_chunk(10_000, 1998, 1) == 2000
+    assert _balanced_chunk(1, 256, 2) == 1
+    for m in (7, 999, 4096, 12_345):
+        size = _balanced_chunk(m, 500, 2)
+        items = -(-m // size)
+        assert items % 2 == 0 or m < 2 * size
+        assert size * items - m < items  # the last item is short by less than one point per item

@@ -26,7 +26,7 @@ DEFAULT_BLOCK_PAIRS = 1 << 16  # measured: 64k-pair blocks beat 32k (issue 15; b
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
-J_BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian evaluations run with one BLAS thread (_one_blas_thread)
+BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian and multi-threaded evaluations run with one BLAS thread
 LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
 # 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
 AUTO_PROGRESS_PAIRS = 2e9
@@ -306,7 +306,9 @@ def _one_blas_thread():
     """Context limiting BLAS to one thread (threadpoolctl; imported on first use, it costs
     ~10 ms). The Jacobian's matrix products per block are large enough for OpenBLAS to start
     its own threads, which on a loaded or already threaded run measured 4-5x slower than one
-    BLAS thread (benchmarks/bench_perf.py). The limit is process-wide while it lasts."""
+    BLAS thread (benchmarks/bench_perf.py); with two engine threads, B in 256k-pair blocks
+    took 0.16 s on two threads against 0.14 s on one, and 0.09 s with one BLAS thread (1,000
+    segments x 10,000 points). The limit is process-wide while it lasts."""
     if not _BLAS:
         from threadpoolctl import ThreadpoolController
 
@@ -315,6 +317,17 @@ def _one_blas_thread():
 
 
 available_memory = check.available_memory  # kept for callers of the earlier name
+
+
+def _balanced_chunk(m: int, target: int, threads: int) -> int:
+    """Points per work item near ``target`` such that the m points split into equal items whose
+    number is a multiple of ``threads``: 10,000 points in items of 1,998 made five full items
+    and a tenth of one, so two threads did three and two (at most 1.67x; measured 1.4x);
+    six items of 1,667 give each thread three."""
+    items = -(-m // target)
+    if threads > 1:
+        items = -(-items // threads) * threads
+    return max(1, -(-m // items))
 
 
 def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: int, copy_points: bool,
@@ -374,7 +387,8 @@ def evaluate(
     """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] for ``current`` [A].
 
     ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "J" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j.
-    ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item).
+    ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item, the items
+    equal and their number a multiple of ``threads``).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
     None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
@@ -451,7 +465,7 @@ def evaluate(
     if threads is None:
         threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
     if chunk_points is None:
-        chunk_points = int(min(max(CHUNK_PAIRS // n_src, 256), 65536))
+        chunk_points = _balanced_chunk(m, int(min(max(CHUNK_PAIRS // n_src, 256), 65536)), threads)
     chunk_points = check.positive_int("chunk_points", chunk_points)
     check.memory("points", f"array of {m} points", peak_memory(m, quantity, n_src, threads, chunk_points, False),
                  "evaluate the points in parts (the engine is exact per point, so results can be "
@@ -476,7 +490,7 @@ def evaluate(
 
         bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
     limits = contextlib.ExitStack()
-    if quantity == "J" and float(m) * n_src > J_BLAS_LIMIT_PAIRS:
+    if (quantity == "J" or (threads > 1 and len(starts) > 1)) and float(m) * n_src > BLAS_LIMIT_PAIRS:
         limits.enter_context(_one_blas_thread())
     try:
         if threads == 1 or len(starts) == 1:
