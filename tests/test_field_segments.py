@@ -416,11 +416,13 @@ def test_mu0_literal_is_scipy_codata_and_import_needs_no_scipy():
 
 def test_work_items_balanced_over_threads():
     """Equal work items, their number a multiple of the threads (10,000 points in items of
-    ~1,998: six items of 1,667 for two threads, five of 2,000 for one)."""
+    ~1,998: six items of 1,667, not five of 1,998 and one of 10; 10,000 in items of ~3,000 on
+    two threads: four of 2,500)."""
     from coildesign.fields.engine import _balanced_chunk
 
     assert _balanced_chunk(10_000, 1998, 2) == 1667
-    assert _balanced_chunk(10_000, 1998, 1) == 2000
+    assert _balanced_chunk(10_000, 3000, 2) == 2500
+    assert _balanced_chunk(10_000, 3000, 1) == 2500  # four items either way
     assert _balanced_chunk(1, 256, 2) == 1
     for m in (7, 999, 4096, 12_345):
         size = _balanced_chunk(m, 500, 2)
