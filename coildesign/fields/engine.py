@@ -322,7 +322,7 @@ available_memory = check.available_memory  # kept for callers of the earlier nam
 def _balanced_chunk(m: int, target: int, threads: int) -> int:
     """Points per work item near ``target`` such that the m points split into equal items whose
     number is a multiple of ``threads``: 10,000 points in items of 1,998 made five full items
-    and a tenth of one, so two threads did three and two (at most 1.67x; measured 1.4x);
+    and one of 10 points, so two threads did three and two (at most 1.67x; measured 1.4x);
     six items of 1,667 give each thread three."""
     items = -(-m // target)
     if threads > 1:
