@@ -236,12 +236,12 @@ class Workspace:
         self._extra_shape = (0, 0)
 
     def buffers(self, m: int, nv: int):
-        """Three float (m, nv) buffers and one bool (m, nv-1) buffer."""
+        """One float (3, m, nv) buffer (three (m, nv) planes) and one bool (m, nv-1) buffer."""
         if self._shape[0] < m or self._shape[1] < nv:
             self._shape = (max(m, self._shape[0]), max(nv, self._shape[1]))
-            self._f = [np.empty(self._shape) for _ in range(3)]
+            self._f = np.empty((3,) + self._shape)
             self._b = np.empty(self._shape, dtype=bool)
-        return [b[:m, :nv] for b in self._f] + [self._b[:m, :nv - 1]]
+        return self._f[:, :m, :nv], self._b[:m, :nv - 1]
 
     def extra_buffers(self, m: int, nv: int):
         """Four more float (m, nv) buffers (for the Jacobian path)."""
@@ -258,18 +258,15 @@ def near_threshold(seg_length, wire_radius, near_ratio=NEAR_RATIO):
     return np.maximum(seg_length / (1.0 - near_ratio), seg_length + 2.0 * np.asarray(wire_radius))
 
 
-def _vertex_distances(points: np.ndarray, verts: np.ndarray, x: np.ndarray, y: np.ndarray,
-                      z: np.ndarray) -> np.ndarray:
-    """|points_m - verts_k| (M, Nv) computed in place in ``x`` (returned); ``y`` and ``z`` are
-    scratch and hold the squared offsets afterwards (structure of arrays, no temporaries)."""
-    np.subtract(points[:, 0:1], verts[:, 0], out=x)
-    np.subtract(points[:, 1:2], verts[:, 1], out=y)
-    np.subtract(points[:, 2:3], verts[:, 2], out=z)
-    x *= x
-    y *= y
-    z *= z
-    x += y
-    x += z
+def _vertex_distances(points: np.ndarray, verts: np.ndarray, xyz: np.ndarray) -> np.ndarray:
+    """|points_m - verts_k| (M, Nv) computed in place in ``xyz[0]`` (returned); ``xyz`` (3, M,
+    Nv) holds the squared offsets afterwards (no temporaries; offsets and squares in one numpy
+    call each: fewer calls per block, fewer hand-offs of the GIL between engine threads)."""
+    np.subtract(points.T[:, :, None], verts.T[:, None, :], out=xyz)
+    np.square(xyz, out=xyz)
+    x = xyz[0]
+    x += xyz[1]
+    x += xyz[2]
     return np.sqrt(x, out=x)
 
 
@@ -288,8 +285,9 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     segments with the explicit kernel.
     """
     ws = workspace if workspace is not None else Workspace()
-    dx, dy, dz, near = ws.buffers(len(points), len(verts))
-    r = _vertex_distances(points, verts, dx, dy, dz)
+    xyz, near = ws.buffers(len(points), len(verts))
+    dx, dy, dz = xyz
+    r = _vertex_distances(points, verts, xyz)
     r1, r2 = r[:, :-1], r[:, 1:]
     u = np.add(r1, r2, out=dy[:, :-1])
     np.less(u, threshold, out=near)
@@ -375,9 +373,10 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     """
     ws = workspace if workspace is not None else Workspace()
     lv, m1, m2 = matrices
-    rx, ry, rz, near = ws.buffers(len(points), len(verts))
+    rxyz, near = ws.buffers(len(points), len(verts))
+    rx, ry, rz = rxyz
     inv, f, g1, g2 = ws.extra_buffers(len(points), len(verts))
-    r = _vertex_distances(points, verts, rx, ry, rz)
+    r = _vertex_distances(points, verts, rxyz)
     r1, r2 = r[:, :-1], r[:, 1:]
     f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
     u = np.add(r1, r2, out=ry[:, :-1])
