@@ -380,18 +380,24 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     r1, r2 = r[:, :-1], r[:, 1:]
     f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
     u = np.add(r1, r2, out=ry[:, :-1])
+    t = np.subtract(u, seg_length, out=rz[:, :-1])  # u - L
+    # near: u - L < max(EXTENT_RATIO_J |r|, threshold - L); one comparison when the point
+    # term is the larger for every pair of the block (the same decision pair by pair)
     reach = np.sqrt(np.einsum("ij,ij->i", points, points)) * EXTENT_RATIO_J
-    np.add(seg_length, reach[:, None], out=f)
-    np.maximum(f, threshold, out=f)
-    np.less(u, f, out=near)
+    excess = threshold - seg_length
+    if reach.min() >= excess.max():
+        np.less(t, reach[:, None], out=near)
+    else:
+        np.maximum(reach[:, None], excess, out=f)
+        np.less(t, f, out=near)
     if gaps is not None:
         near |= gaps
     any_near = bool(near.any())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         np.divide(1.0, r, out=inv)
         i1, i2 = inv[:, :-1], inv[:, 1:]
-        t = np.multiply(u, u, out=rz[:, :-1])
-        t -= seg_length * seg_length
+        np.add(u, seg_length, out=f)
+        t *= f  # u^2 - L^2 = (u - L)(u + L), without cancellation
         np.divide(u, t, out=t)  # u / (u^2 - L^2)
         np.multiply(t, 2.0, out=f)
         f *= i1
