@@ -106,8 +106,8 @@ def _symmetries(coil: Coil, tolerance: float) -> tuple[np.ndarray, list[tuple[np
         tree = cKDTree(centres)
         axis = coil.axis
         for t in SIGN_MATRICES:
-            if axis is not None and np.abs(t * axis - axis).max() > 0 and np.abs(t * axis + axis).max() > 0:
-                continue  # the coil's axis (used for frames) must map to +- itself
+            if axis is not None and min(np.abs(t * axis - axis).max(), np.abs(t * axis + axis).max()) > 1e-12:
+                continue  # the coil's axis (used for frames) must map to +- itself (to rounding)
             hit = _image_map(coil, active, t, tree, tol)
             if hit is not None:
                 found.append((t, hit[1], hit[0]))

@@ -161,3 +161,12 @@ def test_single_helix_folds_on_its_half_turn_symmetry():
     coil = solenoid(0.5e-3, 1e-3, 6, 0.1e-3)
     assert [(t.tolist(), s) for t, s in stabiliser(coil, 0)] == [([1.0, -1.0, -1.0], -1.0)]
     assert inductance(coil) == pytest.approx(_without_symmetry(coil), rel=1e-12, abs=0)
+
+
+def test_axis_rounding_does_not_hide_a_mirror():
+    """A y gradient made by rotating the x design carries the axis (2e-16, 1, 0): the x mirror,
+    which maps each of its windings onto itself, is still found (axis compared to rounding)."""
+    coil = golay(5e-3, 2, axis="y", wire_diameter=0.2e-3, points_per_arc=16)
+    assert abs(coil.axis[0]) > 0  # the rounding this test is about
+    assert [t.tolist() for t, _ in stabiliser(coil, 0)] == [[-1.0, 1.0, 1.0]]
+    assert inductance(coil) == pytest.approx(_without_symmetry(coil), rel=1e-12, abs=0)
