@@ -266,6 +266,6 @@ def test_rotate_uses_exact_rotations():
     turned = coil.rotate(120.0, (1, 1, 1))
     assert np.allclose(turned.windings[0].points, pts[:, [2, 0, 1]], rtol=0, atol=1e-18)
     assert np.allclose(turned.windings[1].normal, [0, 1, 0], rtol=0, atol=1e-15)
-    assert turned.wire_length == pytest.approx(coil.wire_length, rel=1e-15)
+    assert turned.wire_length == pytest.approx(coil.wire_length, rel=1e-15, abs=0)
     back = turned.rotate(-120.0, (1, 1, 1), center=(0, 0, 0))
     assert np.allclose(back.windings[0].points, pts, rtol=0, atol=1e-18)

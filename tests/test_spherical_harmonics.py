@@ -86,7 +86,7 @@ def test_conversions_keep_the_field():
     # the gradunwarp normalisation is Schmidt x sqrt(2n+1)/2 for m > 0
     gu, sc = normalization_factors(6, "gradunwarp"), normalization_factors(6, "schmidt")
     for n in range(1, 7):
-        assert gu[n, 1:n + 1] / sc[n, 1:n + 1] == pytest.approx(math.sqrt(2 * n + 1) / 2, rel=1e-14)
+        assert gu[n, 1:n + 1] / sc[n, 1:n + 1] == pytest.approx(math.sqrt(2 * n + 1) / 2, rel=1e-14, abs=0)
 
 
 def test_full_field_of_linear_terms():
