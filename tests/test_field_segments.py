@@ -342,7 +342,8 @@ def test_turns_scale_field_length_and_resistance():
     assert dc_resistance(three) == pytest.approx(3 * dc_resistance(one))
     assert dc_resistance(one.with_weights([3.0])) == pytest.approx(9 * dc_resistance(one))
     poly = cd.Coil([cd.Winding(helix(n=51, turns=2), turns=4)])
-    assert np.allclose(cd.field(poly, p), 4 * cd.field(cd.Coil.from_polyline(helix(n=51, turns=2)), p))
+    np.testing.assert_allclose(cd.field(poly, p), 4 * cd.field(cd.Coil.from_polyline(helix(n=51, turns=2)), p),
+                               rtol=1e-5, atol=0)
     with pytest.raises(ValueError, match="Input turns"):
         cd.Winding(helix(n=5), turns=0)
 

@@ -163,13 +163,13 @@ def test_solenoid_axial_leads():
     with an even number of layers both leave on the -z side."""
     coil = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=2e-3)
     pts = coil.windings[0].points
-    assert np.allclose(pts[1] - pts[0], [0, 0, 2e-3]) and np.allclose(pts[-1] - pts[-2], [0, 0, 2e-3])
+    assert np.allclose(pts[1] - pts[0], [0, 0, 2e-3], atol=0) and np.allclose(pts[-1] - pts[-2], [0, 0, 2e-3], atol=0)
     assert pts[0][2] == pytest.approx(-2.5e-3) and pts[-1][2] == pytest.approx(2.5e-3)
     bare = rc.solenoid(A, 1e-3, 5, 0.1e-3)
     assert coil.wire_length == pytest.approx(bare.wire_length + 4e-3, rel=1e-12, abs=0)
     assert cd.field(coil, [0, 0, 0])[0, 2] == pytest.approx(cd.field(bare, [0, 0, 0])[0, 2], rel=1e-12, abs=0)
     two = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=1e-3, layers=2).windings[0].points
-    assert np.allclose(two[1] - two[0], [0, 0, 1e-3]) and np.allclose(two[-1] - two[-2], [0, 0, -1e-3])
+    assert np.allclose(two[1] - two[0], [0, 0, 1e-3], atol=0) and np.allclose(two[-1] - two[-2], [0, 0, -1e-3], atol=0)
 
 
 def test_helix_wire_length():

@@ -140,9 +140,9 @@ def test_diffusion_b_value_of_the_trajectory():
 
 def test_resolution_limits_and_inverse():
     lim = psf.resolution_limits(1.0, t2star=5e-3, t2=20e-3, fov=2e-3, n_samples=256)
-    assert lim.t2star_limit == pytest.approx(2 / (psf.GAMMA_1H * 5e-3))
+    assert lim.t2star_limit == pytest.approx(2 / (psf.GAMMA_1H * 5e-3), rel=1e-6, abs=0)
     assert lim.t2_limit == pytest.approx(2 / (psf.GAMMA_1H * 20e-3), rel=1e-6, abs=0)
-    assert lim.diffusion_limit == pytest.approx((psf.WATER_DIFFUSION_25C / psf.GAMMA_1H) ** (1 / 3))
+    assert lim.diffusion_limit == pytest.approx((psf.WATER_DIFFUSION_25C / psf.GAMMA_1H) ** (1 / 3), rel=1e-6, abs=0)
     assert lim.dominant == max(("T2*", lim.t2star_limit), ("diffusion", lim.diffusion_limit),
                                ("digital", lim.digital), key=lambda kv: kv[1])[0]
     g = psf.gradient_for_resolution(10e-6, t2star=5e-3)

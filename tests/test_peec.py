@@ -34,7 +34,7 @@ def test_dc_inductance_of_round_wire():
     res = filament_impedance(RoundWire(2 * r), length, 0.0)
     g = r * np.exp(-0.25)
     exact = mu_0 * length / (2 * np.pi) * (np.arcsinh(length / g) - np.sqrt(1 + (g / length) ** 2) + g / length)
-    assert float(res.inductance) == pytest.approx(exact, rel=1e-4)
+    assert float(res.inductance) == pytest.approx(exact, rel=1e-4, abs=0)
     # and Rosa's long-wire formula mu0 l/(2 pi) (ln(2l/r) - 3/4) to O(r/l)
     rosa = mu_0 * length / (2 * np.pi) * (np.log(2 * length / r) - 0.75)
     assert float(res.inductance) == pytest.approx(rosa, rel=2e-3)
