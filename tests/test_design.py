@@ -48,11 +48,11 @@ def test_wires_are_connected_open_windings_with_positive_gradient(name, request)
 def test_reported_figures_are_those_of_the_wires(name, request):
     res = request.getfixturevalue(name)
     lin = linearity(res.coil, DSV, axis=res.axis, n=11)
-    assert res.efficiency == pytest.approx(lin.efficiency, rel=1e-12)
-    assert res.max_deviation == pytest.approx(lin.max_field_deviation, rel=1e-12)
+    assert res.efficiency == pytest.approx(lin.efficiency, rel=1e-12, abs=0)
+    assert res.max_deviation == pytest.approx(lin.max_field_deviation, rel=1e-12, abs=0)
     assert res.inductance == pytest.approx(cd.analysis.inductance(res.coil, gmd_points=4), rel=1e-12, abs=0)
     assert res.inductance == pytest.approx(cd.analysis.inductance(res.coil), rel=1e-4, abs=0)
-    assert res.wire_length == pytest.approx(res.coil.wire_length, rel=1e-12)
+    assert res.wire_length == pytest.approx(res.coil.wire_length, rel=1e-12, abs=0)
     assert res.figure_of_merit == pytest.approx(res.efficiency**2 / res.inductance, rel=1e-12)
 
 

@@ -27,7 +27,8 @@ def test_cylinder_normals_outward_and_area(radius, length, resolution):
     assert np.min(np.sum(n[:, :2] * radial, axis=1)) > np.cos(np.pi / n_around(s)) - 1e-12
     count = n_around(s)
     assert s.areas.sum() == pytest.approx(count * 2 * radius * np.sin(np.pi / count) * length, rel=1e-12, abs=0)
-    assert np.hypot(s.vertices[:, 0], s.vertices[:, 1]) == pytest.approx(np.full(s.n_vertices, radius), rel=1e-14)
+    assert np.hypot(s.vertices[:, 0], s.vertices[:, 1]) == pytest.approx(np.full(s.n_vertices, radius), rel=1e-14,
+                                                                         abs=0)
     ends = s.vertices[s.boundary_vertices, 2]
     assert len(ends) == 2 * count
     assert np.allclose(np.abs(ends), length / 2, rtol=1e-14, atol=0)
@@ -42,7 +43,7 @@ def test_biplanar_normals_away_from_midplane_and_area(shape):
     gap, width, height = 3e-3, 4e-3, 2.5e-3
     s = biplanar(gap, width, height, shape=shape)
     c = s.centroids
-    assert np.sign(c[:, 2]) * s.normals[:, 2] == pytest.approx(np.ones(len(c)), rel=1e-14)
+    assert np.sign(c[:, 2]) * s.normals[:, 2] == pytest.approx(np.ones(len(c)), rel=1e-14, abs=0)
     assert np.allclose(np.abs(s.vertices[:, 2]), gap / 2, rtol=1e-14, atol=0)
     if shape == "rectangle":
         area = 2 * width * height

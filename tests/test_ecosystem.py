@@ -148,7 +148,7 @@ def test_svg_drawing_of_planar_windings(tmp_path):
     expected = 1e3 * spiral.windings[0].points[:, :2] * [1, -1]
     assert np.allclose(xy, expected, rtol=0, atol=1e-6)
     # outer conductor edge spans exactly d_out = 2 mm
-    assert np.ptp(xy[:, 0]) + 0.1 == pytest.approx(2.0, rel=1e-12)
+    assert np.ptp(xy[:, 0]) + 0.1 == pytest.approx(2.0, rel=1e-12, abs=0)
     loop = cd.Coil.from_loop(1e-3, center=(0, 0, 0), wire_diameter=1e-4)
     circle = ET.parse(cd.export.to_svg(loop, tmp_path / "l.svg")).getroot().find("s:g/s:circle", ns)
     assert float(circle.get("r")) == 1.0
@@ -266,6 +266,6 @@ def test_rotate_uses_exact_rotations():
     turned = coil.rotate(120.0, (1, 1, 1))
     assert np.allclose(turned.windings[0].points, pts[:, [2, 0, 1]], rtol=0, atol=1e-18)
     assert np.allclose(turned.windings[1].normal, [0, 1, 0], rtol=0, atol=1e-15)
-    assert turned.wire_length == pytest.approx(coil.wire_length, rel=1e-15)
+    assert turned.wire_length == pytest.approx(coil.wire_length, rel=1e-15, abs=0)
     back = turned.rotate(-120.0, (1, 1, 1), center=(0, 0, 0))
     assert np.allclose(back.windings[0].points, pts, rtol=0, atol=1e-18)

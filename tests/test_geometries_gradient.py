@@ -36,8 +36,9 @@ def test_maxwell_efficiency_closed_form(radius, turns):
     assert factor == pytest.approx(48 * math.sqrt(3) / (49 * math.sqrt(7)), rel=1e-10)
     assert factor == pytest.approx(0.6412933917, rel=1e-10)  # not the quoted "0.80" (that is uT m/A)
     p = coil.parameters
-    assert p["generator"] == "maxwell_pair" and p["separation"] == pytest.approx(math.sqrt(3) * radius, rel=1e-15)
-    assert p["efficiency_factor"] == pytest.approx(gc.MAXWELL_EFFICIENCY_FACTOR, rel=1e-14)
+    assert p["generator"] == "maxwell_pair"
+    assert p["separation"] == pytest.approx(math.sqrt(3) * radius, rel=1e-15, abs=0)
+    assert p["efficiency_factor"] == pytest.approx(gc.MAXWELL_EFFICIENCY_FACTOR, rel=1e-14, abs=0)
     assert p["efficiency_closed_form"] == pytest.approx(dbz(coil, 2)[0], rel=1e-10)
     assert abs(p["z3_coefficient"]) < 1e-15
     assert coil.n_loops == 2 and coil.n_segments == 0  # exact circles, not polylines
@@ -54,8 +55,8 @@ def test_maxwell_z5_error_term():
     eta = dbz(coil, 2)[0]
     t = np.array([0.025, 0.05, 0.1])
     dev = cd.field(coil, on_line([0, 0, 1], t * a))[:, 2] / (eta * t * a) - 1
-    assert coil.parameters["z5_coefficient"] == pytest.approx(-176 / 343, rel=1e-14)
-    assert coil.parameters["z7_coefficient"] == pytest.approx(9984 / 117649, rel=1e-14)
+    assert coil.parameters["z5_coefficient"] == pytest.approx(-176 / 343, rel=1e-14, abs=0)
+    assert coil.parameters["z7_coefficient"] == pytest.approx(9984 / 117649, rel=1e-14, abs=0)
     assert dev[1] / dev[0] == pytest.approx(16, rel=5e-3)  # z^4, not z^2 (which would give 4)
     assert dev / t**4 == pytest.approx(np.full(3, -176 / 343), rel=5e-3)
     residue = dev / t**4 - (-176 / 343 + 9984 / 117649 * t**2)
@@ -72,7 +73,7 @@ def test_anti_helmholtz_closed_forms():
     assert eta * a**2 / (2 * mu_0) == pytest.approx(48 * math.sqrt(5) / 125, rel=1e-10)
     assert eta == pytest.approx(gc.maxwell_efficiency(a, a, 2), rel=1e-10)
     c3, c5, _ = gc.maxwell_error_coefficients(1.0)
-    assert c3 == pytest.approx(-16 / 15, rel=1e-14) == coil.parameters["z3_coefficient"]
+    assert c3 == pytest.approx(-16 / 15, rel=1e-14, abs=0) == coil.parameters["z3_coefficient"]
     t = np.array([1e-3, 2e-3])
     dev = cd.field(coil, on_line([0, 0, 1], t * a))[:, 2] / (eta * t * a) - 1
     assert dev / t**2 == pytest.approx(c3 + c5 * t**2, rel=1e-6)
@@ -89,11 +90,11 @@ def test_golay_arc_positions_solve_the_third_order_condition():
         assert abs(np.polyval(gc.GOLAY_QUARTIC, t)) < 1e-12
         assert abs(gc.golay_g2(t)) < 1e-12
     assert (round(d1, 3), round(d2, 2)) == (0.389, 2.57)
-    assert d1**2 == pytest.approx((27 - math.sqrt(665)) / 8, rel=1e-14)
-    assert d2**2 == pytest.approx((27 + math.sqrt(665)) / 8, rel=1e-14)
+    assert d1**2 == pytest.approx((27 - math.sqrt(665)) / 8, rel=1e-14, abs=0)
+    assert d2**2 == pytest.approx((27 + math.sqrt(665)) / 8, rel=1e-14, abs=0)
     coil = gc.golay(7e-3)
-    assert coil.parameters["inner_arc_z"] == pytest.approx(d1 * 7e-3, rel=1e-15)
-    assert coil.parameters["outer_arc_z"] == pytest.approx(d2 * 7e-3, rel=1e-15)
+    assert coil.parameters["inner_arc_z"] == pytest.approx(d1 * 7e-3, rel=1e-15, abs=0)
+    assert coil.parameters["outer_arc_z"] == pytest.approx(d2 * 7e-3, rel=1e-15, abs=0)
     exact = gc.golay_efficiency(1.0)
     rounded = gc.golay_efficiency(1.0, positions=(0.389, 2.57))
     assert 5e-4 < rounded / exact - 1 < 7e-4
@@ -112,8 +113,8 @@ def test_golay_efficiency_against_the_engine():
     assert 0 < etas[1024] / exact - 1 < 1e-6
     assert (etas[256] - exact) / (etas[512] - exact) == pytest.approx((511 / 255) ** 2, rel=1e-5)
     richardson = (511**2 * etas[512] - 255**2 * etas[256]) / (511**2 - 255**2)
-    assert richardson == pytest.approx(exact, rel=1e-10)
-    assert gc.golay(a, n).parameters["efficiency_closed_form"] == pytest.approx(exact, rel=1e-15)
+    assert richardson == pytest.approx(exact, rel=1e-10, abs=0)
+    assert gc.golay(a, n).parameters["efficiency_closed_form"] == pytest.approx(exact, rel=1e-15, abs=0)
 
 
 def test_golay_fifth_order_error_terms():
@@ -179,7 +180,7 @@ def test_biplanar_efficiency_closed_form(axis, half_gap, size):
     assert np.allclose(coil.axis, np.eye(3)["xyz".index(axis)])
     eta = dbz(coil, "xyz".index(axis))[0]
     assert eta > 0
-    assert eta == pytest.approx(coil.parameters["efficiency_closed_form"], rel=1e-12)
+    assert eta == pytest.approx(coil.parameters["efficiency_closed_form"], rel=1e-12, abs=0)
 
 
 def test_biplanar_third_order_cancellations():
@@ -249,7 +250,7 @@ def test_golay_y_is_x_rotated_about_z():
     rot = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     p = np.random.default_rng(2).uniform(-1e-3, 1e-3, (10, 3))
     assert np.allclose(cd.field(gy, p @ rot.T)[:, 2], cd.field(gx, p)[:, 2], rtol=1e-10, atol=1e-18)
-    assert dbz(gy, 1)[0] == pytest.approx(dbz(gx, 0)[0], rel=1e-12)
+    assert dbz(gy, 1)[0] == pytest.approx(dbz(gx, 0)[0], rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("factor", [0.1, 3.0])
@@ -259,7 +260,7 @@ def test_efficiency_scales_as_inverse_radius_squared(factor):
     for coil, axis in ((gc.maxwell_pair(2e-3), 2), (gc.golay(2e-3), 0), (gc.biplanar(1e-3, 6e-3, axis="x"), 0)):
         assert dbz(coil.scaled(factor), axis)[0] == pytest.approx(dbz(coil, axis)[0] / factor**2, rel=1e-12)
     assert gc.maxwell_efficiency(2e-3 * factor, math.sqrt(3) * 2e-3 * factor) == pytest.approx(
-        gc.maxwell_efficiency(2e-3, math.sqrt(3) * 2e-3) / factor**2, rel=1e-14)
+        gc.maxwell_efficiency(2e-3, math.sqrt(3) * 2e-3) / factor**2, rel=1e-14, abs=0)
 
 
 # ----------------------------------------------------------------------------- set

@@ -58,7 +58,7 @@ def test_loop_centre_field():
     coil = rc.loop(0.7e-3, wire_diameter=50e-6)
     assert coil.role == "rf" and isinstance(coil.windings[0], LoopWinding)
     b = cd.field(coil, [0, 0, 0], current=2.0)[0]
-    assert b[2] == pytest.approx(mu_0 * 2.0 / (2 * 0.7e-3), rel=1e-14)
+    assert b[2] == pytest.approx(mu_0 * 2.0 / (2 * 0.7e-3), rel=1e-14, abs=0)
     assert abs(b[0]) < 1e-15 * b[2] and abs(b[1]) < 1e-15 * b[2]
     n = np.array([1.0, 2.0, 2.0]) / 3.0
     tilted = rc.loop(1e-3, center=(1e-3, 0, 0), normal=n)
@@ -73,7 +73,7 @@ def test_rectangular_loop_centre_field():
     w, h = 1.2e-3, 0.5e-3
     coil = rc.rectangular_loop(w, h)
     b = cd.field(coil, [0, 0, 0])[0]
-    assert b[2] == pytest.approx(2 * mu_0 * math.hypot(w, h) / (math.pi * w * h), rel=1e-13)
+    assert b[2] == pytest.approx(2 * mu_0 * math.hypot(w, h) / (math.pi * w * h), rel=1e-13, abs=0)
     assert coil.windings[0].closed and np.allclose(coil.axis, [0, 0, 1])
 
 
@@ -87,8 +87,8 @@ def test_helmholtz_centre_and_fourth_order_flatness():
     coil = rc.helmholtz_pair(r, n, wire_diameter=0.1e-3, bundled=True)
     assert coil.parameters["separation"] == r
     b0 = cd.field(coil, [0, 0, 0])[0, 2]
-    assert b0 == pytest.approx(8 / 5**1.5 * mu_0 * n / r, rel=1e-13)
-    assert b0 == pytest.approx(coil.parameters["centre_field_per_ampere_closed_form"], rel=1e-13)
+    assert b0 == pytest.approx(8 / 5**1.5 * mu_0 * n / r, rel=1e-13, abs=0)
+    assert b0 == pytest.approx(coil.parameters["centre_field_per_ampere_closed_form"], rel=1e-13, abs=0)
     z = np.array([0.0, 0.04 * r, 0.08 * r])
     dev = cd.field(coil, axis_points(z))[:, 2] / b0 - 1
     assert dev[2] / dev[1] == pytest.approx(16.0, rel=0.02)  # measured 16.04 (z^6 term)
@@ -151,9 +151,11 @@ def test_solenoid_sign_axis_and_parameters():
     b1, b2 = (cd.field(c, [0, 0, 0])[0, 2] for c in (one, two))
     assert 1.8 * b1 < b2 < 2 * b1  # the second layer adds in the same sense (slightly larger radius)
     pts = two.windings[0].points
-    assert np.allclose(pts[0], [0.5e-3, 0, -0.5e-3]) and np.allclose(pts[-1], [0.6e-3, 0, -0.5e-3])
+    # zero components carry the rounding of cos/sin at the winding radius: atol 1e-12 of 0.6 mm
+    np.testing.assert_allclose(pts[0], [0.5e-3, 0, -0.5e-3], rtol=1e-12, atol=1e-12 * 0.6e-3)
+    np.testing.assert_allclose(pts[-1], [0.6e-3, 0, -0.5e-3], rtol=1e-12, atol=1e-12 * 0.6e-3)
     r = np.hypot(pts[:, 0], pts[:, 1])
-    assert np.allclose(np.unique(np.round(r, 12)), [0.5e-3, 0.6e-3])
+    np.testing.assert_allclose(np.unique(np.round(r, 12)), [0.5e-3, 0.6e-3], rtol=1e-9, atol=0)  # rounded to 1e-12 m
 
 
 def test_solenoid_axial_leads():
@@ -161,13 +163,13 @@ def test_solenoid_axial_leads():
     with an even number of layers both leave on the -z side."""
     coil = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=2e-3)
     pts = coil.windings[0].points
-    assert np.allclose(pts[1] - pts[0], [0, 0, 2e-3]) and np.allclose(pts[-1] - pts[-2], [0, 0, 2e-3])
+    assert np.allclose(pts[1] - pts[0], [0, 0, 2e-3], atol=0) and np.allclose(pts[-1] - pts[-2], [0, 0, 2e-3], atol=0)
     assert pts[0][2] == pytest.approx(-2.5e-3) and pts[-1][2] == pytest.approx(2.5e-3)
     bare = rc.solenoid(A, 1e-3, 5, 0.1e-3)
-    assert coil.wire_length == pytest.approx(bare.wire_length + 4e-3, rel=1e-12)
-    assert cd.field(coil, [0, 0, 0])[0, 2] == pytest.approx(cd.field(bare, [0, 0, 0])[0, 2], rel=1e-12)
+    assert coil.wire_length == pytest.approx(bare.wire_length + 4e-3, rel=1e-12, abs=0)
+    assert cd.field(coil, [0, 0, 0])[0, 2] == pytest.approx(cd.field(bare, [0, 0, 0])[0, 2], rel=1e-12, abs=0)
     two = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=1e-3, layers=2).windings[0].points
-    assert np.allclose(two[1] - two[0], [0, 0, 1e-3]) and np.allclose(two[-1] - two[-2], [0, 0, -1e-3])
+    assert np.allclose(two[1] - two[0], [0, 0, 1e-3], atol=0) and np.allclose(two[-1] - two[-2], [0, 0, -1e-3], atol=0)
 
 
 def test_helix_wire_length():
@@ -181,9 +183,9 @@ def test_helix_wire_length():
     for ppt in (64, 4096):
         coil = rc.solenoid(a, length, turns, 0.1e-3, points_per_turn=ppt)
         chord = turns * ppt * math.hypot(2 * a * math.sin(math.pi / ppt), p / ppt)
-        assert coil.wire_length == pytest.approx(chord, rel=1e-12)
-        assert coil.parameters["conductor_length"] == pytest.approx(chord, rel=1e-12)
-        assert coil.parameters["helix_length"] == pytest.approx(helix, rel=1e-15)
+        assert coil.wire_length == pytest.approx(chord, rel=1e-12, abs=0)
+        assert coil.parameters["conductor_length"] == pytest.approx(chord, rel=1e-12, abs=0)
+        assert coil.parameters["helix_length"] == pytest.approx(helix, rel=1e-15, abs=0)
     assert coil.wire_length == pytest.approx(helix, rel=1e-6)
 
 
@@ -228,7 +230,7 @@ def test_saddle_centre_field_closed_form(theta, ratio):
         exact = saddle_centre(a, 2 * a * ratio, theta, 3)
         assert b[0] == pytest.approx(exact, rel=tol)
         assert abs(b[1]) < 1e-12 * exact and abs(b[2]) < 1e-12 * exact
-    assert coil.parameters["centre_field_per_ampere_closed_form"] == pytest.approx(exact, rel=1e-14)
+    assert coil.parameters["centre_field_per_ampere_closed_form"] == pytest.approx(exact, rel=1e-14, abs=0)
     assert all(w.closed and w.turns == 3 for w in coil.windings) and np.allclose(coil.weights, 1)
 
 
@@ -341,10 +343,10 @@ def test_planar_spiral_diameters_and_field(shape):
     coil = rc.planar_spiral(n, d_out, w, s, shape)
     par = coil.parameters
     d_in = d_out - 2 * n * w - 2 * (n - 1) * s
-    assert par["inner_diameter"] == pytest.approx(d_in, rel=1e-14)
-    assert par["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14)
+    assert par["inner_diameter"] == pytest.approx(d_in, rel=1e-14, abs=0)
+    assert par["fill_ratio"] == pytest.approx((d_out - d_in) / (d_out + d_in), rel=1e-14, abs=0)
     back = rc.planar_spiral(n, None, w, s, shape, inner_diameter=d_in)
-    assert back.parameters["outer_diameter"] == pytest.approx(d_out, rel=1e-14)
+    assert back.parameters["outer_diameter"] == pytest.approx(d_out, rel=1e-14, abs=0)
     assert np.allclose(back.windings[0].points, coil.windings[0].points, rtol=0, atol=1e-15)
     pts = coil.windings[0].points
     assert np.all(pts[:, 2] == 0.0)
@@ -355,17 +357,18 @@ def test_planar_spiral_diameters_and_field(shape):
     if shape == "circular":
         levels = d_out / 2 - w / 2 - p * np.arange(n)  # every vertex on one of the n circles
         assert np.min(np.abs(r[:, None] - levels[None]), axis=1).max() < 1e-15
-        assert r.max() + w / 2 == pytest.approx(d_out / 2, rel=1e-14) and r.min() - w / 2 == pytest.approx(d_in / 2)
+        assert r.max() + w / 2 == pytest.approx(d_out / 2, rel=1e-14, abs=0)
+        assert r.min() - w / 2 == pytest.approx(d_in / 2, rel=1e-6, abs=0)
         return
     sides = {"square": 4, "hexagonal": 6, "octagonal": 8}[shape]
     assert len(pts) == n * sides + 1
     step = np.diff(pts, axis=0)
     apothem = np.abs(step[:, 0] * pts[:-1, 1] - step[:, 1] * pts[:-1, 0]) / np.hypot(step[:, 0], step[:, 1])
-    assert np.allclose(apothem, np.repeat(d_out / 2 - w / 2 - p * np.arange(n), sides), rtol=1e-12)
+    np.testing.assert_allclose(apothem, np.repeat(d_out / 2 - w / 2 - p * np.arange(n), sides), rtol=1e-12, atol=0)
     # extent across flats: the outer edges of the first turn at exactly d_out / 2
     psi = 2 * np.pi * np.arange(sides) / sides
     support = (pts[:, :2] @ np.c_[np.cos(psi), np.sin(psi)].T).max(axis=0)
-    assert support + w / 2 == pytest.approx(np.full(sides, d_out / 2), rel=1e-13)
+    assert support + w / 2 == pytest.approx(np.full(sides, d_out / 2), rel=1e-13, abs=0)
     if shape == "square":
         assert np.ptp(pts[:, 0]) + w == pytest.approx(d_out) and np.ptp(pts[:, 1]) + w == pytest.approx(d_out)
 

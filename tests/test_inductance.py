@@ -95,10 +95,10 @@ def test_single_loop_against_the_round_wire_ring(a_over_r):
     a = a_over_r * r
     coil = cd.Coil.from_loop(r, wire_diameter=2 * a)
     lf, hf = inductance(coil), inductance(coil, internal=False)
-    assert lf == pytest.approx(hb.loop_inductance(r, a), rel=0.1 * a_over_r**2)
+    assert lf == pytest.approx(hb.loop_inductance(r, a), rel=0.1 * a_over_r**2, abs=0)
     lead = a_over_r**2 * np.log(8 / a_over_r)
-    assert lf == pytest.approx(mu_0 * r * (np.log(8 * r / a) - 2 + 0.25), rel=lead)
-    assert hf == pytest.approx(mu_0 * r * (np.log(8 * r / a) - 2), rel=lead)
+    assert lf == pytest.approx(mu_0 * r * (np.log(8 * r / a) - 2 + 0.25), rel=lead, abs=0)
+    assert hf == pytest.approx(mu_0 * r * (np.log(8 * r / a) - 2), rel=lead, abs=0)
     assert hb.loop_inductance(r, a, internal=False) == mu_0 * r * (np.log(8 * r / a) - 2)
 
 
@@ -108,7 +108,7 @@ def test_ring_expansion_against_cross_section_quadrature():
     term alone is off by ~2e-3 at a/R = 0.1."""
     r, a = 1.0, 0.1
     exact = torus_uniform_current(r, a)
-    assert hb.loop_inductance(r, a) == pytest.approx(exact, rel=1e-6)
+    assert hb.loop_inductance(r, a) == pytest.approx(exact, rel=1e-6, abs=0)
     assert abs(hb.loop_inductance(r, a, higher_order=False) / exact - 1) > 1e-3
 
 
@@ -121,10 +121,10 @@ def test_coaxial_loops_against_maxwell():
     k = np.sqrt(m)
     textbook = mu_0 * np.sqrt(r1 * r2) * ((2 / k - k) * ellipk(m) - 2 / k * ellipe(m))
     exact = hb.maxwell_mutual_inductance(r1, r2, d)
-    assert exact == pytest.approx(textbook, rel=1e-13)
+    assert exact == pytest.approx(textbook, rel=1e-13, abs=0)
     a, b = cd.Coil.from_loop(r1), cd.Coil.from_loop(r2, center=(0, 0, d))
-    assert mutual_inductance(a, b) == pytest.approx(exact, rel=1e-12)
-    assert mutual_inductance(b, a) == pytest.approx(exact, rel=1e-12)
+    assert mutual_inductance(a, b) == pytest.approx(exact, rel=1e-12, abs=0)
+    assert mutual_inductance(b, a) == pytest.approx(exact, rel=1e-12, abs=0)
     with mp.workdps(40):
         for args in ((1.0, 2.0, 100.0), (1.0, 1.0, 1e-9), (1.0, 1e-3, 1.0)):
             x1, x2, dd = (mp.mpf(v) for v in args)
@@ -140,13 +140,13 @@ def test_tilted_loops_symmetric_and_against_double_neumann_sum():
     a = cd.Coil.from_loop(1e-3, center=(0.2e-3, 0.1e-3, 0.3e-3), normal=(0.3, 0.2, 1))
     b = cd.Coil.from_loop(1.4e-3, center=(-0.1e-3, 0.4e-3, -0.2e-3), normal=(-0.5, 0.1, 1))
     mab, mba = mutual_inductance(a, b), mutual_inductance(b, a)
-    assert mba == pytest.approx(mab, rel=1e-12)
-    assert mab == pytest.approx(neumann_loops(a, b), rel=1e-9)
+    assert mba == pytest.approx(mab, rel=1e-12, abs=0)
+    assert mab == pytest.approx(neumann_loops(a, b), rel=1e-9, abs=0)
     c = cd.Coil.from_loop(1e-3, center=(0, 0, 0.05e-3), normal=(0.02, 0, 1))  # 50 um above, tilted
     base = cd.Coil.from_loop(1e-3)
     m1, m2 = mutual_inductance(base, c), mutual_inductance(c, base)
-    assert m2 == pytest.approx(m1, rel=1e-12)
-    assert m1 == pytest.approx(neumann_loops(base, c, n=2000), rel=1e-8)
+    assert m2 == pytest.approx(m1, rel=1e-12, abs=0)
+    assert m1 == pytest.approx(neumann_loops(base, c, n=2000), rel=1e-8, abs=0)
 
 
 def test_polygon_converges_to_the_loop():
@@ -162,7 +162,7 @@ def test_polygon_converges_to_the_loop():
     # mutual inductance of a polygon with a coaxial loop converges too
     m = hb.maxwell_mutual_inductance(r, 1.3 * r, 0.4 * r)
     far = cd.Coil.from_loop(1.3 * r, center=(0, 0, 0.4 * r))
-    assert mutual_inductance(loop_polygon(r, 1024), far) == pytest.approx(m, rel=2e-5)
+    assert mutual_inductance(loop_polygon(r, 1024), far) == pytest.approx(m, rel=2e-5, abs=0)
 
 
 # ---------------------------------------------------------------------------- straight wires and polylines
@@ -177,12 +177,12 @@ def test_straight_wire():
     wire = cd.Coil.from_polyline([[0, 0, 0], [0, 0, length]], wire_diameter=2 * a)
     split = cd.Coil.from_polyline(np.c_[np.zeros(11), np.zeros(11), np.linspace(0, length, 11) ** 1.5 / length**0.5],
                                   wire_diameter=2 * a)
-    assert inductance(wire) == pytest.approx(exact, rel=1e-14)
-    assert inductance(split) == pytest.approx(exact, rel=1e-12)
+    assert inductance(wire) == pytest.approx(exact, rel=1e-14, abs=0)
+    assert inductance(split) == pytest.approx(exact, rel=1e-12, abs=0)
     assert inductance(wire) == pytest.approx(hb.straight_wire_inductance(length, a), rel=a / length)
     hf = inductance(wire, internal=False)
     assert hf == pytest.approx(hb.straight_wire_inductance(length, a, internal=False), rel=a / length)
-    assert inductance(wire) - hf == pytest.approx(mu_0 * length / (8 * np.pi), rel=2 * a / length)
+    assert inductance(wire) - hf == pytest.approx(mu_0 * length / (8 * np.pi), rel=2 * a / length, abs=0)
 
 
 @pytest.mark.parametrize(("width", "height", "a"), [(10e-3, 5e-3, 0.1e-3), (2e-3, 2e-3, 0.05e-3)])
@@ -192,9 +192,9 @@ def test_rectangle_loop_against_grover(width, height, a):
     l >> a form to O(a/side)."""
     coil = rectangular_loop(width, height, wire_diameter=2 * a)
     lf, hf = inductance(coil), inductance(coil, internal=False)
-    assert lf == pytest.approx(hb.rectangle_loop_inductance(width, height, a, exact_partials=True), rel=2e-5)
+    assert lf == pytest.approx(hb.rectangle_loop_inductance(width, height, a, exact_partials=True), rel=2e-5, abs=0)
     assert hf == pytest.approx(hb.rectangle_loop_inductance(width, height, a, internal=False, exact_partials=True),
-                               rel=2e-5)
+                               rel=2e-5, abs=0)
     assert lf == pytest.approx(hb.rectangle_loop_inductance(width, height, a), rel=a / min(width, height))
 
 
@@ -207,17 +207,17 @@ def test_polyline_mutual_inductances_exact():
     grover = mu_0 / (4 * np.pi) * 2 * np.cos(eps) * (ln * np.arctanh(mn / (ln + rr)) + mn * np.arctanh(ln / (mn + rr)))
     a = cd.Coil.from_polyline([[0, 0, 0], [ln, 0, 0]])
     b = cd.Coil.from_polyline([[0, 0, 0], [mn * np.cos(eps), mn * np.sin(eps), 0]])
-    assert mutual_inductance(a, b) == pytest.approx(grover, rel=1e-12)
-    assert mutual_inductance(b, a) == pytest.approx(grover, rel=1e-12)
+    assert mutual_inductance(a, b) == pytest.approx(grover, rel=1e-12, abs=0)
+    assert mutual_inductance(b, a) == pytest.approx(grover, rel=1e-12, abs=0)
     length, d = 1e-3, 1e-6
     a = cd.Coil.from_polyline([[0, 0, 0], [length, 0, 0]])
     b = cd.Coil.from_polyline([[0, d, 0], [length, d, 0]])
     exact = hb.parallel_filaments_mutual_inductance(length, d)
-    assert mutual_inductance(a, b) == pytest.approx(exact, rel=1e-12)
-    assert mutual_inductance(b, a) == pytest.approx(exact, rel=1e-12)
+    assert mutual_inductance(a, b) == pytest.approx(exact, rel=1e-12, abs=0)
+    assert mutual_inductance(b, a) == pytest.approx(exact, rel=1e-12, abs=0)
     a = cd.Coil.from_polyline([[-length, 0, 0], [length, 0, 0]])
     b = cd.Coil.from_polyline([[-length, -0.3 * length, 1e-7], [length, 0.3 * length, 1e-7]])
-    assert mutual_inductance(b, a) == pytest.approx(mutual_inductance(a, b), rel=1e-12)
+    assert mutual_inductance(b, a) == pytest.approx(mutual_inductance(a, b), rel=1e-12, abs=0)
 
 
 def test_mutual_symmetric_helix_loop_and_helix_polygon():
@@ -225,9 +225,9 @@ def test_mutual_symmetric_helix_loop_and_helix_polygon():
     polygon; M_ab = M_ba to 1e-10."""
     helix = solenoid(1e-3, 2e-3, 8, 0.1e-3, points_per_turn=64)
     loop = cd.Coil.from_loop(0.8e-3, center=(0.05e-3, 0, 0.3e-3), normal=(0.1, 0, 1))
-    assert mutual_inductance(loop, helix) == pytest.approx(mutual_inductance(helix, loop), rel=1e-10)
+    assert mutual_inductance(loop, helix) == pytest.approx(mutual_inductance(helix, loop), rel=1e-10, abs=0)
     poly = loop_polygon(1.2e-3, 40).rotate(20, (1, 0, 0)).translate((0, 0.1e-3, 0.2e-3))
-    assert mutual_inductance(poly, helix) == pytest.approx(mutual_inductance(helix, poly), rel=1e-10)
+    assert mutual_inductance(poly, helix) == pytest.approx(mutual_inductance(helix, poly), rel=1e-10, abs=0)
 
 
 def test_series_connection():
@@ -238,8 +238,8 @@ def test_series_connection():
     a = cd.Coil.from_loop(1e-3, wire_diameter=50e-6)
     b = loop_polygon(1.5e-3, 90, wire_diameter=80e-6).rotate(15, (0, 1, 0)).translate((0.1e-3, 0, 0.8e-3))
     both = inductance(a + b)
-    assert both == pytest.approx(inductance(a) + inductance(b) + 2 * mutual_inductance(a, b), rel=1e-12)
-    assert inductance(a + a) == pytest.approx(4 * inductance(a), rel=1e-12)
+    assert both == pytest.approx(inductance(a) + inductance(b) + 2 * mutual_inductance(a, b), rel=1e-12, abs=0)
+    assert inductance(a + a) == pytest.approx(4 * inductance(a), rel=1e-12, abs=0)
 
 
 # ---------------------------------------------------------------------------- solenoids
@@ -324,9 +324,10 @@ def test_nagaoka_table_and_limits():
     for d_over_l, table in ((0.5, 0.8181), (1.0, 0.6884), (2.0, 0.5255), (10.0, 0.2033)):
         assert hb.nagaoka_coefficient(d_over_l) == pytest.approx(table, abs=6e-5)
     x = 1e-4
-    assert hb.nagaoka_coefficient(x) == pytest.approx(1 - 4 * x / (3 * np.pi) + x * x / 8, rel=1e-12)
+    assert hb.nagaoka_coefficient(x) == pytest.approx(1 - 4 * x / (3 * np.pi) + x * x / 8, rel=1e-12, abs=0)
     a, length, n = 1e-3, 10.0, 100
-    assert hb.current_sheet_inductance(a, length, n) == pytest.approx(mu_0 * n * n * np.pi * a * a / length, rel=1e-4)
+    sheet = mu_0 * n * n * np.pi * a * a / length
+    assert hb.current_sheet_inductance(a, length, n) == pytest.approx(sheet, rel=1e-4, abs=0)
 
 
 def test_lundin_within_three_ppm_of_nagaoka():
@@ -355,7 +356,7 @@ def test_wheeler_hidden_factor_and_short_coil_error():
     within 1 % for 0.4 <= l/D <= 3 and ~10 % low at l/D = 0.1 (outside its stated range)."""
     r, n = 1e-3, 10
     exact_si = mu_0 * np.pi * n * n * r * r / (2e-3 + 0.9 * r)
-    assert exact_si / hb.wheeler_inductance(r, 2e-3, n) == pytest.approx(hb.WHEELER_SI_FACTOR, rel=1e-12)
+    assert exact_si / hb.wheeler_inductance(r, 2e-3, n) == pytest.approx(hb.WHEELER_SI_FACTOR, rel=1e-12, abs=0)
     assert hb.WHEELER_SI_FACTOR == pytest.approx(1.00275, abs=1e-5)
     for l_over_d in (0.4, 0.5, 1.0, 2.0, 3.0):
         length = 2 * r * l_over_d
@@ -419,7 +420,7 @@ def test_planar_spiral_generator_against_mohan(shape):
         w = (d_out - d_in) / (2 * n + 2 * (n - 1) * sw)
         coil = planar_spiral(n, d_out, w, sw * w, shape, thickness=min(w / 5, 5e-6),
                              points_per_turn=64)
-        assert coil.parameters["inner_diameter"] == pytest.approx(d_in, rel=1e-12)
+        assert coil.parameters["inner_diameter"] == pytest.approx(d_in, rel=1e-12, abs=0)
         value = inductance(coil)
         cs.append(hb.mohan_current_sheet_inductance(n, d_out, d_in, shape) / value - 1)
         if shape in ("square", "octagonal"):
@@ -439,7 +440,7 @@ def test_strip_loop_against_grover_partials():
                             RectangularStrip(w, t))])
     g = geometric_mean_distance(RectangularStrip(w, t))
     pm = hb.parallel_filaments_mutual_inductance
-    assert inductance(coil) == pytest.approx(4 * pm(side, g) - 4 * pm(side, side), rel=2e-5)
+    assert inductance(coil) == pytest.approx(4 * pm(side, g) - 4 * pm(side, side), rel=2e-5, abs=0)
 
 
 # ---------------------------------------------------------------------------- properties
@@ -476,7 +477,7 @@ def test_inductance_matrix_of_random_coils_is_symmetric_positive_definite(seed):
     k = m / np.sqrt(np.outer(np.diag(m), np.diag(m)))
     assert np.all(np.abs(k[~np.eye(3, dtype=bool)]) < 1)
     assert np.max(np.abs(k[~np.eye(3, dtype=bool)])) > 0.1  # the coils do couple
-    assert mutual_inductance(coils[1], coils[0]) == pytest.approx(m[0, 1], rel=1e-10)
+    assert mutual_inductance(coils[1], coils[0]) == pytest.approx(m[0, 1], rel=1e-10, abs=0)
 
 
 def test_gradient_set_axes_decoupled():
@@ -494,15 +495,16 @@ def test_scaling_weights_and_turns():
     coil = golay(5e-3, 2, wire_diameter=0.2e-3, points_per_arc=16)
     helix = solenoid(0.5e-3, 1e-3, 5, 0.1e-3)
     for c in (coil, helix):
-        assert inductance(c.scaled(3.0)) == pytest.approx(3 * inductance(c), rel=1e-10)
+        assert inductance(c.scaled(3.0)) == pytest.approx(3 * inductance(c), rel=1e-10, abs=0)
     loop = cd.Coil.from_loop(0.7e-3, (0, 0, 0.2e-3), wire_diameter=50e-6)
     m = mutual_inductance(helix, loop)
-    assert mutual_inductance(helix.scaled(0.1), loop.scaled(0.1)) == pytest.approx(0.1 * m, rel=1e-10)
-    assert mutual_inductance(helix.with_weights([2.0]), loop.with_weights([-3.0])) == pytest.approx(-6 * m, rel=1e-12)
-    assert inductance(helix.with_weights([-2.0])) == pytest.approx(4 * inductance(helix), rel=1e-12)
+    assert mutual_inductance(helix.scaled(0.1), loop.scaled(0.1)) == pytest.approx(0.1 * m, rel=1e-10, abs=0)
+    weighted = mutual_inductance(helix.with_weights([2.0]), loop.with_weights([-3.0]))
+    assert weighted == pytest.approx(-6 * m, rel=1e-12, abs=0)
+    assert inductance(helix.with_weights([-2.0])) == pytest.approx(4 * inductance(helix), rel=1e-12, abs=0)
     single = LoopWinding(1e-3, cross_section=RoundWire(40e-6))
     triple = LoopWinding(1e-3, cross_section=RoundWire(40e-6), turns=3)
-    assert inductance(cd.Coil([triple])) == pytest.approx(9 * inductance(cd.Coil([single])), rel=1e-12)
+    assert inductance(cd.Coil([triple])) == pytest.approx(9 * inductance(cd.Coil([single])), rel=1e-12, abs=0)
 
 
 def test_chunked_evaluation_gives_the_same_numbers(monkeypatch):
@@ -511,7 +513,7 @@ def test_chunked_evaluation_gives_the_same_numbers(monkeypatch):
     reference = inductance(make())
     monkeypatch.setattr(ind_mod, "CHUNK_NODES", 64)
     monkeypatch.setattr(ind_mod, "CHUNK_PAIRS", 7)
-    assert inductance(make()) == pytest.approx(reference, rel=1e-12)
+    assert inductance(make()) == pytest.approx(reference, rel=1e-12, abs=0)
 
 
 # ---------------------------------------------------------------------------- bad input

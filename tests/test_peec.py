@@ -22,10 +22,10 @@ def freq_for(x: float, size: float) -> float:
 def test_dc_resistance_exact():
     for cs in (RoundWire(100e-6), RectangularStrip(40e-6, 7e-6)):
         res = filament_impedance(cs, 2e-3, 0.0)
-        assert float(res.resistance) == pytest.approx(RHO_CU * 2e-3 / cs.area, rel=1e-12)
-        assert res.resistance_dc == pytest.approx(RHO_CU * 2e-3 / cs.area, rel=1e-12)
+        assert float(res.resistance) == pytest.approx(RHO_CU * 2e-3 / cs.area, rel=1e-12, abs=0)
+        assert res.resistance_dc == pytest.approx(RHO_CU * 2e-3 / cs.area, rel=1e-12, abs=0)
     pair = coupled_conductors_impedance(RoundWire(100e-6), [[0, 0], [150e-6, 0]], 2e-3, 0.0)
-    assert float(pair.resistance) == pytest.approx(2 * RHO_CU * 2e-3 / RoundWire(100e-6).area, rel=1e-12)
+    assert float(pair.resistance) == pytest.approx(2 * RHO_CU * 2e-3 / RoundWire(100e-6).area, rel=1e-12, abs=0)
 
 
 def test_dc_inductance_of_round_wire():
@@ -34,7 +34,7 @@ def test_dc_inductance_of_round_wire():
     res = filament_impedance(RoundWire(2 * r), length, 0.0)
     g = r * np.exp(-0.25)
     exact = mu_0 * length / (2 * np.pi) * (np.arcsinh(length / g) - np.sqrt(1 + (g / length) ** 2) + g / length)
-    assert float(res.inductance) == pytest.approx(exact, rel=1e-4)
+    assert float(res.inductance) == pytest.approx(exact, rel=1e-4, abs=0)
     # and Rosa's long-wire formula mu0 l/(2 pi) (ln(2l/r) - 3/4) to O(r/l)
     rosa = mu_0 * length / (2 * np.pi) * (np.log(2 * length / r) - 0.75)
     assert float(res.inductance) == pytest.approx(rosa, rel=2e-3)
@@ -187,4 +187,4 @@ def test_material_and_temperature():
     silver = Material("ag", 1.587e-8, 0.0038)
     res = filament_impedance(RoundWire(1e-4), 1e-3, 0.0, silver, temperature=273.15)
     rho = silver.resistivity_at(273.15)
-    assert float(res.resistance) == pytest.approx(rho * 1e-3 / RoundWire(1e-4).area, rel=1e-12)
+    assert float(res.resistance) == pytest.approx(rho * 1e-3 / RoundWire(1e-4).area, rel=1e-12, abs=0)

@@ -39,7 +39,7 @@ def read_csv(name: str) -> tuple[list[str], list[list[str]]]:
 # ----------------------------------------------------------------------------- skin depth
 def test_skin_depth_copper_600mhz():
     delta = imp.skin_depth(600e6, RHO_CU)
-    assert delta == pytest.approx(np.sqrt(RHO_CU / (np.pi * 600e6 * 4e-7 * np.pi)), rel=1e-9)
+    assert delta == pytest.approx(np.sqrt(RHO_CU / (np.pi * 600e6 * 4e-7 * np.pi)), rel=1e-9, abs=0)
     assert delta == pytest.approx(2.66e-6, abs=0.005e-6)
     arr = imp.skin_depth(np.array([1e6, 4e6]))
     assert arr[0] / arr[1] == pytest.approx(2.0)
@@ -107,9 +107,9 @@ def test_known_ratio_values():
 
 def test_internal_inductance():
     r = 50e-6
-    assert imp.round_wire_internal_inductance(r, 0.0) == pytest.approx(mu_0 / (8 * np.pi))
+    assert imp.round_wire_internal_inductance(r, 0.0) == pytest.approx(mu_0 / (8 * np.pi), rel=1e-6, abs=0)
     lo = imp.round_wire_internal_inductance(r, 1.0)
-    assert lo == pytest.approx(mu_0 / (8 * np.pi), rel=1e-9)
+    assert lo == pytest.approx(mu_0 / (8 * np.pi), rel=1e-9, abs=0)
     f = 600e6
     delta = imp.skin_depth(f)
     hi = imp.round_wire_internal_inductance(r, f)
@@ -140,7 +140,7 @@ def test_wheeler_polygon_rule_and_thin_strip():
     a = 7e-6
     # square: P_eff = pi a (Wheeler 1955 polygon rule), equivalent radius 0.59017 a
     assert imp.strip_effective_perimeter(a, a) == pytest.approx(np.pi * a, rel=1e-6)
-    assert imp.rectangle_equivalent_radius(a, a) == pytest.approx(0.5901702995 * a, rel=1e-9)
+    assert imp.rectangle_equivalent_radius(a, a) == pytest.approx(0.5901702995 * a, rel=1e-9, abs=0)
     # thin strip: r_eq = w/4 + t/(4 pi) (1 + ln(4 pi w / t)) (Wheeler), error O(t^2/w)
     w, t = 1e-3, 1e-6
     approx = w / 4 + t / (4 * np.pi) * (1 + np.log(4 * np.pi * w / t))
@@ -205,7 +205,7 @@ def test_self_capacitance_table_nodes():
     _, rows = read_csv("medhurst_self_capacitance.csv")
     for ld, h in rows:
         c = imp.medhurst_capacitance(float(ld), 0.01)  # D = 1 cm -> C [pF] = H
-        assert c == pytest.approx(float(h) * 1e-12, rel=1e-12)
+        assert c == pytest.approx(float(h) * 1e-12, rel=1e-12, abs=0)
 
 
 def test_medhurst_fit_deviation_as_documented():
@@ -247,7 +247,7 @@ def test_five_turn_microcoil_by_hand():
     assert imp.ac_resistance(coil, f, proximity=None) == pytest.approx(r_skin, rel=1e-4)
     # self-capacitance: H(l/D = 1) = 0.46 pF/cm, D = 0.1 cm
     c_self = 0.46e-12 * 0.1
-    assert imp.self_capacitance(coil) == pytest.approx(c_self, rel=1e-12)
+    assert imp.self_capacitance(coil) == pytest.approx(c_self, rel=1e-12, abs=0)
     # inductance by Wheeler's formula in SI: mu0 N^2 pi a^2 / (l + 0.9 a)
     a, length = D / 2, N * p
     ind = mu_0 * N**2 * np.pi * a**2 / (length + 0.9 * a)  # ~17.0 nH
@@ -287,7 +287,7 @@ def test_qoil_refuses_single_turn_and_dc_has_no_proximity():
     assert imp.ac_resistance(coil, 600e6) == pytest.approx(imp.ac_resistance(coil, 600e6, proximity=None))
     five = helix_coil(0.5e-3, 5, 200e-6, 100e-6)
     r_dc = RHO_CU * five.wire_length / (np.pi * 50e-6**2)
-    assert imp.ac_resistance(five, 0.0) == pytest.approx(r_dc, rel=1e-12)
+    assert imp.ac_resistance(five, 0.0) == pytest.approx(r_dc, rel=1e-12, abs=0)
 
 
 def test_ac_resistance_temperature_and_non_solenoid():
@@ -296,7 +296,7 @@ def test_ac_resistance_temperature_and_non_solenoid():
     r293 = imp.ac_resistance(loop, f)
     rho = COPPER.resistivity_at(293.15)
     expected = loop.wire_length * rho / (np.pi * 50e-6**2) * imp.round_wire_impedance_ratio(50e-6, f, rho).real
-    assert r293 == pytest.approx(expected, rel=1e-12)
+    assert r293 == pytest.approx(expected, rel=1e-12, abs=0)
     # colder copper: lower resistivity, R ~ sqrt(rho) in the skin limit
     r77 = imp.ac_resistance(loop, f, temperature=77.0)
     ratio = COPPER.resistivity_at(77.0) / rho
@@ -322,7 +322,7 @@ def test_ac_resistance_strip_windings():
     coil = Coil([Winding(pts, cross_section=RectangularStrip(20e-6, 5e-6))])
     f = 600e6
     per_len = imp.strip_resistance_per_length(20e-6, 5e-6, f, RHO_CU)
-    assert imp.ac_resistance(coil, f) == pytest.approx(2e-3 * per_len, rel=1e-12)
+    assert imp.ac_resistance(coil, f) == pytest.approx(2e-3 * per_len, rel=1e-12, abs=0)
     peec = imp.ac_resistance(coil, f, strip_model="peec")
     assert peec == pytest.approx(imp.ac_resistance(coil, f), rel=0.1)
 
@@ -365,12 +365,12 @@ def test_planar_spiral_capacitance_by_hand():
     c_line = epsilon_0 * ((eps_r + 1) / 2 * ellipk(1 - k**2) / ellipk(k**2) + t / s)  # F/m
     facing = (p0 + p1) / 2
     c = c_line * facing * (facing / (p0 + p1)) ** 2
-    assert imp.self_capacitance(coil, substrate_permittivity=eps_r) == pytest.approx(c, rel=1e-12)
+    assert imp.self_capacitance(coil, substrate_permittivity=eps_r) == pytest.approx(c, rel=1e-12, abs=0)
     assert 1e-15 < c < 1e-12
     # more permittivity -> more capacitance; circular spirals have less length than square
     assert imp.self_capacitance(coil) < imp.self_capacitance(coil, substrate_permittivity=eps_r)
     circ = planar_spiral(2, outer, w, s, t, shape="circular")
-    assert imp.self_capacitance(circ) == pytest.approx(imp.self_capacitance(coil) * np.pi / 4, rel=1e-12)
+    assert imp.self_capacitance(circ) == pytest.approx(imp.self_capacitance(coil) * np.pi / 4, rel=1e-12, abs=0)
 
 
 def test_self_capacitance_refuses_unsupported():
@@ -423,7 +423,7 @@ def test_with_solenoid_generator():
     coil = rf_coils.solenoid(0.5e-3, 1e-3, 5, 100e-6, points_per_turn=256)
     mine = helix_coil(0.5e-3, 5, 200e-6, 100e-6)
     assert imp.ac_resistance(coil, f) == pytest.approx(imp.ac_resistance(mine, f), rel=1e-4)
-    assert imp.self_capacitance(coil) == pytest.approx(0.046e-12, rel=1e-12)
+    assert imp.self_capacitance(coil) == pytest.approx(0.046e-12, rel=1e-12, abs=0)
     # leads: skin effect only, added to the proximity-corrected helix
     leads = rf_coils.solenoid(0.5e-3, 1e-3, 5, 100e-6, points_per_turn=256, leads=2e-3)
     lead_r = imp.lead_resistance(4e-3, 100e-6, f)
@@ -443,4 +443,4 @@ def test_with_planar_spiral_generator():
     assert 1e-15 < c < 1e-12
     r = imp.ac_resistance(coil, 600e6)
     per_len = imp.strip_resistance_per_length(50e-6, 10e-6, 600e6)
-    assert r == pytest.approx(coil.wire_length * per_len, rel=1e-12)
+    assert r == pytest.approx(coil.wire_length * per_len, rel=1e-12, abs=0)

@@ -49,31 +49,31 @@ def hand_parallel_match_series_tune(r, l, w, z0):
 def test_capacitors_against_hand_calculation():
     res = match_capacitors(R, L, F0)
     c_t, c_m = hand_series_match_parallel_tune(R, L, W0, Z0)
-    assert res.capacitors["tune"] == pytest.approx(c_t, rel=1e-12)
-    assert res.capacitors["match"] == pytest.approx(c_m, rel=1e-12)
+    assert res.capacitors["tune"] == pytest.approx(c_t, rel=1e-12, abs=0)
+    assert res.capacitors["match"] == pytest.approx(c_m, rel=1e-12, abs=0)
     # the same numbers worked by hand (6 digits): w L = 75.398 ohm, Q = 150.80
-    assert res.capacitors["tune"] == pytest.approx(3.16691e-12, rel=2e-6)
-    assert res.capacitors["match"] == pytest.approx(0.352578e-12, rel=2e-6)
+    assert res.capacitors["tune"] == pytest.approx(3.16691e-12, rel=2e-6, abs=0)
+    assert res.capacitors["match"] == pytest.approx(0.352578e-12, rel=2e-6, abs=0)
     # high-Q approximations C_m ~ sqrt(R/Z0)/(w^2 L), C_t ~ (1 - sqrt(R/Z0))/(w^2 L) to O(1/Q)
-    assert res.capacitors["match"] == pytest.approx(np.sqrt(R / Z0) / (W0**2 * L), rel=2 / res.q_unloaded)
-    assert res.capacitors["tune"] == pytest.approx((1 - np.sqrt(R / Z0)) / (W0**2 * L), rel=2 / res.q_unloaded)
+    assert res.capacitors["match"] == pytest.approx(np.sqrt(R / Z0) / (W0**2 * L), rel=2 / res.q_unloaded, abs=0)
+    assert res.capacitors["tune"] == pytest.approx((1 - np.sqrt(R / Z0)) / (W0**2 * L), rel=2 / res.q_unloaded, abs=0)
 
     par = match_capacitors(R, L, F0, network="parallel_match_series_tune")
     c_t, c_m = hand_parallel_match_series_tune(R, L, W0, Z0)
-    assert par.capacitors["tune"] == pytest.approx(c_t, rel=1e-12)
-    assert par.capacitors["match"] == pytest.approx(c_m, rel=1e-12)
+    assert par.capacitors["tune"] == pytest.approx(c_t, rel=1e-12, abs=0)
+    assert par.capacitors["match"] == pytest.approx(c_m, rel=1e-12, abs=0)
 
     bal = match_capacitors(R, L, F0, network="balanced")
-    assert bal.capacitors["tune"] == pytest.approx(res.capacitors["tune"], rel=1e-14)
-    assert bal.capacitors["match"] == pytest.approx(2 * res.capacitors["match"], rel=1e-14)
+    assert bal.capacitors["tune"] == pytest.approx(res.capacitors["tune"], rel=1e-14, abs=0)
+    assert bal.capacitors["match"] == pytest.approx(2 * res.capacitors["match"], rel=1e-14, abs=0)
 
 
 def test_c_self_is_absorbed_in_the_tuning_capacitor():
     c_self = 0.4e-12
     plain = match_capacitors(R, L, F0)
     res = match_capacitors(R, L, F0, c_self=c_self)
-    assert res.capacitors["tune"] == pytest.approx(plain.capacitors["tune"] - c_self, rel=1e-12)
-    assert res.capacitors["match"] == pytest.approx(plain.capacitors["match"], rel=1e-12)
+    assert res.capacitors["tune"] == pytest.approx(plain.capacitors["tune"] - c_self, rel=1e-12, abs=0)
+    assert res.capacitors["match"] == pytest.approx(plain.capacitors["match"], rel=1e-12, abs=0)
     par = match_capacitors(R, L, F0, network="parallel_match_series_tune", c_self=c_self)
     assert abs(par.s11) < 1e-9
 
@@ -91,7 +91,7 @@ def test_matched_s11_and_q(network, capacitor_q):
     centre = np.argmin(np.abs(net.f - F0))
     assert net.f[centre] == pytest.approx(F0, rel=1e-12)
     assert net.s_db[centre, 0, 0] < -30.0
-    assert res.q_unloaded == pytest.approx(W0 * L / R, rel=1e-14)
+    assert res.q_unloaded == pytest.approx(W0 * L / R, rel=1e-14, abs=0)
     lo, hi = res.band_edges
     assert lo < F0 < hi
     assert abs(res.s11_at(np.array([lo, hi]))) ** 2 == pytest.approx(0.5, abs=1e-9)
@@ -104,7 +104,7 @@ def test_matched_s11_and_q(network, capacitor_q):
         # capacitor losses lower the circuit Q below the coil's; the ESR is 1/(w C Q_c)
         assert res.q_loaded < 0.5 * res.q_unloaded
         for key, c in res.capacitors.items():
-            assert res.esr[key] == pytest.approx(1 / (W0 * c * capacitor_q), rel=1e-12)
+            assert res.esr[key] == pytest.approx(1 / (W0 * c * capacitor_q), rel=1e-12, abs=0)
 
 
 def test_unrealisable_inputs_raise():
@@ -214,7 +214,7 @@ def test_match_coil_level(stand_ins):
     res = match(loop, F0)
     assert res.c_self == 0.0
     assert any("C_self = 0" in note and "does not support" in note for note in res.notes)
-    assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"], rel=1e-14)
+    assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"], rel=1e-14, abs=0)
     cold = match(loop, F0, temperature=77.0, network="balanced")
     assert cold.resistance < R and cold.s11_db < -30
     solenoid_like = Coil.from_loop(1e-3, wire_diameter=1e-4)
@@ -222,7 +222,7 @@ def test_match_coil_level(stand_ins):
     res = match(solenoid_like, F0)
     assert res.c_self == 0.2e-12
     assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"] - 0.2e-12,
-                                                   rel=1e-12)
+                                                   rel=1e-12, abs=0)
     with pytest.raises(TypeError, match="Input coil must be a coildesign Coil"):
         match("coil", F0)
 
@@ -248,13 +248,13 @@ def test_pozar_example_5_1_both_solutions():
     assert (series.kind, shunt.kind) == ("inductor", "capacitor")
     assert shunt.value * w == pytest.approx(0.0029, rel=5e-3)
     assert series.value * w == pytest.approx(122.4, rel=1e-3)
-    assert shunt.value == pytest.approx(0.92e-12, rel=5e-3)
+    assert shunt.value == pytest.approx(0.92e-12, rel=5e-3, abs=0)
     series, shunt = _l_solution(complex(200.0, -100.0), w, 100.0, "l_shunt_at_load", 2)
     assert (series.kind, shunt.kind) == ("capacitor", "inductor")
     assert -1 / (shunt.value * w) == pytest.approx(-0.0069, rel=5e-3)
     assert -1 / (series.value * w) == pytest.approx(-122.4, rel=1e-3)
     assert shunt.value == pytest.approx(46.1e-9, rel=2e-3)
-    assert series.value == pytest.approx(2.61e-12, rel=5e-3)
+    assert series.value == pytest.approx(2.61e-12, rel=5e-3, abs=0)
 
 
 @pytest.mark.parametrize("network", L_NETWORKS)
@@ -362,7 +362,7 @@ def test_match_sees_the_loaded_coil():
     loaded = match(coil, 600e6, sample=sample, conductivity=sigma)
     r_sample = magnetic_loss_resistance(coil, sample, 600e6, sigma)
     assert r_sample > 0
-    assert loaded.resistance == pytest.approx(ac_resistance(coil, 600e6) + r_sample, rel=1e-14)
+    assert loaded.resistance == pytest.approx(ac_resistance(coil, 600e6) + r_sample, rel=1e-14, abs=0)
     assert abs(loaded.s11) < 1e-9 and any("sample" in n for n in loaded.notes)
     unloaded = match(coil, 600e6)
     assert loaded.q_unloaded < unloaded.q_unloaded

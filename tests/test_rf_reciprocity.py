@@ -14,13 +14,13 @@ from coildesign.rf import snr as rs
 def test_cylinder_quadrature_is_exact_for_volume_and_polynomials():
     cyl = rs.Cylinder(0.4e-3, 1e-3, center=(1e-4, 0, 0), axis=(1, 1, 0))
     pts, w = cyl.quadrature()
-    assert w.sum() == pytest.approx(np.pi * 0.16e-6 * 1e-3, rel=1e-13)
+    assert w.sum() == pytest.approx(np.pi * 0.16e-6 * 1e-3, rel=1e-13, abs=0)
     rel = pts - np.array([1e-4, 0, 0])
     ax = np.array([1, 1, 0]) / np.sqrt(2)
     z = rel @ ax
     r2 = np.einsum("ij,ij->i", rel, rel) - z**2
-    assert np.sum(w * r2) == pytest.approx(np.pi * 0.4e-3**4 / 2 * 1e-3, rel=1e-12)  # int r^2 dV
-    assert np.sum(w * z**2) == pytest.approx(np.pi * 0.16e-6 * 1e-3**3 / 12, rel=1e-12)
+    assert np.sum(w * r2) == pytest.approx(np.pi * 0.4e-3**4 / 2 * 1e-3, rel=1e-12, abs=0)  # int r^2 dV
+    assert np.sum(w * z**2) == pytest.approx(np.pi * 0.16e-6 * 1e-3**3 / 12, rel=1e-12, abs=0)
 
 
 def test_curie_magnetization_of_water_by_hand():
@@ -28,7 +28,7 @@ def test_curie_magnetization_of_water_by_hand():
     n = 110.7e3 * Avogadro * 0.999885
     gamma = 26.7522128e7
     hand = n * gamma**2 * hbar**2 * 0.75 * 14.1 / (3 * Boltzmann * 293.15)
-    assert rs.curie_magnetization("1H", None, 14.1, 293.15, spin_density=n) == pytest.approx(hand, rel=1e-14)
+    assert rs.curie_magnetization("1H", None, 14.1, 293.15, spin_density=n) == pytest.approx(hand, rel=1e-14, abs=0)
     assert 0.045 < hand < 0.047  # A/m
     assert rs.nucleus("1H").larmor_frequency(14.1) == pytest.approx(600.3e6, rel=1e-3)
 
@@ -45,7 +45,7 @@ def test_snr_of_a_long_solenoid_matches_closed_form():
     xi = omega * m0 * b1 * sample.volume
     assert res.signal == pytest.approx(xi, rel=2e-3)
     assert res.snr == pytest.approx(xi / np.sqrt(4 * Boltzmann * 293.15 * 2.0 * 5e3), rel=2e-3)
-    assert res.lod == pytest.approx(3 * res.moles / (res.snr * np.sqrt(5e3)), rel=1e-12)
+    assert res.lod == pytest.approx(3 * res.moles / (res.snr * np.sqrt(5e3)), rel=1e-12, abs=0)
     sens = rs.sample_sensitivity(coil, sample)
     assert sens.relative_std < 1e-3 and sens.fraction_within_10_percent == 1.0
 
@@ -92,4 +92,5 @@ def test_rotating_frame_components():
     coil = solenoid(0.5e-3, 1e-3, 5, 0.1e-3).rotate(90, (0, 1, 0))
     bp, bm = rs.rotating_frame_b1(coil, np.zeros((1, 3)))
     b_perp = np.hypot(*cd.field(coil, [0, 0, 0])[0, :2])
-    assert abs(bp[0]) == pytest.approx(b_perp / 2, rel=1e-12) and abs(bm[0]) == pytest.approx(b_perp / 2, rel=1e-12)
+    assert abs(bp[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)
+    assert abs(bm[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)

@@ -35,7 +35,7 @@ def test_default_layout_is_compact_centred_and_documented():
     assert winding_pack(5, WIRE).turns_per_layer == (3, 2)
     assert winding_pack(10, WIRE, layers=2).turns_per_layer == (5, 5)
     pack = winding_pack(10, WIRE)
-    assert pack.pitch == WIRE + DEFAULT_INSULATION == pytest.approx(0.32e-3, rel=1e-15)
+    assert pack.pitch == WIRE + DEFAULT_INSULATION == pytest.approx(0.32e-3, rel=1e-15, abs=0)
     assert np.allclose(pack.offsets, pack_positions((3, 4, 3), pack.pitch), rtol=0, atol=1e-18)
     assert np.allclose(pack.offsets.mean(axis=0), 0.0, atol=1e-18)  # symmetric pack: centroid on the nominal path
     d = np.linalg.norm(pack.offsets[:, None] - pack.offsets[None], axis=2) + np.eye(10)
@@ -176,7 +176,7 @@ def test_gradient_set_packs_do_not_overlap():
     gs = gc.gradient_set(A, turns=10, wire_diameter=WIRE, points_per_arc=16)
     radii = [c.parameters["radius"] for c in gs]
     thickness = 3 * (WIRE + DEFAULT_INSULATION)
-    assert np.diff(radii) == pytest.approx([thickness, thickness], rel=1e-12)
+    assert np.diff(radii) == pytest.approx([thickness, thickness], rel=1e-12, abs=0)
     assert gs.z.parameters["turns_per_layer"] == [3, 4, 3] and gs.x.parameters["set_stagger"] == pytest.approx(0.192)
     assert [c.parameters["radius"] for c in gc.gradient_set(A, turns=10)] == pytest.approx([A, 1.05 * A, 1.1 * A])
 
