@@ -72,7 +72,9 @@ def maxwell_mutual_inductance(radius_1: float, radius_2: float, distance: float)
 
     Evaluated in the equivalent form in the Landen-transformed modulus ([RG1912] formula (2)),
     M = 2 mu0 sqrt(r1 r2 / k1) [K(k1) - E(k1)] with k1 = (rho2 - rho1)/(rho2 + rho1), rho1, rho2
-    the least and greatest distances between the circles, and K - E = (k1^2/3) R_D(0, 1 - k1^2, 1)
+    the least and greatest distances between the circles, formed as 4 r1 r2 / (rho1 + rho2)^2
+    (rho2^2 - rho1^2 = 4 r1 r2: no difference of near-equal distances for circles far apart),
+    and K - E = (k1^2/3) R_D(0, 1 - k1^2, 1)
     (Carlson's symmetric integral), which has no cancellation for circles far apart (where the
     form above loses ~2 log10(1/k) digits) nor near each other.
 
@@ -87,7 +89,7 @@ def maxwell_mutual_inductance(radius_1: float, radius_2: float, distance: float)
     if rho1 == 0.0:
         check._fail("distance", "non-zero or radius_2 != radius_1 (coincident filaments have infinite mutual "
                     "inductance; use loop_inductance for a loop of wire)", distance)
-    k1 = (rho2 - rho1) / (rho2 + rho1)
+    k1 = 4.0 * r1 * r2 / (rho1 + rho2) ** 2  # (rho2 - rho1)/(rho2 + rho1), as rho2^2 - rho1^2 = 4 r1 r2
     y = 4.0 * rho1 * rho2 / (rho1 + rho2) ** 2  # 1 - k1^2 without cancellation
     return float(2.0 * mu_0 * np.sqrt(r1 * r2 / k1) * (k1 * k1 / 3.0) * elliprd(0.0, y, 1.0))
 

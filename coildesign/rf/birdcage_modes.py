@@ -548,7 +548,7 @@ def _ladder_inputs(coil, topology: str | None, shield: bool):
     l_leg, l_ring = float(d[:n].mean()), float(d[n:].mean())
     mutual = mat.copy()
     np.fill_diagonal(mutual, 0.0)
-    if not (np.allclose(d[:n], l_leg, rtol=1e-6) and np.allclose(d[n:], l_ring, rtol=1e-6)):
+    if not (np.allclose(d[:n], l_leg, rtol=1e-6, atol=0.0) and np.allclose(d[n:], l_ring, rtol=1e-6, atol=0.0)):
         raise ValueError("Input coil must have equal leg and equal ring-segment self-inductances (a regular "
                          f"birdcage); instead received legs {d[:n].min():.6g}..{d[:n].max():.6g} H, ring segments "
                          f"{d[n:].min():.6g}..{d[n:].max():.6g} H.")

@@ -434,7 +434,7 @@ class Mask(Sample):
                 if (steps <= 0).any() or not np.allclose(steps, steps[0], rtol=1e-9, atol=0.0):
                     check._fail("grid_points", f"uniformly spaced and increasing along axis {k}", a)
                 size[k] = steps.mean()
-                if given is not None and not np.isclose(given[k], size[k], rtol=1e-9):
+                if given is not None and not np.isclose(given[k], size[k], rtol=1e-9, atol=0.0):
                     check._fail("voxel_size", f"equal to the grid spacing {size[k]:g} m along axis {k}", given)
             elif given is None:
                 check._fail("voxel_size", f"given (axis {k} has a single node)", None)
