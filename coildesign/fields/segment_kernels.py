@@ -280,9 +280,12 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     ``near_threshold``; ``gaps`` (Nv-1,) bool marks vertex pairs that are not segments (joins
     between windings) or None.
 
-    Returns ``(result (M, 3) without mu0/(4 pi), near)``: ``near`` is None or an (M, Nv-1)
-    bool array of pairs (gaps included) that were left out; the caller adds the near
-    segments with the explicit kernel.
+    Returns ``(sums (M, 6), near)``: ``sums = sum_i f_i seg_matrix_i`` with ``f = u / (R1 R2
+    (u^2 - L^2))`` for B (half the module doc's f) or ``ln((u + L)/(u - L))`` for A, to be
+    added over segment blocks and turned into the field once per point (``field_from_sums``),
+    so that a block makes few numpy calls; ``near`` is None or an (M, Nv-1) bool array of pairs
+    (gaps included) that were left out; the caller adds the near segments with the explicit
+    kernel.
     """
     ws = workspace if workspace is not None else Workspace()
     xyz, near = ws.buffers(len(points), len(verts))
@@ -296,7 +299,7 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     any_near = bool(near.any())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if quantity == "B":
-            # f / 2 = u / (R1 R2 (u^2 - L^2)); the factor 2 is applied to the result
+            # f / 2 = u / (R1 R2 (u^2 - L^2)); the factor 2 is applied in field_from_sums
             den = np.multiply(u, u, out=dz[:, :-1])
             den -= seg_length * seg_length
             den *= r1
@@ -309,17 +312,22 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
             np.log1p(f, out=f)
     if any_near:
         np.copyto(f, 0.0, where=near)
-    g = f @ seg_matrix
-    if quantity == "B":  # (g_L x r + g_Q) * 2, written out (np.cross costs ~20 us per call)
-        x, y, z = points[:, 0], points[:, 1], points[:, 2]
-        res = g[:, 3:]
-        res[:, 0] += g[:, 1] * z - g[:, 2] * y
-        res[:, 1] += g[:, 2] * x - g[:, 0] * z
-        res[:, 2] += g[:, 0] * y - g[:, 1] * x
-        res *= 2.0
-    else:
-        res = g[:, :3]
-    return res, (near if any_near else None)
+    return f @ seg_matrix, (near if any_near else None)
+
+
+def field_from_sums(sums: np.ndarray, points: np.ndarray, quantity: str = "B") -> np.ndarray:
+    """B = 2 (g_L x r + g_Q) or A = g_L (without mu0/(4 pi)) at ``points`` (M, 3) (the origin of
+    ``polyline_block``) from the summed ``sums`` (M, 6) = [g_L, g_Q] of ``polyline_block``;
+    the cross product written out (np.cross costs ~20 us per call)."""
+    if quantity != "B":
+        return sums[:, :3].copy()
+    x, y, z = points[:, 0], points[:, 1], points[:, 2]
+    res = sums[:, 3:].copy()
+    res[:, 0] += sums[:, 1] * z - sums[:, 2] * y
+    res[:, 1] += sums[:, 2] * x - sums[:, 0] * z
+    res[:, 2] += sums[:, 0] * y - sums[:, 1] * x
+    res *= 2.0
+    return res
 
 
 NEAR_RATIO_J = 0.05
