@@ -211,8 +211,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     pblock = max(1, (block_pairs if quantity != "J" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
     if quantity == "J":
         j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
-    else:
-        sums = np.zeros((m, 6))  # polyline_block's sums over all segment blocks
+    sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         gaps = None if src.gaps is None else src.gaps[s:e - 1]
@@ -223,12 +222,11 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             if quantity == "J":
                 res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
                                                                     j_threshold[s:e - 1], gaps, workspace)
-                out[p:q] += res * MU0_4PI
             else:
                 res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
                                                            src.length[s:e - 1], src.threshold[s:e - 1], gaps,
                                                            quantity=quantity, workspace=workspace)
-                sums[p:q] += res
+            sums[p:q] += res
             if near is None:
                 continue
             if gaps is not None:
@@ -237,7 +235,9 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             if pi.size:
                 out[p:q] += _explicit_segments(pts[p:q], src.verts, pi, sj + s, src.wire_radius,
                                                src.weights, quantity)
-    if quantity != "J":
+    if quantity == "J":
+        out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
+    else:
         out += segment_kernels.field_from_sums(sums, local, quantity) * MU0_4PI
     return out
 

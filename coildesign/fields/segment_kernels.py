@@ -342,12 +342,14 @@ def jacobian_threshold(seg_length, wire_radius):
 
 def jacobian_matrices(verts, weights):
     """Per-segment matrices of ``polyline_jacobian_block`` for vertices ``verts`` (Nv, 3) [m]
-    (centred on the sources) and ``weights`` (Nv-1,): ``(w Lv (Nv-1, 3), M1, M2 (Nv-1, 24))``
-    with ``Mk = w [Lv, Q, Lv Pk^T, Q Pk^T]`` (``Q = P1 x P2``; outer products row-major)."""
+    (centred on the sources) and ``weights`` (Nv-1,): ``(w Lv (Nv-1, 3), M1, M2 (Nv-1, 27))``
+    with ``Mk = w [0, Lv, Q, Lv Pk^T, Q Pk^T]`` (``Q = P1 x P2``; outer products row-major; the
+    three zero columns hold the place of F in the block's sums)."""
     p1, p2 = verts[:-1], verts[1:]
     lv = (p2 - p1) * weights[:, None]
     q = np.cross(p1, p2) * weights[:, None]
-    mats = [np.hstack([lv, q, (lv[:, :, None] * pk[:, None, :]).reshape(-1, 9),
+    zero = np.zeros((len(lv), 3))
+    mats = [np.hstack([zero, lv, q, (lv[:, :, None] * pk[:, None, :]).reshape(-1, 9),
                        (q[:, :, None] * pk[:, None, :]).reshape(-1, 9)]) for pk in (p1, p2)]
     return lv, mats[0], mats[1]
 
@@ -376,8 +378,11 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     absolute contributions.
 
     ``points`` (M, 3), ``verts`` (Nv, 3) [m] centred on the sources (the origin of the
-    matrices); ``matrices`` from ``jacobian_matrices``. Returns ``(J (M, 3, 3), near)`` with
-    ``near`` None or the (M, Nv-1) bool array of pairs (gaps included) left out.
+    matrices); ``matrices`` from ``jacobian_matrices``. Returns ``(sums (M, 27), near)``:
+    ``sums = [F, S]`` with ``S = sum (g1 M1 + g2 M2)`` (``S_L``, ``S_Q``, ``W``, ``V`` in that
+    order), to be added over segment blocks and assembled once per point
+    (``jacobian_from_sums``); ``near`` None or the (M, Nv-1) bool array of pairs (gaps
+    included) left out.
     """
     ws = workspace if workspace is not None else Workspace()
     lv, m1, m2 = matrices
@@ -422,9 +427,17 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     if any_near:
         for arr in (f, g1, g2):
             np.copyto(arr, 0.0, where=near)
-    big = f @ lv
-    s = g1 @ m1
-    s += g2 @ m2
+    sums = g1 @ m1  # (M, 27): M1, M2 carry three zero columns for F
+    sums += g2 @ m2
+    sums[:, :3] += f @ lv
+    return sums, (near if any_near else None)
+
+
+def jacobian_from_sums(sums: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """J (M, 3, 3), J_ij = dB_i/dr_j without mu0/(4 pi), at ``points`` (M, 3) (the origin of the
+    matrices) from the summed ``sums`` = [F, S] of ``polyline_jacobian_block``:
+    J = [F]x + (S_L x r) r^T + S_Q r^T - [W_{:,b} x r]_b - V."""
+    big, s = sums[:, :3], sums[:, 3:]
     sl, sq = s[:, 0:3], s[:, 3:6]
     w = s[:, 6:15].reshape(-1, 3, 3)
     jac = -s[:, 15:24].reshape(-1, 3, 3)
@@ -441,4 +454,4 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     jac[:, 1, 2] -= fx
     jac[:, 2, 0] -= fy
     jac[:, 2, 1] += fx
-    return jac, (near if any_near else None)
+    return jac
