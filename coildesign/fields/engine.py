@@ -222,11 +222,12 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             if quantity == "J":
                 res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
                                                                     j_threshold[s:e - 1], gaps, workspace)
+                sums[p:q] += res
             else:
-                res, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
-                                                           src.length[s:e - 1], src.threshold[s:e - 1], gaps,
-                                                           quantity=quantity, workspace=workspace)
-            sums[p:q] += res
+                _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
+                                                         src.length[s:e - 1], src.threshold[s:e - 1], gaps,
+                                                         quantity=quantity, workspace=workspace, sums=sums[p:q],
+                                                         accumulate=s > 0)
             if near is None:
                 continue
             if gaps is not None:
