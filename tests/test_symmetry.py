@@ -170,3 +170,27 @@ def test_axis_rounding_does_not_hide_a_mirror():
     assert abs(coil.axis[0]) > 0  # the rounding this test is about
     assert [t.tolist() for t, _ in stabiliser(coil, 0)] == [[-1.0, 1.0, 1.0]]
     assert inductance(coil) == pytest.approx(_without_symmetry(coil), rel=1e-12, abs=0)
+
+
+def test_orbit_sum_only_when_cheaper(monkeypatch):
+    """Without symmetry each pair of windings is integrated once (N self terms + N - 1 mutual
+    passes, not N (N - 1) pair passes); a Golay pack (four-fold orbits) is integrated once per
+    orbit."""
+    calls = []
+    flux = inductance_module._flux
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return flux(*args, **kwargs)
+
+    monkeypatch.setattr(inductance_module, "_flux", counting)
+    loops = [cd.LoopWinding(2e-3 + 1e-4 * k, center=(0, 0, 7e-4 * k**1.5), cross_section=cd.RoundWire(1e-4))
+             for k in range(4)]
+    coil = cd.Coil(loops)
+    assert all(len(o) == 1 for o in winding_orbits(coil))
+    inductance(coil)
+    assert len(calls) == 4 + 3
+    calls.clear()
+    pack = golay(5e-3, 3, wire_diameter=0.2e-3, points_per_arc=16)
+    inductance(pack)
+    assert len(calls) == 2 * len(winding_orbits(pack)) == 6

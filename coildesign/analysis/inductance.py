@@ -782,31 +782,50 @@ def _folded(pc: _Pieces, signs: list[np.ndarray]) -> _Pieces:
 
 
 def _winding_by_winding(coil: Coil, offsets: list[float], gmd_points: int, order: int, loop_points: int) -> float:
-    """L = sum_k F_k, F_k = L_kk + sum_(l != k) M_kl (module docstring): each winding's own term
-    by the displaced paths, the others by the Neumann integral between centre lines. F_k is the
-    same for every winding of an orbit of the coil's mirror symmetries (``symmetry``; exact for an
-    even number of GMD points), so it is computed once per orbit and multiplied by its size; a
-    symmetry that maps winding k onto itself makes the integrand equal on mirror-image pieces
-    of k (``_folded``).
+    """L = sum_k L_kk + sum_(k != l) M_kl (module docstring): each winding's own term by the
+    displaced paths, the others by the Neumann integral between centre lines, either pair by
+    pair (each M_kl once, doubled) or, when the coil's mirror symmetries (``symmetry``; exact for
+    an even number of GMD points) leave few enough orbits, once per orbit: F_k = L_kk +
+    sum_(l != k) M_kl is the same for every winding of an orbit. Work in winding-pair units (a
+    self term ~ one pair per displaced path): R orbits cost R (K + N - 1), pairs N K +
+    N (N - 1) / 2, for N windings and K GMD points; the cheaper is taken. A symmetry
+    that maps winding k onto itself makes the integrand equal on mirror-image pieces of k
+    (``_folded``) when the sources are invariant too: k itself, or all the other windings.
     Coils whose windings run along each other (coincident paths) fall back to displaced paths for
     the whole coil, where the coincident windings see each other at the GMD like one conductor."""
     ws, wts = coil.windings, coil.weights
     active = np.flatnonzero(wts != 0.0)
     symmetric = gmd_points % 2 == 0
+
+    def fixing(k: int) -> list[np.ndarray]:
+        return [t for t, _ in stabiliser(coil, k)] if symmetric else []
+
     if len(active) <= 1:
-        fixing = [t for t, _ in stabiliser(coil, int(active[0]))] if symmetric and len(active) else []
-        return _displaced_self(coil, offsets, gmd_points, order, loop_points, fixing)
-    orbits = winding_orbits(coil) if symmetric else [np.array([k]) for k in active]
+        return _displaced_self(coil, offsets, gmd_points, order, loop_points, fixing(int(active[0])) if len(active)
+                               else [])
+
+    def subset(ks) -> Coil:
+        return Coil([ws[j] for j in ks], [wts[j] for j in ks], axis=coil.axis)
+
+    groups = winding_orbits(coil) if symmetric else []
     total = 0.0
     try:
-        for orbit in orbits:
-            k = int(orbit[0])
-            single = Coil([ws[k]], [wts[k]], axis=coil.axis)
-            others = Coil([ws[j] for j in active if j != k], [wts[j] for j in active if j != k], axis=coil.axis)
-            fixing = [t for t, _ in stabiliser(coil, k)] if symmetric else []
-            pc = _folded(_pieces(single, [0.0], 1, order, loop_points, own=False), fixing)
-            own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixing)
-            total += len(orbit) * (own + _flux(_sources(others), pc, order, ("coil", "coil")))
+        n = len(active)
+        if groups and len(groups) * (gmd_points + n - 1) < n * gmd_points + n * (n - 1) / 2:
+            for group in groups:
+                k = int(group[0])
+                single = subset([k])
+                pc = _folded(_pieces(single, [0.0], 1, order, loop_points, own=False), fixing(k))
+                others = _sources(subset([j for j in active if j != k]))
+                own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixing(k))
+                total += len(group) * (own + _flux(others, pc, order, ("coil", "coil")))
+        else:
+            for i, k in enumerate(active):
+                single = subset([k])
+                total += _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixing(int(k)))
+                if i + 1 < len(active):
+                    pc = _pieces(single, [0.0], 1, order, loop_points, own=False)
+                    total += 2.0 * _flux(_sources(subset(active[i + 1:])), pc, order, ("coil", "coil"))
     except _CoincidentPaths:
         return _displaced_self(coil, offsets, gmd_points, order, loop_points)
     return total
