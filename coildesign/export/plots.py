@@ -15,11 +15,12 @@ _IDX = {"x": 0, "y": 1, "z": 2}
 
 
 def _figure(figsize: tuple[float, float]):
-    """A headless figure (Agg canvas), independent of pyplot."""
+    """A headless figure (Agg canvas), independent of pyplot; constrained layout keeps colour
+    bar labels clear of the neighbouring axes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize)
+    fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
