@@ -244,10 +244,10 @@ class Workspace:
         return self._f[:, :m, :nv], self._b[:m, :nv - 1]
 
     def extra_buffers(self, m: int, nv: int):
-        """Four more float (m, nv) buffers (for the Jacobian path)."""
+        """Three more float (m, nv) buffers (for the Jacobian path)."""
         if self._extra_shape[0] < m or self._extra_shape[1] < nv:
             self._extra_shape = (max(m, self._extra_shape[0]), max(nv, self._extra_shape[1]))
-            self._x = [np.empty(self._extra_shape) for _ in range(4)]
+            self._x = [np.empty(self._extra_shape) for _ in range(3)]
         return [b[:m, :nv] for b in self._x]
 
 
@@ -397,7 +397,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     lv, m1, m2 = matrices
     rxyz, near = ws.buffers(len(points), len(verts))
     rx, ry, rz = rxyz
-    inv, f, g1, g2 = ws.extra_buffers(len(points), len(verts))
+    f, g1, g2 = ws.extra_buffers(len(points), len(verts))
     r = _vertex_distances(points, verts, rxyz)
     r1, r2 = r[:, :-1], r[:, 1:]
     f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
@@ -416,7 +416,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
         near |= gaps
     any_near = bool(near.any())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        np.divide(1.0, r, out=inv)
+        inv = np.divide(1.0, r, out=r)  # r is not needed after u: its plane holds 1/r
         i1, i2 = inv[:, :-1], inv[:, 1:]
         np.add(u, seg_length, out=f)
         t *= f  # u^2 - L^2 = (u - L)(u + L), without cancellation
