@@ -36,15 +36,14 @@ QUANTITIES = ("B", "A", "J")
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
-# Direct sums above this many pair equivalents (``work_pairs``; ~1.5 min per thread at the
-# ~60 M pairs/s per thread of the fast path measured on a loaded 2-core machine) are refused
+# Direct sums above this many pair equivalents (``work_pairs``; ~1 min per thread at the
+# ~95 M pairs/s per thread of the fast path measured on the idle 2-core machine) are refused
 # with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
 MAX_PAIRS = 5e9
-# cost of one pair relative to a fast-path segment pair (B or A), measured per thread
-# (benchmarks/bench_field.py style: 62 M/s segment B, 6 M/s loop B, 1.2 M/s loop dB/dr;
-# segment dB/dr by its fast path 2.6-3.8x the cost of B, benchmarks/bench_perf.py; loop B
-# since issue 15: 15 M/s per core against 91 M/s segment B in the same bench_perf.py run)
-PAIR_COST = {"segment": 1.0, "segment J": 4.0, "loop": 6.0, "loop J": 50.0}
+# cost of one pair relative to a fast-path segment pair (B or A), measured per thread by
+# process time on the idle machine after issue 15 (1,000-segment helix and ten loops at 1e4-1e5
+# points: segment B 10 ns per pair, segment dB/dr 3.3x, loop B 5.6x, loop dB/dr 73x)
+PAIR_COST = {"segment": 1.0, "segment J": 3.3, "loop": 5.6, "loop J": 73.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
