@@ -128,12 +128,17 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
 
 
 def _frame(normal: np.ndarray) -> np.ndarray:
-    if normal[0] == 0.0 and normal[1] == 0.0 and normal[2] > 0:
+    """Rows e1, e2, n of a right-handed frame around the unit ``normal`` n: e1 = h x n / |h x n|
+    with h the x axis (the y axis when n is within ~26 degrees of x), e2 = n x e1 (cross
+    products written out: np.cross costs ~15 us per call, ~0.6 ms of an RF analysis)."""
+    x, y, z = (float(c) for c in normal)
+    if x == 0.0 and y == 0.0 and z > 0:
         return np.eye(3)
-    helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = np.cross(helper, normal)
-    e1 /= np.linalg.norm(e1)
-    return np.array([e1, np.cross(normal, e1), normal])
+    # h = x axis: h x n = (0, -z, y); h = y axis: h x n = (z, 0, -x)
+    e1 = (0.0, -z, y) if abs(x) < 0.9 else (z, 0.0, -x)
+    norm = np.sqrt(e1[0] ** 2 + e1[1] ** 2 + e1[2] ** 2)
+    a, b, c = e1[0] / norm, e1[1] / norm, e1[2] / norm
+    return np.array([[a, b, c], [y * c - z * b, z * a - x * c, x * b - y * a], [x, y, z]])
 
 
 def loop_sources(coil: Coil) -> LoopSources | None:
