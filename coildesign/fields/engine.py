@@ -344,12 +344,14 @@ def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: i
                 fmm_sources: int = 0) -> float:
     """Estimated peak memory [bytes] of an evaluation at ``m`` points: output (24 or 72 bytes a
     point), a float copy of the points if needed, per-thread work space (cache-sized blocks,
-    chunk temporaries, the source arrays' per-chunk views) and, for the FMM, its tree and
+    chunk temporaries: the chunk's result, local coordinates and block sums, 6 or 27 floats a
+    point; the source arrays' per-chunk views) and, for the FMM, its tree and
     expansions. The FMM part is a fit to fmm3dpy 2.1 at eps = 1e-10 measured here (peak RSS
     ~12 kB per source element and ~2 kB per target, plus ~0.3 GB)."""
     out = (72 if quantity == "J" else 24) * float(m)
     copy = 24.0 * m if copy_points else 0.0
-    work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + 12 * min(chunk_points, m) + 16 * n_src)
+    per_point = 12 + (36 if quantity == "J" else 6)  # chunk temporaries and the block sums
+    work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + per_point * min(chunk_points, m) + 16 * n_src)
     fmm_bytes = (12e3 * fmm_sources + 2e3 * m + 3e8) if fmm_sources else 0.0
     return out + copy + work + fmm_bytes
 
