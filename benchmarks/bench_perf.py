@@ -15,7 +15,8 @@ Rows:
 2. segment dB/dr on the same case: cost relative to B (target <= 3x);
 3. loop B at 1e6 points against magpylib Circle;
 4. full RF analysis of a solenoid microcoil (``studies.rf_study.microcoil``), one BLAS thread:
-   analyses per second per core;
+   analyses per second per core, with the geometry cache emptied before each (a new design) and
+   at one geometry over changing frequencies (a frequency sweep);
 5. ``import coildesign`` in a fresh interpreter (median of 5);
 6. --demo: ``python -m coildesign.cli demo`` wall time (one run).
 """
@@ -134,21 +135,31 @@ def loop_row(repeat: int) -> None:
 def rf_row(seconds: float) -> None:
     from threadpoolctl import threadpool_limits
 
-    from coildesign.studies.rf_study import microcoil
+    from coildesign.studies.rf_study import microcoil, microcoil_geometry_cache_clear
 
-    with threadpool_limits(1):
+    def full():  # a new geometry every time: the geometry cache emptied first
+        microcoil_geometry_cache_clear()
         microcoil(6, 1e-4, 1.5e-4)
-        walls, cpus, count = [], [], 0
-        t_end = time.perf_counter() + seconds
-        while time.perf_counter() < t_end:
-            w, c = clock(lambda: microcoil(6, 1e-4, 1.5e-4))
-            walls.append(w)
-            cpus.append(c)
-            count += 1
-    w, c = np.array(walls), np.array(cpus)
-    print(f"RF microcoil analysis (6 turns, rings model), one BLAS thread, {count} runs\n"
-          f"  wall {1 / np.median(w):7.1f} (best {1 / w.min():7.1f}) per s | per core {1 / np.median(c):7.1f} "
-          f"(best {1 / c.min():7.1f}) per s")
+
+    frequencies = iter(np.linspace(300e6, 1000e6, 1_000_000))
+
+    def same_geometry():  # a frequency sweep: the geometry from the cache
+        microcoil(6, 1e-4, 1.5e-4, frequency=next(frequencies))
+
+    for label, fn in (("full analysis, new geometry", full), ("same geometry, new frequency", same_geometry)):
+        with threadpool_limits(1):
+            fn()
+            walls, cpus, count = [], [], 0
+            t_end = time.perf_counter() + seconds
+            while time.perf_counter() < t_end:
+                w, c = clock(fn)
+                walls.append(w)
+                cpus.append(c)
+                count += 1
+        w, c = np.array(walls), np.array(cpus)
+        print(f"RF microcoil analysis (6 turns, rings model), one BLAS thread, {label}, {count} runs\n"
+              f"  wall {1 / np.median(w):7.1f} (best {1 / w.min():7.1f}) per s | per core {1 / np.median(c):7.1f} "
+              f"(best {1 / c.min():7.1f}) per s")
 
 
 def import_row() -> None:

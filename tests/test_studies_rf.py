@@ -9,9 +9,10 @@ from scipy.constants import mu_0
 from coildesign.analysis.inductance import inductance
 from coildesign.geometries import solenoid
 from coildesign.rf import impedance
+from coildesign.rf import sample as samples
 from coildesign.studies import optimize, sweep
 from coildesign.studies.gradient_study import gradient
-from coildesign.studies.rf_study import microcoil, ring_inductance
+from coildesign.studies.rf_study import microcoil, microcoil_geometry_cache_clear, ring_inductance
 
 
 @pytest.mark.parametrize(("turns", "d", "p"), [(4, 50e-6, 50e-6), (13, 56e-6, 93e-6)])
@@ -94,3 +95,38 @@ def test_snr_optimal_microcoil_is_interior_and_beats_the_grid():
     # the optimum pitch is 1.5-2 wire diameters and the coil ~1-1.5 sample lengths
     assert 1.5 <= res.metrics["pitch_over_wire_diameter"] <= 2.0
     assert 1.0 <= res.metrics["length_m"] / FIXED["sample_length"] <= 1.5
+
+
+def test_geometry_cache_gives_the_same_numbers():
+    """A frequency sweep at fixed geometry reuses the geometry (coil, B1, L, C_self, eddy-loss
+    integral) and returns exactly what fresh evaluations return; geometries that differ in one
+    parameter do not share an entry."""
+    freqs = (400e6, 600e6, 800e6)
+    microcoil_geometry_cache_clear()
+    swept = [microcoil(6, 1e-4, 1.5e-4, frequency=f) for f in freqs]
+    fresh = []
+    for f in freqs:
+        microcoil_geometry_cache_clear()
+        fresh.append(microcoil(6, 1e-4, 1.5e-4, frequency=f))
+    assert swept == fresh
+    a = microcoil(6, 1e-4, 1.5e-4)
+    b = microcoil(6, 1e-4, 1.6e-4)
+    assert b["inductance_H"] != a["inductance_H"]
+    assert microcoil(6, 1e-4, 1.5e-4) == a
+    assert microcoil(6, 1e-4, 1.5e-4, material="silver")["ac_resistance_ohm"] < a["ac_resistance_ohm"]
+    with pytest.raises(TypeError, match="quadrature"):
+        microcoil(6, 1e-4, 1.5e-4, quadrature=([6], [12], [8]))
+
+
+def test_loss_resistance_from_its_integral():
+    """R_m = sigma omega^2 G with G = magnetic_loss_integral (the same arithmetic, so equal to the
+    last bit); a precomputed integral is checked like any other input."""
+    coil = solenoid(0.55e-3, 1e-3, 6, 1e-4, stacked=True)
+    smp = samples.Cylinder(0.4e-3, 1e-3, medium=samples.water(293.15))
+    g = samples.magnetic_loss_integral(coil, smp)
+    sigma = smp.medium.effective_conductivity(600e6)
+    assert samples.magnetic_loss_resistance(coil, smp, 600e6) == sigma * (2 * np.pi * 600e6) ** 2 * g
+    assert samples.magnetic_loss_resistance(coil, smp, 600e6, integral=g) == samples.magnetic_loss_resistance(
+        coil, smp, 600e6)
+    with pytest.raises(ValueError, match="integral"):
+        samples.magnetic_loss_resistance(coil, smp, 600e6, integral=-1.0)

@@ -578,44 +578,20 @@ def _gradient_gram(powers: np.ndarray, weights: np.ndarray, degree: int) -> np.n
     return (factors * moments[flat]).sum(axis=0)
 
 
-@check.finite_output("loss resistance")
-def magnetic_loss_resistance(
-    coil: Coil,
-    sample: Sample,
-    frequency: float,
-    conductivity: float | None = None,
-    *,
-    correction: str = "projection",
-    degree: int = 5,
-    n=None,
-) -> float:
-    """Eddy-current (magnetic) loss of a conductive sample as a series resistance [ohm].
-
-    R_m = (1/I^2) int sigma |E|^2 dV with E = -j omega (A + grad psi) per ampere (module
-    docstring): A from ``coildesign.vector_potential`` at the sample's quadrature points
-    (``sample.points(n)``), psi a polynomial of ``degree`` (>= 1) in the sample's local
-    coordinates minimising int |A + grad psi|^2 dV (``correction="projection"``, default), or
-    psi = 0 (``correction="none"``: the bare -j omega A, an upper bound).
-
-    ``frequency`` [Hz] > 0; ``conductivity`` [S/m] >= 0, or None to use the sample medium's
-    ``effective_conductivity(frequency)`` (ionic + dipolar; ValueError without a medium).
-    """
+@check.finite_output("loss integral")
+def magnetic_loss_integral(coil: Coil, sample: Sample, *, correction: str = "projection", degree: int = 5,
+                           n=None) -> float:
+    """G = (1/I^2) int |A + grad psi|^2 dV [T^2 m^5 / A^2], the geometric part of the eddy-current
+    loss: R_m = sigma omega^2 G (``magnetic_loss_resistance``, which documents A, psi,
+    ``correction``, ``degree`` and ``n``). It depends on the coil and the sample's shape only,
+    so a sweep over frequency or medium computes it once."""
     from coildesign.fields import vector_potential
 
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     smp = _sample(sample)
-    f = check.positive("frequency", frequency)
     check.choice("correction", correction, ("projection", "none"))
     deg = check.positive_int("degree", degree, maximum=64)
-    if conductivity is None:
-        if smp.medium is None:
-            check._fail("conductivity", "given (in S/m) when the sample has no medium", None)
-        sigma = float(smp.medium.effective_conductivity(f))
-    else:
-        sigma = check.positive("conductivity", conductivity, allow_zero=True)
-    if sigma == 0.0:
-        return 0.0
     pts, w = smp.points(n)
     a = vector_potential(coil, pts)
     if correction == "projection":
@@ -637,7 +613,52 @@ def magnetic_loss_resistance(
             coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)
             corrected = a.T + coef @ g
         a = corrected.T
-    return float(sigma * (2.0 * np.pi * f) ** 2 * np.sum(w * np.einsum("ij,ij->i", a, a)))
+    return float(np.sum(w * np.einsum("ij,ij->i", a, a)))
+
+
+@check.finite_output("loss resistance")
+def magnetic_loss_resistance(
+    coil: Coil,
+    sample: Sample,
+    frequency: float,
+    conductivity: float | None = None,
+    *,
+    correction: str = "projection",
+    degree: int = 5,
+    n=None,
+    integral: float | None = None,
+) -> float:
+    """Eddy-current (magnetic) loss of a conductive sample as a series resistance [ohm].
+
+    R_m = (1/I^2) int sigma |E|^2 dV with E = -j omega (A + grad psi) per ampere (module
+    docstring): A from ``coildesign.vector_potential`` at the sample's quadrature points
+    (``sample.points(n)``), psi a polynomial of ``degree`` (>= 1) in the sample's local
+    coordinates minimising int |A + grad psi|^2 dV (``correction="projection"``, default), or
+    psi = 0 (``correction="none"``: the bare -j omega A, an upper bound). So R_m = sigma omega^2 G
+    with G from ``magnetic_loss_integral``; ``integral``: that G [T^2 m^5 / A^2] when already
+    computed for this coil and sample shape (then ``correction``, ``degree`` and ``n`` are not
+    used).
+
+    ``frequency`` [Hz] > 0; ``conductivity`` [S/m] >= 0, or None to use the sample medium's
+    ``effective_conductivity(frequency)`` (ionic + dipolar; ValueError without a medium).
+    """
+    if not isinstance(coil, Coil):
+        check._fail("coil", "a Coil", coil, TypeError)
+    smp = _sample(sample)
+    f = check.positive("frequency", frequency)
+    if conductivity is None:
+        if smp.medium is None:
+            check._fail("conductivity", "given (in S/m) when the sample has no medium", None)
+        sigma = float(smp.medium.effective_conductivity(f))
+    else:
+        sigma = check.positive("conductivity", conductivity, allow_zero=True)
+    if integral is None:
+        if sigma == 0.0:
+            return 0.0
+        integral = magnetic_loss_integral(coil, smp, correction=correction, degree=degree, n=n)
+    else:
+        integral = check.positive("integral", integral, allow_zero=True)
+    return float(sigma * (2.0 * np.pi * f) ** 2 * integral)
 
 
 @check.finite_output("loss resistance")

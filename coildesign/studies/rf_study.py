@@ -28,24 +28,36 @@ points per turn and the default (8, 16, 24) quadrature, a 1 mm, 4-8 turn coil at
 by < 0.3 % in L and < 0.3 % in SNR (``tests/test_studies_rf.py`` checks < 1 %) at ~4-5 ms per
 design (``benchmarks/bench_perf.py``, one core) instead of ~0.2-0.7 s. Use ``model="helix"`` to
 check a final design.
+
+Geometry cache: what depends on the geometry alone (the coil, B1 at the centre and over the
+sample, the inductance, the self-capacitance and the eddy-loss integral G of
+``rf.sample.magnetic_loss_integral``) is kept for the last ``GEOMETRY_CACHE`` geometries of a
+process, so a sweep over frequency, temperature, medium, network or bandwidth at fixed geometry
+computes it once; the results are the same numbers (``microcoil_geometry_cache_clear`` empties it).
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign import conductors
 from coildesign.analysis.handbook import loop_inductance, maxwell_mutual_inductance
 from coildesign.analysis.inductance import inductance
 from coildesign.geometries import solenoid
 from coildesign.rf import impedance
 from coildesign.rf import sample as samples
 from coildesign.rf.matching import match_capacitors
+from coildesign.rf.sample import magnetic_loss_integral
 from coildesign.rf.sensitivity import b1_map, sample_b1_of_map
 from coildesign.rf.snr import magnetic_loss_resistance, snr
 
 MODELS = ("rings", "helix")
 DEFAULT_QUADRATURE = (6, 12, 8)
+GEOMETRY_CACHE = 64  # geometries kept per process (each ~10 kB)
 
 
 def _medium(medium: object, temperature: float):
@@ -70,6 +82,45 @@ def ring_inductance(radius: float, pitch: float, turns: int, wire_diameter: floa
     a, p, d = radius, pitch, wire_diameter
     mutual = sum((turns - k) * maxwell_mutual_inductance(a, a, k * p) for k in range(1, turns))
     return turns * loop_inductance(a, 0.5 * d) + 2.0 * mutual
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """What ``microcoil`` computes from the geometry alone (module docstring)."""
+
+    coil: object
+    radius: float
+    length: float
+    sample_length: float
+    b1_centre: float
+    sample_b1: object
+    inductance: float
+    self_capacitance: float
+    loss_integral: float
+
+
+@functools.lru_cache(maxsize=GEOMETRY_CACHE)
+def _geometry(n: int, d: float, p: float, coil_id: float, cap_id: float, sample_length: float | None,
+              material: conductors.Material, model: str, quadrature) -> _Geometry:
+    """The coil (axis perpendicular to B0 = z), B1, L, C_self and the eddy-loss integral of one
+    geometry (arguments already validated by ``microcoil``)."""
+    radius = 0.5 * (coil_id + d)
+    length = n * p
+    coil = solenoid(radius, length, n, d, stacked=model == "rings", material=material)
+    coil = coil.rotate(90.0, (0.0, 1.0, 0.0))  # coil axis (its B1) perpendicular to B0 = z
+    s_len = length if sample_length is None else sample_length
+    shape = samples.Cylinder(0.5 * cap_id, s_len, axis=tuple(coil.axis))
+    pts, w = shape.points(quadrature)
+    # the centre and the sample quadrature in one field evaluation
+    b1 = b1_map(coil, np.vstack([np.zeros(3), pts]))
+    ind = ring_inductance(radius, p, n, d) if model == "rings" else inductance(coil)
+    return _Geometry(coil, radius, length, s_len, float(b1.magnitude[0]), sample_b1_of_map(b1.rows(slice(1, None)), w),
+                     ind, impedance.self_capacitance(coil), magnetic_loss_integral(coil, shape, n=quadrature))
+
+
+def microcoil_geometry_cache_clear() -> None:
+    """Empty ``microcoil``'s geometry cache (module docstring)."""
+    _geometry.cache_clear()
 
 
 def microcoil(
@@ -120,26 +171,24 @@ def microcoil(
     f0 = check.positive("frequency", frequency)
     t = check.positive("temperature", temperature)
     check.choice("model", model, MODELS)
-    radius = 0.5 * (coil_id + d)
-    length = n * p
-    coil = solenoid(radius, length, n, d, stacked=model == "rings", material=material)
-    coil = coil.rotate(90.0, (0.0, 1.0, 0.0))  # coil axis (its B1) perpendicular to B0 = z
-    s_len = length if sample_length is None else check.positive("sample_length", sample_length)
-    smp = samples.Cylinder(0.5 * cap_id, s_len, axis=tuple(coil.axis), medium=_medium(medium, t))
-
-    pts, w = smp.points(quadrature)
-    # the centre and the sample quadrature in one field evaluation
-    b1 = b1_map(coil, np.vstack([np.zeros(3), pts]))
-    b1_centre = float(b1.magnitude[0])
-    ind = ring_inductance(radius, p, n, d) if model == "rings" else inductance(coil)
+    medium = _medium(medium, t)
+    s_len = None if sample_length is None else check.positive("sample_length", sample_length)
+    quad = tuple(quadrature) if isinstance(quadrature, (list, tuple, np.ndarray)) else quadrature
+    try:
+        hash(quad)
+    except TypeError:
+        check._fail("quadrature", "None, an int or three ints (radial, axial, angle)", quadrature, TypeError)
+    geo = _geometry(n, d, p, coil_id, cap_id, s_len, conductors.material(material), model, quad)
+    coil, radius, length = geo.coil, geo.radius, geo.length
+    smp = samples.Cylinder(0.5 * cap_id, geo.sample_length, axis=tuple(coil.axis), medium=medium)
+    b1_centre, ind, c_self = geo.b1_centre, geo.inductance, geo.self_capacitance
     r_ac = impedance.ac_resistance(coil, f0, temperature=t)
-    c_self = impedance.self_capacitance(coil)
     srf = impedance.self_resonant_frequency(ind, c_self)
-    r_sample = 0.0 if smp.medium is None else magnetic_loss_resistance(coil, smp, f0, n=quadrature)
+    r_sample = 0.0 if smp.medium is None else magnetic_loss_resistance(coil, smp, f0, integral=geo.loss_integral)
     matched = match_capacitors(r_ac + r_sample, ind, f0, z0=z0, network=network, c_self=c_self)
     res = snr(coil, smp, frequency=f0, nucleus=nucleus, resistance=r_ac, sample_resistance=r_sample,
               temperature_coil=t, temperature_sample=t, bandwidth=bandwidth, noise_figure_db=noise_figure_db,
-              n=quadrature, b1=sample_b1_of_map(b1.rows(slice(1, None)), w))
+              n=quadrature, b1=geo.sample_b1)
     return {
         "coil_inner_diameter_m": coil_id,
         "mean_radius_m": radius,
