@@ -57,7 +57,7 @@ from coildesign.rf.snr import magnetic_loss_resistance, snr
 
 MODELS = ("rings", "helix")
 DEFAULT_QUADRATURE = (6, 12, 8)
-GEOMETRY_CACHE = 64  # geometries kept per process (each ~10 kB)
+GEOMETRY_CACHE = 64  # geometries kept per process (each ~70 kB for rings, ~300 kB for a helix)
 
 
 def _medium(medium: object, temperature: float):
