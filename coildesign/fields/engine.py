@@ -216,22 +216,25 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     if quantity == "J":
         j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
     sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
+    pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         gaps = None if src.gaps is None else src.gaps[s:e - 1]
+        vf = segment_kernels.vertex_factors(vc[s:e])
         if quantity == "J":
             mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
+            factors = (pf[:, p:q], vf)
             if quantity == "J":
                 res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
-                                                                    j_threshold[s:e - 1], gaps, workspace)
+                                                                    j_threshold[s:e - 1], gaps, workspace, factors)
                 sums[p:q] += res
             else:
                 _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
                                                          src.length[s:e - 1], src.threshold[s:e - 1], gaps,
                                                          quantity=quantity, workspace=workspace, sums=sums[p:q],
-                                                         accumulate=s > 0)
+                                                         accumulate=s > 0, factors=factors)
             if near is None:
                 continue
             if gaps is not None:

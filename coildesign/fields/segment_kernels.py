@@ -258,11 +258,33 @@ def near_threshold(seg_length, wire_radius, near_ratio=NEAR_RATIO):
     return np.maximum(seg_length / (1.0 - near_ratio), seg_length + 2.0 * np.asarray(wire_radius))
 
 
-def _vertex_distances(points: np.ndarray, verts: np.ndarray, xyz: np.ndarray) -> np.ndarray:
+def point_factors(points: np.ndarray) -> np.ndarray:
+    """(3, M, 2) factors [x, 1] per coordinate of ``points``; with ``vertex_factors`` one
+    batched matrix product gives the offsets points_m - verts_n: each entry is x 1 + 1 (-v),
+    two exact products and one rounding, so it equals the subtraction bit for bit, and the
+    product (one BLAS call) measured 33 us against 104 us for numpy's broadcast subtraction on
+    65 x 1,001 pairs."""
+    pf = np.ones((3, len(points), 2))
+    pf[:, :, 0] = points.T
+    return pf
+
+
+def vertex_factors(verts: np.ndarray) -> np.ndarray:
+    """(3, 2, Nv) factors [1, -v] per coordinate of ``verts`` (``point_factors``)."""
+    vf = np.ones((3, 2, len(verts)))
+    np.negative(verts.T, out=vf[:, 1, :])
+    return vf
+
+
+def _vertex_distances(points: np.ndarray, verts: np.ndarray, xyz: np.ndarray,
+                      factors: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """|points_m - verts_k| (M, Nv) computed in place in ``xyz[0]`` (returned); ``xyz`` (3, M,
-    Nv) holds the squared offsets afterwards (no temporaries; offsets and squares in one numpy
-    call each: fewer calls per block, fewer hand-offs of the GIL between engine threads)."""
-    np.subtract(points.T[:, :, None], verts.T[:, None, :], out=xyz)
+    Nv) holds the squared offsets afterwards (no temporaries; offsets by one batched matrix
+    product of ``factors`` (``point_factors``, ``vertex_factors``; computed here when None),
+    squares in one call: few numpy calls per block, few hand-offs of the GIL between engine
+    threads)."""
+    pf, vf = (point_factors(points), vertex_factors(verts)) if factors is None else factors
+    np.matmul(pf, vf, out=xyz)
     np.square(xyz, out=xyz)
     x = xyz[0]
     x += xyz[1]
@@ -271,7 +293,7 @@ def _vertex_distances(points: np.ndarray, verts: np.ndarray, xyz: np.ndarray) ->
 
 
 def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, quantity="B", workspace=None,
-                   sums=None, accumulate=False):
+                   sums=None, accumulate=False, factors=None):
     """Fast-path sums over a block of polyline segments at a block of points.
 
     ``points`` (M, 3) and ``verts`` (Nv, 3) [m], both expressed relative to the same origin
@@ -293,7 +315,7 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     ws = workspace if workspace is not None else Workspace()
     xyz, near = ws.buffers(len(points), len(verts))
     dx, dy, dz = xyz
-    r = _vertex_distances(points, verts, xyz)
+    r = _vertex_distances(points, verts, xyz, factors)
     r1, r2 = r[:, :-1], r[:, 1:]
     u = np.add(r1, r2, out=dy[:, :-1])
     np.less(u, threshold, out=near)
@@ -363,7 +385,8 @@ def jacobian_matrices(verts, weights):
     return lv, mats[0], mats[1]
 
 
-def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps=None, workspace=None):
+def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps=None, workspace=None,
+                            factors=None):
     """Fast-path Jacobian sums dB_i/dr_j (without mu0/(4 pi)) of polyline segments at points.
 
     Same structure as ``polyline_block`` (vertex distances shared by neighbouring segments,
@@ -398,7 +421,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     rxyz, near = ws.buffers(len(points), len(verts))
     rx, ry, rz = rxyz
     f, g1, g2 = ws.extra_buffers(len(points), len(verts))
-    r = _vertex_distances(points, verts, rxyz)
+    r = _vertex_distances(points, verts, rxyz, factors)
     r1, r2 = r[:, :-1], r[:, 1:]
     f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
     u = np.add(r1, r2, out=ry[:, :-1])
