@@ -22,7 +22,8 @@ from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
-DEFAULT_BLOCK_PAIRS = 1 << 16  # measured: 64k-pair blocks beat 32k (issue 15; benchmarks/bench_perf.py)
+DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B): 1 thread flat from 32k to 128k pairs
+# (113-118 M/s, 106 at 192k); 2 threads 156 (32k), 174-187 (64k), 199-216 (96k), 198-214 (128k), 134-142 (192k) M/s
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
