@@ -244,10 +244,10 @@ class Workspace:
         return self._f[:, :m, :nv], self._b[:m, :nv - 1]
 
     def extra_buffers(self, m: int, nv: int):
-        """Three more float (m, nv) buffers (for the Jacobian path)."""
+        """Two more float (m, nv) buffers (for the Jacobian path)."""
         if self._extra_shape[0] < m or self._extra_shape[1] < nv:
             self._extra_shape = (max(m, self._extra_shape[0]), max(nv, self._extra_shape[1]))
-            self._x = [np.empty(self._extra_shape) for _ in range(3)]
+            self._x = [np.empty(self._extra_shape) for _ in range(2)]
         return [b[:m, :nv] for b in self._x]
 
 
@@ -420,10 +420,11 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     lv, m1, m2 = matrices
     rxyz, near = ws.buffers(len(points), len(verts))
     rx, ry, rz = rxyz
-    f, g1, g2 = ws.extra_buffers(len(points), len(verts))
+    f, g1 = ws.extra_buffers(len(points), len(verts))
     r = _vertex_distances(points, verts, rxyz, factors)
     r1, r2 = r[:, :-1], r[:, 1:]
-    f, g1, g2 = f[:, :-1], g1[:, :-1], g2[:, :-1]
+    f, g1 = f[:, :-1], g1[:, :-1]
+    g2 = ry[:, :-1]  # u's plane, once u is used up (five work planes: a smaller cache footprint)
     u = np.add(r1, r2, out=ry[:, :-1])
     t = np.subtract(u, seg_length, out=rz[:, :-1])  # u - L
     # near: u - L < max(EXTENT_RATIO_J |r|, threshold - L); one comparison when the point
@@ -454,7 +455,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
         g1 *= f
         g1 *= i1
         t -= i2
-        np.multiply(t, f, out=g2)
+        np.multiply(t, f, out=g2)  # overwrites 1/u (in u's plane), no longer needed
         g2 *= i2
     if any_near:
         for arr in (f, g1, g2):
