@@ -373,16 +373,17 @@ def jacobian_threshold(seg_length, wire_radius):
 
 def jacobian_matrices(verts, weights):
     """Per-segment matrices of ``polyline_jacobian_block`` for vertices ``verts`` (Nv, 3) [m]
-    (centred on the sources) and ``weights`` (Nv-1,): ``(w Lv (Nv-1, 3), M1, M2 (Nv-1, 27))``
-    with ``Mk = w [0, Lv, Q, Lv Pk^T, Q Pk^T]`` (``Q = P1 x P2``; outer products row-major; the
-    three zero columns hold the place of F in the block's sums)."""
+    (centred on the sources) and ``weights`` (Nv-1,): ``(8 w Lv (Nv-1, 3), M1, M2 (Nv-1, 27))``
+    with ``Mk = 32 w [0, Lv, Q, Lv Pk^T, Q Pk^T]`` (``Q = P1 x P2``; outer products row-major;
+    the three zero columns hold the place of F in the block's sums; the powers of two undo the
+    block's f / 8 and g / 32, exactly)."""
     p1, p2 = verts[:-1], verts[1:]
-    lv = (p2 - p1) * weights[:, None]
-    q = np.cross(p1, p2) * weights[:, None]
+    lv = (p2 - p1) * (32.0 * weights[:, None])
+    q = np.cross(p1, p2) * (32.0 * weights[:, None])
     zero = np.zeros((len(lv), 3))
     mats = [np.hstack([zero, lv, q, (lv[:, :, None] * pk[:, None, :]).reshape(-1, 9),
                        (q[:, :, None] * pk[:, None, :]).reshape(-1, 9)]) for pk in (p1, p2)]
-    return lv, mats[0], mats[1]
+    return lv * 0.25, mats[0], mats[1]
 
 
 def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps=None, workspace=None,
@@ -440,23 +441,23 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
         near |= gaps
     any_near = bool(near.any())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inv = np.divide(1.0, r, out=r)  # r is not needed after u: its plane holds 1/r
-        i1, i2 = inv[:, :-1], inv[:, 1:]
+        # halved reciprocals keep every factor of 2 out of the passes: f / 8 and g / 32 are
+        # formed (exact powers of two, undone in the matrices), two passes fewer than f, k, g
+        half = np.divide(0.5, r, out=r)  # 1/(2R) in the plane of r, not needed after u
+        i1, i2 = half[:, :-1], half[:, 1:]
         np.add(u, seg_length, out=f)
         t *= f  # u^2 - L^2 = (u - L)(u + L), without cancellation
-        np.divide(u, t, out=t)  # u / (u^2 - L^2)
-        np.multiply(t, 2.0, out=f)
-        f *= i1
-        f *= i2  # f = 2u / (R1 R2 (u^2 - L^2))
-        t *= -2.0
-        np.divide(1.0, u, out=u)
-        t += u  # k = 1/u - 2u / (u^2 - L^2)
-        np.subtract(t, i1, out=g1)
+        np.divide(u, t, out=t)  # h = u / (u^2 - L^2)
+        np.multiply(t, i1, out=f)
+        f *= i2  # f / 8 = h / (4 R1 R2)
+        np.divide(0.5, u, out=u)
+        u -= t  # k / 2 = 1/(2u) - h
+        np.subtract(u, i1, out=g1)
         g1 *= f
-        g1 *= i1
-        t -= i2
-        np.multiply(t, f, out=g2)  # overwrites 1/u (in u's plane), no longer needed
-        g2 *= i2
+        g1 *= i1  # g1 / 32 = (f / 8) (k / 2 - 1/(2 R1)) / (2 R1)
+        u -= i2
+        u *= f
+        u *= i2  # g2 / 32 in u's plane
     if any_near:
         for arr in (f, g1, g2):
             np.copyto(arr, 0.0, where=near)
