@@ -45,10 +45,14 @@ squaring, use c = Lv x a (no cancellation far away) and ln((u+L)/(u-L)) = log1p(
 so they are finite and accurate from segments of 1e-300 m to points 1e300 m away.
 
 Fast path for polylines (``polyline_block``): distances to each vertex are shared by the
-two segments meeting there; per pair only the scalar ``f = 2u / (v (u-L)(u+L))`` is formed,
+two segments meeting there (the point-vertex offsets come from one exact batched matrix
+product, ``point_factors``); per pair only the scalar ``f = 2u / (v (u-L)(u+L))`` is formed,
 and the sum over segments is a matrix product, using ``c = Lv x r + P1 x P2``::
 
     B(r) = mu0/(4 pi) [ (sum_i f_i Lv_i) x r + sum_i f_i (P1_i x P2_i) ]
+
+summed over all segment blocks before the cross product is taken once per point
+(``field_from_sums``).
 
 Pairs with ``u - L < NEAR_RATIO * u`` (within ~7 % of L of the segment) or ``u - L < 2 rw``
 (possibly inside the conductor) are recomputed with the exact explicit formula; the relative rounding of the fast
@@ -225,7 +229,8 @@ def segment_field_jacobian(px, py, pz, p1, p2, wire_radius=0.0):
 
 
 class Workspace:
-    """Reusable scratch buffers for ``polyline_block`` (one per thread).
+    """Reusable scratch buffers for ``polyline_block`` and ``polyline_jacobian_block`` (one per
+    work item of the engine, reused by all its blocks).
 
     Fresh temporaries of a few hundred kB are mmapped and page-faulted by the allocator on
     every call, which measured slower than the arithmetic itself; reusing buffers avoids it.
