@@ -814,10 +814,10 @@ def _winding_by_winding(coil: Coil, offsets: list[float], gmd_points: int, order
         if groups and len(groups) * (gmd_points + n - 1) < n * gmd_points + n * (n - 1) / 2:
             for group in groups:
                 k = int(group[0])
-                single = subset([k])
-                pc = _folded(_pieces(single, [0.0], 1, order, loop_points, own=False), fixing(k))
+                single, fixed = subset([k]), fixing(k)
+                pc = _folded(_pieces(single, [0.0], 1, order, loop_points, own=False), fixed)
                 others = _sources(subset([j for j in active if j != k]))
-                own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixing(k))
+                own = _displaced_self(single, [offsets[k]], gmd_points, order, loop_points, fixed)
                 total += len(group) * (own + _flux(others, pc, order, ("coil", "coil")))
         else:
             for i, k in enumerate(active):

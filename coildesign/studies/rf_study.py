@@ -47,12 +47,13 @@ from coildesign import _validation as check
 from coildesign import conductors
 from coildesign.analysis.handbook import loop_inductance, maxwell_mutual_inductance
 from coildesign.analysis.inductance import inductance
+from coildesign.coil import Coil
 from coildesign.geometries import solenoid
 from coildesign.rf import impedance
 from coildesign.rf import sample as samples
 from coildesign.rf.matching import match_capacitors
 from coildesign.rf.sample import magnetic_loss_integral
-from coildesign.rf.sensitivity import b1_map, sample_b1_of_map
+from coildesign.rf.sensitivity import SampleB1, b1_map, sample_b1_of_map
 from coildesign.rf.snr import magnetic_loss_resistance, snr
 
 MODELS = ("rings", "helix")
@@ -88,12 +89,12 @@ def ring_inductance(radius: float, pitch: float, turns: int, wire_diameter: floa
 class _Geometry:
     """What ``microcoil`` computes from the geometry alone (module docstring)."""
 
-    coil: object
+    coil: Coil
     radius: float
     length: float
     sample_length: float
     b1_centre: float
-    sample_b1: object
+    sample_b1: SampleB1
     inductance: float
     self_capacitance: float
     loss_integral: float
