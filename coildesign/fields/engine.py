@@ -179,6 +179,18 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     return out
 
 
+def _add_explicit(out, pts, src: PolylineSources, pending: list, quantity) -> None:
+    """Adds the explicit-kernel contributions of the collected near pairs ``pending`` (a list of
+    (point rows, segment indices)) to ``out`` and empties the list: one call for the pairs of
+    many blocks (an explicit call costs ~0.3 ms whatever its size; per block, the few near
+    pairs of a 10,000-point Jacobian cost a third of its time)."""
+    if pending:
+        pi = np.concatenate([p for p, _ in pending])
+        si = np.concatenate([s for _, s in pending])
+        out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, quantity)
+        pending.clear()
+
+
 def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
     """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs``."""
     m = len(pts)
@@ -218,6 +230,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
         j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
     sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
     pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
+    pending, waiting = [], 0  # near pairs (point, segment) left out by the blocks, evaluated together
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         gaps = None if src.gaps is None else src.gaps[s:e - 1]
@@ -240,10 +253,14 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
                 continue
             if gaps is not None:
                 near &= ~gaps
-            pi, sj = np.nonzero(near)
-            if pi.size:
-                out[p:q] += _explicit_segments(pts[p:q], src.verts, pi, sj + s, src.wire_radius,
-                                               src.weights, quantity)
+            flat = np.flatnonzero(near)  # (np.nonzero on 2-d masks took 13x as long)
+            if flat.size:
+                pending.append((flat // near.shape[1] + p, flat % near.shape[1] + s))
+                waiting += flat.size
+            if waiting >= block_pairs:
+                _add_explicit(out, pts, src, pending, quantity)
+                waiting = 0
+    _add_explicit(out, pts, src, pending, quantity)
     if quantity == "J":
         out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
     else:
