@@ -53,11 +53,19 @@ def clock(fn) -> tuple[float, float]:
     return time.perf_counter() - w0, time.process_time() - c0
 
 
+SETTLE = 0.3  # [s] pause before each timed call
+
+
 def interleaved(fns: dict, repeat: int) -> dict:
-    """{name: (walls, cpus)} with the callables run alternately ``repeat`` times."""
+    """{name: (walls, cpus)} with the callables run alternately ``repeat`` times, each after a
+    pause of ``SETTLE``: the worker threads of the previous call (numba's OpenMP pool,
+    OpenBLAS, magpylib's) spin-wait for a while after their work and otherwise share the two
+    cores with the next call (measured: coildesign's one-thread row used 1.08-1.10 cores
+    right after the compiled two-thread row, 1.00 after a pause)."""
     out = {k: ([], []) for k in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
+            time.sleep(SETTLE)
             w, c = clock(fn)
             out[name][0].append(w)
             out[name][1].append(c)
