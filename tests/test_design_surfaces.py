@@ -49,7 +49,7 @@ def test_biplanar_normals_away_from_midplane_and_area(shape):
         area = 2 * width * height
     else:
         r = np.hypot(s.vertices[:, 0], s.vertices[:, 1])
-        m = int(np.sum(np.isclose(r, width / 2, rtol=1e-12)) // 2)
+        m = int(np.sum(np.isclose(r, width / 2, rtol=1e-12, atol=0)) // 2)
         area = 2 * m / 2 * (width / 2) ** 2 * np.sin(2 * np.pi / m)
     assert s.areas.sum() == pytest.approx(area, rel=1e-12, abs=0)
 
