@@ -43,8 +43,8 @@ FMM_MIN_SOURCES = 5000
 MAX_PAIRS = 5e9
 # cost of one pair relative to a fast-path segment pair (B or A), measured per thread by
 # process time on the idle machine after issue 15 (1,000-segment helix and ten loops at 1e4-1e5
-# points: segment B 10 ns per pair, segment dB/dr 3.3x, loop B 5.6x, loop dB/dr 73x)
-PAIR_COST = {"segment": 1.0, "segment J": 3.3, "loop": 5.6, "loop J": 73.0}
+# points: segment B 8.5-10 ns per pair, segment dB/dr 2.4-2.5x, loop B 5.6x, loop dB/dr 73x)
+PAIR_COST = {"segment": 1.0, "segment J": 2.5, "loop": 5.6, "loop J": 73.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -379,8 +379,8 @@ def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: i
 
 def work_pairs(m: int, coil: Coil, quantity: str, fmm_part: bool = False) -> float:
     """Direct-summation work in fast-path pair equivalents (``PAIR_COST``: dB/dr of segments
-    uses the explicit kernel throughout, loops need elliptic integrals); with the FMM the
-    segments are not summed directly."""
+    forms more factors per pair, loops need elliptic integrals); with the FMM the segments are
+    not summed directly."""
     j = " J" if quantity == "J" else ""
     seg = 0.0 if fmm_part else float(coil.n_segments) * PAIR_COST["segment" + j]
     loops = float(coil.n_loops) * PAIR_COST["loop" + j]
