@@ -4,8 +4,10 @@
 segments) and ``loop_kernels`` (circular loops) over all windings, scaled by each winding's
 weight and by ``current``. Work is split into blocks of points x vertices whose temporaries
 stay cache-sized (``block_pairs`` pairs per block), so memory is bounded by the output array
-plus a few MB per thread regardless of the problem size. Points on or inside a conductor
-follow the inside-conductor rule of the kernels (see ``segment_kernels``).
+plus a few MB per thread regardless of the problem size. Pairs too near a segment for the
+blocks' fast path are collected over the blocks of a chunk and evaluated by the explicit
+kernels together, up to ``block_pairs`` at a time. Points on or inside a conductor follow the
+inside-conductor rule of the kernels (see ``segment_kernels``).
 """
 
 from __future__ import annotations
