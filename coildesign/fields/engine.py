@@ -29,7 +29,7 @@ DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B): 1 
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
-BLAS_LIMIT_PAIRS = 1e6  # above this, Jacobian and multi-threaded evaluations run with one BLAS thread
+BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (_one_blas_thread)
 LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
 # 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
 AUTO_PROGRESS_PAIRS = 2e9
@@ -341,7 +341,10 @@ def _one_blas_thread():
     its own threads, which on a loaded or already threaded run measured 4-5x slower than one
     BLAS thread (benchmarks/bench_perf.py); with two engine threads, B in 256k-pair blocks
     took 0.16 s on two threads against 0.14 s on one, and 0.09 s with one BLAS thread (1,000
-    segments x 10,000 points). The limit is process-wide while it lasts."""
+    segments x 10,000 points). On one engine thread it changes no timing, but a multi-threaded
+    product leaves OpenBLAS's worker spinning for ~0.1 s of CPU after it (measured), which
+    took a core from whatever ran next (two engine threads right after a one-thread call:
+    1.13x instead of 1.6-1.8x). The limit is process-wide while it lasts."""
     if not _BLAS:
         from threadpoolctl import ThreadpoolController
 
@@ -525,7 +528,7 @@ def evaluate(
 
         bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
     limits = contextlib.ExitStack()
-    if (quantity == "J" or (threads > 1 and len(starts) > 1)) and float(m) * n_src > BLAS_LIMIT_PAIRS:
+    if float(m) * n_src > BLAS_LIMIT_PAIRS:
         limits.enter_context(_one_blas_thread())
     try:
         if threads == 1 or len(starts) == 1:
