@@ -228,14 +228,17 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     workspace = segment_kernels.Workspace()
     vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)
     pblock = max(1, (block_pairs if quantity != "J" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
-    if quantity == "J":
-        j_threshold = segment_kernels.jacobian_threshold(src.length, src.wire_radius)
+    near_bound = (segment_kernels.jacobian_threshold(src.length, src.wire_radius) if quantity == "J"
+                  else src.threshold)
     sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
     pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
     pending, waiting = [], 0  # near pairs (point, segment) left out by the blocks, evaluated together
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
-        gaps = None if src.gaps is None else src.gaps[s:e - 1]
+        # per pair of the blocks' padded layout: the segments and a dummy pair (never near)
+        gaps = None if src.gaps is None else segment_kernels.padded(src.gaps[s:e - 1], False)
+        length = segment_kernels.padded(src.length[s:e - 1], 0.0)
+        threshold = segment_kernels.padded(near_bound[s:e - 1], -np.inf)
         vf = segment_kernels.vertex_factors(vc[s:e])
         if quantity == "J":
             mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
@@ -243,14 +246,13 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             q = min(m, p + pblock)
             factors = (pf[:, p:q], vf)
             if quantity == "J":
-                res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, src.length[s:e - 1],
-                                                                    j_threshold[s:e - 1], gaps, workspace, factors)
+                res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, length, threshold,
+                                                                    gaps, workspace, factors)
                 sums[p:q] += res
             else:
-                _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1],
-                                                         src.length[s:e - 1], src.threshold[s:e - 1], gaps,
-                                                         quantity=quantity, workspace=workspace, sums=sums[p:q],
-                                                         accumulate=s > 0, factors=factors)
+                _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1], length, threshold,
+                                                         gaps, quantity=quantity, workspace=workspace,
+                                                         sums=sums[p:q], accumulate=s > 0, factors=factors)
             if near is None:
                 continue
             if gaps is not None:
