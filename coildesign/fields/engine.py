@@ -242,6 +242,8 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
         vf = segment_kernels.vertex_factors(vc[s:e])
         if quantity == "J":
             mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
+        else:
+            block_matrix = segment_kernels.padded(matrix[s:e - 1], 0.0)
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
             factors = (pf[:, p:q], vf)
@@ -250,7 +252,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
                                                                     gaps, workspace, factors)
                 sums[p:q] += res
             else:
-                _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], matrix[s:e - 1], length, threshold,
+                _, near = segment_kernels.polyline_block(local[p:q], vc[s:e], block_matrix, length, threshold,
                                                          gaps, quantity=quantity, workspace=workspace,
                                                          sums=sums[p:q], accumulate=s > 0, factors=factors)
             if near is None:

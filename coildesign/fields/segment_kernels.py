@@ -278,9 +278,13 @@ def vertex_factors(verts: np.ndarray) -> np.ndarray:
 
 
 def padded(values: np.ndarray, fill) -> np.ndarray:
-    """Per-segment ``values`` (Nv-1,) of a vertex block followed by ``fill`` for the dummy pair
-    of the padded layout (``polyline_block``)."""
-    return np.append(values, np.asarray(fill, dtype=np.asarray(values).dtype))
+    """Per-segment ``values`` (Nv-1, ...) of a vertex block followed by ``fill`` (broadcast to
+    one row) for the dummy pair of the padded layout (``polyline_block``)."""
+    values = np.asarray(values)
+    out = np.empty((len(values) + 1,) + values.shape[1:], dtype=values.dtype)
+    out[:-1] = values
+    out[-1] = fill
+    return out
 
 
 def _vertex_distances(points: np.ndarray, verts: np.ndarray, planes: np.ndarray,
@@ -309,19 +313,23 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
     """Fast-path sums over a block of polyline segments at a block of points.
 
     ``points`` (M, 3) and ``verts`` (Nv, 3) [m], both expressed relative to the same origin
-    near the sources; segment i joins verts[i] -> verts[i+1]. ``seg_matrix`` (Nv-1, 6) holds
-    per segment ``w_i * [Lv_i, P1_i x P2_i]`` for B or ``w_i * [Lv_i / L_i, 0]`` for A, with
-    zero rows for gaps between windings. ``seg_length`` [m], ``threshold`` (from
-    ``near_threshold``) and ``gaps`` (bool: vertex pairs that are not segments, the joins
-    between windings; or None) are per pair of the padded layout, (Nv,): the block's Nv-1
-    segments and the dummy pair (``padded`` with 0, -inf and False).
+    near the sources; segment i joins verts[i] -> verts[i+1]. Per pair of the padded layout
+    (the block's Nv-1 segments and the dummy pair, ``padded`` with the value in brackets):
+    ``seg_matrix`` (Nv, 6) holds per segment ``w_i * [Lv_i, P1_i x P2_i]`` for B or
+    ``w_i * [Lv_i / L_i, 0]`` for A, with zero rows for gaps between windings (0);
+    ``seg_length`` (Nv,) [m] (0), ``threshold`` (Nv,) from ``near_threshold`` (-inf) and
+    ``gaps`` (Nv,) bool, the vertex pairs that are not segments (joins between windings;
+    False), or None.
 
     Padded layout: the pairs are formed on flat (M Nv,) planes, pair m Nv + i joining vertex i
     and vertex i + 1 of the flat vertex-distance plane, so that every pass is one contiguous
     1-d loop (numpy's 2-d strided loops over (M, Nv-1) views of an (M, Nv) plane measured
     3x slower: 78 against 25 us per pass on 98 x 1,001 pairs); the last pair of each point's
-    row (i = Nv - 1, towards the next point's first vertex) is a dummy, never near and left
-    out of the sums.
+    row (i = Nv - 1, towards the next point's first vertex) is a dummy, never near, set to 0
+    and multiplied by the matrix's zero row. The sums are ``np.dot`` products of contiguous
+    arrays: numpy's ``matmul`` held the GIL for these six columns (two engine threads ran
+    its products one after the other: 10.6 us per product on one thread, 21.2 us for two on
+    two threads; ``np.dot`` 10.2 and 10.6 us).
 
     Returns ``(sums (M, 6), near)``: ``sums = sum_i f_i seg_matrix_i`` with ``f = u / (R1 R2
     (u^2 - L^2))`` for B (half the module doc's f) or ``ln((u + L)/(u - L))`` for A, to be
@@ -361,15 +369,15 @@ def polyline_block(points, verts, seg_matrix, seg_length, threshold, gaps=None, 
             np.divide(2.0 * seg_length, f2, out=f2)
             np.log1p(f, out=f)
     f = f.reshape(m, nv)
+    f[:, -1] = 0.0  # the dummy pairs
     if any_near:
         np.copyto(f, 0.0, where=near)
-    f = f[:, :-1]  # without the dummy pairs
     if sums is None:
-        sums = f @ seg_matrix
+        sums = np.dot(f, seg_matrix)
     elif accumulate:
-        sums += f @ seg_matrix
+        sums += np.dot(f, seg_matrix)
     else:
-        np.matmul(f, seg_matrix, out=sums)
+        np.dot(f, seg_matrix, out=sums)
     return sums, (near if any_near else None)
 
 
@@ -400,17 +408,17 @@ def jacobian_threshold(seg_length, wire_radius):
 
 def jacobian_matrices(verts, weights):
     """Per-segment matrices of ``polyline_jacobian_block`` for vertices ``verts`` (Nv, 3) [m]
-    (centred on the sources) and ``weights`` (Nv-1,): ``(8 w Lv (Nv-1, 3), M1, M2 (Nv-1, 27))``
+    (centred on the sources) and ``weights`` (Nv-1,): ``(8 w Lv (Nv, 3), M1, M2 (Nv, 27))``
     with ``Mk = 32 w [0, Lv, Q, Lv Pk^T, Q Pk^T]`` (``Q = P1 x P2``; outer products row-major;
     the three zero columns hold the place of F in the block's sums; the powers of two undo the
-    block's f / 8 and g / 32, exactly)."""
+    block's f / 8 and g / 32, exactly) and a zero last row for the padded layout's dummy pair."""
     p1, p2 = verts[:-1], verts[1:]
     lv = (p2 - p1) * (32.0 * weights[:, None])
     q = np.cross(p1, p2) * (32.0 * weights[:, None])
     zero = np.zeros((len(lv), 3))
     mats = [np.hstack([zero, lv, q, (lv[:, :, None] * pk[:, None, :]).reshape(-1, 9),
                        (q[:, :, None] * pk[:, None, :]).reshape(-1, 9)]) for pk in (p1, p2)]
-    return lv * 0.25, mats[0], mats[1]
+    return padded(lv * 0.25, 0.0), padded(mats[0], 0.0), padded(mats[1], 0.0)
 
 
 def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps=None, workspace=None,
@@ -490,12 +498,13 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
         u *= f
         u *= i2  # g2 / 32 in u's plane
     g22 = g2.reshape(m, nv)
-    if any_near:
-        for arr in (f2, g12, g22):
+    for arr in (f2, g12, g22):
+        arr[:, -1] = 0.0  # the dummy pairs (zero rows of the matrices)
+        if any_near:
             np.copyto(arr, 0.0, where=near)
-    sums = g12[:, :-1] @ m1  # (M, 27): M1, M2 carry three zero columns for F; dummy pairs left out
-    sums += g22[:, :-1] @ m2
-    sums[:, :3] += f2[:, :-1] @ lv
+    sums = np.dot(g12, m1)  # (M, 27): M1, M2 carry three zero columns for F
+    sums += np.dot(g22, m2)
+    sums[:, :3] += np.dot(f2, lv)
     return sums, (near if any_near else None)
 
 
