@@ -24,11 +24,12 @@ from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
-DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B): 1 thread flat from 32k to 128k pairs
-# (113-118 M/s, 106 at 192k); 2 threads 156 (32k), 174-187 (64k), 199-216 (96k), 198-214 (128k), 134-142 (192k) M/s
+DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B, padded layout): 1 thread flat from
+# 32k to 128k pairs (176-199 M/s, 176-180 at 192k); 2 threads 167-201 (32k), 216-241 (48k), 252-255 (64k),
+# 286-333 (96k), 294-348 (128k), 260-316 (192k) M/s: fewer numpy calls per pair against the cache
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
-J_BLOCK_PAIRS = 1 << 15  # its eight (points x vertices) work arrays must stay cache-sized
+J_BLOCK_PAIRS = 1 << 15  # its five work planes must stay cache-sized (16k 71, 32k 79, 64k 72 M pairs/s)
 BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (_one_blas_thread)
 LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
 # 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
