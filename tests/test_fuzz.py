@@ -45,7 +45,7 @@ from coildesign.rf import snr as snr_module  # noqa: E402
 LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 FUZZ_EXAMPLES = 2000 if LARGE else 60
 CALL_SECONDS = 20.0  # a call slower than this counts as a hang
-# the work and memory limits are user settings (default 5e9 pair equivalents, ~1 min, and half
+# the work and memory limits are user settings (default 1e10 pair equivalents, ~1 min, and half
 # the available memory): each fuzzed call runs with them lowered so that "refuse or finish" is
 # decided within CALL_SECONDS without crowding a shared machine
 FUZZ_LIMITS = {"COILDESIGN_MAX_PAIRS": "3e8", "COILDESIGN_MAX_MEMORY": "1G"}  # memory: spare the shared machine

@@ -41,13 +41,14 @@ METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # measured: fmm3dpy 2.1 here is no faster than direct below ~1e10 pairs and needs GBs
 FMM_MIN_SOURCES = 5000
 # Direct sums above this many pair equivalents (``work_pairs``; ~1 min per thread at the
-# ~95 M pairs/s per thread of the fast path measured on the idle 2-core machine) are refused
+# ~190 M pairs/s per thread of the fast path measured on the idle 2-core machine) are refused
 # with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
-MAX_PAIRS = 5e9
+MAX_PAIRS = 1e10
 # cost of one pair relative to a fast-path segment pair (B or A), measured per thread by
 # process time on the idle machine after issue 15 (1,000-segment helix and ten loops at 1e4-1e5
-# points: segment B 8.5-10 ns per pair, segment dB/dr 2.4-2.5x, loop B 5.6x, loop dB/dr 73x)
-PAIR_COST = {"segment": 1.0, "segment J": 2.5, "loop": 5.6, "loop J": 73.0}
+# points: segment B 5.1-6.4 ns per pair, segment dB/dr 2.0-2.4x, loop B 9.6-10x, loop dB/dr
+# 143-202x)
+PAIR_COST = {"segment": 1.0, "segment J": 2.4, "loop": 10.0, "loop J": 145.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -450,7 +451,7 @@ def evaluate(
     (``peak_memory``, ``work_pairs``): an evaluation needing more than ``max_memory`` bytes
     (default: ``_validation.memory_limit``, i.e. COILDESIGN_MAX_MEMORY or half the available
     memory) or a direct sum over more than ``max_pairs`` pair equivalents (default
-    ``MAX_PAIRS`` = 5e9 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
+    ``MAX_PAIRS`` = 1e10 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
     uses the FMM only where its own memory estimate fits, and also for B problems too large
     for a direct sum.
     """
