@@ -223,6 +223,24 @@ def test_near_pairs_collected_across_blocks():
             assert (err <= 1e-12 * np.abs(ref).max(axis=tuple(range(1, val.ndim)))).all(), (quantity, opts)
 
 
+def test_padded_layout_dummy_pairs_stay_out():
+    """The fast path's padded layout pairs the last vertex of one point's row with the first
+    vertex of the next point's row (a dummy pair, never a segment): points exactly on those
+    two vertices make the dummy 0/0, which must not reach the sums. B, A and dB/dr equal the
+    pair-by-pair explicit kernel, one point per block and many."""
+    verts = np.array([[0.0, 0.0, 0.0], [1e-3, 0.0, 0.0], [1e-3, 1e-3, 0.0], [0.0, 1e-3, 2e-4]])
+    coil = cd.Coil.from_polyline(verts)
+    rng = np.random.default_rng(4)
+    pts = np.vstack([verts[-1], verts[0], verts[-1], verts[0], rng.normal(size=(6, 3)) * 1e-3])
+    src = engine.polyline_sources(coil)
+    for fn, quantity in ((cd.field, "B"), (cd.vector_potential, "A"), (cd.field_jacobian, "J")):
+        ref = engine._explicit_all(pts, src, quantity, 1 << 16)
+        for opts in ({"block_pairs": 64}, {}):
+            val = fn(coil, pts, threads=1, **opts)
+            assert np.isfinite(val).all(), (quantity, opts)
+            np.testing.assert_allclose(val, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max(), err_msg=quantity)
+
+
 @settings(max_examples=25, deadline=None)
 @given(angle=st.floats(-180, 180), ax=st.tuples(*[st.floats(-1, 1)] * 3).filter(
     lambda v: np.linalg.norm(v) > 0.1), shift=st.tuples(*[st.floats(-5e-3, 5e-3)] * 3))
