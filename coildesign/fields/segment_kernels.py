@@ -52,7 +52,8 @@ and the sum over segments is a matrix product, using ``c = Lv x r + P1 x P2``::
     B(r) = mu0/(4 pi) [ (sum_i f_i Lv_i) x r + sum_i f_i (P1_i x P2_i) ]
 
 summed over all segment blocks before the cross product is taken once per point
-(``field_from_sums``).
+(``field_from_sums``). The pairs of a block live on flat contiguous planes (the padded
+layout of ``polyline_block``: one dummy pair per point row), so that every pass is a 1-d loop.
 
 Pairs with ``u - L < NEAR_RATIO * u`` (within ~7 % of L of the segment) or ``u - L < 2 rw``
 (possibly inside the conductor) are recomputed with the exact explicit formula; the relative rounding of the fast
