@@ -183,15 +183,18 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     return out
 
 
-def _add_explicit(out, pts, src: PolylineSources, pending: list, quantity) -> None:
+def _add_explicit(out, pts, src: PolylineSources, pending: list, quantity, block_pairs: int) -> None:
     """Adds the explicit-kernel contributions of the collected near pairs ``pending`` (a list of
-    (point rows, segment indices)) to ``out`` and empties the list: one call for the pairs of
-    many blocks (an explicit call costs ~0.3 ms whatever its size; per block, the few near
-    pairs of a 10,000-point Jacobian cost a third of its time)."""
+    (point rows, segment indices)) to ``out``, ``block_pairs`` pairs per call (the explicit
+    kernels' temporaries are bounded as in ``_explicit_all``), and empties the list: few calls
+    for the pairs of many blocks (an explicit call costs ~0.3 ms whatever its size; per block,
+    the few near pairs of a 10,000-point Jacobian cost a third of its time)."""
     if pending:
         pi = np.concatenate([p for p, _ in pending])
         si = np.concatenate([s for _, s in pending])
-        out += _explicit_segments(pts, src.verts, pi, si, src.wire_radius, src.weights, quantity)
+        for k in range(0, len(pi), block_pairs):
+            out += _explicit_segments(pts, src.verts, pi[k:k + block_pairs], si[k:k + block_pairs],
+                                      src.wire_radius, src.weights, quantity)
         pending.clear()
 
 
@@ -266,9 +269,9 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
                 pending.append((flat // near.shape[1] + p, flat % near.shape[1] + s))
                 waiting += flat.size
             if waiting >= block_pairs:
-                _add_explicit(out, pts, src, pending, quantity)
+                _add_explicit(out, pts, src, pending, quantity, block_pairs)
                 waiting = 0
-    _add_explicit(out, pts, src, pending, quantity)
+    _add_explicit(out, pts, src, pending, quantity, block_pairs)
     if quantity == "J":
         out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
     else:
