@@ -463,8 +463,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     r1, r2 = r[:n], r[1:]
     u = np.add(r1, r2, out=planes[1, :n])
     t = planes[2, :n]  # u - L
-    f, g1 = planes[3, :n], planes[4, :n]
-    g2 = u  # u's plane, once u is used up (five work planes: a smaller cache footprint)
+    f, g1 = planes[3, :n], planes[4, :n]  # g2 goes to u's plane once u is used up (five work planes)
     u2, t2, f2, g12 = (a.reshape(m, nv) for a in (u, t, f, g1))
     np.subtract(u2, seg_length, out=t2)
     # near: u - L < max(EXTENT_RATIO_J |r|, threshold - L); one comparison when the point
@@ -498,7 +497,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
         u -= i2
         u *= f
         u *= i2  # g2 / 32 in u's plane
-    g22 = g2.reshape(m, nv)
+    g22 = u2  # g2 / 32
     for arr in (f2, g12, g22):
         arr[:, -1] = 0.0  # the dummy pairs (zero rows of the matrices)
         if any_near:
