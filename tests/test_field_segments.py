@@ -205,10 +205,13 @@ def test_chunking_and_threads_do_not_change_results():
         assert np.abs(cd.field(coil, pts, **opts) - ref).max() < 1e-13 * np.abs(ref).max()
 
 
-def test_near_pairs_collected_across_blocks():
-    """Near pairs left out by the fast blocks are evaluated together (flushed every
-    ``block_pairs`` pairs): the result does not depend on when they are flushed and equals the
-    pair-by-pair explicit kernel, for B and dB/dr, points near and inside the wire included."""
+@pytest.mark.parametrize("explicit_pairs", [50, engine.EXPLICIT_BLOCK_PAIRS])
+def test_near_pairs_collected_across_blocks(monkeypatch, explicit_pairs):
+    """Near pairs left out by the fast blocks are evaluated together (flushed and sliced every
+    ``EXPLICIT_BLOCK_PAIRS`` pairs): the result does not depend on when they are flushed and
+    equals the pair-by-pair explicit kernel, for B and dB/dr, points near and inside the wire
+    included."""
+    monkeypatch.setattr(engine, "EXPLICIT_BLOCK_PAIRS", explicit_pairs)
     verts = helix(n=201)
     coil = cd.Coil.from_polyline(verts, wire_diameter=4e-5)
     rng = np.random.default_rng(3)

@@ -6,8 +6,8 @@ weight and by ``current``. Work is split into blocks of points x vertices whose 
 stay cache-sized (``block_pairs`` pairs per block), so memory is bounded by the output array
 plus a few MB per thread regardless of the problem size. Pairs too near a segment for the
 blocks' fast path are collected over the blocks of a chunk and evaluated by the explicit
-kernels together, up to ``block_pairs`` at a time. Points on or inside a conductor follow the
-inside-conductor rule of the kernels (see ``segment_kernels``).
+kernels together, up to ``EXPLICIT_BLOCK_PAIRS`` at a time. Points on or inside a conductor
+follow the inside-conductor rule of the kernels (see ``segment_kernels``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ J_BLOCK_PAIRS = 1 << 15  # its five work planes must stay cache-sized (16k 71, 3
 BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (_one_blas_thread)
 LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
 # 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
+# pairs per call of the explicit kernels: their temporaries take ~350 (B) and ~520 (dB/dr)
+# bytes a pair (measured with tracemalloc), 17 MB at most, within peak_memory's work space
+EXPLICIT_BLOCK_PAIRS = 32_768
 AUTO_PROGRESS_PAIRS = 2e9
 AUTO_THREAD_PAIRS = 5e6
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
@@ -185,27 +188,28 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     return out
 
 
-def _add_explicit(out, pts, src: PolylineSources, pending: list, quantity, block_pairs: int) -> None:
+def _add_explicit(out, pts, src: PolylineSources, pending: list, quantity) -> None:
     """Adds the explicit-kernel contributions of the collected near pairs ``pending`` (a list of
-    (point rows, segment indices)) to ``out``, ``block_pairs`` pairs per call (the explicit
-    kernels' temporaries are bounded as in ``_explicit_all``), and empties the list: few calls
-    for the pairs of many blocks (an explicit call costs ~0.3 ms whatever its size; per block,
-    the few near pairs of a 10,000-point Jacobian cost a third of its time)."""
+    (point rows, segment indices)) to ``out``, ``EXPLICIT_BLOCK_PAIRS`` pairs per call, and
+    empties the list: few calls for the pairs of many blocks (an explicit call costs ~0.3 ms
+    whatever its size; per block, the few near pairs of a 10,000-point Jacobian cost a third
+    of its time)."""
     if pending:
         pi = np.concatenate([p for p, _ in pending])
         si = np.concatenate([s for _, s in pending])
-        for k in range(0, len(pi), block_pairs):
-            out += _explicit_segments(pts, src.verts, pi[k:k + block_pairs], si[k:k + block_pairs],
-                                      src.wire_radius, src.weights, quantity)
+        for k in range(0, len(pi), EXPLICIT_BLOCK_PAIRS):
+            part = slice(k, k + EXPLICIT_BLOCK_PAIRS)
+            out += _explicit_segments(pts, src.verts, pi[part], si[part], src.wire_radius, src.weights, quantity)
         pending.clear()
 
 
 def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
-    """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs``."""
+    """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs`` (at most
+    ``EXPLICIT_BLOCK_PAIRS``, or one segment at all points)."""
     m = len(pts)
     out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
     real = np.flatnonzero(src.weights != 0.0)
-    step = max(1, block_pairs // max(m, 1))
+    step = max(1, min(block_pairs, EXPLICIT_BLOCK_PAIRS) // max(m, 1))
     for s in range(0, len(real), step):
         si = np.tile(real[s:s + step], m)
         pi = np.repeat(np.arange(m), min(step, len(real) - s))
@@ -270,10 +274,10 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             if flat.size:
                 pending.append((flat // near.shape[1] + p, flat % near.shape[1] + s))
                 waiting += flat.size
-            if waiting >= block_pairs:
-                _add_explicit(out, pts, src, pending, quantity, block_pairs)
+            if waiting >= EXPLICIT_BLOCK_PAIRS:
+                _add_explicit(out, pts, src, pending, quantity)
                 waiting = 0
-    _add_explicit(out, pts, src, pending, quantity, block_pairs)
+    _add_explicit(out, pts, src, pending, quantity)
     if quantity == "J":
         out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
     else:
