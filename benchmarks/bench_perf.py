@@ -17,7 +17,9 @@ Rows:
 4. full RF analysis of a solenoid microcoil (``studies.rf_study.microcoil``), one BLAS thread:
    analyses per second per core, with the geometry cache emptied before each (a new design) and
    at one geometry over changing frequencies (a frequency sweep);
-5. ``import coildesign`` in a fresh interpreter (median of 5);
+5. ``import coildesign`` in a fresh interpreter (median of 5), and loop B at 16,384 points in a
+   fresh interpreter (best of five calls, median of 3 interpreters: before the process has freed
+   a large array, glibc maps and unmaps every 128 KiB temporary; ``engine._raise_mmap_threshold``);
 6. --demo: ``python -m coildesign.cli demo`` wall time (one run).
 """
 
@@ -170,12 +172,36 @@ def rf_row(seconds: float) -> None:
               f"(best {1 / c.min():7.1f}) per s")
 
 
+FRESH_LOOP = """
+import time
+import numpy as np
+import coildesign as cd
+coil = cd.Coil.from_loop(1e-3)
+pts = np.random.default_rng(1).uniform(-3e-3, 3e-3, (16384, 3))
+cd.field(coil, pts[:10])
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    cd.field(coil, pts)
+    times.append(time.perf_counter() - t)
+print(min(times))
+"""
+
+
+def fresh_interpreter(code: str) -> float:
+    """The float that ``code`` prints, run in a fresh interpreter on this checkout."""
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(cd.__file__))))
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                check=True).stdout)
+
+
 def import_row() -> None:
     code = "import time; t = time.perf_counter(); import coildesign; print(time.perf_counter() - t)"
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(cd.__file__))))
-    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                                  check=True).stdout) for _ in range(5)]
+    times = [fresh_interpreter(code) for _ in range(5)]
     print(f"import coildesign: median {np.median(times):.3f} s (min {min(times):.3f} s) over 5 fresh interpreters")
+    loops = [fresh_interpreter(FRESH_LOOP) for _ in range(3)]
+    print(f"loop B at 16,384 points in a fresh interpreter (glibc's mmap threshold not yet raised by the "
+          f"process): median {16384 / np.median(loops) / 1e6:.1f} M points/s over 3 interpreters")
 
 
 def demo_row() -> None:
