@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._blas import one_blas_thread
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
@@ -31,7 +32,7 @@ DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B, pad
 MAX_VERTEX_BLOCK = 4096
 J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # its five work planes must stay cache-sized (16k 71, 32k 79, 64k 72 M pairs/s)
-BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (_one_blas_thread)
+BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (coildesign._blas)
 LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
 # 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
 # pairs per call of the explicit kernels: their temporaries take ~350 (B) and ~520 (dB/dr)
@@ -348,26 +349,6 @@ def _chunk(pts, coil, quantity, block_pairs, out, polylines=True):
         out[...] = 0.0
 
 
-_BLAS = []
-
-
-def _one_blas_thread():
-    """Context limiting BLAS to one thread (threadpoolctl; imported on first use, it costs
-    ~10 ms). The Jacobian's matrix products per block are large enough for OpenBLAS to start
-    its own threads, which on a loaded or already threaded run measured 4-5x slower than one
-    BLAS thread (benchmarks/bench_perf.py); with two engine threads, B in 256k-pair blocks
-    took 0.16 s on two threads against 0.14 s on one, and 0.09 s with one BLAS thread (1,000
-    segments x 10,000 points). On one engine thread it changes no timing, but a multi-threaded
-    product leaves OpenBLAS's worker spinning for ~0.1 s of CPU after it (measured), which
-    took a core from whatever ran next (two engine threads right after a one-thread call:
-    1.13x instead of 1.6-1.8x). The limit is process-wide while it lasts."""
-    if not _BLAS:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
-
-
 available_memory = check.available_memory  # kept for callers of the earlier name
 
 ALLOCATOR_PRIME_BYTES = 4 * 2**20
@@ -561,7 +542,7 @@ def evaluate(
         bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
     limits = contextlib.ExitStack()
     if float(m) * n_src > BLAS_LIMIT_PAIRS:
-        limits.enter_context(_one_blas_thread())
+        limits.enter_context(one_blas_thread())
     try:
         if threads == 1 or len(starts) == 1:
             for s in starts:

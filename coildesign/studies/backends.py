@@ -39,9 +39,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from coildesign import _validation as check
+from coildesign._blas import one_blas_thread
 
 BACKENDS = ("serial", "processes", "dask")
 
@@ -66,15 +66,6 @@ def scalar_metrics(value: object) -> dict:
     return out
 
 
-_CONTROLLER: list[ThreadpoolController] = []  # one per process: finding the libraries takes ~3 ms
-
-
-def _one_blas_thread():
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
-
-
 def run_batch(func: Callable, fixed: dict, batch: list[tuple[int, dict]]) -> list[dict]:
     """Evaluate ``func(**fixed, **point)`` for each ``(index, point)`` of ``batch``.
 
@@ -82,7 +73,7 @@ def run_batch(func: Callable, fixed: dict, batch: list[tuple[int, dict]]) -> lis
     or None), "seconds"}``. An exception in one design is recorded and the batch goes on.
     """
     records = []
-    with _one_blas_thread():
+    with one_blas_thread():
         for index, point in batch:
             start = time.perf_counter()
             try:
