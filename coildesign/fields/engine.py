@@ -245,7 +245,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
                   else src.threshold)
     sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
     pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
-    pending, waiting = [], 0  # near pairs (point, segment) left out by the blocks, evaluated together
+    pending = []  # near pairs (point rows, segments) left out by the blocks, evaluated together
     for s in range(0, nv - 1, vblock):
         e = min(nv, s + vblock + 1)
         # per pair of the blocks' padded layout: the segments and a dummy pair (never near)
@@ -275,10 +275,8 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
             flat = np.flatnonzero(near)  # (np.nonzero on 2-d masks took 13x as long)
             if flat.size:
                 pending.append((flat // near.shape[1] + p, flat % near.shape[1] + s))
-                waiting += flat.size
-            if waiting >= EXPLICIT_BLOCK_PAIRS:
-                _add_explicit(out, pts, src, pending, quantity)
-                waiting = 0
+                if sum(len(rows) for rows, _ in pending) >= EXPLICIT_BLOCK_PAIRS:
+                    _add_explicit(out, pts, src, pending, quantity)
     _add_explicit(out, pts, src, pending, quantity)
     if quantity == "J":
         out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
