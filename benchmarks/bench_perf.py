@@ -19,7 +19,7 @@ Rows:
    at one geometry over changing frequencies (a frequency sweep);
 5. ``import coildesign`` in a fresh interpreter (median of 5), and loop B at 16,384 points in a
    fresh interpreter (best of five calls, median of 3 interpreters: before the process has freed
-   a large array, glibc maps and unmaps every 128 KiB temporary; ``engine._raise_mmap_threshold``);
+   a large array, glibc maps and unmaps every 128 KiB temporary; ``_runtime.prime_allocator``);
 6. --demo: ``python -m coildesign.cli demo`` wall time (one run).
 """
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from coildesign._version import __version__ as __version__
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
 from coildesign.fields import field, field_jacobian, vector_potential
-
-__version__ = "0.1.0"
 
 _SUBPACKAGES = ("analysis", "design", "export", "fields", "geometries", "interop", "rf", "studies")
 

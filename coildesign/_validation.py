@@ -288,32 +288,6 @@ def finite_output(quantity: str):
     return wrap
 
 
-def coil(name: str, value: object):
-    """Return ``value`` after checking it is a ``coildesign.Coil`` (TypeError otherwise)."""
-    from coildesign.coil import Coil  # imported here: coildesign.coil imports this module
-
-    if not isinstance(value, Coil):
-        _fail(name, "a coildesign.Coil", value, TypeError)
-    return value
-
-
-COINCIDENT = 1e-12  # consecutive path points closer than this x the path's coordinate scale coincide
-
-
-def coincident_steps(name: str, verts: np.ndarray) -> np.ndarray:
-    """Indices i of steps verts[i] -> verts[i+1] that are shorter than ``COINCIDENT`` times the
-    largest coordinate magnitude of ``verts`` (relative, so a 1e-300 m path is fine while a
-    1e-15 m step at 1 m from the origin, which is rounding noise, is not). Refuses paths whose
-    steps overflow the float range."""
-    with np.errstate(over="ignore"):
-        steps = np.diff(verts, axis=0)
-    if not np.isfinite(steps).all():
-        _fail(name, "points whose differences stay within the float range (|step| < 1.8e308 m)",
-              f"array with max |coordinate| {np.abs(verts).max():g}")
-    scale = np.abs(steps).max(axis=1)
-    return np.flatnonzero(scale <= COINCIDENT * float(np.abs(verts).max()))
-
-
 def choice(name: str, value: object, options: tuple[str, ...]) -> str:
     """Return ``value`` after checking it is one of ``options`` (strings)."""
     if not isinstance(value, str):

@@ -8,7 +8,7 @@ output folder), reported on one line of stderr naming the file, table, key and v
 
 The output folder is created, checked for writing and locked before any computation; the
 leftover temporary files of a killed earlier run into it are removed then
-(``export.files.output_folder``). ``--format json`` prints strict JSON (RFC 8259): values
+(``coildesign._files.output_folder``). ``--format json`` prints strict JSON (RFC 8259): values
 that are infinite or NaN are written as null and listed under "json_notes".
 """
 
@@ -29,7 +29,7 @@ class UserError(Exception):
 
 def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
-    from coildesign.export.files import json_text
+    from coildesign._files import json_text
 
     outcomes = validation.run_all(args.case or None)
     if args.format == "json":
@@ -40,7 +40,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, design: dict | None) -> int:
-    from coildesign.export.files import OutputFolderError, json_text, output_folder
+    from coildesign._files import OutputFolderError, json_text, output_folder
     from coildesign.probe_file import DesignError, load_design, validate_design
     from coildesign.workflow import run_design
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import atomic_path
 from coildesign.conductors import CrossSection, Material, RectangularStrip, RoundWire, material
 
 
@@ -73,12 +74,29 @@ def _loop_frame(normal: np.ndarray) -> np.ndarray:
     return np.array([e1, np.cross(normal, e1), normal])
 
 
+COINCIDENT = 1e-12  # consecutive path points closer than this x the path's coordinate scale coincide
+
+
+def coincident_steps(name: str, verts: np.ndarray) -> np.ndarray:
+    """Indices i of steps verts[i] -> verts[i+1] that are shorter than ``COINCIDENT`` times the
+    largest coordinate magnitude of ``verts`` (relative, so a 1e-300 m path is fine while a
+    1e-15 m step at 1 m from the origin, which is rounding noise, is not). Refuses paths whose
+    steps overflow the float range."""
+    with np.errstate(over="ignore"):
+        steps = np.diff(verts, axis=0)
+    if not np.isfinite(steps).all():
+        check._fail(name, "points whose differences stay within the float range (|step| < 1.8e308 m)",
+                    f"array with max |coordinate| {np.abs(verts).max():g}")
+    scale = np.abs(steps).max(axis=1)
+    return np.flatnonzero(scale <= COINCIDENT * float(np.abs(verts).max()))
+
+
 @dataclass(frozen=True, eq=False)
 class Winding:
     """A polyline current path with its conductor.
 
     ``points`` [m] has shape (N, 3), N >= 2 (>= 3 when ``closed``); consecutive points must
-    differ by more than ``_validation.COINCIDENT`` (1e-12) times the largest coordinate
+    differ by more than ``COINCIDENT`` (1e-12) times the largest coordinate
     magnitude of the path (closer points are rounding noise with no defined direction).
     When ``closed`` and the last point repeats the first, the repeat is dropped.
     """
@@ -101,12 +119,12 @@ class Winding:
             check._fail("points", f"at least {minimum} points for a {'closed' if self.closed else 'open'} path",
                         self.points)
         verts = np.vstack([pts, pts[:1]]) if self.closed else pts
-        zero = check.coincident_steps("points", verts)
+        zero = coincident_steps("points", verts)
         if zero.size:
             i = int(zero[0])
             check._fail("points", f"free of repeated consecutive points (points {i} and {(i + 1) % len(pts)}, "
                         f"{verts[i].tolist()} and {verts[i + 1].tolist()}, coincide to within "
-                        f"{check.COINCIDENT:g} of the coordinate scale)", "array of shape " + str(pts.shape))
+                        f"{COINCIDENT:g} of the coordinate scale)", "array of shape " + str(pts.shape))
         pts.setflags(write=False)
         object.__setattr__(self, "points", pts)
         object.__setattr__(self, "material", material(self.material))
@@ -405,37 +423,10 @@ class Coil:
         ax.set_zlabel("z [mm]")
         ax.set_title(self.name)
         if path is not None:
-            from coildesign.export.files import atomic_path
-
             target = Path(path)
             with atomic_path(target) as tmp:
                 ax.figure.savefig(tmp, dpi=130, bbox_inches="tight", format=target.suffix.lstrip(".") or "png")
         return ax
-
-    def show(self, field_map=None, scalars: str | None = None, *, off_screen: bool = False, **show_kwargs):
-        """Show the windings (tubes of the wire diameter) and optionally a ``FieldMap`` (a
-        slice or a block, coloured by the array ``scalars``; default its first array's
-        magnitude) in a pyvista window, or inline in Jupyter (pyvista's static or trame back
-        end; ``show_kwargs`` go to ``Plotter.show``, e.g. ``jupyter_backend="static"`` or
-        ``screenshot="coil.png"`` with ``off_screen=True``).
-
-        Rendering needs OpenGL; where it is missing VTK crashes the process instead of
-        raising, so rendering is probed once per process in a subprocess
-        (``coildesign.export.vtk.can_render``). Without it this warns with the reason and
-        returns None; otherwise it returns the ``pyvista.Plotter``.
-        """
-        import warnings
-
-        from coildesign.export.vtk import can_render, coil_scene
-
-        ok, why = can_render()
-        if not ok:
-            warnings.warn(f"Coil.show: skipped, cannot render here ({why}); use Coil.plot() (matplotlib) or "
-                          "export with coildesign.export.to_vtk and open the file in ParaView", stacklevel=2)
-            return None
-        plotter = coil_scene(self, field_map, scalars, off_screen=off_screen)
-        plotter.show(**show_kwargs)
-        return plotter
 
     # ------------------------------------------------------------------ properties
     @property
@@ -465,3 +456,10 @@ class Coil:
         if self.axis is not None:
             parts.append("axis (" + ", ".join(f"{v:.3g}" for v in self.axis) + ")")
         return ", ".join(parts) + ")"
+
+
+def require_coil(name: str, value: object) -> Coil:
+    """Return ``value`` after checking it is a ``Coil`` (TypeError naming ``name`` otherwise)."""
+    if not isinstance(value, Coil):
+        check._fail(name, "a coildesign.Coil", value, TypeError)
+    return value

@@ -32,7 +32,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
-from coildesign.coil import Coil, LoopWinding, Winding
+from coildesign.coil import Coil, LoopWinding, Winding, require_coil
 
 SIGN_MATRICES = tuple(np.array(s, dtype=float) for s in itertools.product((1.0, -1.0), repeat=3)
                       if s != (1.0, 1.0, 1.0))  # diagonals of T: x, y, z and their products
@@ -91,7 +91,7 @@ def _image_map(coil: Coil, active: np.ndarray, t: np.ndarray, tree: cKDTree,
 
 def _symmetries(coil: Coil, tolerance: float) -> tuple[np.ndarray, list[tuple[np.ndarray, float, np.ndarray]]]:
     """(active winding indices, [(diagonal of T, s, image of each active winding), ...])."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     tolerance = check.in_range("tolerance", tolerance, 0.0, 1e-6)
     key = ("coildesign.symmetry", tolerance)
     if key in coil._cache:
@@ -171,7 +171,7 @@ def stabiliser(coil: Coil, winding: int, *, tolerance: float = 1e-10) -> list[tu
 
 def field_factors(t: np.ndarray, s: float, quantity: str) -> np.ndarray:
     """Factors f with X(T x) = f * X(x) for a symmetry (t = diagonal of T, s): "B" (3,)
-    s det(T) t; "A" (3,) s t; "J" (3, 3) s det(T) t_i t_j for J_ij = dB_i/dx_j (differentiate
+    s det(T) t; "A" (3,) s t; "dB/dr" (3, 3) s det(T) t_i t_j for J_ij = dB_i/dx_j (differentiate
     B(T x) = s det(T) T B(x) along x_j)."""
     det = float(np.prod(t))
     if quantity == "B":

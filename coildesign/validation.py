@@ -29,9 +29,10 @@ import numpy as np
 from scipy.constants import mu_0
 from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
 
-import coildesign as cd
 from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
 from coildesign.analysis import handbook as hb
+from coildesign.coil import Coil
+from coildesign.fields import field, field_jacobian
 from coildesign.geometries import (
     anti_helmholtz,
     birdcage,
@@ -148,10 +149,10 @@ def _table_tolerance(value: float, decimals: int) -> float:
 @case("finite wire, 1e-9 L from the wire", f"{GRIFFITHS}, Example 5.5 (field of a straight segment)", 1e-12, "T/A")
 def _finite_wire():
     length, d, z = 1e-3, 1e-12, 0.2e-3
-    coil = cd.Coil.from_polyline([[0, 0, -length / 2], [0, 0, length / 2]])
+    coil = Coil.from_polyline([[0, 0, -length / 2], [0, 0, length / 2]])
     exact = mu_0 / (4 * np.pi * d) * ((length / 2 - z) / np.hypot(d, length / 2 - z)
                                        + (length / 2 + z) / np.hypot(d, length / 2 + z))
-    return exact, float(cd.field(coil, [d, 0, z])[0, 1])
+    return exact, float(field(coil, [d, 0, z])[0, 1])
 
 
 @case("regular 7-gon centre field", f"N mu0 I tan(pi/N)/(2 pi R): {GRIFFITHS}, Example 5.5 summed over the sides",
@@ -159,22 +160,22 @@ def _finite_wire():
 def _polygon():
     r, n = 1e-3, 7
     phi = 2 * np.pi * np.arange(n) / n
-    coil = cd.Coil.from_polyline(np.c_[r * np.cos(phi), r * np.sin(phi), 0 * phi], closed=True)
-    return n * mu_0 * np.tan(np.pi / n) / (2 * np.pi * r), float(cd.field(coil, [0, 0, 0])[0, 2])
+    coil = Coil.from_polyline(np.c_[r * np.cos(phi), r * np.sin(phi), 0 * phi], closed=True)
+    return n * mu_0 * np.tan(np.pi / n) / (2 * np.pi * r), float(field(coil, [0, 0, 0])[0, 2])
 
 
 @case("square loop centre field", f"2 sqrt(2) mu0 I/(pi s) for side s: {GRIFFITHS}, Problem 5.8", 1e-13, "T/A")
 def _square():
     s = 2e-3
     h = s / 2
-    coil = cd.Coil.from_polyline([[h, h, 0], [-h, h, 0], [-h, -h, 0], [h, -h, 0]], closed=True)
-    return 2 * np.sqrt(2) * mu_0 / (np.pi * s), float(cd.field(coil, [0, 0, 0])[0, 2])
+    coil = Coil.from_polyline([[h, h, 0], [-h, h, 0], [-h, -h, 0], [h, -h, 0]], closed=True)
+    return 2 * np.sqrt(2) * mu_0 / (np.pi * s), float(field(coil, [0, 0, 0])[0, 2])
 
 
 @case("loop on axis at z = 0.7 R", f"mu0 I R^2 / (2 (R^2+z^2)^(3/2)): {JACKSON}, eq. 5.40 on the axis", 1e-13, "T/A")
 def _loop_axis():
     r, z = 1e-3, 0.7e-3
-    return mu_0 * r**2 / (2 * (r**2 + z**2) ** 1.5), float(cd.field(cd.Coil.from_loop(r), [0, 0, z])[0, 2])
+    return mu_0 * r**2 / (2 * (r**2 + z**2) ** 1.5), float(field(Coil.from_loop(r), [0, 0, z])[0, 2])
 
 
 @case("loop near axis, rho = 1e-9 R", "B_rho = -(rho/2) dBz/dz on axis (div B = 0, first order in rho) with "
@@ -182,7 +183,7 @@ def _loop_axis():
 def _loop_near_axis():
     r, z, rho = 1e-3, 0.5e-3, 1e-12
     dbz = -3 * mu_0 * r**2 * z / (2 * (r**2 + z**2) ** 2.5)
-    return -0.5 * rho * dbz, float(cd.field(cd.Coil.from_loop(r), [rho, 0, z])[0, 0])
+    return -0.5 * rho * dbz, float(field(Coil.from_loop(r), [rho, 0, z])[0, 0])
 
 
 def _loop_off_axis_exact(r: float, rho: float, z: float) -> tuple[float, float]:
@@ -203,22 +204,22 @@ def _loop_off_axis_exact(r: float, rho: float, z: float) -> tuple[float, float]:
       f"differentiated; written out in {SIMPSON})", 1e-12, "T/A")
 def _loop_off_axis_bz():
     r, rho, z = 1e-3, 0.6e-3, 0.4e-3
-    return _loop_off_axis_exact(r, rho, z)[1], float(cd.field(cd.Coil.from_loop(r), [rho, 0, z])[0, 2])
+    return _loop_off_axis_exact(r, rho, z)[1], float(field(Coil.from_loop(r), [rho, 0, z])[0, 2])
 
 
 @case("loop off axis B_rho, rho = 0.6 R, z = 0.4 R", f"elliptic-integral closed form ({JACKSON}, eq. 5.37 "
       f"differentiated; written out in {SIMPSON})", 1e-12, "T/A")
 def _loop_off_axis_brho():
     r, rho, z = 1e-3, 0.6e-3, 0.4e-3
-    return _loop_off_axis_exact(r, rho, z)[0], float(cd.field(cd.Coil.from_loop(r), [rho, 0, z])[0, 0])
+    return _loop_off_axis_exact(r, rho, z)[0], float(field(Coil.from_loop(r), [rho, 0, z])[0, 0])
 
 
 @case("Helmholtz pair centre field", f"(4/5)^(3/2) mu0 I / R: {JACKSON}, eq. 5.40 for two loops at z = +-R/2",
       1e-13, "T/A")
 def _helmholtz():
     r = 2e-3
-    coil = cd.Coil.from_loop(r, center=(0, 0, r / 2)) + cd.Coil.from_loop(r, center=(0, 0, -r / 2))
-    return (4 / 5) ** 1.5 * mu_0 / r, float(cd.field(coil, [0, 0, 0])[0, 2])
+    coil = Coil.from_loop(r, center=(0, 0, r / 2)) + Coil.from_loop(r, center=(0, 0, -r / 2))
+    return (4 / 5) ** 1.5 * mu_0 / r, float(field(coil, [0, 0, 0])[0, 2])
 
 
 _LONG_A, _LONG_L, _LONG_N = 1e-3, 0.1, 48
@@ -232,8 +233,8 @@ _LONG_A, _LONG_L, _LONG_N = 1e-3, 0.1, 48
 def _solenoid():
     a, length, turns = _LONG_A, _LONG_L, 1000
     t = np.linspace(0, 2 * np.pi * turns, turns * _LONG_N + 1)
-    coil = cd.Coil.from_polyline(np.c_[a * np.cos(t), a * np.sin(t), np.linspace(-length / 2, length / 2, t.size)])
-    return mu_0 * turns / np.hypot(length, 2 * a), float(cd.field(coil, [0, 0, 0])[0, 2])
+    coil = Coil.from_polyline(np.c_[a * np.cos(t), a * np.sin(t), np.linspace(-length / 2, length / 2, t.size)])
+    return mu_0 * turns / np.hypot(length, 2 * a), float(field(coil, [0, 0, 0])[0, 2])
 
 
 def _sheet_axis_field(a: float, length: float, turns: float, z: float) -> float:
@@ -245,7 +246,7 @@ def _sheet_axis_field(a: float, length: float, turns: float, z: float) -> float:
 _MICRO_HELIX_POINTS = 256
 
 
-def _micro_helix() -> cd.Coil:
+def _micro_helix() -> Coil:
     return solenoid(1e-3, 2e-3, 10, 0.1e-3, points_per_turn=_MICRO_HELIX_POINTS)
 
 
@@ -253,14 +254,14 @@ def _micro_helix() -> cd.Coil:
       f"v/sqrt(a^2+v^2)] ({JACKSON}, eq. 5.40 integrated; a helix's on-axis Bz equals the sheet's); tolerance: "
       "the 256-gon turns' field deviation 2 (pi/n)^2/3", 2 * (np.pi / _MICRO_HELIX_POINTS) ** 2 / 3, "T/A")
 def _micro_centre():
-    return _sheet_axis_field(1e-3, 2e-3, 10, 0.0), float(cd.field(_micro_helix(), [0, 0, 0])[0, 2])
+    return _sheet_axis_field(1e-3, 2e-3, 10, 0.0), float(field(_micro_helix(), [0, 0, 0])[0, 2])
 
 
 @case("microsolenoid (10 turns, l = D) on axis, end (z = l/2)", "finite current sheet, as above "
       f"({JACKSON}, eq. 5.40 integrated); tolerance: the 256-gon turns' field deviation 2 (pi/n)^2/3",
       2 * (np.pi / _MICRO_HELIX_POINTS) ** 2 / 3, "T/A")
 def _micro_end():
-    return _sheet_axis_field(1e-3, 2e-3, 10, 1e-3), float(cd.field(_micro_helix(), [0, 0, 1e-3])[0, 2])
+    return _sheet_axis_field(1e-3, 2e-3, 10, 1e-3), float(field(_micro_helix(), [0, 0, 1e-3])[0, 2])
 
 
 # ---------------------------------------------------------------------------- gradient coils
@@ -279,10 +280,10 @@ def _opposed_loop_deviation(t: float, u: float) -> float:
     return float(sum(_opposed_loop_error(t, k) * u ** (k - 1) for k in range(3, 63, 2)))
 
 
-def _engine_axis_deviation(coil: cd.Coil, z: float) -> float:
+def _engine_axis_deviation(coil: Coil, z: float) -> float:
     """Bz/(eta z) - 1 at (0, 0, z) from the engine's field and Jacobian."""
-    eta = float(cd.field_jacobian(coil, [0, 0, 0])[0, 2, 2])
-    return float(cd.field(coil, [0, 0, z])[0, 2] / (eta * z) - 1.0)
+    eta = float(field_jacobian(coil, [0, 0, 0])[0, 2, 2])
+    return float(field(coil, [0, 0, z])[0, 2] / (eta * z) - 1.0)
 
 
 @case("Maxwell pair efficiency (maxwell_pair)", "48 sqrt(21)/343 mu0 I/a^2 at separation sqrt(3) a "
@@ -412,14 +413,14 @@ def _maxwell_elliptic(r1: float, r2: float, d: float) -> float:
       "formula (1)", 1e-12, "H")
 def _coaxial_mutual():
     r1, r2, d = 1e-3, 1.7e-3, 0.6e-3
-    return _maxwell_elliptic(r1, r2, d), mutual_inductance(cd.Coil.from_loop(r1),
-                                                            cd.Coil.from_loop(r2, center=(0, 0, d)))
+    return _maxwell_elliptic(r1, r2, d), mutual_inductance(Coil.from_loop(r1),
+                                                            Coil.from_loop(r2, center=(0, 0, d)))
 
 
 def _equal_circles(d_over_r: float) -> tuple[float, float]:
     r = 1e-3
     d = d_over_r * r
-    return _maxwell_elliptic(r, r, d), mutual_inductance(cd.Coil.from_loop(r), cd.Coil.from_loop(r, center=(0, 0, d)))
+    return _maxwell_elliptic(r, r, d), mutual_inductance(Coil.from_loop(r), Coil.from_loop(r, center=(0, 0, d)))
 
 
 @case("equal coaxial circles mutual inductance, d = 0.1 R", f"Maxwell's formula: {MAXWELL}; {GROVER}, "
@@ -444,7 +445,7 @@ def _circles_far():
       "H")
 def _loop_inductance():
     r, a = 1e-3, 5e-6
-    return mu_0 * r * (np.log(8 * r / a) - 1.75), inductance(cd.Coil.from_loop(r, wire_diameter=2 * a))
+    return mu_0 * r * (np.log(8 * r / a) - 1.75), inductance(Coil.from_loop(r, wire_diameter=2 * a))
 
 
 @case("loop self inductance, a/R = 0.05", "mu0 R [(1 + a^2/8R^2) ln(8R/a) - 7/4 + a^2/24R^2] (" + ROSA_GROVER
@@ -454,7 +455,7 @@ def _loop_inductance_thick():
     r, a = 1e-3, 5e-5
     e2 = (a / r) ** 2
     exact = mu_0 * r * ((1 + e2 / 8) * np.log(8 * r / a) - 1.75 + e2 / 24)
-    return exact, inductance(cd.Coil.from_loop(r, wire_diameter=2 * a))
+    return exact, inductance(Coil.from_loop(r, wire_diameter=2 * a))
 
 
 @case("rectangle 10 x 5 mm of 0.2 mm wire", "mu0/pi [w ln(2w/a) + h ln(2h/a) - (w + h)(2 - 1/4) + 2 sqrt(w^2+h^2) - "
@@ -611,8 +612,8 @@ for _ld, _h in ((0.5, 0.50), (1.0, 0.46), (4.0, 0.72)):
 
 
 # ---------------------------------------------------------------------------- sample losses and SNR
-def _helmholtz_uniform(radius: float) -> tuple[cd.Coil, float]:
-    coil = cd.Coil.from_loop(radius, center=(0, 0, radius / 2)) + cd.Coil.from_loop(radius, center=(0, 0, -radius / 2))
+def _helmholtz_uniform(radius: float) -> tuple[Coil, float]:
+    coil = Coil.from_loop(radius, center=(0, 0, radius / 2)) + Coil.from_loop(radius, center=(0, 0, -radius / 2))
     return coil, (4 / 5) ** 1.5 * mu_0 / radius
 
 

@@ -147,8 +147,9 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
     """Run the full analysis of ``spec`` (design dict, validated here) and write ``output``."""
     from tqdm.auto import tqdm
 
+    from coildesign import _files as files
     from coildesign.analysis import psf
-    from coildesign.export import files, plots, vtk
+    from coildesign.export import plots, vtk
     from coildesign.rf.snr import nucleus
 
     spec = validate_design(spec, "design")

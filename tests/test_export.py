@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import coildesign as cd
-from coildesign.export import files
+from coildesign import _files as files
 from coildesign.fields.fieldmap import field_map
 
 

@@ -218,7 +218,7 @@ def test_near_pairs_collected_across_blocks(monkeypatch, explicit_pairs):
     on_wire = verts[rng.integers(0, len(verts), 400)] + rng.normal(size=(400, 3)) * 3e-5
     pts = np.vstack([on_wire, rng.normal(size=(400, 3)) * 1e-3])
     src = engine.polyline_sources(coil)
-    for fn, quantity in ((cd.field, "B"), (cd.field_jacobian, "J")):
+    for fn, quantity in ((cd.field, "B"), (cd.field_jacobian, "dB/dr")):
         ref = engine._explicit_all(pts, src, quantity, 1 << 16)
         for opts in ({"block_pairs": 64}, {"block_pairs": 4096}, {}):
             val = fn(coil, pts, threads=1, **opts)
@@ -236,7 +236,7 @@ def test_padded_layout_dummy_pairs_stay_out():
     rng = np.random.default_rng(4)
     pts = np.vstack([verts[-1], verts[0], verts[-1], verts[0], rng.normal(size=(6, 3)) * 1e-3])
     src = engine.polyline_sources(coil)
-    for fn, quantity in ((cd.field, "B"), (cd.vector_potential, "A"), (cd.field_jacobian, "J")):
+    for fn, quantity in ((cd.field, "B"), (cd.vector_potential, "A"), (cd.field_jacobian, "dB/dr")):
         ref = engine._explicit_all(pts, src, quantity, 1 << 16)
         for opts in ({"block_pairs": 64}, {}):
             val = fn(coil, pts, threads=1, **opts)

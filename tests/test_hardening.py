@@ -191,8 +191,8 @@ def test_cli_internal_error_short_message_and_debug_traceback(tmp_path, capsys, 
 
 
 def test_output_folder_removes_leftover_temporaries_and_locks(tmp_path, capsys):
+    from coildesign import _files as files
     from coildesign import cli
-    from coildesign.export import files
 
     leftovers = [tmp_path / ".rf_s11_smith.png.ab_12xyz.png", tmp_path / ".summary.json.k3j4h5g6.json",
                  tmp_path / ".notes.q1w2e3r4.tmp"]
@@ -209,7 +209,7 @@ def test_output_folder_removes_leftover_temporaries_and_locks(tmp_path, capsys):
 
 
 def test_strict_json_writes_null_with_a_note(tmp_path):
-    from coildesign.export import files
+    from coildesign import _files as files
 
     text = files.json_text({"q": float("inf"), "nested": {"x": [1.0, float("nan")]}, "c": 1 + 2j,
                             "a": np.array([1.0, -np.inf])})
@@ -245,7 +245,7 @@ def test_kill_during_demo_writes_then_rerun_cleans(tmp_path):
     import time
     from pathlib import Path
 
-    from coildesign.export.files import is_temporary
+    from coildesign._files import is_temporary
 
     root = Path(__file__).resolve().parents[1]
     out = tmp_path / "out"

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import skrf
 
+from coildesign.export import to_frame
 from coildesign.rf.matching import (
     L_NETWORKS,
     NETWORKS,
@@ -180,7 +181,7 @@ def test_plot_returns_figure_and_saves_headless(tmp_path):
     assert path.exists() and path.stat().st_size > 10_000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert isinstance(res.plot(), Figure) and [p.name for p in tmp_path.iterdir()] == ["match.png"]
-    frame = res.to_frame()
+    frame = to_frame(res)
     assert frame.loc[0, "C_tune_F"] == res.capacitors["tune"] and frame.loc[0, "network"] == res.topology
 
 

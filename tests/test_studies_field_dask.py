@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 import coildesign as cd
-from coildesign.fields.distributed import field_map_dask, grid_points
-from coildesign.fields.fieldmap import field_map
+from coildesign.fields.fieldmap import field_map, field_map_dask, grid_points
 from coildesign.geometries import golay, solenoid
 
 da = pytest.importorskip("dask.array")
@@ -37,7 +36,10 @@ def test_field_of_dask_points_on_cluster_equals_in_memory(client):
     np.testing.assert_allclose(a_lazy.compute(), cd.vector_potential(coil, pts, current=2.0), rtol=1e-13, atol=0)
     j_lazy = cd.field_jacobian(coil, da.from_array(pts[:300], chunks=(100, 3)))
     assert j_lazy.shape == (300, 3, 3)
-    np.testing.assert_allclose(j_lazy.compute(), cd.field_jacobian(coil, pts[:300]), rtol=1e-12, atol=0)
+    # components that cancel to ~1e-2 of the largest differ by the summation order of BLAS (one
+    # thread in dask's workers, several here): compare against the Jacobian's scale
+    ref = cd.field_jacobian(coil, pts[:300])
+    np.testing.assert_allclose(j_lazy.compute(), ref, rtol=1e-12, atol=1e-13 * np.abs(ref).max())
 
 
 def test_lazy_field_map_matches_field_map(client):

@@ -100,7 +100,7 @@ def test_field_rules_at_image_points(make):
     syms = mirror_symmetries(coil)
     assert len(syms) == 7  # Golay and Maxwell packs: all three coordinate mirrors
     pts = np.random.default_rng(3).uniform(-2e-3, 2e-3, (20, 3))
-    for kind, fn in (("B", cd.field), ("A", cd.vector_potential), ("J", cd.field_jacobian)):
+    for kind, fn in (("B", cd.field), ("A", cd.vector_potential), ("dB/dr", cd.field_jacobian)):
         ref = fn(coil, pts)
         for t, s in syms:
             image = fn(coil, pts * t)

@@ -29,7 +29,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign._text import table
 from coildesign.analysis.regions import Region
-from coildesign.coil import Coil
+from coildesign.coil import Coil, require_coil
 from coildesign.fields import field, field_jacobian
 from coildesign.fields.fieldmap import field_map
 
@@ -39,7 +39,7 @@ _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 def encoding_axis(coil: Coil, axis: str | np.ndarray | None = None) -> np.ndarray:
     """Unit vector of the gradient direction: ``axis`` ("x", "y", "z" or a 3-vector), or the
     coil's own ``axis`` when None."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     if axis is None:
         if coil.axis is None:
             check._fail("axis", "given (the coil has no axis of its own)", axis)
@@ -58,7 +58,7 @@ def gradient_efficiency(
     b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
 ) -> float:
     """Gradient efficiency eta = d(B.b0)/ds per ampere at ``center`` [T/(m A)]."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     s = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     jac = field_jacobian(coil, check.vector3("center", center))[0]
@@ -130,7 +130,7 @@ def deviations(
     the coil's B and dB/dr per ampere at ``points`` when they are already known (e.g. the
     arrays of a ``field_map``); each is evaluated here when not given.
     """
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     s_hat = encoding_axis(coil, axis)
     b0 = check.unit_vector("b0_direction", b0_direction)
     c = check.vector3("center", center)
@@ -191,7 +191,7 @@ def linearity(
     (cube of half-size ``radius``). ``n``: grid points per diameter (plus surface points).
     ``exclude``: points with |s| < exclude x radius are left out of the field deviation.
     """
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     reg = Region(region, radius, length, tuple(check.vector3("center", center)))
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
     n = check.positive_int("n", n, minimum=3)
@@ -232,7 +232,7 @@ def largest_dsv(
     ``max_radius`` defaults to the distance from the origin to the nearest conductor.
     ``rtol`` in [1e-12, 0.5]: the bisection takes ~log2(1/rtol) steps (at most 40).
     """
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     check.choice("measure", measure, ("field", "gradient"))
     deviation = check.positive("deviation", deviation)
     rtol = check.in_range("rtol", rtol, 1e-12, 0.5)
@@ -303,7 +303,7 @@ def deviation_map(
     deviation of a plane on which the encoded coordinate is 0 everywhere (e.g. "xy" at offset 0
     for a z gradient) is undefined: that is refused with advice.
     """
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     check.choice("plane", plane, ("xy", "xz", "yz"))
     check.choice("measure", measure, ("field", "gradient"))
     extent = check.positive("extent", extent)

@@ -85,7 +85,7 @@ class PointSpread:
         ax.set_ylabel("|PSF| (normalised)")
         ax.set_title(f"FWHM {self.fwhm * 1e6:.3g} um, shift {self.shift * 1e6:.3g} um")
         if path is not None:
-            from coildesign.export.files import save_figure
+            from coildesign._files import save_figure
 
             save_figure(ax.figure, path)
         return ax

@@ -252,7 +252,7 @@ class SequencePSF:
             ax.set_ylabel("|PSF| (normalised)")
             ax.legend(fontsize=6)
         if path is not None:
-            from coildesign.export.files import save_figure
+            from coildesign._files import save_figure
 
             save_figure(fig, path)
         return fig

@@ -31,6 +31,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from scipy.spatial import cKDTree
 
+from coildesign import _files as files
 from coildesign import _validation as check
 from coildesign.analysis.gradient import gradient_efficiency, linearity
 from coildesign.analysis.inductance import inductance
@@ -43,7 +44,7 @@ from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.surfaces import Surface, cylinder
-from coildesign.export import files, to_csv, to_npz, to_stl, to_vtk
+from coildesign.export import to_csv, to_npz, to_stl, to_vtk
 from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
 

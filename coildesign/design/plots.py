@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coildesign.export.files import save_figure
+from coildesign._files import save_figure
 
 
 def _panels(design) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:

@@ -1,4 +1,4 @@
-"""Exports: atomic files (``files``), VTK/ParaView (``vtk``), manufacturing point lists
+"""Exports: VTK/ParaView (``vtk``), manufacturing point lists
 (``pointlists``: CSV, NPZ), the swept wire as STL (``stl``), drawings of planar windings
 (``drawing``: SVG), gradunwarp coefficient files (``gradunwarp``), CoSimPy RF coils
 (``cosimpy``), pandas views of results (``frames``) and plots (``plots``). pyvista and
@@ -10,7 +10,7 @@ from coildesign.export.frames import to_frame
 from coildesign.export.gradunwarp import to_gradunwarp
 from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
-from coildesign.export.vtk import b1_field_map, to_vtk
+from coildesign.export.vtk import b1_field_map, show, to_vtk
 
 __all__ = ["b1_field_map", "read_csv", "to_cosimpy", "to_csv", "to_frame", "to_gradunwarp", "to_npz", "to_stl",
-           "to_svg", "to_vtk"]
+           "show", "to_svg", "to_vtk"]

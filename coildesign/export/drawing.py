@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import write_text
 from coildesign.coil import Coil, LoopWinding
-from coildesign.export.files import write_text
 
 
 def winding_plane(coil: Coil, rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:

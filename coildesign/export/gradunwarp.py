@@ -40,12 +40,12 @@ from pathlib import Path
 
 import numpy as np
 
-from coildesign import __version__
 from coildesign import _validation as check
+from coildesign._files import atomic_path
+from coildesign._version import __version__
 from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.analysis.spherical_harmonics import SphericalHarmonics, spherical_harmonics
 from coildesign.coil import Coil
-from coildesign.export.files import atomic_path
 
 AXES = ("x", "y", "z")
 NOMINAL_LINEAR = {"x": ("A", 1, 1), "y": ("B", 1, 1), "z": ("A", 1, 0)}

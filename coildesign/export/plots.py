@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coildesign.export.files import save_figure
+from coildesign._files import save_figure
 
 _IDX = {"x": 0, "y": 1, "z": 2}
 

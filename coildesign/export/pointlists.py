@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import atomic_path
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RectangularStrip, RoundWire
-from coildesign.export.files import atomic_path
 
 CSV_COLUMNS = ("winding", "point", "x_m", "y_m", "z_m", "direction_x", "direction_y", "direction_z",
                "closed", "wire_diameter_m", "strip_width_m", "strip_thickness_m", "current_weight", "turns",

@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import atomic_path
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RectangularStrip
-from coildesign.export.files import atomic_path
 
 
 def polygon_area(radius: float, sides: int) -> float:

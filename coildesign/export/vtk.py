@@ -23,14 +23,15 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import atomic_path
 from coildesign.coil import Coil
-from coildesign.export.files import atomic_path
 from coildesign.fields.fieldmap import FieldMap
 
 LOOP_DISPLAY_SEGMENTS = 128
@@ -302,6 +303,28 @@ def coil_scene(coil: Coil, fm: FieldMap | None = None, scalars: str | None = Non
         plotter.add_mesh(ds, scalars=f"{quantity} [{unit}]", opacity=0.85, cmap="viridis",
                          scalar_bar_args=_scalar_bar(title))
     plotter.view_isometric()
+    return plotter
+
+
+def show(coil: Coil, field_map: FieldMap | None = None, scalars: str | None = None, *, off_screen: bool = False,
+         **show_kwargs):
+    """Show the windings of ``coil`` (tubes of the wire diameter) and optionally a ``FieldMap``
+    (a slice or a block, coloured by the array ``scalars``; default its first array's
+    magnitude) in a pyvista window, or inline in Jupyter (pyvista's static or trame back end;
+    ``show_kwargs`` go to ``Plotter.show``, e.g. ``jupyter_backend="static"`` or
+    ``screenshot="coil.png"`` with ``off_screen=True``).
+
+    Rendering needs OpenGL; where it is missing VTK crashes the process instead of raising, so
+    rendering is probed once per process in a subprocess (``can_render``). Without it this warns
+    with the reason and returns None; otherwise it returns the ``pyvista.Plotter``.
+    """
+    ok, why = can_render()
+    if not ok:
+        warnings.warn(f"show: skipped, cannot render here ({why}); use Coil.plot() (matplotlib) or export with "
+                      "coildesign.export.to_vtk and open the file in ParaView", stacklevel=2)
+        return None
+    plotter = coil_scene(coil, field_map, scalars, off_screen=off_screen)
+    plotter.show(**show_kwargs)
     return plotter
 
 

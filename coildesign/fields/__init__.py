@@ -1,6 +1,7 @@
-"""Field engine: exact Biot-Savart kernels (``segment_kernels``, ``loop_kernels``) and the
-functional layer (``engine``) that applies them to a ``Coil``."""
+"""Field engine: exact Biot-Savart kernels (``segment_kernels``, ``loop_kernels``), the
+in-memory engine that plans and executes their sums over a ``Coil`` (``engine``), the dask
+back end (``distributed``) and the facade that dispatches between them (``api``)."""
 
-from coildesign.fields.engine import evaluate, field, field_jacobian, vector_potential
+from coildesign.fields.api import evaluate, field, field_jacobian, vector_potential
 
 __all__ = ["evaluate", "field", "field_jacobian", "vector_potential"]

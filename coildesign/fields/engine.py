@@ -13,7 +13,6 @@ follow the inside-conductor rule of the kernels (see ``segment_kernels``).
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,41 +20,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from coildesign import _validation as check
-from coildesign._blas import one_blas_thread
-from coildesign.coil import Coil, LoopWinding, Winding
+from coildesign._runtime import one_blas_thread, prime_allocator
+from coildesign.coil import Coil, LoopWinding, Winding, require_coil
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
-DEFAULT_BLOCK_PAIRS = 98_304  # measured (1,000 segments x 10,000 points, B, padded layout): 1 thread flat from
-# 32k to 128k pairs (176-199 M/s, 176-180 at 192k); 2 threads 167-201 (32k), 216-241 (48k), 252-255 (64k),
-# 286-333 (96k), 294-348 (128k), 260-316 (192k) M/s: fewer numpy calls per pair against the cache
-MAX_VERTEX_BLOCK = 4096
-J_VERTEX_BLOCK = 1024  # Jacobian fast path (segment_kernels.polyline_jacobian_block)
-J_BLOCK_PAIRS = 1 << 15  # its five work planes must stay cache-sized (16k 71, 32k 79, 64k 72 M pairs/s)
-BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (coildesign._blas)
-LOOP_BLOCK_PAIRS = 16384  # measured (1 loop x 1e6 points, 1 thread): 4096 90 ms, 8192 63-73 ms, 16384 57-65 ms,
-# 32768 56-73 ms (benchmarks/bench_perf.py loop row; per-block numpy call overhead against cache size)
-# pairs per call of the explicit kernels: their temporaries take ~350 (B) and ~520 (dB/dr)
-# bytes a pair (measured with tracemalloc), 17 MB at most, within peak_memory's work space
-EXPLICIT_BLOCK_PAIRS = 32_768
-AUTO_PROGRESS_PAIRS = 2e9
-AUTO_THREAD_PAIRS = 5e6
+# Block and chunk sizes trade numpy's per-call overhead against cache-sized temporaries; the
+# measurements behind each value are in docs/scaling.md ("Engine constants").
+DEFAULT_BLOCK_PAIRS = 98_304  # points x vertices per segment block: fewest calls whose planes stay in L2
+MAX_VERTEX_BLOCK = 4096  # vertices per segment block
+J_VERTEX_BLOCK = 1024  # vertices per dB/dr block (segment_kernels.polyline_jacobian_block)
+J_BLOCK_PAIRS = 1 << 15  # dB/dr blocks: five work planes must stay cache-sized
+BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (coildesign._runtime)
+LOOP_BLOCK_PAIRS = 16384  # loop blocks: the AGM's ~130 temporaries must stay in cache
+EXPLICIT_BLOCK_PAIRS = 32_768  # pairs per explicit-kernel call: <= 17 MB of temporaries (350-520 bytes a pair)
+AUTO_PROGRESS_PAIRS = 2e9  # a progress bar for evaluations longer than ~10 s
+AUTO_THREAD_PAIRS = 5e6  # below this, starting threads costs more than it gains
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
-QUANTITIES = ("B", "A", "J")
+QUANTITIES = ("B", "A", "dB/dr")
 METHODS = ("auto", "direct", "fmm")
-# measured (fmm3dpy 2.1, tolerance 1e-10, helix x uniform points, two threads): 2e4 x 1e5 pairs fmm 15.7 s,
-# direct 7.4 s; 1e5 x 1e5 fmm 65 s, direct 36 s: with fmm ~ N + M and direct ~ N M, equal near 3e10 pairs
-FMM_PAIRS = 5e10
+FMM_PAIRS = 5e10  # "auto" switches to the FMM above this (it equals the direct sum near 3e10 pairs)
 FMM_MIN_SOURCES = 5000
-# Direct sums above this many pair equivalents (``work_pairs``; ~1 min per thread at the
-# ~190 M pairs/s per thread of the fast path measured on the idle 2-core machine) are refused
+# Direct sums above this many pair equivalents (``work_pairs``; ~1 min per thread) are refused
 # with advice; parameter ``max_pairs`` or the environment variable COILDESIGN_MAX_PAIRS set it.
 MAX_PAIRS = 1e10
-# cost of one pair relative to a fast-path segment pair (B or A), measured per thread by
-# process time on the idle machine after issue 15 (1,000-segment helix and ten loops at 1e4-1e5
-# points: segment B 5.1-6.4 ns per pair, segment dB/dr 2.0-2.4x, loop B 9.6-10x, loop dB/dr
-# 143-202x)
-PAIR_COST = {"segment": 1.0, "segment J": 2.4, "loop": 10.0, "loop J": 145.0}
+# cost of one pair relative to a fast-path segment pair (B or A), per thread (docs/scaling.md)
+PAIR_COST = {"segment": 1.0, "segment dB/dr": 2.4, "loop": 10.0, "loop dB/dr": 145.0}
 # The fast path forms products of four distances: it is used for segment lengths and
 # source-centred coordinates within [1/FAST_PATH_RANGE, FAST_PATH_RANGE] m, so that they
 # neither overflow nor underflow; other pairs go to the scaled explicit kernels, which are
@@ -179,7 +169,7 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     x, y, z = (pts[pi, k] for k in range(3))
     rw = wire_radius[si]
     wt = weights[si]
-    if quantity == "J":
+    if quantity == "dB/dr":
         jac = segment_kernels.segment_field_jacobian(x, y, z, p1, p2, rw)
         vals = np.stack([np.stack(row, axis=-1) for row in jac], axis=-2) * wt[:, None, None]
     else:
@@ -209,7 +199,7 @@ def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
     """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs`` (at most
     ``EXPLICIT_BLOCK_PAIRS``, or one segment at all points)."""
     m = len(pts)
-    out = np.zeros((m, 3, 3) if quantity == "J" else (m, 3))
+    out = np.zeros((m, 3, 3) if quantity == "dB/dr" else (m, 3))
     real = np.flatnonzero(src.weights != 0.0)
     step = max(1, min(block_pairs, EXPLICIT_BLOCK_PAIRS) // max(m, 1))
     for s in range(0, len(real), step):
@@ -222,12 +212,12 @@ def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
 def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     m = len(pts)
     nv = len(src.verts)
-    limit = FAST_PATH_RANGE if quantity != "J" else J_FAST_PATH_RANGE
-    if not src.fast_path or (quantity == "J" and not src.jacobian_fast_path):
+    limit = FAST_PATH_RANGE if quantity != "dB/dr" else J_FAST_PATH_RANGE
+    if not src.fast_path or (quantity == "dB/dr" and not src.jacobian_fast_path):
         return _explicit_all(pts, src, quantity, block_pairs)
     with np.errstate(over="ignore"):
         far = np.abs(pts - src.origin).max(axis=1) > limit
-    shape = (3, 3) if quantity == "J" else (3,)
+    shape = (3, 3) if quantity == "dB/dr" else (3,)
     if far.any():
         out = np.zeros((m,) + shape)
         out[far] = _explicit_all(pts[far], src, quantity, block_pairs)
@@ -239,11 +229,11 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     vc = np.asfortranarray(src.verts - src.origin)
     matrix = src.b_matrix if quantity == "B" else src.a_matrix
     workspace = segment_kernels.Workspace()
-    vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "J" else J_VERTEX_BLOCK)
-    pblock = max(1, (block_pairs if quantity != "J" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
-    near_bound = (segment_kernels.jacobian_threshold(src.length, src.wire_radius) if quantity == "J"
+    vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "dB/dr" else J_VERTEX_BLOCK)
+    pblock = max(1, (block_pairs if quantity != "dB/dr" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
+    near_bound = (segment_kernels.jacobian_threshold(src.length, src.wire_radius) if quantity == "dB/dr"
                   else src.threshold)
-    sums = np.zeros((m, 27 if quantity == "J" else 6))  # the blocks' sums over all segment blocks
+    sums = np.zeros((m, 27 if quantity == "dB/dr" else 6))  # the blocks' sums over all segment blocks
     pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
     pending = []  # near pairs (point rows, segments) left out by the blocks, evaluated together
     for s in range(0, nv - 1, vblock):
@@ -253,14 +243,14 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
         length = segment_kernels.padded(src.length[s:e - 1], 0.0)
         threshold = segment_kernels.padded(near_bound[s:e - 1], -np.inf)
         vf = segment_kernels.vertex_factors(vc[s:e])
-        if quantity == "J":
+        if quantity == "dB/dr":
             mats = segment_kernels.jacobian_matrices(vc[s:e], src.weights[s:e - 1])
         else:
             block_matrix = segment_kernels.padded(matrix[s:e - 1], 0.0)
         for p in range(0, m, pblock):
             q = min(m, p + pblock)
             factors = (pf[:, p:q], vf)
-            if quantity == "J":
+            if quantity == "dB/dr":
                 res, near = segment_kernels.polyline_jacobian_block(local[p:q], vc[s:e], mats, length, threshold,
                                                                     gaps, workspace, factors)
                 sums[p:q] += res
@@ -278,7 +268,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
                 if sum(len(rows) for rows, _ in pending) >= EXPLICIT_BLOCK_PAIRS:
                     _add_explicit(out, pts, src, pending, quantity)
     _add_explicit(out, pts, src, pending, quantity)
-    if quantity == "J":
+    if quantity == "dB/dr":
         out += segment_kernels.jacobian_from_sums(sums, local) * MU0_4PI
     else:
         out += segment_kernels.field_from_sums(sums, local, quantity) * MU0_4PI
@@ -306,7 +296,7 @@ def _loops_block(pts, src: LoopSources, sl: slice, quantity: str, out: np.ndarra
     radius = src.radii[sl, None]
     rw = src.wire_radius[sl, None]
     wt = src.weights[sl, None]
-    if quantity == "J":
+    if quantity == "dB/dr":
         jac = loop_kernels.loop_field_jacobian(loc[0], loc[1], loc[2], radius, rw)
         jl = np.stack([np.stack(row, axis=0) for row in jac], axis=0) * wt  # (3, 3, n, m)
         # J_global = F^T J_local F for frame rows F
@@ -347,24 +337,6 @@ def _chunk(pts, coil, quantity, block_pairs, out, polylines=True):
         out[...] = 0.0
 
 
-available_memory = check.available_memory  # kept for callers of the earlier name
-
-ALLOCATOR_PRIME_BYTES = 4 * 2**20
-
-
-@functools.cache
-def _raise_mmap_threshold() -> None:
-    """Allocates and frees one 4 MiB array, once per process. glibc's malloc serves requests of
-    128 KiB and more (the temporaries of a 16k-point loop block) with fresh mmaps, faulted in
-    and unmapped at every call, until a larger mapped block has been freed; from then on its
-    dynamic threshold is that block's size (glibc mallopt(3), M_MMAP_THRESHOLD: at most 32 MiB;
-    a threshold set by the user through MALLOC_MMAP_THRESHOLD_ is left alone). Measured: a fresh
-    process ran the loop kernel at 3.1 ms per 16k-point block, 0.87 ms once an 8 MB array had
-    been freed; a process that has freed any large array is already in that state. Elsewhere
-    (other C libraries) an allocation and a free."""
-    np.empty(ALLOCATOR_PRIME_BYTES // 8)
-
-
 def _balanced_chunk(m: int, target: int, threads: int) -> int:
     """Points per work item near ``target`` such that the m points split into equal items whose
     number is a multiple of ``threads``: 10,000 points in items of 1,998 made five full items
@@ -384,9 +356,9 @@ def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: i
     point; the source arrays' per-chunk views) and, for the FMM, its tree and
     expansions. The FMM part is a fit to fmm3dpy 2.1 at eps = 1e-10 measured here (peak RSS
     ~12 kB per source element and ~2 kB per target, plus ~0.3 GB)."""
-    out = (72 if quantity == "J" else 24) * float(m)
+    out = (72 if quantity == "dB/dr" else 24) * float(m)
     copy = 24.0 * m if copy_points else 0.0
-    per_point = 12 + (36 if quantity == "J" else 6)  # chunk temporaries and the block sums
+    per_point = 12 + (36 if quantity == "dB/dr" else 6)  # chunk temporaries and the block sums
     work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + per_point * min(chunk_points, m) + 16 * n_src)
     fmm_bytes = (12e3 * fmm_sources + 2e3 * m + 3e8) if fmm_sources else 0.0
     return out + copy + work + fmm_bytes
@@ -396,7 +368,7 @@ def work_pairs(m: int, coil: Coil, quantity: str, fmm_part: bool = False) -> flo
     """Direct-summation work in fast-path pair equivalents (``PAIR_COST``: dB/dr of segments
     forms more factors per pair, loops need elliptic integrals); with the FMM the segments are
     not summed directly."""
-    j = " J" if quantity == "J" else ""
+    j = " dB/dr" if quantity == "dB/dr" else ""
     seg = 0.0 if fmm_part else float(coil.n_segments) * PAIR_COST["segment" + j]
     loops = float(coil.n_loops) * PAIR_COST["loop" + j]
     return float(m) * (seg + loops)
@@ -417,6 +389,153 @@ def _max_pairs(max_pairs: float | None) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What an evaluation will do, decided from the sizes alone by ``plan`` (no field computed,
+    nothing allocated): the method, the threads and work items, and the estimates it was
+    checked against."""
+
+    quantity: str  # "B", "A" or "dB/dr"
+    n_points: int
+    method: str  # "direct" or "fmm" (the FMM for the segments, direct sums for the loops)
+    threads: int  # worker threads over point chunks
+    chunk_points: int  # points per work item
+    block_pairs: int  # points x vertices per inner block
+    peak_bytes: float  # estimated peak memory [bytes] (``peak_memory``)
+    work_pairs: float  # direct-sum work in fast-path pair equivalents (``work_pairs``)
+    one_blas_thread: bool  # BLAS held to one thread while it runs (above ``BLAS_LIMIT_PAIRS``)
+    progress: bool  # a tqdm bar
+    tolerance: float  # FMM precision (relative)
+
+    @property
+    def chunks(self) -> list[slice]:
+        """The work items: consecutive slices of the points."""
+        return [slice(s, min(self.n_points, s + self.chunk_points)) for s in range(0, self.n_points,
+                                                                                    self.chunk_points)]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the result."""
+        return (self.n_points, 3, 3) if self.quantity == "dB/dr" else (self.n_points, 3)
+
+
+def plan(
+    coil: Coil,
+    n_points: int,
+    *,
+    quantity: str = "B",
+    chunk_points: int | None = None,
+    block_pairs: int = DEFAULT_BLOCK_PAIRS,
+    threads: int | None = None,
+    progress: bool | None = None,
+    method: str = "auto",
+    tolerance: float = 1e-10,
+    max_memory: float | None = None,
+    max_pairs: float | None = None,
+    copy_points: bool = False,
+) -> Plan:
+    """Decide how ``evaluate`` computes ``quantity`` of ``coil`` at ``n_points`` points, and refuse
+    (ValueError with advice) what does not fit: more than ``max_memory`` bytes (default
+    ``_validation.memory_limit``: COILDESIGN_MAX_MEMORY or half the available memory) or a direct
+    sum over more than ``max_pairs`` pair equivalents (default ``MAX_PAIRS`` or
+    COILDESIGN_MAX_PAIRS). ``copy_points``: the points still need a float copy (counted in the
+    memory). Options as for ``evaluate``; pure (reads sizes, computes nothing)."""
+    require_coil("coil", coil)
+    m = check.positive_int("n_points", n_points, minimum=0, maximum=2**62)
+    check.choice("quantity", quantity, QUANTITIES)
+    if threads is not None:
+        threads = check.positive_int("threads", threads)
+    block_pairs = check.positive_int("block_pairs", block_pairs, minimum=64)
+    check.choice("method", method, METHODS)
+    tolerance = check.in_range("tolerance", tolerance, 1e-15, 1e-2)
+    n_src = len(coil.windings) + coil.n_segments
+    use_fmm = method == "fmm"
+    if use_fmm and (quantity != "B" or not fmm.available()):
+        check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
+                    "'coildesign[fmm]')", method)
+    limit_pairs = _max_pairs(max_pairs)
+    fmm_sources = coil.n_segments * fmm.quadrature_order(tolerance)
+    fmm_bytes = peak_memory(m, quantity, len(coil.windings), 1, 256, copy_points, fmm_sources)
+    fmm_fits = check.memory_limit(max_memory) == 0 or fmm_bytes <= check.memory_limit(max_memory)
+    if method == "auto":  # FMM for very large B problems, and for any B problem too large for a direct sum
+        large = float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments) >= FMM_MIN_SOURCES
+        use_fmm = (quantity == "B" and (large or work_pairs(m, coil, quantity) > limit_pairs)
+                   and fmm.available() and fmm_fits)
+    use_fmm = use_fmm and coil.n_segments > 0
+    if use_fmm:
+        check.memory("points", f"array of {m} points", fmm_bytes,
+                     f"the FMM over {fmm_sources} source elements does not fit: evaluate fewer points at a time "
+                     "or coarsen the coil", max_memory)
+    pairs_needed = work_pairs(m, coil, quantity, fmm_part=use_fmm)
+    if pairs_needed > limit_pairs:
+        hint = ('use method="fmm" (fast multipole, B only), ' if quantity == "B" and fmm.available()
+                and not use_fmm else "")
+        check._fail("points", f"few enough for a direct sum: {m} points x {coil.n_segments} segments and "
+                    f"{coil.n_loops} loops is ~{pairs_needed:.3g} pair evaluations, above the limit "
+                    f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
+                    "points or use a coarser coil", f"array of {m} points")
+    if threads is None:
+        threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
+    if chunk_points is None:
+        chunk_points = _balanced_chunk(max(m, 1), int(min(max(CHUNK_PAIRS // n_src, 256), 65536)), threads)
+    chunk_points = check.positive_int("chunk_points", chunk_points)
+    peak = peak_memory(m, quantity, n_src, threads, chunk_points, copy_points)
+    check.memory("points", f"array of {m} points", peak,
+                 "evaluate the points in parts (the engine is exact per point, so results can be "
+                 "concatenated), use a coarser grid, or ask for B rather than dB/dr (9 numbers per point)",
+                 max_memory)
+    blas_one = float(m) * n_src > BLAS_LIMIT_PAIRS
+    if use_fmm:
+        n_src = len(coil.windings)  # the segments go to the FMM; the chunks sum the loops
+        peak = max(peak, fmm_bytes)
+    show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
+    return Plan(quantity, m, "fmm" if use_fmm else "direct", threads, chunk_points, block_pairs, peak,
+                pairs_needed, blas_one, show, tolerance)
+
+
+def execute(run: Plan, coil: Coil, points: np.ndarray, current: float = 1.0) -> np.ndarray:
+    """Carry out ``run`` (from ``plan``) on ``points``: a C-contiguous float (M, 3) array [m] with
+    M = ``run.n_points`` (``evaluate`` checks and converts them); the result for ``current`` [A]."""
+    out = np.empty(run.shape)
+    if run.n_points == 0:
+        return out
+    prime_allocator()
+    fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), points, run.tolerance) if run.method == "fmm" else None
+
+    def work(part: slice) -> int:
+        _chunk(points[part], coil, run.quantity, run.block_pairs, out[part], polylines=fmm_part is None)
+        return part.stop - part.start
+
+    chunks = run.chunks
+    bar = None
+    if run.progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=run.n_points, unit="pt", desc=f"{run.quantity} of {coil.name}")
+    limits = contextlib.ExitStack()
+    if run.one_blas_thread:
+        limits.enter_context(one_blas_thread())
+    try:
+        if run.threads == 1 or len(chunks) == 1:
+            done = map(work, chunks)
+        else:
+            pool = limits.enter_context(ThreadPoolExecutor(max_workers=min(run.threads, os.cpu_count() or 1,
+                                                                           len(chunks))))
+            done = pool.map(work, chunks)
+        for n in done:
+            if bar is not None:
+                bar.update(n)
+    finally:
+        limits.close()
+        if bar is not None:
+            bar.close()
+    if fmm_part is not None:
+        out += fmm_part
+    if current != 1.0:
+        out *= current
+    return out
+
+
 def evaluate(
     coil: Coil,
     points: np.ndarray,
@@ -432,39 +551,24 @@ def evaluate(
     max_memory: float | None = None,
     max_pairs: float | None = None,
 ) -> np.ndarray:
-    """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] for ``current`` [A].
+    """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] (a numpy array) for ``current`` [A].
 
-    ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "J" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j.
+    ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "dB/dr" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j.
     ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item, the items
     equal and their number a multiple of ``threads``).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
-    ``threads``: worker threads over point chunks (numpy releases the GIL in its loops);
-    None uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, where 2 threads
-    measured ~1.3x faster than 1 on a 2-core machine (benchmarks/bench_field.py), else 1.
-    Loops gain little: their kernel makes ~130 numpy calls per 16k-point block and two
-    threads handing the GIL to each other used ~1.5x the CPU time of one (1 loop x 1e6
-    points: 53-56 ms wall either way with one other busy process, 71 ms against 54 ms in
-    bench_perf.py), so a single loop over 1e6 points stays on one thread.
-    ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
-    ``method``: "direct" (exact sums), "fmm" (fast multipole with
-    exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
-    installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
-    segments and points; else direct). ``tolerance``: FMM precision (relative).
+    ``threads``: worker threads over point chunks (numpy releases the GIL in its loops); None
+    uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, else 1.
+    ``progress``: tqdm bar (None: automatic for problems over ``AUTO_PROGRESS_PAIRS`` pairs).
+    ``method``: "direct" (exact sums), "fmm" (fast multipole with exact near-field correction,
+    needs the ``fmm`` extra; B only) or "auto" (FMM when installed and the problem exceeds
+    ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES`` segments and points, or is too large for a
+    direct sum and the FMM's memory fits; else direct). ``tolerance``: FMM precision (relative).
 
-    Work and memory are estimated from the sizes BEFORE anything is allocated or copied
-    (``peak_memory``, ``work_pairs``): an evaluation needing more than ``max_memory`` bytes
-    (default: ``_validation.memory_limit``, i.e. COILDESIGN_MAX_MEMORY or half the available
-    memory) or a direct sum over more than ``max_pairs`` pair equivalents (default
-    ``MAX_PAIRS`` = 1e10 or COILDESIGN_MAX_PAIRS) is refused with advice (ValueError). "auto"
-    uses the FMM only where its own memory estimate fits, and also for B problems too large
-    for a direct sum.
+    Two steps: ``plan`` decides and checks work and memory from the sizes BEFORE anything is
+    allocated or copied (refusing with advice what does not fit), ``execute`` computes.
     """
-    if type(points).__module__.startswith("dask."):  # lazy, chunk by chunk on dask workers
-        from coildesign.fields.distributed import evaluate_dask
-
-        return evaluate_dask(coil, points, current, quantity=quantity, chunk_points=chunk_points,
-                             block_pairs=block_pairs, method=method, tolerance=tolerance)
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     if isinstance(points, np.ndarray) and points.ndim >= 1 and points.shape[-1] == 3:
         # size known before conversion: refuse before a float copy of a huge array is made
         m0 = points.size // 3
@@ -473,110 +577,10 @@ def evaluate(
                      "evaluate the points in parts", max_memory)
     pts = check.points3("points", points)
     cur = check.finite("current", current)
-    check.choice("quantity", quantity, QUANTITIES)
-    _raise_mmap_threshold()
-    if threads is not None:
-        threads = check.positive_int("threads", threads)
-    block_pairs = check.positive_int("block_pairs", block_pairs, minimum=64)
-    check.choice("method", method, METHODS)
-    tolerance = check.in_range("tolerance", tolerance, 1e-15, 1e-2)
-    m = len(pts)
-    shape = (m, 3, 3) if quantity == "J" else (m, 3)
-    if m == 0:
-        return np.zeros(shape)
-    n_src = len(coil.windings) + coil.n_segments
-    use_fmm = method == "fmm"
-    if use_fmm and (quantity != "B" or not fmm.available()):
-        check._fail("method", "'fmm' only for B with the fmm extra installed (pip install "
-                    "'coildesign[fmm]')", method)
-    limit_pairs = _max_pairs(max_pairs)
-    fmm_sources = coil.n_segments * fmm.quadrature_order(tolerance)
-    fmm_fits = check.memory_limit(max_memory) == 0 or peak_memory(
-        m, quantity, len(coil.windings), 1, 256, False, fmm_sources) <= check.memory_limit(max_memory)
-    if method == "auto":  # FMM for very large B problems, and for any B problem too large for a direct sum
-        large = float(m) * n_src > FMM_PAIRS and min(m, coil.n_segments) >= FMM_MIN_SOURCES
-        use_fmm = (quantity == "B" and (large or work_pairs(m, coil, quantity) > limit_pairs)
-                   and fmm.available() and fmm_fits)
-    use_fmm = use_fmm and coil.n_segments > 0
-    if use_fmm:
-        check.memory("points", f"array of {m} points", peak_memory(m, quantity, len(coil.windings), 1, 256, False,
-                                                                   fmm_sources),
-                     f"the FMM over {fmm_sources} source elements does not fit: evaluate fewer points at a time "
-                     "or coarsen the coil", max_memory)
-    pairs_needed = work_pairs(m, coil, quantity, fmm_part=use_fmm)
-    if pairs_needed > limit_pairs:
-        hint = ('use method="fmm" (fast multipole, B only), ' if quantity == "B" and fmm.available()
-                and not use_fmm else "")
-        check._fail("points", f"few enough for a direct sum: {m} points x {coil.n_segments} segments and "
-                    f"{coil.n_loops} loops is ~{pairs_needed:.3g} pair evaluations, above the limit "
-                    f"{limit_pairs:.3g} (max_pairs argument or COILDESIGN_MAX_PAIRS); {hint}evaluate fewer "
-                    "points or use a coarser coil", f"array of {m} points")
-    if threads is None:
-        threads = (os.cpu_count() or 1) if float(m) * n_src > AUTO_THREAD_PAIRS else 1
-    if chunk_points is None:
-        chunk_points = _balanced_chunk(m, int(min(max(CHUNK_PAIRS // n_src, 256), 65536)), threads)
-    chunk_points = check.positive_int("chunk_points", chunk_points)
-    check.memory("points", f"array of {m} points", peak_memory(m, quantity, n_src, threads, chunk_points, False),
-                 "evaluate the points in parts (the engine is exact per point, so results can be "
-                 "concatenated), use a coarser grid, or ask for B rather than dB/dr (9 numbers per point)",
-                 max_memory)
-    fmm_part = None
-    if use_fmm:
-        fmm_part = fmm.polyline_field_fmm(polyline_sources(coil), pts, tolerance)
-        n_src = len(coil.windings)
-    starts = list(range(0, m, chunk_points))
-    out = np.empty(shape)
-
-    def work(s: int) -> int:
-        e = min(m, s + chunk_points)
-        _chunk(pts[s:e], coil, quantity, block_pairs, out[s:e], polylines=fmm_part is None)
-        return e - s
-
-    show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
-    bar = None
-    if show:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
-    limits = contextlib.ExitStack()
-    if float(m) * n_src > BLAS_LIMIT_PAIRS:
-        limits.enter_context(one_blas_thread())
-    try:
-        if threads == 1 or len(starts) == 1:
-            for s in starts:
-                done = work(s)
-                if bar is not None:
-                    bar.update(done)
-        else:
-            with ThreadPoolExecutor(max_workers=min(threads, os.cpu_count() or 1, len(starts))) as pool:
-                for done in pool.map(work, starts):
-                    if bar is not None:
-                        bar.update(done)
-    finally:
-        limits.close()
-        if bar is not None:
-            bar.close()
-    if fmm_part is not None:
-        out += fmm_part
-    if cur != 1.0:
-        out *= cur
-    return out
-
-
-def field(coil: Coil, points: np.ndarray, current: float = 1.0, **options) -> np.ndarray:
-    """Magnetic flux density B [T], shape (M, 3), of ``coil`` carrying ``current`` [A] at
-    ``points`` [m] (M, 3). Options as for ``evaluate``."""
-    return evaluate(coil, points, current, quantity="B", **options)
-
-
-def vector_potential(coil: Coil, points: np.ndarray, current: float = 1.0, **options) -> np.ndarray:
-    """Magnetic vector potential A [T m] (Coulomb gauge), shape (M, 3)."""
-    return evaluate(coil, points, current, quantity="A", **options)
-
-
-def field_jacobian(coil: Coil, points: np.ndarray, current: float = 1.0, **options) -> np.ndarray:
-    """Spatial Jacobian J[m, i, j] = dB_i/dx_j [T/m], shape (M, 3, 3), analytic."""
-    return evaluate(coil, points, current, quantity="J", **options)
+    run = plan(coil, len(pts), quantity=quantity, chunk_points=chunk_points, block_pairs=block_pairs,
+               threads=threads, progress=progress, method=method, tolerance=tolerance, max_memory=max_memory,
+               max_pairs=max_pairs)
+    return execute(run, coil, pts, cur)
 
 
 def pairs(coil: Coil, n_points: int) -> float:
@@ -584,4 +588,4 @@ def pairs(coil: Coil, n_points: int) -> float:
     return float(n_points) * (coil.n_segments + coil.n_loops)
 
 
-__all__ = ["field", "vector_potential", "field_jacobian", "evaluate", "pairs"]
+__all__ = ["Plan", "evaluate", "execute", "pairs", "plan"]

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coildesign import _validation as check
-from coildesign.coil import Coil
+from coildesign.coil import Coil, require_coil
+from coildesign.fields.distributed import evaluate_dask
 from coildesign.fields.engine import evaluate
 from coildesign.symmetry import field_factors, mirror_symmetries
 
@@ -53,7 +54,7 @@ def empty_field_map(coil: Coil, center, size, n, quantities, *, in_memory: bool,
     """The validated, still empty ``FieldMap`` of ``field_map``'s grid and the requested
     quantities; ``in_memory``: refuse a grid whose arrays would not fit (``field_map``; the
     lazy dask map computes chunk by chunk and skips this)."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     c = check.vector3("center", center)
     if isinstance(size, (list, tuple, np.ndarray)):
         sz = check.vector3("size", size)
@@ -138,16 +139,66 @@ def field_map(
     pts = fm.points
     domain = _fundamental_domain(fm.shape, check.vector3("center", center), coil) if symmetry else None
     for q in quantities:
-        kind = {"B": "B", "A": "A", "dB/dr": "J"}[q]
         if domain is None:
-            val = evaluate(coil, pts, current, quantity=kind, **options)
+            val = evaluate(coil, pts, current, quantity=q, **options)
         else:
             reps, position, which, elements = domain
-            factors = np.array([field_factors(t, s, kind) for t, s in elements])
-            val = evaluate(coil, pts[reps], current, quantity=kind, **options)[position] * factors[which]
+            factors = np.array([field_factors(t, s, q) for t, s in elements])
+            val = evaluate(coil, pts[reps], current, quantity=q, **options)[position] * factors[which]
         if q == "dB/dr":
             val = val.reshape(len(pts), 9)
         fm.add(q, val)
         if q == "B":
             fm.add("|B|", np.hypot(np.hypot(val[:, 0], val[:, 1]), val[:, 2]))  # no overflow for huge currents
+    return fm
+
+
+# ---------------------------------------------------------------------------- lazy maps (dask)
+DEFAULT_CHUNK_POINTS = 262_144
+
+
+def _grid_block(block_info=None, *, origin, spacing, shape) -> np.ndarray:
+    start, stop = block_info[None]["array-location"][0]
+    idx = np.arange(start, stop)
+    nx, ny, _ = shape
+    i, j, k = idx % nx, (idx // nx) % ny, idx // (nx * ny)
+    return np.c_[origin[0] + spacing[0] * i, origin[1] + spacing[1] * j, origin[2] + spacing[2] * k]
+
+
+def grid_points(fieldmap: FieldMap, chunk_points: int = DEFAULT_CHUNK_POINTS):
+    """The points of ``fieldmap``'s grid [m] as a lazily generated dask array (N, 3), x fastest."""
+    import dask.array as da
+
+    n = int(np.prod(fieldmap.shape))
+    size = check.positive_int("chunk_points", chunk_points)
+    chunks = (tuple([size] * (n // size) + ([n % size] if n % size else [])), (3,))
+    return da.map_blocks(_grid_block, dtype=float, chunks=chunks, origin=np.asarray(fieldmap.origin, dtype=float),
+                         spacing=np.asarray(fieldmap.spacing, dtype=float), shape=tuple(fieldmap.shape))
+
+
+def field_map_dask(
+    coil: Coil,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    size: float | tuple[float, float, float] = 1e-3,
+    n: int | tuple[int, int, int] = 21,
+    *,
+    current: float = 1.0,
+    quantities: tuple[str, ...] = ("B",),
+    chunk_points: int = DEFAULT_CHUNK_POINTS,
+    client: object = None,
+    **options,
+) -> FieldMap:
+    """``fields.fieldmap.field_map`` with lazy dask arrays: same grid, same array names ("B",
+    "|B|", "A", "dB/dr"), nothing computed until asked (module docstring)."""
+    import dask.array as da
+
+    fm, quantities = empty_field_map(coil, center, size, n, quantities, in_memory=False)
+    pts = grid_points(fm, chunk_points)
+    for q in quantities:
+        val = evaluate_dask(coil, pts, current, quantity=q, client=client, **options)
+        if q == "dB/dr":
+            val = val.reshape(val.shape[0], 9)
+        fm.add(q, val)
+        if q == "B":
+            fm.add("|B|", da.sqrt((val**2).sum(axis=1)))
     return fm

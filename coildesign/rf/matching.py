@@ -492,12 +492,6 @@ class MatchResult:
             out[f"L_{key}_H"] = value
         return out
 
-    def to_frame(self):
-        """``as_dict()`` as a one-row ``pandas.DataFrame`` (``coildesign.export.to_frame``)."""
-        from coildesign.export.frames import to_frame
-
-        return to_frame(self)
-
     @property
     def q_ratio(self) -> float:
         """``q_loaded / q_unloaded`` (1/2 for an ideal critically coupled resonator)."""
@@ -521,7 +515,7 @@ class MatchResult:
         """Write the swept S11 as a Touchstone v1 ``.s1p`` file (real/imaginary, Hz, reference
         ``z0``) atomically: a temporary file beside ``path`` is moved into place with
         ``os.replace``. A missing ``.s1p`` suffix is appended. Returns the path written."""
-        from coildesign.export.files import atomic_path
+        from coildesign._files import atomic_path
 
         target = Path(path)
         if target.suffix.lower() != ".s1p":
@@ -540,7 +534,7 @@ class MatchResult:
         from matplotlib.figure import Figure
         from skrf.plotting import smith
 
-        from coildesign.export.files import atomic_path
+        from coildesign._files import atomic_path
 
         f = self.network.frequency.f
         s = self.network.s[:, 0, 0]

@@ -41,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 
 from coildesign import _validation as check
-from coildesign._blas import one_blas_thread
+from coildesign._runtime import one_blas_thread
 
 BACKENDS = ("serial", "processes", "dask")
 

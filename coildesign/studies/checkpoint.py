@@ -9,7 +9,7 @@ Layout of a checkpoint folder::
         ...
 
 Only the main process writes. Each batch's records go to a temporary file that is moved into
-place with ``os.replace`` (``coildesign.export.files.atomic_path``), so a process killed at any
+place with ``os.replace`` (``coildesign._files.atomic_path``), so a process killed at any
 moment leaves either a complete part or none: on restart the finished points are read back and
 skipped, the points of an interrupted batch are computed again, and no point is stored twice.
 A checkpoint whose ``study.json`` describes another study is refused. While a sweep runs it holds
@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from coildesign.export import files
+from coildesign import _files as files
 
 META = "study.json"
 LOCK = "study.lock"

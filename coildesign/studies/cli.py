@@ -100,7 +100,7 @@ def load_study(path: str | Path) -> dict:
 
 
 def _report(result, spec: dict, out: Path, elapsed_text: str) -> list[Path]:
-    from coildesign.export import files
+    from coildesign import _files as files
 
     rep = spec["report"]
     table = result.to_dataframe()

@@ -1,6 +1,8 @@
-"""Atomic file writing: every file coildesign writes goes to a temporary file in the target
-folder first and is moved into place with ``os.replace`` (atomic on POSIX and Windows), so a
-crash or an interrupt never leaves a half-written file under the final name.
+"""Atomic file writing, on the ground floor so that every layer that writes a file can use it.
+
+Every file coildesign writes goes to a temporary file in the target folder first and is moved
+into place with ``os.replace`` (atomic on POSIX and Windows), so a crash or an interrupt never
+leaves a half-written file under the final name.
 
 A process killed between creating and renaming a temporary leaves it behind (hidden, named
 ``.<name>.<8 random characters><suffix>``, see ``TEMPORARY_NAME``): ``output_folder`` removes

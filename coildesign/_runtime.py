@@ -1,0 +1,40 @@
+"""Process-wide runtime settings for numpy-heavy work: BLAS threads and the C allocator.
+
+- ``one_blas_thread()``: small and medium matrix products gain nothing from OpenBLAS's own
+  threads on top of the engine's threads or the study back ends' workers, and a multi-threaded
+  product leaves OpenBLAS's workers spinning after it, taking a core from what runs next
+  (measurements: ``docs/scaling.md``).
+- ``prime_allocator()``: glibc's malloc serves requests of 128 KiB and more with fresh mmaps,
+  faulted in and unmapped at every call, until a larger mapped block has been freed; from then on
+  its dynamic threshold is that block's size (glibc mallopt(3), M_MMAP_THRESHOLD, at most
+  32 MiB; a threshold set through MALLOC_MMAP_THRESHOLD_ is left alone). Freeing one 4 MiB array
+  once per process puts a fresh process (every study worker) in that state; the field kernels'
+  block temporaries then reuse memory (measured effect: ``docs/scaling.md``). Elsewhere (other C
+  libraries) it is one allocation and one free.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+ALLOCATOR_PRIME_BYTES = 4 * 2**20  # above the kernels' largest block temporary, below glibc's 32 MiB cap
+
+_CONTROLLER: list = []  # one per process: finding the libraries takes ~3 ms
+
+
+def one_blas_thread():
+    """Context limiting BLAS to one thread while it lasts (process-wide). threadpoolctl is
+    imported on first use: it takes ~10 ms, which ``import coildesign`` does not pay."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def prime_allocator() -> None:
+    """Allocate and free one ``ALLOCATOR_PRIME_BYTES`` array, once per process (module docstring)."""
+    np.empty(ALLOCATOR_PRIME_BYTES // 8)

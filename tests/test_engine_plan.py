@@ -1,0 +1,46 @@
+"""The engine's planning step: decisions and refusals read from the sizes alone, inspectable
+without computing a field; ``evaluate`` is ``execute(plan(...))``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import coildesign as cd
+from coildesign.fields import engine
+
+
+def helix(n=201):
+    t = np.linspace(0, 10 * np.pi, n)
+    return cd.Coil.from_polyline(np.c_[1e-3 * np.cos(t), 1e-3 * np.sin(t), np.linspace(-1e-3, 1e-3, n)],
+                                 wire_diameter=1e-4)
+
+
+def test_plan_reads_sizes_only_and_evaluate_executes_it():
+    coil = helix()
+    run = engine.plan(coil, 10_000, quantity="dB/dr", threads=2, chunk_points=3000)
+    assert (run.method, run.threads, run.quantity, run.shape) == ("direct", 2, "dB/dr", (10_000, 3, 3))
+    assert [(c.start, c.stop) for c in run.chunks] == [(0, 3000), (3000, 6000), (6000, 9000), (9000, 10_000)]
+    # work in fast-path pair equivalents: points x segments x the dB/dr cost factor
+    assert run.work_pairs == pytest.approx(10_000 * 200 * engine.PAIR_COST["segment dB/dr"], rel=1e-15, abs=0)
+    assert run.one_blas_thread and not run.progress
+    pts = np.random.default_rng(0).uniform(-2e-3, 2e-3, (500, 3))
+    small = engine.plan(coil, 500, threads=1)
+    np.testing.assert_array_equal(engine.execute(small, coil, pts, 2.0), cd.field(coil, pts, 2.0, threads=1))
+
+
+def test_plan_refuses_oversized_work_before_anything_is_allocated():
+    coil = helix()
+    with pytest.raises(ValueError, match="Input points must be few enough for a direct sum"):
+        engine.plan(coil, 10**9, method="direct", max_pairs=1e9)
+    with pytest.raises(ValueError, match="Input points"):
+        engine.plan(coil, 10**10, method="direct", max_pairs=1e20, max_memory=1e9)
+    with pytest.raises(ValueError, match="Input quantity"):
+        engine.plan(coil, 10, quantity="J")
+
+
+def test_facade_sends_numpy_to_the_engine_with_the_quantity_names():
+    coil = helix()
+    pts = np.array([[0.0, 0.0, 0.0], [1e-4, 2e-4, 3e-4]])
+    np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="dB/dr"), cd.field_jacobian(coil, pts))
+    np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="A"), cd.vector_potential(coil, pts))
