@@ -66,12 +66,19 @@ def _rotation_matrix(angle: float, axis: np.ndarray) -> np.ndarray:
                      [2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z]])
 
 
-def _loop_frame(normal: np.ndarray) -> np.ndarray:
-    """Rows e1, e2, normal of a right-handed frame for a loop (e1 x e2 = normal)."""
-    helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = np.cross(helper, normal)
-    e1 /= np.linalg.norm(e1)
-    return np.array([e1, np.cross(normal, e1), normal])
+def frame(normal: np.ndarray) -> np.ndarray:
+    """Rows e1, e2, n of the right-handed orthonormal frame that coildesign uses around a unit
+    ``normal`` n (loop axes, sample axes): e1 = h x n / |h x n| with h the x axis (the y axis when
+    n is within ~26 degrees of x), e2 = n x e1; n = +z gives the identity (e1 = x, e2 = y), so
+    z-axis loops need no rotation. Cross products written out (np.cross costs ~15 us per call)."""
+    x, y, z = (float(c) for c in normal)
+    if x == 0.0 and y == 0.0 and z > 0:
+        return np.eye(3)
+    # h = x axis: h x n = (0, -z, y); h = y axis: h x n = (z, 0, -x)
+    e1 = (0.0, -z, y) if abs(x) < 0.9 else (z, 0.0, -x)
+    norm = np.sqrt(e1[0] ** 2 + e1[1] ** 2 + e1[2] ** 2)
+    a, b, c = e1[0] / norm, e1[1] / norm, e1[2] / norm
+    return np.array([[a, b, c], [y * c - z * b, z * a - x * c, x * b - y * a], [x, y, z]])
 
 
 COINCIDENT = 1e-12  # consecutive path points closer than this x the path's coordinate scale coincide
@@ -369,7 +376,7 @@ class Coil:
         out = []
         for w in self.windings:
             if isinstance(w, LoopWinding):
-                e = _loop_frame(w.normal)
+                e = frame(w.normal)
                 t = np.linspace(0.0, 2.0 * np.pi, n + 1)
                 out.append(w.center + w.radius * (np.outer(np.cos(t), e[0]) + np.outer(np.sin(t), e[1])))
             else:

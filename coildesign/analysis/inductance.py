@@ -96,7 +96,7 @@ from scipy.constants import mu_0
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
-from coildesign.coil import Coil, LoopWinding
+from coildesign.coil import Coil, LoopWinding, frame
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, segment_kernels, vector_potential
 from coildesign.symmetry import orbits, stabiliser, winding_orbits
@@ -231,12 +231,6 @@ class _Pieces:
         return len(self.kind)
 
 
-def _frame(normal: np.ndarray) -> np.ndarray:
-    from coildesign.fields.engine import _frame as engine_frame
-
-    return engine_frame(normal)
-
-
 def _filament(coil: Coil) -> Coil:
     """The coil with every conductor replaced by its centre-line filament (cached)."""
     if "filament" not in coil._cache:
@@ -254,7 +248,7 @@ def _sources(coil: Coil) -> _Sources:
         scale = float(wt) * w.turns
         if isinstance(w, LoopWinding):
             lc.append(w.center)
-            lf.append(_frame(w.normal))
+            lf.append(frame(w.normal))
             lr.append(w.radius)
             lw.append(scale)
             pts += [w.center - w.radius, w.center + w.radius]
@@ -312,7 +306,7 @@ def _pieces(coil: Coil, offsets: list[float], k_points: int, order: int, loop_po
         phis = 2 * np.pi * np.arange(kk) / kk
         scale = float(wt) * w.turns / kk
         if isinstance(w, LoopWinding):
-            f = _frame(w.normal)
+            f = frame(w.normal)
             th = 2 * np.pi * np.arange(n_arc + 1) / n_arc
             for phi in phis:
                 r = w.radius - g * np.cos(phi)  # +N points inwards

@@ -21,7 +21,7 @@ import numpy as np
 
 from coildesign import _validation as check
 from coildesign._runtime import one_blas_thread, prime_allocator
-from coildesign.coil import Coil, LoopWinding, Winding, require_coil
+from coildesign.coil import Coil, LoopWinding, Winding, frame, require_coil
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
 
@@ -129,20 +129,6 @@ def polyline_sources(coil: Coil) -> PolylineSources | None:
     return src
 
 
-def _frame(normal: np.ndarray) -> np.ndarray:
-    """Rows e1, e2, n of a right-handed frame around the unit ``normal`` n: e1 = h x n / |h x n|
-    with h the x axis (the y axis when n is within ~26 degrees of x), e2 = n x e1 (cross
-    products written out: np.cross costs ~15 us per call, ~0.6 ms of an RF analysis)."""
-    x, y, z = (float(c) for c in normal)
-    if x == 0.0 and y == 0.0 and z > 0:
-        return np.eye(3)
-    # h = x axis: h x n = (0, -z, y); h = y axis: h x n = (z, 0, -x)
-    e1 = (0.0, -z, y) if abs(x) < 0.9 else (z, 0.0, -x)
-    norm = np.sqrt(e1[0] ** 2 + e1[1] ** 2 + e1[2] ** 2)
-    a, b, c = e1[0] / norm, e1[1] / norm, e1[2] / norm
-    return np.array([[a, b, c], [y * c - z * b, z * a - x * c, x * b - y * a], [x, y, z]])
-
-
 def loop_sources(coil: Coil) -> LoopSources | None:
     """Cached SoA arrays of the coil's loop windings (None if it has none)."""
     if "loops" in coil._cache:
@@ -152,7 +138,7 @@ def loop_sources(coil: Coil) -> LoopSources | None:
     if parts:
         src = LoopSources(
             centers=np.array([w.center for w, _ in parts]),
-            frames=np.array([_frame(w.normal) for w, _ in parts]),
+            frames=np.array([frame(w.normal) for w, _ in parts]),
             radii=np.array([w.radius for w, _ in parts]),
             weights=np.array([wt for _, wt in parts]),
             wire_radius=np.array([_wire_radius(w) for w, _ in parts]),
