@@ -5,7 +5,12 @@ SI units everywhere (m, A, T, H, ohm, Hz, K). B0 is along +z unless stated.
 The subpackages ``geometries``, ``analysis``, ``rf`` and ``export`` (and every other public
 submodule, e.g. ``workflow``) are attributes of the package (``import coildesign as cd;
 cd.geometries.solenoid(...)``) but are imported on first use (PEP 562 module ``__getattr__``),
-so ``import coildesign`` stays fast.
+so ``import coildesign`` stays fast. So are their submodules (``cd.rf.snr``,
+``cd.rf.sensitivity``, ``cd.analysis.handbook``, ``cd.fields.field_map``, ...).
+
+Progress bars of long computations appear only on a terminal or in a notebook; switch them for
+the whole package with ``coildesign.set_progress("always" | "never" | "auto")`` or the
+environment variable ``COILDESIGN_PROGRESS``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from coildesign._progress import set_progress
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
 from coildesign.fields import field, field_jacobian, vector_potential
@@ -48,6 +54,7 @@ __all__ = [
     "field_jacobian",
     "from_magpylib",
     "optimize",
+    "set_progress",
     "sweep",
     "to_magpylib",
     "vector_potential",

@@ -31,7 +31,11 @@ def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
     from coildesign.export.files import json_text
 
-    outcomes = validation.run_all(args.case or None)
+    try:
+        cases = validation.select(args.case or None)
+    except ValueError as exc:
+        raise UserError(f"validate --case: {exc}") from None
+    outcomes = [validation.run_case(c) for c in cases]
     if args.format == "json":
         print(json_text([dict(o.__dict__, passed=o.passed) for o in outcomes]))
     else:
@@ -55,7 +59,7 @@ def _run(args: argparse.Namespace, design: dict | None) -> int:
             if removed and not args.quiet:
                 print(f"coildesign: removed {len(removed)} leftover temporary file(s) of an interrupted run from "
                       f"{folder}", file=sys.stderr)
-            result = run_design(spec, folder, quiet=args.quiet or args.format == "json")
+            result = run_design(spec, folder, quiet=args.quiet or args.format == "json", strict=True)
     except OutputFolderError as exc:
         raise UserError(str(exc)) from None
     except ValueError as exc:  # DesignError, or a value of the design refused by a function it reaches

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -30,6 +31,7 @@ from scipy.constants import mu_0
 from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
 
 import coildesign as cd
+from coildesign._text import did_you_mean
 from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
 from coildesign.analysis import handbook as hb
 from coildesign.geometries import (
@@ -789,10 +791,27 @@ def run_case(c: Case) -> Outcome:
     return Outcome(c.name, c.source, c.unit, expected, computed, float(rel), c.tolerance)
 
 
+def select(names: list[str] | None = None) -> list[Case]:
+    """The registered cases whose name contains one of ``names`` (case-insensitive; all cases
+    for None or an empty list). A text that matches no case is a ValueError naming it and the
+    closest words of the case names (a filter that silently selects nothing would report
+    "0 passed, 0 failed" as a success)."""
+    if not names:
+        return list(CASES)
+    words = sorted({w for c in CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
+    for text in names:
+        if not any(text.lower() in c.name.lower() for c in CASES):
+            hint = did_you_mean(text, words, n=5) or " (no case name is close; run without --case to list all)"
+            raise ValueError(f"Input case must be part of the name of a validation case; instead received {text!r}"
+                             f"{hint}; {len(CASES)} cases, e.g. 'Maxwell', 'Nagaoka', 'Medhurst', 'birdcage'")
+    return [c for c in CASES if any(n.lower() in c.name.lower() for n in names)]
+
+
 def run_all(names: list[str] | None = None) -> list[Outcome]:
     """Run every registered case (or those whose name contains one of ``names``,
-    case-insensitive); see ``run_case``."""
-    return [run_case(c) for c in CASES if not names or any(n.lower() in c.name.lower() for n in names)]
+    case-insensitive; a text that matches no case is a ValueError, ``select``); see
+    ``run_case``."""
+    return [run_case(c) for c in select(names)]
 
 
 def to_json(outcomes: list[Outcome]) -> str:

@@ -1,6 +1,7 @@
 """Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
 point-spread function and resolution limits (SI units)."""
 
+from coildesign._lazy import lazy_attributes
 from coildesign.analysis.forces import lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
 from coildesign.analysis.inductance import inductance, inductance_matrix, mutual_inductance
@@ -33,3 +34,6 @@ __all__ = [
     "point_spread_function",
     "resolution_limits",
 ]
+
+# every submodule is an attribute on first access (e.g. coildesign.analysis.handbook)
+__getattr__, __dir__ = lazy_attributes(__name__)

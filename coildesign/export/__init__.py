@@ -4,6 +4,7 @@
 (``cosimpy``), pandas views of results (``frames``) and plots (``plots``). pyvista and
 pandas are imported on first use."""
 
+from coildesign._lazy import lazy_attributes
 from coildesign.export.cosimpy import to_cosimpy
 from coildesign.export.drawing import to_svg
 from coildesign.export.frames import to_frame
@@ -14,3 +15,6 @@ from coildesign.export.vtk import b1_field_map, to_vtk
 
 __all__ = ["b1_field_map", "read_csv", "to_cosimpy", "to_csv", "to_frame", "to_gradunwarp", "to_npz", "to_stl",
            "to_svg", "to_vtk"]
+
+# every submodule is an attribute on first access (e.g. coildesign.export.plots)
+__getattr__, __dir__ = lazy_attributes(__name__)

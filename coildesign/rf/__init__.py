@@ -1,6 +1,7 @@
 """RF microcoil analysis: impedance (skin, proximity, self-capacitance), filament (PEEC)
 solver, tuning/matching with scikit-rf and birdcage ladder modes (SI units)."""
 
+from coildesign._lazy import lazy_attributes
 from coildesign.rf.impedance import (
     ac_resistance,
     proximity_factor,
@@ -26,3 +27,6 @@ __all__ = [
     "skin_depth",
     "unloaded_q",
 ]
+
+# every submodule is an attribute on first access (e.g. coildesign.rf.snr)
+__getattr__, __dir__ = lazy_attributes(__name__)
