@@ -6,6 +6,7 @@ switch)."""
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -280,3 +281,56 @@ def test_no_progress_bar_in_a_scripted_cli_run(tmp_path):
     r = _run_cli("run", str(f), "-o", str(tmp_path / "o"), cwd=tmp_path)
     assert r.returncode == 2 and "step/s" not in r.stderr and r.stderr.count("\n") == 1
 
+
+
+# ---------------------------------------------------------------------------- README
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _readme_examples() -> list:
+    """(code, expected output) of every ```python block of README followed by a ```text block."""
+    pairs = re.findall(r"```python\n(.*?)```\s*```text\n(.*?)```", README, flags=re.S)
+    return [pytest.param(code, out, id=f"block{i}", marks=[pytest.mark.slow] if "gradient_coil" in code else [])
+            for i, (code, out) in enumerate(pairs)]
+
+
+def _same_printout(expected: str, actual: str) -> bool:
+    """Equal text, numbers equal within one unit of their last printed digit."""
+    if NUMBER.sub("#", expected).split() != NUMBER.sub("#", actual).split():
+        return False
+    for e, a in zip(NUMBER.findall(expected), NUMBER.findall(actual)):
+        mantissa = e.lower().split("e")[0]
+        exponent = int(e.lower().split("e")[1]) if "e" in e.lower() else 0
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        if abs(float(e) - float(a)) > 1.01 * 10.0 ** (exponent - decimals):
+            return False
+    return True
+
+
+def test_readme_has_three_examples_with_output():
+    assert len(_readme_examples()) == 3
+
+
+@pytest.mark.parametrize("code, expected", _readme_examples())
+def test_readme_example_prints_what_readme_shows(tmp_path, code, expected):
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr
+    assert _same_printout(expected, r.stdout), f"README shows:\n{expected}\nthe code prints:\n{r.stdout}"
+
+
+def test_same_printout_tolerates_only_the_last_digit():
+    assert _same_printout("B1 4.45 mT/A, 2.7057", "B1 4.46 mT/A, 2.7058")
+    assert not _same_printout("B1 4.45 mT/A", "B1 4.47 mT/A")
+    assert not _same_printout("SNR 4.07e+04", "SNR 4.09e+04") and _same_printout("SNR 4.07e+04", "SNR 4.08e+04")
+    assert not _same_printout("Q 127", "Q 127 ohm")
+
+
+def test_readme_links_exist_and_no_development_history():
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        assert (ROOT / target).exists(), target
+    for code in re.findall(r"`((?:examples|docs|benchmarks|tests)/[^`\s]+)`", README):
+        assert (ROOT / code.split()[0]).exists(), code
+    for word in ("issue", "second pass", "third pass", "before issue"):
+        assert word not in README.lower()
