@@ -2,9 +2,13 @@
 
 Exit codes: 0 success; 1 a validation case failed, or an internal error (a bug: a short
 message says where to report it; ``--debug`` prints the traceback); 2 an error the user can
-fix (bad usage, a bad or unreadable design file, physically inconsistent values, an unusable
-output folder), reported on one line of stderr naming the file, table, key and value;
-130 interrupted.
+fix (bad usage, a bad or unreadable design file, physically inconsistent values, an RF coil
+too long for its lumped model, an unusable output folder, a ``validate --case`` text that
+matches no case), reported on one line of stderr naming the file, table, key and value (and
+the closest valid names of a misspelt one); 130 interrupted.
+
+Progress bars appear only when stderr is a terminal (``COILDESIGN_PROGRESS=always|never``
+overrides; ``--quiet`` hides them).
 
 The output folder is created, checked for writing and locked before any computation; the
 leftover temporary files of a killed earlier run into it are removed then
@@ -91,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="design and analyse the probe of a TOML design file")
     run.add_argument("file", help="design file (.toml); see examples/*.toml")
     val = sub.add_parser("validate", help="run the built-in validation cases against analytic and published references")
-    val.add_argument("--case", action="append", help="only cases whose name contains this text (repeatable)")
+    val.add_argument("--case", action="append", help="only cases whose name contains this text (case-insensitive, "
+                     "repeatable; a text that matches no case is an error)")
     val.add_argument("--format", choices=("text", "json"), default="text")
     val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="print the traceback of internal errors")
