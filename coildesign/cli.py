@@ -19,9 +19,12 @@ that are infinite or NaN are written as null and listed under "json_notes".
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from pathlib import Path
+
+from coildesign._text import did_you_mean
 
 REPORT = ("this is a bug in coildesign; please report it to the coildesign issue tracker with the command "
           "line, the design file and the traceback printed with --debug")
@@ -35,11 +38,14 @@ def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
     from coildesign.export.files import json_text
 
-    try:
-        cases = validation.select(args.case or None)
-    except ValueError as exc:
-        raise UserError(f"validate --case: {exc}") from None
-    outcomes = [validation.run_case(c) for c in cases]
+    missing = validation.unmatched(args.case)
+    if missing:
+        words = sorted({w for c in validation.CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
+        text = missing[0]
+        hint = did_you_mean(text, words) or " (no case name is close; run without --case to list all)"
+        raise UserError(f"validate --case {text!r}: no validation case name contains it{hint}; "
+                        f"{len(validation.CASES)} cases, e.g. 'Maxwell', 'Nagaoka', 'Medhurst', 'birdcage'")
+    outcomes = [validation.run_case(c) for c in validation.select(args.case)]
     if args.format == "json":
         print(json_text([dict(o.__dict__, passed=o.passed) for o in outcomes]))
     else:

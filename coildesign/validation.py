@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -31,7 +30,6 @@ from scipy.constants import mu_0
 from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
 
 import coildesign as cd
-from coildesign._text import did_you_mean
 from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
 from coildesign.analysis import handbook as hb
 from coildesign.geometries import (
@@ -791,19 +789,21 @@ def run_case(c: Case) -> Outcome:
     return Outcome(c.name, c.source, c.unit, expected, computed, float(rel), c.tolerance)
 
 
+def unmatched(names: list[str] | None) -> list[str]:
+    """The texts of ``names`` that are part of no case name (case-insensitive)."""
+    return [t for t in names or [] if not any(t.lower() in c.name.lower() for c in CASES)]
+
+
 def select(names: list[str] | None = None) -> list[Case]:
     """The registered cases whose name contains one of ``names`` (case-insensitive; all cases
-    for None or an empty list). A text that matches no case is a ValueError naming it and the
-    closest words of the case names (a filter that silently selects nothing would report
-    "0 passed, 0 failed" as a success)."""
+    for None or an empty list). A text that matches no case is a ValueError naming it (a filter
+    that silently selects nothing would report "0 passed, 0 failed" as a success)."""
     if not names:
         return list(CASES)
-    words = sorted({w for c in CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
-    for text in names:
-        if not any(text.lower() in c.name.lower() for c in CASES):
-            hint = did_you_mean(text, words, n=5) or " (no case name is close; run without --case to list all)"
-            raise ValueError(f"Input case must be part of the name of a validation case; instead received {text!r}"
-                             f"{hint}; {len(CASES)} cases, e.g. 'Maxwell', 'Nagaoka', 'Medhurst', 'birdcage'")
+    missing = unmatched(names)
+    if missing:
+        raise ValueError(f"Input case must be part of the name of a validation case ({len(CASES)} cases); "
+                         f"instead received {', '.join(repr(t) for t in missing)}")
     return [c for c in CASES if any(n.lower() in c.name.lower() for n in names)]
 
 

@@ -1,7 +1,6 @@
 """Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
 point-spread function and resolution limits (SI units)."""
 
-from coildesign._lazy import lazy_attributes
 from coildesign.analysis.forces import lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
 from coildesign.analysis.inductance import inductance, inductance_matrix, mutual_inductance
@@ -36,4 +35,6 @@ __all__ = [
 ]
 
 # every submodule is an attribute on first access (e.g. coildesign.analysis.handbook)
+from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+
 __getattr__, __dir__ = lazy_attributes(__name__)

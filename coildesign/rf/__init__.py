@@ -1,7 +1,6 @@
 """RF microcoil analysis: impedance (skin, proximity, self-capacitance), filament (PEEC)
 solver, tuning/matching with scikit-rf and birdcage ladder modes (SI units)."""
 
-from coildesign._lazy import lazy_attributes
 from coildesign.rf.impedance import (
     ac_resistance,
     proximity_factor,
@@ -29,4 +28,6 @@ __all__ = [
 ]
 
 # every submodule is an attribute on first access (e.g. coildesign.rf.snr)
+from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+
 __getattr__, __dir__ = lazy_attributes(__name__)

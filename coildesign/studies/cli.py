@@ -158,8 +158,7 @@ def run_sweep(args: argparse.Namespace) -> int:
         result = sweep(func, spec["parameters"], method=st.get("method", "grid"), samples=st.get("samples"),
                        seed=st.get("seed", 0), integers=tuple(st.get("integers", ())), fixed=spec["fixed"],
                        backend=backend, client=args.scheduler, workers=args.workers or st.get("workers"),
-                       batch_size=st.get("batch_size"), checkpoint=out / "checkpoint",
-                       progress=False if args.quiet else None)
+                       batch_size=st.get("batch_size"), checkpoint=out / "checkpoint", progress=not args.quiet)
         written = _report(result, spec, out, f"{result.elapsed:.3g} s")
     except (StudyFileError, ValueError, TypeError) as exc:
         print(f"coildesign sweep: {exc}", file=sys.stderr)
