@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from coildesign._progress import set_progress
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
 from coildesign.fields import field, field_jacobian, vector_potential
@@ -40,6 +39,15 @@ def optimize(func, bounds, **options):
     from coildesign.studies import optimize as run
 
     return run(func, bounds, **options)
+
+
+def set_progress(mode: bool | str | None = "auto") -> None:
+    """Progress bars of the whole package: True / "always", False / "never", "auto" (only on a
+    terminal or in a notebook; the default), None (back to the environment variable
+    ``COILDESIGN_PROGRESS``); see ``coildesign._progress``."""
+    from coildesign._progress import set_progress as switch
+
+    switch(mode)
 
 
 __all__ = [

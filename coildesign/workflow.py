@@ -33,7 +33,7 @@ import numpy as np
 from scipy.constants import speed_of_light
 
 from coildesign import design, geometries
-from coildesign._progress import progress_bar
+from coildesign._progress import progress_enabled
 from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.probe_file import DesignError, validate_design
@@ -223,6 +223,8 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: b
     whose conductor exceeds lambda/10 (``lumped_model_check``) gives a ``UserWarning``, or a
     ``DesignError`` before any computation with ``strict=True`` (the command line).
     """
+    from tqdm.auto import tqdm
+
     from coildesign.analysis import psf
     from coildesign.export import files, plots, vtk
     from coildesign.rf.snr import nucleus
@@ -232,7 +234,8 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: b
         vtk.start_render_probe()  # answered in the background while the analysis runs
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    bar = progress_bar(10, progress=False if quiet else None, desc="coildesign", unit="step", leave=False)
+    bar = tqdm(total=10, disable=not progress_enabled(False if quiet else None), desc="coildesign", unit="step",
+               leave=False)
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)

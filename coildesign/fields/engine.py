@@ -22,7 +22,6 @@ import numpy as np
 
 from coildesign import _validation as check
 from coildesign._blas import one_blas_thread
-from coildesign._progress import progress_bar, progress_enabled
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.fields import fmm, loop_kernels, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
@@ -446,8 +445,7 @@ def evaluate(
     threads handing the GIL to each other used ~1.5x the CPU time of one (1 loop x 1e6
     points: 53-56 ms wall either way with one other busy process, 71 ms against 54 ms in
     bench_perf.py), so a single loop over 1e6 points stays on one thread.
-    ``progress``: tqdm bar (None: for problems over ``AUTO_PROGRESS_PAIRS`` pairs when the
-    package's progress switch allows it, ``coildesign.set_progress``).
+    ``progress``: tqdm bar (None: automatic for problems over 2e9 pairs).
     ``method``: "direct" (exact sums), "fmm" (fast multipole with
     exact near-field correction, needs the ``fmm`` extra; B only) or "auto" (FMM when
     installed and the problem exceeds ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES``
@@ -534,8 +532,12 @@ def evaluate(
         _chunk(pts[s:e], coil, quantity, block_pairs, out[s:e], polylines=fmm_part is None)
         return e - s
 
-    show = (progress_enabled() and float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
-    bar = progress_bar(m, progress=True, unit="pt", desc=f"{quantity} of {coil.name}") if show else None
+    show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=m, unit="pt", desc=f"{quantity} of {coil.name}")
     limits = contextlib.ExitStack()
     if float(m) * n_src > BLAS_LIMIT_PAIRS:
         limits.enter_context(one_blas_thread())
