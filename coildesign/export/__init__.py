@@ -13,8 +13,7 @@ from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
 from coildesign.export.vtk import b1_field_map, to_vtk
 
-# every submodule is an attribute on first access (e.g. coildesign.export.plots)
-__getattr__, __dir__ = lazy_attributes(__name__)
+__getattr__, __dir__ = lazy_attributes(__name__)  # every submodule on first access (e.g. export.plots)
 
 __all__ = ["b1_field_map", "read_csv", "to_cosimpy", "to_csv", "to_frame", "to_gradunwarp", "to_npz", "to_stl",
            "to_svg", "to_vtk"]
