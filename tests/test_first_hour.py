@@ -209,14 +209,14 @@ def test_subpackages_are_lazy_attributes_and_import_stays_light():
             "if m in sys.modules]\n"
             "print(heavy)\n"
             "print(cd.rf.snr.snr.__name__, cd.rf.sensitivity.__name__, cd.analysis.handbook.__name__,\n"
-            "      cd.fields.distributed.__name__, cd.fields.field_map.__name__, cd.export.plots.__name__)\n"
+            "      cd.fields.distributed.__name__, cd.fields.field_map.__name__)\n"
             "print('snr' in dir(cd.rf), 'field_map' in dir(cd.fields), callable(cd.set_progress))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     heavy, names, listed = r.stdout.splitlines()
     assert heavy == "[]"
     assert names == ("snr coildesign.rf.sensitivity coildesign.analysis.handbook coildesign.fields.distributed "
-                     "field_map coildesign.export.plots")
+                     "field_map")
     assert listed == "True True True"
     from coildesign.fields import field_map
     from coildesign.fields.fieldmap import field_map as direct

@@ -4,7 +4,6 @@
 (``cosimpy``), pandas views of results (``frames``) and plots (``plots``). pyvista and
 pandas are imported on first use."""
 
-from coildesign._lazy import lazy_attributes
 from coildesign.export.cosimpy import to_cosimpy
 from coildesign.export.drawing import to_svg
 from coildesign.export.frames import to_frame
@@ -12,8 +11,6 @@ from coildesign.export.gradunwarp import to_gradunwarp
 from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
 from coildesign.export.vtk import b1_field_map, to_vtk
-
-__getattr__, __dir__ = lazy_attributes(__name__)  # every submodule on first access (e.g. export.plots)
 
 __all__ = ["b1_field_map", "read_csv", "to_cosimpy", "to_csv", "to_frame", "to_gradunwarp", "to_npz", "to_stl",
            "to_svg", "to_vtk"]
