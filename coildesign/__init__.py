@@ -5,7 +5,12 @@ SI units everywhere (m, A, T, H, ohm, Hz, K). B0 is along +z unless stated.
 The subpackages ``geometries``, ``analysis``, ``rf`` and ``export`` (and every other public
 submodule, e.g. ``workflow``) are attributes of the package (``import coildesign as cd;
 cd.geometries.solenoid(...)``) but are imported on first use (PEP 562 module ``__getattr__``),
-so ``import coildesign`` stays fast.
+so ``import coildesign`` stays fast. So are their submodules (``cd.rf.snr``,
+``cd.rf.sensitivity``, ``cd.analysis.handbook``, ``cd.fields.field_map``, ...).
+
+Progress bars of long computations appear only on a terminal or in a notebook; switch them for
+the whole package with ``coildesign.set_progress("always" | "never" | "auto")`` or the
+environment variable ``COILDESIGN_PROGRESS``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,15 @@ def optimize(func, bounds, **options):
     return run(func, bounds, **options)
 
 
+def set_progress(mode: bool | str | None = "auto") -> None:
+    """Progress bars of the whole package: True / "always", False / "never", "auto" (only on a
+    terminal or in a notebook; the default), None (back to the environment variable
+    ``COILDESIGN_PROGRESS``); see ``coildesign._progress``."""
+    from coildesign._progress import set_progress as switch
+
+    switch(mode)
+
+
 __all__ = [
     "Coil",
     "LoopWinding",
@@ -47,6 +61,7 @@ __all__ = [
     "field_jacobian",
     "from_magpylib",
     "optimize",
+    "set_progress",
     "sweep",
     "to_magpylib",
     "vector_potential",

@@ -2,9 +2,13 @@
 
 Exit codes: 0 success; 1 a validation case failed, or an internal error (a bug: a short
 message says where to report it; ``--debug`` prints the traceback); 2 an error the user can
-fix (bad usage, a bad or unreadable design file, physically inconsistent values, an unusable
-output folder), reported on one line of stderr naming the file, table, key and value;
-130 interrupted.
+fix (bad usage, a bad or unreadable design file, physically inconsistent values, an RF coil
+too long for its lumped model, an unusable output folder, a ``validate --case`` text that
+matches no case), reported on one line of stderr naming the file, table, key and value (and
+the closest valid names of a misspelt one); 130 interrupted.
+
+Progress bars appear only when stderr is a terminal (``COILDESIGN_PROGRESS=always|never``
+overrides; ``--quiet`` hides them).
 
 The output folder is created, checked for writing and locked before any computation; the
 leftover temporary files of a killed earlier run into it are removed then
@@ -15,9 +19,12 @@ that are infinite or NaN are written as null and listed under "json_notes".
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from pathlib import Path
+
+from coildesign._text import did_you_mean
 
 REPORT = ("this is a bug in coildesign; please report it to the coildesign issue tracker with the command "
           "line, the design file and the traceback printed with --debug")
@@ -31,7 +38,14 @@ def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
     from coildesign._files import json_text
 
-    outcomes = validation.run_all(args.case or None)
+    missing = validation.unmatched(args.case)
+    if missing:
+        words = sorted({w for c in validation.CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
+        text = missing[0]
+        hint = did_you_mean(text, words) or " (no case name is close; run without --case to list all)"
+        raise UserError(f"validate --case {text!r}: no validation case name contains it{hint}; "
+                        f"{len(validation.CASES)} cases, e.g. 'Maxwell', 'Nagaoka', 'Medhurst', 'birdcage'")
+    outcomes = [validation.run_case(c) for c in validation.select(args.case)]
     if args.format == "json":
         print(json_text([dict(o.__dict__, passed=o.passed) for o in outcomes]))
     else:
@@ -55,7 +69,7 @@ def _run(args: argparse.Namespace, design: dict | None) -> int:
             if removed and not args.quiet:
                 print(f"coildesign: removed {len(removed)} leftover temporary file(s) of an interrupted run from "
                       f"{folder}", file=sys.stderr)
-            result = run_design(spec, folder, quiet=args.quiet or args.format == "json")
+            result = run_design(spec, folder, quiet=args.quiet or args.format == "json", strict=True)
     except OutputFolderError as exc:
         raise UserError(str(exc)) from None
     except ValueError as exc:  # DesignError, or a value of the design refused by a function it reaches
@@ -87,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="design and analyse the probe of a TOML design file")
     run.add_argument("file", help="design file (.toml); see examples/*.toml")
     val = sub.add_parser("validate", help="run the built-in validation cases against analytic and published references")
-    val.add_argument("--case", action="append", help="only cases whose name contains this text (repeatable)")
+    val.add_argument("--case", action="append", help="only cases whose name contains this text (case-insensitive, "
+                     "repeatable; a text that matches no case is an error)")
     val.add_argument("--format", choices=("text", "json"), default="text")
     val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="print the traceback of internal errors")

@@ -19,7 +19,18 @@ A design file has these tables (SI units; every key optional unless marked):
 [imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]
 [outputs]   vtk, plots, report (bool)
 
-Errors name the file, the table and key, the value received and the allowed range. Beyond
+Errors name the file, the table and key, the value received and the allowed range; an unknown
+key (of a table, or a keyword the generator does not take) names the closest allowed keys
+("did you mean 'wire_diameter'?"). A coil dimension of a generator is in metres: a radius
+(``radius``, ``shield_radius``, ``half_gap``: the coil extends over twice it) or length above
+``PLAUSIBLE_EXTENT`` (0.5 m, the plausibility bound of the geometries) is refused as millimetres
+typed as metres.
+
+Tables (and keys of given tables) that the file leaves out come from the embedded demo design;
+``validate_design`` records them under the key ``"from_defaults"`` (table -> "all" or the
+list of keys), which ``workflow.run_design`` prints and writes to its report. The probe's name
+(the title of the report) follows the file: without ``[probe] name`` it is the file's name.
+Beyond
 each value's own range, a design must be physically consistent: the sample must fit inside a
 volume RF coil (solenoid, saddle, birdcage: sample radius below the coil's inner radius) and
 the linearity sphere inside the gradient coil (``dsv_radius`` below its radius or half gap);
@@ -29,10 +40,14 @@ an empty design file is an error (``coildesign demo`` runs the embedded defaults
 from __future__ import annotations
 
 import copy
+import inspect
 import numbers
 import tomllib
 from pathlib import Path
 
+from coildesign import design as _design
+from coildesign import geometries
+from coildesign._text import did_you_mean
 from coildesign.rf.nuclei import NUCLEI
 
 RF_GENERATORS = ("solenoid", "saddle", "loop", "helmholtz_pair", "planar_spiral", "birdcage")
@@ -69,6 +84,52 @@ class DesignError(ValueError):
     """A design file or dict that does not satisfy the schema."""
 
 
+PLAUSIBLE_EXTENT = 0.5  # [m] the extent above which coildesign._validation.plausible_length warns
+RADIUS_KEYS = ("radius", "shield_radius", "half_gap")  # the coil extends over twice these
+LENGTH_KEYS = ("length", "wire_diameter", "outer_diameter", "inner_diameter", "trace_width", "spacing",
+               "thickness", "leg_width", "ring_width", "separation", "size", "insulation", "leads")
+# keys of [rf_coil] / [gradient] that are not generator keyword arguments
+TABLE_KEYS = {"rf_coil": ("generator",), "gradient": ("generator", *SCHEMA["gradient_drive"])}
+# target_field: dsv_radius and deviation are drive keys, passed as the design's targets
+_NOT_FROM_FILE = {"target_field": ("dsv_radius", "max_deviation")}
+
+
+def generator_function(name: str):
+    """The function that builds the coil of a [rf_coil] / [gradient] ``generator``."""
+    return _design.target_field_set if name == "target_field" else getattr(geometries, name)
+
+
+def generator_keys(table: str, name: str) -> tuple[str, ...]:
+    """Keys allowed in ``[table]`` for the generator ``name``: its keyword arguments plus the
+    table's own keys (``TABLE_KEYS``)."""
+    params = inspect.signature(generator_function(name)).parameters
+    own = tuple(k for k in params if k not in _NOT_FROM_FILE.get(name, ()))
+    return TABLE_KEYS[table] + own
+
+
+def _mm_hint(key: str, value: float) -> str:
+    return f"{key} is in metres: did you pass millimetres (e.g. {value:g}e-3 for {value:g} mm)?"
+
+
+def _check_generator_table(where: str, table: str, values: dict) -> None:
+    """Unknown keys (with the closest allowed ones) and coil dimensions typed in millimetres."""
+    gen = values["generator"]
+    allowed = generator_keys(table, gen)
+    for k in values:
+        if k not in allowed:
+            raise DesignError(f"{where} unknown key {k!r} for generator {gen}{did_you_mean(k, allowed)}; allowed: "
+                              f"{', '.join(allowed)}")
+    for k, v in values.items():
+        if k not in RADIUS_KEYS + LENGTH_KEYS or isinstance(v, bool) or not isinstance(v, numbers.Real):
+            continue
+        extent = 2.0 * v if k in RADIUS_KEYS else float(v)
+        # values above 10 m are refused by the generator itself, with the same hint
+        if PLAUSIBLE_EXTENT < extent and v <= 10.0:
+            size = f"a coil diameter of {extent:g} m" if k in RADIUS_KEYS else f"{extent:g} m"
+            raise DesignError(f"{where} {k} = {v!r}: {size} is implausible for an MR microscopy probe (at most "
+                              f"{PLAUSIBLE_EXTENT:g} m); {_mm_hint(k, v)}")
+
+
 def default_design() -> dict:
     """A deep copy of the embedded demo design."""
     return copy.deepcopy(DEFAULT_DESIGN)
@@ -89,7 +150,9 @@ def _check_value(where: str, key: str, value, rule: tuple) -> None:
         if isinstance(value, bool) or not ok:
             raise DesignError(f"{where} {key} = {value!r}: must be {'an integer' if kind == 'int' else 'a number'}")
         if not rule[1] <= value <= rule[2]:
-            raise DesignError(f"{where} {key} = {value!r}: must be in the range [{rule[1]:g}, {rule[2]:g}]")
+            hint = (f"; {_mm_hint(key, value)}" if key in RADIUS_KEYS + LENGTH_KEYS + ("dsv_radius", "fov")
+                    and rule[1] <= 1e-3 * value <= rule[2] else "")
+            raise DesignError(f"{where} {key} = {value!r}: must be in the range [{rule[1]:g}, {rule[2]:g}]{hint}")
 
 
 def validate_design(design: dict, source: str = "design") -> dict:
@@ -101,9 +164,12 @@ def validate_design(design: dict, source: str = "design") -> dict:
     if not isinstance(design, dict):
         raise DesignError(f"{source}: must be a table of tables")
     known = {"probe", "rf_coil", "sample", "gradient", "imaging", "outputs"}
+    design = dict(design)
+    earlier = _earlier_defaults(design.pop("from_defaults", {}), source)
     for table in design:
         if table not in known:
-            raise DesignError(f"{source}: unknown table [{table}]; allowed: {', '.join(sorted(known))}")
+            raise DesignError(f"{source}: unknown table [{table}]{did_you_mean(table, sorted(known))}; allowed: "
+                              f"{', '.join(sorted(known))}")
     out = default_design()
     for table, values in design.items():
         if not isinstance(values, dict):
@@ -113,7 +179,9 @@ def validate_design(design: dict, source: str = "design") -> dict:
             allowed = RF_GENERATORS if table == "rf_coil" else GRADIENT_GENERATORS
             gen = values.get("generator")
             if gen not in allowed:
-                raise DesignError(f"{where} generator = {gen!r}: must be one of {', '.join(allowed)}")
+                raise DesignError(f"{where} generator = {gen!r}: must be one of {', '.join(allowed)}"
+                                  f"{did_you_mean(gen, allowed) if isinstance(gen, str) else ''}")
+            _check_generator_table(where, table, values)
             if table == "gradient":
                 for k, v in values.items():
                     if k in SCHEMA["gradient_drive"]:
@@ -126,7 +194,8 @@ def validate_design(design: dict, source: str = "design") -> dict:
             continue
         for k, v in values.items():
             if k not in SCHEMA[table]:
-                raise DesignError(f"{where} unknown key {k!r}; allowed: {', '.join(SCHEMA[table])}")
+                raise DesignError(f"{where} unknown key {k!r}{did_you_mean(k, SCHEMA[table])}; allowed: "
+                                  f"{', '.join(SCHEMA[table])}")
             _check_value(where, k, v, SCHEMA[table][k])
         out[table].update(values)
     probe = design.get("probe", {})
@@ -136,8 +205,60 @@ def validate_design(design: dict, source: str = "design") -> dict:
         out["probe"].pop("b0", None)
     nuc = out["probe"].get("nucleus", "1H")
     if nuc not in NUCLEI:
-        raise DesignError(f"{source}: [probe] nucleus = {nuc!r}: must be one of {', '.join(NUCLEI)}")
+        raise DesignError(f"{source}: [probe] nucleus = {nuc!r}: must be one of {', '.join(NUCLEI)}"
+                          f"{did_you_mean(nuc, NUCLEI) if isinstance(nuc, str) else ''}")
+    if "name" not in probe:
+        out["probe"]["name"] = _name_from_source(source)
     _check_consistency(out, source)
+    out["from_defaults"] = _merge_defaults(earlier, _defaults_used(design))
+    return out
+
+
+def _name_from_source(source: str) -> str:
+    """The probe name of a design without ``[probe] name``: the file's name without its suffix
+    (the source of a dict is not a file: "probe design")."""
+    return Path(source).stem if source.lower().endswith(".toml") else "probe design"
+
+
+def _defaults_used(design: dict) -> dict[str, str | list[str]]:
+    """Tables of the embedded defaults that ``design`` leaves out ("all"), and keys of the
+    tables it gives that come from the defaults (schema tables and the gradient's drive keys;
+    a generator's own keyword defaults are the generator's, not the demo's)."""
+    used: dict[str, str | list[str]] = {}
+    for table, values in DEFAULT_DESIGN.items():
+        given = design.get(table)
+        if given is None and table != "probe":  # the probe's name is the design's (_name_from_source)
+            used[table] = "all"
+            continue
+        given = given or {}
+        if table == "rf_coil":
+            continue
+        keys = SCHEMA["gradient_drive"] if table == "gradient" else values
+        missing = [k for k in keys if k not in given and k != "name"]
+        if table == "probe" and ("frequency" in given or "b0" in given):
+            missing = [k for k in missing if k != "b0"]
+        if missing:
+            used[table] = missing
+    return used
+
+
+def _earlier_defaults(value, source: str) -> dict[str, str | list[str]]:
+    """The ``from_defaults`` record of a design validated before (``validate_design`` output)."""
+    if not isinstance(value, dict) or not all(
+            k in DEFAULT_DESIGN and (v == "all" or isinstance(v, list)) for k, v in value.items()):
+        raise DesignError(f"{source}: from_defaults = {value!r}: is the record validate_design writes (table -> "
+                          "'all' or a list of keys); leave it out of design files")
+    return value
+
+
+def _merge_defaults(first: dict, second: dict) -> dict[str, str | list[str]]:
+    """Union of two ``from_defaults`` records (a design validated twice keeps the first record)."""
+    out = dict(first)
+    for table, keys in second.items():
+        if table not in out:
+            out[table] = keys
+        elif out[table] != "all" and keys != "all":
+            out[table] = list(dict.fromkeys([*out[table], *keys]))
     return out
 
 
@@ -187,4 +308,6 @@ def load_design(path: str | Path) -> dict:
     if not raw:
         raise DesignError(f"{p}: the design file is empty; give at least one table (see examples/*.toml), or run "
                           "'coildesign demo' for the embedded defaults")
+    if "from_defaults" in raw:
+        raise DesignError(f"{p}: from_defaults is not a design table (it is the record of the defaults a run used)")
     return validate_design(raw, str(p))

@@ -790,10 +790,29 @@ def run_case(c: Case) -> Outcome:
     return Outcome(c.name, c.source, c.unit, expected, computed, float(rel), c.tolerance)
 
 
+def unmatched(names: list[str] | None) -> list[str]:
+    """The texts of ``names`` that are part of no case name (case-insensitive)."""
+    return [t for t in names or [] if not any(t.lower() in c.name.lower() for c in CASES)]
+
+
+def select(names: list[str] | None = None) -> list[Case]:
+    """The registered cases whose name contains one of ``names`` (case-insensitive; all cases
+    for None or an empty list). A text that matches no case is a ValueError naming it (a filter
+    that silently selects nothing would report "0 passed, 0 failed" as a success)."""
+    if not names:
+        return list(CASES)
+    missing = unmatched(names)
+    if missing:
+        raise ValueError(f"Input case must be part of the name of a validation case ({len(CASES)} cases); "
+                         f"instead received {', '.join(repr(t) for t in missing)}")
+    return [c for c in CASES if any(n.lower() in c.name.lower() for n in names)]
+
+
 def run_all(names: list[str] | None = None) -> list[Outcome]:
     """Run every registered case (or those whose name contains one of ``names``,
-    case-insensitive); see ``run_case``."""
-    return [run_case(c) for c in CASES if not names or any(n.lower() in c.name.lower() for n in names)]
+    case-insensitive; a text that matches no case is a ValueError, ``select``); see
+    ``run_case``."""
+    return [run_case(c) for c in select(names)]
 
 
 def to_json(outcomes: list[Outcome]) -> str:

@@ -14,20 +14,35 @@ probe designer asks for, prints a readable summary and writes the output folder:
 Outputs that cannot be made on this machine (e.g. the rendering without OpenGL) are listed
 with the reason in ``summary.json`` (``outputs.skipped``), in ``RunResult.skipped`` and at the
 end of the printed summary; ``outputs.written`` lists the files written.
+Tables (and keys) the design leaves out come from the embedded demo design: the summary says
+which, first in the printed text and the report and under ``from_defaults`` in ``summary.json``;
+the report's title is the probe's name (``[probe] name``, else the design file's name).
+The RF coil's conductor must be short against the wavelength for its lumped model (L, R,
+C_self, matching) to hold: ``lumped_model_check``; ``run_design`` warns past lambda/10 and
+refuses with ``strict=True`` (the command line).
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.constants import speed_of_light
 
 from coildesign import design, geometries
+from coildesign._progress import progress_enabled
 from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.probe_file import DesignError, validate_design
+
+
+def _defaults_table(from_defaults: dict) -> list[str]:
+    """The printed list of tables and keys taken from the demo design (empty when none)."""
+    rows = [(f"[{t}]", "the whole table" if keys == "all" else ", ".join(keys)) for t, keys in from_defaults.items()]
+    return [table(rows, "Not in the design, taken from the built-in demo design")] if rows else []
 
 
 @dataclass
@@ -50,6 +65,64 @@ def _build(table: dict, where: str):
         return getattr(geometries, table["generator"])(**params)
     except (TypeError, ValueError) as exc:
         raise DesignError(f"{where} ({table['generator']}): {exc}") from None
+
+
+LUMPED_FRACTION = 0.1  # conductor length / free-space wavelength above which the lumped model is refused
+
+
+@dataclass(frozen=True)
+class LumpedModelCheck:
+    """Electrical size of an RF coil: ``conductor_length`` [m] (the longest conductor run
+    between lumped capacitors: the whole winding of a coil tuned as one inductor, the longest
+    leg or ring segment of a birdcage), the free-space ``wavelength`` [m] at ``frequency`` [Hz]
+    and their ratio ``fraction`` [1]; ``valid`` when ``fraction <= LUMPED_FRACTION``."""
+
+    conductor_length: float
+    wavelength: float
+    frequency: float
+
+    @property
+    def fraction(self) -> float:
+        """Conductor length over wavelength [1]."""
+        return self.conductor_length / self.wavelength
+
+    @property
+    def valid(self) -> bool:
+        """True when the conductor is at most ``LUMPED_FRACTION`` (1/10) of the wavelength."""
+        return self.fraction <= LUMPED_FRACTION
+
+    def message(self) -> str:
+        """One line naming the lengths and what to check."""
+        return (f"the RF coil's conductor is {self.conductor_length:.3g} m long, {self.fraction:.2g} of the free-space "
+                f"wavelength at {self.frequency / 1e6:.4g} MHz ({self.wavelength:.3g} m): its lumped model (uniform "
+                f"current; L, R, C_self, matching) needs it below ~lambda/10 = {LUMPED_FRACTION * self.wavelength:.3g} "
+                "m; check the [rf_coil] dimensions (metres) and turns")
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict (SI units in the keys)."""
+        return {"conductor_length_m": self.conductor_length, "free_space_wavelength_m": self.wavelength,
+                "length_over_wavelength": self.fraction, "lumped_model_valid": self.valid}
+
+
+def lumped_model_check(coil: Coil, frequency: float) -> LumpedModelCheck:
+    """Is ``coil`` electrically small at ``frequency`` [Hz]?
+
+    Circuit (lumped-element) theory assumes a network much smaller than the wavelength
+    (D. M. Pozar, Microwave Engineering, 4th ed., Wiley 2012, sect. 2.1): along a conductor
+    comparable to lambda the current is not uniform, and L, R, the self-capacitance and the
+    matching network computed for a uniform current do not describe the coil. The bound
+    lambda/10 (``LUMPED_FRACTION``) is the customary engineering reading of "much smaller"
+    (a rule of thumb, not a derived limit). lambda = c/f in vacuum [m]: the wavelength along
+    a wire in a dielectric or near the sample is shorter, so the bound is lenient.
+    """
+    lengths = [w.length for w in coil.windings]
+    run = max(lengths) if coil.parameters.get("generator") == "birdcage" else float(sum(lengths))
+    return LumpedModelCheck(float(run), speed_of_light / frequency, float(frequency))
+
+
+def _frequency_text(hz: float) -> str:
+    """``"<x> MHz"``, or ``"n/a"`` for an unknown (infinite or NaN) frequency."""
+    return f"{hz / 1e6:.4g} MHz" if np.isfinite(hz) else "n/a"
 
 
 def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float, step) -> tuple:
@@ -106,8 +179,8 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
         ("AC resistance (skin + proximity)", f"{r_ac * 1e3:.4g} mOhm"),
         ("unloaded Q", f"{summary['unloaded_Q']:.4g}"),
         (f"sample eddy-current loss (sigma = {smp['conductivity']:g} S/m)", f"{r_sample * 1e3:.4g} mOhm"),
-        ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})"),
-        ("self-resonance", f"{srf / 1e6:.4g} MHz"),
+        ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})" if c_self > 0 else f"n/a: {c_note}"),
+        ("self-resonance", _frequency_text(srf)),
         (f"matching network ({matched.topology}, with the sample)",
          " / ".join(f"{e.position} {e.value * 1e12:.4g} pF" if e.kind == "capacitor" else
                     f"{e.position} {e.value * 1e9:.4g} nH" for e in matched.elements)),
@@ -143,8 +216,13 @@ def _gradient_section(gspec: dict, temperature: float, step) -> tuple[list, dict
     return results, summary, texts
 
 
-def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunResult:
-    """Run the full analysis of ``spec`` (design dict, validated here) and write ``output``."""
+def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: bool = False) -> RunResult:
+    """Run the full analysis of ``spec`` (design dict, validated here) and write ``output``.
+
+    ``quiet``: no progress bar (otherwise ``coildesign.set_progress`` decides). An RF coil
+    whose conductor exceeds lambda/10 (``lumped_model_check``) gives a ``UserWarning``, or a
+    ``DesignError`` before any computation with ``strict=True`` (the command line).
+    """
     from tqdm.auto import tqdm
 
     from coildesign import _files as files
@@ -157,7 +235,8 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
         vtk.start_render_probe()  # answered in the background while the analysis runs
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    bar = tqdm(total=10, disable=quiet, desc="coildesign", unit="step", leave=False)
+    bar = tqdm(total=10, disable=not progress_enabled(False if quiet else None), desc="coildesign", unit="step",
+               leave=False)
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)
@@ -168,6 +247,11 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
     b0 = probe["b0"] if "b0" in probe else 2 * np.pi * probe["frequency"] / abs(nuc.gamma)
     frequency = nuc.larmor_frequency(b0)
     temperature = probe["temperature"]
+    lumped = lumped_model_check(_build(spec["rf_coil"], "design: [rf_coil]"), frequency)
+    if not lumped.valid:
+        if strict:
+            raise DesignError(f"design: [rf_coil] {lumped.message()}")
+        warnings.warn(lumped.message(), UserWarning, stacklevel=2)
     rf_coil, sample, matched, rf_summary, rf_rows = _rf_section(spec, nuc, b0, frequency, temperature, step)
     gspec = spec["gradient"]
     gradients, g_summary, g_texts = _gradient_section(gspec, temperature, step)
@@ -186,6 +270,8 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
 
     summary = {
         "probe": {"name": probe["name"], "b0_T": b0, "frequency_Hz": frequency, "nucleus": nuc.name},
+        "from_defaults": spec["from_defaults"],
+        "lumped_model": lumped.as_dict(),
         "rf_coil": rf_summary,
         "gradients": g_summary,
         "imaging": {**limits.as_dict(), "psf_centre_fwhm_m": psf_centre.fwhm, "psf_edge_fwhm_m": psf_edge.fwhm,
@@ -195,7 +281,11 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False) -> RunRes
     img_rows += [("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
                  (f"PSF FWHM / shift at {gspec['dsv_radius'] * 1e3:g} mm along {gx.name}",
                   f"{psf_edge.fwhm * 1e6:.4g} um / {psf_edge.shift * 1e6:.4g} um")]
+    defaults = _defaults_table(spec["from_defaults"])
+    checks = [] if lumped.valid else [table([("lumped model", "NOT VALID: " + lumped.message())], "Warnings")]
     text = "\n\n".join([
+        *defaults,
+        *checks,
         table(rf_rows, f"RF coil: {rf_coil.name} at {frequency / 1e6:.2f} MHz ({nuc.name}, B0 = {b0:.4g} T)"),
         *g_texts,
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),

@@ -203,7 +203,8 @@ def test_demo_writes_named_paraview_files(tmp_path):
     assert {"|B1perp| [T/A]", "B1+ [T/A]", "B1- [T/A]"} <= set(b1.point_data.keys())
     assert b1.field_data["unit: |B1perp|"][0] == "T/A"
     gz = pv.read(out / "gradient_Gz_map.vti")
-    assert {"B [T]", "field_deviation [1]", "gradient_deviation [1]"} <= set(gz.point_data.keys())
+    assert {"B [T/A]", "dB/dr [T/(m A)]", "field_deviation [1]", "gradient_deviation [1]"} <= set(gz.point_data.keys())
+    assert gz.field_data["unit: B"][0] == "T/A"
     coil = pv.read(out / "rf_coil.vtp")
     assert coil.field_data["unit: wire radius"][0] == "m" and coil.n_cells >= 1
 

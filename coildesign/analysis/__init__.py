@@ -33,3 +33,8 @@ __all__ = [
     "point_spread_function",
     "resolution_limits",
 ]
+
+# every submodule is an attribute on first access (e.g. coildesign.analysis.handbook)
+from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+
+__getattr__, __dir__ = lazy_attributes(__name__)

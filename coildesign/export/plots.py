@@ -121,8 +121,9 @@ def probe_plots(out: Path, rf_coil, sample_extent: float, matched, gradients, ds
 
 def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float,
               sample_extent: float) -> tuple[list[Path], list[dict[str, str]]]:
-    """ParaView files: windings, the B1 map (|B1perp|, B1+, B1- per ampere) and gradient field
-    maps with deviation arrays, plus an off-screen rendering where OpenGL works.
+    """ParaView files: windings, the B1 map (|B1perp|, B1+, B1- per ampere [T/A]) and gradient
+    field maps per ampere (B [T/A], dB/dr [T/(m A)]) with deviation arrays, plus an off-screen
+    rendering where OpenGL works.
 
     Returns (paths written, skipped) where ``skipped`` lists ``{"file": name, "reason": ...}``
     for every output that could not be made here (no pyvista, no OpenGL)."""
@@ -151,5 +152,6 @@ def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float,
         fd, gd, _, _ = deviations(coil, fm.points, field_values=fm.arrays["B"],
                                   jacobian=fm.arrays["dB/dr"].reshape(-1, 3, 3))
         fm.add("field_deviation", np.nan_to_num(fd, nan=0.0)).add("gradient_deviation", gd)
-        written.append(to_vtk(fm, out / f"gradient_{coil.name}_map.vti"))
+        fm.name = f"{coil.name} field per ampere"
+        written.append(to_vtk(fm, out / f"gradient_{coil.name}_map.vti", per_ampere=True))  # B [T/A], dB/dr [T/(m A)]
     return written, skipped

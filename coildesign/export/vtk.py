@@ -12,7 +12,11 @@ shows ``B [T]`` with components ``Bx By Bz`` rather than ``B_0 B_1 B_2``.
   (Tube filter, "Vary radius by scalar") and ``winding [1]``.
 - Field maps -> ``.vti`` (image data), ``.vts`` (structured grid), ``.vtu`` (unstructured
   grid) or ``.vtp`` (the outer surface); ``b1_field_map`` builds the B1 map of an RF coil
-  (``|B1perp|``, ``B1+``, ``B1-``; per ampere).
+  (``|B1perp|``, ``B1+``, ``B1-``; per ampere, ``[T/A]``). A map of a coil evaluated for a
+  current of 1 A is a map per ampere: ``to_vtk(fm, path, per_ampere=True)`` labels it so
+  (``B [T/A]``, ``|B| [T/A]``, ``A [T m/A]``, ``dB/dr [T/(m A)]``, ``PER_AMPERE``), as the
+  probe run's gradient maps are; without it the arrays are the field at the map's current
+  (``B [T]``).
 Files are written atomically. Writing needs no OpenGL; only rendering does (``render_png``,
 ``coil_scene``), and rendering is probed once per process (``can_render``).
 """
@@ -52,6 +56,8 @@ QUANTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "B1-": ("T/A", ("re", "im")),
     "current direction": ("1", _XYZ),
 }
+# units of the engine's quantities in a map computed per ampere of coil current (current = 1 A)
+PER_AMPERE: dict[str, str] = {"B": "T/A", "|B|": "T/A", "A": "T m/A", "dB/dr": "T/(m A)"}
 _BRACKETED = re.compile(r"^(?P<quantity>.+?)\s*\[(?P<unit>[^\]]*)\]$")
 
 
@@ -124,11 +130,17 @@ def coil_polydata(coil: Coil):
     return poly
 
 
-def fieldmap_dataset(fm: FieldMap, kind: str = "image", units: dict[str, str] | None = None):
+def fieldmap_dataset(fm: FieldMap, kind: str = "image", units: dict[str, str] | None = None, *,
+                     per_ampere: bool = False):
     """A pyvista ``ImageData`` (kind="image"), ``StructuredGrid`` ("structured") or
-    ``UnstructuredGrid`` ("unstructured") of ``fm`` with named arrays (module doc)."""
+    ``UnstructuredGrid`` ("unstructured") of ``fm`` with named arrays (module doc);
+    ``per_ampere``: label B, |B|, A and dB/dr per ampere (``PER_AMPERE``)."""
     pv = _pyvista()
     check.choice("kind", kind, ("image", "structured", "unstructured"))
+    if not isinstance(per_ampere, (bool, np.bool_)):
+        check._fail("per_ampere", "True or False", per_ampere, TypeError)
+    if per_ampere:
+        units = {**PER_AMPERE, **(units or {})}
     if kind == "image":
         ds = pv.ImageData(dimensions=fm.shape, spacing=tuple(fm.spacing), origin=tuple(fm.origin))
     else:
@@ -162,10 +174,14 @@ def b1_field_map(coil: Coil, center=(0.0, 0.0, 0.0), size: float | tuple[float, 
     return grid.add("|B1+|", np.abs(m.b1_plus)).add("|B1-|", np.abs(m.b1_minus))
 
 
-def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike, *, units: dict[str, str] | None = None) -> Path:
+def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike, *, units: dict[str, str] | None = None,
+           per_ampere: bool = False) -> Path:
     """Write a ``Coil`` (.vtp or .vtu) or a ``FieldMap`` (.vti, .vts, .vtu, or .vtp for its
     outer surface) for ParaView, atomically. ``units`` maps FieldMap array names without a
-    bracketed unit and outside ``QUANTITIES`` to their unit. Returns the path written."""
+    bracketed unit to their unit (it takes precedence over ``QUANTITIES``). ``per_ampere``: the
+    map holds values per ampere of coil current (a ``field_map`` at its default current of
+    1 A): B and |B| are labelled ``[T/A]``, A ``[T m/A]``, dB/dr ``[T/(m A)]``, like the B1 map's
+    ``[T/A]``. Returns the path written."""
     target = Path(path)
     suffix = target.suffix.lower()
     if isinstance(obj, Coil):
@@ -176,7 +192,7 @@ def to_vtk(obj: Coil | FieldMap, path: str | os.PathLike, *, units: dict[str, st
     elif isinstance(obj, FieldMap):
         check.choice("path suffix", suffix, (".vti", ".vts", ".vtu", ".vtp"))
         kind = {".vti": "image", ".vtu": "unstructured"}.get(suffix, "structured")
-        data = fieldmap_dataset(obj, kind, units)
+        data = fieldmap_dataset(obj, kind, units, per_ampere=per_ampere)
         if suffix == ".vtp":
             data = data.extract_surface(algorithm="dataset_surface")
     else:

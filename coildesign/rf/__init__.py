@@ -26,3 +26,8 @@ __all__ = [
     "skin_depth",
     "unloaded_q",
 ]
+
+# every submodule is an attribute on first access (e.g. coildesign.rf.snr)
+from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+
+__getattr__, __dir__ = lazy_attributes(__name__)

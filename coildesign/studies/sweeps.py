@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coildesign import _validation as check
+from coildesign._progress import progress_bar
 from coildesign.studies import backends as _backends
 from coildesign.studies.checkpoint import RESERVED, Checkpoint, describe
 from coildesign.studies.sampling import design_points
@@ -141,7 +142,7 @@ def sweep(
     seed: int | None = 0,
     integers: tuple[str, ...] = (),
     fixed: dict | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> SweepResult:
     """Evaluate ``func(**fixed, **point)`` at every design point and collect the metrics.
 
@@ -173,8 +174,9 @@ def sweep(
         Parameters sampled as integers in ``[low, high]``.
     fixed : dict, optional
         Arguments passed unchanged to every call (not columns of the table).
-    progress : bool, default True
-        tqdm progress bar (terminal or notebook) with rate and ETA.
+    progress : bool, optional
+        tqdm progress bar with rate and ETA; None (default) follows the package's switch
+        (``coildesign.set_progress``: on a terminal or in a notebook only).
 
     Returns
     -------
@@ -216,10 +218,8 @@ def sweep(
 
 
 def _run(func, fixed, pending, points, reserved, ckpt, backend, client, workers, batch_size, progress, initial):
-    from tqdm.auto import tqdm
-
     rows: list[dict] = []
-    bar = tqdm(total=len(points), initial=initial, disable=not progress, desc=f"sweep ({backend})", unit="design")
+    bar = progress_bar(len(points), progress=progress, initial=initial, desc=f"sweep ({backend})", unit="design")
     try:
         with _backends.start(backend, workers=workers, client=client) as engine:
             size = _backends.batch_size_for(len(pending), engine.workers) if batch_size is None else batch_size
