@@ -14,7 +14,7 @@ PACKAGE = pathlib.Path(coildesign.__file__).parent
 # lowest first; a module belongs to the longest prefix that names it
 FLOORS = [
     ("coildesign._constants", "coildesign._text", "coildesign._validation", "coildesign._runtime",
-     "coildesign._files", "coildesign._version", "coildesign._progress"),
+     "coildesign._files", "coildesign._version", "coildesign._progress", "coildesign._lazy"),
     ("coildesign.conductors",),
     ("coildesign.coil", "coildesign.symmetry"),
     ("coildesign.geometries",),
