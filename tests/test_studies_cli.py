@@ -68,7 +68,7 @@ def test_sweep_command_writes_table_plots_report_and_resumes(tmp_path, capsys):
     study = tmp_path / "study.toml"
     study.write_text(STUDY)
     out = tmp_path / "out"
-    assert main(["sweep", str(study), "-o", str(out), "-q"]) == 0
+    assert main(["sweep", str(study), "-o", str(out), "-q", "--allow-code"]) == 0
     table = pd.read_csv(out / "results.csv", index_col="point")
     assert table["x"].tolist() == [-1.0, 1.0, 4.0, 9.0]
     assert table["sqrt"].tolist()[1:] == [1.0, 2.0, 3.0]
@@ -76,7 +76,7 @@ def test_sweep_command_writes_table_plots_report_and_resumes(tmp_path, capsys):
     assert (out / "profile_sqrt_x.png").exists()
     report = (out / "report.md").read_text()
     assert "4 designs (grid) on 'serial'" in report and "1 x ValueError" in report
-    assert main(["sweep", str(study), "-o", str(out)]) == 0
+    assert main(["sweep", str(study), "-o", str(out), "--allow-code"]) == 0
     assert "4 resumed" in capsys.readouterr().out
 
 
@@ -90,5 +90,28 @@ def test_sweep_command_writes_table_plots_report_and_resumes(tmp_path, capsys):
 def test_bad_study_files_exit_2_with_a_message(tmp_path, capsys, text, message):
     study = tmp_path / "bad.toml"
     study.write_text(text)
-    assert main(["sweep", str(study), "-o", str(tmp_path / "o"), "-q"]) == 2
+    assert main(["sweep", str(study), "-o", str(tmp_path / "o"), "-q", "--allow-code"]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("function", ["subprocess:run", "os:system", "tests._study_functions:square",
+                                      "coildesign.geometries:solenoid"])
+def test_study_file_naming_code_is_refused_without_allow_code(tmp_path, capsys, function):
+    """A study file is data: a function outside the built-in study functions is not imported."""
+    marker = tmp_path / "ran"
+    study = tmp_path / "s.toml"
+    study.write_text(f"[study]\nfunction = '{function}'\n[parameters]\nargs = [['touch', '{marker}']]\n")
+    assert main(["sweep", str(study), "-o", str(tmp_path / "o"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"function = {function!r}" in err and "--allow-code" in err and "a study file is data" in err
+    assert err.count("\n") == 1
+    assert not marker.exists() and not (tmp_path / "o").exists()
+
+
+def test_built_in_study_functions_run_without_allow_code(tmp_path):
+    study = tmp_path / "s.toml"
+    study.write_text("[study]\nfunction = 'gradient'\n[parameters]\nradius = [3e-3]\n"
+                     "[fixed]\ngenerator = 'maxwell_pair'\ndsv_radius = 1e-3\nwire_diameter = 2e-4\n")
+    assert main(["sweep", str(study), "-o", str(tmp_path / "o"), "-q"]) == 0
+    table = pd.read_csv(tmp_path / "o" / "results.csv")
+    assert table["error"].isna().all() and table["efficiency_T_per_m_A"].iloc[0] > 0

@@ -3,7 +3,8 @@
 The study file (TOML, see ``examples/study.toml``)::
 
     [study]
-    function = "microcoil"        # built-in: microcoil | gradient, or "package.module:function"
+    function = "microcoil"        # built-in: microcoil | gradient ("package.module:function"
+                                  # needs --allow-code on the command line, see below)
     method = "grid"               # grid | random | lhs
     samples = 200                 # random / lhs only
     seed = 0                      # random / lhs only
@@ -30,6 +31,14 @@ The command writes to ``--output``: ``results.parquet`` and ``results.csv`` (one
 the plots (PNG), ``report.md`` (best designs, failures, timing) and the checkpoint folder
 ``checkpoint/``: run the same command again after an interruption and the finished designs are
 read back instead of computed.
+
+A study file is data: whoever runs it may have received it from someone else. The command runs
+the package's study functions by name (``microcoil``, ``gradient``) and nothing else unless the
+command line says ``--allow-code``: a ``function = "package.module:function"`` imports that module
+and calls that function, i.e. it runs arbitrary code with the rights of the user
+(``function = "subprocess:run"`` would run a shell command), so it is refused without the flag.
+The Python API has no such switch because it takes the function itself: ``sweep(func, ...)``
+with a callable the caller chose.
 """
 
 from __future__ import annotations
@@ -61,15 +70,28 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
                    "(implies --backend dask; default: a local cluster)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask cluster)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, print nothing but errors")
+    p.add_argument("--allow-code", action="store_true",
+                   help="allow [study] function = \"package.module:function\": import and run code named by the "
+                   "study file (only for files you trust; without it only the built-in study functions run)")
     return p
 
 
-def _resolve(name: str):
+def _resolve(name: object, allow_code: bool = False):
+    """The study function named by ``[study] function``: a built-in name, or with ``allow_code``
+    a ``package.module:function`` (module docstring: a study file is data)."""
+    if not isinstance(name, str):
+        raise StudyFileError(f"[study] function must be a string, one of {sorted(BUILT_IN)}; instead received "
+                             f"{name!r}")
     target = BUILT_IN.get(name, name)
     module, _, attr = target.partition(":")
-    if not attr:
-        raise StudyFileError(f"[study] function must be one of {sorted(BUILT_IN)} or 'package.module:function'; "
-                             f"instead received {name!r}")
+    if not attr or not module:
+        raise StudyFileError(f"[study] function must be one of {sorted(BUILT_IN)} or 'package.module:function' "
+                             f"(with --allow-code); instead received {name!r}")
+    if target not in BUILT_IN.values() and not allow_code:
+        raise StudyFileError(f"[study] function = {name!r} names code outside coildesign's study functions "
+                             f"({', '.join(sorted(BUILT_IN))}); a study file is data, and running it must not "
+                             f"import and call arbitrary code (it would run with your rights): pass --allow-code "
+                             f"if you trust this file and want {module!r} imported and {attr!r} called")
     try:
         return getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as exc:
@@ -152,7 +174,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     try:
         spec = load_study(args.file)
         st = spec["study"]
-        func = _resolve(st["function"])
+        func = _resolve(st["function"], getattr(args, "allow_code", False))
         backend = "dask" if args.scheduler else (args.backend or st.get("backend", "serial"))
         out = Path(args.output)
         result = sweep(func, spec["parameters"], method=st.get("method", "grid"), samples=st.get("samples"),
