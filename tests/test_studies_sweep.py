@@ -296,3 +296,40 @@ def test_workers_are_capped_at_the_cores():
         assert backends.capped_workers(10**6) == cores
     with pytest.raises(TypeError, match="Input workers must be an integer"):
         backends.capped_workers(1.5)
+
+
+def test_argument_names_are_checked_before_running():
+    from coildesign.studies import gradient, microcoil
+
+    with pytest.raises(ValueError, match=r"Input parameters name 'turn' must be an argument of microcoil\(\).*"
+                       r"did you mean 'turns'\?\); instead received 'turn'"):
+        sweep(microcoil, {"turn": [3, 4]}, fixed={"wire_diameter": 5e-5, "pitch": 1e-4}, progress=False)
+    with pytest.raises(ValueError, match=r"Input fixed name 'pich' .*did you mean 'pitch'"):
+        sweep(microcoil, {"turns": [3, 4]}, fixed={"wire_diameter": 5e-5, "pich": 1e-4}, progress=False)
+    with pytest.raises(ValueError, match=r"every required argument of microcoil\(\) \(missing: pitch"):
+        sweep(microcoil, {"turns": [3, 4]}, fixed={"wire_diameter": 5e-5}, progress=False)
+    # gradient(**geometry): the geometry names are those of the generator
+    with pytest.raises(ValueError, match=r"Input parameters name 'radus' .*did you mean 'radius'"):
+        sweep(gradient, {"radus": [3e-3]}, fixed={"dsv_radius": 1e-3, "generator": "golay"}, progress=False)
+    with pytest.raises(ValueError, match=r"Input parameters name 'half_gap' must be an argument of gradient"):
+        sweep(gradient, {"half_gap": [3e-3]}, fixed={"dsv_radius": 1e-3}, progress=False)  # maxwell_pair
+    ok = sweep(gradient, {"half_gap": [3e-3]}, fixed={"dsv_radius": 1e-3, "generator": "biplanar", "size": 8e-3,
+                                                  "wire_diameter": 2e-4},
+               progress=False)
+    assert ok.failures.empty
+
+
+def test_best_with_a_misspelt_metric_says_did_you_mean():
+    res = sweep(square, {"x": [1.0, 2.0]}, progress=False)
+    with pytest.raises(ValueError, match=r"Input metric must be a metric of this study, one of: f, pid \(did you mean "
+                       r"'f'\?\); instead received 'F'"):
+        res.best("F")
+
+
+def test_checkpoint_in_use_is_a_value_error_naming_it(tmp_path):
+    from coildesign.studies.checkpoint import Checkpoint
+
+    ck = Checkpoint(tmp_path / "c", {"study": 1})
+    with ck.lock(), pytest.raises(ValueError, match="Input checkpoint must be a folder no other running sweep writes"):
+        with Checkpoint(tmp_path / "c", {"study": 1}).lock():
+            pass
