@@ -50,6 +50,15 @@ def positive(name: str, value: object, *, allow_zero: bool = False) -> float:
     return v
 
 
+def positive_or_inf(name: str, value: object) -> float:
+    """Return ``value`` as a float after checking it is > 0: a finite number or +inf (e.g. a
+    relaxation time, where inf means no decay); NaN and -inf are refused."""
+    v = _scalar(name, value, "a real number > 0 or inf")
+    if not (v > 0):
+        _fail(name, "a number > 0 (or inf for none)", value)
+    return v
+
+
 def finite(name: str, value: object) -> float:
     """Return ``value`` as a float after checking it is a finite real number."""
     v = _scalar(name, value)

@@ -40,6 +40,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign.studies import backends as _backends
 from coildesign.studies.metrics import known_metrics
+from coildesign.studies.sampling import check_study_size
 from coildesign.studies.sweeps import check_arguments
 
 PENALTY = 1e30
@@ -331,6 +332,8 @@ def optimize(
     _backends.check_picklable(func, backend)
     _backends.check_picklable(fixed, backend, "fixed")
     maxfev = check.positive_int("polish_evaluations", polish_evaluations)
+    n_pop = check.positive_int("popsize", popsize) * len(names)
+    check_study_size("popsize", popsize, n_pop, len(names))
     start = time.perf_counter()
     int_set = set(integers)
     with _backends.start(backend, workers=workers, client=client) as engine:
