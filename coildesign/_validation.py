@@ -9,6 +9,7 @@ types, never a NaN or a silently wrong number.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import numbers
 import os
@@ -46,6 +47,15 @@ def positive(name: str, value: object, *, allow_zero: bool = False) -> float:
     v = _scalar(name, value)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         _fail(name, "a finite number >= 0" if allow_zero else "a finite number > 0", value)
+    return v
+
+
+def positive_or_inf(name: str, value: object) -> float:
+    """Return ``value`` as a float after checking it is > 0: a finite number or +inf (e.g. a
+    relaxation time, where inf means no decay); NaN and -inf are refused."""
+    v = _scalar(name, value, "a real number > 0 or inf")
+    if not (v > 0):
+        _fail(name, "a number > 0 (or inf for none)", value)
     return v
 
 
@@ -325,3 +335,28 @@ def magnetic_field_strength(name: str, value: object) -> float:
         _fail(name, f"a field in tesla (at most 100 T; MR magnets reach ~30 T); {name} is in tesla: did you pass a "
               "frequency in Hz or MHz?", value)
     return v
+
+
+def did_you_mean(value: object, options) -> str:
+    """`` (did you mean 'x'?)`` naming the closest of ``options`` (strings) to ``value`` (an exact
+    match ignoring case first, then ``difflib.get_close_matches`` on lower case), or ``""``."""
+    if not isinstance(value, str):
+        return ""
+    options = [str(o) for o in options]
+    lower = {o.lower(): o for o in options}
+    close = [lower[m] for m in difflib.get_close_matches(value.lower(), list(lower), n=3, cutoff=0.6)]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def one_of_names(name: str, value: object, options, what: str = "a name") -> str:
+    """Return ``value`` after checking it is one of the strings ``options``: TypeError for a
+    non-string, ValueError listing the options and the closest ones ("did you mean") otherwise."""
+    options = list(options)
+    if not isinstance(value, str):
+        _fail(name, f"{what} (a string)", value, TypeError)
+    if value not in options:
+        shown = ", ".join(options[:40]) + (", ..." if len(options) > 40 else "")
+        _fail(name, f"{what}, one of: {shown}{did_you_mean(value, options)}", value)
+    return value

@@ -35,6 +35,8 @@ class Material:
     reference_temperature: float = REFERENCE_TEMPERATURE
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            check._fail("name", "a string (the material's name)", self.name, TypeError)
         check.positive("resistivity", self.resistivity)
         check.finite("temperature_coefficient", self.temperature_coefficient)
         check.positive("reference_temperature", self.reference_temperature)
@@ -43,6 +45,10 @@ class Material:
         """Resistivity [ohm m] at ``temperature`` [K] by the linear law."""
         t = check.positive("temperature", temperature)
         rho = self.resistivity * (1.0 + self.temperature_coefficient * (t - self.reference_temperature))
+        if not np.isfinite(rho):
+            check._fail("temperature", f"such that the resistivity of {self.name} ({self.resistivity:g} ohm m at "
+                        f"{self.reference_temperature:g} K, {self.temperature_coefficient:g} 1/K) stays finite by the "
+                        "linear law (it leaves the float range)", temperature)
         if rho <= 0:
             check._fail(
                 "temperature",

@@ -39,3 +39,13 @@ def mixed_quadratic(n, x):
     """f = (n - 3.4)^2 + (x - n/4)^2 with n integer: unconstrained optimum n = 3, x = 0.75,
     f = 0.16; with x >= 0.9: n = 3, x = 0.9, f = 0.16 + 0.15^2 = 0.1825."""
     return {"f": (n - 3.4) ** 2 + (x - 0.25 * n) ** 2, "x_copy": x, "neg_f": -((n - 3.4) ** 2 + (x - 0.25 * n) ** 2)}
+
+
+def always_fails(x):
+    """Every design raises (an optimisation with no result)."""
+    raise ZeroDivisionError(f"no design at x = {x}")
+
+
+def nan_objective(x):
+    """A metric that is NaN at every design."""
+    return {"f": float("nan"), "x": x}

@@ -278,3 +278,180 @@ def test_kill_during_demo_writes_then_rerun_cleans(tmp_path):
     assert "removed" in rerun.stderr and "leftover temporary" in rerun.stderr
     assert not [p for p in out.iterdir() if is_temporary(p.name)]
     assert all(_complete(p) for p in out.iterdir() if not p.name.startswith("."))
+
+
+# --- work limits of the studies, exports and sequences: refused before allocation -----------------
+
+
+def test_stl_sides_and_loop_segments_refused_before_vtk(tmp_path, monkeypatch):
+    """to_stl(sides=766274) aborted the process inside VTK; it is a ValueError naming sides."""
+    import time
+
+    from coildesign.export import pointlists, stl
+
+    monkeypatch.delenv("COILDESIGN_MAX_MEMORY", raising=False)
+    loop = cd.Coil.from_loop(1e-3, wire_diameter=1e-4)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"Input sides must be small enough to fit in memory.*fewer sides or "
+                       r"loop_segments.*instead received 766274"):
+        stl.to_stl(loop, tmp_path / "w.stl", sides=766274)
+    with pytest.raises(ValueError, match="Input loop_segments must be small enough to fit in memory"):
+        pointlists.to_csv(loop, tmp_path / "w.csv", loop_segments=10**9)
+    with pytest.raises(ValueError, match="Input loop_segments must be small enough"):
+        pointlists.to_npz(loop, tmp_path / "w.npz", loop_segments=10**9)
+    assert time.perf_counter() - start < 5
+    assert not list(tmp_path.iterdir())
+    # the limit follows COILDESIGN_MAX_MEMORY: 16 sides x 129 vertices x 400 B = 826 kB
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "500K")
+    with pytest.raises(ValueError, match=r"this needs ~806 KiB and the limit is 500 KiB"):
+        stl.to_stl(loop, tmp_path / "w.stl")
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "2M")
+    assert stl.to_stl(loop, tmp_path / "w.stl").stat().st_size == 84 + 50 * 2 * 16 * 128
+
+
+def test_stl_triangle_count_limit_of_the_format(monkeypatch):
+    from coildesign.export import stl
+
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "1000T")  # memory allowed: the STL format is the limit
+    coil = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0]], wire_diameter=1e-4)
+    with pytest.raises(ValueError, match=r"Input sides must be small enough for a binary STL \(at most 4294967295"):
+        stl.wire_surface(coil, sides=2**30)
+
+
+def test_study_size_refused_before_building_points(monkeypatch):
+    import time
+
+    from coildesign.studies import design_points, optimize, sweep
+    from tests._study_functions import square
+
+    monkeypatch.delenv("COILDESIGN_MAX_MEMORY", raising=False)
+    start = time.perf_counter()
+    axis = list(range(63246))
+    with pytest.raises(ValueError, match=r"Input parameters must be small enough to fit in memory.*instead received "
+                       r"'a grid of 4000056516 points \(63246 x 63246\)'"):
+        design_points({"a": axis, "b": axis})
+    with pytest.raises(ValueError, match="Input samples must be small enough to fit in memory"):
+        sweep(square, {"x": (0.0, 1.0)}, method="lhs", samples=2 * 10**9, progress=False)
+    with pytest.raises(ValueError, match="Input popsize must be small enough to fit in memory"):
+        optimize(square, {"x": (0.0, 1.0)}, objective="f", popsize=2**31 - 1)
+    assert time.perf_counter() - start < 10
+    monkeypatch.setenv("COILDESIGN_MAX_MEMORY", "100K")  # 2.6-2.7 kB per design: 30 designs fit, 50 do not
+    assert len(design_points({"a": list(range(30))})[0]) == 30
+    with pytest.raises(ValueError, match="this study has 50 designs"):
+        design_points({"a": list(range(5)), "b": list(range(10))})
+
+
+def test_sweep_cli_oversized_grid_exits_2(tmp_path, capsys):
+    from coildesign.cli import main
+
+    study = tmp_path / "big.toml"
+    axis = list(range(63246))
+    study.write_text(f"[study]\nfunction = 'microcoil'\n[parameters]\nturns = {axis}\nwire_diameter = {axis}\n"
+                     "[fixed]\npitch = 1e-4\n")
+    assert main(["sweep", str(study), "-o", str(tmp_path / "o"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "Input parameters must be small enough to fit in memory" in err and str(study) in err
+    assert err.count("\n") == 1
+
+
+def test_gradient_echo_sequence_names_the_violated_system_limit():
+    pp = pytest.importorskip("pypulseq", reason="pypulseq is in the test extra")
+    from coildesign.analysis.sequence_psf import gradient_echo_sequence
+
+    strong = pp.Opts(max_grad=1000, grad_unit="mT/m", max_slew=10000, slew_unit="T/m/s")
+    # a 1 us dwell at a 5 mm FOV needs 2e8 Hz/m (4.7 T/m): beyond pypulseq's default 40 mT/m
+    with pytest.raises(ValueError, match=r"Input dwell must be long enough .*readout gradient 1/\(dwell fov\[0\]\) = "
+                       r"2e\+08 Hz/m is within the system's max_grad = 1.703e\+06 Hz/m"):
+        gradient_echo_sequence(5e-3, 64, dwell=1e-6)
+    with pytest.raises(ValueError, match=r"Input dwell must be such that the prephaser, n_readout x dwell / 2 = "
+                       r"4.725e-05 s, is a whole number of the system's grad_raster_time = 1e-05 s \(e.g. dwell = "
+                       r"1.5873e-06 s"):
+        gradient_echo_sequence(2e-2, 63, dwell=1.5e-6, system=strong)
+    with pytest.raises(ValueError, match=r"Input dwell must be a whole number of the system's adc_raster_time"):
+        gradient_echo_sequence(2e-2, 64, dwell=1.55e-6, system=strong)
+    with pytest.raises(ValueError, match=r"Input rise_time must be long enough for the system's max_slew"):
+        gradient_echo_sequence(2e-3, 100, dwell=2e-5, rise_time=1e-5, system=strong)
+    with pytest.raises(ValueError, match=r"Input rise_time must be a whole number of the system's grad_raster_time"):
+        gradient_echo_sequence(1e-2, 64, dwell=1e-5, rise_time=1.5e-5, system=strong)
+    with pytest.raises(ValueError, match=r"Input n_phase must be small enough \(or fov\[1\] large enough\) that the "
+                       r"largest y encode"):
+        gradient_echo_sequence((5e-3, 1e-5, 5e-3), 64, 8, dwell=1e-5, system=strong)
+    with pytest.raises(ValueError, match=r"Input n_phase must be small enough that n_phase x n_partition <= 100000"):
+        gradient_echo_sequence(5e-3, 64, 1000, 1000, dwell=1e-5, system=strong)
+    with pytest.raises(TypeError, match=r"Input system must be a pypulseq.Opts"):
+        gradient_echo_sequence(5e-3, 64, system={"max_grad": 1})
+    with pytest.raises(TypeError, match=r"Input fov must be one length or three lengths"):
+        gradient_echo_sequence(5e-3 + 1j, 64, system=strong)
+    # the default ramp is the shortest within the slew rate
+    seq = gradient_echo_sequence(1.6e-2, 64, dwell=2e-5, system=strong)
+    assert seq.check_timing()[0]
+    waves = seq.waveforms_and_times()[0]
+    t, g = np.asarray(waves[0][0]), np.asarray(waves[0][1])
+    keep = np.diff(t) > 1e-12
+    assert np.max(np.abs(np.diff(g)[keep] / np.diff(t)[keep])) <= strong.max_slew * (1 + 1e-9)
+
+
+# --- finite or refused ----------------------------------------------------------------------------
+
+
+def test_relaxation_times_nan_or_negative_infinity_are_refused():
+    from coildesign.analysis import psf
+
+    for bad in (float("nan"), float("-inf"), -1.0, 0.0):
+        with pytest.raises(ValueError, match=r"Input t2star must be a number > 0 \(or inf for none\)"):
+            psf.point_spread_function(1.0, 1e-3, 64, t2star=bad)
+    assert np.isfinite(psf.point_spread_function(1.0, 1e-3, 64, t2star=float("inf")).fwhm)
+    with pytest.raises(TypeError, match="Input t2star must be a real number > 0 or inf"):
+        psf.point_spread_function(1.0, 1e-3, 64, t2star="20e-3")
+
+
+def test_sequence_psf_relaxation_nan_refused():
+    pytest.importorskip("pypulseq", reason="pypulseq is in the test extra")
+    import pypulseq as pp
+
+    from coildesign.analysis.sequence_psf import gradient_echo_sequence, sequence_psf
+
+    seq = gradient_echo_sequence(5e-3, 16, dwell=2e-5, system=pp.Opts(max_grad=1000, grad_unit="mT/m",
+                                                                       max_slew=10000, slew_unit="T/m/s"))
+    for name in ("t2", "t2star"):
+        with pytest.raises(ValueError, match=f"Input {name} must be a number > 0"):
+            sequence_psf(None, seq, [[0, 0, 0]], **{name: float("nan")})
+
+
+def test_geometric_distortion_without_gradient_along_the_axis_is_refused():
+    from coildesign import analysis, geometries
+
+    with pytest.raises(ValueError, match=r"Input axis must be such that the coil has a gradient along the encoding "
+                       r"axis \[0.0, 0.0, 1.0\] \(its isocentre efficiency there is 0 T/\(m A\)"):
+        analysis.geometric_distortion(geometries.helmholtz_pair(1e-3), [[1e-4, 0, 1e-4]], "z")
+    with pytest.raises(ValueError, match=r"efficiency there is 2.\d+e-18 T/\(m A\), \d.\de-17 of its field scale"):
+        analysis.geometric_distortion(geometries.golay(5e-3), [[1e-4, 0, 1e-4]], "z")  # a transverse coil
+    with pytest.raises(ValueError, match=r"Input coil must be such that"):
+        analysis.geometric_distortion(cd.Coil.from_loop(1e-3), [[1e-4, 0, 1e-4]])
+    d = analysis.geometric_distortion(geometries.golay(5e-3), [[1e-4, 0, 1e-4]], "x")
+    assert np.isfinite(d.displacement).all()
+
+
+def test_resolution_limits_check_fov_and_n_samples():
+    from coildesign.analysis import psf
+
+    with pytest.raises(ValueError, match="Input fov must be a finite number > 0; instead received nan"):
+        psf.resolution_limits(1.0, t2star=5e-3, fov=float("nan"), n_samples=64)
+    with pytest.raises(TypeError, match="Input fov must be a real number"):
+        psf.resolution_limits(1.0, t2star=5e-3, fov=1e-3 + 1j, n_samples=64)
+    with pytest.raises(TypeError, match="Input n_samples must be an integer"):
+        psf.resolution_limits(1.0, t2star=5e-3, fov=1e-3, n_samples=64.5 + 0j)
+    with pytest.raises(ValueError, match="Input fov must be a finite number > 0; instead received nan"):
+        psf.resolution_limits(1.0, t2star=5e-3, fov=float("nan"))
+    with pytest.raises(ValueError, match="Input n_samples must be given together with fov"):
+        psf.resolution_limits(1.0, t2star=5e-3, fov=1e-3)
+    with pytest.raises(ValueError, match="Input fov must be given together with n_samples"):
+        psf.resolution_limits(1.0, t2star=5e-3, n_samples=64)
+
+
+def test_resistivity_overflow_is_refused():
+    with pytest.raises(ValueError, match=r"Input temperature must be such that the resistivity of m .* stays finite"):
+        cd.Material("m", 1e308, 0.01).resistivity_at(500)
+    assert cd.Material("m", 1e300, 0.01).resistivity_at(500) == pytest.approx(1e300 * (1 + 0.01 * 206.85), rel=1e-15)
+    with pytest.raises(TypeError, match="Input name must be a string"):
+        cd.Material(3, 1e-8, 0.004)

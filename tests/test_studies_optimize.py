@@ -48,3 +48,34 @@ def test_bad_inputs():
         optimize(mixed_quadratic, {"n": (0, 3), "x": (1.0, 1.0)}, objective="f")
     with pytest.raises(TypeError, match="Input func must be picklable"):
         optimize(Locked(), {"x": (0.0, 1.0)}, objective="x", backend="processes")
+
+
+def test_misspelt_objective_and_constraint_get_did_you_mean():
+    with pytest.raises(ValueError, match=r"Input objective must be a metric the function returns, one of: f, neg_f, "
+                       r"x_copy \(did you mean 'f'\?\); instead received 'F'"):
+        optimize(mixed_quadratic, BOUNDS, objective="F", integers=("n",), maxiter=2)
+    with pytest.raises(ValueError, match=r"Input constraints .*did you mean 'x_copy'\?\); instead received 'x_cpy'"):
+        optimize(mixed_quadratic, BOUNDS, objective="f", constraints=["x_cpy >= 0.9"], integers=("n",), maxiter=2)
+    with pytest.raises(ValueError, match=r"Input bounds name 'turn' .*did you mean 'turns'"):
+        optimize(cd.studies.microcoil, {"turn": (2, 8)}, objective="snr", integers=("turn",))
+    # built-in study functions: the metric names are known before anything runs
+    with pytest.raises(ValueError, match=r"Input objective must be a metric of microcoil\(\).*did you mean 'snr'"):
+        optimize(cd.studies.microcoil, {"turns": (2, 8)}, objective="SNR", fixed={"wire_diameter": 5e-5,
+                                                                                   "pitch": 1e-4})
+
+
+def test_every_design_failing_raises_with_the_first_error():
+    from tests._study_functions import always_fails, nan_objective
+
+    with pytest.raises(ValueError, match=r"none of the \d+ designs evaluated gave a result .*first error: "
+                       r"ZeroDivisionError: no design at x ="):
+        optimize(always_fails, {"x": (0.0, 1.0)}, objective="f", maxiter=2, popsize=3)
+    with pytest.raises(ValueError, match="returned a non-finite 'f'"):
+        optimize(nan_objective, {"x": (0.0, 1.0)}, objective="f", maxiter=2, popsize=3)
+
+
+def test_no_feasible_design_warns_and_says_feasible_false():
+    with pytest.warns(UserWarning, match="no evaluated design satisfies the constraints x_copy >= 5"):
+        res = optimize(mixed_quadratic, BOUNDS, objective="f", constraints="x_copy >= 5", integers=("n",),
+                       maxiter=3, polish=False)
+    assert not res.feasible and res.point["x"] == pytest.approx(2.0, rel=0.05)

@@ -178,3 +178,158 @@ def test_top_level_sweep_is_lazy_and_works():
     assert out.stdout.strip() == "False"
     res = cd.sweep(square, {"x": [2.0]}, progress=False)
     assert res.to_dataframe()["f"].tolist() == [4.0]
+
+
+def _descendants(pid: int) -> set[int]:
+    """Process ids of the children of ``pid``, recursively (Linux /proc)."""
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            todo += [k for k in kids if k not in out]
+            out.update(kids)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+STUDY_SLOW = """
+[study]
+function = "tests._study_functions:slow_square"
+backend = "processes"
+workers = 2
+[parameters]
+x = {x}
+[fixed]
+delay = 0.2
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from Linux /proc")
+@pytest.mark.parametrize("how", ["api", "cli"])
+def test_sigkill_of_the_parent_leaves_no_orphaned_worker(tmp_path, how):
+    """SIGKILL of a sweep on the processes back end (API and ``coildesign sweep``): its worker
+    processes end too (parent-death watch), within a few seconds."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if how == "api":
+        code = ("from coildesign.studies import sweep\nfrom tests._study_functions import slow_square\n"
+                "sweep(slow_square, {'x': list(range(400))}, fixed={'delay': 0.2}, backend='processes', workers=2,"
+                " batch_size=1, progress=False)\n")
+        cmd = [sys.executable, "-c", code]
+    else:
+        study = tmp_path / "slow.toml"
+        study.write_text(STUDY_SLOW.format(x=list(range(400))))
+        cmd = [sys.executable, "-m", "coildesign.cli", "sweep", str(study), "-o", str(tmp_path / "out"), "-q",
+               "--allow-code"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
+            workers = {p for p in _descendants(proc.pid) if _alive(p)}
+        time.sleep(0.5)  # the workers are computing designs
+        workers = {p for p in _descendants(proc.pid) if _alive(p)}
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphans = [p for p in workers if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    for p in orphans:  # never leave them behind, even when the test fails
+        os.kill(p, signal.SIGKILL)
+    assert not orphans, f"orphaned worker processes {orphans} after SIGKILL of the sweep"
+
+
+def test_worker_ends_when_its_parent_dies(tmp_path):
+    """The portable watch alone (no prctl): a grandchild whose parent exits ends within the poll
+    interval."""
+    flag = tmp_path / "alive"
+    code = ("import os, sys, time\nfrom coildesign.studies.backends import _poll_parent\n"
+            "parent = os.getpid()\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    import threading\n"
+            "    threading.Thread(target=_poll_parent, args=(parent, 0.05), daemon=True).start()\n"
+            f"    open({str(flag)!r}, 'w').write(str(os.getpid()))\n"
+            "    time.sleep(30)\n"
+            "    os._exit(0)\n"
+            "time.sleep(0.5)\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=True,
+                   timeout=60)
+    child = int(flag.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(child)
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive
+
+
+def test_workers_are_capped_at_the_cores():
+    from coildesign.studies import backends
+
+    cores = backends.default_workers()
+    with pytest.warns(UserWarning, match=f"Input workers = {cores + 62} is more than the {cores} CPUs"):
+        res = sweep(square, {"x": [1.0, 2.0]}, backend="processes", workers=cores + 62, progress=False)
+    assert res.to_dataframe()["f"].tolist() == [1.0, 4.0]
+    with pytest.warns(UserWarning, match="more than the"):
+        assert backends.capped_workers(10**6) == cores
+    with pytest.raises(TypeError, match="Input workers must be an integer"):
+        backends.capped_workers(1.5)
+
+
+def test_argument_names_are_checked_before_running():
+    from coildesign.studies import gradient, microcoil
+
+    with pytest.raises(ValueError, match=r"Input parameters name 'turn' must be an argument of microcoil\(\).*"
+                       r"did you mean 'turns'\?\); instead received 'turn'"):
+        sweep(microcoil, {"turn": [3, 4]}, fixed={"wire_diameter": 5e-5, "pitch": 1e-4}, progress=False)
+    with pytest.raises(ValueError, match=r"Input fixed name 'pich' .*did you mean 'pitch'"):
+        sweep(microcoil, {"turns": [3, 4]}, fixed={"wire_diameter": 5e-5, "pich": 1e-4}, progress=False)
+    with pytest.raises(ValueError, match=r"every required argument of microcoil\(\) \(missing: pitch"):
+        sweep(microcoil, {"turns": [3, 4]}, fixed={"wire_diameter": 5e-5}, progress=False)
+    # gradient(**geometry): the geometry names are those of the generator
+    with pytest.raises(ValueError, match=r"Input parameters name 'radus' .*did you mean 'radius'"):
+        sweep(gradient, {"radus": [3e-3]}, fixed={"dsv_radius": 1e-3, "generator": "golay"}, progress=False)
+    with pytest.raises(ValueError, match=r"Input parameters name 'half_gap' must be an argument of gradient"):
+        sweep(gradient, {"half_gap": [3e-3]}, fixed={"dsv_radius": 1e-3}, progress=False)  # maxwell_pair
+    ok = sweep(gradient, {"half_gap": [3e-3]}, fixed={"dsv_radius": 1e-3, "generator": "biplanar", "size": 8e-3,
+                                                  "wire_diameter": 2e-4},
+               progress=False)
+    assert ok.failures.empty
+
+
+def test_best_with_a_misspelt_metric_says_did_you_mean():
+    res = sweep(square, {"x": [1.0, 2.0]}, progress=False)
+    with pytest.raises(ValueError, match=r"Input metric must be a metric of this study, one of: f, pid \(did you mean "
+                       r"'f'\?\); instead received 'F'"):
+        res.best("F")
+
+
+def test_checkpoint_in_use_is_a_value_error_naming_it(tmp_path):
+    from coildesign.studies.checkpoint import Checkpoint
+
+    ck = Checkpoint(tmp_path / "c", {"study": 1})
+    with ck.lock(), pytest.raises(ValueError, match="Input checkpoint must be a folder no other running sweep writes"):
+        with Checkpoint(tmp_path / "c", {"study": 1}).lock():
+            pass

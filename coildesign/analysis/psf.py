@@ -43,7 +43,7 @@ from scipy.constants import physical_constants
 
 from coildesign import _validation as check
 from coildesign._text import table
-from coildesign.analysis.gradient import encoding_axis, gradient_efficiency
+from coildesign.analysis.gradient import _size, encoding_axis, gradient_efficiency
 from coildesign.coil import Coil
 from coildesign.fields import field, field_jacobian
 
@@ -135,7 +135,7 @@ def point_spread_function(
     g = check.positive("gradient", gradient)
     fov = check.positive("fov", fov)
     n = check.positive_int("n_samples", n_samples, minimum=4)
-    t2s = check.positive("t2star", t2star) if np.isfinite(t2star) else np.inf
+    t2s = check.positive_or_inf("t2star", t2star)
     d = check.positive("diffusion", diffusion, allow_zero=True)
     gam = check.positive("gamma", gamma)
     x0 = check.finite("position", position)
@@ -177,12 +177,25 @@ class Distortion:
     stretch: np.ndarray  # (M,) d s'/d s: local/nominal gradient; intensity scales as 1/stretch
 
 
+GRADIENT_FLOOR = 1e-9  # |eta| below this fraction of the coil's isocentre field scale is no gradient (rounding)
+
+
 def geometric_distortion(coil: Coil, points: np.ndarray, axis=None) -> Distortion:
     """Apparent positions, displacements and local stretch at ``points`` [m] for readout
     with ``coil`` (nominal gradient = its isocentre efficiency; any current)."""
     s_hat = encoding_axis(coil, axis)
     eta = gradient_efficiency(coil, s_hat)
     pts = check.points3("points", points)
+    # no gradient along the axis (e.g. a Helmholtz pair, a transverse coil read along z): the
+    # encoded positions Bz/eta would be infinite or rounding noise
+    iso = np.zeros((1, 3))
+    scale = (float(np.linalg.norm(field_jacobian(coil, iso)[0]))
+             + float(np.linalg.norm(field(coil, iso)[0])) / _size(coil))
+    if not abs(eta) > GRADIENT_FLOOR * scale:
+        name, value = ("coil", coil.name) if axis is None else ("axis", axis)
+        check._fail(name, f"such that the coil has a gradient along the encoding axis {s_hat.round(12).tolist()} (its "
+                    f"isocentre efficiency there is {eta:.3g} T/(m A), {abs(eta) / scale if scale else 0.0:.2g} of its "
+                    "field scale); give the axis of the coil's gradient", value)
     bz = field(coil, pts)[:, 2]
     jac = field_jacobian(coil, pts)
     enc = bz / eta
@@ -250,9 +263,13 @@ def resolution_limits(
     check.choice("definition", definition, tuple(DIFFUSION_DEFINITIONS))
     g, t2s, gam, d = (np.float64(v) for v in (g, t2s, gam, d))  # numpy floats: overflow gives inf, checked below
     digital = t_acq = rms = None
-    if fov is not None and n_samples is not None:
-        fov = check.positive("fov", fov)
-        n = check.positive_int("n_samples", n_samples)
+    fov = None if fov is None else check.positive("fov", fov)
+    n = None if n_samples is None else check.positive_int("n_samples", n_samples)
+    if (fov is None) != (n is None):
+        name, other = ("n_samples", "fov") if n is None else ("fov", "n_samples")
+        check._fail(name, f"given together with {other} (both or neither: the digital resolution is fov / n_samples)",
+                    None)
+    if fov is not None and n is not None:
         digital = fov / n
         t_acq = n / (gam / (2 * np.pi) * g * fov)
         rms = float(np.sqrt(2 * d * t_acq))

@@ -61,6 +61,34 @@ def _pypulseq():
     return pypulseq
 
 
+MAX_SEQUENCE_BLOCKS = 100_000  # excitations (n_phase x n_partition): pypulseq builds ~400 blocks/s here
+SAMPLE_BYTES = 400  # peak bytes per ADC sample of sequence_psf's trajectory (times, k, moments, weights)
+
+
+def check_sequence_size(n_readout: int, n_phase: int, n_partition: int) -> None:
+    """Refuse a sequence with more than ``MAX_SEQUENCE_BLOCKS`` excitations (pypulseq builds them
+    one by one in Python) or more ADC samples than ``sequence_psf`` can hold in memory
+    (``SAMPLE_BYTES`` each, honouring COILDESIGN_MAX_MEMORY)."""
+    blocks = n_phase * n_partition
+    if blocks > MAX_SEQUENCE_BLOCKS:
+        check._fail("n_phase", f"small enough that n_phase x n_partition <= {MAX_SEQUENCE_BLOCKS} excitations "
+                    f"(this sequence would have {blocks}; pypulseq builds each block in Python)", n_phase)
+    samples = float(n_readout) * blocks
+    check.memory("n_readout", n_readout, samples * SAMPLE_BYTES, f"the sequence would have {samples:.3g} ADC samples "
+                 "(n_readout x n_phase x n_partition): use fewer")
+
+
+def _on_raster(t: float, raster: float) -> bool:
+    """``t`` is a whole number of ``raster`` (to 1e-6 of the raster)."""
+    steps = t / raster
+    return abs(steps - round(steps)) <= 1e-6 and round(steps) >= 1
+
+
+def _prephaser(g: float, t_acq: float, r: float) -> float:
+    """Prephaser amplitude Gp = G (T/2 + r) / (T/2 + 3 r/2) (see gradient_echo_sequence)."""
+    return g * (t_acq / 2 + r) / (t_acq / 2 + 1.5 * r)
+
+
 def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase: int = 1, n_partition: int = 1, *,
                            dwell: float = 10e-6, rise_time: float | None = None, rf_duration: float = 100e-6,
                            flip_angle: float = 10.0, system=None):
@@ -77,7 +105,10 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
     partition encodes of the same duration; the echo time is from the pulse centre to sample N/2.
     """
     pp = _pypulseq()
-    fovs = np.broadcast_to(np.asarray(fov, dtype=float), (3,)).copy()
+    fovs = check.real_array("fov", fov, "one length or three lengths (x, y, z) [m]")
+    if fovs.ndim > 1 or fovs.size not in (1, 3):
+        check._fail("fov", "one length or three lengths (x, y, z) [m]", fov)
+    fovs = np.broadcast_to(fovs, (3,)).copy()
     for i, f in enumerate(fovs):
         check.positive(f"fov[{i}]", float(f))
     n = check.positive_int("n_readout", n_readout, minimum=2)
@@ -85,20 +116,59 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
     n_par = check.positive_int("n_partition", n_partition)
     dt = check.positive("dwell", dwell)
     sys_ = pp.Opts() if system is None else system
+    if not isinstance(sys_, pp.Opts):
+        check._fail("system", "a pypulseq.Opts (or None for pypulseq.Opts())", system, TypeError)
+    check_sequence_size(n, n_pe, n_par)
     t_acq = n * dt
     g = 1.0 / (dt * fovs[0])
     raster = sys_.grad_raster_time
-    # default ramp: the shortest whole number of gradient rasters within the system's slew rate
-    r = (raster * max(1.0, np.ceil(g / sys_.max_slew / raster * (1 - 1e-9))) if rise_time is None
-         else check.positive("rise_time", rise_time))
+    if t_acq / 2 > 1.0:
+        check._fail("dwell", f"short enough for a readout of n_readout x dwell <= 2 s ({n} x {dt:g} s)", dwell)
+    if g > sys_.max_grad:
+        check._fail("dwell", f"long enough (or fov[0] large enough) that the readout gradient 1/(dwell fov[0]) = "
+                    f"{g:.4g} Hz/m is within the system's max_grad = {sys_.max_grad:.4g} Hz/m (dwell >= "
+                    f"{1.0 / (sys_.max_grad * fovs[0]):.3g} s at fov[0] = {fovs[0]:g} m, or pass a pypulseq.Opts "
+                    "with a stronger max_grad as system)", dwell)
+    if not _on_raster(dt, sys_.adc_raster_time):
+        check._fail("dwell", f"a whole number of the system's adc_raster_time = {sys_.adc_raster_time:g} s", dwell)
+    if not _on_raster(t_acq / 2, raster):
+        steps = max(1, round(t_acq / 2 / raster))
+        check._fail("dwell", f"such that the prephaser, n_readout x dwell / 2 = {t_acq / 2:g} s, is a whole number of "
+                    f"the system's grad_raster_time = {raster:g} s (e.g. dwell = {2 * steps * raster / n:g} s for "
+                    f"n_readout = {n})", dwell)
+    if rise_time is None:  # the shortest whole number of gradient rasters within the system's slew rate
+        # (the ramps 0 -> -Gp and G -> 0 take r, the transition -Gp -> G takes 2 r, and Gp < G)
+        r = raster * max(1.0, np.ceil(g / sys_.max_slew / raster * (1 - 1e-9)))
+    else:
+        r = check.positive("rise_time", rise_time)
+        if not _on_raster(r, raster):
+            check._fail("rise_time", f"a whole number of the system's grad_raster_time = {raster:g} s", rise_time)
     tp = t_acq / 2
     # k at the plateau start (ramp -Gp r/2, flat -Gp Tp, transition (G - Gp) r) must be -G T/2:
     # -Gp (Tp + 3 r/2) + G r = -G T/2  =>  Gp = G (T/2 + r) / (Tp + 3 r/2)
-    gp = g * (t_acq / 2 + r) / (tp + 1.5 * r)
+    gp = _prephaser(g, t_acq, r)
+    slew = max(g / r, gp / r, (g + gp) / (2 * r))
+    if slew > sys_.max_slew * (1 + 1e-9):
+        check._fail("rise_time", f"long enough for the system's max_slew = {sys_.max_slew:.4g} Hz/m/s: the readout "
+                    f"of {g:.4g} Hz/m ramps in rise_time, and needs rise_time >= {g / sys_.max_slew:.3g} s (None "
+                    "chooses the shortest)", rise_time)
+    for axis, count, fv in (("y", n_pe, fovs[1]), ("z", n_par, fovs[2])):
+        amp = (count // 2) / fv / (tp + r)  # largest encode: area (count // 2)/fov in duration tp + 2r, ramps r
+        if count > 1 and amp > sys_.max_grad:
+            name = "n_phase" if axis == "y" else "n_partition"
+            check._fail(name, f"small enough (or fov[{AXES.index(axis)}] large enough) that the largest {axis} encode, "
+                        f"{amp:.4g} Hz/m, is within the system's max_grad = {sys_.max_grad:.4g} Hz/m (or use a longer "
+                        "dwell)", count)
+        if count > 1 and amp / r > sys_.max_slew * (1 + 1e-9):
+            check._fail("rise_time", f"long enough for the {axis} encode of {amp:.4g} Hz/m within the system's "
+                        f"max_slew = {sys_.max_slew:.4g} Hz/m/s", rise_time)
+    rf_dur = check.positive("rf_duration", rf_duration)
+    if rf_dur > 1.0:
+        check._fail("rf_duration", "a hard pulse of at most 1 s", rf_duration)
     times = np.array([0.0, r, r + tp, 3 * r + tp, 3 * r + tp + t_acq, 4 * r + tp + t_acq])
     amps = np.array([0.0, -gp, -gp, g, g, 0.0])
-    rf = pp.make_block_pulse(np.deg2rad(check.positive("flip_angle", flip_angle)),
-                             duration=check.positive("rf_duration", rf_duration), system=sys_, use="excitation")
+    rf = pp.make_block_pulse(np.deg2rad(check.positive("flip_angle", flip_angle)), duration=rf_dur, system=sys_,
+                             use="excitation")
     seq = pp.Sequence(system=sys_)
     for i_par in range(n_par):
         for i_pe in range(n_pe):
@@ -267,8 +337,8 @@ def sequence_psf(coil, sequence, points: np.ndarray, *, t2star: float = np.inf, 
     nominal pixel. The sequence's k [1/m] already contains gamma (pypulseq's Hz/m), and
     s' = Bz/eta is a length, so no gyromagnetic ratio enters. Module doc for the model."""
     pts = check.points3("points", points)
-    t2s = check.positive("t2star", t2star) if np.isfinite(t2star) else np.inf
-    t2_ = check.positive("t2", t2) if np.isfinite(t2) else np.inf
+    t2s = check.positive_or_inf("t2star", t2star)
+    t2_ = check.positive_or_inf("t2", t2)
     d = check.positive("diffusion", diffusion, allow_zero=True)
     os_ = check.positive_int("oversample", oversample, minimum=1)
     coils = _channel_coils(coil)

@@ -8,6 +8,10 @@ leaving each vertex (times the sign of the weight, so it is the direction of the
 current for a positive coil current). Loops are written as closed regular polygons of
 ``loop_segments`` sides (default 128). ``read_csv`` reads a CSV back into a ``Coil`` (loops
 come back as those polygons). Files are written atomically.
+
+Size: the vertex count is known before any path is built (``path_vertices``); an export whose
+estimated peak memory (``VERTEX_BYTES`` per vertex) exceeds ``_validation.memory_limit()``
+(COILDESIGN_MAX_MEMORY, default half the available memory) is refused with advice.
 """
 
 from __future__ import annotations
@@ -25,6 +29,29 @@ from coildesign.conductors import RectangularStrip, RoundWire
 CSV_COLUMNS = ("winding", "point", "x_m", "y_m", "z_m", "direction_x", "direction_y", "direction_z",
                "closed", "wire_diameter_m", "strip_width_m", "strip_thickness_m", "current_weight", "turns",
                "material")
+
+
+VERTEX_BYTES = 320  # peak bytes per vertex of to_csv (measured ~250, max RSS at 1e6 vertices) and to_npz (~140)
+
+
+def path_vertices(coil: Coil, loop_segments: int = 128) -> int:
+    """Number of vertices of ``coil.paths(loop_segments)`` (computed without building them)."""
+    n = check.positive_int("loop_segments", loop_segments, minimum=3)
+    return sum(len(w.vertices) if isinstance(w, Winding) else n + 1 for w in coil.windings)
+
+
+def check_export_size(coil: Coil, loop_segments: int, bytes_per_vertex: float, what: str, extra: float = 1.0,
+                      name: str | None = None, value: object = None, advice: str = "fewer loop_segments") -> int:
+    """Refuse (ValueError naming ``name``; default loop_segments, or coil when it has no loops)
+    an export of ``coil`` whose estimated peak memory ``path_vertices x extra x
+    bytes_per_vertex`` exceeds the memory limit; returns the path vertex count."""
+    vertices = path_vertices(coil, loop_segments)
+    if name is None:
+        has_loops = any(not isinstance(w, Winding) for w in coil.windings)
+        name, value = ("loop_segments", loop_segments) if has_loops else ("coil", f"coil with {vertices} vertices")
+    check.memory(name, value, float(vertices) * extra * bytes_per_vertex,
+                 f"the {what} would have ~{float(vertices) * extra:.3g} vertices: use {advice} (or a coarser coil)")
+    return vertices
 
 
 def _conductor(w) -> tuple[float, float, float]:
@@ -48,6 +75,7 @@ def winding_points(coil: Coil, loop_segments: int = 128) -> list[dict]:
     applicable), ``current_weight``, ``turns`` and ``material``."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
+    check_export_size(coil, loop_segments, VERTEX_BYTES, "point list")
     out = []
     for w, wt, path in zip(coil.windings, coil.weights, coil.paths(loop_segments)):
         closed = _closed(w)

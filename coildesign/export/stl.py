@@ -18,6 +18,12 @@ seam on closed paths and pinches sharp corners.
 
 Bundled turns (``turns > 1``) are one tube. Strips (rectangular conductors) are refused: they
 are planar traces, exported with ``coildesign.export.to_svg``.
+
+Size: the surface has (path vertices) x ``sides`` vertices and about twice as many triangles,
+known before anything is built; a surface whose estimated peak memory (``VERTEX_BYTES`` per
+vertex) exceeds ``_validation.memory_limit()`` (COILDESIGN_MAX_MEMORY, default half the
+available memory), or with more triangles than a binary STL can count (2^32 - 1), is refused
+with advice instead of failing inside VTK.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from coildesign import _validation as check
 from coildesign._files import atomic_path
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RectangularStrip
+from coildesign.export.pointlists import check_export_size
+
+VERTEX_BYTES = 400  # peak bytes per surface vertex up to the written STL (measured ~345, max RSS at 1e6 vertices)
+MAX_TRIANGLES = 2**32 - 1  # a binary STL stores the triangle count as an unsigned 32-bit integer
 
 
 def polygon_area(radius: float, sides: int) -> float:
@@ -113,6 +123,11 @@ def wire_surface(coil: Coil, *, wire_diameter: float | None = None, sides: int =
         check._fail("coil", "a coildesign Coil", coil, TypeError)
     n_sides = check.positive_int("sides", sides, minimum=3)
     override = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
+    vertices = check_export_size(coil, loop_segments, VERTEX_BYTES, "swept-wire surface", extra=n_sides, name="sides",
+                                 value=sides, advice="fewer sides or loop_segments")
+    if 2.0 * vertices * n_sides > MAX_TRIANGLES:
+        check._fail("sides", f"small enough for a binary STL (at most {MAX_TRIANGLES} triangles; this surface would "
+                    f"have ~{2.0 * vertices * n_sides:.3g}): use fewer sides or loop_segments", sides)
     all_v, all_t, offset = [], [], 0
     for k, (w, path) in enumerate(zip(coil.windings, coil.paths(loop_segments))):
         if isinstance(w.cross_section, RectangularStrip) and override is None:

@@ -6,7 +6,11 @@ a worker, so the per-task cost of the back end (pickling, scheduling, a round tr
 
 - ``"serial"``: this process, in order.
 - ``"processes"``: ``concurrent.futures.ProcessPoolExecutor`` with ``workers`` processes (the
-  platform's default start method). The function is pickled *by reference*: it must be importable
+  platform's default start method), at most one per CPU available to this process (more only
+  contend for the cores: a larger ``workers`` is capped with a warning). Every worker watches its
+  parent (``watch_parent``) and ends when the parent dies, also when the parent is killed with
+  SIGKILL and cannot shut the pool down: no orphaned workers keep computing.
+  The function is pickled *by reference*: it must be importable
   by name in the workers (defined at module level of an importable module; a function defined in
   the ``__main__`` of a script works with the ``fork`` start method only, and lambdas or closures
   never).
@@ -16,7 +20,8 @@ a worker, so the per-task cost of the back end (pickling, scheduling, a round tr
   and closes it afterwards (threads are slower than processes for small-array numpy work). Dask pickles the
   function with cloudpickle (by value when it is not importable), but the modules it uses must be
   installed on the workers. Scripts that start a local cluster need the
-  ``if __name__ == "__main__":`` guard (the workers are spawned).
+  ``if __name__ == "__main__":`` guard (the workers are spawned). A local cluster has at most one
+  worker per CPU, like the process pool; an existing client or a scheduler address may have any.
 
 Every back end evaluates designs with one BLAS thread per worker (``threadpoolctl``): design
 functions do small-array linear algebra, where multi-threaded OpenBLAS only contends for the cores
@@ -30,11 +35,16 @@ so ``import coildesign`` stays fast.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import numbers
 import os
 import pickle
+import signal
+import sys
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -116,6 +126,61 @@ def batch_size_for(n_points: int, workers: int, per_worker: int = 8, largest: in
     return max(1, min(largest, math.ceil(n_points / (per_worker * max(workers, 1)))))
 
 
+PARENT_POLL = 0.5  # [s] interval of the portable parent-death watch of a worker
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_process() -> None:
+    """End this (worker) process at once, without running Python clean-up (the parent that
+    would receive results is gone)."""
+    if hasattr(signal, "SIGKILL"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(1)
+
+
+def _poll_parent(parent_pid: int, interval: float) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(interval)
+    _end_process()
+
+
+def watch_parent(parent_pid: int, interval: float = PARENT_POLL) -> None:
+    """Make this process end when the process ``parent_pid`` (its parent) dies.
+
+    Two mechanisms: on Linux the kernel sends SIGKILL to the process when its parent ends
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, man 2 prctl; immediate, also when the parent was
+    killed with SIGKILL); on every platform a daemon thread polls ``os.getppid()`` every
+    ``interval`` [s] and ends the process once it was re-parented (the parent died). If the
+    parent died before the watch started, the process ends at once. Used as the initializer of
+    the ``"processes"`` back end's workers.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the polling thread below still watches
+            pass
+    if os.getppid() != parent_pid:
+        _end_process()
+    threading.Thread(target=_poll_parent, args=(parent_pid, interval), name="coildesign-parent-watch",
+                     daemon=True).start()
+
+
+def capped_workers(workers: int | None) -> int:
+    """``workers`` (default ``default_workers()``), capped at the CPUs available with a
+    UserWarning: local worker processes beyond the cores only contend for them."""
+    cores = default_workers()
+    if workers is None:
+        return cores
+    n = check.positive_int("workers", workers)
+    if n > cores:
+        warnings.warn(f"Input workers = {n} is more than the {cores} CPUs this process may use: using {cores} "
+                      "local worker processes (more would only contend for the cores); to run more workers, give "
+                      "a dask client or scheduler address (backend='dask', client=...)", UserWarning, stacklevel=3)
+        return cores
+    return n
+
+
 class Backend:
     """A started back end: ``submit_all(fn, argument tuples)`` yields results as tasks finish,
     ``map(fn, argument tuples)`` returns them in order; ``close()`` stops what it started."""
@@ -149,7 +214,7 @@ class ProcessBackend(Backend):
 
     def __init__(self, workers: int) -> None:
         super().__init__(workers)
-        self._pool = ProcessPoolExecutor(max_workers=workers)
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=watch_parent, initargs=(os.getpid(),))
 
     def submit_all(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator:
         futures = [self._pool.submit(fn, *args) for args in tasks]
@@ -223,13 +288,19 @@ class DaskBackend(Backend):
 
 def start(backend: str, *, workers: int | None = None, client: object = None) -> Backend:
     """Start the back end named ``backend`` (one of ``BACKENDS``) with ``workers`` workers
-    (default: the CPUs available; ignored for an existing dask client)."""
+    (default: the CPUs available; local workers are capped at that number with a warning,
+    ``capped_workers``; ignored for an existing dask client or scheduler address)."""
     check.choice("backend", backend, BACKENDS)
     if client is not None and backend != "dask":
         check._fail("client", "None unless backend='dask'", client)
-    n = default_workers() if workers is None else check.positive_int("workers", workers)
-    if backend == "serial":
-        return Backend(1)
+    if backend == "serial" or client is not None:
+        if workers is not None:
+            check.positive_int("workers", workers)
+        if backend == "serial":
+            return Backend(1)
+        n = 1
+    else:
+        n = capped_workers(workers)
     if backend == "processes":
         return ProcessBackend(n)
     return DaskBackend(n, client)

@@ -68,7 +68,9 @@ def _exclusive(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RuntimeError(f"checkpoint {folder} is in use by another running sweep") from None
+            raise ValueError(f"Input checkpoint must be a folder no other running sweep writes; instead received "
+                             f"{str(folder)!r}, in use by another sweep now (wait for it, or use another "
+                             "checkpoint folder)") from None
         try:
             yield
         finally:

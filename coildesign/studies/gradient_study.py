@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from coildesign import _validation as check
 from coildesign import geometries
 from coildesign.analysis.gradient import linearity
@@ -21,6 +23,14 @@ from coildesign.analysis.performance import gradient_performance
 from coildesign.coil import Coil
 
 GENERATORS = ("maxwell_pair", "anti_helmholtz", "golay", "biplanar")
+
+
+def accepted_arguments(generator: str) -> set[str]:
+    """The keyword arguments ``gradient(generator, ...)`` accepts: its own and those of
+    ``geometries.<generator>`` (its geometry)."""
+    check.choice("generator", generator, GENERATORS)
+    own = set(inspect.signature(gradient).parameters) - {"geometry"}
+    return own | set(inspect.signature(getattr(geometries, generator)).parameters)
 
 
 def gradient(
@@ -36,7 +46,25 @@ def gradient(
     """Figures of merit of the gradient coil ``geometries.<generator>(**geometry)`` (module
     docstring). ``dsv_radius`` [m] of the linearity sphere, ``v_max`` [V], ``i_max`` [A],
     ``temperature`` [K] of the conductor; geometry arguments in SI units (a ``wire_diameter`` is
-    needed for the inductance and resistance)."""
+    needed for the inductance and resistance).
+
+    Returns a dict of these metrics (``studies.metrics.GRADIENT``; ``coildesign sweep --help``
+    lists them too)::
+
+        efficiency_T_per_m_A    gradient efficiency eta [T/(m A)]
+        inductance_H            inductance L [H]
+        resistance_ohm          DC resistance R at the temperature [ohm]
+        max_gradient_T_per_m    gradient at the amplifier's i_max [T/m]
+        slew_rate_T_per_m_s     slew rate eta v_max / L [T/(m s)]
+        rise_time_s             rise time to the maximum gradient [s]
+        eta2_over_l             eta^2 / L [T^2/(m^2 H)]
+        eta2_over_r             eta^2 / R [T^2/(m^2 ohm)]
+        max_field_deviation     maximum of |B/(G s) - 1| over the DSV [1]
+        rms_field_deviation     RMS of B/(G s) - 1 over the DSV [1]
+        max_gradient_deviation  maximum of |dB/ds / G - 1| over the DSV [1]
+        rms_gradient_deviation  RMS of dB/ds / G - 1 over the DSV [1]
+        conductor_length_m      length of the wire [m]
+    """
     check.choice("generator", generator, GENERATORS)
     r_dsv = check.positive("dsv_radius", dsv_radius)
     coil = getattr(geometries, generator)(**geometry)

@@ -10,8 +10,10 @@ Method
 2. Constraints by the feasibility rules of K. Deb, Comput. Methods Appl. Mech. Eng. 186, 311
    (2000): a feasible design beats an infeasible one, two infeasible designs compare by their
    total relative violation, two feasible ones by the objective. Differential evolution only
-   compares values, so the rules are encoded as ``PENALTY + violation`` for infeasible designs
-   (``PENALTY`` larger than any objective) and ``2 PENALTY`` for designs that raised.
+   compares values, so the rules are encoded as ``PENALTY (1 + v / (1 + v))`` for infeasible
+   designs of total violation v (``PENALTY`` larger than any objective; the factor keeps the order
+   of the violations, which ``PENALTY + v`` would round away) and ``2 PENALTY`` for designs that
+   raised.
 3. Local polish: Nelder-Mead (scipy) on the continuous parameters with the integers fixed, on the
    same penalised objective, started from the best feasible design of each of the best few integer
    combinations the global search found (``polish_starts``; the starts run in parallel, one task
@@ -29,6 +31,7 @@ from __future__ import annotations
 import operator
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +39,9 @@ import numpy as np
 
 from coildesign import _validation as check
 from coildesign.studies import backends as _backends
+from coildesign.studies.metrics import known_metrics
+from coildesign.studies.sampling import check_study_size
+from coildesign.studies.sweeps import check_arguments
 
 PENALTY = 1e30
 _OPS = {">=": operator.ge, "<=": operator.le}
@@ -98,7 +104,8 @@ class _Scorer:
             return 2.0 * PENALTY, False
         violation = sum(c.violation(metrics) for c in self.constraints)
         if violation > 0:
-            return PENALTY + min(violation, 0.5 * PENALTY), False
+            share = violation / (1.0 + violation) if np.isfinite(violation) else 1.0
+            return PENALTY * (1.0 + share), False
         return (-float(value) if self.maximize else float(value)), True
 
 
@@ -114,8 +121,26 @@ class _Evaluator:
         self.scorer, self.engine, self.batch_size = scorer, engine, batch_size
         self.cache: dict[tuple, tuple[float, bool, dict | None, str | None]] = {}
         self.history: list[dict] = []
+        self.names_checked = False
+        self.name_error: ValueError | None = None
+
+    def check_names(self, metrics: dict) -> None:
+        """Refuse an objective or constraint that names no metric of the function (checked on
+        the first design that returned metrics; a typo would otherwise count every design as
+        failed or infeasible)."""
+        self.names_checked = True
+        available = sorted(metrics)
+        try:
+            check.one_of_names("objective", self.scorer.objective, available, "a metric the function returns")
+            for c in self.scorer.constraints:
+                check.one_of_names("constraints", c.metric, available, "conditions on metrics the function returns")
+        except ValueError as exc:
+            self.name_error = exc  # scipy wraps errors of the map in a RuntimeError: optimize re-raises this
+            raise
 
     def record(self, point: dict, rec: dict, stage: str) -> None:
+        if not self.names_checked and rec["metrics"]:
+            self.check_names(rec["metrics"])
         value, feasible = self.scorer(rec["metrics"], rec["error"])
         self.cache[tuple(point.values())] = (value, feasible, rec["metrics"], rec["error"])
         self.history.append({"stage": stage, **point, **(rec["metrics"] or {}), "objective_value": value,
@@ -291,20 +316,38 @@ def optimize(
     unknown = [n for n in integers if n not in bounds]
     if unknown:
         check._fail("integers", f"names among the bounds {names}", unknown)
+    if isinstance(constraints, (str, Constraint)):
+        constraints = [constraints]
     scorer = _Scorer(objective, bool(maximize), tuple(parse_constraint(c) for c in constraints))
     fixed = dict(fixed or {})
+    if not isinstance(fixed, dict):
+        check._fail("fixed", "a dict of arguments passed to every design", fixed, TypeError)
+    check_arguments(func, {"bounds": names, "fixed": list(fixed)}, fixed)
+    known = known_metrics(func)
+    if known is not None:
+        check.one_of_names("objective", objective, known, f"a metric of {func.__name__}()")
+        for c in scorer.constraints:
+            check.one_of_names("constraints", c.metric, known, f"conditions on metrics of {func.__name__}()")
     check.choice("backend", backend, _backends.BACKENDS)
     _backends.check_picklable(func, backend)
     _backends.check_picklable(fixed, backend, "fixed")
     maxfev = check.positive_int("polish_evaluations", polish_evaluations)
+    n_pop = check.positive_int("popsize", popsize) * len(names)
+    check_study_size("popsize", popsize, n_pop, len(names))
     start = time.perf_counter()
     int_set = set(integers)
     with _backends.start(backend, workers=workers, client=client) as engine:
         ev = _Evaluator(func, fixed, names, int_set, scorer, engine, batch_size)
-        de = differential_evolution(
-            ev.scalar, list(zip(lows, highs)), integrality=[n in int_set for n in names], seed=seed,
-            maxiter=check.positive_int("maxiter", maxiter), popsize=check.positive_int("popsize", popsize),
-            tol=check.positive("tol", tol), polish=False, updating="deferred", workers=ev.map, init="latinhypercube")
+        settings = dict(maxiter=check.positive_int("maxiter", maxiter), popsize=check.positive_int("popsize", popsize),
+                        tol=check.positive("tol", tol))
+        try:
+            de = differential_evolution(ev.scalar, list(zip(lows, highs)), integrality=[n in int_set for n in names],
+                                        seed=seed, polish=False, updating="deferred", workers=ev.map,
+                                        init="latinhypercube", **settings)
+        except RuntimeError:
+            if ev.name_error is not None:
+                raise ev.name_error from None
+            raise
         starts = _polish_starts(ev, names, integers, polish_starts, engine.workers) if polish else []
         if starts and len(starts[0]) and len(integers) < len(names):
             tasks = [(func, fixed, names, int_set, scorer, x0, lows_a, highs_a, maxfev * (len(names) - len(integers)))
@@ -313,7 +356,17 @@ def optimize(
                 for point, rec in evaluations:
                     ev.record(point, rec, "polish")
     best_key = min(ev.cache, key=lambda k: ev.cache[k][0])
-    value, feasible, metrics, _ = ev.cache[best_key]
+    value, feasible, metrics, error = ev.cache[best_key]
+    best_value = (metrics or {}).get(objective)
+    if error is not None or not isinstance(best_value, (int, float)) or not np.isfinite(best_value):
+        errors = [v[3] for v in ev.cache.values() if v[3] is not None]
+        first = errors[0] if errors else f"no design returned a finite {objective!r}"
+        raise ValueError(f"optimize: none of the {len(ev.cache)} designs evaluated gave a result (every design "
+                         f"failed or returned a non-finite {objective!r}); first error: {first}")
+    if not feasible:
+        warnings.warn(f"optimize: no evaluated design satisfies the constraints "
+                      f"{', '.join(map(str, scorer.constraints))}; the result is the least infeasible design "
+                      "(feasible=False)", UserWarning, stacklevel=2)
     history = pd.DataFrame(ev.history)
     history.index.name = "evaluation"
     obj = metrics.get(objective, float("nan")) if metrics else float("nan")

@@ -155,6 +155,38 @@ def microcoil(
 
     Raises ValueError when the wire overlaps (pitch < wire_diameter), when the coil's inner
     diameter is below the capillary's outer diameter, or when the network cannot match the coil.
+
+    Returns a dict of these metrics (``studies.metrics.MICROCOIL``; ``coildesign sweep --help``
+    lists them too)::
+
+        coil_inner_diameter_m     inner diameter of the winding [m]
+        mean_radius_m             mean winding radius a = (ID + d)/2 [m]
+        length_m                  coil length N p [m]
+        pitch_over_wire_diameter  pitch / wire diameter [1]
+        length_over_diameter      coil length / (2 a) [1]
+        sample_volume_m3          volume of the sample in the coil [m^3]
+        b1_centre_T_per_A         B1 per ampere at the centre [T/A]
+        b1_mean_T_per_A           B1 per ampere averaged over the sample [T/A]
+        inductance_H              inductance [H]
+        ac_resistance_ohm         AC resistance with skin and proximity effect at the frequency [ohm]
+        sample_resistance_ohm     eddy-current loss of the sample as a series resistance [ohm]
+        self_capacitance_F        Medhurst self-capacitance [F]
+        self_resonance_Hz         self-resonant frequency [Hz]
+        srf_ratio                 self-resonant frequency / Larmor frequency [1]
+        unloaded_q                unloaded quality factor omega L / R [1]
+        tune_capacitance_F        tuning capacitor of the matching network [F]
+        match_capacitance_F       matching capacitor of the matching network [F]
+        s11_dB                    reflection of the matched coil at the frequency [dB]
+        loaded_q                  loaded quality factor f / bandwidth [1]
+        bandwidth_Hz              band with |S11|^2 <= 1/2 of the matched coil [Hz]
+        signal_V                  peak signal voltage of the sample [V]
+        noise_V                   rms noise voltage in the noise bandwidth [V]
+        snr                       signal-to-noise ratio, single scan, in the noise bandwidth [1]
+        snr_1hz                   SNR in a 1 Hz bandwidth [Hz^(1/2)]
+        snr_per_volume_1hz        SNR in 1 Hz per sample volume [Hz^(1/2) m^-3]
+        lod_nmol_s05              limit of detection 3 n / SNR_1Hz [nmol s^(1/2)]
+        conductor_length_m        length of the wire [m]
+        wire_gap_m                gap between adjacent turns p - d [m]
     """
     n = check.positive_int("turns", turns)
     d = check.positive("wire_diameter", wire_diameter)

@@ -15,6 +15,11 @@ for grids, the coordinates of each axis.
 Parameters named in ``integers`` take integer values in ``[low, high]`` (both included): the unit
 sample u is mapped to ``floor(low + u (high - low + 1))``, which keeps the strata of a Latin
 hypercube equally wide on the integers when ``samples`` is a multiple of ``high - low + 1``.
+
+Size: the number of designs is known before any point is built; a study whose estimated
+memory (``DESIGN_BYTES`` per design for the points, the records and the results table) exceeds
+``_validation.memory_limit()`` (COILDESIGN_MAX_MEMORY, default half the available memory) is
+refused with advice, e.g. a grid of 4e9 points or 2e9 samples.
 """
 
 from __future__ import annotations
@@ -28,6 +33,17 @@ import numpy as np
 from coildesign import _validation as check
 
 METHODS = ("grid", "random", "lhs")
+# peak bytes per design of a sweep (points, records, results table); measured with tracemalloc:
+# 0.8-2.3 kB for 1-2 parameters and 2 metrics, ~200 B of it the point itself; 100 B per further column
+DESIGN_BYTES = 2500
+COLUMN_BYTES = 100
+
+
+def check_study_size(name: str, value: object, n_designs: int, n_parameters: int) -> None:
+    """Refuse a study of ``n_designs`` designs that would not fit in memory (module docstring)."""
+    need = float(n_designs) * (DESIGN_BYTES + COLUMN_BYTES * n_parameters)
+    check.memory(name, value, need, f"this study has {float(n_designs):.4g} designs: use fewer values per parameter, "
+                 "fewer samples, or split the study into parts")
 
 
 def _grid_axis(name: str, values: object) -> list:
@@ -79,11 +95,15 @@ def design_points(
             if not all(isinstance(v, numbers.Integral) for v in axes[name]):
                 check._fail(f"parameters[{name!r}]", "integers (it is listed in integers)", axes[name])
         names = list(axes)
+        check_study_size("parameters", f"a grid of {math.prod(len(a) for a in axes.values())} points ("
+                         + " x ".join(str(len(a)) for a in axes.values()) + ")",
+                         math.prod(len(a) for a in axes.values()), len(names))
         points = [dict(zip(names, combo)) for combo in itertools.product(*axes.values())]
         return points, axes
     if samples is None:
         check._fail("samples", f"the number of points (an integer >= 1) for method={method!r}", samples)
     n = check.positive_int("samples", samples)
+    check_study_size("samples", samples, n, len(parameters))
     bounds = {name: _bounds(name, values) for name, values in parameters.items()}
     for name in integers:
         low, high = bounds[name]

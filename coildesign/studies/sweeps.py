@@ -9,6 +9,7 @@ raise are recorded with the exception type and message and never abort the sweep
 from __future__ import annotations
 
 import contextlib
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from coildesign import _validation as check
 from coildesign._progress import progress_bar
 from coildesign.studies import backends as _backends
+from coildesign.studies import gradient_study
 from coildesign.studies.checkpoint import RESERVED, Checkpoint, describe
 from coildesign.studies.sampling import design_points
 
@@ -72,8 +74,7 @@ class SweepResult:
     def best(self, metric: str, *, maximize: bool = True):
         """The row (pandas Series) of the successful design with the largest (or smallest) ``metric``."""
         ok = self.succeeded
-        if metric not in self.metrics:
-            check._fail("metric", f"one of the metrics {self.metrics}", metric)
+        check.one_of_names("metric", metric, self.metrics, "a metric of this study")
         if ok[metric].notna().sum() == 0:
             raise ValueError(f"no successful design has a value of {metric!r}")
         return ok.loc[ok[metric].idxmax() if maximize else ok[metric].idxmin()]
@@ -100,6 +101,43 @@ class SweepResult:
         n_fail = int(self.table["error"].notna().sum())
         return (f"SweepResult({len(self.table)} designs of {self.parameters} by {self.method!r} on {self.backend!r}"
                 f" in {self.elapsed:.3g} s, {n_fail} failed, {self.resumed} resumed; metrics {self.metrics})")
+
+
+def check_arguments(func: Callable, names: dict[str, list[str]], fixed: dict | None = None) -> None:
+    """Refuse, before any design runs, argument names that ``func`` does not accept and required
+    arguments that no name supplies (a typo would make every design fail).
+
+    ``names`` maps where the names come from (e.g. "parameters", "fixed") to the names. The
+    accepted names are those of ``func``'s signature; a function with ``**kwargs`` accepts any
+    name, except ``studies.gradient``, whose extra arguments must be those of its generator
+    (``fixed["generator"]``, default "maxwell_pair"; not checked when the generator is swept).
+    Callables without a signature are not checked.
+    """
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return
+    params = signature.parameters.values()
+    keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    accepted = [p.name for p in params if p.kind in keyword]
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    given = {n for group in names.values() for n in group}
+    if func is gradient_study.gradient and ("generator" not in given or "generator" in (fixed or {})):
+        generator = (fixed or {}).get("generator", "maxwell_pair")
+        if isinstance(generator, str) and generator in gradient_study.GENERATORS:
+            accepted, open_ended = sorted(gradient_study.accepted_arguments(generator)), False
+    title = getattr(func, "__name__", type(func).__name__)
+    if not open_ended:
+        for where, group in names.items():
+            for n in group:
+                if n not in accepted:
+                    check._fail(f"{where} name {n!r}", f"an argument of {title}(), one of: {', '.join(accepted)}"
+                                f"{check.did_you_mean(n, accepted)}", n)
+    missing = [p.name for p in params if p.kind in keyword and p.default is inspect.Parameter.empty
+               and p.name not in given]
+    if missing:
+        check._fail("parameters", f"a study that gives every required argument of {title}() (missing: "
+                    f"{', '.join(missing)}; add them to the parameters or to fixed)", sorted(given))
 
 
 def _rows(records: list[dict], points: list[dict], reserved: set[str]) -> list[dict]:
@@ -191,6 +229,7 @@ def sweep(
     overlap = sorted(set(fixed) & set(names))
     if overlap:
         check._fail("fixed", f"arguments that are not swept parameters (both give {overlap})", fixed)
+    check_arguments(func, {"parameters": names, "fixed": list(fixed)}, fixed)
     check.choice("backend", backend, _backends.BACKENDS)
     _backends.check_picklable(func, backend)
     _backends.check_picklable(fixed, backend, "fixed")
