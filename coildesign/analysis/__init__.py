@@ -1,7 +1,8 @@
 """Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
 point-spread function and resolution limits (SI units)."""
 
-from coildesign.analysis.forces import lorentz_forces
+from coildesign.analysis.drive import Amplifier, drive
+from coildesign.analysis.forces import SolenoidMagnet, lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
 from coildesign.analysis.inductance import inductance, inductance_matrix, mutual_inductance
 from coildesign.analysis.performance import dc_resistance, gradient_performance
@@ -14,8 +15,13 @@ from coildesign.analysis.psf import (
 )
 from coildesign.analysis.sequence_psf import sequence_psf as sequence_psf
 from coildesign.analysis.spherical_harmonics import spherical_harmonics as spherical_harmonics
+from coildesign.analysis.thermal import thermal
 
 __all__ = [
+    "Amplifier",
+    "SolenoidMagnet",
+    "drive",
+    "thermal",
     "coil_point_spread",
     "dc_resistance",
     "deviation_map",

@@ -200,6 +200,30 @@ def _load(sequence):
     return sequence
 
 
+def _gradient_grid(waves, extra_times=()) -> tuple[np.ndarray, np.ndarray]:
+    """The x, y, z gradient waveforms of ``Sequence.waveforms_and_times`` on one sorted time
+    grid: (times [s] (n,), G (n, 3) in the sequence's unit). pypulseq's gradient shapes are
+    piecewise linear between their corner (or raster) points, so linear interpolation onto the
+    union of all corner times (and ``extra_times``) is exact; outside its points a channel is 0."""
+    grids = [np.asarray(w, dtype=float) for w in waves[:3]]
+    times = np.unique(np.concatenate([w[0] for w in grids if w.size] + [np.asarray(t, dtype=float).ravel()
+                                                                       for t in extra_times] + [np.zeros(0)]))
+    grad = np.column_stack([np.interp(times, w[0], w[1], left=0.0, right=0.0) if w.size else np.zeros_like(times)
+                            for w in grids])
+    return times, grad
+
+
+def gradient_waveforms(sequence) -> tuple[np.ndarray, np.ndarray, float]:
+    """Gradient waveforms of ``sequence`` (a ``pypulseq.Sequence`` or a .seq path) in SI
+    units: (times [s] (n,), G [T/m] (n, 3) for x, y, z, piecewise linear between the times,
+    the sequence's duration [s]). pypulseq stores gradients in Hz/m; they are divided by the
+    sequence system's gyromagnetic ratio ``system.gamma`` [Hz/T]."""
+    seq = _load(sequence)
+    waves = seq.waveforms_and_times(append_RF=False)[0]
+    times, grad = _gradient_grid(waves)
+    return times, grad / float(seq.system.gamma), float(seq.duration()[0])
+
+
 @dataclass(frozen=True)
 class Trajectory:
     """Nominal trajectory at the ADC samples of a sequence."""
@@ -224,10 +248,7 @@ def sequence_trajectory(sequence) -> Trajectory:
         check._fail("sequence", "a sequence with ADC samples", sequence)
     if t_exc.size == 0 or t_exc[0] > t_adc[0]:
         check._fail("sequence", "a sequence with an excitation pulse before its first ADC sample", sequence)
-    grids = [np.asarray(w, dtype=float) for w in waves[:3]]
-    times = np.unique(np.concatenate([w[0] for w in grids if w.size] + [t_exc, t_ref, t_adc]))
-    grad = np.column_stack([np.interp(times, w[0], w[1], left=0.0, right=0.0) if w.size else np.zeros_like(times)
-                            for w in grids])
+    times, grad = _gradient_grid(waves, (t_exc, t_ref, t_adc))
     exc_idx = set(np.searchsorted(times, t_exc).tolist())
     ref_idx = set(np.searchsorted(times, t_ref).tolist())
     k = np.zeros((len(times), 3))
