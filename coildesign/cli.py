@@ -24,6 +24,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from coildesign._files import OutputFolderError, json_text, output_folder
 from coildesign._text import did_you_mean
 
 REPORT = ("this is a bug in coildesign; please report it to the coildesign issue tracker with the command "
@@ -36,8 +37,6 @@ class UserError(Exception):
 
 def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
-    from coildesign._files import json_text
-
     missing = validation.unmatched(args.case)
     if missing:
         words = sorted({w for c in validation.CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
@@ -54,7 +53,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, design: dict | None) -> int:
-    from coildesign._files import OutputFolderError, json_text, output_folder
     from coildesign.probe_file import DesignError, load_design, validate_design
     from coildesign.workflow import run_design
 

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.constants import mu_0
 from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
 
-from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
+from coildesign.analysis import drive, gradient_efficiency, inductance, lorentz_forces, mutual_inductance, thermal
 from coildesign.analysis import handbook as hb
 from coildesign.coil import Coil
 from coildesign.fields import field, field_jacobian
@@ -774,7 +774,7 @@ for _shape in ("square", "hexagonal", "octagonal", "circular"):
 
 # ---------------------------------------------------------------------------- forces, drive, heating
 DLMF_19 = "NIST Digital Library of Mathematical Functions, eq. 19.4.1 (derivatives of K(k) and E(k))"
-IEC_60028 = "IEC 60028, International standard of resistance for copper (alpha = 0.00393 /K at 20 degC)"
+IEC_60028 = "IEC 60028 (1925), International standard of resistance for copper (alpha = 0.00393 /K at 20 degC)"
 
 
 def _coaxial_force(r1: float, r2: float, d: float) -> float:
@@ -788,7 +788,7 @@ def _coaxial_force(r1: float, r2: float, d: float) -> float:
       f"differentiated with {DLMF_19}", 1e-12, "N/A^2")
 def _coaxial_force_case():
     r1, r2, d = 1e-3, 1.7e-3, 0.6e-3
-    f = cd.analysis.lorentz_forces(cd.Coil.from_loop(r2, center=(0, 0, d)), cd.Coil.from_loop(r1))
+    f = lorentz_forces(Coil.from_loop(r2, center=(0, 0, d)), Coil.from_loop(r1))
     return _coaxial_force(r1, r2, d), f.net_force[2]
 
 
@@ -798,18 +798,18 @@ def _coaxial_force_case():
 def _parallel_wires():
     d, length, n = 1e-3, 0.2, 400
     z = np.linspace(0.0, length, n + 1)
-    w1 = cd.Coil.from_polyline(np.column_stack([np.zeros(n + 1), np.zeros(n + 1), z]))
-    w2 = cd.Coil.from_polyline(np.column_stack([np.full(n + 1, d), np.zeros(n + 1), z]))
-    f = cd.analysis.lorentz_forces(w2, w1, 1.0, source_current=-1.0)
+    w1 = Coil.from_polyline(np.column_stack([np.zeros(n + 1), np.zeros(n + 1), z]))
+    w2 = Coil.from_polyline(np.column_stack([np.full(n + 1, d), np.zeros(n + 1), z]))
+    f = lorentz_forces(w2, w1, 1.0, source_current=-1.0)
     return mu_0 / (2 * np.pi * d) * (math.hypot(length, d) - d), f.net_force[0]
 
 
 def _tilted_square_in_b0():
     """A 1 mm square carrying 2 A, its normal tilted 30 degrees from B0 = 14.1 T along z."""
-    sq = cd.Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0], [0, 1e-3, 0]], closed=True)
+    sq = Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0], [0, 1e-3, 0]], closed=True)
     sq = sq.rotate(30.0, (1, 1, 0))
     b0 = np.array([0.0, 0.0, 14.1])
-    return sq, b0, cd.analysis.lorentz_forces(sq, b0, 2.0, origin=(3e-3, -1e-3, 2e-3))
+    return sq, b0, lorentz_forces(sq, b0, 2.0, origin=(3e-3, -1e-3, 2e-3))
 
 
 @case("square loop in a uniform B0: |net force| / (I x perimeter x B0)", f"F = I oint dl x B0 = 0 ({JACKSON}, "
@@ -827,37 +827,40 @@ def _loop_torque():
 
 
 @case("RMS current of a trapezoid train (ramp 100 us, flat 400 us, period 2 ms)", "I_rms = A sqrt((f + 2r/3)/T): "
-      "the mean of (a + (b - a) u)^2 over a linear piece is (a^2 + ab + b^2)/3", 1e-13, "A")
+      "the mean of (a + (b - a) u)^2 over a linear piece is (a^2 + ab + b^2)/3 (Erickson & Maksimovic, "
+      "Fundamentals of Power Electronics, 2nd ed. (2001), Appendix A)", 1e-13, "A")
 def _trapezoid_rms():
     coil = gc.golay(4e-3, 1, "x", points_per_arc=16, wire_diameter=0.2e-3)
     eta = gradient_efficiency(coil, "x")
     r, f, period, a = 100e-6, 400e-6, 2e-3, 4.0
     t = np.array([0.0, r, r + f, 2 * r + f])
-    d = cd.analysis.drive({"x": coil}, {"x": (t, eta * a * np.array([0.0, 1.0, 1.0, 0.0]))}, period=period,
-                          inductance={"x": 1e-5}, resistance={"x": 0.1})
+    d = drive({"x": coil}, {"x": (t, eta * a * np.array([0.0, 1.0, 1.0, 0.0]))}, period=period,
+              inductance={"x": 1e-5}, resistance={"x": 0.1})
     return a * math.sqrt((f + 2 * r / 3) / period), d["x"].current_rms
 
 
 @case("adiabatic heating rate of a copper wire (1 m, 0.3 mm, 2 A)", "dT/dt = P/(m c) = I^2 rho_e / (A^2 rho_m c), "
-      "rho_e 1.678e-8 ohm m, rho_m 8960 kg/m^3, c 385 J/(kg K) (CRC Handbook, 97th ed.)", 1e-13, "K/s")
+      "rho_e 1.678e-8 ohm m, rho_m 8960 kg/m^3, c 385 J/(kg K) (CRC Handbook of Chemistry and "
+      "Physics, 97th ed. (2016))", 1e-13, "K/s")
 def _adiabatic():
     area = math.pi * 0.15e-3**2
-    wire = cd.Coil.from_polyline([[0, 0, 0], [1.0, 0, 0]], wire_diameter=0.3e-3)
-    res = cd.analysis.thermal(wire, 2.0, thermal_resistance=np.inf)
+    wire = Coil.from_polyline([[0, 0, 0], [1.0, 0, 0]], wire_diameter=0.3e-3)
+    res = thermal(wire, 2.0, thermal_resistance=np.inf)
     return 4.0 * 1.678e-8 / (area**2 * 8960.0 * 385.0), res.heating_rate
 
 
 @case("steady temperature rise P R_th (constant resistance)", "theta = P R_th, the steady state of C dT/dt = P - "
-      "theta/R_th (lumped model)", 1e-15, "K")
+      "theta/R_th (lumped model; Incropera et al., Fundamentals of Heat and Mass Transfer, 6th ed. (2007), "
+      "sec. 5.1)", 1e-15, "K")
 def _steady_constant():
-    return 2.5 * 12.0, cd.analysis.thermal(None, power=2.5, thermal_resistance=12.0, heat_capacity=1.0,
-                                           temperature_coefficient=0.0).steady_rise
+    return 2.5 * 12.0, thermal(None, power=2.5, thermal_resistance=12.0, heat_capacity=1.0,
+                               temperature_coefficient=0.0).steady_rise
 
 
 @case("steady temperature rise with copper's R(T)", f"theta = P R_th / (1 - alpha P R_th), {IEC_60028}", 1e-14, "K")
 def _steady_copper():
     alpha = 0.00393
-    return 2.5 * 12.0 / (1 - alpha * 2.5 * 12.0), cd.analysis.thermal(
+    return 2.5 * 12.0 / (1 - alpha * 2.5 * 12.0), thermal(
         None, power=2.5, thermal_resistance=12.0, heat_capacity=1.0).steady_rise
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import save_figure
 from coildesign._text import table
 from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.analysis.inductance import inductance as self_inductance
@@ -193,8 +194,6 @@ class Drive:
         av.set_xlabel("time [ms]")
         ai.legend(fontsize=7)
         if path is not None:
-            from coildesign.export.files import save_figure
-
             save_figure(fig, path)
         return fig
 

@@ -48,7 +48,8 @@ from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
 from coildesign._constants import mu_0
-from coildesign.coil import Coil, LoopWinding, _loop_frame
+from coildesign._files import atomic_path, save_figure
+from coildesign.coil import Coil, LoopWinding, frame, require_coil
 from coildesign.fields import field as coil_field
 from coildesign.fields.fieldmap import FieldMap
 from coildesign.fields.loop_kernels import bulirsch_cel
@@ -97,8 +98,8 @@ class SolenoidMagnet:
     def field(self, points: np.ndarray) -> np.ndarray:
         """B [T] (M, 3) at ``points`` [m] (M, 3)."""
         pts = check.points3("points", points)
-        frame = _loop_frame(self.axis)  # rows e1, e2, axis
-        local = (pts - self.center) @ frame.T
+        axes = frame(self.axis)  # rows e1, e2, axis
+        local = (pts - self.center) @ axes.T
         rho = np.hypot(local[:, 0], local[:, 1])
         z = local[:, 2]
         a, b = self.radius, 0.5 * self.length
@@ -121,7 +122,7 @@ class SolenoidMagnet:
         safe = np.where(rho > 0, rho, 1.0)
         bx = np.where(rho > 0, br * local[:, 0] / safe, 0.0)
         by = np.where(rho > 0, br * local[:, 1] / safe, 0.0)
-        return np.column_stack([bx, by, bz]) @ frame
+        return np.column_stack([bx, by, bz]) @ axes
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         return self.field(points)
@@ -174,8 +175,6 @@ class Forces:
         ax.quiver(p[:, 0], p[:, 1], p[:, 2], v[:, 0], v[:, 1], v[:, 2], color="C2", arrow_length_ratio=0.3, lw=0.8)
         ax.set_title(f"{coil.name}: net force ({', '.join(f'{x:.3g}' for x in self.net_force)}) N")
         if path is not None:
-            from coildesign.export.files import save_figure
-
             save_figure(ax.figure, path)
         return ax
 
@@ -185,8 +184,6 @@ class Forces:
         (ParaView's Glyph filter draws the vectors);
         pyvista is imported here (vtk is heavy). Atomic; returns the path."""
         import pyvista as pv
-
-        from coildesign.export.files import atomic_path
 
         n = len(self.segment_points)
         poly = pv.PolyData(self.segment_points,
@@ -232,7 +229,7 @@ def _elements(coil: Coil, current: float, loop_points: int) -> _Elements:
     for k, (w, wt) in enumerate(zip(coil.windings, coil.weights)):
         i = current * wt * w.turns
         if isinstance(w, LoopWinding):
-            fr = _loop_frame(w.normal)
+            fr = frame(w.normal)
             n = loop_points
             dphi = 2 * np.pi / n
             rows["kind"].append(np.ones(n, dtype=np.int8))
@@ -265,7 +262,7 @@ def _source_samples(source: Coil, spacing: float) -> np.ndarray:
     for w in source.windings:
         if isinstance(w, LoopWinding):
             n = max(8, int(np.ceil(2 * np.pi * w.radius / spacing)))
-            fr = _loop_frame(w.normal)
+            fr = frame(w.normal)
             t = 2 * np.pi * np.arange(n) / n
             out.append(w.center + w.radius * (np.outer(np.cos(t), fr[0]) + np.outer(np.sin(t), fr[1])))
         else:
@@ -391,7 +388,7 @@ def lorentz_forces(
 
     ``loop_points``: arcs per circular loop of ``coil`` (the resolution of the force density).
     """
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     if b0 is not None and source is not None:
         check._fail("b0", "None when source is given (b0 is the former name of source)", b0)
     src = b0 if source is None else source

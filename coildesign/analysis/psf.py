@@ -42,6 +42,7 @@ import numpy as np
 from scipy.constants import physical_constants
 
 from coildesign import _validation as check
+from coildesign._files import save_figure
 from coildesign._text import table
 from coildesign.analysis.gradient import _size, encoding_axis, gradient_efficiency
 from coildesign.coil import Coil
@@ -85,8 +86,6 @@ class PointSpread:
         ax.set_ylabel("|PSF| (normalised)")
         ax.set_title(f"FWHM {self.fwhm * 1e6:.3g} um, shift {self.shift * 1e6:.3g} um")
         if path is not None:
-            from coildesign._files import save_figure
-
             save_figure(ax.figure, path)
         return ax
 

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import save_figure
 from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.analysis.psf import _fwhm
 from coildesign.coil import Coil
@@ -343,8 +344,6 @@ class SequencePSF:
             ax.set_ylabel("|PSF| (normalised)")
             ax.legend(fontsize=6)
         if path is not None:
-            from coildesign._files import save_figure
-
             save_figure(fig, path)
         return fig
 

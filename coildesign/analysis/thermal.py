@@ -49,9 +49,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._files import save_figure
 from coildesign._text import table
 from coildesign.analysis.performance import dc_resistance
-from coildesign.coil import Coil
+from coildesign.coil import Coil, require_coil
 
 MASS_DENSITY = {"copper": 8960.0, "copper_iacs": 8890.0, "silver": 10490.0, "gold": 19300.0, "aluminium": 2700.0}
 SPECIFIC_HEAT = {"copper": 385.0, "copper_iacs": 385.0, "silver": 235.0, "gold": 129.0, "aluminium": 897.0}
@@ -75,7 +76,7 @@ def conductor_heat_capacity(coil: Coil) -> float:
     cross-section area x conductor length (``Winding.length``, turns included) over the
     windings (module doc for the constants). Add a former's or potting's mass x specific heat
     to it for a heavier thermal node."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     total = 0.0
     for k, w in enumerate(coil.windings):
         name = _winding_material(coil, k, w)
@@ -86,7 +87,7 @@ def conductor_heat_capacity(coil: Coil) -> float:
 def conductor_surface(coil: Coil) -> float:
     """Surface area [m^2] of the coil's conductor: cross-section perimeter x conductor length
     (an upper bound on the cooled area of a tightly wound pack)."""
-    check.coil("coil", coil)
+    require_coil("coil", coil)
     for k, w in enumerate(coil.windings):
         _winding_material(coil, k, w)
     return float(sum(w.cross_section.perimeter * w.length for w in coil.windings))
@@ -260,8 +261,6 @@ class Thermal:
         ax.set_xlabel("time [s]")
         ax.set_ylabel("temperature [degC]")
         if path is not None:
-            from coildesign.export.files import save_figure
-
             save_figure(ax.figure, path)
         return ax
 
@@ -282,7 +281,7 @@ def thermal(coil: Coil | None, current_rms: float | None = None, *, power: float
     resistance are given.
     """
     if coil is not None:
-        check.coil("coil", coil)
+        require_coil("coil", coil)
     t_a = check.positive("ambient", ambient)
     lim = None if limit is None else check.positive("limit", limit)
     if lim is not None and lim <= t_a:

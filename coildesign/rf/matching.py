@@ -105,6 +105,7 @@ import numpy as np
 from scipy.optimize import brentq, root
 
 from coildesign import _validation as check
+from coildesign._files import atomic_path
 
 __all__ = [
     "L_NETWORKS",
@@ -515,8 +516,6 @@ class MatchResult:
         """Write the swept S11 as a Touchstone v1 ``.s1p`` file (real/imaginary, Hz, reference
         ``z0``) atomically: a temporary file beside ``path`` is moved into place with
         ``os.replace``. A missing ``.s1p`` suffix is appended. Returns the path written."""
-        from coildesign._files import atomic_path
-
         target = Path(path)
         if target.suffix.lower() != ".s1p":
             target = target.with_name(target.name + ".s1p")
@@ -533,8 +532,6 @@ class MatchResult:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from skrf.plotting import smith
-
-        from coildesign._files import atomic_path
 
         f = self.network.frequency.f
         s = self.network.s[:, 0, 0]
