@@ -37,6 +37,7 @@ class UserError(Exception):
 
 def _validate(args: argparse.Namespace) -> int:
     from coildesign import validation
+
     missing = validation.unmatched(args.case)
     if missing:
         words = sorted({w for c in validation.CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
