@@ -1,6 +1,8 @@
-"""RF microcoil analysis: impedance (skin, proximity, self-capacitance), filament (PEEC)
-solver, tuning/matching with scikit-rf and birdcage ladder modes (SI units)."""
+"""RF microcoil analysis: the coil's lumped circuit (``CoilCircuit``), impedance (skin,
+proximity, self-capacitance), filament (PEEC) solver, tuning/matching with scikit-rf and
+birdcage ladder modes (SI units)."""
 
+from coildesign.rf.circuit import CoilCircuit, coil_network
 from coildesign.rf.impedance import (
     ac_resistance,
     proximity_factor,
@@ -10,9 +12,9 @@ from coildesign.rf.impedance import (
     unloaded_q,
 )
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
-from coildesign.rf.network import coil_network
 
 __all__ = [
+    "CoilCircuit",
     "MatchResult",
     "NetworkElement",
     "ac_resistance",
