@@ -15,11 +15,11 @@ figures a probe designer compares, each key naming its unit:
 
 This is the RF section of ``coildesign.workflow`` for one solenoid, without its printing and
 files: the same chain, one ``rf.CoilCircuit`` (L, R_c(f), R_s(f), C_self) that is matched
-(``rf.match``) and gives the SNR's noise sources (``rf.snr``). Geometry: the coil's inner
-diameter is the capillary's outer diameter unless ``coil_inner_diameter`` is given (it must not
-be smaller); the mean winding radius is a = (ID + d) / 2; the coil length is N p. The sample is the water column inside the capillary,
-centred in the coil, of ``sample_length`` (default: the coil length, the "observe volume" of
-D. L. Olson et al., Science 270, 1967 (1995)).
+(``rf.match``) and gives the SNR's noise sources (``rf.snr``). Geometry: the coil's inner diameter
+is the capillary's outer diameter unless ``coil_inner_diameter`` is given (it must not be
+smaller); the mean winding radius is a = (ID + d) / 2; the coil length is N p. The sample is the
+water column inside the capillary, centred in the coil, of ``sample_length`` (default: the coil
+length, the "observe volume" of D. L. Olson et al., Science 270, 1967 (1995)).
 
 Speed: ``model="rings"`` (default) represents the winding by N exact coaxial rings (the midpoint
 discretisation of the same current sheet; ``geometries.solenoid(stacked=True)``), whose inductance
