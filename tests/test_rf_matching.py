@@ -191,8 +191,8 @@ def stand_ins(monkeypatch):
     def ac_resistance(coil, frequency, *, temperature=293.15, proximity="minard"):
         return R * (1 + 0.00393 * (temperature - 293.15))
 
-    def conductor_resistance(coil, frequencies, temperature=293.15, proximity="minard"):
-        return np.full(np.shape(frequencies), ac_resistance(coil, 0.0, temperature=temperature))
+    def conductor_resistance_model(coil, temperature=293.15, proximity="minard"):
+        return lambda f: np.full(np.shape(f), ac_resistance(coil, 0.0, temperature=temperature))
 
     def self_capacitance(coil):
         if coil.parameters.get("generator") != "solenoid":
@@ -201,7 +201,7 @@ def stand_ins(monkeypatch):
 
     monkeypatch.setattr(circuit, "_inductance", lambda coil: L)
     monkeypatch.setattr(circuit.impedance, "ac_resistance", ac_resistance)
-    monkeypatch.setattr(circuit.impedance, "conductor_resistance", conductor_resistance)
+    monkeypatch.setattr(circuit.impedance, "conductor_resistance_model", conductor_resistance_model)
     monkeypatch.setattr(circuit.impedance, "self_capacitance", self_capacitance)
 
 

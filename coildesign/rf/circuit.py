@@ -127,11 +127,9 @@ class CoilCircuit:
         notes: list[str] = []
         l_coil = float(_inductance(coil)) if inductance is None else check.positive("inductance", inductance)
         notes.append("L from analysis.inductance" if inductance is None else "L given")
-        r_c = impedance.ac_resistance(coil, f0, temperature=t, proximity=proximity)
+        conductor_model = impedance.conductor_resistance_model(coil, t, proximity)  # prepared once
+        r_c = float(conductor_model(np.asarray(f0)))  # = ac_resistance(coil, f0, temperature=t, proximity=...)
         notes.append(f"R_c = {r_c:.6g} ohm at {f0:.6g} Hz and {t:g} K (ac_resistance, proximity {proximity})")
-
-        def conductor_model(f: np.ndarray) -> np.ndarray:
-            return impedance.conductor_resistance(coil, f, t, proximity)
 
         r_s, sample_model = 0.0, None
         if sample is not None:

@@ -109,6 +109,16 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
     Im = x/2 - 3/(32x) - 3/(32 x^2) - 63/(1024 x^3); truncation error < 1e-15 relative there.
     """
     x = np.asarray(x, dtype=float)
+    if x.ndim == 0:  # one frequency (e.g. a root finder's step): the same formulas without masks
+        xs = float(x)
+        if xs <= 0:
+            return np.asarray(1.0 + 0.0j)
+        if xs <= _ASYMPTOTIC_X:
+            z = (1.0 - 1.0j) * xs
+            return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
+        re = xs / 2 + 0.25 + 3.0 / (32 * xs) - 63.0 / (1024 * xs**3) - 27.0 / (256 * xs**4)
+        im = xs / 2 - 3.0 / (32 * xs) - 3.0 / (32 * xs**2) - 63.0 / (1024 * xs**3)
+        return np.asarray(complex(re, im))
     out = np.ones(x.shape, dtype=complex)
     small = (x > 0) & (x <= _ASYMPTOTIC_X)
     if small.any():
@@ -311,6 +321,12 @@ def proximity_factor(length_over_diameter: float | np.ndarray,
     return _out(np.asarray(interp(pts.reshape(-1, 2))).reshape(ld.shape))
 
 
+@lru_cache(maxsize=1024)
+def _solenoid_proximity_factor(length_over_diameter: float, pitch_over_wire_diameter: float) -> float:
+    """``proximity_factor`` of one solenoid (cached: a sweep at fixed geometry interpolates once)."""
+    return float(proximity_factor(length_over_diameter, pitch_over_wire_diameter))
+
+
 def _check_table_input(name: str, value: object, low: float) -> np.ndarray:
     if isinstance(value, bool) or isinstance(value, (str, bytes)):
         check._fail(name, "a real number or an array of real numbers", value, TypeError)
@@ -475,7 +491,7 @@ def conductor_resistance_model(coil: Coil, temperature: float = 293.15, proximit
     geo = _solenoid_geometry(coil)
     d = conductors[0][0].diameter
     n = geo["turns"]
-    phi = proximity_factor(geo["length"] / geo["diameter"], geo["pitch"] / d)
+    phi = _solenoid_proximity_factor(float(geo["length"] / geo["diameter"]), float(geo["pitch"] / d))
     # straight leads (coil.parameters["leads"], two of them) get the skin effect only
     lead_length = 2.0 * float(coil.parameters.get("leads", 0.0) or 0.0)
     total_length = sum(length for _, _, length in conductors)

@@ -587,28 +587,29 @@ class MatchResult:
 
 # ---------------------------------------------------------------------------- band edges
 def _band_edges(gamma2, f0: float, q_u: float) -> tuple[float, float]:
-    """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found)."""
+    """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found).
+    ``gamma2`` maps an array of frequencies [Hz] to |S11|^2. The crossing is bracketed on the
+    geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 59 (one array evaluation per side), then
+    refined with Brent's method."""
 
     def g(f: float) -> float:
-        return float(gamma2(f)) - 0.5
+        return float(gamma2(np.asarray(f))) - 0.5
 
     if g(f0) >= 0.0:
         return float("nan"), float("nan")
     step = f0 / max(q_u, 1.0)
     edges = []
     for sign in (-1.0, 1.0):
-        inner, edge = f0, float("nan")
-        for k in range(-3, 60):
-            trial = f0 + sign * step * 2.0**k
-            if trial <= f0 * 1e-9:
-                trial = f0 * 1e-9
-            if g(trial) > 0.0:
-                edge = brentq(g, min(inner, trial), max(inner, trial), xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps)
-                break
-            if trial == f0 * 1e-9:
-                break
-            inner = trial
-        edges.append(edge)
+        trials = np.maximum(f0 + sign * step * 2.0 ** np.arange(-3, 60), f0 * 1e-9)
+        if sign < 0:  # stop at the floor f0 * 1e-9 (its first occurrence)
+            trials = trials[: int(np.argmax(trials == f0 * 1e-9)) + 1] if np.any(trials == f0 * 1e-9) else trials
+        above = np.flatnonzero(np.asarray(gamma2(trials)) - 0.5 > 0.0)
+        if not above.size:
+            edges.append(float("nan"))
+            continue
+        k = int(above[0])
+        inner, trial = (f0 if k == 0 else float(trials[k - 1])), float(trials[k])
+        edges.append(brentq(g, min(inner, trial), max(inner, trial), xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps))
     return edges[0], edges[1]
 
 
@@ -724,7 +725,7 @@ def _match_circuit(circuit: CoilCircuit, z0: float, net: str, capacitor_q, induc
 
     s0 = complex(s11(np.asarray(f0)))
     q_u = omega * l_coil / r
-    lo, hi = _band_edges(lambda f: abs(complex(s11(np.asarray(f)))) ** 2, f0, q_u)
+    lo, hi = _band_edges(lambda f: np.abs(s11(f)) ** 2, f0, q_u)
     bandwidth = hi - lo
     if not np.isfinite(bandwidth):
         note_list.append("the -3 dB edges of |S11| were not found (match too poor or too broad); bandwidth is NaN")
