@@ -34,6 +34,7 @@ from coildesign import _validation as check
 from coildesign.analysis.inductance import inductance as _inductance
 from coildesign.coil import Coil
 from coildesign.rf import impedance
+from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix
 from coildesign.rf.network import coil_one_port, frequency_axis
 from coildesign.rf.sample import Sample, _sample, magnetic_loss_integral, magnetic_loss_resistance
 
@@ -109,9 +110,10 @@ class CoilCircuit:
                   loss_integral: float | None = None, n=None, proximity: str | None = "minard") -> CoilCircuit:
         """The circuit of ``coil`` at ``frequency`` [Hz].
 
-        L from ``coildesign.analysis.inductance.inductance(coil)`` (or ``inductance`` [H] when
-        already known, e.g. a closed form); R_c from ``ac_resistance(coil, frequency,
-        temperature=temperature, proximity=proximity)`` [ohm] at ``temperature`` [K]; C_self from
+        L from ``coildesign.analysis.inductance.inductance(coil)``, for a uniform polyline helix
+        by the same method summed over its screw symmetry (``rf.helix_inductance``, ~50x faster,
+        equal to ~1e-10), or ``inductance`` [H] when already known (e.g. a closed form); R_c
+        from ``ac_resistance(coil, frequency, temperature=temperature, proximity=proximity)`` [ohm] at ``temperature`` [K]; C_self from
         ``self_capacitance(coil)`` (or ``c_self`` [F]; 0 with a note where no model supports the
         coil). With a ``sample`` (``coildesign.rf.sample`` shape) R_s = sigma omega^2 G with
         sigma = ``conductivity`` [S/m] or the sample medium's effective conductivity at each
@@ -125,8 +127,15 @@ class CoilCircuit:
         if proximity is not None:
             check.choice("proximity", proximity, impedance.PROXIMITY_CONVENTIONS)
         notes: list[str] = []
-        l_coil = float(_inductance(coil)) if inductance is None else check.positive("inductance", inductance)
-        notes.append("L from analysis.inductance" if inductance is None else "L given")
+        if inductance is not None:
+            l_coil = check.positive("inductance", inductance)
+            notes.append("L given")
+        elif is_uniform_helix(coil):
+            l_coil = helix_inductance(coil)
+            notes.append("L from the screw-symmetric sum of analysis.inductance's method (rf.helix_inductance)")
+        else:
+            l_coil = float(_inductance(coil))
+            notes.append("L from analysis.inductance")
         conductor_model = impedance.conductor_resistance_model(coil, t, proximity)  # prepared once
         r_c = float(conductor_model(np.asarray(f0)))  # = ac_resistance(coil, f0, temperature=t, proximity=...)
         notes.append(f"R_c = {r_c:.6g} ohm at {f0:.6g} Hz and {t:g} K (ac_resistance, proximity {proximity})")
