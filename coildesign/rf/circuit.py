@@ -110,15 +110,16 @@ class CoilCircuit:
                   loss_integral: float | None = None, n=None, proximity: str | None = "minard") -> CoilCircuit:
         """The circuit of ``coil`` at ``frequency`` [Hz].
 
-        L from ``coildesign.analysis.inductance.inductance(coil)``, for a uniform polyline helix
-        by the same method summed over its screw symmetry (``rf.helix_inductance``, ~50x faster,
-        equal to ~1e-10), or ``inductance`` [H] when already known (e.g. a closed form); R_c
-        from ``ac_resistance(coil, frequency, temperature=temperature, proximity=proximity)`` [ohm] at ``temperature`` [K]; C_self from
-        ``self_capacitance(coil)`` (or ``c_self`` [F]; 0 with a note where no model supports the
-        coil). With a ``sample`` (``coildesign.rf.sample`` shape) R_s = sigma omega^2 G with
-        sigma = ``conductivity`` [S/m] or the sample medium's effective conductivity at each
-        frequency (ValueError when neither is given) and G from ``magnetic_loss_integral(coil,
-        sample, n=n)`` (or ``loss_integral`` [T^2 m^5/A^2] when already computed).
+        L from ``coildesign.analysis.inductance.inductance(coil)``, for a uniform polyline helix by
+        the same method summed over its screw symmetry (``rf.helix_inductance``, ~14x faster, equal
+        to ~1e-10), or ``inductance`` [H] when already known (e.g. a closed form); R_c from
+        ``ac_resistance(coil, frequency, temperature=temperature, proximity=proximity)`` [ohm] at
+        ``temperature`` [K]; C_self from ``self_capacitance(coil)`` (or ``c_self`` [F]; 0 with a
+        note where no model supports the coil). With a ``sample`` (``coildesign.rf.sample`` shape)
+        R_s = sigma omega^2 G with sigma = ``conductivity`` [S/m] or the sample medium's effective
+        conductivity at each frequency (ValueError when neither is given) and G from
+        ``magnetic_loss_integral(coil, sample, n=n)`` (or ``loss_integral`` [T^2 m^5/A^2] when
+        already computed).
         """
         if not isinstance(coil, Coil):
             check._fail("coil", "a coildesign Coil", coil, TypeError)
