@@ -1,7 +1,18 @@
 """RF microcoil analysis: the coil's lumped circuit (``CoilCircuit``), impedance (skin,
-proximity, self-capacitance), filament (PEEC) solver, tuning/matching with scikit-rf and
-birdcage ladder modes (SI units)."""
+proximity, self-capacitance), filament (PEEC) solver, tuning/matching with scikit-rf, coil
+arrays (coupling, N-port networks, noise-optimal SNR, decoupling) and birdcage ladder modes
+(SI units)."""
 
+from coildesign.rf.array import (
+    ArraySNR,
+    Coupling,
+    array_network,
+    array_snr,
+    coupling,
+    decoupling_overlap,
+    isolation_db,
+    preamplifier_decoupling,
+)
 from coildesign.rf.circuit import CoilCircuit, coil_network
 from coildesign.rf.impedance import (
     ac_resistance,
@@ -14,7 +25,15 @@ from coildesign.rf.impedance import (
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
 
 __all__ = [
+    "ArraySNR",
     "CoilCircuit",
+    "Coupling",
+    "array_network",
+    "array_snr",
+    "coupling",
+    "decoupling_overlap",
+    "isolation_db",
+    "preamplifier_decoupling",
     "MatchResult",
     "NetworkElement",
     "ac_resistance",
