@@ -23,6 +23,7 @@ from coildesign.rf.impedance import (
     unloaded_q,
 )
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
+from coildesign.rf.measurement import MeasurementFit, fit_measurement
 
 __all__ = [
     "ArraySNR",
@@ -32,9 +33,11 @@ __all__ = [
     "array_snr",
     "coupling",
     "decoupling_overlap",
+    "fit_measurement",
     "isolation_db",
     "preamplifier_decoupling",
     "MatchResult",
+    "MeasurementFit",
     "NetworkElement",
     "ac_resistance",
     "coil_network",
