@@ -27,7 +27,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.constants import mu_0
-from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
+from scipy.integrate import quad
+from scipy.optimize import brentq
+from scipy.special import ellipe, ellipk, ellipkm1, eval_gegenbauer, jv
 
 import coildesign as cd
 from coildesign.analysis import gradient_efficiency, inductance, mutual_inductance
@@ -819,3 +821,77 @@ def format_table(outcomes: list[Outcome]) -> str:
     lines.append("Sources:")
     lines += [f"{i + 1:>3}. {o.source}" + (f"  [ERROR: {o.error}]" if o.error else "") for i, o in enumerate(outcomes)]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- RF coil arrays
+ROEMER = ("P. B. Roemer, W. A. Edelstein, C. E. Hayes, S. P. Souza and O. M. Mueller, 'The NMR phased "
+          "array', Magn. Reson. Med. 16, 192-225 (1990)")
+_ARRAY_R, _ARRAY_H = 1e-3, 1e-6  # loop radius [m]; the loops' planes 1 um (0.05 % of D) apart (no crossing)
+
+
+def _loop_pair_mutual(d: float) -> float:
+    """Neumann M [H] of two equal loops (radius _ARRAY_R, planes _ARRAY_H apart, axes d apart):
+    M = oint A_phi . dl with A_phi = (mu0/(pi k)) sqrt(a/rho) [(1 - k^2/2) K - E],
+    k^2 = 4 a rho / ((a + rho)^2 + z^2) (Jackson eq. 5.37), adaptive quadrature split where the
+    other loop passes closest; 1 - k^2 formed without cancellation."""
+    a, h = _ARRAY_R, _ARRAY_H
+
+    def f(theta: float) -> float:
+        rho = math.sqrt(d * d + a * a + 2 * a * d * math.cos(theta))
+        p = ((a - rho) ** 2 + h * h) / ((a + rho) ** 2 + h * h)
+        m = 1.0 - p
+        a_phi = mu_0 / (math.pi * math.sqrt(m)) * math.sqrt(a / rho) * ((1 - m / 2) * ellipkm1(p) - ellipe(m))
+        return a_phi * a * (d * math.cos(theta) + a) / rho
+
+    edges = [0.0, *([math.acos(-d / (2 * a))] if d < 2 * a else []), math.pi]
+    return 2.0 * sum(quad(f, lo, hi, limit=400, epsabs=0, epsrel=1e-12)[0] for lo, hi in zip(edges[:-1], edges[1:]))
+
+
+@case("critical overlap of two loops: centre distance / D (thin wire, ~0.758)", f"{ROEMER}; M = 0 of the "
+      f"Neumann integral of the loop potential, {JACKSON}, eq. 5.37", 1e-6)
+def _critical_overlap():
+    a = cd.geometries.loop(_ARRAY_R, wire_diameter=1e-6)
+    b = cd.geometries.loop(_ARRAY_R, wire_diameter=1e-6, center=(0.0, 0.0, _ARRAY_H))
+    expected = brentq(_loop_pair_mutual, 1.0 * _ARRAY_R, 1.9 * _ARRAY_R, xtol=1e-15) / (2 * _ARRAY_R)
+    return expected, cd.rf.decoupling_overlap(a, b, (1.0, 0.0, 0.0)) / (2 * _ARRAY_R)
+
+
+def _array_pair():
+    a = cd.geometries.loop(1e-3, wire_diameter=1e-4, normal=(1.0, 0.0, 0.0))
+    b = cd.geometries.loop(1e-3, wire_diameter=1e-4, normal=(1.0, 0.0, 0.0), center=(1e-4, 1.6e-3, 0.0))
+    slab = cd.rf.sample.Box((1e-3, 4e-3, 2e-3), center=(0.8e-3, 0.8e-3, 0.0), medium=cd.rf.sample.saline(9.0))
+    return a, b, slab
+
+
+@case("Roemer two-coil SNR combination (correlated noise), SNR at a point", f"{ROEMER}, eq. 6: SNR^2 = "
+      "s^H Psi^-1 s = (|s1|^2 Psi22 + |s2|^2 Psi11 - 2 Re(s1* s2 Psi12)) / (Psi11 Psi22 - Psi12^2)", 1e-10)
+def _roemer_two_coils():
+    a, b, slab = _array_pair()
+    point = np.array([[0.5e-3, 0.8e-3, 0.2e-3]])
+    res = cd.rf.array_snr([a, b], slab, point, b0=2.35, voxel_volume=1e-12)
+    psi = res.noise_covariance
+    s1, s2 = (res.channels[:, 0] * np.sqrt(np.diag(psi))) * np.exp(1j * np.angle(
+        [cd.rf.sensitivity.b1_map(c, point).b1_minus[0] for c in (a, b)]))
+    num = abs(s1) ** 2 * psi[1, 1] + abs(s2) ** 2 * psi[0, 0] - 2 * (np.conj(s1) * s2 * psi[0, 1]).real
+    return float(np.sqrt(num / (psi[0, 0] * psi[1, 1] - psi[0, 1] ** 2))), float(res.combined[0])
+
+
+@case("passive reciprocal 2-port of coupled matched loops: max |S - S^T| (0 expected)", f"{POZAR} "
+      "(sect. 4.3: a reciprocal network has a symmetric S matrix)", 1e-12)
+def _reciprocal_array():
+    a, b, slab = _array_pair()
+    net = cd.rf.array_network([a, b], np.linspace(90e6, 110e6, 11), sample=slab, matched=True)
+    return 0.0, float(np.abs(net.s - net.s.transpose(0, 2, 1)).max())
+
+
+@case("passive 2-port of coupled matched loops: largest eigenvalue of S^H S (< 1)", f"{POZAR} (sect. 4.3; "
+      "power balance I - S^H S = 4 Z0 (Z + Z0)^-H Re(Z) (Z + Z0)^-1 for S = (Z - Z0)(Z + Z0)^-1, so the eigenvalue "
+      "is 1 - (smallest eigenvalue of the right side) < 1 when Re(Z) > 0), from skrf's Z", 1e-12)
+def _passive_array():
+    a, b, slab = _array_pair()
+    net = cd.rf.array_network([a, b], np.linspace(90e6, 110e6, 11), sample=slab, matched=True)
+    s, z, z0 = net.s, net.z, 50.0
+    inv = np.linalg.inv(z + z0 * np.eye(2))
+    loss = 4 * z0 * np.conj(inv.transpose(0, 2, 1)) @ (0.5 * (z + np.conj(z.transpose(0, 2, 1)))) @ inv
+    expected = float((1.0 - np.linalg.eigvalsh(loss)).max())
+    return expected, float(np.linalg.eigvalsh(np.conj(s.transpose(0, 2, 1)) @ s).max())
