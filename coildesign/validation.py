@@ -895,3 +895,17 @@ def _passive_array():
     loss = 4 * z0 * np.conj(inv.transpose(0, 2, 1)) @ (0.5 * (z + np.conj(z.transpose(0, 2, 1)))) @ inv
     expected = float((1.0 - np.linalg.eigvalsh(loss)).max())
     return expected, float(np.linalg.eigvalsh(np.conj(s.transpose(0, 2, 1)) @ s).max())
+
+
+# ---------------------------------------------------------------------------- resonators
+FRONCISZ_HYDE = ("W. Froncisz and J. S. Hyde, 'The loop-gap resonator: a new microwave lumped circuit ESR sample "
+                 "structure', J. Magn. Reson. 47, 515-521 (1982)")
+
+
+@case("loop-gap resonance, 1 mm loop, 4 gaps of 50 um in a 0.5 mm wall", f"{FRONCISZ_HYDE}: f0 = (c / 2 pi r) "
+      "sqrt(n t / (pi eps_r w)) from L = mu0 pi r^2 / Z and C = eps0 eps_r w Z / (n t)", 1e-12, "Hz")
+def _loop_gap_resonance():
+    r, z, t, w, n = 1e-3, 5e-3, 50e-6, 0.5e-3, 4
+    expected = 299792458.0 / (2 * math.pi * r) * math.sqrt(n * t / (math.pi * w))
+    lgr = cd.geometries.loop_gap_resonator(r, z, t, w, gaps=n).rotate(90.0, (0.0, 1.0, 0.0))
+    return expected, cd.rf.resonator_analysis(lgr).frequency

@@ -24,6 +24,7 @@ from coildesign.rf.impedance import (
 )
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
 from coildesign.rf.measurement import MeasurementFit, fit_measurement
+from coildesign.rf.resonators import ResonatorAnalysis, resonator_analysis
 
 __all__ = [
     "ArraySNR",
@@ -36,8 +37,10 @@ __all__ = [
     "fit_measurement",
     "isolation_db",
     "preamplifier_decoupling",
+    "resonator_analysis",
     "MatchResult",
     "MeasurementFit",
+    "ResonatorAnalysis",
     "NetworkElement",
     "ac_resistance",
     "coil_network",
