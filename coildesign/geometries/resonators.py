@@ -119,12 +119,12 @@ def loop_gap_resonator(radius: float, length: float, gap: float, wall_thickness:
     a dielectric of ``gap_permittivity`` eps_r.
 
     Model (W. Froncisz and J. S. Hyde, J. Magn. Reson. 47, 515 (1982)): the loop is a one-turn
-    inductor L = mu0 pi r^2 / Z (long loop, Z >> r), each slot a parallel-plate capacitor
-    eps0 eps_r w Z / t, n in series, C = eps0 eps_r w Z / (n t); resonance
-    f0 = 1 / (2 pi sqrt(L C)) = (c / (2 pi r)) sqrt(n t / (pi eps_r w)). The current (one
-    ampere around the loop) is drawn as ``rings`` coaxial rings of radius r (the current on the
-    inner surface), strips Z/rings x w, weight 1/rings each (the sheet current of the tube). ``parameters`` record L [H], C [F] and the
-    resonance [Hz]; the B1 at the centre of a long loop tends to mu0 I / Z.
+    inductor L = mu0 pi r^2 / Z (long loop, Z >> r), each slot a parallel-plate capacitor eps0
+    eps_r w Z / t, n in series, C = eps0 eps_r w Z / (n t); resonance f0 = 1 / (2 pi sqrt(L C)) =
+    (c / (2 pi r)) sqrt(n t / (pi eps_r w)). The current (one ampere around the loop) is drawn as
+    ``rings`` coaxial rings of radius r (the current on the inner surface), strips Z/rings x w,
+    weight 1/rings each (the sheet current of the tube). ``parameters`` record L [H], C [F] and
+    the resonance [Hz]; the B1 at the centre of a long loop tends to mu0 I / Z.
     """
     r = check.plausible_length("radius", radius)
     z = check.plausible_length("length", length)
