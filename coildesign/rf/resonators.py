@@ -34,7 +34,6 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.constants import mu_0
 from scipy.constants import speed_of_light as c0
 
 from coildesign import _validation as check
@@ -151,9 +150,3 @@ def resonator_analysis(coil: Coil, *, frequency: float | None = None, point=None
     return ResonatorAnalysis(float(f0), float(q), b1 * math.sqrt(2.0 * q / (omega * l_w)), pts[0], float(l_w),
                              circuit, matched, model)
 
-
-def lgr_quality_factor(radius: float, frequency: float, resistivity: float) -> float:
-    """Q = r / delta of a loop-gap resonator with its current on the inner wall (Froncisz &
-    Hyde 1982); ``radius`` [m], ``frequency`` [Hz], ``resistivity`` [ohm m]."""
-    r = check.positive("radius", radius)
-    return r / float(skin_depth(frequency, resistivity, mu_0))
