@@ -97,3 +97,17 @@ def test_alderman_grant_current_model():
         resonator_analysis(alderman_grant(a, ell))
     with pytest.raises(ValueError, match="Input wing_angle"):
         alderman_grant(a, ell, 190.0)
+
+
+def test_micro_helmholtz_pair_resonated_at_a_frequency():
+    """A Helmholtz pair of microcoils (geometries.helmholtz_pair, axis across B0) tuned to
+    600 MHz: Q = omega L / R and B1 per sqrt(W) = |B1/I| sqrt(2/R) at the centre."""
+    from coildesign.geometries import helmholtz_pair
+
+    pair = helmholtz_pair(0.5e-3, 2, wire_diameter=50e-6).rotate(90.0, (0, 1, 0))
+    res = resonator_analysis(pair, frequency=600e6)
+    c = res.circuit
+    assert res.q == pytest.approx(2 * math.pi * 600e6 * c.inductance / c.resistance, rel=1e-12)
+    b = np.linalg.norm(field(pair, [[0, 0, 0]])[0, :2])
+    assert res.b1_per_sqrt_watt == pytest.approx(b * math.sqrt(2 / c.resistance), rel=1e-12)
+    assert res.match.s11_db < -40

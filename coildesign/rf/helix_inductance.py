@@ -192,6 +192,8 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
+    if not isinstance(internal, (bool, np.bool_)):
+        check._fail("internal", "True or False", internal, TypeError)
     order = check.positive_int("order", order, minimum=2, maximum=64)
     k_pts = check.positive_int("gmd_points", gmd_points, minimum=1, maximum=64)
     key = ("coildesign.rf.helix_inductance", bool(internal), order, k_pts)
@@ -209,11 +211,9 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     n = len(v) - 1
     g = w.cross_section.radius * (np.exp(-0.25) if internal else 1.0)
 
-    def image(points: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """S^k(points) for every k: (len(k), ..., 3)."""
-        rot = _rotation(u, k * alpha)
-        return np.einsum("kij,...j->k...i", rot, points - c) + c + (k * tau)[:, None] * u \
-            if points.ndim == 1 else np.einsum("kij,mj->kmi", rot, points - c) + c + (k * tau)[:, None, None] * u
+    def image(point: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """S^k(point) for every k: (len(k), 3)."""
+        return np.einsum("kij,j->ki", _rotation(u, k * alpha), point - c) + c + (k * tau)[:, None] * u
 
     d = np.arange(-(n - 1), n)
     starts = image(v[0], d.astype(float))
