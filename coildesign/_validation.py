@@ -9,7 +9,6 @@ types, never a NaN or a silently wrong number.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import numbers
 import os
@@ -17,6 +16,8 @@ import time
 import warnings
 
 import numpy as np
+
+from coildesign._text import did_you_mean
 
 
 def _fail(name: str, requirement: str, value: object, error: type[Exception] = ValueError):
@@ -337,19 +338,6 @@ def magnetic_field_strength(name: str, value: object) -> float:
     return v
 
 
-def did_you_mean(value: object, options) -> str:
-    """`` (did you mean 'x'?)`` naming the closest of ``options`` (strings) to ``value`` (an exact
-    match ignoring case first, then ``difflib.get_close_matches`` on lower case), or ``""``."""
-    if not isinstance(value, str):
-        return ""
-    options = [str(o) for o in options]
-    lower = {o.lower(): o for o in options}
-    close = [lower[m] for m in difflib.get_close_matches(value.lower(), list(lower), n=3, cutoff=0.6)]
-    if not close:
-        return ""
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
-
-
 def one_of_names(name: str, value: object, options, what: str = "a name") -> str:
     """Return ``value`` after checking it is one of the strings ``options``: TypeError for a
     non-string, ValueError listing the options and the closest ones ("did you mean") otherwise."""
@@ -358,5 +346,5 @@ def one_of_names(name: str, value: object, options, what: str = "a name") -> str
         _fail(name, f"{what} (a string)", value, TypeError)
     if value not in options:
         shown = ", ".join(options[:40]) + (", ..." if len(options) > 40 else "")
-        _fail(name, f"{what}, one of: {shown}{did_you_mean(value, options)}", value)
+        _fail(name, f"{what}, one of: {shown}{did_you_mean(value, options) if isinstance(value, str) else ''}", value)
     return value

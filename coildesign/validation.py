@@ -27,7 +27,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.constants import mu_0
-from scipy.special import ellipe, ellipk, eval_gegenbauer, jv
+from scipy.integrate import quad
+from scipy.optimize import brentq
+from scipy.special import ellipe, ellipk, ellipkm1, eval_gegenbauer, jv
 
 from coildesign.analysis import drive, gradient_efficiency, inductance, lorentz_forces, mutual_inductance, thermal
 from coildesign.analysis import handbook as hb
@@ -37,16 +39,20 @@ from coildesign.geometries import (
     anti_helmholtz,
     birdcage,
     golay,
+    loop,
+    loop_gap_resonator,
     maxwell_pair,
     planar_spiral,
     rectangular_loop,
     solenoid,
 )
 from coildesign.geometries import gradient_coils as gc
+from coildesign.rf import array_network, array_snr, decoupling_overlap, resonator_analysis
 from coildesign.rf import impedance as imp
 from coildesign.rf.birdcage_modes import birdcage_capacitance
 from coildesign.rf.matching import input_impedance, match_capacitors
-from coildesign.rf.sample import Cylinder, Sphere, cylinder_in_solenoid_loss, magnetic_loss_resistance
+from coildesign.rf.sample import Box, Cylinder, Sphere, cylinder_in_solenoid_loss, magnetic_loss_resistance, saline
+from coildesign.rf.sensitivity import b1_map
 from coildesign.rf.snr import snr
 
 # ---------------------------------------------------------------------------- references
@@ -647,7 +653,7 @@ def _cylinder_loss():
       "with R ~ omega^(1/2) in the skin-effect limit): ratio 2^(7/4); tolerance: the Bessel correction to "
       "R ~ omega^(1/2), delta/(4 r) at 300 MHz", 1.678e-8 ** 0.5 / (np.pi * 300e6 * mu_0) ** 0.5 / (4 * 0.4e-3))
 def _snr_scaling():
-    coil = solenoid(2.5e-3, 10e-3, 10, 0.8e-3)
+    coil = solenoid(2.5e-3, 10e-3, 10, 0.8e-3).rotate(90, (0, 1, 0))  # axis perpendicular to B0
     sample = Sphere(1e-3)
     lo, hi = (snr(coil, sample, frequency=f).snr for f in (300e6, 600e6))
     return 2.0**1.75, hi / lo
@@ -707,7 +713,7 @@ def _pozar_match():
 
 
 def _matched_input(c_tune: float, c_match: float, network: str) -> complex:
-    return complex(input_impedance(_COIL_F, _COIL_R, _COIL_L, {"tune": c_tune, "match": c_match}, network=network))
+    return complex(input_impedance(_COIL_F, _COIL_R, _COIL_L, {"tune": c_tune, "match": c_match}, topology=network))
 
 
 @case("matched input impedance Re Z_in (Pozar eqs. 5.3a-b capacitors)", f"Z_in = Z0 = 50 ohm: {POZAR} "
@@ -736,14 +742,14 @@ def _pozar_series_first() -> tuple[float, float]:
 @case("L-network series tuning capacitor (series C, shunt C across the line; same coil)", f"{POZAR}, eqs. 5.6a-b "
       "(shunt element next to the source), X = sqrt(R_L (Z0 - R_L)) - X_L", 1e-12, "F")
 def _pozar_series_tune():
-    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, network="parallel_match_series_tune")
+    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, topology="parallel_match_series_tune")
     return _pozar_series_first()[0], res.capacitors["tune"]
 
 
 @case("L-network shunt matching capacitor (same network)", f"{POZAR}, eqs. 5.6a-b, B = sqrt((Z0 - R_L)/R_L)/Z0",
       1e-12, "F")
 def _pozar_series_match():
-    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, network="parallel_match_series_tune")
+    res = match_capacitors(_COIL_R, _COIL_L, _COIL_F, z0=_Z0, topology="parallel_match_series_tune")
     return _pozar_series_first()[1], res.capacitors["match"]
 
 
@@ -931,3 +937,91 @@ def format_table(outcomes: list[Outcome]) -> str:
     lines.append("Sources:")
     lines += [f"{i + 1:>3}. {o.source}" + (f"  [ERROR: {o.error}]" if o.error else "") for i, o in enumerate(outcomes)]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- RF coil arrays
+ROEMER = ("P. B. Roemer, W. A. Edelstein, C. E. Hayes, S. P. Souza and O. M. Mueller, 'The NMR phased "
+          "array', Magn. Reson. Med. 16, 192-225 (1990)")
+_ARRAY_R, _ARRAY_H = 1e-3, 1e-6  # loop radius [m]; the loops' planes 1 um (0.05 % of D) apart (no crossing)
+
+
+def _loop_pair_mutual(d: float) -> float:
+    """Neumann M [H] of two equal loops (radius _ARRAY_R, planes _ARRAY_H apart, axes d apart):
+    M = oint A_phi . dl with A_phi = (mu0/(pi k)) sqrt(a/rho) [(1 - k^2/2) K - E],
+    k^2 = 4 a rho / ((a + rho)^2 + z^2) (Jackson eq. 5.37), adaptive quadrature split where the
+    other loop passes closest; 1 - k^2 formed without cancellation."""
+    a, h = _ARRAY_R, _ARRAY_H
+
+    def f(theta: float) -> float:
+        rho = math.sqrt(d * d + a * a + 2 * a * d * math.cos(theta))
+        p = ((a - rho) ** 2 + h * h) / ((a + rho) ** 2 + h * h)
+        m = 1.0 - p
+        a_phi = mu_0 / (math.pi * math.sqrt(m)) * math.sqrt(a / rho) * ((1 - m / 2) * ellipkm1(p) - ellipe(m))
+        return a_phi * a * (d * math.cos(theta) + a) / rho
+
+    edges = [0.0, *([math.acos(-d / (2 * a))] if d < 2 * a else []), math.pi]
+    return 2.0 * sum(quad(f, lo, hi, limit=400, epsabs=0, epsrel=1e-12)[0] for lo, hi in zip(edges[:-1], edges[1:]))
+
+
+@case("critical overlap of two loops: centre distance / D (thin wire, ~0.758)", f"{ROEMER}; M = 0 of the "
+      f"Neumann integral of the loop potential, {JACKSON}, eq. 5.37", 1e-6)
+def _critical_overlap():
+    a = loop(_ARRAY_R, wire_diameter=1e-6)
+    b = loop(_ARRAY_R, wire_diameter=1e-6, center=(0.0, 0.0, _ARRAY_H))
+    expected = brentq(_loop_pair_mutual, 1.0 * _ARRAY_R, 1.9 * _ARRAY_R, xtol=1e-15) / (2 * _ARRAY_R)
+    return expected, decoupling_overlap(a, b, (1.0, 0.0, 0.0)) / (2 * _ARRAY_R)
+
+
+def _array_pair():
+    a = loop(1e-3, wire_diameter=1e-4, normal=(1.0, 0.0, 0.0))
+    b = loop(1e-3, wire_diameter=1e-4, normal=(1.0, 0.0, 0.0), center=(1e-4, 1.6e-3, 0.0))
+    slab = Box((1e-3, 4e-3, 2e-3), center=(0.8e-3, 0.8e-3, 0.0), medium=saline(9.0))
+    return a, b, slab
+
+
+@case("Roemer two-coil SNR combination (correlated noise), SNR at a point", f"{ROEMER}, eq. 6: SNR^2 = "
+      "s^H Psi^-1 s = (|s1|^2 Psi22 + |s2|^2 Psi11 - 2 Re(s1* s2 Psi12)) / (Psi11 Psi22 - Psi12^2)", 1e-10)
+def _roemer_two_coils():
+    a, b, slab = _array_pair()
+    point = np.array([[0.5e-3, 0.8e-3, 0.2e-3]])
+    res = array_snr([a, b], slab, point, b0=2.35, voxel_volume=1e-12)
+    psi = res.noise_covariance
+    s1, s2 = (res.channels[:, 0] * np.sqrt(np.diag(psi))) * np.exp(1j * np.angle(
+        [b1_map(c, point).b1_minus[0] for c in (a, b)]))
+    num = abs(s1) ** 2 * psi[1, 1] + abs(s2) ** 2 * psi[0, 0] - 2 * (np.conj(s1) * s2 * psi[0, 1]).real
+    return float(np.sqrt(num / (psi[0, 0] * psi[1, 1] - psi[0, 1] ** 2))), float(res.combined[0])
+
+
+@case("passive reciprocal 2-port of coupled matched loops: max |S - S^T| (0 expected)", f"{POZAR} "
+      "(sect. 4.3: a reciprocal network has a symmetric S matrix)", 1e-12)
+def _reciprocal_array():
+    a, b, slab = _array_pair()
+    net = array_network([a, b], np.linspace(90e6, 110e6, 11), sample=slab, matched=True)
+    return 0.0, float(np.abs(net.s - net.s.transpose(0, 2, 1)).max())
+
+
+@case("passive 2-port of coupled matched loops: largest eigenvalue of S^H S (< 1)", f"{POZAR} (sect. 4.3; "
+      "power balance I - S^H S = 4 Z0 (Z + Z0)^-H Re(Z) (Z + Z0)^-1 for S = (Z - Z0)(Z + Z0)^-1, so the eigenvalue "
+      "is 1 - (smallest eigenvalue of the right side) < 1 when Re(Z) > 0), from skrf's Z", 1e-12)
+def _passive_array():
+    a, b, slab = _array_pair()
+    net = array_network([a, b], np.linspace(90e6, 110e6, 11), sample=slab, matched=True)
+    s, z, z0 = net.s, net.z, 50.0
+    inv = np.linalg.inv(z + z0 * np.eye(2))
+    loss = 4 * z0 * np.conj(inv.transpose(0, 2, 1)) @ (0.5 * (z + np.conj(z.transpose(0, 2, 1)))) @ inv
+    expected = float((1.0 - np.linalg.eigvalsh(loss)).max())
+    return expected, float(np.linalg.eigvalsh(np.conj(s.transpose(0, 2, 1)) @ s).max())
+
+
+# ---------------------------------------------------------------------------- resonators
+FRONCISZ_HYDE = ("W. Froncisz and J. S. Hyde, 'The loop-gap resonator: a new microwave lumped circuit ESR sample "
+                 "structure', J. Magn. Reson. 47, 515-521 (1982)")
+
+
+@case("loop-gap resonance, 1 mm loop, 4 gaps of 50 um in a 0.5 mm wall", f"{FRONCISZ_HYDE}: f0 = (c / 2 pi r) "
+      "sqrt(n t / (pi eps_r w)) from L = mu0 pi r^2 / Z and C = eps0 eps_r w Z / (n t)", 1e-12, "Hz")
+def _loop_gap_resonance():
+    r, z, t, w, n = 1e-3, 5e-3, 50e-6, 0.5e-3, 4
+    expected = 299792458.0 / (2 * math.pi * r) * math.sqrt(n * t / (math.pi * w))
+    lgr = loop_gap_resonator(r, z, t, w, gaps=n).rotate(90.0, (0.0, 1.0, 0.0))
+    return expected, resonator_analysis(lgr).frequency

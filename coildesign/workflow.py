@@ -126,9 +126,11 @@ def _frequency_text(hz: float) -> str:
 
 
 def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float, step) -> tuple:
-    from coildesign.analysis.inductance import inductance
-    from coildesign.rf import impedance, match_capacitors
+    import warnings
+
+    from coildesign.rf import CoilCircuit, match
     from coildesign.rf import snr as reciprocity
+    from coildesign.rf.sensitivity import B1AlongB0Warning
 
     coil = _build(spec["rf_coil"], "design: [rf_coil]")
     if coil.axis is not None and abs(coil.axis[2]) > 0.9:
@@ -137,32 +139,35 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
     smp = spec["sample"]
     sample = reciprocity.Cylinder(smp["radius"], smp["length"], axis=tuple(coil.axis if coil.axis is not None
                                                                             else (1.0, 0.0, 0.0)))
-    b1 = reciprocity.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
+    with warnings.catch_warnings(record=True) as caught:  # B1 along B0: reported below, then re-issued
+        warnings.simplefilter("always", B1AlongB0Warning)
+        b1 = reciprocity.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
+    b1_warnings = [str(w.message) for w in caught if issubclass(w.category, B1AlongB0Warning)]
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     sens = b1.sensitivity()
     centre = float(reciprocity.transverse_b1(coil, np.zeros((1, 3)))[0])
     step("B1 map")
-    ind = inductance(coil)
-    r_ac = impedance.ac_resistance(coil, frequency, temperature=temperature)
-    try:
-        c_self = impedance.self_capacitance(coil)
-        c_note = "Medhurst" if coil.parameters.get("generator") == "solenoid" else "estimate"
-    except ValueError as exc:
-        c_self, c_note = 0.0, f"not available ({exc})"
-    srf = impedance.self_resonant_frequency(ind, c_self) if c_self > 0 else float("inf")
+    # one circuit (L, R_c(f), R_s(f) of the sample, C_self) for the impedance figures, the match and the SNR
+    circuit = CoilCircuit.from_coil(coil, frequency, sample=sample, temperature=temperature,
+                                    conductivity=smp["conductivity"])
+    ind, r_ac, c_self, r_sample = circuit.inductance, circuit.conductor_resistance, circuit.c_self, \
+        circuit.sample_resistance
+    c_note = (("Medhurst" if coil.parameters.get("generator") == "solenoid" else "estimate") if c_self > 0 else
+              "not available: " + next(n for n in circuit.notes if n.startswith("C_self")))
+    srf = circuit.self_resonance if c_self > 0 else float("inf")
     step("impedance")
-    r_sample = reciprocity.magnetic_loss_resistance(coil, sample, frequency, smp["conductivity"])
     # the network is tuned and matched with the sample in place (coil + sample loss resistance)
-    matched = match_capacitors(r_ac + r_sample, ind, frequency, c_self=c_self, network="auto")
+    matched = match(circuit, topology="auto")
     step("matching")
-    res = reciprocity.snr(coil, sample, b0=b0, resistance=r_ac + r_sample, nucleus_name=nuc.name,
-                          concentration=smp["concentration"], temperature_coil=temperature,
-                          temperature_sample=temperature, b1=b1)
+    res = reciprocity.snr(coil, sample, b0=b0, nucleus=nuc.name, concentration=smp["concentration"],
+                          temperature_sample=temperature, b1=b1, circuit=circuit)
     step("SNR")
     summary = {
         "description": repr(coil), "b1_per_ampere_centre_T_per_A": centre, "b1_over_sample": sens.as_dict(),
         "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
         "self_capacitance_source": c_note, "self_resonance_Hz": srf,
-        "unloaded_Q": impedance.unloaded_q(ind, r_ac, frequency), "sample_loss_resistance_ohm": r_sample,
+        "unloaded_Q": circuit.q_unloaded, "sample_loss_resistance_ohm": r_sample,
         "match": {"network": matched.topology, "loaded_resistance_ohm": matched.resistance,
                   **({"tune_capacitance_F": matched.capacitors["tune"], "match_capacitance_F": matched.capacitors[
                       "match"]} if "tune" in matched.capacitors else {}),
@@ -170,8 +175,10 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
                                 "value_" + ("F" if e.kind == "capacitor" else "H"): e.value} for e in matched.elements],
                   "s11_dB": matched.s11_db, "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
         "snr": res.as_dict(),
+        "warnings": b1_warnings,
     }
     rows = [
+        *[("WARNING", text) for text in b1_warnings],
         ("B1 per ampere at centre", f"{centre * 1e3:.4g} mT/A"),
         ("B1 over sample: max/min", f"{sens.max_over_min:.4g}"),
         ("B1 over sample: rel. std", f"{100 * sens.relative_std:.3g} %"),

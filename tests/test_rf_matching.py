@@ -3,9 +3,6 @@ matched networks, Q_L = Q_u/2 at critical coupling, scikit-rf cross-check, Touch
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pytest
 import skrf
@@ -59,12 +56,12 @@ def test_capacitors_against_hand_calculation():
     assert res.capacitors["match"] == pytest.approx(np.sqrt(R / Z0) / (W0**2 * L), rel=2 / res.q_unloaded, abs=0)
     assert res.capacitors["tune"] == pytest.approx((1 - np.sqrt(R / Z0)) / (W0**2 * L), rel=2 / res.q_unloaded, abs=0)
 
-    par = match_capacitors(R, L, F0, network="parallel_match_series_tune")
+    par = match_capacitors(R, L, F0, topology="parallel_match_series_tune")
     c_t, c_m = hand_parallel_match_series_tune(R, L, W0, Z0)
     assert par.capacitors["tune"] == pytest.approx(c_t, rel=1e-12, abs=0)
     assert par.capacitors["match"] == pytest.approx(c_m, rel=1e-12, abs=0)
 
-    bal = match_capacitors(R, L, F0, network="balanced")
+    bal = match_capacitors(R, L, F0, topology="balanced")
     assert bal.capacitors["tune"] == pytest.approx(res.capacitors["tune"], rel=1e-14, abs=0)
     assert bal.capacitors["match"] == pytest.approx(2 * res.capacitors["match"], rel=1e-14, abs=0)
 
@@ -75,7 +72,7 @@ def test_c_self_is_absorbed_in_the_tuning_capacitor():
     res = match_capacitors(R, L, F0, c_self=c_self)
     assert res.capacitors["tune"] == pytest.approx(plain.capacitors["tune"] - c_self, rel=1e-12, abs=0)
     assert res.capacitors["match"] == pytest.approx(plain.capacitors["match"], rel=1e-12, abs=0)
-    par = match_capacitors(R, L, F0, network="parallel_match_series_tune", c_self=c_self)
+    par = match_capacitors(R, L, F0, topology="parallel_match_series_tune", c_self=c_self)
     assert abs(par.s11) < 1e-9
 
 
@@ -83,7 +80,7 @@ def test_c_self_is_absorbed_in_the_tuning_capacitor():
 @pytest.mark.parametrize("network", NETWORKS)
 @pytest.mark.parametrize("capacitor_q", [None, 800.0])
 def test_matched_s11_and_q(network, capacitor_q):
-    res = match_capacitors(R, L, F0, network=network, capacitor_q=capacitor_q, n_points=401)
+    res = match_capacitors(R, L, F0, topology=network, capacitor_q=capacitor_q, n_points=401)
     assert isinstance(res, MatchResult)
     net = res.network
     assert np.isfinite(net.s).all()
@@ -114,19 +111,19 @@ def test_unrealisable_inputs_raise():
         match_capacitors(0.5, 1e-9, 1e6)
     # without C_self the series-tune network has the same condition, X^2 > R (Z0 - R)
     with pytest.raises(ValueError, match=r"Im Z_coil > sqrt\(Re Z_coil \(Z0 - Re Z_coil\)\)"):
-        match_capacitors(0.5, 1e-9, 1e6, network="parallel_match_series_tune")
+        match_capacitors(0.5, 1e-9, 1e6, topology="parallel_match_series_tune")
     x_min = np.sqrt(0.5 * (Z0 - 0.5))  # the boundary: both networks work just above it
     for network in NETWORKS:
-        assert match_capacitors(0.5, 1.001 * x_min / W0, F0, network=network).s11_db < -30
+        assert match_capacitors(0.5, 1.001 * x_min / W0, F0, topology=network).s11_db < -30
     with pytest.raises(ValueError, match="Re Z_coil < Z0"):
-        match_capacitors(80.0, 1e-6, 100e6, network="parallel_match_series_tune")
+        match_capacitors(80.0, 1e-6, 100e6, topology="parallel_match_series_tune")
     with pytest.raises(ValueError, match="R < Z0"):
         match_capacitors(60.0, 1e-6, 100e6)
     # self-resonance below the design frequency: C_self alone exceeds the tuning capacitance
     with pytest.raises(ValueError, match="C_self"):
         match_capacitors(R, L, F0, c_self=5e-12)
-    with pytest.raises(ValueError, match="Input network must be one of"):
-        match_capacitors(R, L, F0, network="pi")
+    with pytest.raises(ValueError, match="Input topology must be one of"):
+        match_capacitors(R, L, F0, topology="pi")
     with pytest.raises(ValueError, match="Input resistance must be a finite number > 0"):
         match_capacitors(0.0, L, F0)
     with pytest.raises(TypeError, match="Input frequency must be a real number"):
@@ -144,15 +141,15 @@ def test_against_skrf_lumped_elements():
     np.testing.assert_allclose(res.network.s[:, 0, 0], circuit.s[:, 0, 0], rtol=0, atol=1e-10)
 
     c_self = 0.3e-12
-    par = match_capacitors(R, L, F0, network="parallel_match_series_tune", c_self=c_self, frequencies=freq.f)
+    par = match_capacitors(R, L, F0, topology="parallel_match_series_tune", c_self=c_self, frequencies=freq.f)
     circuit = (media.shunt_capacitor(par.capacitors["match"]) ** media.capacitor(par.capacitors["tune"])
                ** media.shunt_capacitor(c_self) ** media.resistor(R) ** media.inductor(L) ** media.short())
     np.testing.assert_allclose(par.network.s[:, 0, 0], circuit.s[:, 0, 0], rtol=0, atol=1e-10)
 
 
 def test_input_impedance_function():
-    res = match_capacitors(R, L, F0, network="balanced", capacitor_q=500.0)
-    z = input_impedance(F0, R, L, res.capacitors, network="balanced", esr=res.esr)
+    res = match_capacitors(R, L, F0, topology="balanced", capacitor_q=500.0)
+    z = input_impedance(F0, R, L, res.capacitors, topology="balanced", esr=res.esr)
     assert z == pytest.approx(Z0, rel=1e-9)
     with pytest.raises(TypeError, match="Input capacitors must be a dict"):
         input_impedance(F0, R, L, {"tune": 1e-12})
@@ -174,7 +171,7 @@ def test_touchstone_round_trip(tmp_path):
 def test_plot_returns_figure_and_saves_headless(tmp_path):
     from matplotlib.figure import Figure
 
-    res = match_capacitors(R, L, F0, network="parallel_match_series_tune", n_points=201)
+    res = match_capacitors(R, L, F0, topology="parallel_match_series_tune", n_points=201)
     fig = res.plot(tmp_path / "match.png")
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     path = tmp_path / "match.png"
@@ -188,37 +185,38 @@ def test_plot_returns_figure_and_saves_headless(tmp_path):
 # ---------------------------------------------------------------------------- coil level
 @pytest.fixture
 def stand_ins(monkeypatch):
-    """Test-only stand-ins for the inductance/resistance/self-capacitance functions."""
-    ind = types.ModuleType("coildesign.analysis.inductance")
-    ind.inductance = lambda coil: L
-    ind.mutual_inductance = lambda a, b: 0.0
-    imp = types.ModuleType("coildesign.rf.impedance")
+    """Test-only stand-ins for the inductance/resistance/self-capacitance functions that
+    ``CoilCircuit.from_coil`` calls."""
+    from coildesign.rf import circuit
 
-    def ac_resistance(coil, frequency, *, temperature=293.15):
+    def ac_resistance(coil, frequency, *, temperature=293.15, proximity="minard"):
         return R * (1 + 0.00393 * (temperature - 293.15))
+
+    def conductor_resistance_model(coil, temperature=293.15, proximity="minard"):
+        return lambda f: np.full(np.shape(f), ac_resistance(coil, 0.0, temperature=temperature))
 
     def self_capacitance(coil):
         if coil.parameters.get("generator") != "solenoid":
             raise ValueError("Input coil must be a solenoid; instead received a loop.")
         return 0.2e-12
 
-    imp.ac_resistance = ac_resistance
-    imp.self_capacitance = self_capacitance
-    monkeypatch.setitem(sys.modules, "coildesign.analysis.inductance", ind)
-    monkeypatch.setitem(sys.modules, "coildesign.rf.impedance", imp)
+    monkeypatch.setattr(circuit, "_inductance", lambda coil: L)
+    monkeypatch.setattr(circuit.impedance, "ac_resistance", ac_resistance)
+    monkeypatch.setattr(circuit.impedance, "conductor_resistance_model", conductor_resistance_model)
+    monkeypatch.setattr(circuit.impedance, "self_capacitance", self_capacitance)
 
 
 def test_match_coil_level(stand_ins):
     from coildesign.coil import Coil
 
-    loop = Coil.from_loop(1e-3, wire_diameter=1e-4)
+    loop = Coil.from_loop(1e-3, wire_diameter=1e-4, normal=(1, 0, 0))
     res = match(loop, F0)
     assert res.c_self == 0.0
     assert any("C_self = 0" in note and "does not support" in note for note in res.notes)
     assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"], rel=1e-14, abs=0)
-    cold = match(loop, F0, temperature=77.0, network="balanced")
+    cold = match(loop, F0, temperature=77.0, topology="balanced")
     assert cold.resistance < R and cold.s11_db < -30
-    solenoid_like = Coil.from_loop(1e-3, wire_diameter=1e-4)
+    solenoid_like = Coil.from_loop(1e-3, wire_diameter=1e-4, normal=(1, 0, 0))
     solenoid_like.parameters["generator"] = "solenoid"
     res = match(solenoid_like, F0)
     assert res.c_self == 0.2e-12
@@ -226,6 +224,10 @@ def test_match_coil_level(stand_ins):
                                                    rel=1e-12, abs=0)
     with pytest.raises(TypeError, match="Input coil must be a coildesign Coil"):
         match("coil", F0)
+    with pytest.warns(DeprecationWarning, match="topology"):
+        assert match(loop, F0, network="balanced").topology == "balanced"
+    with pytest.raises(ValueError, match="Input network"):
+        match(loop, F0, topology="balanced", network="auto")
 
 
 def test_match_with_package_functions():
@@ -262,10 +264,10 @@ def test_pozar_example_5_1_both_solutions():
 @pytest.mark.parametrize("solution", [1, 2])
 def test_l_sections_match_exactly(network, solution):
     r, l_coil, f0 = (80.0, 1e-6, 100e6) if network == "l_shunt_at_load" else (R, L, F0)
-    res = match_capacitors(r, l_coil, f0, network=network, solution=solution, n_points=201)
+    res = match_capacitors(r, l_coil, f0, topology=network, solution=solution, n_points=201)
     assert abs(res.s11) < 1e-12 and np.isfinite(res.network.s).all()
     assert res.solution == solution and len(res.elements) == 2
-    lossy = match_capacitors(r, l_coil, f0, network=network, solution=solution, capacitor_q=500.0, inductor_q=80.0)
+    lossy = match_capacitors(r, l_coil, f0, topology=network, solution=solution, capacitor_q=500.0, inductor_q=80.0)
     assert abs(lossy.s11) < 1e-9
     for e in lossy.elements:
         q = 500.0 if e.kind == "capacitor" else 80.0
@@ -277,13 +279,13 @@ def test_auto_uses_an_inductor_where_two_capacitors_cannot_match():
     """R = 80 ohm > Z0: no two-capacitor network (the tune capacitance would be negative)."""
     with pytest.raises(ValueError, match="R < Z0"):
         match_capacitors(80.0, 1e-6, 100e6)
-    res = match_capacitors(80.0, 1e-6, 100e6, network="auto")
+    res = match_capacitors(80.0, 1e-6, 100e6, topology="auto")
     assert res.topology == "l_shunt_at_load" and res.inductors
     assert abs(res.s11) < 1e-12 and np.isfinite(res.network.s).all()
     assert any("auto" in n for n in res.notes)
     names = {(net, sol) for net, sol, _ in l_networks(80.0, 1e-6, 100e6)}
     assert names == {("l_shunt_at_load", 1), ("l_shunt_at_load", 2)}  # R_L > Z0: no series-at-load section
-    assert match_capacitors(R, L, F0, network="auto").topology == "series_match_parallel_tune"
+    assert match_capacitors(R, L, F0, topology="auto").topology == "series_match_parallel_tune"
     with pytest.raises(ValueError, match="Input solution"):
         match_capacitors(R, L, F0, solution=1)
 
@@ -301,7 +303,7 @@ def test_matching_two_port_equals_closed_form_and_cascades(network):
     from coildesign.rf.network import ladder_two_port
 
     kw = {"capacitor_q": 300.0} if network in NETWORKS else {"solution": 2}
-    res = match_capacitors(R, L, F0, network=network, c_self=0.2e-12, n_points=101, **kw)
+    res = match_capacitors(R, L, F0, topology=network, c_self=0.2e-12, n_points=101, **kw)
     two = res.matching_network
     assert two.s.shape == (101, 2, 2) and np.isfinite(two.s).all()
     w = 2 * np.pi * two.f
@@ -323,9 +325,8 @@ def test_matching_two_port_equals_closed_form_and_cascades(network):
 
 
 def test_coil_network_equals_closed_form():
-    from coildesign.analysis.inductance import inductance
     from coildesign.geometries.rf_coils import solenoid
-    from coildesign.rf import coil_network
+    from coildesign.rf import CoilCircuit, coil_network
     from coildesign.rf.impedance import ac_resistance, self_capacitance
 
     coil = solenoid(turns=5, radius=0.5e-3, length=1.5e-3, wire_diameter=0.1e-3)
@@ -333,7 +334,7 @@ def test_coil_network_equals_closed_form():
     net = coil_network(coil, f)
     assert isinstance(net, skrf.Network) and net.s.shape == (41, 1, 1) and np.isfinite(net.s).all()
     r = np.array([ac_resistance(coil, fi) for fi in f])
-    zs = r + 2j * np.pi * f * inductance(coil)
+    zs = r + 2j * np.pi * f * CoilCircuit.from_coil(coil, 600e6).inductance  # the helix's screw-symmetric sum
     z = zs / (1 + 2j * np.pi * f * self_capacitance(coil) * zs)
     np.testing.assert_allclose(net.s[:, 0, 0], (z - Z0) / (z + Z0), rtol=0, atol=1e-12)
     np.testing.assert_allclose(net.z[:, 0, 0], z, rtol=1e-9, atol=0)

@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from coildesign._files import output_folder
 from coildesign.cli import main  # noqa: E402
 from coildesign.studies import sweep  # noqa: E402
 from coildesign.studies.plots import pareto_mask  # noqa: E402
@@ -197,8 +198,6 @@ def test_metric_tables_match_the_functions_and_their_docstrings():
 
 
 def test_unusable_output_and_malformed_files_exit_2_on_one_line(tmp_path, capsys):
-    from coildesign._files import output_folder
-
     study = tmp_path / "study.toml"
     study.write_text(STUDY)
     a_file = tmp_path / "file"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._progress import progress_bar, progress_enabled
 from coildesign._runtime import one_blas_thread, prime_allocator
 from coildesign.coil import Coil, LoopWinding, Winding, frame, require_coil
 from coildesign.fields import fmm, loop_kernels, segment_kernels
@@ -474,7 +475,7 @@ def plan(
     if use_fmm:
         n_src = len(coil.windings)  # the segments go to the FMM; the chunks sum the loops
         peak = max(peak, fmm_bytes)
-    show = (float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
+    show = (progress_enabled() and float(m) * n_src > AUTO_PROGRESS_PAIRS) if progress is None else bool(progress)
     return Plan(quantity, m, "fmm" if use_fmm else "direct", threads, chunk_points, block_pairs, peak,
                 pairs_needed, blas_one, show, tolerance)
 
@@ -493,11 +494,8 @@ def execute(run: Plan, coil: Coil, points: np.ndarray, current: float = 1.0) -> 
         return part.stop - part.start
 
     chunks = run.chunks
-    bar = None
-    if run.progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=run.n_points, unit="pt", desc=f"{run.quantity} of {coil.name}")
+    bar = (progress_bar(run.n_points, progress=True, unit="pt", desc=f"{run.quantity} of {coil.name}")
+           if run.progress else None)
     limits = contextlib.ExitStack()
     if run.one_blas_thread:
         limits.enter_context(one_blas_thread())
@@ -545,7 +543,8 @@ def evaluate(
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).
     ``threads``: worker threads over point chunks (numpy releases the GIL in its loops); None
     uses every core for problems over ``AUTO_THREAD_PAIRS`` pairs, else 1.
-    ``progress``: tqdm bar (None: automatic for problems over ``AUTO_PROGRESS_PAIRS`` pairs).
+    ``progress``: tqdm bar (None: for problems over ``AUTO_PROGRESS_PAIRS`` pairs when the package's
+    progress switch allows it: ``coildesign.set_progress`` or COILDESIGN_PROGRESS).
     ``method``: "direct" (exact sums), "fmm" (fast multipole with exact near-field correction,
     needs the ``fmm`` extra; B only) or "auto" (FMM when installed and the problem exceeds
     ``FMM_PAIRS`` pairs with >= ``FMM_MIN_SOURCES`` segments and points, or is too large for a

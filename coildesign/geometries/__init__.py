@@ -4,6 +4,7 @@ RF coils (``rf_coils``): ``solenoid``, ``saddle``, ``loop``, ``rectangular_loop`
 ``helmholtz_pair``, ``planar_spiral``, ``birdcage``.
 Gradient coils (``gradient_coils``): ``maxwell_pair``, ``anti_helmholtz``, ``golay``,
 ``biplanar``, ``gradient_set``.
+Resonators (``resonators``): ``stripline``, ``loop_gap_resonator``, ``alderman_grant``.
 Winding packs (``winding_pack``): where the N turns of a multi-turn coil lie (``layers``,
 ``insulation``, ``bundled`` keywords of the multi-turn generators).
 """
@@ -16,6 +17,7 @@ from coildesign.geometries.gradient_coils import (
     gradient_set,
     maxwell_pair,
 )
+from coildesign.geometries.resonators import alderman_grant, hammerstad_jensen, loop_gap_resonator, stripline
 from coildesign.geometries.rf_coils import (
     birdcage,
     helmholtz_pair,
@@ -28,6 +30,10 @@ from coildesign.geometries.rf_coils import (
 
 __all__ = [
     "GradientSet",
+    "alderman_grant",
+    "hammerstad_jensen",
+    "loop_gap_resonator",
+    "stripline",
     "anti_helmholtz",
     "biplanar",
     "birdcage",

@@ -37,6 +37,8 @@ __all__ = [
     "PROXIMITY_CONVENTIONS",
     "ac_resistance",
     "capacitor_esr",
+    "conductor_resistance",
+    "conductor_resistance_model",
     "lead_resistance",
     "medhurst_capacitance",
     "medhurst_capacitance_fit",
@@ -107,6 +109,16 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
     Im = x/2 - 3/(32x) - 3/(32 x^2) - 63/(1024 x^3); truncation error < 1e-15 relative there.
     """
     x = np.asarray(x, dtype=float)
+    if x.ndim == 0:  # one frequency (e.g. a root finder's step): the same formulas without masks
+        xs = float(x)
+        if xs <= 0:
+            return np.asarray(1.0 + 0.0j)
+        if xs <= _ASYMPTOTIC_X:
+            z = (1.0 - 1.0j) * xs
+            return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
+        re = xs / 2 + 0.25 + 3.0 / (32 * xs) - 63.0 / (1024 * xs**3) - 27.0 / (256 * xs**4)
+        im = xs / 2 - 3.0 / (32 * xs) - 3.0 / (32 * xs**2) - 63.0 / (1024 * xs**3)
+        return np.asarray(complex(re, im))
     out = np.ones(x.shape, dtype=complex)
     small = (x > 0) & (x <= _ASYMPTOTIC_X)
     if small.any():
@@ -309,6 +321,12 @@ def proximity_factor(length_over_diameter: float | np.ndarray,
     return _out(np.asarray(interp(pts.reshape(-1, 2))).reshape(ld.shape))
 
 
+@lru_cache(maxsize=1024)
+def _solenoid_proximity_factor(length_over_diameter: float, pitch_over_wire_diameter: float) -> float:
+    """``proximity_factor`` of one solenoid (cached: a sweep at fixed geometry interpolates once)."""
+    return float(proximity_factor(length_over_diameter, pitch_over_wire_diameter))
+
+
 def _check_table_input(name: str, value: object, low: float) -> np.ndarray:
     if isinstance(value, bool) or isinstance(value, (str, bytes)):
         check._fail(name, "a real number or an array of real numbers", value, TypeError)
@@ -430,52 +448,93 @@ def ac_resistance(coil: Coil, frequency: float, *, temperature: float = 293.15,
         check.choice("proximity", proximity, PROXIMITY_CONVENTIONS)
     check.choice("strip_model", strip_model, ("wheeler", "peec"))
     temperature = check.positive("temperature", temperature)
+    return float(conductor_resistance(coil, np.asarray(f), temperature, proximity, strip_model))
+
+
+def conductor_resistance(coil: Coil, frequencies: np.ndarray, temperature: float = 293.15,
+                         proximity: str | None = "minard", strip_model: str = "wheeler") -> np.ndarray:
+    """``ac_resistance`` [ohm] at every one of ``frequencies`` [Hz] (an array of finite values
+    >= 0, any shape; arguments already validated): the same model evaluated for a whole sweep
+    at once, ``conductor_resistance_model(...)(frequencies)``."""
+    return conductor_resistance_model(coil, temperature, proximity, strip_model)(np.asarray(frequencies, dtype=float))
+
+
+def conductor_resistance_model(coil: Coil, temperature: float = 293.15, proximity: str | None = "minard",
+                               strip_model: str = "wheeler"):
+    """The model of ``ac_resistance`` prepared for ``coil`` at ``temperature`` [K] (arguments
+    already validated): a function f [Hz] (array, values >= 0) -> R(f) [ohm]. Everything that
+    does not depend on the frequency (the windings grouped by cross-section and resistivity,
+    Medhurst's proximity factor, the lead fraction) is computed once, so that R(f) over a
+    matching network's sweep costs one Bessel evaluation per frequency and cross-section
+    (``coildesign.rf.circuit.CoilCircuit``)."""
     conductors = _winding_conductor(coil)
-    if f == 0:
-        proximity = None  # no skin or proximity effect at DC
-    r_skin = 0.0
-    per_length: dict = {}  # windings of one cross-section and material share their R' (computed once)
+    groups: dict = {}  # windings of one cross-section and material share their R' (computed once)
     for cs, mat, length in conductors:
         rho = mat.resistivity_at(temperature)
-        if (cs, rho) not in per_length:
-            per_length[cs, rho] = _resistance_per_length(cs, f, rho, strip_model)
-        r_skin += length * per_length[cs, rho]
+        groups[cs, rho] = groups.get((cs, rho), 0.0) + length
+
+    def skin(f: np.ndarray) -> np.ndarray:
+        r_skin = np.zeros(f.shape)
+        for (cs, rho), length in groups.items():
+            r_skin = r_skin + length * _resistance_per_length(cs, f, rho, strip_model)
+        return r_skin
+
     if proximity is None or coil.parameters.get("generator") != "solenoid":
-        return float(r_skin)
+        return skin
     if not all(isinstance(cs, RoundWire) for cs, _, _ in conductors):
-        check._fail("proximity", "None for a solenoid wound with rectangular strip (Medhurst's "
-                    "factor is for round wire)", proximity)
+        def refused(f: np.ndarray) -> np.ndarray:
+            if np.all(f == 0):  # no proximity effect at DC: the strip's DC resistance
+                return skin(f)
+            check._fail("proximity", "None for a solenoid wound with rectangular strip (Medhurst's "
+                        "factor is for round wire)", proximity)
+        return refused
     geo = _solenoid_geometry(coil)
     d = conductors[0][0].diameter
     n = geo["turns"]
-    phi = proximity_factor(geo["length"] / geo["diameter"], geo["pitch"] / d)
+    phi = _solenoid_proximity_factor(float(geo["length"] / geo["diameter"]), float(geo["pitch"] / d))
     # straight leads (coil.parameters["leads"], two of them) get the skin effect only
     lead_length = 2.0 * float(coil.parameters.get("leads", 0.0) or 0.0)
     total_length = sum(length for _, _, length in conductors)
     lead_fraction = min(max(lead_length / total_length, 0.0), 1.0)
-    r_leads = r_skin * lead_fraction  # one wire, one material: R_skin is proportional to length
-    r_helix = r_skin - r_leads
-    if proximity == "minard":
-        return float(r_helix * (1.0 + (phi - 1.0) * (1.0 - 1.0 / n)) + r_leads)
-    if n < 2:
-        check._fail("coil.parameters['turns']", ">= 2 for the 'qoil' convention (it gives zero "
-                    "resistance for one turn; use proximity='minard')", n)
-    r_shell = 0.0
-    for cs, mat, length in conductors:
-        rho = mat.resistivity_at(temperature)
-        delta = np.sqrt(rho / (np.pi * f * mu_0)) if f > 0 else np.inf
-        dw = cs.diameter
-        area = np.pi * (dw * delta - delta**2) if delta < dw / 2 else cs.area
-        r_shell += rho * length / area
-    return float(r_shell * (1.0 - lead_fraction) * phi * (n - 1.0) / n + r_leads)
+    if proximity == "qoil" and n < 2:
+        def refused_qoil(f: np.ndarray) -> np.ndarray:
+            if np.all(f == 0):
+                return skin(f)
+            check._fail("coil.parameters['turns']", ">= 2 for the 'qoil' convention (it gives zero "
+                        "resistance for one turn; use proximity='minard')", n)
+        return refused_qoil
+
+    def minard(f: np.ndarray) -> np.ndarray:
+        r_skin = skin(f)
+        r_leads = r_skin * lead_fraction  # one wire, one material: R_skin is proportional to length
+        r_helix = r_skin - r_leads
+        return np.where(f == 0, r_skin, r_helix * (1.0 + (phi - 1.0) * (1.0 - 1.0 / n)) + r_leads)
+
+    def qoil(f: np.ndarray) -> np.ndarray:
+        r_skin = skin(f)
+        dc = f == 0
+        r_shell = np.zeros(f.shape)
+        for cs, mat, length in conductors:
+            rho = mat.resistivity_at(temperature)
+            delta = np.where(dc, np.inf, np.sqrt(rho / (np.pi * np.where(dc, 1.0, f) * mu_0)))
+            dw = cs.diameter
+            with np.errstate(invalid="ignore"):
+                area = np.where(delta < dw / 2, np.pi * (dw * delta - delta**2), cs.area)
+            r_shell = r_shell + rho * length / area
+        return np.where(dc, r_skin, r_shell * (1.0 - lead_fraction) * phi * (n - 1.0) / n + r_skin * lead_fraction)
+
+    return minard if proximity == "minard" else qoil
 
 
-def _resistance_per_length(cs, f: float, rho: float, strip_model: str) -> float:
+def _resistance_per_length(cs, f: np.ndarray, rho: float, strip_model: str) -> np.ndarray:
+    """AC resistance per length [ohm/m] of one cross-section at the frequencies ``f`` [Hz]."""
     if isinstance(cs, RoundWire):
-        return rho / cs.area * float(_bessel_ratio(cs.radius * np.sqrt(np.pi * f * mu_0 / rho)).real)
-    if strip_model == "wheeler" or f == 0:
-        return float(strip_resistance_per_length(cs.width, cs.thickness, f, rho))
-    return _peec_strip_per_length(cs.width, cs.thickness, f, rho)
+        return rho / cs.area * _bessel_ratio(cs.radius * np.sqrt(np.pi * f * mu_0 / rho)).real
+    if strip_model == "wheeler":
+        return np.asarray(strip_resistance_per_length(cs.width, cs.thickness, f, rho), dtype=float)
+    wheeler = np.asarray(strip_resistance_per_length(cs.width, cs.thickness, f, rho), dtype=float)
+    return np.vectorize(lambda fi, dc: dc if fi == 0 else _peec_strip_per_length(cs.width, cs.thickness, fi, rho),
+                        otypes=[float])(f, wheeler)
 
 
 @lru_cache(maxsize=64)

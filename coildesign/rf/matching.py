@@ -1,10 +1,10 @@
 """Capacitive tuning and matching networks for RF coils (closed form, swept in numpy).
 
-The coil is the series branch ``R + j omega L`` [ohm] shunted by its self-capacitance ``C_self``
-[F] (the usual lumped model of a coil below its self-resonance: Mispelter, Lupu & Briguet,
-"NMR Probeheads for Biophysical and Biomedical Experiments" (Imperial College Press, 2006),
-ch. 3). Three two-capacitor networks bring it to a real input impedance ``Z0`` at the design
-angular frequency ``omega = 2 pi f``:
+The coil (``coildesign.rf.circuit.CoilCircuit``) is the series branch ``R + j omega L`` [ohm]
+shunted by its self-capacitance ``C_self`` [F] (the usual lumped model of a coil below its
+self-resonance: Mispelter, Lupu & Briguet, "NMR Probeheads for Biophysical and Biomedical
+Experiments" (Imperial College Press, 2006), ch. 3). Three two-capacitor networks bring it to a
+real input impedance ``Z0`` at the design angular frequency ``omega = 2 pi f``:
 
 ``"series_match_parallel_tune"``
     tuning capacitor ``C_t`` across the coil, matching capacitor ``C_m`` in series towards the
@@ -61,9 +61,10 @@ capacitor where its reactance/susceptance has the capacitive sign and an inducto
 ``solution=1`` takes the upper signs, ``solution=2`` the lower ones (Pozar's two solutions);
 ``"series_match_parallel_tune"`` is ``"l_shunt_at_load"`` solution 2 and
 ``"parallel_match_series_tune"`` is ``"l_series_at_load"`` solution 1 whenever both of their
-elements come out capacitive. ``network="auto"`` takes ``"series_match_parallel_tune"`` where
-it is realisable and otherwise the first realisable L-section solution (``l_networks`` lists
-them all). Inductors are loss-free unless ``inductor_q`` gives them ``ESR = omega L / Q_L``.
+elements come out capacitive. ``topology="auto"`` (``network=`` is the keyword's older name)
+takes ``"series_match_parallel_tune"`` where it is realisable and otherwise the first
+realisable L-section solution (``l_networks`` lists them all). Inductors are loss-free unless
+``inductor_q`` gives them ``ESR = omega L / Q_L``.
 
 Every network is also available as a scikit-rf 2-port built from ``skrf.media`` lumped
 elements (``MatchResult.matching_network``, port 1 towards the line, port 2 towards the coil),
@@ -90,14 +91,20 @@ Bandwidth and Q (definitions used throughout):
   resonator. The matching network's own frequency dependence (mainly the series match
   reactance) shifts this by O(sqrt(R/Z0)) relative; the tests measure it.
 
-The network is evaluated analytically over the sweep, ``S11 = (Z_in - Z0)/(Z_in + Z0)``, and
-only wrapped in a scikit-rf ``Network`` for Touchstone files and Smith charts (building the
-circuit from skrf media elements gives the same numbers, see tests, but costs ~10 ms).
+One evaluation path: the closed forms above give the element values at the design frequency;
+every topology is then a ladder of ``NetworkElement`` (line side first) evaluated by
+``_ladder_impedance`` on the coil's terminal impedance ``CoilCircuit.impedance(f)``
+(``coildesign.rf.circuit``: R(f) of the conductor and the sample at every frequency), for the
+S11 at f0, the band edges and the sweep, ``S11 = (Z_in - Z0)/(Z_in + Z0)``. The sweep is only
+wrapped in a scikit-rf ``Network`` for Touchstone files and Smith charts; building the same
+circuit from skrf media elements (``matching_network ** circuit.network(f)``) gives the same
+numbers to rounding (tests), but costs ~10 ms.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +113,10 @@ from scipy.optimize import brentq, root
 
 from coildesign import _validation as check
 from coildesign._files import atomic_path
+from coildesign.coil import Coil
+from coildesign.rf.circuit import CoilCircuit, lumped_impedance
+from coildesign.rf.network import ladder_two_port
+from coildesign.rf.sensitivity import warn_if_b1_along_b0
 
 __all__ = [
     "L_NETWORKS",
@@ -148,17 +159,16 @@ _DEFAULT_POINTS = 801
 
 
 # ---------------------------------------------------------------------------- impedances
-def _coil_impedance(omega: np.ndarray, resistance: float, inductance: float, c_self: float) -> np.ndarray:
-    """Coil impedance [ohm]: (R + j omega L) in parallel with C_self."""
-    z = resistance + 1j * omega * inductance
-    if c_self > 0.0:
-        z = z / (1.0 + 1j * omega * c_self * z)
-    return z
-
-
-def _capacitor_impedance(omega: np.ndarray, capacitance: float, esr: float) -> np.ndarray:
-    """Capacitor impedance [ohm]: ESR + 1/(j omega C)."""
-    return esr + 1.0 / (1j * omega * capacitance)
+def _topology(topology: str | None, network: str | None, options: tuple[str, ...],
+              default: str = "series_match_parallel_tune") -> str:
+    """The topology argument, accepting the older keyword ``network=`` (with a DeprecationWarning)."""
+    if network is not None:
+        if topology is not None and topology != network:
+            check._fail("network", f"None or equal to topology={topology!r} (network= is the older name of "
+                        "topology=)", network)
+        warnings.warn("network= is renamed topology=; pass topology=...", DeprecationWarning, stacklevel=3)
+        return check.choice("network", network, options)
+    return check.choice("topology", default if topology is None else topology, options)
 
 
 def _series_equivalent(network: str, capacitors: dict[str, float]) -> tuple[float, float]:
@@ -166,18 +176,6 @@ def _series_equivalent(network: str, capacitors: dict[str, float]) -> tuple[floa
     if network == "balanced":
         return capacitors["tune"], 0.5 * capacitors["match"]
     return capacitors["tune"], capacitors["match"]
-
-
-def _input_impedance(omega: np.ndarray, resistance: float, inductance: float, c_self: float, network: str,
-                     c_tune: float, c_match: float, esr_tune: float = 0.0, esr_match: float = 0.0) -> np.ndarray:
-    z_coil = _coil_impedance(omega, resistance, inductance, c_self)
-    z_t = _capacitor_impedance(omega, c_tune, esr_tune)
-    z_m = _capacitor_impedance(omega, c_match, esr_match)
-    if network == "parallel_match_series_tune":
-        z1 = z_coil + z_t
-        return 1.0 / (1.0 / z1 + 1.0 / z_m)
-    # series_match_parallel_tune and balanced (differential impedance, C_match = series equivalent)
-    return z_m + 1.0 / (1.0 / z_coil + 1.0 / z_t)
 
 
 def _ladder_impedance(omega: np.ndarray, z_load: np.ndarray, elements: tuple[NetworkElement, ...]) -> np.ndarray:
@@ -204,9 +202,10 @@ def input_impedance(
     inductance: float,
     capacitors: dict[str, float],
     *,
-    network: str = "series_match_parallel_tune",
+    topology: str | None = None,
     c_self: float = 0.0,
     esr: dict[str, float] | None = None,
+    network: str | None = None,
 ) -> np.ndarray:
     """Input impedance [ohm] of a coil with its tuning/matching capacitors.
 
@@ -215,8 +214,10 @@ def input_impedance(
     [F] as in ``MatchResult.capacitors`` (for ``"balanced"``, ``"match"`` is each of the two
     capacitors and the result is the differential impedance); ``esr`` optionally maps the same
     keys to series resistances [ohm] (for ``"balanced"``, the ESR of each capacitor).
+    ``topology`` is one of ``NETWORKS`` (default ``"series_match_parallel_tune"``; ``network=``
+    is its older name). Evaluated through the one ladder of ``MatchResult.elements``.
     """
-    net = check.choice("network", network, NETWORKS)
+    net = _topology(topology, network, NETWORKS)
     f = np.asarray(frequency, dtype=float)
     if not np.isfinite(f).all() or np.any(f <= 0):
         check._fail("frequency", "finite and > 0 [Hz]", frequency)
@@ -228,7 +229,9 @@ def input_impedance(
                                                                              allow_zero=True) for k in caps}
     c_t, c_m = _series_equivalent(net, caps)
     esr_m = 2.0 * esr["match"] if net == "balanced" else esr["match"]
-    return _input_impedance(2.0 * np.pi * f, r, l_coil, cs, net, c_t, c_m, esr["tune"], esr_m)
+    omega = 2.0 * np.pi * f
+    elements = _capacitor_elements(net, c_t, c_m, esr["tune"], esr_m)
+    return _ladder_impedance(omega, lumped_impedance(omega, r, l_coil, cs), elements)
 
 
 def _check_capacitors(capacitors: object) -> dict[str, float]:
@@ -267,7 +270,7 @@ def _ideal_capacitors(resistance: float, inductance: float, omega: float, z0: fl
                           f"{omega / (2 * np.pi):.6g} Hz)")
         return float(c_p - c_self), float(c_m)
     # parallel_match_series_tune
-    zc = complex(_coil_impedance(np.asarray(omega), resistance, inductance, c_self))
+    zc = complex(lumped_impedance(omega, resistance, inductance, c_self))
     rp, xp = zc.real, zc.imag
     if rp <= 0.0:
         _unrealisable("R > 0", "a loss-free coil has no finite match")
@@ -329,7 +332,7 @@ def l_networks(resistance: float, inductance: float, frequency: float, *, z0: fl
     omega = 2.0 * np.pi * check.positive("frequency", frequency)
     z0v = check.positive("z0", z0)
     cs = check.positive("c_self", c_self, allow_zero=True)
-    z_load = complex(_coil_impedance(np.asarray(omega), r, l_coil, cs))
+    z_load = complex(lumped_impedance(omega, r, l_coil, cs))
     out = []
     for net in L_NETWORKS:
         for solution in (1, 2):
@@ -371,12 +374,12 @@ def _lossy_elements(z_load: complex, omega: float, z0: float, elements: tuple[Ne
 def _lossy_capacitors(resistance: float, inductance: float, omega: float, z0: float, network: str, c_self: float,
                       q_cap: float, start: tuple[float, float]) -> tuple[float, float]:
     """(C_tune, C_match) [F] of the single-ended circuit with ESR = 1/(omega C Q_c), solved numerically."""
+    z_load = np.asarray(lumped_impedance(omega, resistance, inductance, c_self))
 
     def residual(p: np.ndarray) -> np.ndarray:
         c_t, c_m = start[0] * np.exp(p[0]), start[1] * np.exp(p[1])
-        z = _input_impedance(np.asarray(omega), resistance, inductance, c_self, network, c_t, c_m,
-                             1.0 / (omega * c_t * q_cap), 1.0 / (omega * c_m * q_cap))
-        g = complex(z) / z0 - 1.0
+        elements = _capacitor_elements(network, c_t, c_m, 1.0 / (omega * c_t * q_cap), 1.0 / (omega * c_m * q_cap))
+        g = complex(_ladder_impedance(np.asarray(omega), z_load, elements)) / z0 - 1.0
         return np.array([g.real, g.imag])
 
     sol = root(residual, np.zeros(2), method="hybr", options={"xtol": 1e-13})
@@ -432,6 +435,8 @@ class MatchResult:
         its single-ended equivalent (one series capacitor of ``match/2``).
     solution : int or None
         Pozar's solution number for the L-sections (1: upper signs, 2: lower signs).
+    circuit : CoilCircuit or None
+        The coil's circuit that was matched (R(f) over the sweep comes from it).
     """
 
     topology: str
@@ -453,6 +458,7 @@ class MatchResult:
     notes: tuple[str, ...] = ()
     elements: tuple[NetworkElement, ...] = ()
     solution: int | None = None
+    circuit: CoilCircuit | None = field(default=None, repr=False)
 
     @property
     def tune_capacitance(self) -> float:
@@ -476,9 +482,8 @@ class MatchResult:
         built from ``skrf.media.DefinedGammaZ0`` lumped elements (series: ``capacitor`` /
         ``inductor`` after a ``resistor`` for the ESR; shunt: the same terminated by a short,
         through ``shunt``). ``matching_network ** coildesign.rf.coil_network(...)`` is the matched
-        coil; cables and connectors cascade in front with ``**``."""
-        from coildesign.rf.network import ladder_two_port
-
+        coil (equal to ``network`` to rounding: one model, R(f) of ``circuit``); cables and
+        connectors cascade in front with ``**``."""
         return ladder_two_port(self.elements, self.network.frequency, self.z0, name=f"{self.topology} network")
 
     def as_dict(self) -> dict:
@@ -504,7 +509,8 @@ class MatchResult:
         if not np.isfinite(f).all() or np.any(f <= 0):
             check._fail("frequency", "finite and > 0 [Hz]", frequency)
         omega = 2.0 * np.pi * f
-        z_coil = _coil_impedance(omega, self.resistance, self.inductance, self.c_self)
+        z_coil = (lumped_impedance(omega, self.resistance, self.inductance, self.c_self) if self.circuit is None
+                  else self.circuit.impedance(f))
         return _ladder_impedance(omega, z_coil, self.elements)
 
     def s11_at(self, frequency: float | np.ndarray) -> np.ndarray:
@@ -572,28 +578,29 @@ class MatchResult:
 
 # ---------------------------------------------------------------------------- band edges
 def _band_edges(gamma2, f0: float, q_u: float) -> tuple[float, float]:
-    """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found)."""
+    """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found).
+    ``gamma2`` maps an array of frequencies [Hz] to |S11|^2. The crossing is bracketed on the
+    geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 59 (one array evaluation per side), then
+    refined with Brent's method."""
 
     def g(f: float) -> float:
-        return float(gamma2(f)) - 0.5
+        return float(gamma2(np.asarray(f))) - 0.5
 
     if g(f0) >= 0.0:
         return float("nan"), float("nan")
     step = f0 / max(q_u, 1.0)
     edges = []
     for sign in (-1.0, 1.0):
-        inner, edge = f0, float("nan")
-        for k in range(-3, 60):
-            trial = f0 + sign * step * 2.0**k
-            if trial <= f0 * 1e-9:
-                trial = f0 * 1e-9
-            if g(trial) > 0.0:
-                edge = brentq(g, min(inner, trial), max(inner, trial), xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps)
-                break
-            if trial == f0 * 1e-9:
-                break
-            inner = trial
-        edges.append(edge)
+        trials = np.maximum(f0 + sign * step * 2.0 ** np.arange(-3, 60), f0 * 1e-9)
+        if sign < 0:  # stop at the floor f0 * 1e-9 (its first occurrence)
+            trials = trials[: int(np.argmax(trials == f0 * 1e-9)) + 1] if np.any(trials == f0 * 1e-9) else trials
+        above = np.flatnonzero(np.asarray(gamma2(trials)) - 0.5 > 0.0)
+        if not above.size:
+            edges.append(float("nan"))
+            continue
+        k = int(above[0])
+        inner, trial = (f0 if k == 0 else float(trials[k - 1])), float(trials[k])
+        edges.append(brentq(g, min(inner, trial), max(inner, trial), xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps))
     return edges[0], edges[1]
 
 
@@ -611,7 +618,7 @@ def match_capacitors(
     frequency: float,
     *,
     z0: float = 50.0,
-    network: str = "series_match_parallel_tune",
+    topology: str | None = None,
     c_self: float = 0.0,
     capacitor_q: float | None = None,
     inductor_q: float | None = None,
@@ -620,29 +627,44 @@ def match_capacitors(
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
     notes: tuple[str, ...] = (),
+    network: str | None = None,
 ) -> MatchResult:
     """Tuning and matching network for a coil of ``resistance`` [ohm], ``inductance`` [H]
-    and self-capacitance ``c_self`` [F] at ``frequency`` [Hz] into ``z0`` [ohm].
+    and self-capacitance ``c_self`` [F] at ``frequency`` [Hz] into ``z0`` [ohm]: ``match`` of
+    the ``CoilCircuit`` of these numbers (a frequency-independent resistance).
 
-    ``network`` is one of ``NETWORKS`` (two capacitors), ``L_NETWORKS`` (an L-section that may
+    ``topology`` is one of ``NETWORKS`` (two capacitors), ``L_NETWORKS`` (an L-section that may
     use an inductor; ``solution`` 1 or 2, default 1) or ``"auto"`` (formulas, sources and the
-    choice in the module docstring). ``capacitor_q`` gives every capacitor the ESR
-    1/(omega C Q_c) [ohm] and ``inductor_q`` every inductor omega L/Q_L [ohm] (None: loss-free).
-    The sweep is ``frequencies`` [Hz] if given, else ``n_points`` points over ``span`` [Hz]
-    centred on ``frequency`` (default: ten -3 dB bandwidths, at most ``frequency``).
+    choice in the module docstring); default ``"series_match_parallel_tune"``; ``network=`` is
+    its older name. ``capacitor_q`` gives every capacitor the ESR 1/(omega C Q_c) [ohm] and
+    ``inductor_q`` every inductor omega L/Q_L [ohm] (None: loss-free). The sweep is
+    ``frequencies`` [Hz] if given, else ``n_points`` points over ``span`` [Hz] centred on
+    ``frequency`` (default: ten -3 dB bandwidths, at most ``frequency``).
 
     Raises ``ValueError`` naming the violated condition and the values when the network cannot
     match the coil (e.g. ``(R^2 + omega^2 L^2)/R <= Z0`` for the series-match/parallel-tune
-    network; ``network="auto"`` then falls back to an L-section).
+    network; ``topology="auto"`` then falls back to an L-section).
     """
-    import skrf
-
     r = check.positive("resistance", resistance)
     l_coil = check.positive("inductance", inductance)
     f0 = check.positive("frequency", frequency)
-    z0v = check.positive("z0", z0)
-    net = check.choice("network", network, _ALL_NETWORKS)
+    net = _topology(topology, network, _ALL_NETWORKS)
     cs = check.positive("c_self", c_self, allow_zero=True)
+    circuit = CoilCircuit(inductance=l_coil, conductor_resistance=r, c_self=cs, frequency=f0, notes=tuple(notes))
+    return _match_circuit(circuit, z0, net, capacitor_q, inductor_q, solution, frequencies, n_points, span)
+
+
+def _match_circuit(circuit: CoilCircuit, z0: float, net: str, capacitor_q, inductor_q, solution, frequencies,
+                   n_points, span) -> MatchResult:
+    """The matched ``circuit`` (``match``): element values at the design frequency from the
+    closed forms, and every impedance, S11, band edge and the swept network from the one ladder
+    ``_ladder_impedance`` terminated by ``circuit.impedance(f)`` (R(f) at every frequency)."""
+    import skrf
+
+    r, l_coil, f0, cs = circuit.resistance, circuit.inductance, circuit.frequency, circuit.c_self
+    if r <= 0.0:
+        check._fail("resistance", "> 0 [ohm] (a loss-free coil has no finite match)", r)
+    z0v = check.positive("z0", z0)
     qc = None if capacitor_q is None else check.positive("capacitor_q", capacitor_q)
     npts = check.positive_int("n_points", n_points, minimum=3, maximum=10**7)
     omega = 2.0 * np.pi * f0
@@ -651,7 +673,7 @@ def match_capacitors(
         x_l = np.float64(omega) * l_coil
         check.result("squared coil Q (omega L / R)^2 and reactance omega L", np.array(
             [(x_l / r) ** 2, x_l**2, 1.0 / x_l**2, 1.0 / np.float64(r), (1.0 / x_l) ** 2 * r]),
-            resistance=resistance, inductance=inductance, frequency=frequency)
+            resistance=r, inductance=l_coil, frequency=f0)
     if x_l / r > 1e12:
         check._fail("resistance, inductance, frequency", "such that the coil Q = omega L / R <= 1e12 (the "
                     "-3 dB band f0/Q would be below the float resolution of the frequency axis)", f"Q = {x_l / r:.3g}")
@@ -660,8 +682,8 @@ def match_capacitors(
         _solution_number(solution)
         if net in NETWORKS:
             check._fail("solution", f"None for the two-capacitor network {net!r}", solution)
-    note_list = list(notes)
-    z_load = complex(_coil_impedance(np.asarray(omega), r, l_coil, cs))
+    note_list = list(circuit.notes)
+    z_load = complex(circuit.impedance(f0))
 
     if net == "auto":
         try:
@@ -688,13 +710,13 @@ def match_capacitors(
             elements = _lossy_elements(z_load, omega, z0v, elements, qc, ql)
 
     def s11(f: np.ndarray) -> np.ndarray:
-        w = 2.0 * np.pi * np.asarray(f, dtype=float)
-        z = _ladder_impedance(w, _coil_impedance(w, r, l_coil, cs), elements)
+        f = np.asarray(f, dtype=float)
+        z = _ladder_impedance(2.0 * np.pi * f, circuit.impedance(f), elements)
         return (z - z0v) / (z + z0v)
 
     s0 = complex(s11(np.asarray(f0)))
     q_u = omega * l_coil / r
-    lo, hi = _band_edges(lambda f: abs(complex(s11(np.asarray(f)))) ** 2, f0, q_u)
+    lo, hi = _band_edges(lambda f: np.abs(s11(f)) ** 2, f0, q_u)
     bandwidth = hi - lo
     if not np.isfinite(bandwidth):
         note_list.append("the -3 dB edges of |S11| were not found (match too poor or too broad); bandwidth is NaN")
@@ -729,16 +751,16 @@ def match_capacitors(
         topology=net, frequency=f0, z0=z0v, resistance=r, inductance=l_coil, c_self=cs, capacitors=caps, esr=esr,
         capacitor_q=qc, s11=s0, s11_db=s0_db, bandwidth=float(bandwidth), band_edges=(float(lo), float(hi)),
         q_unloaded=float(q_u), q_loaded=float(f0 / bandwidth), network=skrf_net, notes=tuple(note_list),
-        elements=elements, solution=solution,
+        elements=elements, solution=solution, circuit=circuit,
     )
 
 
 def match(
-    coil,
-    frequency: float,
+    coil: Coil | CoilCircuit,
+    frequency: float | None = None,
     z0: float = 50.0,
     *,
-    network: str = "series_match_parallel_tune",
+    topology: str | None = None,
     temperature: float | None = None,
     sample=None,
     conductivity: float | None = None,
@@ -748,49 +770,42 @@ def match(
     frequencies: np.ndarray | None = None,
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
+    b0_direction=(0.0, 0.0, 1.0),
+    network: str | None = None,
 ) -> MatchResult:
-    """Tune and match ``coil`` at ``frequency`` [Hz] into ``z0`` [ohm], loaded by ``sample``.
+    """Tune and match a coil at ``frequency`` [Hz] into ``z0`` [ohm].
 
-    The coil's inductance [H] comes from ``coildesign.analysis.inductance.inductance(coil)``,
-    its AC resistance [ohm] from ``coildesign.rf.impedance.ac_resistance(coil, frequency)``
-    (at ``temperature`` [K] when given) and its self-capacitance [F] from
-    ``coildesign.rf.impedance.self_capacitance(coil)`` where that supports the coil type;
-    otherwise C_self = 0 is used and recorded in ``MatchResult.notes``. With a ``sample``
-    (``coildesign.rf.sample`` shape) the sample's eddy-current loss resistance
-    ``coildesign.rf.sample.magnetic_loss_resistance(coil, sample, frequency, conductivity)``
-    [ohm] (``conductivity`` [S/m], or None for the sample medium's) is added in series: the
-    network then matches the loaded coil, as it is tuned on the bench. Dielectric sample loss is
-    not included (it needs the stray capacitance through the sample; add it to the resistance
-    and use ``match_capacitors``). Other arguments as in ``match_capacitors``.
+    ``coil`` is a ``CoilCircuit`` (then ``frequency`` is its own unless given equal, and
+    ``temperature``, ``sample`` and ``conductivity`` must be None) or a ``Coil``, whose circuit
+    is ``CoilCircuit.from_coil(coil, frequency, sample=sample, temperature=temperature,
+    conductivity=conductivity)``: L from ``analysis.inductance``, R_c(f) from
+    ``ac_resistance`` (at ``temperature`` [K], default 293.15 K), C_self from
+    ``self_capacitance`` (0 with a note where it does not support the coil type) and, with a
+    ``sample``, its eddy-current loss R_s(f) in series (``conductivity`` [S/m] or the sample
+    medium's): the network matches the loaded coil, as it is tuned on the bench. Dielectric
+    sample loss is not included (add it to the resistance and use ``match_capacitors``).
+    The element values come from R(f0); the swept S11, the band edges and ``network`` use R(f)
+    at every frequency, so that ``result.matching_network ** circuit.network(f)`` is
+    ``result.network``. A coil whose B1 at the sample (or at its centre) runs mostly along B0
+    (``b0_direction``, default +z) gets a ``B1AlongB0Warning``. ``topology`` (``network=`` is
+    its older name) and the other arguments as in ``match_capacitors``.
     """
-    from coildesign.coil import Coil
-
-    if not isinstance(coil, Coil):
-        check._fail("coil", "a coildesign Coil", coil, TypeError)
-    f0 = check.positive("frequency", frequency)
-    from coildesign.analysis.inductance import inductance
-    from coildesign.rf.impedance import ac_resistance, self_capacitance
-
-    notes: list[str] = []
-    l_coil = float(inductance(coil))
-    if temperature is None:
-        r = float(ac_resistance(coil, f0))
+    net = _topology(topology, network, _ALL_NETWORKS)
+    if isinstance(coil, CoilCircuit):
+        for name, value in (("temperature", temperature), ("sample", sample), ("conductivity", conductivity)):
+            if value is not None:
+                check._fail(name, "None when a CoilCircuit is matched (it already holds its resistances)", value)
+        if frequency is not None and check.positive("frequency", frequency) != coil.frequency:
+            check._fail("frequency", f"None or the circuit's frequency {coil.frequency:.9g} Hz (build the "
+                        "circuit at the frequency to match)", frequency)
+        circuit = coil
+    elif isinstance(coil, Coil):
+        if frequency is None:
+            check._fail("frequency", "given [Hz] when a Coil is matched", frequency)
+        f0 = check.positive("frequency", frequency)
+        t = 293.15 if temperature is None else check.positive("temperature", temperature)
+        circuit = CoilCircuit.from_coil(coil, f0, sample=sample, temperature=t, conductivity=conductivity)
+        warn_if_b1_along_b0(coil, None if sample is None else sample.center, b0_direction, "match")
     else:
-        t = check.positive("temperature", temperature)
-        r = float(ac_resistance(coil, f0, temperature=t))
-        notes.append(f"resistance at {t:g} K")
-    if sample is not None:
-        from coildesign.rf.sample import magnetic_loss_resistance
-
-        r_sample = float(magnetic_loss_resistance(coil, sample, f0, conductivity))
-        notes.append(f"loaded: R = {r:.6g} ohm (coil) + {r_sample:.6g} ohm (sample eddy-current loss)")
-        r += r_sample
-    try:
-        c_self = float(self_capacitance(coil))
-    except ValueError as exc:
-        c_self = 0.0
-        notes.append(f"C_self = 0: self_capacitance does not support this coil ({exc})")
-    notes.append(f"L = {l_coil:.6g} H (inductance), R = {r:.6g} ohm at {f0:.6g} Hz, C_self = {c_self:.6g} F")
-    return match_capacitors(r, l_coil, f0, z0=z0, network=network, c_self=c_self, capacitor_q=capacitor_q,
-                            inductor_q=inductor_q, solution=solution, frequencies=frequencies, n_points=n_points,
-                            span=span, notes=tuple(notes))
+        check._fail("coil", "a coildesign Coil or a CoilCircuit", coil, TypeError)
+    return _match_circuit(circuit, z0, net, capacitor_q, inductor_q, solution, frequencies, n_points, span)

@@ -81,6 +81,7 @@ __all__ = [
     "Sphere",
     "cylinder_in_solenoid_loss",
     "dielectric_loss_resistance",
+    "induced_potential",
     "magnetic_loss_resistance",
     "saline",
     "water",
@@ -585,6 +586,19 @@ def magnetic_loss_integral(coil: Coil, sample: Sample, *, correction: str = "pro
     loss: R_m = sigma omega^2 G (``magnetic_loss_resistance``, which documents A, psi,
     ``correction``, ``degree`` and ``n``). It depends on the coil and the sample's shape only,
     so a sweep over frequency or medium computes it once."""
+    _, w, a = induced_potential(coil, sample, correction=correction, degree=degree, n=n)
+    return float(np.sum(w * np.einsum("ij,ij->i", a, a)))
+
+
+def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projection", degree: int = 5,
+                      n=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(points (K, 3) [m], volume weights (K,) [m^3], A + grad psi (K, 3) [T m/A]): the
+    divergence-free part of the coil's vector potential per ampere tangent to the sample surface
+    at the sample's quadrature points (``magnetic_loss_resistance`` documents the projection,
+    ``correction``, ``degree`` and ``n``); the induced electric field per ampere is
+    E = -j omega (A + grad psi). Several coils' fields give the sample-mediated mutual
+    resistances R_ij = sigma omega^2 int (A_i + grad psi_i) . (A_j + grad psi_j) dV
+    (``coildesign.rf.array.coupling``)."""
     from coildesign.fields import vector_potential
 
     if not isinstance(coil, Coil):
@@ -613,7 +627,7 @@ def magnetic_loss_integral(coil: Coil, sample: Sample, *, correction: str = "pro
             coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)
             corrected = a.T + coef @ g
         a = corrected.T
-    return float(np.sum(w * np.einsum("ij,ij->i", a, a)))
+    return pts, w, a
 
 
 @check.finite_output("loss resistance")

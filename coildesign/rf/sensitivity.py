@@ -26,6 +26,7 @@ SI units: points [m], fields per ampere [T/A], volumes [m^3].
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -37,6 +38,7 @@ from coildesign.fields import field
 from coildesign.rf.sample import Sample, _sample
 
 __all__ = [
+    "B1AlongB0Warning",
     "B1Map",
     "Homogeneity",
     "SampleB1",
@@ -49,7 +51,47 @@ __all__ = [
     "sample_sensitivity",
     "transverse_b1",
     "transverse_basis",
+    "warn_if_b1_along_b0",
 ]
+
+PARALLEL_FRACTION_WARNING = 0.5
+"""Fraction of the coil's |B|^2 (volume-weighted over the sample) along B0 above which
+``B1AlongB0Warning`` is issued: more of the field along B0 than across it."""
+
+
+class B1AlongB0Warning(UserWarning):
+    """The coil's field at the sample runs mostly along B0 (the RF coil's axis is parallel to
+    B0), so the spins see only a small transverse B1: usually a coil left in its generator's
+    orientation (axis along z = B0) that should have been rotated."""
+
+
+def _check_b1_direction(field_: np.ndarray, basis: np.ndarray, weights, where: str) -> None:
+    """Issue ``B1AlongB0Warning`` when the weighted fraction of |B|^2 along B0 exceeds
+    ``PARALLEL_FRACTION_WARNING`` (``field_`` (M, 3) lab-frame field per ampere [T/A])."""
+    w = np.ones(len(field_)) if weights is None else np.asarray(weights, dtype=float)
+    total = float(np.sum(w * np.sum(np.abs(field_) ** 2, axis=1)))
+    if not total > 0.0:
+        return
+    along = float(np.sum(w * np.abs(field_ @ basis[2]) ** 2))
+    fraction = along / total
+    if fraction > PARALLEL_FRACTION_WARNING:
+        b0 = ", ".join(f"{v:g}" for v in basis[2])
+        warnings.warn(
+            f"{where}: {100 * fraction:.3g} % of the coil's |B|^2 at the sample is along B0 (b0_direction = ({b0})): "
+            "the RF coil's axis is parallel to B0 and the spins see only the small transverse part of its field. "
+            "Rotate the coil so that its axis is perpendicular to B0 (e.g. coil.rotate(90, (0, 1, 0)) for a "
+            "solenoid built along z) or give the right b0_direction.", B1AlongB0Warning, stacklevel=3)
+
+
+def warn_if_b1_along_b0(coil, point=None, b0_direction=(0.0, 0.0, 1.0), where: str = "B1") -> None:
+    """Issue ``B1AlongB0Warning`` when the field of ``coil`` at ``point`` [m] (default: the
+    centroid of its paths, e.g. the centre of a solenoid) is mostly along ``b0_direction``
+    (one field evaluation; ``where`` names the caller in the message)."""
+    if point is None:
+        verts = np.vstack([p for p in coil.paths(16)])
+        point = verts.mean(axis=0)
+    pts = check.points3("point", np.reshape(np.asarray(point, dtype=float), (1, 3)))
+    _check_b1_direction(_lab_field(coil, pts), transverse_basis(b0_direction), None, where)
 
 
 def transverse_basis(b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
@@ -216,12 +258,15 @@ def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), wit
 def sample_b1_of_map(b1: B1Map, weights, *, within: float = 0.1) -> SampleB1:
     """``SampleB1`` of a map already evaluated at a sample's quadrature points with volume
     ``weights`` (K,) [m^3] (e.g. the rows of a map that also holds other points, so that the
-    field is evaluated in one call); homogeneity fraction within +-``within``."""
+    field is evaluated in one call); homogeneity fraction within +-``within``. Issues a
+    ``B1AlongB0Warning`` when more than half of the weighted |B|^2 runs along B0 (the coil's
+    axis parallel to B0: a small transverse B1, the usual cause a solenoid left along z)."""
     if not isinstance(b1, B1Map):
         check._fail("b1", "a B1Map (from b1_map)", b1, TypeError)
     w = np.asarray(weights, dtype=float)
     if w.shape != b1.magnitude.shape:
         check._fail("weights", f"{len(b1.magnitude)} volume weights (one per map point)", f"shape {w.shape}")
+    _check_b1_direction(b1.field, b1.basis, w, "sample_b1")
     return SampleB1(b1, w, float(w.sum()), float(np.sum(w * b1.magnitude)), float(np.sum(w * np.abs(b1.b1_minus))),
                     homogeneity(b1.magnitude, w, within=within))
 

@@ -41,6 +41,7 @@ from coildesign import _validation as check
 from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.rf import nuclei as _nuclei
+from coildesign.rf.circuit import CoilCircuit
 from coildesign.rf.nuclei import NUCLEI, Nucleus, nucleus
 from coildesign.rf.sample import (
     Box,
@@ -55,6 +56,7 @@ from coildesign.rf.sample import (
 from coildesign.rf.sensitivity import (
     SampleB1,
     Sensitivity,
+    _check_b1_direction,
     rotating_frame_b1,
     sample_b1,
     sample_sensitivity,
@@ -213,7 +215,7 @@ def snr(
     nucleus: str | Nucleus = "1H",
     concentration: float | None = None,
     abundance: float | None = None,
-    temperature_coil: float = 293.15,
+    temperature_coil: float | None = None,
     temperature_sample: float = 293.15,
     resistance: float | None = None,
     sample_resistance: float | None = None,
@@ -224,6 +226,7 @@ def snr(
     n=None,
     nucleus_name: str | None = None,
     b1: SampleB1 | None = None,
+    circuit: CoilCircuit | None = None,
 ) -> SNRResult:
     """Absolute SNR of ``sample`` in ``coil`` by reciprocity (module conventions).
 
@@ -236,10 +239,16 @@ def snr(
     ``temperature_sample`` [K]; None computes the eddy-current loss from ``sample.medium``
     (``magnetic_loss_resistance``; 0 without a medium). Dielectric loss is not added
     automatically: add ``dielectric_loss_resistance`` to ``sample_resistance`` if wanted.
+    ``circuit``: the coil's ``CoilCircuit`` at the Larmor frequency (e.g. the one that was
+    matched): its conductor resistance is the coil's noise source at ``temperature_coil``
+    (default: the circuit's temperature, else 293.15 K) and its sample resistance the
+    sample's at ``temperature_sample``; then ``resistance`` and ``sample_resistance`` must be None.
     ``noise_figure_db`` [dB], ``bandwidth`` [Hz] (noise bandwidth), ``voxel_volume`` [m^3],
     ``n``: the sample quadrature order (``sample.points(n)``). ``nucleus_name`` is an older
     alias of ``nucleus``. ``b1``: the sample's B1 if already computed (``sample_b1(coil, sample,
     n=n, b0_direction=b0_direction)``, e.g. for its homogeneity), so that it is not computed twice.
+    A coil whose field at the sample runs mostly along B0 gets a ``B1AlongB0Warning``
+    (``coildesign.rf.sensitivity``): its axis should be perpendicular to B0.
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
@@ -257,7 +266,19 @@ def snr(
         if nuc.name != "1H":
             check._fail("concentration", f"given in mol/m^3 for {nuc.name} (the default is 1H in water)", None)
         concentration = WATER_PROTON_CONCENTRATION
-    tc = check.positive("temperature_coil", temperature_coil)
+    if circuit is not None:
+        if not isinstance(circuit, CoilCircuit):
+            check._fail("circuit", "None or a CoilCircuit", circuit, TypeError)
+        for name, value in (("resistance", resistance), ("sample_resistance", sample_resistance)):
+            if value is not None:
+                check._fail(name, "None when a circuit is given (its resistances are used)", value)
+        if abs(circuit.frequency - f0) > 1e-9 * f0:
+            check._fail("circuit", f"a CoilCircuit at the Larmor frequency {f0:.9g} Hz",
+                        f"a circuit at {circuit.frequency:.9g} Hz")
+        resistance, sample_resistance = circuit.conductor_resistance, circuit.sample_resistance
+        if temperature_coil is None:
+            temperature_coil = circuit.temperature
+    tc = check.positive("temperature_coil", 293.15 if temperature_coil is None else temperature_coil)
     ts = check.positive("temperature_sample", temperature_sample)
     df = check.positive("bandwidth", bandwidth)
     if resistance is None:
@@ -277,6 +298,7 @@ def snr(
         sens = sample_b1(coil, smp, n=n, b0_direction=b0_direction)
     elif isinstance(b1, SampleB1):
         sens = b1
+        _check_b1_direction(sens.map.field, sens.map.basis, sens.weights, "snr")
     else:
         check._fail("b1", "None or a SampleB1 (from sample_b1 of this coil and sample)", b1, TypeError)
     xi = 2.0 * np.pi * f0 * m0 * sens.integral

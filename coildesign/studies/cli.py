@@ -49,7 +49,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from coildesign import _validation as check
+from coildesign._text import did_you_mean
 
 BUILT_IN = {"microcoil": "coildesign.studies.rf_study:microcoil",
             "gradient": "coildesign.studies.gradient_study:gradient"}
@@ -161,7 +161,7 @@ def load_study(path: str | Path) -> dict:
     for table, keys in (("study", _STUDY_KEYS), ("report", _REPORT_KEYS)):
         extra = sorted(set(data.get(table, {})) - keys)
         if extra:
-            hint = "".join(f"{k!r}{check.did_you_mean(k, keys)} " for k in extra).strip()
+            hint = "".join(f"{k!r}{did_you_mean(k, keys)} " for k in extra).strip()
             raise StudyFileError(f"{where}: [{table}] has unknown keys {hint} (allowed: {sorted(keys)})")
     for (table, key), (ok, requirement) in _TYPES.items():
         if key in data.get(table, {}) and not ok(data[table][key]):
@@ -185,7 +185,7 @@ def check_report(spec: dict, parameters: list[str], metrics) -> None:
         for name in rep.get(key, []):
             if name not in parameters:
                 raise StudyFileError(f"[report] {key}: {name!r} is not a parameter of the study (parameters: "
-                                     f"{', '.join(parameters)}){check.did_you_mean(name, parameters)}")
+                                     f"{', '.join(parameters)}){did_you_mean(name, parameters)}")
     if metrics is None:
         return
     metrics = list(metrics)
@@ -194,7 +194,7 @@ def check_report(spec: dict, parameters: list[str], metrics) -> None:
     for key, name in named:
         if name not in metrics:
             raise StudyFileError(f"[report] {key}: {name!r} is not a metric of [study] function = "
-                                 f"{spec['study']['function']!r}{check.did_you_mean(name, metrics)} (metrics: "
+                                 f"{spec['study']['function']!r}{did_you_mean(name, metrics)} (metrics: "
                                  f"{', '.join(metrics)})")
 
 
@@ -285,7 +285,7 @@ def run_sweep(args: argparse.Namespace) -> int:
                            seed=st.get("seed", 0), integers=tuple(st.get("integers", ())), fixed=spec["fixed"],
                            backend=backend, client=args.scheduler, workers=args.workers or st.get("workers"),
                            batch_size=st.get("batch_size"), checkpoint=out / "checkpoint",
-                           progress=not (args.quiet or args.format == "json"))
+                           progress=False if (args.quiet or args.format == "json") else None)
             if known_metrics(func) is None and result.metrics:
                 check_report(spec, result.parameters, result.metrics)
             written = _report(result, spec, out, f"{result.elapsed:.3g} s")

@@ -13,12 +13,13 @@ figures a probe designer compares, each key naming its unit:
 - reciprocity SNR (peak signal / rms noise, single scan, in ``bandwidth``), SNR per sqrt(Hz) and
   the limit of detection LOD = 3 n / SNR_1Hz (``coildesign.rf.snr``, its conventions).
 
-This is the RF section of ``coildesign.workflow`` for one solenoid, without its printing and files
-(the same calls in the same order). Geometry: the coil's inner diameter is the capillary's outer
-diameter unless ``coil_inner_diameter`` is given (it must not be smaller); the mean winding radius
-is a = (ID + d) / 2; the coil length is N p. The sample is the water column inside the capillary,
-centred in the coil, of ``sample_length`` (default: the coil length, the "observe volume" of
-D. L. Olson et al., Science 270, 1967 (1995)).
+This is the RF section of ``coildesign.workflow`` for one solenoid, without its printing and
+files: the same chain, one ``rf.CoilCircuit`` (L, R_c(f), R_s(f), C_self) that is matched
+(``rf.match``) and gives the SNR's noise sources (``rf.snr``). Geometry: the coil's inner diameter
+is the capillary's outer diameter unless ``coil_inner_diameter`` is given (it must not be
+smaller); the mean winding radius is a = (ID + d) / 2; the coil length is N p. The sample is the
+water column inside the capillary, centred in the coil, of ``sample_length`` (default: the coil
+length, the "observe volume" of D. L. Olson et al., Science 270, 1967 (1995)).
 
 Speed: ``model="rings"`` (default) represents the winding by N exact coaxial rings (the midpoint
 discretisation of the same current sheet; ``geometries.solenoid(stacked=True)``), whose inductance
@@ -51,10 +52,11 @@ from coildesign.coil import Coil
 from coildesign.geometries import solenoid
 from coildesign.rf import impedance
 from coildesign.rf import sample as samples
-from coildesign.rf.matching import match_capacitors
+from coildesign.rf.circuit import CoilCircuit
+from coildesign.rf.matching import match
 from coildesign.rf.sample import magnetic_loss_integral
 from coildesign.rf.sensitivity import SampleB1, b1_map, sample_b1_of_map
-from coildesign.rf.snr import magnetic_loss_resistance, snr
+from coildesign.rf.snr import snr
 
 MODELS = ("rings", "helix")
 DEFAULT_QUADRATURE = (6, 12, 8)
@@ -215,13 +217,13 @@ def microcoil(
     coil, radius, length = geo.coil, geo.radius, geo.length
     smp = samples.Cylinder(0.5 * cap_id, geo.sample_length, axis=tuple(coil.axis), medium=medium)
     b1_centre, ind, c_self = geo.b1_centre, geo.inductance, geo.self_capacitance
-    r_ac = impedance.ac_resistance(coil, f0, temperature=t)
-    srf = impedance.self_resonant_frequency(ind, c_self)
-    r_sample = 0.0 if smp.medium is None else magnetic_loss_resistance(coil, smp, f0, integral=geo.loss_integral)
-    matched = match_capacitors(r_ac + r_sample, ind, f0, z0=z0, network=network, c_self=c_self)
-    res = snr(coil, smp, frequency=f0, nucleus=nucleus, resistance=r_ac, sample_resistance=r_sample,
-              temperature_coil=t, temperature_sample=t, bandwidth=bandwidth, noise_figure_db=noise_figure_db,
-              n=quadrature, b1=geo.sample_b1)
+    circuit = CoilCircuit.from_coil(coil, f0, sample=smp if smp.medium is not None else None, temperature=t,
+                                    c_self=c_self, inductance=ind, loss_integral=geo.loss_integral)
+    r_ac, r_sample = circuit.conductor_resistance, circuit.sample_resistance
+    srf = circuit.self_resonance
+    matched = match(circuit, z0=z0, topology=network)
+    res = snr(coil, smp, frequency=f0, nucleus=nucleus, temperature_sample=t, bandwidth=bandwidth,
+              noise_figure_db=noise_figure_db, n=quadrature, b1=geo.sample_b1, circuit=circuit)
     return {
         "coil_inner_diameter_m": coil_id,
         "mean_radius_m": radius,
@@ -237,7 +239,7 @@ def microcoil(
         "self_capacitance_F": c_self,
         "self_resonance_Hz": srf,
         "srf_ratio": srf / f0,
-        "unloaded_q": impedance.unloaded_q(ind, r_ac, f0),
+        "unloaded_q": circuit.q_unloaded,
         "tune_capacitance_F": matched.capacitors["tune"],
         "match_capacitance_F": matched.capacitors["match"],
         "s11_dB": max(matched.s11_db, -300.0),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from coildesign import _validation as check
 from coildesign._progress import progress_bar
+from coildesign._text import did_you_mean
 from coildesign.studies import backends as _backends
 from coildesign.studies import gradient_study
 from coildesign.studies.checkpoint import RESERVED, Checkpoint, describe
@@ -132,7 +133,7 @@ def check_arguments(func: Callable, names: dict[str, list[str]], fixed: dict | N
             for n in group:
                 if n not in accepted:
                     check._fail(f"{where} name {n!r}", f"an argument of {title}(), one of: {', '.join(accepted)}"
-                                f"{check.did_you_mean(n, accepted)}", n)
+                                f"{did_you_mean(n, accepted)}", n)
     missing = [p.name for p in params if p.kind in keyword and p.default is inspect.Parameter.empty
                and p.name not in given]
     if missing:

@@ -1,0 +1,56 @@
+"""Tests of coildesign.rf.helix_inductance: the screw-symmetric sum equals the general
+analysis.inductance of the same polyline helix, and is used by CoilCircuit.from_coil."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coildesign.analysis.inductance import inductance
+from coildesign.coil import Coil
+from coildesign.geometries import solenoid
+from coildesign.rf import CoilCircuit
+from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix, screw_motion
+
+
+@pytest.mark.parametrize(("radius", "length", "turns", "wire", "ppt"), [
+    (0.55e-3, 1.0e-3, 5, 0.1e-3, 64),     # the microcoil of the benchmark
+    (0.5e-3, 0.5e-3, 5, 0.1e-3, 32),      # touching turns (p = d)
+    (1.0e-3, 3.0e-3, 7.5, 0.2e-3, 24),    # fractional turns, coarse polygon
+])
+def test_screw_sum_equals_the_general_method(radius, length, turns, wire, ppt):
+    """Same method (GMD-displaced paths, K = 6, Gauss order 8), summed over the screw
+    symmetry: the interior frames are identical and the result agrees to ~1e-9 (the general
+    path's one-sided end frames and its adaptive panels differ at that level)."""
+    coil = solenoid(radius, length, turns, wire, points_per_turn=ppt).rotate(90.0, (0, 1, 0)).translate((1e-3, 0, 2e-3))
+    assert is_uniform_helix(coil)
+    c, alpha, tau = screw_motion(coil.windings[0], coil.axis)
+    assert alpha == pytest.approx(2 * np.pi / ppt, rel=1e-12) and abs(tau) == pytest.approx(length / turns / ppt,
+                                                                                             rel=1e-12)
+    general = inductance(solenoid(radius, length, turns, wire, points_per_turn=ppt))
+    assert helix_inductance(coil) == pytest.approx(general, rel=1e-8, abs=0)
+    assert helix_inductance(coil, internal=False) == pytest.approx(
+        inductance(solenoid(radius, length, turns, wire, points_per_turn=ppt), internal=False), rel=1e-8, abs=0)
+
+
+def test_non_helices_are_refused_and_go_the_general_way():
+    leads = solenoid(0.5e-3, 1e-3, 5, 0.1e-3, leads=0.5e-3, points_per_turn=16)
+    rings = solenoid(0.5e-3, 1e-3, 5, 0.1e-3, stacked=True)
+    square = Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0], [0, 1e-3, 0]], closed=True,
+                                wire_diameter=1e-4)
+    for coil in (leads, rings, square):
+        assert not is_uniform_helix(coil)
+        with pytest.raises(ValueError, match="Input coil must be one open polyline of round wire"):
+            helix_inductance(coil)
+    with pytest.raises(TypeError, match="Input coil must be a coildesign Coil"):
+        helix_inductance("helix")
+    circuit = CoilCircuit.from_coil(leads, 600e6)
+    assert circuit.inductance == inductance(leads) and "analysis.inductance" in circuit.notes[0]
+
+
+def test_from_coil_uses_the_screw_sum_for_a_helix():
+    coil = solenoid(0.55e-3, 1e-3, 5, 0.1e-3, points_per_turn=32)
+    circuit = CoilCircuit.from_coil(coil, 600e6)
+    assert "screw" in circuit.notes[0]
+    assert circuit.inductance == pytest.approx(inductance(solenoid(0.55e-3, 1e-3, 5, 0.1e-3, points_per_turn=32)),
+                                               rel=1e-8, abs=0)
