@@ -780,7 +780,11 @@ for _shape in ("square", "hexagonal", "octagonal", "circular"):
 
 # ---------------------------------------------------------------------------- forces, drive, heating
 DLMF_19 = "NIST Digital Library of Mathematical Functions, eq. 19.4.1 (derivatives of K(k) and E(k))"
-IEC_60028 = "IEC 60028 (1925), International standard of resistance for copper (alpha = 0.00393 /K at 20 degC)"
+IEC_60028 = "IEC 60028, International standard of resistance for copper (1925; alpha = 0.00393 /K at 20 degC)"
+INCROPERA = ("F. P. Incropera, D. P. DeWitt, T. L. Bergman and A. S. Lavine, Fundamentals of Heat and Mass Transfer, "
+             "6th ed. (Wiley 2007), sect. 3.1.2 (thermal resistance) and 5.3 (general lumped capacitance analysis)")
+BERNSTEIN = ("M. A. Bernstein, K. F. King and X. J. Zhou, Handbook of MRI Pulse Sequences (Elsevier 2004), ch. 7 "
+             "(gradient lobe shapes)")
 
 
 def _coaxial_force(r1: float, r2: float, d: float) -> float:
@@ -833,8 +837,8 @@ def _loop_torque():
 
 
 @case("RMS current of a trapezoid train (ramp 100 us, flat 400 us, period 2 ms)", "I_rms = A sqrt((f + 2r/3)/T): "
-      "the mean of (a + (b - a) u)^2 over a linear piece is (a^2 + ab + b^2)/3 (Erickson & Maksimovic, "
-      "Fundamentals of Power Electronics, 2nd ed. (2001), Appendix A)", 1e-13, "A")
+      f"the mean of (a + (b - a) u)^2 over a linear piece is (a^2 + ab + b^2)/3; trapezoidal lobes as in {BERNSTEIN}",
+      1e-13, "A")
 def _trapezoid_rms():
     coil = gc.golay(4e-3, 1, "x", points_per_arc=16, wire_diameter=0.2e-3)
     eta = gradient_efficiency(coil, "x")
@@ -846,8 +850,8 @@ def _trapezoid_rms():
 
 
 @case("adiabatic heating rate of a copper wire (1 m, 0.3 mm, 2 A)", "dT/dt = P/(m c) = I^2 rho_e / (A^2 rho_m c), "
-      "rho_e 1.678e-8 ohm m, rho_m 8960 kg/m^3, c 385 J/(kg K) (CRC Handbook of Chemistry and "
-      "Physics, 97th ed. (2016))", 1e-13, "K/s")
+      "rho_e 1.678e-8 ohm m, rho_m 8960 kg/m^3, c 385 J/(kg K) (CRC Handbook of Chemistry and Physics, 97th ed. "
+      f"(2016)); {INCROPERA}", 1e-13, "K/s")
 def _adiabatic():
     area = math.pi * 0.15e-3**2
     wire = Coil.from_polyline([[0, 0, 0], [1.0, 0, 0]], wire_diameter=0.3e-3)
@@ -856,14 +860,14 @@ def _adiabatic():
 
 
 @case("steady temperature rise P R_th (constant resistance)", "theta = P R_th, the steady state of C dT/dt = P - "
-      "theta/R_th (lumped model; Incropera et al., Fundamentals of Heat and Mass Transfer, 6th ed. (2007), "
-      "sec. 5.1)", 1e-15, "K")
+      f"theta/R_th: {INCROPERA}", 1e-15, "K")
 def _steady_constant():
     return 2.5 * 12.0, thermal(None, power=2.5, thermal_resistance=12.0, heat_capacity=1.0,
                                temperature_coefficient=0.0).steady_rise
 
 
-@case("steady temperature rise with copper's R(T)", f"theta = P R_th / (1 - alpha P R_th), {IEC_60028}", 1e-14, "K")
+@case("steady temperature rise with copper's R(T)", f"theta = P R_th / (1 - alpha P R_th), {IEC_60028}; {INCROPERA}",
+      1e-14, "K")
 def _steady_copper():
     alpha = 0.00393
     return 2.5 * 12.0 / (1 - alpha * 2.5 * 12.0), thermal(

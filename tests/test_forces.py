@@ -179,3 +179,13 @@ def test_plot_and_vtk(tmp_path):
     f.to_vtk(tmp_path / "f.vtp")
     poly = pv.read(tmp_path / "f.vtp")
     np.testing.assert_allclose(poly.point_data["force [N]"], f.segment_forces)
+
+
+def test_solenoid_magnet_matches_magpylib_cylinder():
+    """A uniformly magnetised cylinder (polarisation J along its axis) has the B field of an ideal solenoid
+    sheet with K = J/mu0 everywhere (equivalent surface current M x n; Jackson sect. 5.9)."""
+    magpy = pytest.importorskip("magpylib")
+    mag = SolenoidMagnet(0.05, 0.3, 9.4)
+    cyl = magpy.magnet.Cylinder(polarization=(0, 0, mu_0 * mag.surface_current), dimension=(0.1, 0.3))
+    pts = np.array([[0.01, 0.02, 0.03], [0.03, -0.01, 0.14], [0.08, 0.0, 0.1], [0.2, 0.1, -0.3]])
+    np.testing.assert_allclose(mag.field(pts), cyl.getB(pts), rtol=1e-9, atol=1e-12 * 9.4)
