@@ -18,9 +18,12 @@ from coildesign.export.fabrication.boards import (
     to_kicad,
 )
 from coildesign.export.fabrication.drc import DrcReport, Violation
+from coildesign.export.fabrication.flex import plan_flex, to_flex
+from coildesign.export.fabrication.former import Former, winding_former
 from coildesign.export.fabrication.layout import Board
 from coildesign.export.fabrication.rules import DesignRules
 from coildesign.export.fabrication.trace_width import ipc2221_current, ipc2221_width
 
-__all__ = ["Board", "DesignRuleError", "DesignRules", "DrcReport", "Fabrication", "Violation", "design_rule_check",
-           "ipc2221_current", "ipc2221_width", "plan_boards", "to_gerber", "to_kicad"]
+__all__ = ["Board", "DesignRuleError", "DesignRules", "DrcReport", "Fabrication", "Former", "Violation",
+           "design_rule_check", "ipc2221_current", "ipc2221_width", "plan_boards", "plan_flex", "to_flex", "to_gerber",
+           "to_kicad", "winding_former"]

@@ -10,7 +10,8 @@ and compare the copper they describe with the layout and the design (``verify``)
   say equals what was laid out: coordinate rounding of the files only, 1 nm);
 - ``design_deviation``: field of the layout's copper vs the design coil: what the fabrication
   adds (feed tracks to the pads, opened loops, loops as polygons, a spiral's return) and leaves
-  out (the design's radial leads, which the connector wires replace);
+  out (the design's radial leads, which the connector wires replace; with ``feeds=False`` the
+  leads are the wires soldered to the pads and count as built);
 - lengths: the traces and via barrels read back equal the layout's; the layout's copper without
   the feeds plus the leads left out equals the design's winding length when no loop was opened
   and no layer change was oblique.
@@ -132,7 +133,7 @@ def resolve_width(coil: Coil, rules: DesignRules, trace_width: float | None, cur
 def plan_boards(coil_or_design, *, rules: DesignRules | None = None, trace_width: float | None = None,
                 current: float | None = None, temperature_rise: float = 10.0, layers: int = 2,
                 layer_pitch: float | None = None, pad_spacing: float = 2.54e-3, margin: float = 1e-3,
-                name: str | None = None) -> list[Board]:
+                feeds: bool = True, name: str | None = None) -> list[Board]:
     """One laid-out ``Board`` per plate of a planar coil or design (``layout`` module doc).
 
     Parameters
@@ -154,6 +155,9 @@ def plan_boards(coil_or_design, *, rules: DesignRules | None = None, trace_width
         Centre distance [m] of each winding's two feed pads (the connector's pitch).
     margin : float, default 1e-3
         Board outline beyond the copper [m].
+    feeds : bool, default True
+        Feed tracks to a pad pair beyond the copper; False: via-sized pads on the windings'
+        ends, where the design's leads (wires) are soldered (``layout`` module doc).
     name : str, optional
         Board name stem (default: the coil's name).
     """
@@ -172,7 +176,8 @@ def plan_boards(coil_or_design, *, rules: DesignRules | None = None, trace_width
     for k, (frame, members) in enumerate(frames):
         board_name = stem if len(frames) == 1 else f"{stem}_plate{k + 1}"
         boards.append(layout([paths[i] for i in members], members, frame, name=board_name, rules=r, width=width,
-                             layers=n_layers, layer_pitch=pitch, pad_spacing=spacing, margin=edge))
+                             layers=n_layers, layer_pitch=pitch, pad_spacing=spacing, margin=edge,
+                             feeds=bool(feeds)))
     return boards
 
 
@@ -184,8 +189,8 @@ def design_rule_check(coil_or_design, rules: DesignRules | None = None, **option
 
 
 def _combine(boards, routes_per_board) -> Coil:
-    coils = [routes_coil(b.frame, b.layer_offsets, routes, b.trace_width, b.rules.copper_thickness, name=b.name)
-             for b, routes in zip(boards, routes_per_board)]
+    coils = [routes_coil(b.frame, b.layer_offsets, routes, b.trace_width, b.rules.copper_thickness, name=b.name,
+                         leads=() if b.feeds else b.leads) for b, routes in zip(boards, routes_per_board)]
     out = coils[0]
     for c in coils[1:]:
         out = out + c
@@ -220,6 +225,29 @@ def _finish(coil: Coil, sphere: Sphere | None, boards: list[Board], read: list[l
     return Fabrication(**{**result.__dict__, "files": tuple(written)})
 
 
+def write_boards(boards: list[Board], coil: Coil, sphere: Sphere | None, folder: str | os.PathLike, *,
+                 gerbers: bool = True, kicad_name: str | None = None, allow_violations: bool = False,
+                 dsv_center=None, dsv_radius: float | None = None) -> Fabrication:
+    """Check ``boards`` (rules of the first), refuse violations unless ``allow_violations``,
+    write Gerber/drill files (``gerbers``) and a KiCad file named ``kicad_name`` into
+    ``folder``, read them back (Gerber when written, else KiCad) and verify (module doc)."""
+    report = check_boards(boards, boards[0].rules)
+    if report.violations and not allow_violations:
+        raise DesignRuleError(report)
+    stem = kicad_name[:-len(".kicad_pcb")] if kicad_name else boards[0].name.split("_plate")[0]
+    with output_folder(folder) as (out, _):
+        written, read = [], []
+        if gerbers:
+            for b in boards:
+                written += gerber.write_gerbers(b, out)
+                read.append(gerber.read_routes(b, out))
+        if kicad_name:
+            written.append(kicad.write_kicad(boards, out / kicad_name))
+            from_kicad = [kicad.read_routes(out / kicad_name, b, i, boards) for i, b in enumerate(boards)]
+            read = read or from_kicad
+        return _finish(coil, sphere, boards, read, report, written, out, stem, dsv_center, dsv_radius)
+
+
 def to_gerber(coil_or_design, folder: str | os.PathLike, *, rules: DesignRules | None = None,
               trace_width: float | None = None, current: float | None = None, layers: int = 2,
               allow_violations: bool = False, dsv_center=None, dsv_radius: float | None = None,
@@ -232,18 +260,10 @@ def to_gerber(coil_or_design, folder: str | os.PathLike, *, rules: DesignRules |
     Raises ``DesignRuleError`` (nothing written) when a rule is violated, unless
     ``allow_violations``."""
     coil, sphere = source(coil_or_design)
-    r = resolve(rules)
-    boards = plan_boards(coil_or_design, rules=r, trace_width=trace_width, current=current, layers=layers, **options)
-    report = check_boards(boards, r)
-    if report.violations and not allow_violations:
-        raise DesignRuleError(report)
-    with output_folder(folder) as (out, _):
-        written, read = [], []
-        for b in boards:
-            written += gerber.write_gerbers(b, out)
-            read.append(gerber.read_routes(b, out))
-        return _finish(coil, sphere, boards, read, report, written, out, boards[0].name.split("_plate")[0],
-                       dsv_center, dsv_radius)
+    boards = plan_boards(coil_or_design, rules=rules, trace_width=trace_width, current=current, layers=layers,
+                         **options)
+    return write_boards(boards, coil, sphere, folder, allow_violations=allow_violations, dsv_center=dsv_center,
+                        dsv_radius=dsv_radius)
 
 
 def to_kicad(coil_or_design, path: str | os.PathLike, *, rules: DesignRules | None = None,
@@ -257,12 +277,7 @@ def to_kicad(coil_or_design, path: str | os.PathLike, *, rules: DesignRules | No
     if target.suffix != ".kicad_pcb":
         check._fail("path", "a file name ending in .kicad_pcb", str(path))
     coil, sphere = source(coil_or_design)
-    r = resolve(rules)
-    boards = plan_boards(coil_or_design, rules=r, trace_width=trace_width, current=current, layers=layers, **options)
-    report = check_boards(boards, r)
-    if report.violations and not allow_violations:
-        raise DesignRuleError(report)
-    with output_folder(target.parent) as (out, _):
-        written = [kicad.write_kicad(boards, out / target.name)]
-        read = [kicad.read_routes(out / target.name, b, i, boards) for i, b in enumerate(boards)]
-        return _finish(coil, sphere, boards, read, report, written, out, target.stem, dsv_center, dsv_radius)
+    boards = plan_boards(coil_or_design, rules=rules, trace_width=trace_width, current=current, layers=layers,
+                         **options)
+    return write_boards(boards, coil, sphere, target.parent, gerbers=False, kicad_name=target.name,
+                        allow_violations=allow_violations, dsv_center=dsv_center, dsv_radius=dsv_radius)

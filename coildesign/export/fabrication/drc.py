@@ -125,9 +125,9 @@ def _check(board: Board, rules: DesignRules) -> list[Violation]:
              for xy, k, s in zip(vias["xy"], vias["route"], vias["s"])]
     for xy, k, pin in zip(pads["xy"], pads["route"], pads["pin"]):
         s = 0.0 if pin == 1 else float(board.routes[k].lengths.sum())
-        holes.append((xy, k, s, 0.5 * rules.pad_diameter, rules.pad_drill, f"pad {pin} of route {k}"))
+        holes.append((xy, k, s, 0.5 * board.pad_diameter, board.pad_drill, f"pad {pin} of route {k}"))
     for diameter, drill, what in ((rules.via_diameter, rules.via_drill, "via"),
-                                  (rules.pad_diameter, rules.pad_drill, "pad")):
+                                  (board.pad_diameter, board.pad_drill, "pad")):
         items = [h for h in holes if h[5].startswith(what)]
         for xy, *_rest, label in items:
             if drill < rules.min_via_drill * (1 - 1e-9):

@@ -51,8 +51,8 @@ def write_gerbers(board: Board, folder: Path) -> list[Path]:
     r = board.rules
     track = CircleAperture(board.trace_width * mm, unit=MM)
     via = CircleAperture(r.via_diameter * mm, unit=MM)
-    pad1 = RectangleAperture(r.pad_diameter * mm, r.pad_diameter * mm, unit=MM)
-    pad2 = CircleAperture(r.pad_diameter * mm, unit=MM)
+    pad1 = RectangleAperture(board.pad_diameter * mm, board.pad_diameter * mm, unit=MM)
+    pad2 = CircleAperture(board.pad_diameter * mm, unit=MM)
     pads = board.pads()
     vias = board.vias()
     software = ("coildesign", "fabrication")
@@ -77,7 +77,7 @@ def write_gerbers(board: Board, folder: Path) -> list[Path]:
         attrs = {".FileFunction": ("Copper", f"L{n - index}", position), ".FilePolarity": ("Positive",),
                  ".GenerationSoftware": software, ".Part": ("Single",)}
         save(gerbonara.GerberFile(objects=objs, file_attrs=attrs), layer_file(board, index))
-    grow = r.pad_diameter + 2 * MASK_EXPANSION
+    grow = board.pad_diameter + 2 * MASK_EXPANSION
     mask1 = RectangleAperture(grow * mm, grow * mm, unit=MM)
     mask2 = CircleAperture(grow * mm, unit=MM)
     for side, name in (("Top", "F_Mask"), ("Bot", "B_Mask")):
@@ -94,7 +94,7 @@ def write_gerbers(board: Board, folder: Path) -> list[Path]:
              ".Part": ("Single",)}
     save(gerbonara.GerberFile(objects=objs, file_attrs=attrs), f"{board.name}-Edge_Cuts.gbr")
     via_tool = ExcellonTool(r.via_drill * mm, plated=True, unit=MM)
-    pad_tool = ExcellonTool(r.pad_drill * mm, plated=True, unit=MM)
+    pad_tool = ExcellonTool(board.pad_drill * mm, plated=True, unit=MM)
     holes = [Flash(*(p * mm), aperture=via_tool, unit=MM) for p in vias["xy"]]
     holes += [Flash(*(p * mm), aperture=pad_tool, unit=MM) for p in pads["xy"]]
     save(gerbonara.ExcellonFile(objects=holes), f"{board.name}-PTH.drl")
@@ -117,7 +117,7 @@ def read_copper(board: Board, folder: Path) -> tuple[list[list[tuple]], np.ndarr
             elif isinstance(obj, Flash):
                 square = isinstance(obj.aperture, RectangleAperture)
                 size = obj.aperture.w if square else obj.aperture.equivalent_width(MM)
-                if abs(size * 1e-3 - board.rules.pad_diameter) < 1e-9:
+                if abs(size * 1e-3 - board.pad_diameter) < 1e-9:
                     pads[(round(obj.x * 1e6), round(obj.y * 1e6))] = 1 if square else 2
         layers.append(segs)
     drill = gerbonara.ExcellonFile.open(folder / f"{board.name}-PTH.drl")

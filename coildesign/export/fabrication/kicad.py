@@ -73,9 +73,9 @@ def kicad_board(boards: list[Board]):
             for pin, p in ((1, route.xy[0]), (2, route.xy[-1])):
                 rel = _pos(p - route.xy[0])
                 fp.pads.append(Pad(number=str(pin), type="thru_hole", shape="rect" if pin == 1 else "circle",
-                                   position=Position(X=rel.X, Y=rel.Y), size=Position(X=r.pad_diameter * MM,
-                                                                                       Y=r.pad_diameter * MM),
-                                   drill=DrillDefinition(diameter=r.pad_drill * MM), layers=["*.Cu", "*.Mask"],
+                                   position=Position(X=rel.X, Y=rel.Y), size=Position(X=board.pad_diameter * MM,
+                                                                                       Y=board.pad_diameter * MM),
+                                   drill=DrillDefinition(diameter=board.pad_drill * MM), layers=["*.Cu", "*.Mask"],
                                    net=Net(number=number, name=net.name),
                                    tstamp=_stamp(board.name, k, "pad", pin)))
             kb.footprints.append(fp)

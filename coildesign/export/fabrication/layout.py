@@ -28,8 +28,11 @@ the copper in the direction ``feed_direction`` (default: from the board's copper
 towards the terminals). Pad 1 (square in Gerber and KiCad) is where the current enters for
 positive coil current, pad 2 (round) where it leaves. Closed windings (loops) are opened by a
 gap of one trace width plus two spacings in their segment farthest from the copper centroid.
-Windings are separate circuits on the board, each with its own pads (series connections between
-them are the connector's, as the design's leads are); a winding's current weight must be +-1.
+With ``feeds=False`` no feed tracks are added: via-sized pads sit on the windings' ends and the
+design's leads are the wires soldered there (the copper plus those leads is then the design,
+but for the changes listed in the notes). Windings are separate circuits on the board, each
+with its own pads (series connections between them are the connector's, as the design's leads
+are); a winding's current weight must be +-1.
 
 The layout's copper as built (``as_built``: routes on their layers' offsets, vias through the
 stack, feeds included, connector leads excluded) is what the written files are checked against.
@@ -93,6 +96,10 @@ class Board:
     lead_length: float = 0.0
     leads_total: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    pad_diameter: float = 0.0
+    pad_drill: float = 0.0
+    feeds: bool = True
+    leads: tuple[np.ndarray, ...] = field(default_factory=tuple)
 
     @property
     def n_layers(self) -> int:
@@ -140,9 +147,10 @@ class Board:
                          for r in self.routes))
 
     def as_built(self) -> Coil:
-        """The board's copper as a ``Coil`` in space (module doc)."""
+        """The board's copper as a ``Coil`` in space (module doc), with the design's leads as
+        the wires soldered to the pads when the board has no feed tracks."""
         return routes_coil(self.frame, self.layer_offsets, self.routes, self.trace_width,
-                           self.rules.copper_thickness, name=self.name)
+                           self.rules.copper_thickness, name=self.name, leads=() if self.feeds else self.leads)
 
     def describe(self) -> dict:
         """Stack-up, frame and notes as a plain dict (SI units)."""
@@ -154,11 +162,13 @@ class Board:
                 "pins": "pad 1 (square): current in for positive coil current; pad 2 (round): current out"}
 
 
-def routes_coil(frame, layer_offsets: np.ndarray, routes, width: float, thickness: float, *, name: str) -> Coil:
+def routes_coil(frame, layer_offsets: np.ndarray, routes, width: float, thickness: float, *, name: str,
+                leads=()) -> Coil:
     """The copper of ``routes`` in space: each route one open ``Winding`` (strip conductor of
     ``width`` x ``thickness`` [m]) along its segments on their layers' offsets, with vertical
-    (normal or radial) via segments where the layer changes."""
-    windings = []
+    (normal or radial) via segments where the layer changes; ``leads`` (space polylines) are
+    added as windings of their own (wires in series with the copper)."""
+    windings = [Winding(p, False) for p in leads]
     for r in routes:
         off = layer_offsets[r.layers]
         pts = [frame.place(r.xy[:1], off[0])]
@@ -279,25 +289,29 @@ def _stack(offsets: list[np.ndarray], width: float, layers: int, layer_pitch: fl
 
 def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, name: str, rules: DesignRules,
            width: float, layers: int, layer_pitch: float | None, pad_spacing: float, margin: float,
-           feed_direction=None, outline_x: tuple[float, float] | None = None) -> Board:
+           feed_direction=None, outline_x: tuple[float, float] | None = None, feeds: bool = True) -> Board:
     """Lay out the windings ``paths`` (from ``winding_paths``; ``windings`` their indices) on a
     board in ``frame`` (module doc). ``feed_direction``: a board direction for the feeds, or a
     function of the terminals' midpoint giving one (None: from the copper centroid);
-    ``outline_x``: a fixed x extent of the outline (flex)."""
+    ``outline_x``: a fixed x extent of the outline (flex); ``feeds``: False puts the pads on the
+    windings' ends (module doc)."""
     notes: list[str] = []
     flat = []
     lead_length = leads_total = 0.0
+    leads = []
     for pts, closed in paths:
         xy, off = frame.flatten(pts)
         if not closed:  # strip the off-board leads at the ends
             while len(xy) > 2 and _steep(np.linalg.norm(xy[1] - xy[0]), off[1] - off[0], width):
                 lead_length = max(lead_length, abs(off[1] - off[0]))
                 leads_total += float(np.linalg.norm(pts[1] - pts[0]))
+                leads.append(pts[:2])
                 pts = pts[1:]
                 xy, off = xy[1:], off[1:]
             while len(xy) > 2 and _steep(np.linalg.norm(xy[-1] - xy[-2]), off[-1] - off[-2], width):
                 lead_length = max(lead_length, abs(off[-1] - off[-2]))
                 leads_total += float(np.linalg.norm(pts[-1] - pts[-2]))
+                leads.append(pts[-2:])
                 pts = pts[:-1]
                 xy, off = xy[:-1], off[:-1]
         flat.append((xy, off, closed))
@@ -350,7 +364,13 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
     routes, moved = _uncross(routes, layers)
     if moved:
         notes.append(f"{moved} segment(s) that crossed copper of their layer moved to another layer through vias")
-    routes = _feeds(routes, rules, width, pad_spacing, layers, feed_direction)
+    if feeds:
+        routes = _feeds(routes, rules, width, pad_spacing, layers, feed_direction)
+        pad_d, pad_drill = rules.pad_diameter, rules.pad_drill
+    else:
+        pad_d, pad_drill = rules.via_diameter, rules.via_drill
+        notes.append("no feed tracks: the pads (via-sized) sit on the windings' ends" +
+                     (", where the design's leads are soldered" if leads else ""))
     pts = np.vstack([r.xy for r in routes])
     half = 0.5 * max(width, rules.pad_diameter, rules.via_diameter) + margin
     lo, hi = pts.min(axis=0) - half, pts.max(axis=0) + half
@@ -358,7 +378,7 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
         lo[0], hi[0] = outline_x
     names = ("F.Cu",) if layers == 1 else tuple(["B.Cu"] + [f"In{i}.Cu" for i in range(layers - 2, 0, -1)] + ["F.Cu"])
     return Board(name, frame, names, offsets, tuple(routes), width, rules, (lo[0], lo[1], hi[0], hi[1]), pad_spacing,
-                 lead_length, leads_total, tuple(notes))
+                 lead_length, leads_total, tuple(notes), pad_d, pad_drill, feeds, tuple(leads))
 
 
 def _unrevisit(xy: np.ndarray, lay: np.ndarray, gap: float) -> tuple[np.ndarray, np.ndarray, int]:
