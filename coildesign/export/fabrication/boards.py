@@ -85,7 +85,8 @@ class Fabrication:
                  "violation(s)",
                  f"field of the copper read back vs the layout: {self.readback_deviation:.3g} of max |B| over the "
                  f"sphere r = {self.sphere.radius:.4g} m",
-                 f"field of the layout vs the design: {self.design_deviation:.3g} (feeds, pads and leads)",
+                 f"field of the layout vs the design: {self.design_deviation:.3g} (what the layout added or left "
+                 "out: the notes)",
                  f"trace + via length read back {self.read_back_length:.9g} m, laid out {self.layout_length:.9g} m "
                  f"(feeds {self.feed_length:.6g} m), design wire {self.design_length:.9g} m (leads left out "
                  f"{self.leads_left_out:.6g} m)"]

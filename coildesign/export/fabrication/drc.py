@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coildesign.export.fabrication.geometry import near_pairs, point_segment_distance, segment_distance
+from coildesign.export.fabrication.geometry import closest_points, near_pairs, point_segment_distance, segment_distance
 from coildesign.export.fabrication.layout import Board
 from coildesign.export.fabrication.rules import DesignRules
 
@@ -114,8 +114,9 @@ def _check(board: Board, rules: DesignRules) -> list[Violation]:
         i, j = i[~exempt], j[~exempt]
         d = segment_distance(a[i], b[i], a[j], b[j])
         bad = d - w < rules.min_spacing * (1 - 1e-9)
-        for ii, jj, dd in zip(i[bad], j[bad], d[bad]):
-            loc = 0.25 * (a[ii] + b[ii] + a[jj] + b[jj])
+        p_near, q_near = closest_points(a[i[bad]], b[i[bad]], a[j[bad]], b[j[bad]])
+        for ii, jj, dd, pn, qn in zip(i[bad], j[bad], d[bad], p_near, q_near):
+            loc = 0.5 * (pn + qn)
             short = dd <= 0.0 and route[ii] != route[jj]
             add("short" if short else "spacing", lname[layer[ii]], loc, max(dd - w, 0.0), rules.min_spacing,
                 f"route {route[ii]} segment {seg['index'][ii]} and route {route[jj]} segment {seg['index'][jj]}")

@@ -75,3 +75,23 @@ def crossing_pairs(a: np.ndarray, b: np.ndarray, layer: np.ndarray, route: np.nd
     i, j = i[keep], j[keep]
     hit = segments_cross(a[i], b[i], a[j], b[j])
     return np.c_[i[hit], j[hit]]
+
+
+def closest_points(a1: np.ndarray, b1: np.ndarray, a2: np.ndarray, b2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p, q): points of segments a1-b1 and a2-b2 ((M, 2) arrays) closest to each other (for
+    crossing segments, one end's projection: the two copper pieces meet near there)."""
+
+    def project(p, a, b):
+        d = b - a
+        dd = np.einsum("...i,...i->...", d, d)
+        t = np.clip(np.einsum("...i,...i->...", p - a, d) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
+        return a + t[..., None] * d
+
+    cands = [(a1, project(a1, a2, b2)), (b1, project(b1, a2, b2)), (project(a2, a1, b1), a2),
+             (project(b2, a1, b1), b2)]
+    dist = np.stack([np.linalg.norm(p - q, axis=-1) for p, q in cands])
+    best = np.argmin(dist, axis=0)
+    rows = np.arange(len(best))
+    p = np.stack([c[0] for c in cands])[best, rows]
+    q = np.stack([c[1] for c in cands])[best, rows]
+    return p, q
