@@ -1,6 +1,7 @@
 """Design-rule check of laid-out boards against a board house's rules (``rules.DesignRules``).
 
-Checks (every violation is listed with its board, layer and location in board coordinates):
+Checks (every violation is listed with its board, layer and location in board coordinates; the
+same finding at one place, as seen from the two segments meeting at a vertex, is listed once):
 - ``trace width``: the traces are at least ``min_trace_width`` wide;
 - ``spacing``: copper to copper on each layer, edge to edge, at least ``min_spacing``: between
   traces (also turns of one winding: touching turns short the winding; parts of one route
@@ -80,7 +81,13 @@ def check_boards(boards: list[Board], rules: DesignRules) -> DrcReport:
     found: list[Violation] = []
     checked = {}
     for board in boards:
-        found += _check(board, rules)
+        seen = set()
+        for v in _check(board, rules):
+            # two segments meeting at a vertex see the same neighbour there: report the place once
+            key = (v.rule, v.layer, round(v.location[0] * 1e9), round(v.location[1] * 1e9), round(v.value * 1e12))
+            if key not in seen:
+                seen.add(key)
+                found.append(v)
         checked[board.name] = {"segments": int(sum(len(r.layers) for r in board.routes)),
                                "vias": int(len(board.vias()["xy"])), "pads": int(len(board.pads()["xy"]))}
     return DrcReport(tuple(found), rules, checked)
