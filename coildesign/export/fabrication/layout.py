@@ -18,7 +18,7 @@ via at its end (counted in the notes).
 
 Crossings: a winding that crosses copper of the same layer (a spiral's return from its centre,
 a jog between contours, a feed leaving the inside of a spiral) is never shorted: the later
-segment of each crossing pair moves to another copper layer, with vias at its ends (the first
+segment of each crossing pair moves to another copper layer, with vias at its ends (the nearest
 layer free of crossings there; a ``ValueError`` when none is).
 
 Leads and feeds: steep segments at a winding's ends that leave the board (the design's radial
@@ -155,7 +155,9 @@ class Board:
     def describe(self) -> dict:
         """Stack-up, frame and notes as a plain dict (SI units)."""
         return {"name": self.name, "frame": self.frame.describe(), "layers": list(self.layer_names),
-                "layer_offsets": self.layer_offsets, "trace_width": self.trace_width, "outline": self.outline,
+                "layer_offsets": self.layer_offsets,
+                "dielectric_thickness": np.diff(self.layer_offsets) - self.rules.copper_thickness,
+                "trace_width": self.trace_width, "outline": self.outline,
                 "pad_spacing": self.pad_spacing, "windings": [r.winding for r in self.routes],
                 "track_length": self.track_length(), "feed_length": self.track_length() - self.track_length(False),
                 "via_count": int(sum(len(r.vias) for r in self.routes)), "notes": list(self.notes),
@@ -281,7 +283,7 @@ def _stack(offsets: list[np.ndarray], width: float, layers: int, layer_pitch: fl
     pitch = layer_pitch
     if pitch is None:
         pitch = float(np.diff(clusters).mean()) if len(clusters) > 1 else \
-            (rules.board_thickness - rules.copper_thickness) / (layers - 1)
+            (rules.board_thickness - rules.copper_thickness) / max(layers - 1, 1)
     top = clusters[-1]
     offs = top - pitch * np.arange(layers)[::-1]
     offs[layers - len(clusters):] = clusters if layer_pitch is None else offs[layers - len(clusters):]
@@ -372,14 +374,24 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
         pad_d, pad_drill = rules.via_diameter, rules.via_drill
         notes.append("no feed tracks: the pads (via-sized) sit on the windings' ends" +
                      (", where the design's leads are soldered" if leads else ""))
+    if layers > 1:
+        gaps = np.diff(offsets) - rules.copper_thickness
+        if np.any(gaps <= 0):
+            check._fail("layer_pitch", f"larger than the copper thickness {rules.copper_thickness:g} m (the layers "
+                        f"are {np.diff(offsets).min():.4g} m apart)", layer_pitch)
+        notes.append("stack-up: copper layers " + ", ".join(f"{n} at {o * 1e3:.4g} mm" for n, o in
+                     zip(_names(layers), offsets)) + " along the normal (copper centres); dielectric " +
+                     ", ".join(f"{g * 1e3:.4g}" for g in gaps) +
+                     f" mm between them with {rules.copper_thickness * 1e6:.3g} um copper")
     pts = np.vstack([r.xy for r in routes])
     half = 0.5 * max(width, rules.pad_diameter, rules.via_diameter) + margin
-    lo, hi = pts.min(axis=0) - half, pts.max(axis=0) + half
+    grid = 1e-4  # outline on a 0.1 mm grid
+    lo = np.floor((pts.min(axis=0) - half) / grid) * grid
+    hi = np.ceil((pts.max(axis=0) + half) / grid) * grid
     if outline_x is not None:
         lo[0], hi[0] = outline_x
-    names = ("F.Cu",) if layers == 1 else tuple(["B.Cu"] + [f"In{i}.Cu" for i in range(layers - 2, 0, -1)] + ["F.Cu"])
-    return Board(name, frame, names, offsets, tuple(routes), width, rules, (lo[0], lo[1], hi[0], hi[1]), pad_spacing,
-                 lead_length, leads_total, tuple(notes), pad_d, pad_drill, feeds, tuple(leads))
+    return Board(name, frame, _names(layers), offsets, tuple(routes), width, rules, (lo[0], lo[1], hi[0], hi[1]),
+                 pad_spacing, lead_length, leads_total, tuple(notes), pad_d, pad_drill, feeds, tuple(leads))
 
 
 def _unrevisit(xy: np.ndarray, lay: np.ndarray, gap: float) -> tuple[np.ndarray, np.ndarray, int]:
@@ -412,6 +424,16 @@ def _unrevisit(xy: np.ndarray, lay: np.ndarray, gap: float) -> tuple[np.ndarray,
     return np.array(out_xy), np.array(out_lay), opened
 
 
+def _names(layers: int) -> tuple[str, ...]:
+    """KiCad copper layer names, bottom to top."""
+    return ("F.Cu",) if layers == 1 else tuple(["B.Cu"] + [f"In{i}.Cu" for i in range(layers - 2, 0, -1)] + ["F.Cu"])
+
+
+def _nearest_layers(layer: int, layers: int) -> list[int]:
+    """All layer indices, ``layer`` first, then by distance from it (the shorter via first)."""
+    return sorted(range(layers), key=lambda lv: (abs(lv - layer), lv))
+
+
 def _uncross(routes: list[Route], layers: int) -> tuple[list[Route], int]:
     """Move the later segment of every same-layer crossing pair to another layer (module doc)."""
     layer_of = [r.layers.copy() for r in routes]
@@ -428,8 +450,7 @@ def _uncross(routes: list[Route], layers: int) -> tuple[list[Route], int]:
         later = np.unique(pairs.max(axis=1))
         for g in later:
             k, i = rid[g], sid[g]
-            for step in range(1, layers):
-                new = (lay[g] + step) % layers
+            for new in _nearest_layers(int(lay[g]), layers)[1:]:
                 others = (lay == new) & ~((rid == k) & (np.abs(sid - i) <= 1))
                 if not segments_cross(a[g], b[g], a[others], b[others]).any():
                     layer_of[k][i] = new
@@ -484,8 +505,7 @@ def _feeds(routes: list[Route], rules: DesignRules, width: float, spacing: float
 def _free_layer(p: np.ndarray, q: np.ndarray, prefer: int, others: list[Route], own: Route, layers: int,
                 end: int) -> int:
     """The layer (``prefer`` first) on which the feed p -> q crosses no copper."""
-    for step in range(layers):
-        lv = (prefer + step) % layers
+    for lv in _nearest_layers(int(prefer), layers):
         segs = [(x.xy[:-1][x.layers == lv], x.xy[1:][x.layers == lv]) for x in others]
         keep = own.layers == lv
         keep[end] = False
