@@ -27,7 +27,8 @@ tracks to a pair of plated pads ``pad_spacing`` apart (a 2.54 mm pin header by d
 the copper in the direction ``feed_direction`` (default: from the board's copper centroid
 towards the terminals). Pad 1 (square in Gerber and KiCad) is where the current enters for
 positive coil current, pad 2 (round) where it leaves. Closed windings (loops) are opened by a
-gap of one trace width plus two spacings in their segment farthest from the copper centroid.
+gap of one trace width plus two spacings (of path length) where they are farthest from the
+copper centroid, on a straight stretch where they have one.
 With ``feeds=False`` no feed tracks are added: via-sized pads sit on the windings' ends and the
 design's leads are the wires soldered there (the copper plus those leads is then the design,
 but for the changes listed in the notes). Windings are separate circuits on the board, each
@@ -254,21 +255,32 @@ def _steep(d_xy: float, d_off: float, width: float) -> bool:
 
 
 def _open_loop(xy: np.ndarray, centroid: np.ndarray, gap: float) -> np.ndarray:
-    """The closed board polygon ``xy`` (no repeated point) opened by a gap of ``gap`` [m] in the
-    middle of its segment farthest from ``centroid`` among those longer than 2 gap."""
+    """The closed board polygon ``xy`` (no repeated point) opened by a gap of ``gap`` [m] of
+    path length centred on the midpoint farthest from ``centroid`` of its segments longer than
+    2 ``gap`` (without such: its vertex or segment midpoint farthest from ``centroid``)."""
     ext = np.vstack([xy, xy[:1]])
-    seg = np.diff(ext, axis=0)
-    length = np.linalg.norm(seg, axis=1)
+    seg = np.linalg.norm(np.diff(ext, axis=0), axis=1)
+    total = float(seg.sum())
+    if total <= 2.0 * gap:
+        check._fail("coil", f"closed windings longer than twice the feed gap {gap:g} m", f"a loop of {total:g} m")
+    s = np.r_[0.0, np.cumsum(seg)]
     mids = 0.5 * (ext[:-1] + ext[1:])
-    score = np.where(length > 2 * gap, np.linalg.norm(mids - centroid, axis=1), -np.inf)
-    j = int(np.argmax(score))
-    if not np.isfinite(score[j]):
-        check._fail("coil", f"closed windings with a segment longer than twice the feed gap {gap:g} m",
-                    "a loop of short segments only")
-    t = seg[j] / length[j]
-    start, end = mids[j] + 0.5 * gap * t, mids[j] - 0.5 * gap * t
-    order = np.r_[np.arange(j + 1, len(xy)), np.arange(0, j + 1)]
-    return np.vstack([start, xy[order], end])
+    long = seg > 2.0 * gap  # cut a straight stretch where there is one (feeds leave it side by side)
+    if long.any():
+        cands, where = mids[long], (s[:-1] + 0.5 * seg)[long]
+    else:
+        cands, where = np.vstack([xy, mids]), np.r_[s[:-1], s[:-1] + 0.5 * seg]
+    s_cut = float(where[int(np.argmax(np.linalg.norm(cands - centroid, axis=1)))])
+
+    def point(t: float) -> np.ndarray:
+        t = t % total
+        i = min(int(np.searchsorted(s, t, side="right")) - 1, len(seg) - 1)
+        return ext[i] + (ext[i + 1] - ext[i]) * ((t - s[i]) / seg[i])
+
+    a, b = s_cut + 0.5 * gap, s_cut + total - 0.5 * gap
+    inside = [(t if t > a else t + total) for t in s[:-1]]
+    keep = sorted((t, i) for i, t in enumerate(inside) if a < t < b)
+    return np.vstack([point(a)] + [xy[i][None] for _, i in keep] + [point(b)])
 
 
 def _stack(offsets: list[np.ndarray], width: float, layers: int, layer_pitch: float | None,
