@@ -158,6 +158,17 @@ def test_closed_loops_are_opened_and_both_plates_written(tmp_path):
             render(p, tmp_path)
 
 
+def test_an_exact_circle_is_laid_out_as_a_polygon_and_opened(tmp_path):
+    loop = cd.Coil.from_loop(5e-3, wire_diameter=0.3e-3)
+    out = fab.to_gerber(loop, tmp_path)
+    route = out.boards[0].routes[0]
+    gap = 0.3e-3 + 2 * DesignRules().min_spacing
+    # the polygon's path minus the gap, plus the two feeds
+    polygon = 2 * 256 * 5e-3 * np.sin(np.pi / 256)
+    assert route.lengths[~route.feed].sum() == pytest.approx(polygon - gap, rel=1e-12, abs=0)
+    assert out.drc.ok and out.readback_deviation < 1e-6
+
+
 def test_a_winding_crossing_itself_takes_the_other_layer():
     pts = 1e-3 * np.array([[0, 0, 0], [4, 0, 0], [4, 4, 0], [2, 4, 0], [2, -2, 0]], float)
     coil = cd.Coil.from_polyline(pts, wire_diameter=0.2e-3)
