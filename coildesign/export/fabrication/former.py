@@ -6,7 +6,9 @@ wire radius), so a wire lying in a groove has its centre on the design surface a
 with the former. Grooves follow the wire paths that lie on the design surface (points within a
 wire radius of R; a design's lifted return and its radial leads lie on top and get none): round
 bottomed, radius r_g = r_w + ``clearance``, centred on the wire path, with walls up to the
-outer surface over one grid step. Lead exits: from both ends of every open winding a channel
+outer surface over one grid step (where wire paths are closer than 2 r_g, their grooves merge into
+one flat-bottomed channel: a design at a pitch of the wire diameter plus a 10 % clearance leaves
+no printable wall between its turns). Lead exits: from both ends of every open winding a channel
 of the same section, one wire diameter deeper than the grooves (the lead runs under the turns it
 crosses), runs axially to the nearer end face. The inner bore has radius R - r_g - 2 r_w -
 ``wall``.
