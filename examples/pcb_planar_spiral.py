@@ -24,7 +24,7 @@ def main(out: Path) -> None:
     board = fab.to_gerber(coil, out / "with_underpass", current=1.0)  # IPC-2221 width for 1 A at 10 K rise: 0.30 mm
     print(board.text())
     print(board.drc.text())
-    fab.to_kicad(coil, out / "with_underpass" / "spiral.kicad_pcb", trace_width=0.4e-3)
+    fab.to_kicad(coil, out / "with_underpass" / "spiral.kicad_pcb", current=1.0)  # the same board for KiCad
     bare = fab.to_gerber(coil, out / "pads_on_ends", trace_width=0.4e-3, feeds=False)
     print(bare.text())
 
