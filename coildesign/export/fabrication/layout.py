@@ -22,8 +22,9 @@ segment of each crossing pair moves to another copper layer, with vias at its en
 layer free of crossings there; a ``ValueError`` when none is).
 
 Leads and feeds: steep segments at a winding's ends that leave the board (the design's radial
-leads to the connector) are not copper; the winding's two terminals are taken on straight feed
-tracks to a pair of plated pads ``pad_spacing`` apart (a 2.54 mm pin header by default) beyond
+leads to the connector) are not copper; the winding's two terminals are taken on feed tracks
+(straight, or when the terminals lie side by side, running together and fanning out to the pads
+at 45 deg) to a pair of plated pads ``pad_spacing`` apart (a 2.54 mm pin header by default) beyond
 the copper in the direction ``feed_direction`` (default: from the board's copper centroid
 towards the terminals). Pad 1 (square in Gerber and KiCad) is where the current enters for
 positive coil current, pad 2 (round) where it leaves. Closed windings (loops) are opened by a
@@ -504,19 +505,37 @@ def _feeds(routes: list[Route], rules: DesignRules, width: float, spacing: float
         sa, sb = (a - m) @ t, (b - m) @ t
         sign = -1.0 if sa <= sb else 1.0
         pad_a, pad_b = q + sign * 0.5 * spacing * t, q - sign * 0.5 * spacing * t
+        # terminals side by side: the feeds run together along e and fan out to the pads at 45 deg
+        # at the end (a small loop between them, so little field of their own)
+        together = abs(sa - sb) < spacing
+        fa, fb = (_feed_path(p, pad, e, t, width, together) for p, pad in ((a, pad_a), (b, pad_b)))
         placed = out + [x for x in routes if x is not r]
-        la = _free_layer(a, pad_a, r.layers[0], placed, r, layers, 0)
-        lb = _free_layer(b, pad_b, r.layers[-1], placed, r, layers, len(r.layers) - 1)
-        if la == lb and segments_cross(a, pad_a, b[None], pad_b[None]).any():
+        la = _free_layer(fa, r.layers[0], placed, r, layers, 0)
+        lb = _free_layer(fb, r.layers[-1], placed, r, layers, len(r.layers) - 1)
+        if la == lb and any(segments_cross(p, q, np.array(fb[:-1]), np.array(fb[1:])).any()
+                            for p, q in zip(fa[:-1], fa[1:])):
             check._fail("pad_spacing", "a spacing whose feed tracks do not cross", spacing)
-        xy = np.vstack([pad_a, r.xy, pad_b])
-        out.append(Route(xy, np.r_[la, r.layers, lb], np.r_[True, r.feed, True], r.winding))
+        xy = np.vstack([fa[::-1], r.xy[1:-1], fb])
+        na, nb = len(fa) - 1, len(fb) - 1
+        out.append(Route(xy, np.r_[np.full(na, la), r.layers, np.full(nb, lb)],
+                         np.r_[np.ones(na, bool), r.feed, np.ones(nb, bool)], r.winding))
     return out
 
 
-def _free_layer(p: np.ndarray, q: np.ndarray, prefer: int, others: list[Route], own: Route, layers: int,
+def _feed_path(p: np.ndarray, pad: np.ndarray, e: np.ndarray, t: np.ndarray, width: float,
+               together: bool) -> list[np.ndarray]:
+    """Feed polyline from terminal ``p`` to ``pad``: straight, or (``together``) along ``e``
+    first and to the pad at 45 deg."""
+    if together:
+        run = (pad - p) @ e - abs((pad - p) @ t)
+        if run > 0.5 * width:
+            return [p, p + run * e, pad]
+    return [p, pad]
+
+
+def _free_layer(feed: list[np.ndarray], prefer: int, others: list[Route], own: Route, layers: int,
                 end: int) -> int:
-    """The layer (``prefer`` first) on which the feed p -> q crosses no copper."""
+    """The layer (``prefer`` first, then the nearest) on which the feed polyline crosses no copper."""
     for lv in _nearest_layers(int(prefer), layers):
         segs = [(x.xy[:-1][x.layers == lv], x.xy[1:][x.layers == lv]) for x in others]
         keep = own.layers == lv
@@ -524,7 +543,7 @@ def _free_layer(p: np.ndarray, q: np.ndarray, prefer: int, others: list[Route], 
         segs.append((own.xy[:-1][keep], own.xy[1:][keep]))
         a = np.vstack([s[0] for s in segs])
         b = np.vstack([s[1] for s in segs])
-        if not len(a) or not segments_cross(p, q, a, b).any():
+        if not len(a) or not any(segments_cross(p, q, a, b).any() for p, q in zip(feed[:-1], feed[1:])):
             return lv
     check._fail("layers", f"more than {layers}: the feed of winding {own.winding} crosses copper on every layer",
                 layers)
