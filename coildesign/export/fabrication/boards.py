@@ -29,12 +29,12 @@ from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.export.fabrication import gerber, kicad
+from coildesign.export.fabrication.atomic import output_folder, write_json, write_text
 from coildesign.export.fabrication.drc import DrcReport, check_boards
 from coildesign.export.fabrication.layout import Board, layout, plane_frames, routes_coil, winding_paths
 from coildesign.export.fabrication.rules import DesignRules, resolve
 from coildesign.export.fabrication.trace_width import ipc2221_width
 from coildesign.export.fabrication.verify import Sphere, default_sphere, field_deviation
-from coildesign.export.files import output_folder, write_json, write_text
 
 
 class DesignRuleError(ValueError):

@@ -34,9 +34,9 @@ from scipy.spatial import cKDTree
 from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.conductors import RoundWire
+from coildesign.export.fabrication.atomic import atomic_path
 from coildesign.export.fabrication.flex import cylinder_frame
 from coildesign.export.fabrication.layout import winding_paths
-from coildesign.export.files import atomic_path
 
 
 @dataclass(frozen=True)

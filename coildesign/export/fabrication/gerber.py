@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coildesign.export.fabrication.atomic import atomic_path
 from coildesign.export.fabrication.layout import Board, Route
-from coildesign.export.files import atomic_path
 
 MASK_EXPANSION = 0.05e-3
 """Solder-mask opening beyond the pad edge [m]."""

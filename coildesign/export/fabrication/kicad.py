@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from coildesign.export.fabrication.atomic import write_text
 from coildesign.export.fabrication.gerber import chain
 from coildesign.export.fabrication.layout import Board, Route
-from coildesign.export.files import write_text
 
 MM = 1e3
 
