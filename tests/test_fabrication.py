@@ -155,6 +155,10 @@ def test_closed_loops_are_opened_and_both_plates_written(tmp_path):
     assert all("opened" in " ".join(b.notes) for b in out.boards)
     assert out.drc.ok and out.readback_deviation < 1e-6
     assert {round(b.frame.axes[2][2]) for b in out.boards} == {-1, 1}  # normals away from the centre
+    # the feed gaps and feeds cost a little gradient efficiency, reported
+    assert out.efficiency_design == pytest.approx(coil.parameters["efficiency_closed_form"], rel=1e-9, abs=0)
+    assert 0.9 < out.efficiency_as_built / out.efficiency_design < 1.0
+    assert fab.to_gerber(spiral(), tmp_path / "rf").efficiency_design is None
     for p in out.files:
         if p.suffix in (".gbr", ".drl"):
             render(p, tmp_path)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.coil import Coil
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.export.fabrication import gerber, kicad
@@ -53,7 +54,9 @@ class Fabrication:
     the ``drc`` report, the layout's copper ``as_built`` and the copper ``read_back`` from the
     files (Coils), the two field deviations over ``sphere``, and lengths [m]: ``read_back_length``
     and ``layout_length`` (traces + via barrels, feeds included), ``feed_length``,
-    ``leads_left_out`` and ``design_length`` (the design coil's wire length)."""
+    ``leads_left_out`` and ``design_length`` (the design coil's wire length); for a gradient coil
+    (role "gradient" with an axis) the gradient efficiency [T/(m A)] at the sphere's centre of
+    the design (``efficiency_design``) and of the copper as built (``efficiency_as_built``)."""
 
     boards: tuple[Board, ...]
     files: tuple[Path, ...]
@@ -68,6 +71,8 @@ class Fabrication:
     feed_length: float
     leads_left_out: float
     design_length: float
+    efficiency_design: float | None = None
+    efficiency_as_built: float | None = None
 
     def as_dict(self) -> dict:
         """Figures, boards and the DRC report as a plain dict (SI units)."""
@@ -77,7 +82,8 @@ class Fabrication:
                 "readback_deviation": self.readback_deviation, "design_deviation": self.design_deviation,
                 "read_back_length": self.read_back_length, "layout_length": self.layout_length,
                 "feed_length": self.feed_length, "leads_left_out": self.leads_left_out,
-                "design_length": self.design_length}
+                "design_length": self.design_length, "efficiency_design": self.efficiency_design,
+                "efficiency_as_built": self.efficiency_as_built}
 
     def text(self) -> str:
         """A short readable summary."""
@@ -90,6 +96,9 @@ class Fabrication:
                  f"trace + via length read back {self.read_back_length:.9g} m, laid out {self.layout_length:.9g} m "
                  f"(feeds {self.feed_length:.6g} m), design wire {self.design_length:.9g} m (leads left out "
                  f"{self.leads_left_out:.6g} m)"]
+        if self.efficiency_design is not None:
+            lines.append(f"gradient efficiency: design {self.efficiency_design * 1e3:.6g} mT/(m A), as built "
+                         f"{self.efficiency_as_built * 1e3:.6g} mT/(m A)")
         for b in self.boards:
             lines += [f"{b.name}: {note}" for note in b.notes]
         return "\n".join(lines)
@@ -221,6 +230,10 @@ def _finish(coil: Coil, sphere: Sphere | None, boards: list[Board], read: list[l
         design_deviation=field_deviation(as_built, coil, sphere), read_back_length=_length(boards, read),
         layout_length=layout_length, feed_length=float(sum(b.track_length() - b.track_length(False) for b in boards)),
         leads_left_out=float(sum(b.leads_total for b in boards)), design_length=coil.wire_length)
+    if coil.role == "gradient" and coil.axis is not None:
+        result = Fabrication(**{**result.__dict__,
+                                "efficiency_design": gradient_efficiency(coil, coil.axis, center=sphere.center),
+                                "efficiency_as_built": gradient_efficiency(as_built, coil.axis, center=sphere.center)})
     written.append(write_json(folder / f"{stem}-fabrication.json", result.as_dict()))
     written.append(write_text(folder / f"{stem}-drc.txt", report.text() + "\n"))
     return Fabrication(**{**result.__dict__, "files": tuple(written)})
