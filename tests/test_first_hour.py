@@ -289,8 +289,9 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
 def _readme_examples() -> list:
-    """(code, expected output) of every ```python block of README followed by a ```text block."""
-    pairs = re.findall(r"```python\n(.*?)```\s*```text\n(.*?)```", README, flags=re.S)
+    """(code, expected output) of every ```python block of README directly followed by a ```text
+    block (the printout it shows)."""
+    pairs = re.findall(r"```python\n((?:(?!```).)*)```\s*```text\n((?:(?!```).)*)```", README, flags=re.S)
     return [pytest.param(code, out, id=f"block{i}", marks=[pytest.mark.slow] if "gradient_coil" in code else [])
             for i, (code, out) in enumerate(pairs)]
 
