@@ -30,8 +30,8 @@ Tables (and keys of given tables) that the file leaves out come from the embedde
 ``validate_design`` records them under the key ``"from_defaults"`` (table -> "all" or the
 list of keys), which ``workflow.run_design`` prints and writes to its report. The probe's name
 (the title of the report) follows the file: without ``[probe] name`` it is the file's name.
-Beyond
-each value's own range, a design must be physically consistent: the sample must fit inside a
+
+Beyond each value's own range, a design must be physically consistent: the sample must fit inside a
 volume RF coil (solenoid, saddle, birdcage: sample radius below the coil's inner radius) and
 the linearity sphere inside the gradient coil (``dsv_radius`` below its radius or half gap);
 an empty design file is an error (``coildesign demo`` runs the embedded defaults).

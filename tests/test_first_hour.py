@@ -73,6 +73,9 @@ def test_lumped_model_check_is_conductor_length_over_wavelength():
     assert not check.valid and "lambda/10" in check.message()
     small = workflow.lumped_model_check(cd.geometries.solenoid(0.5e-3, 1e-3, 5, 1e-4), f)
     assert small.valid and small.fraction == pytest.approx(small.conductor_length * f / speed_of_light, rel=1e-15)
+    # a birdcage has capacitors in every leg or ring segment: its longest run is a leg (length 20 mm)
+    cage = workflow.lumped_model_check(cd.geometries.birdcage(8, 0.01, 0.02), 400e6)
+    assert cage.conductor_length == pytest.approx(0.02, rel=1e-12, abs=0) and cage.valid
 
 
 BIG = {"rf_coil": {"generator": "solenoid", "radius": 0.05, "length": 0.1, "turns": 20, "wire_diameter": 1e-3},
@@ -289,8 +292,9 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
 def _readme_examples() -> list:
-    """(code, expected output) of every ```python block of README followed by a ```text block."""
-    pairs = re.findall(r"```python\n(.*?)```\s*```text\n(.*?)```", README, flags=re.S)
+    """(code, expected output) of every ```python block of README directly followed by a ```text
+    block (the printout it shows)."""
+    pairs = re.findall(r"```python\n((?:(?!```).)*)```\s*```text\n((?:(?!```).)*)```", README, flags=re.S)
     return [pytest.param(code, out, id=f"block{i}", marks=[pytest.mark.slow] if "gradient_coil" in code else [])
             for i, (code, out) in enumerate(pairs)]
 

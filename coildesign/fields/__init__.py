@@ -6,8 +6,25 @@ from coildesign.fields.api import evaluate, field, field_jacobian, vector_potent
 
 __all__ = ["evaluate", "field", "field_jacobian", "field_map", "vector_potential"]
 
-# field_map (fields.fieldmap, which needs SciPy's KD-tree) and every submodule (e.g.
-# coildesign.fields.distributed) are attributes on first access
-from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+# every submodule is an attribute on first access (e.g. coildesign.fields.distributed), as in the
+# package root: import coildesign stays fast
+import importlib as _importlib  # noqa: E402
+import pkgutil as _pkgutil  # noqa: E402
 
-__getattr__, __dir__ = lazy_attributes(__name__, {"field_map": "fieldmap"})
+
+def _submodules() -> set[str]:
+    return {m.name for m in _pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+
+
+def __getattr__(name: str):
+    """A public submodule, or ``field_map`` (of ``fieldmap``, which needs SciPy's KD-tree),
+    imported on first attribute access (PEP 562)."""
+    if name == "field_map":
+        return _importlib.import_module(f"{__name__}.fieldmap").field_map
+    if name in _submodules():
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _submodules() | {"field_map"})

@@ -54,7 +54,22 @@ __all__ = [
     "unloaded_q",
 ]
 
-# every submodule is an attribute on first access (e.g. coildesign.rf.snr)
-from coildesign._lazy import lazy_attributes  # noqa: E402 (after the public names)
+# every submodule is an attribute on first access (e.g. coildesign.rf.snr), as in the
+# package root: import coildesign stays fast
+import importlib as _importlib  # noqa: E402
+import pkgutil as _pkgutil  # noqa: E402
 
-__getattr__, __dir__ = lazy_attributes(__name__)
+
+def _submodules() -> set[str]:
+    return {m.name for m in _pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+
+
+def __getattr__(name: str):
+    """A public submodule, imported on first attribute access (PEP 562)."""
+    if name in _submodules():
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _submodules())
