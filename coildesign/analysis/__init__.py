@@ -1,6 +1,7 @@
 """Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
 point-spread function and resolution limits (SI units)."""
 
+from coildesign._lazy import lazy_submodules
 from coildesign.analysis.drive import Amplifier, drive
 from coildesign.analysis.forces import SolenoidMagnet, lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
@@ -40,22 +41,5 @@ __all__ = [
     "resolution_limits",
 ]
 
-# every submodule is an attribute on first access (e.g. coildesign.analysis.handbook), as in the
-# package root: import coildesign stays fast
-import importlib as _importlib  # noqa: E402
-import pkgutil as _pkgutil  # noqa: E402
-
-
-def _submodules() -> set[str]:
-    return {m.name for m in _pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-
-
-def __getattr__(name: str):
-    """A public submodule, imported on first attribute access (PEP 562)."""
-    if name in _submodules():
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _submodules())
+# every public submodule is an attribute on first access (import coildesign stays fast)
+__getattr__, __dir__ = lazy_submodules(__name__, __path__)

@@ -3,6 +3,7 @@ proximity, self-capacitance), filament (PEEC) solver, tuning/matching with sciki
 arrays (coupling, N-port networks, noise-optimal SNR, decoupling) and birdcage ladder modes
 (SI units)."""
 
+from coildesign._lazy import lazy_submodules
 from coildesign.rf.array import (
     ArraySNR,
     Coupling,
@@ -54,22 +55,5 @@ __all__ = [
     "unloaded_q",
 ]
 
-# every submodule is an attribute on first access (e.g. coildesign.rf.snr), as in the
-# package root: import coildesign stays fast
-import importlib as _importlib  # noqa: E402
-import pkgutil as _pkgutil  # noqa: E402
-
-
-def _submodules() -> set[str]:
-    return {m.name for m in _pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-
-
-def __getattr__(name: str):
-    """A public submodule, imported on first attribute access (PEP 562)."""
-    if name in _submodules():
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _submodules())
+# every public submodule is an attribute on first access (import coildesign stays fast)
+__getattr__, __dir__ = lazy_submodules(__name__, __path__)
