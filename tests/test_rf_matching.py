@@ -224,10 +224,9 @@ def test_match_coil_level(stand_ins):
                                                    rel=1e-12, abs=0)
     with pytest.raises(TypeError, match="Input coil must be a coildesign Coil"):
         match("coil", F0)
-    with pytest.warns(DeprecationWarning, match="topology"):
-        assert match(loop, F0, network="balanced").topology == "balanced"
-    with pytest.raises(ValueError, match="Input network"):
-        match(loop, F0, topology="balanced", network="auto")
+    assert match(loop, F0, topology="balanced").topology == "balanced"
+    with pytest.raises(TypeError, match="network"):  # the keyword is topology=
+        match(loop, F0, network="balanced")
 
 
 def test_match_with_package_functions():

@@ -13,7 +13,7 @@ from coildesign.rf import snr as rs
 
 def test_cylinder_quadrature_is_exact_for_volume_and_polynomials():
     cyl = rs.Cylinder(0.4e-3, 1e-3, center=(1e-4, 0, 0), axis=(1, 1, 0))
-    pts, w = cyl.quadrature()
+    pts, w = cyl.points()
     assert w.sum() == pytest.approx(np.pi * 0.16e-6 * 1e-3, rel=1e-13, abs=0)
     rel = pts - np.array([1e-4, 0, 0])
     ax = np.array([1, 1, 0]) / np.sqrt(2)

@@ -43,7 +43,6 @@ def test_cylinder_quadrature_volume_and_moments_are_exact():
     assert np.sum(w * z**6) == approx(np.pi * r**2 * length**7 / (7 * 2**6), rel=1e-12)
     assert np.sum(w * rel[:, 0]) == pytest.approx(0.0, abs=1e-12 * r * cyl.volume)
     assert np.all(r2 < r**2) and np.all(np.abs(z) < length / 2)  # interior nodes
-    assert cyl.quadrature()[1].sum() == approx(cyl.volume, rel=1e-12)  # older interface
 
 
 def test_sphere_and_box_quadratures_are_exact():

@@ -272,7 +272,6 @@ def test_snr_validates_inputs():
         rs.snr(coil, "drop", b0=9.4, resistance=1.0)
     with pytest.raises(ValueError, match="Input moles"):
         rs.limit_of_detection(0.0, 1.0)
-    assert rs.snr(coil, drop, b0=9.4, resistance=1.0, nucleus_name="1H").nucleus == "1H"  # older keyword
 
 
 def _snr_per_volume(scale, resistance_model):

@@ -32,7 +32,6 @@ from coildesign._constants import mu_0
 from coildesign.fields import segment_kernels
 
 NEAR_FACTOR = 6.0
-ORDER = 3  # the order at tolerance 1e-6 (quadrature_order); kept for callers that pass it
 FMM_EPS_RATIO = 0.1
 CHECK_POINTS = 16
 NEAR_CHUNK = 200_000  # near (point, segment) pairs corrected per pass

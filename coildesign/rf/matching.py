@@ -61,7 +61,7 @@ capacitor where its reactance/susceptance has the capacitive sign and an inducto
 ``solution=1`` takes the upper signs, ``solution=2`` the lower ones (Pozar's two solutions);
 ``"series_match_parallel_tune"`` is ``"l_shunt_at_load"`` solution 2 and
 ``"parallel_match_series_tune"`` is ``"l_series_at_load"`` solution 1 whenever both of their
-elements come out capacitive. ``topology="auto"`` (``network=`` is the keyword's older name)
+elements come out capacitive. ``topology="auto"``
 takes ``"series_match_parallel_tune"`` where it is realisable and otherwise the first
 realisable L-section solution (``l_networks`` lists them all). Inductors are loss-free unless
 ``inductor_q`` gives them ``ESR = omega L / Q_L``.
@@ -104,7 +104,6 @@ numbers to rounding (tests), but costs ~10 ms.
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,15 +158,7 @@ _DEFAULT_POINTS = 801
 
 
 # ---------------------------------------------------------------------------- impedances
-def _topology(topology: str | None, network: str | None, options: tuple[str, ...],
-              default: str = "series_match_parallel_tune") -> str:
-    """The topology argument, accepting the older keyword ``network=`` (with a DeprecationWarning)."""
-    if network is not None:
-        if topology is not None and topology != network:
-            check._fail("network", f"None or equal to topology={topology!r} (network= is the older name of "
-                        "topology=)", network)
-        warnings.warn("network= is renamed topology=; pass topology=...", DeprecationWarning, stacklevel=3)
-        return check.choice("network", network, options)
+def _topology(topology: str | None, options: tuple[str, ...], default: str = "series_match_parallel_tune") -> str:
     return check.choice("topology", default if topology is None else topology, options)
 
 
@@ -205,7 +196,6 @@ def input_impedance(
     topology: str | None = None,
     c_self: float = 0.0,
     esr: dict[str, float] | None = None,
-    network: str | None = None,
 ) -> np.ndarray:
     """Input impedance [ohm] of a coil with its tuning/matching capacitors.
 
@@ -214,10 +204,10 @@ def input_impedance(
     [F] as in ``MatchResult.capacitors`` (for ``"balanced"``, ``"match"`` is each of the two
     capacitors and the result is the differential impedance); ``esr`` optionally maps the same
     keys to series resistances [ohm] (for ``"balanced"``, the ESR of each capacitor).
-    ``topology`` is one of ``NETWORKS`` (default ``"series_match_parallel_tune"``; ``network=``
-    is its older name). Evaluated through the one ladder of ``MatchResult.elements``.
+    ``topology`` is one of ``NETWORKS`` (default ``"series_match_parallel_tune"``). Evaluated through the one ladder
+    of ``MatchResult.elements``.
     """
-    net = _topology(topology, network, NETWORKS)
+    net = _topology(topology, NETWORKS)
     f = np.asarray(frequency, dtype=float)
     if not np.isfinite(f).all() or np.any(f <= 0):
         check._fail("frequency", "finite and > 0 [Hz]", frequency)
@@ -627,7 +617,6 @@ def match_capacitors(
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
     notes: tuple[str, ...] = (),
-    network: str | None = None,
 ) -> MatchResult:
     """Tuning and matching network for a coil of ``resistance`` [ohm], ``inductance`` [H]
     and self-capacitance ``c_self`` [F] at ``frequency`` [Hz] into ``z0`` [ohm]: ``match`` of
@@ -635,11 +624,10 @@ def match_capacitors(
 
     ``topology`` is one of ``NETWORKS`` (two capacitors), ``L_NETWORKS`` (an L-section that may
     use an inductor; ``solution`` 1 or 2, default 1) or ``"auto"`` (formulas, sources and the
-    choice in the module docstring); default ``"series_match_parallel_tune"``; ``network=`` is
-    its older name. ``capacitor_q`` gives every capacitor the ESR 1/(omega C Q_c) [ohm] and
-    ``inductor_q`` every inductor omega L/Q_L [ohm] (None: loss-free). The sweep is
-    ``frequencies`` [Hz] if given, else ``n_points`` points over ``span`` [Hz] centred on
-    ``frequency`` (default: ten -3 dB bandwidths, at most ``frequency``).
+    choice in the module docstring); default ``"series_match_parallel_tune"``. ``capacitor_q`` gives every capacitor
+    the ESR 1/(omega C Q_c) [ohm] and ``inductor_q`` every inductor omega L/Q_L [ohm] (None: loss-free). The sweep
+    is ``frequencies`` [Hz] if given, else ``n_points`` points over ``span`` [Hz] centred on ``frequency`` (default:
+    ten -3 dB bandwidths, at most ``frequency``).
 
     Raises ``ValueError`` naming the violated condition and the values when the network cannot
     match the coil (e.g. ``(R^2 + omega^2 L^2)/R <= Z0`` for the series-match/parallel-tune
@@ -648,7 +636,7 @@ def match_capacitors(
     r = check.positive("resistance", resistance)
     l_coil = check.positive("inductance", inductance)
     f0 = check.positive("frequency", frequency)
-    net = _topology(topology, network, _ALL_NETWORKS)
+    net = _topology(topology, _ALL_NETWORKS)
     cs = check.positive("c_self", c_self, allow_zero=True)
     circuit = CoilCircuit(inductance=l_coil, conductor_resistance=r, c_self=cs, frequency=f0, notes=tuple(notes))
     return _match_circuit(circuit, z0, net, capacitor_q, inductor_q, solution, frequencies, n_points, span)
@@ -771,7 +759,6 @@ def match(
     n_points: int = _DEFAULT_POINTS,
     span: float | None = None,
     b0_direction=(0.0, 0.0, 1.0),
-    network: str | None = None,
 ) -> MatchResult:
     """Tune and match a coil at ``frequency`` [Hz] into ``z0`` [ohm].
 
@@ -787,10 +774,10 @@ def match(
     The element values come from R(f0); the swept S11, the band edges and ``network`` use R(f)
     at every frequency, so that ``result.matching_network ** circuit.network(f)`` is
     ``result.network``. A coil whose B1 at the sample (or at its centre) runs mostly along B0
-    (``b0_direction``, default +z) gets a ``B1AlongB0Warning``. ``topology`` (``network=`` is
-    its older name) and the other arguments as in ``match_capacitors``.
+    (``b0_direction``, default +z) gets a ``B1AlongB0Warning``. ``topology`` and the other arguments as in
+    ``match_capacitors``.
     """
-    net = _topology(topology, network, _ALL_NETWORKS)
+    net = _topology(topology, _ALL_NETWORKS)
     if isinstance(coil, CoilCircuit):
         for name, value in (("temperature", temperature), ("sample", sample), ("conductivity", conductivity)):
             if value is not None:

@@ -313,10 +313,6 @@ class Cylinder(Sample):
         pts = u * e1 + v * e2 + zz * self.axis + self.center
         return pts, w.ravel()
 
-    def quadrature(self, n_radial: int = 8, n_axial: int = 16, n_angle: int = 24) -> tuple[np.ndarray, np.ndarray]:
-        """``points((n_radial, n_axial, n_angle))`` (kept for older callers)."""
-        return self.points((n_radial, n_axial, n_angle))
-
 
 @dataclass(frozen=True, eq=False)
 class Sphere(Sample):

@@ -224,7 +224,6 @@ def snr(
     voxel_volume: float | None = None,
     b0_direction=(0.0, 0.0, 1.0),
     n=None,
-    nucleus_name: str | None = None,
     b1: SampleB1 | None = None,
     circuit: CoilCircuit | None = None,
 ) -> SNRResult:
@@ -244,16 +243,15 @@ def snr(
     (default: the circuit's temperature, else 293.15 K) and its sample resistance the
     sample's at ``temperature_sample``; then ``resistance`` and ``sample_resistance`` must be None.
     ``noise_figure_db`` [dB], ``bandwidth`` [Hz] (noise bandwidth), ``voxel_volume`` [m^3],
-    ``n``: the sample quadrature order (``sample.points(n)``). ``nucleus_name`` is an older
-    alias of ``nucleus``. ``b1``: the sample's B1 if already computed (``sample_b1(coil, sample,
-    n=n, b0_direction=b0_direction)``, e.g. for its homogeneity), so that it is not computed twice.
-    A coil whose field at the sample runs mostly along B0 gets a ``B1AlongB0Warning``
+    ``n``: the sample quadrature order (``sample.points(n)``). ``b1``: the sample's B1 if already computed
+    (``sample_b1(coil, sample, n=n, b0_direction=b0_direction)``, e.g. for its homogeneity), so that it is not
+    computed twice. A coil whose field at the sample runs mostly along B0 gets a ``B1AlongB0Warning``
     (``coildesign.rf.sensitivity``): its axis should be perpendicular to B0.
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     smp = _sample(sample)
-    nuc = _nucleus_argument(nucleus, nucleus_name)
+    nuc = _nuclei.nucleus(nucleus)
     if (b0 is None) == (frequency is None):
         check._fail("b0", "given exactly when frequency is not (one of b0 [T] or frequency [Hz])", b0)
     if b0 is None:
@@ -319,9 +317,3 @@ def snr(
     )
 
 
-def _nucleus_argument(value: str | Nucleus, alias: str | None) -> Nucleus:
-    if alias is not None:
-        if value not in ("1H", alias):
-            check._fail("nucleus_name", f"None when nucleus is given (nucleus={value!r})", alias)
-        value = alias
-    return _nuclei.nucleus(value)
