@@ -35,10 +35,11 @@ References
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import inch, mu_0
+from scipy.constants import inch
 from scipy.special import elliprd, elliprf
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 
 __all__ = [
     "MOHAN_CURRENT_SHEET",

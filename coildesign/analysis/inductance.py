@@ -92,10 +92,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.constants import mu_0
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, frame
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, segment_kernels, vector_potential

@@ -81,10 +81,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.constants import mu_0
 from scipy.optimize import brentq
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RoundWire
 from coildesign.geometries.winding_pack import pack_fits, pack_parameters, turn_offsets, winding_pack

@@ -24,10 +24,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.constants import epsilon_0, mu_0
+from scipy.constants import epsilon_0
 from scipy.constants import speed_of_light as c0
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip
 from coildesign.conductors import material as _material

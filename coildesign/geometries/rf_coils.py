@@ -24,9 +24,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.constants import mu_0
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip, RoundWire
 from coildesign.conductors import material as _material

@@ -39,9 +39,9 @@ path for 5 turns of 64 points (bench_rf).
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import mu_0
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
 

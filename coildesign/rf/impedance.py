@@ -24,12 +24,13 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-from scipy.constants import epsilon_0, mu_0
+from scipy.constants import epsilon_0
 from scipy.interpolate import PchipInterpolator, RegularGridInterpolator
 from scipy.optimize import brentq
 from scipy.special import ellipe, ellipk, ellipkm1, hyp2f1, jve
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil
 from coildesign.conductors import Material, RectangularStrip, RoundWire, material
 

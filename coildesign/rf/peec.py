@@ -53,10 +53,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.constants import mu_0
 from scipy.optimize import brentq
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.conductors import Material, RectangularStrip, RoundWire, material
 
 __all__ = [

@@ -67,9 +67,10 @@ from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
-from scipy.constants import epsilon_0, mu_0
+from scipy.constants import epsilon_0
 
 from coildesign import _validation as check
+from coildesign._constants import mu_0
 from coildesign.coil import Coil
 
 __all__ = [
