@@ -75,7 +75,8 @@ def test_b1_map_holds_rotating_frame_components(tmp_path):
     """B1 maps store |B1perp|, B1+ = (Bx + i By)/2 and B1- = (Bx - i By)*/2 per ampere for B0
     along z (Hoult, Concepts Magn. Reson. 12, 173 (2000)), not the full field."""
     pv = pytest.importorskip("pyvista")
-    from coildesign.export.vtk import b1_field_map, to_vtk
+    from coildesign.export.vtk import to_vtk
+    from coildesign.rf import b1_field_map
 
     coil = cd.Coil.from_loop(1e-3, normal=(1.0, 1.0, 0.5))
     fm = b1_field_map(coil, size=(2e-3, 2e-3, 0.0), n=7)

@@ -12,7 +12,7 @@ from coildesign.export.frames import to_frame
 from coildesign.export.gradunwarp import to_gradunwarp
 from coildesign.export.pointlists import read_csv, to_csv, to_npz
 from coildesign.export.stl import to_stl
-from coildesign.export.vtk import b1_field_map, show, to_vtk
+from coildesign.export.vtk import show, to_vtk
 
-__all__ = ["b1_field_map", "design_rule_check", "read_csv", "show", "to_cosimpy", "to_csv", "to_flex", "to_frame",
+__all__ = ["design_rule_check", "read_csv", "show", "to_cosimpy", "to_csv", "to_flex", "to_frame",
            "to_gerber", "to_gradunwarp", "to_kicad", "to_npz", "to_stl", "to_svg", "to_vtk", "winding_former"]

@@ -135,8 +135,9 @@ def probe_vtk(out: Path, rf_coil, gradient_coils, dsv_radius: float,
     except ImportError as exc:  # a broken vtk install: pyvista is a regular dependency
         return [], [{"file": n, "reason": f"pyvista cannot be imported ({exc})"} for n in names]
     from coildesign.analysis.gradient import deviations
-    from coildesign.export.vtk import b1_field_map, can_render, render_png, to_vtk
+    from coildesign.export.vtk import can_render, render_png, to_vtk
     from coildesign.fields.fieldmap import field_map
+    from coildesign.rf.sensitivity import b1_field_map
 
     written, skipped = [to_vtk(rf_coil, out / "rf_coil.vtp")], []
     written.append(to_vtk(b1_field_map(rf_coil, size=3 * sample_extent, n=31), out / "rf_b1_map.vti"))

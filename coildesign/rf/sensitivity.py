@@ -35,11 +35,13 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.fields import field
+from coildesign.fields.fieldmap import FieldMap, field_map
 from coildesign.rf.sample import Sample, _sample
 
 __all__ = [
     "B1AlongB0Warning",
     "B1Map",
+    "b1_field_map",
     "Homogeneity",
     "SampleB1",
     "Sensitivity",
@@ -309,3 +311,21 @@ class Sensitivity:
 def sample_sensitivity(coil, sample: Sample, b0_direction=(0.0, 0.0, 1.0)) -> Sensitivity:
     """``sample_b1`` summarised as a ``Sensitivity`` (default quadrature, +-10 %)."""
     return sample_b1(coil, sample, b0_direction=b0_direction, within=0.1).sensitivity()
+
+
+def b1_field_map(coil: Coil, center=(0.0, 0.0, 0.0), size: float | tuple[float, float, float] = 1e-3,
+                 n: int | tuple[int, int, int] = 21, *, b0_direction=(0.0, 0.0, 1.0)) -> FieldMap:
+    """The B1 map of ``coil`` per ampere on a regular grid (``center`` [m], full edge lengths
+    ``size`` [m], a zero edge makes a plane, ``n`` points per edge), B0 along ``b0_direction``.
+
+    Arrays (conventions of ``coildesign.rf.sensitivity``: Hoult, Concepts Magn. Reson. 12, 173
+    (2000)): ``|B1perp|`` = |B - (B.b0) b0| [T/A], the lab-frame transverse field per ampere;
+    ``B1+`` = (B1 + i B2)/2 and ``B1-`` = (B1 - i B2)*/2 [T/A] (complex, stored as re/im; for
+    B0 along z, (Bx + i By)/2 and (Bx - i By)*/2), and their magnitudes ``|B1+|``, ``|B1-|``.
+    For a coil driven by one real current |B1+| = |B1-| = |B1perp|/2.
+    """
+    grid = field_map(coil, center, size, n, quantities=())
+    m = b1_map(coil, grid.points, b0_direction=b0_direction)
+    grid.name = f"{coil.name} B1 per ampere"
+    grid.add("|B1perp|", m.magnitude).add("B1+", m.b1_plus).add("B1-", m.b1_minus)
+    return grid.add("|B1+|", np.abs(m.b1_plus)).add("|B1-|", np.abs(m.b1_minus))
