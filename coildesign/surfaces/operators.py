@@ -337,6 +337,11 @@ class StreamFunctionOperators:
         """Cotangent stiffness matrix K [dimensionless] (V, V): psi^T K psi = int |grad psi|^2 dA."""
         return self._laplacian()[0]
 
+    @property
+    def mass(self) -> sp.csr_matrix:
+        """Consistent mass matrix [m^2] (V, V): psi^T M psi = int psi^2 dA."""
+        return self._laplacian()[1]
+
     def _laplacian(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Cotangent stiffness and consistent mass matrices (Pinkall & Polthier 1993)."""
         s = self.surface
