@@ -34,7 +34,7 @@ def main() -> None:
     p.add_argument("--basis-size", type=int, default=0)
     args = p.parse_args()
     size = None if args.basis_size <= 0 else args.basis_size
-    a, ell = 0.03, 0.12
+    a, ell = 0.03, 0.155
     # 60 vertices round, 51 rings: 3,060 vertices
     surf = cylinder(a, ell, resolution=2 * np.pi * a / 60)
     shell = eddy.Shell(surf, 0.5e-3, "aluminium", name="bore")
@@ -55,7 +55,7 @@ def main() -> None:
     _, w, c = _timed(lambda: sr.at(times))
     print(f"  re-evaluation  wall {w:7.3f} s  cpu {c:7.3f} s  (50 more times from the mode fields)")
     print(f"  peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    big = eddy.Shell(cylinder(0.3, 1.0, resolution=8e-3), 0.5e-3, "aluminium")
+    big = eddy.Shell(cylinder(0.3, 1.0, resolution=2e-2), 0.5e-3, "aluminium")
     try:
         eddy.modes(big, max_memory=2 * 2**30)
     except ValueError as exc:
