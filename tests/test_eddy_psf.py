@@ -62,3 +62,17 @@ def test_fast_shell_has_no_effect(setup):
     got = sequence_psf(coils, seq, pts, shells=m)
     plain = sequence_psf(coils, seq, pts)
     assert got.shift[0, 0] == pytest.approx(plain.shift[0, 0], rel=0, abs=1e-3 * FOV / N)
+
+
+def test_response_to_a_pypulseq_channel(setup):
+    """A pypulseq channel is the gradient [Hz/m] / (gamma_bar eta) in amperes."""
+    seq, coils, surf = setup
+    m = eddy.modes(eddy.Shell(surf, 1e-4), basis_size=20)
+    pts = np.array([[0.3e-3, 0.0, 0.0]])
+    waves = seq.waveforms_and_times(append_RF=False)[0]
+    eta = gradient_efficiency(coils.x, "x")
+    t = np.linspace(0.0, waves[0][0][-1], 7)
+    a = eddy.response(coils.x, m, pts, (seq, "x"), t)
+    b = eddy.response(coils.x, m, pts, (waves[0][0], waves[0][1] / (seq.system.gamma * eta)), t)
+    np.testing.assert_allclose(a.field, b.field, rtol=1e-9, atol=1e-30)
+    assert np.abs(a.field).max() > 0
