@@ -111,14 +111,16 @@ class Modes:
         """m_i = v_i . M [H] (n,): the coupling of ``coil`` with each mode."""
         return self.vectors.T @ self.coupling(coil)
 
-    def field_operator(self, points: np.ndarray) -> np.ndarray:
-        """B [T] (M, 3, n) at ``points`` [m] of each mode at unit amplitude."""
+    def field_operator(self, points: np.ndarray, which=None) -> np.ndarray:
+        """B [T] (M, 3, n) at ``points`` [m] of each mode at unit amplitude (or of the modes
+        selected by ``which``, an index or boolean mask)."""
         pts = check.points3("points", points)
+        vec = self.vectors if which is None else self.vectors[:, which]
         if sp.issparse(self.basis):
             full = self.operators.field_operator(pts)  # (M, 3, V)
             per_dof = np.asarray((self.basis.T @ full.reshape(-1, full.shape[2]).T).T)
-            return (per_dof @ self.vectors).reshape(len(pts), 3, -1)
-        return self.operators.field_operator(pts, self.basis @ self.vectors)
+            return (per_dof @ vec).reshape(len(pts), 3, -1)
+        return self.operators.field_operator(pts, self.basis @ vec)
 
     def shell_resistance(self, index: int) -> np.ndarray:
         """Resistance matrix of shell ``index`` alone in the mode coordinates, (n, n) [ohm]."""
