@@ -236,3 +236,15 @@ def test_bad_input():
         eddy.exponential_filter([1.0, 0.0], [0.0, 1.0], [1.0], [0.5])
     with pytest.raises(ValueError, match="shells"):
         eddy.modes(eddy.Shell(cyl, 1e-3), max_memory=1e3)
+
+
+def test_non_finite_input_is_refused():
+    lam = np.array([1.0])
+    with pytest.raises(ValueError, match="times"):
+        eddy.exponential_filter([0.0, 1.0], [0.0, 1.0], lam, [np.nan])
+    with pytest.raises(ValueError, match="knot_values"):
+        eddy.exponential_filter([0.0, 1.0], [0.0, np.inf], lam, [0.5])
+    with pytest.raises(ValueError, match="rates"):
+        eddy.exponential_filter([0.0, 1.0], [0.0, 1.0], [np.nan], [0.5])
+    with pytest.raises(TypeError, match="times"):
+        eddy.exponential_filter([0.0, 1.0], [0.0, 1.0], lam, "soon")

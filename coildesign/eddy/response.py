@@ -42,6 +42,14 @@ from coildesign.eddy.modes import Modes, as_modes
 from coildesign.fields import field_jacobian
 
 
+def finite_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array of finite numbers (house-style error otherwise)."""
+    arr = check.real_array(name, value)
+    if not np.all(np.isfinite(arr)):
+        check._fail(name, "finite numbers (no NaN or infinity)", value)
+    return arr
+
+
 def _phi(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """phi1(z) = (1 - e^{-z})/z and phi2(z) = (z - 1 + e^{-z})/z^2 for z >= 0 (module doc)."""
     z = np.asarray(z, dtype=float)
@@ -59,16 +67,16 @@ def exponential_filter(knot_times, knot_values, rates, times, *, integral: bool 
 
     Returns x (T, n); with ``integral=True`` also X (T, n) = int_{t_0}^{t} x dt' [units of I x s]
     from the first knot t_0."""
-    kt = check.real_array("knot_times", knot_times)
-    kv = check.real_array("knot_values", knot_values)
+    kt = finite_array("knot_times", knot_times)
+    kv = finite_array("knot_values", knot_values)
     if kt.ndim != 1 or kv.shape != kt.shape or kt.size == 0:
         check._fail("knot_values", f"a 1-D array as long as knot_times ({kt.size})", knot_values)
     if np.any(np.diff(kt) < 0):
         check._fail("knot_times", "non-decreasing (repeat a time for a jump)", knot_times)
-    lam = check.real_array("rates", rates)
+    lam = finite_array("rates", rates)
     if lam.ndim != 1 or np.any(lam <= 0):
         check._fail("rates", "a 1-D array of positive rates [1/s]", rates)
-    tout = check.real_array("times", times)
+    tout = finite_array("times", times)
     if tout.ndim != 1:
         check._fail("times", "a 1-D array of times [s]", times)
     # current at the output times (right-continuous at jumps)
@@ -116,7 +124,7 @@ def exponential_filter(knot_times, knot_values, rates, times, *, integral: bool 
 
 
 def _times(name: str, times) -> np.ndarray:
-    t = check.real_array(name, times)
+    t = finite_array(name, times)
     if t.ndim == 0:
         t = t[None]
     if t.ndim != 1 or t.size == 0:
@@ -245,7 +253,7 @@ def waveform_knots(coil: Coil, waveform, efficiency: float | None = None) -> tup
         t, i = waveform
     except (TypeError, ValueError):
         check._fail("waveform", "(times [s], current [A]) arrays or (pypulseq Sequence, channel)", waveform, TypeError)
-    return check.real_array("waveform times", t), check.real_array("waveform current", i)
+    return finite_array("waveform times", t), finite_array("waveform current", i)
 
 
 def response(coil: Coil, shells, points, waveform, times=None, *, efficiency: float | None = None,

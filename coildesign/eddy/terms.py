@@ -24,7 +24,15 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.eddy.modes import as_modes
-from coildesign.eddy.response import Energy, Impedance, _check_frequencies, _mode_fields, dissipated_energy, impedance
+from coildesign.eddy.response import (
+    Energy,
+    Impedance,
+    _check_frequencies,
+    _mode_fields,
+    dissipated_energy,
+    finite_array,
+    impedance,
+)
 from coildesign.fields import field_jacobian
 
 AXES = ("x", "y", "z")
@@ -86,7 +94,7 @@ class EddyTerms:
 
     def model(self, times, term: str | None = None) -> np.ndarray:
         """The term's sum of exponentials at ``times`` [s] (t >= 0), per unit gradient step."""
-        t = np.atleast_1d(check.real_array("times", times))
+        t = np.atleast_1d(finite_array("times", times))
         term = self.axis if term is None else check.choice("term", term, ("b0", *AXES))
         amp = self.b0_amplitudes if term == "b0" else self.gradient_amplitudes[:, AXES.index(term)]
         return np.exp(-np.maximum(t, 0)[:, None] / self.time_constants[None, :]) @ amp
@@ -165,7 +173,7 @@ def report(coil: Coil, shells, points, *, times=REPORT_TIMES, center=(0.0, 0.0, 
     added (``EddyReport``)."""
     check.coil("coil", coil)
     m = as_modes(shells, basis_size)
-    t = np.atleast_1d(check.real_array("times", times))
+    t = np.atleast_1d(finite_array("times", times))
     _check_frequencies(m, t)
     ctr = check.vector3("center", center)
     ax = _axis_index(coil, axis)
