@@ -1,6 +1,7 @@
 """Gradient-coil analysis: efficiency, linearity, resistance and drive, forces, distortion,
 point-spread function and resolution limits (SI units)."""
 
+from coildesign.analysis.eddy_harmonics import eddy_harmonics as eddy_harmonics
 from coildesign.analysis.forces import lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
 from coildesign.analysis.inductance import inductance, inductance_matrix, mutual_inductance

@@ -11,8 +11,9 @@ spatial term, a sum of exponentials
 Here the tau_i are the shells' mode time constants (exact, ``modes``) and each mode's eddy
 field Bz (``step_response.mode_fields``) is expanded by least squares over the given points
 in the terms 1, x, y, z about ``center`` (B0 offset and the three linear gradients; the
-residual of that fit, reported per mode, is the higher-order content). a_i along the coil's
-own axis summed over all modes is the eddy gradient at t = 0+ as a fraction of G.
+residual of that fit, reported per mode, is the higher-order content; the higher harmonic
+terms per mode are ``coildesign.analysis.eddy_harmonics``). a_i along the coil's own axis
+summed over all modes is the eddy gradient at t = 0+ as a fraction of G.
 """
 
 from __future__ import annotations
