@@ -210,6 +210,9 @@ def test_terms_and_report():
     frac0 = eddy.report(coil, s, pts, times=[0.0], basis_size=30).fraction[0]
     assert frac0 == pytest.approx(abs(tm.gradient_amplitudes[:, 2].sum()), rel=0.05)
     assert "eddy field" in rep.table()
+    dense = eddy.residual_fraction(coil, s, pts, np.r_[rep.times, 0.5e-3], basis_size=30)
+    np.testing.assert_allclose(dense[:3], rep.fraction, rtol=1e-12, atol=0)
+    assert rep.fraction[1] < dense[3] < rep.fraction[0]
 
 
 def test_thin_sheet_warning_and_skin_depth():

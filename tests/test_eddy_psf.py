@@ -64,6 +64,7 @@ def test_fast_shell_has_no_effect(setup):
     assert got.shift[0, 0] == pytest.approx(plain.shift[0, 0], rel=0, abs=1e-3 * FOV / N)
 
 
+@pytest.mark.filterwarnings("ignore::coildesign.eddy.ThinSheetWarning")
 def test_response_to_a_pypulseq_channel(setup):
     """A pypulseq channel is the gradient [Hz/m] / (gamma_bar eta) in amperes."""
     seq, coils, surf = setup

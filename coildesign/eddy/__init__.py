@@ -20,7 +20,7 @@ from coildesign.eddy.response import (
     step_response,
 )
 from coildesign.eddy.shell import Shell, ThinSheetWarning
-from coildesign.eddy.terms import EddyReport, EddyTerms, report, terms
+from coildesign.eddy.terms import EddyReport, EddyTerms, report, residual_fraction, terms
 
 __all__ = [
     "EddyReport",
@@ -37,6 +37,7 @@ __all__ = [
     "impedance",
     "modes",
     "report",
+    "residual_fraction",
     "response",
     "step_response",
     "terms",

@@ -164,6 +164,30 @@ class EddyReport:
         return self.table()
 
 
+def _fraction(rates, pts, g, ctr, eta, t) -> tuple[float, np.ndarray]:
+    radius = float(np.linalg.norm(pts - ctr, axis=1).max())
+    if radius <= 0:
+        check._fail("points", "points not all at the centre", pts)
+    bz = np.exp(-np.maximum(t, 0)[:, None] * rates[None, :]) @ g[:, 2, :].T  # (T, M)
+    return radius, np.abs(bz).max(axis=1) / (abs(eta) * radius)
+
+
+def residual_fraction(coil: Coil, shells, points, times, *, center=(0.0, 0.0, 0.0), axis: str | None = None,
+                      efficiency: float | None = None, basis_size: int | None = None) -> np.ndarray:
+    """Residual eddy field of a (designed) gradient coil: max over ``points`` [m] of
+    |Bz_eddy(t)| / (eta R) after a step, at every one of ``times`` [s] (T,) (R: the points'
+    largest distance from ``center``; eta: dBz/ds there). Pass a dense time grid to check a
+    bound at all times, not only at chosen instants."""
+    check.coil("coil", coil)
+    m = as_modes(shells, basis_size)
+    t = np.atleast_1d(finite_array("times", times))
+    _check_frequencies(m, t)
+    ctr = check.vector3("center", center)
+    ax = _axis_index(coil, axis)
+    pts, g, _ = _mode_fields(m, coil, points)
+    return _fraction(m.rates, pts, g, ctr, _efficiency(coil, ax, ctr, efficiency), t)[1]
+
+
 def report(coil: Coil, shells, points, *, times=REPORT_TIMES, center=(0.0, 0.0, 0.0), axis: str | None = None,
            efficiency: float | None = None, frequencies=None, coil_inductance: float = 0.0,
            coil_resistance: float = 0.0, basis_size: int | None = None) -> EddyReport:
@@ -180,11 +204,7 @@ def report(coil: Coil, shells, points, *, times=REPORT_TIMES, center=(0.0, 0.0, 
     ax = _axis_index(coil, axis)
     pts, g, _ = _mode_fields(m, coil, points)
     tm = _fit_terms(m.time_constants, pts, g, ctr, AXES[ax], _efficiency(coil, ax, ctr, efficiency))
-    radius = float(np.linalg.norm(pts - ctr, axis=1).max())
-    if radius <= 0:
-        check._fail("points", "points not all at the centre", points)
-    bz = np.exp(-np.maximum(t, 0)[:, None] * m.rates[None, :]) @ g[:, 2, :].T  # (T, M)
-    frac = np.abs(bz).max(axis=1) / (abs(tm.efficiency) * radius)
+    radius, frac = _fraction(m.rates, pts, g, ctr, tm.efficiency, t)
     f = np.geomspace(10.0, 1e5, 41) if frequencies is None else frequencies
     return EddyReport(t, frac, radius, tm, dissipated_energy(coil, m),
                       impedance(coil, m, f, coil_inductance=coil_inductance, coil_resistance=coil_resistance),
