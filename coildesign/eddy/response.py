@@ -267,9 +267,10 @@ def response(coil: Coil, shells, points, waveform, times=None, *, efficiency: fl
     kt, kv = waveform_knots(coil, waveform, efficiency)
     t = kt if times is None else _times("times", times)
     steps = np.diff(kt)
-    if np.any(steps > 0):
+    ramps = steps[(steps > 0) & (np.diff(kv) != 0)]  # the shortest ramp sets the highest frequency
+    if ramps.size:
         for s in m.shells:
-            s.check_frequency(1.0 / (2.0 * np.pi * steps[steps > 0].min()))
+            s.check_frequency(1.0 / (2.0 * np.pi * ramps.min()))
     pts, g, _ = _mode_fields(m, coil, points)
     x = exponential_filter(kt, kv, m.rates, t)
     cur = np.interp(t, kt, kv, left=0.0)
