@@ -261,7 +261,8 @@ def response(coil: Coil, shells, points, waveform, times=None, *, efficiency: fl
     """Eddy field [T] at ``points`` [m] (M, 3) of ``coil`` driven by ``waveform`` (time and
     current arrays, piecewise linear, or a pypulseq channel, ``waveform_knots``), at ``times``
     [s] (default the waveform's knots), by exact convolution with the shells' exponential
-    modes (module doc)."""
+    modes (module doc). Warns (``ThinSheetWarning``) when a shell is not thin against the skin
+    depth at 1/(2 pi x the shortest ramp)."""
     check.coil("coil", coil)
     m = as_modes(shells, basis_size)
     kt, kv = waveform_knots(coil, waveform, efficiency)
