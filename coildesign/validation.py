@@ -776,8 +776,8 @@ for _shape in ("square", "hexagonal", "octagonal", "circular"):
 
 
 # ---------------------------------------------------------------------------- eddy currents
-HAUS_MELCHER = ("H. A. Haus and J. R. Melcher, Electromagnetic Fields and Energy (Prentice-Hall 1989), sec. 10.3 "
-                "(relaxation of currents in thin conducting shells)")
+HAUS_MELCHER = ("H. A. Haus and J. R. Melcher, Electromagnetic Fields and Energy (Prentice-Hall 1989), ch. 10 "
+                "(magnetoquasistatic relaxation of currents in thin conducting shells)")
 PEEREN = ("G. N. Peeren, 'Stream function approach for determining optimal surface currents', J. Comput. "
           "Phys. 191, 305-321 (2003)")
 _SHELL_A, _SHELL_D = 0.05, 1e-4  # sphere radius, thickness [m] (copper)
@@ -823,7 +823,8 @@ def _cylinder_tau():
 
 @case("flux conservation at t = 0+: closed sphere round a Maxwell pair, field outside",
       f"a closed thin shell keeps the field outside unchanged (zero) right after a step of a coil inside it "
-      f"({PEEREN}, eq. 11: L u(0+) = -M): Bz_eddy(0+) = -Bz_coil at (0, 0, 1.6 a); tolerance: mesh (finer sphere)",
+      f"({PEEREN}; integrating L u' + R u = -M I' across the step gives L u(0+) = -M): "
+      "Bz_eddy(0+) = -Bz_coil at (0, 0, 1.6 a); tolerance: mesh (finer sphere)",
       3e-3, "T/A")
 def _flux_conservation():
     shells, ms = _sphere_shells()

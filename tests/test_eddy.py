@@ -1,8 +1,8 @@
 """Tests of coildesign.eddy: thin-shell eddy-current modes and responses against exact references.
 
-References: thin spherical shell tau_l = mu0 sigma d a / (2l + 1) (stream function ~ Y_lm;
-/work/shared README, e.g. Smythe, Static and Dynamic Electricity, 3rd ed. (1968) sec. 11.07
-for the decay of currents in a thin spherical shell); a uniform circulating sheet current on a
+References: thin spherical shell tau_l = mu0 sigma d a / (2l + 1) (stream function ~ Y_lm,
+L_l = mu0 a l(l+1)/(2l+1), R_l = l(l+1)/(sigma d); Haus & Melcher, Electromagnetic Fields and
+Energy (1989) ch. 10 for l = 1); a uniform circulating sheet current on a
 finite cylinder has L = K mu0 pi a^2 / l (Nagaoka) and R = 2 pi a / (sigma d l), so
 tau = K mu0 sigma d a / 2; flux conservation at t = 0+ and energy balance (module docs).
 """

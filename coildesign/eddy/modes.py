@@ -2,8 +2,9 @@
 
 With the stream function of all shells psi = B u (B: the vertex basis of the unknowns u,
 ``shell.stream_basis`` or a smooth reduced basis), the shells' circuit equations for a coil
-current I(t) are (Faraday's law for every current pattern; Peeren, J. Comput. Phys. 191, 305
-(2003), eq. 9; Zetter et al., J. Appl. Phys. 128, 034901 (2020), sec. II.E)
+current I(t) are (Faraday's law for every current pattern, the lumped-circuit form of the
+thin-sheet eddy-current problem; Peeren, J. Comput. Phys. 191, 305 (2003), the eddy-current
+section; Zetter et al., J. Appl. Phys. 128, 034901 (2020) for the stream-function matrices)
 
     L u' + R u = -M I'(t),
 

@@ -9,7 +9,7 @@ equations L u' + R u = -M I' decouple into q_i' + lambda_i q_i = -m_i I'(t), m_i
 and the eddy field at r is B_e(r, t) = sum_i g_i(r) x_i(t), g_i = -m_i F_i(r) [T/A] with F_i
 the field of mode i at unit amplitude. After a 1 A step at t = 0, x_i = exp(-t/tau_i): at
 t = 0+ the shells carry u(0+) = -L^{-1} M (flux conservation: the flux of every current
-pattern is unchanged by the step; Peeren 2003, eq. 11).
+pattern is unchanged by the step: integrate the circuit equations across t = 0).
 
 ``exponential_filter`` evaluates x_i exactly for piecewise-linear waveforms (knots t_k, I_k;
 repeated knot times are jumps): across an interval of length h with slope s,
