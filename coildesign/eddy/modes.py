@@ -152,6 +152,7 @@ class Modes:
             face = psi[self.surface.faces].mean(axis=1)
             scale = np.abs(face).max() or 1.0
             colors = plt.get_cmap("coolwarm")(0.5 + 0.5 * face / scale)
+            colors[:, 3] = 0.35 + 0.65 * np.abs(face) / scale  # strong currents opaque: inner shells show through
             ax.add_collection3d(Poly3DCollection(corners, facecolors=colors, edgecolors="none"))
             ax.set_xlim(lo[0], hi[0])
             ax.set_ylim(lo[1], hi[1])
