@@ -251,3 +251,37 @@ def test_non_finite_input_is_refused():
         eddy.exponential_filter([0.0, 1.0], [0.0, 1.0], [np.nan], [0.5])
     with pytest.raises(TypeError, match="times"):
         eddy.exponential_filter([0.0, 1.0], [0.0, 1.0], lam, "soon")
+
+
+def test_plate_with_a_hole_carries_current_round_the_hole():
+    """An annulus: the inner loop gets its own constant (the net current round the hole)."""
+    from scipy.spatial import Delaunay
+
+    from coildesign.surfaces import mesh
+
+    r_in, r_out = 0.01, 0.03
+    pts = []
+    for r in np.linspace(r_in, r_out, 7):
+        n = int(2 * np.pi * r / 0.004) + 6
+        t = 2 * np.pi * (np.arange(n) + 0.5 * (r > r_in)) / n
+        pts.append(np.c_[r * np.cos(t), r * np.sin(t)])
+    xy = np.vstack(pts)
+    tri = Delaunay(xy).simplices
+    keep = np.linalg.norm(xy[tri].mean(axis=1), axis=1) > r_in
+    tri = tri[keep]
+    e1, e2 = xy[tri[:, 1]] - xy[tri[:, 0]], xy[tri[:, 2]] - xy[tri[:, 0]]
+    flip = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0] < 0
+    tri[flip] = tri[flip][:, ::-1]
+    s = eddy.Shell(mesh(np.c_[xy, np.zeros(len(xy))], tri, name="annulus"), 1e-4)
+    b = stream_basis(s.surface)
+    assert len(boundary_loops(s.surface)) == 2 and len(b.loops) == 1
+    m = eddy.modes(s)
+    psi = m.stream_function(0)
+    inner = np.flatnonzero(np.isclose(np.linalg.norm(xy, axis=1), r_in))
+    outer = np.flatnonzero(np.isclose(np.linalg.norm(xy, axis=1), r_out))
+    top = np.abs(psi).max()
+    for lp in (inner, outer):  # psi is constant on each boundary loop (no current leaves the plate)
+        assert np.ptp(psi[lp]) < 1e-12 * top
+    assert 0.0 in (psi[inner[0]], psi[outer[0]])  # one loop is the gauge
+    # the slowest mode carries net current round the hole: the loops' constants differ
+    assert abs(psi[inner[0]] - psi[outer[0]]) > 0.5 * top
