@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 from scipy.constants import mu_0
 from scipy.integrate import solve_ivp
+from scipy.spatial import Delaunay
 
 from coildesign import eddy
 from coildesign.analysis import handbook as hb
 from coildesign.eddy.shell import boundary_loops, stream_basis
 from coildesign.fields import field
 from coildesign.geometries import loop, maxwell_pair
-from coildesign.surfaces import StreamFunctionOperators, biplanar, cylinder, sphere
+from coildesign.surfaces import StreamFunctionOperators, biplanar, cylinder, mesh, sphere
 
 A, D = 0.05, 1e-4
 
@@ -255,10 +256,6 @@ def test_non_finite_input_is_refused():
 
 def test_plate_with_a_hole_carries_current_round_the_hole():
     """An annulus: the inner loop gets its own constant (the net current round the hole)."""
-    from scipy.spatial import Delaunay
-
-    from coildesign.surfaces import mesh
-
     r_in, r_out = 0.01, 0.03
     pts = []
     for r in np.linspace(r_in, r_out, 7):
