@@ -19,6 +19,7 @@ equation or table). Short forms used repeatedly are spelled out in ``REFERENCES`
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import traceback
@@ -27,10 +28,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.constants import mu_0
-from scipy.integrate import quad
+from scipy.integrate import quad, solve_ivp
 from scipy.optimize import brentq
 from scipy.special import ellipe, ellipk, ellipkm1, eval_gegenbauer, jv
 
+from coildesign import eddy, surfaces
 from coildesign.analysis import drive, gradient_efficiency, inductance, lorentz_forces, mutual_inductance, thermal
 from coildesign.analysis import handbook as hb
 from coildesign.coil import Coil
@@ -872,6 +874,80 @@ def _steady_copper():
     alpha = 0.00393
     return 2.5 * 12.0 / (1 - alpha * 2.5 * 12.0), thermal(
         None, power=2.5, thermal_resistance=12.0, heat_capacity=1.0).steady_rise
+
+
+# ---------------------------------------------------------------------------- eddy currents
+HAUS_MELCHER = ("H. A. Haus and J. R. Melcher, Electromagnetic Fields and Energy (Prentice-Hall 1989), ch. 10 "
+                "(magnetoquasistatic relaxation of currents in thin conducting shells)")
+PEEREN = ("G. N. Peeren, 'Stream function approach for determining optimal surface currents', J. Comput. "
+          "Phys. 191, 305-321 (2003)")
+_SHELL_A, _SHELL_D = 0.05, 1e-4  # sphere radius, thickness [m] (copper)
+
+
+@functools.lru_cache(maxsize=1)
+def _sphere_shells() -> tuple:
+    """Two copper spheres, 20 and 28 edges round a great circle, with their modes (smooth basis)."""
+    shells = tuple(eddy.Shell(surfaces.sphere(_SHELL_A, 2 * np.pi * _SHELL_A / k), _SHELL_D) for k in (20, 28))
+    return shells, tuple(eddy.modes(s, basis_size=24) for s in shells)
+
+
+def _sphere_tau_case(degree: int) -> None:
+    @case(f"thin spherical shell, mode time constant l = {degree} (two meshes, Richardson)",
+          f"tau_l = mu0 sigma d a/(2l + 1) (stream function Y_lm: L_l = mu0 a l(l+1)/(2l+1), R_l = l(l+1)/(sigma d); "
+          f"{HAUS_MELCHER} for l = 1); the O(h^2) mesh error extrapolated from two meshes in the area per vertex; "
+          "tolerance: 2e-3, a fifth of the finer mesh's own error", 2e-3, "s")
+    def _run():
+        shells, ms = _sphere_shells()
+        lo, hi = degree**2 - 1, (degree + 1) ** 2 - 1  # the 2l + 1 modes of degree l
+        taus = [m.time_constants[lo:hi].mean() for m in ms]
+        h2 = [s.surface.areas.sum() / s.surface.n_vertices for s in shells]
+        extrapolated = taus[1] + (taus[1] - taus[0]) * h2[1] / (h2[0] - h2[1])
+        return mu_0 * shells[0].conductivity * _SHELL_D * _SHELL_A / (2 * degree + 1), extrapolated
+
+
+for _degree in (1, 2):
+    _sphere_tau_case(_degree)
+
+
+@case("finite cylindrical shell, uniform circulating current L/R (a = 30 mm, l = 90 mm)",
+      f"tau = K(2a/l) mu0 sigma d a/2: L = K mu0 pi a^2/l ({NAGAOKA}), R = 2 pi a/(sigma d l); the slowest mode "
+      "lies above this estimate (Rayleigh quotient); tolerance: the 64-gon's perimeter and area deficits (~1e-3) "
+      "and the mesh", 3e-3, "s")
+def _cylinder_tau():
+    a, ell = 0.03, 0.09
+    s = eddy.Shell(surfaces.cylinder(a, ell, 2 * np.pi * a / 64), _SHELL_D, "aluminium")
+    ops = surfaces.StreamFunctionOperators(s.surface)
+    psi = (s.surface.vertices[:, 2] + ell / 2)[:, None] / ell  # uniform circulation: psi linear in z
+    tau = ops.inductance_matrix(psi)[0, 0] / ops.resistance_matrix(_SHELL_D, s.resistivity, psi)[0, 0]
+    return hb.nagaoka_coefficient(2 * a / ell) * mu_0 * s.conductivity * _SHELL_D * a / 2, tau
+
+
+@case("flux conservation at t = 0+: closed sphere round a Maxwell pair, field outside",
+      f"a closed thin shell keeps the field outside unchanged (zero) right after a step of a coil inside it "
+      f"({PEEREN}; integrating L u' + R u = -M I' across the step gives L u(0+) = -M): "
+      "Bz_eddy(0+) = -Bz_coil at (0, 0, 1.6 a); tolerance: mesh (finer sphere)",
+      3e-3, "T/A")
+def _flux_conservation():
+    shells, ms = _sphere_shells()
+    coil = maxwell_pair(0.4 * _SHELL_A)
+    p = np.array([[0.0, 0.0, 1.6 * _SHELL_A]])
+    full = eddy.modes(shells[1])  # every unknown of the mesh: u(0+) = -L^{-1} M exactly in the mesh's space
+    return -float(field(coil, p)[0, 2]), float(eddy.step_response(coil, full, p, [0.0]).field[0, 0, 2])
+
+
+@case("energy dissipated after a step = magnetic energy of the initial eddy currents",
+      f"int u^T R u dt (ODE L u' = -R u integrated by LSODA, rtol 1e-10) against u(0+)^T L u(0+)/2 with "
+      f"L u(0+) = -M ({PEEREN}); tolerance: the integrator's", 1e-6, "J/A^2")
+def _eddy_energy():
+
+    shells, ms = _sphere_shells()
+    m = ms[0]
+    coil = loop(0.4 * _SHELL_A)
+    u0 = -np.linalg.solve(m.inductance, m.coupling(coil))
+    lr = np.linalg.solve(m.inductance, m.resistance)
+    sol = solve_ivp(lambda t, y: np.r_[-lr @ y[:-1], y[:-1] @ m.resistance @ y[:-1]],
+                    (0.0, 40.0 * m.time_constants[0]), np.r_[u0, 0.0], rtol=1e-10, atol=1e-30, method="LSODA")
+    return 0.5 * u0 @ m.inductance @ u0, sol.y[-1, -1]
 
 
 # ---------------------------------------------------------------------------- running

@@ -46,6 +46,8 @@ from coildesign._files import save_figure
 from coildesign.analysis.gradient import gradient_efficiency
 from coildesign.analysis.psf import _fwhm
 from coildesign.coil import Coil
+from coildesign.eddy import exponential_filter, step_response
+from coildesign.eddy.modes import as_modes
 from coildesign.fields import field, field_jacobian
 
 AXES = ("x", "y", "z")
@@ -348,14 +350,57 @@ class SequencePSF:
         return fig
 
 
+def _eddy_phase(sequence, coils: list, etas: list, shells, pts: np.ndarray) -> np.ndarray:
+    """Phase [cycles] (M, J) that the eddy currents of the coils' waveforms add at the ADC
+    samples: p_j(r) = gamma_bar int Bz_eddy(r, t) dt from the last excitation to t_j, negated
+    at each refocusing pulse like k (module doc). Channel c drives its coil with
+    I_c = G_c/(gamma_bar eta_c), so with the shells' mode fields g_i(r) [T/A] per ampere
+    step (``eddy.step_response``) and x_i the exponential filter of G_c
+    (``eddy.exponential_filter``), p = sum_c sum_i (g_ci(r)/eta_c) int x_ci dt: gamma cancels."""
+    seq = _load(sequence)
+    waves, tfp_exc, tfp_ref, t_adc, _ = seq.waveforms_and_times(append_RF=False)
+    t_adc = np.asarray(t_adc, dtype=float)
+    t_exc = np.asarray(tfp_exc, dtype=float).reshape(3, -1)[0]
+    t_ref = np.asarray(tfp_ref, dtype=float).reshape(3, -1)[0]
+    grids = [np.asarray(w, dtype=float) for w in waves[:3]]
+    times = np.unique(np.concatenate([w[0] for w in grids if w.size] + [t_exc, t_ref, t_adc]))
+    exc_idx = set(np.searchsorted(times, t_exc).tolist())
+    ref_idx = set(np.searchsorted(times, t_ref).tolist())
+    m = as_modes(shells)
+    phase = np.zeros((len(pts), len(t_adc)))
+    for c, cl in enumerate(coils):
+        if cl is None or grids[c].size == 0:
+            continue
+        g = step_response(cl, m, pts, [0.0]).mode_fields[:, 2, :] / etas[c]  # (M, n) [m]
+        _, cumulative = exponential_filter(grids[c][0], grids[c][1], m.rates, times, integral=True)
+        q = np.zeros((len(times), m.count))
+        qc = np.zeros(m.count)
+        for i in range(len(times)):
+            if i > 0:
+                qc = qc + (cumulative[i] - cumulative[i - 1])
+            if i in exc_idx:
+                qc = np.zeros(m.count)
+            if i in ref_idx:
+                qc = -qc
+            q[i] = qc
+        phase += g @ q[np.searchsorted(times, t_adc)].T
+    return phase
+
+
 def sequence_psf(coil, sequence, points: np.ndarray, *, t2star: float = np.inf, t2: float = np.inf,
-                 diffusion: float = 0.0, oversample: int = 16) -> SequencePSF:
+                 diffusion: float = 0.0, oversample: int = 16, shells=None) -> SequencePSF:
     """PSF at ``points`` [m] (M, 3) of ``sequence`` (a ``pypulseq.Sequence`` or .seq path)
     played on ``coil``: None (ideal linear gradients), a Coil (its own axis; the other
     channels ideal), three coils x, y, z (None entries ideal) or a ``GradientSet``.
     ``t2star``, ``t2`` [s], ``diffusion`` [m^2/s]; ``oversample``: profile grid points per
     nominal pixel. The sequence's k [1/m] already contains gamma (pypulseq's Hz/m), and
-    s' = Bz/eta is a length, so no gyromagnetic ratio enters. Module doc for the model."""
+    s' = Bz/eta is a length, so no gyromagnetic ratio enters. Module doc for the model.
+
+    ``shells``: conducting shells (``coildesign.eddy.Shell`` objects or their ``eddy.modes``)
+    whose eddy currents, driven by the channels that have coils, add their field to the
+    gradients: the phase they add at every sample (``_eddy_phase``) multiplies the signal,
+    so the PSF shows the shift, blur and B0 phase of the eddies. None: no conductors (the same
+    result as before this option existed)."""
     pts = check.points3("points", points)
     t2s = check.positive_or_inf("t2star", t2star)
     t2_ = check.positive_or_inf("t2", t2)
@@ -379,6 +424,9 @@ def sequence_psf(coil, sequence, points: np.ndarray, *, t2star: float = np.inf, 
     jjt = np.einsum("mai,mbi->mab", jac, jac)
     b = (2 * np.pi) ** 2 * np.einsum("mab,jab->mj", jjt, traj.moments)
     amp = w[None, :] * np.exp(-d * b)  # (M, J)
+    if shells is not None:
+        etas = [None if cl is None else gradient_efficiency(cl, AXES[c]) for c, cl in enumerate(coils)]
+        amp = amp * np.exp(-2j * np.pi * _eddy_phase(sequence, coils, etas, shells, pts))
     axes, u_grid, profiles, nominal = [], {}, {}, {}
     fw = []
     pk = []

@@ -6,9 +6,8 @@ the connected ``Coil`` with its figures. ``StreamFunctionOperators`` holds the r
 """
 
 from coildesign.design.gradient import GradientDesign, gradient_coil, surface_operators, target_field_set
-from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.solve import InfeasibleDesignError
-from coildesign.design.surfaces import Surface, biplanar, cylinder, mesh
+from coildesign.surfaces import StreamFunctionOperators, Surface, biplanar, cylinder, mesh
 
 __all__ = [
     "GradientDesign",

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from coildesign.design.surfaces import Surface
+from coildesign.surfaces.surfaces import Surface
 
 
 @dataclass(frozen=True)

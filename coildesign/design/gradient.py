@@ -40,13 +40,13 @@ from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
 from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests
-from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
-from coildesign.design.surfaces import Surface, cylinder
 from coildesign.export import to_csv, to_npz, to_stl, to_vtk
 from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
+from coildesign.surfaces.operators import StreamFunctionOperators
+from coildesign.surfaces.surfaces import Surface, cylinder
 
 AXES = {"x": 0, "y": 1, "z": 2}
 G0 = 1.0  # design gradient [T/m]; the design is linear in it

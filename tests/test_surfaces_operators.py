@@ -15,9 +15,9 @@ import coildesign as cd
 from coildesign.analysis.handbook import current_sheet_inductance
 from coildesign.coil import Coil, Winding
 from coildesign.design import biplanar, cylinder, mesh
-from coildesign.design.operators import StreamFunctionOperators
-from coildesign.design.quadrature import quadrature_points, rule_order, triangle_rule, uniform_triangle_potential
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
+from coildesign.surfaces.operators import StreamFunctionOperators
+from coildesign.surfaces.quadrature import quadrature_points, rule_order, triangle_rule, uniform_triangle_potential
 
 
 # ---------------------------------------------------------------------------- helpers

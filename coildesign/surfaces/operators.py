@@ -27,13 +27,13 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.constants import mu_0
 from scipy.sparse.linalg import eigsh
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
-from coildesign.design.quadrature import quadrature_points, rule_order, uniform_triangle_potential
-from coildesign.design.surfaces import Surface
+from coildesign._constants import mu_0
+from coildesign.surfaces.quadrature import quadrature_points, rule_order, uniform_triangle_potential
+from coildesign.surfaces.surfaces import Surface
 
 MU0_4PI = mu_0 / (4.0 * np.pi)
 CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory ~0.2 GB)
@@ -48,7 +48,7 @@ class StreamFunctionOperators:
 
     def __init__(self, surface: Surface, *, tolerance: float = 1e-6) -> None:
         if not isinstance(surface, Surface):
-            check._fail("surface", "a coildesign.design Surface (cylinder, biplanar, mesh)", surface, TypeError)
+            check._fail("surface", "a coildesign.surfaces Surface (cylinder, biplanar, mesh)", surface, TypeError)
         self.surface = surface
         self.tolerance = check.in_range("tolerance", tolerance, 1e-12, 0.1)
         f = surface.faces
@@ -336,6 +336,11 @@ class StreamFunctionOperators:
     def stiffness(self) -> sp.csr_matrix:
         """Cotangent stiffness matrix K [dimensionless] (V, V): psi^T K psi = int |grad psi|^2 dA."""
         return self._laplacian()[0]
+
+    @property
+    def mass(self) -> sp.csr_matrix:
+        """Consistent mass matrix [m^2] (V, V): psi^T M psi = int psi^2 dA."""
+        return self._laplacian()[1]
 
     def _laplacian(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Cotangent stiffness and consistent mass matrices (Pinkall & Polthier 1993)."""

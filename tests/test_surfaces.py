@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from coildesign.design import Surface, biplanar, cylinder, mesh
-from coildesign.design.operators import StreamFunctionOperators
+from coildesign.surfaces.operators import StreamFunctionOperators
 
 
 def n_around(surface: Surface) -> int:
