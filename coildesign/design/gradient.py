@@ -23,6 +23,7 @@ the wire radius), DC resistance, all from ``coildesign.analysis``.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -32,7 +33,15 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
-from coildesign.analysis.gradient import gradient_efficiency, linearity
+from coildesign.analysis.gradient import (
+    DEVIATIONS,
+    DeviationCheck,
+    bounded_deviation,
+    dense_field_deviation,
+    deviation_scale,
+    gradient_efficiency,
+    linearity,
+)
 from coildesign.analysis.inductance import inductance
 from coildesign.analysis.performance import dc_resistance
 from coildesign.analysis.regions import Region, fibonacci_sphere
@@ -48,6 +57,8 @@ from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
 
 AXES = {"x": 0, "y": 1, "z": 2}
+STL_UNITS = {"m": 1.0, "mm": 1e3}
+"""Length units of ``GradientDesign.export``'s STL: factor from metres."""
 G0 = 1.0  # design gradient [T/m]; the design is linear in it
 WIRE_GMD_POINTS = 4
 """Directions of the GMD-displaced paths in the wires' self inductance (analysis.inductance)."""
@@ -73,9 +84,13 @@ class GradientDesign:
     continuous stream function's figures (``continuous``) so the cost of discretisation shows.
 
     Wire figures (current I through the wire): ``efficiency`` [T/(m A)], ``inductance`` [H],
-    ``resistance`` [ohm] (DC, 20 C), ``max_deviation`` (max |Bz/(eta s) - 1| over the DSV),
-    ``max_gradient_deviation`` (max |dBz/ds / eta - 1|), ``wire_length`` [m], ``min_spacing`` [m]
-    (centre to centre, junctions excluded).
+    ``resistance`` [ohm] (DC, 20 C), ``max_deviation`` (the maximum of the ``deviation`` measure,
+    ``analysis.gradient`` module doc, over the whole DSV from ``analysis.dense_field_deviation``:
+    ``deviation_check`` holds where it sits and how many points it took), ``max_gradient_deviation``
+    (max |dBz/ds / eta - 1| on the 11-point grid of ``linearity``), ``wire_length`` [m],
+    ``min_spacing`` [m] (centre to centre, junctions excluded). ``violations``: what the wires fail
+    of the deviation bound ``deviation_bound`` and the spacing rule, with the amounts (empty for a
+    buildable design; only a design asked for with ``allow_violations=True`` has any).
     """
 
     coil: Coil
@@ -97,6 +112,11 @@ class GradientDesign:
     clearance: float
     continuous: dict = dataclass_field(default_factory=dict)
     timings: dict = dataclass_field(default_factory=dict)
+    deviation: str = "pointwise"
+    exclude: float = 0.1
+    deviation_bound: float | None = None
+    deviation_check: DeviationCheck | None = None
+    violations: tuple = ()
 
     @property
     def figure_of_merit(self) -> float:
@@ -105,15 +125,19 @@ class GradientDesign:
 
     @property
     def buildable(self) -> bool:
-        """True when neighbouring wires are at least a wire diameter plus the clearance apart."""
-        return self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
+        """True when neighbouring wires are at least a wire diameter plus the clearance apart and
+        the wires meet the deviation bound (``deviation_bound``, when known)."""
+        spaced = self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
+        return spaced and (self.deviation_bound is None or self.max_deviation <= self.deviation_bound * (1 + 1e-9))
 
     def as_dict(self) -> dict:
         """Figures as a plain dict (SI units)."""
         keys = ("axis", "dsv_radius", "turns", "status", "efficiency", "inductance", "resistance", "max_deviation",
-                "max_gradient_deviation", "wire_length", "min_spacing", "wire_diameter", "clearance")
+                "max_gradient_deviation", "wire_length", "min_spacing", "wire_diameter", "clearance", "deviation",
+                "exclude", "deviation_bound")
         out = {k: getattr(self, k) for k in keys}
-        out.update(figure_of_merit=self.figure_of_merit, buildable=self.buildable,
+        out.update(figure_of_merit=self.figure_of_merit, buildable=self.buildable, violations=list(self.violations),
+                   deviation_check=None if self.deviation_check is None else self.deviation_check.as_dict(),
                    continuous=dict(self.continuous), timings=dict(self.timings))
         return out
 
@@ -125,12 +149,14 @@ class GradientDesign:
                 ("inductance [uH]", f"{self.inductance * 1e6:.5g}", f"{c['inductance'] * 1e6:.5g}"),
                 ("eta^2/L [T^2/(m^2 A^2 H)]", f"{self.figure_of_merit:.5g}",
                  f"{c['efficiency'] ** 2 / c['inductance']:.5g}"),
-                ("max field deviation [%]", f"{100 * self.max_deviation:.3g}", f"{100 * c['max_deviation']:.3g}"),
+                (f"max field deviation ({self.deviation}) [%]", f"{100 * self.max_deviation:.4g}",
+                 f"{100 * c['max_deviation']:.4g}"),
                 ("max gradient deviation [%]", f"{100 * self.max_gradient_deviation:.3g}", "-"),
                 ("resistance [ohm]", f"{self.resistance:.4g}", "-"),
                 ("wire length [m]", f"{self.wire_length:.4g}", "-"),
                 ("min spacing / wire diameter [mm]", f"{self.min_spacing * 1e3:.3g} / {self.wire_diameter * 1e3:.3g}",
                  "-"),
+                ("buildable", "yes" if self.buildable else "NO (" + "; ".join(self.violations) + ")", "-"),
                 ("turns per sign, status", f"{self.turns}", self.status)]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
@@ -139,15 +165,19 @@ class GradientDesign:
         return f"G{self.axis} target-field design on {self.surface.name} (DSV radius {self.dsv_radius:g} m)\n" + \
             self.table()
 
-    def export(self, folder) -> list:
+    def export(self, folder, unit: str = "m") -> list:
         """Write the design for manufacturing and viewing into ``folder``: windings as CSV and
         NPZ point lists (wire diameter, current direction), VTK polylines (ParaView), the swept
-        wire as STL, the figures as JSON and the stream-function picture; returns the paths."""
+        wire as STL, the figures as JSON and the stream-function picture; returns the paths.
+        ``unit`` ("m" or "mm"): length unit of the STL (which carries none; CAD tools assume mm);
+        the point lists, VTK and JSON stay SI with their units named in them."""
+        check.choice("unit", unit, tuple(STL_UNITS))
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         stem = out / f"G{self.axis}_target_field"
         written = [to_csv(self.coil, stem.with_suffix(".csv")), to_npz(self.coil, stem.with_suffix(".npz")),
-                   to_vtk(self.coil, stem.with_suffix(".vtp")), to_stl(self.coil, stem.with_suffix(".stl")),
+                   to_vtk(self.coil, stem.with_suffix(".vtp")),
+                   to_stl(self.coil, stem.with_suffix(".stl"), scale=STL_UNITS[unit]),
                    files.write_json(stem.with_suffix(".json"), self.as_dict())]
         self.plot(stem.with_suffix(".png"))
         return written + [stem.with_suffix(".png")]
@@ -183,7 +213,10 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   max_stray: float = 0.01, method: str = "qp", regularization: float = 1e-4,
                   sheet_thickness: float | None = None, material_name: str = "copper",
                   tolerance: float = 1e-6, refine: int = 6, symmetry: bool = True,
-                  smoothing: float = 1e-3, enforce_spacing: bool = True) -> GradientDesign:
+                  smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
+                  allow_violations: bool = False, min_efficiency: float | None = None,
+                  max_inductance: float | None = None, max_power: float | None = None,
+                  power_gradient: float | None = None) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -195,7 +228,14 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     dsv_radius : float
         Radius [m] of the spherical region where the field deviation is bounded.
     max_deviation : float, default 0.05
-        Bound eps on |Bz/(G s) - 1| at every target point (hard constraint).
+        Bound eps on the ``deviation`` measure at every point of the DSV: a hard constraint of the
+        QP at the target points, and the wires are held to it on ``analysis.dense_field_deviation``'s
+        dense set (whole DSV, refined round the worst points); the design reports that figure.
+    deviation : "pointwise" or "dsv", default "pointwise"
+        The measure (``coildesign.analysis.gradient`` module doc): "pointwise" bounds
+        |Bz/(G s) - 1| where |s| >= exclude R_dsv and |Bz - G s| <= eps G exclude R_dsv where
+        |s| < exclude R_dsv (checked there too); "dsv" bounds |Bz - G s| <= eps G R_dsv
+        (Turner's and bfieldtools' convention).
     turns : int, default 10
         Wires per sign of the stream function (contour levels per coil half).
     objective : "inductance", "power" or a weight w in [0, 1]
@@ -216,7 +256,20 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         its fundamental domain (about 1/8 of them for three mirrors), which constrains it
         at all of them.
     exclude : float, default 0.1
-        |s| < exclude x R_dsv: absolute error bound (module doc), as in ``linearity``.
+        Floor of the "pointwise" measure (above); must be > 0 for it.
+    allow_violations : bool, default False
+        A wire set that misses the deviation bound, the spacing rule (wire diameter plus
+        clearance, centre to centre) or a physical limit below raises ``InfeasibleDesignError``
+        naming what failed and by how much; with True the design is returned with a warning,
+        ``buildable`` False and the failures in ``violations`` and ``status``.
+    min_efficiency : float, optional
+        Lowest gradient per ampere [T/(m A)] of the wires (the amplifier's current limit:
+        G_max / I_max): a linear bound |psi| <= turns G0 / min_efficiency in the QP, checked on the wires.
+    max_inductance : float, optional
+        Largest inductance [H] of the wires (checked; the inductance objective minimises it).
+    max_power : float, optional
+        Largest DC power [W] dissipated at the gradient ``power_gradient`` [T/m] (default 1 T/m):
+        (power_gradient / eta)^2 R, checked on the wires (``objective="power"`` minimises it).
     clearance : float, optional
         Extra spacing required between wires [m] (default 0.1 x wire diameter).
     zero_force, zero_torque : bool
@@ -276,6 +329,19 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         weight = check.in_range("objective", objective, 0.0, 1.0)
     ctr = check.vector3("center", center)
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    check.choice("deviation", deviation, DEVIATIONS)
+    if deviation == "pointwise" and exclude == 0:
+        check._fail("exclude", "> 0 for deviation='pointwise' (the floor region |s| < exclude R_dsv, where "
+                    "Bz/(G s) - 1 is 0/0 on s = 0)", exclude)
+    if not isinstance(allow_violations, bool):
+        check._fail("allow_violations", "True or False", allow_violations, TypeError)
+    limits = _Limits(
+        None if min_efficiency is None else check.positive("min_efficiency", min_efficiency),
+        None if max_inductance is None else check.positive("max_inductance", max_inductance),
+        None if max_power is None else check.positive("max_power", max_power),
+        1.0 if power_gradient is None else check.positive("power_gradient", power_gradient))
+    if max_power is None and power_gradient is not None:
+        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
     n_targets = check.positive_int("n_targets", n_targets, minimum=20)
     d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
     full = surface if shield is None else surface + shield
@@ -331,7 +397,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         eq_rhs += [0.0, 0.0, 0.0]
     a_eq, b_eq = np.array(eq_rows), np.array(eq_rhs)
     a_eq, b_eq = _independent(a_eq, b_eq)
-    bound = eps * G0 * np.maximum(np.abs(s), exclude * r_dsv)
+    bound = eps * G0 * deviation_scale(s, r_dsv, exclude, deviation)
     rows, lower, upper = [a_bz], [G0 * s - bound], [G0 * s + bound]
     if shield is not None or stray_radius is not None:
         radius = stray_radius if stray_radius is not None else 1.2 * float(
@@ -341,11 +407,20 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
         lower.append(np.full(len(sp_pts), -stray))
         upper.append(np.full(len(sp_pts), stray))
+    if limits.min_efficiency is not None:
+        # eta of the contoured wires is G0 / Delta with Delta = max|psi| / turns: eta >= eta_min is
+        # the linear bound |psi| <= turns G0 / eta_min at every vertex (aimed AIM inside it)
+        cap = AIM * n_turns * G0 / limits.min_efficiency
+        rows.append(basis)
+        lower.append(np.full(len(basis), -cap))
+        upper.append(np.full(len(basis), cap))
     a_in = np.vstack(rows)
     lower, upper = np.concatenate(lower), np.concatenate(upper)
-    advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface; raise "
-              "max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop force/torque/stray bounds")
-    keep = np.abs(s) >= max(exclude * r_dsv, 1e-300)
+    advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface"
+              + (f" with min_efficiency={limits.min_efficiency:g} T/(m A) at {n_turns} turns (raise turns or "
+                 "lower min_efficiency)" if limits.min_efficiency is not None else "")
+              + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
+              "force/torque/stray bounds")
     n_dsv = len(pts)
     gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
     wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, axis)
@@ -356,16 +431,13 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     # meets eps (else the least deviating)
     shift = np.zeros(len(a_in))
     narrow = 1.0
-    # the wires are judged on the targets and on the sample that ``linearity`` reports on
-    check_pts = np.vstack([pts, Region("sphere", r_dsv, center=tuple(ctr)).sample(11)])
-    s_check = (check_pts - ctr) @ s_axis
-    keep_check = np.abs(s_check) >= max(exclude * r_dsv, 1e-300)
     best = None
     centre = tuple(ctr)
     density_rows = np.empty((0, k))
     stalled = 0
     density_cap = np.empty(0)
     rounds = check.positive_int("refine", refine, minimum=0) + 1 if method == "qp" else 1
+    it = 0
     for it in range(2 * rounds if enforce_spacing and method == "qp" else rounds):
         if it == rounds:
             if best[0][0]:
@@ -390,16 +462,21 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
             sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
-        b_check = field(coil, check_pts)[:, 2]
-        b_wire = b_check[:n_dsv]
+        b_wire = field(coil, pts)[:, 2]
         eta_w = gradient_efficiency(coil, axis, center=centre)
-        dev = float(np.max(np.abs(b_check[keep_check] / (eta_w * s_check[keep_check]) - 1.0)))
-        meets = dev <= eps * (1 + 1e-9)
-        spaced = wire.spacing >= wire.pitch * (1 - 1e-9)
-        trial = (meets and spaced, meets, eta_w**2 / (float(sol.x @ l_red @ sol.x) / delta**2) if meets else -dev)
+        # the wires are judged by the dense check that the design reports (whole DSV, no symmetry
+        # assumed) and by the spacing that ``buildable`` reports
+        dense = dense_field_deviation(coil, r_dsv, axis, center=centre, exclude=exclude, deviation=deviation,
+                                      eta=eta_w)
+        dev = dense.max_deviation
+        spacing = _min_spacing(coil.windings, junctions, wire.pitch)
+        l_est = float(sol.x @ l_red @ sol.x) / delta**2
+        meets = dev <= eps * (1 + 1e-9) and not limits.failures(eta_w, l_est, dc_resistance(coil))
+        spaced = spacing >= wire.pitch * (1 - 1e-9)
+        trial = (meets and spaced, meets, eta_w**2 / l_est if meets else -dev)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
         if best is None or trial > best[0]:
-            best = (trial, sol, psi, coil, delta, junctions, dev)
+            best = (trial, sol, psi, coil, delta, junctions, dense, spacing)
         # a wire set meeting both bounds that the last rounds improve by < 0.1 % is converged
         stalled = stalled + 1 if gain < 1e-3 else 0
         if stalled >= 2:
@@ -409,12 +486,12 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
-    _, sol, psi, coil, delta, junctions, _ = best
+    _, sol, psi, coil, delta, junctions, dense, spacing = best
+    rounds = it + 1
     t_solve = time.perf_counter()
-    bz = a_bz @ sol.x
-    cont_dev = float(np.max(np.abs(bz[keep] / (G0 * s[keep]) - 1.0)))
+    cont_dev = float(np.nanmax(bounded_deviation(a_bz @ sol.x, s, G0, r_dsv, exclude, deviation)))
     t_wires = time.perf_counter()
-    lin = linearity(coil, r_dsv, axis=axis, center=tuple(ctr), n=11, exclude=exclude)
+    lin = linearity(coil, r_dsv, axis=axis, center=tuple(ctr), n=11, exclude=exclude, deviation=deviation)
     # GMD self terms averaged over 4 directions round the wire (the default 6 changes L by 3.5e-6
     # on examples/target_field_design.py's Gx, for 2/3 of the time)
     l_wire = inductance(coil, gmd_points=WIRE_GMD_POINTS)
@@ -423,16 +500,88 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   "max_deviation": cont_dev, "objective": sol.objective, "iterations": sol.iterations,
                   "modes": k, "vertices": full.n_vertices, "target_points": len(pts)}
     d = wire.diameter
+    r_wire = dc_resistance(coil)
+    violations = _violations(dense, eps, deviation, exclude, spacing, d, wire.clearance)
+    limit_failures = limits.failures(lin.efficiency, l_wire, r_wire)
+    violations += limit_failures
+    status = sol.status
+    if violations:
+        text = "; ".join(violations)
+        if not allow_violations:
+            hints = ([advice] if dense.max_deviation > eps else [])
+            hints += limits.hints(n_turns) if limit_failures else []
+            hints += (
+                [f"for the spacing use fewer turns (turns={n_turns}), a thinner wire, a smaller clearance or "
+                 "a larger surface"] if spacing < wire.pitch * (1 - 1e-9) else [])
+            raise InfeasibleDesignError(
+                f"no wire set of G{axis} on {full.name} meets the design's bounds after {rounds} refinement rounds: "
+                f"{text}. {'; '.join(hints)} (allow_violations=True returns the design marked buildable=False)")
+        warnings.warn(f"G{axis} target-field design is not buildable as specified: {text}", stacklevel=2)
+        status = f"{status}; violates: {text}"
     return GradientDesign(
-        coil=coil, surface=full, stream_function=psi, status=sol.status, axis=axis, dsv_radius=r_dsv,
+        coil=coil, surface=full, stream_function=psi, status=status, axis=axis, dsv_radius=r_dsv,
         turns=n_turns, wire_current=delta, efficiency=lin.efficiency, inductance=l_wire,
-        resistance=dc_resistance(coil), max_deviation=lin.max_field_deviation,
+        resistance=r_wire, max_deviation=dense.max_deviation,
         max_gradient_deviation=lin.max_gradient_deviation, wire_length=coil.wire_length,
-        min_spacing=_min_spacing(coil.windings, junctions, d + wire.clearance), wire_diameter=d,
-        clearance=wire.clearance, continuous=continuous,
+        min_spacing=spacing, wire_diameter=d, clearance=wire.clearance, continuous=continuous,
         timings={"basis": t_basis - t0, "operators": t_ops - t_basis, "solve and wires": t_solve - t_ops,
                  "analysis": t_analysis - t_wires},
+        deviation=deviation, exclude=exclude, deviation_bound=eps, deviation_check=dense,
+        violations=tuple(violations),
     )
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Physical limits of a design (SI): efficiency [T/(m A)], inductance [H], power [W] at
+    ``power_gradient`` [T/m] (P = (G / eta)^2 R, DC resistance at 20 C)."""
+
+    min_efficiency: float | None
+    max_inductance: float | None
+    max_power: float | None
+    power_gradient: float
+
+    def failures(self, eta: float, inductance: float, resistance: float) -> list[str]:
+        """The limits a wire set with these figures misses, each with the amount."""
+        out = []
+        if self.min_efficiency is not None and eta < self.min_efficiency:
+            out.append(f"efficiency {eta * 1e3:.5g} mT/(m A) is below min_efficiency {self.min_efficiency * 1e3:.5g} "
+                       f"mT/(m A) by {100 * (1 - eta / self.min_efficiency):.3g} %")
+        if self.max_inductance is not None and inductance > self.max_inductance:
+            out.append(f"inductance {inductance * 1e6:.5g} uH exceeds max_inductance "
+                       f"{self.max_inductance * 1e6:.5g} uH by {100 * (inductance / self.max_inductance - 1):.3g} %")
+        if self.max_power is not None:
+            power = (self.power_gradient / eta) ** 2 * resistance
+            if power > self.max_power:
+                out.append(f"power {power:.4g} W at {self.power_gradient:g} T/m exceeds max_power "
+                           f"{self.max_power:.4g} W by {100 * (power / self.max_power - 1):.3g} %")
+        return out
+
+    def hints(self, turns: int) -> list[str]:
+        """Advice on the limits: how turns trade them (eta ~ N, L ~ N^2, P ~ 1/N at a fixed gradient)."""
+        out = []
+        if self.max_inductance is not None:
+            out.append(f"L grows as turns^2 (turns={turns}): fewer turns or a larger max_inductance")
+        if self.min_efficiency is not None or self.max_power is not None:
+            out.append(f"eta grows as turns and the power at a fixed gradient falls as 1/turns (turns={turns}): more "
+                       "turns of a thinner wire, or relax min_efficiency / max_power")
+        return out
+
+
+def _violations(dense: DeviationCheck, eps: float, deviation: str, exclude: float, spacing: float,
+                diameter: float, clearance: float) -> list[str]:
+    """What a wire set fails of the deviation bound and the spacing rule, and by how much."""
+    out = []
+    if dense.max_deviation > eps * (1 + 1e-9):
+        where = ", ".join(f"{1e3 * x:.4g}" for x in dense.worst_point)
+        out.append(f"field deviation ({deviation}{f', exclude={exclude:g}' if deviation == 'pointwise' else ''}) "
+                   f"{100 * dense.max_deviation:.4g} % exceeds max_deviation {100 * eps:.4g} % by "
+                   f"{100 * (dense.max_deviation - eps):.3g} percentage points (worst at ({where}) mm)")
+    pitch = diameter + clearance
+    if spacing < pitch * (1 - 1e-9):
+        out.append(f"wires {1e3 * spacing:.4g} mm apart (centre to centre) where the wire diameter plus clearance "
+                   f"is {1e3 * pitch:.4g} mm ({1e3 * (pitch - spacing):.3g} mm short)")
+    return out
 
 
 class _WireMaker:
@@ -476,13 +625,18 @@ class _WireMaker:
 
 def target_field_set(radius: float, length: float, dsv_radius: float, max_deviation: float = 0.05,
                      turns: int | tuple[int, int, int] = 10, wire_diameter: float = 0.3e-3, *,
-                     resolution: float | None = None, objective: str | float = "inductance") -> GradientSet:
+                     resolution: float | None = None, objective: str | float = "inductance",
+                     deviation_measure: str = "pointwise", exclude: float = 0.1,
+                     allow_violations: bool = False) -> GradientSet:
     """A three-axis set of target-field gradient coils on coaxial cylinders (SI units): Gx on
     ``radius`` [m], Gy and Gz on cylinders stepped out by two wire layers plus clearance each
     (2.2 x ``wire_diameter``: the winding layer and its lifted return layer), all ``length`` [m]
     long, each designed by ``gradient_coil`` for ``max_deviation`` over the DSV of ``dsv_radius``
-    [m]. ``turns``: one count for all axes or (x, y, z). Returns a ``GradientSet`` of the wire
-    coils; each coil's ``parameters["design"]`` holds its figures (``GradientDesign.as_dict``)."""
+    [m]. ``turns``: one count for all axes or (x, y, z). ``deviation_measure``, ``exclude`` and
+    ``allow_violations``: ``gradient_coil``'s ``deviation``, ``exclude`` and ``allow_violations``
+    (a coil that misses its bounds raises ``InfeasibleDesignError`` unless allowed). Returns a
+    ``GradientSet`` of the wire coils; each coil's ``parameters["design"]`` holds its figures
+    (``GradientDesign.as_dict``: ``buildable`` and ``violations`` among them)."""
     a = check.positive("radius", radius)
     d = check.positive("wire_diameter", wire_diameter)
     counts = (turns,) * 3 if isinstance(turns, int) else tuple(turns)
@@ -491,7 +645,8 @@ def target_field_set(radius: float, length: float, dsv_radius: float, max_deviat
     coils = []
     for k, ax in enumerate("xyz"):
         surface = cylinder(a + 2.2 * d * k, length, resolution)
-        design = gradient_coil(surface, ax, dsv_radius, max_deviation, counts[k], objective, d)
+        design = gradient_coil(surface, ax, dsv_radius, max_deviation, counts[k], objective, d,
+                               deviation=deviation_measure, exclude=exclude, allow_violations=allow_violations)
         coils.append(Coil(design.coil.windings, design.coil.weights, name=design.coil.name, axis=design.coil.axis,
                           role="gradient", parameters={**design.coil.parameters, "design": design.as_dict()}))
     return GradientSet(*coils)
