@@ -29,7 +29,7 @@ from coildesign import design
 from coildesign.analysis.gradient import bounded_deviation
 from coildesign.analysis.regions import Region
 
-RADIUS, LENGTH, DSV, TURNS, WIRE, EPS = 10e-3, 51.9e-3, 6.49e-3, 10, 0.5e-3, 0.05
+RADIUS, LENGTH, DSV, TURNS, WIRE, EPS = 10e-3, 51.9e-3, 6.49e-3, 10, 0.4e-3, 0.05
 TARGETS = {"y": 680.0, "z": 1060.0}
 
 
