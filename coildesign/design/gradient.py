@@ -52,6 +52,7 @@ from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.surfaces import Surface, cylinder
+from coildesign.design.work import check_design_work, design_work
 from coildesign.export import files, to_csv, to_npz, to_stl, to_vtk
 from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
@@ -358,6 +359,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     # mirrors of the mesh with the target's field parity (Bz(M r) = p Bz(r))
     mirrors = {b: (-1 if b == AXES[axis] else 1) for b in parities if ops.mirror_map(b, ctr) is not None}
     k = min(160, n_free - 1) if modes is None else check.positive_int("modes", modes)
+    n_rounds = (check.positive_int("refine", refine, minimum=0) + 1) * (2 if enforce_spacing else 1)
+    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if method == "qp" else 1)
+    check_design_work(work)  # before the operators and wires are allocated
     basis = ops.modes(k, parities, ctr)
     t_basis = time.perf_counter()
 
@@ -498,7 +502,8 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     t_analysis = time.perf_counter()
     continuous = {"efficiency": G0 / delta, "inductance": float(sol.x @ l_red @ sol.x) / delta**2,
                   "max_deviation": cont_dev, "objective": sol.objective, "iterations": sol.iterations,
-                  "modes": k, "vertices": full.n_vertices, "target_points": len(pts)}
+                  "modes": k, "vertices": full.n_vertices, "target_points": len(pts),
+                  "estimated_work": work.as_dict()}
     d = wire.diameter
     r_wire = dc_resistance(coil)
     violations = _violations(dense, eps, deviation, exclude, spacing, d, wire.clearance)
