@@ -311,3 +311,17 @@ def test_identical_inputs_give_identical_designs_in_one_process_and_fresh_ones()
     for other in here[1:] + fresh:
         assert other.shape == here[0].shape
         assert np.allclose(other, here[0], rtol=1e-9, atol=0)
+
+
+def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):
+    """join_windings: the nests' windings in series as one open winding (two terminals); the
+    jumpers are wires of the coil, so the wire is longer than the separate windings together, and
+    no point of it goes inside the former (jumpers run above the leads)."""
+    joined = design.gradient_coil(surface, "x", DSV, 0.05, turns=6, wire_diameter=0.3e-3, join_windings=True, **FAST)
+    assert len(joined.coil.windings) == 1 and len(joined.terminals) == 1
+    assert len(gx.terminals) == len(gx.coil.windings) >= 4
+    assert joined.coil.wire_length > gx.coil.wire_length
+    rho = np.hypot(*joined.coil.windings[0].points[:, :2].T)
+    assert rho.min() >= A * np.cos(np.pi / 24) * (1 - 1e-9)  # the facets' inscribed radius
+    assert joined.as_dict()["windings"] == 1 and len(joined.as_dict()["terminals_m"]) == 1
+    assert "windings / terminals" in joined.table()

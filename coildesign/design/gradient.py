@@ -131,6 +131,13 @@ class GradientDesign:
         spaced = self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
         return spaced and (self.deviation_bound is None or self.max_deviation <= self.deviation_bound * (1 + 1e-9))
 
+    @property
+    def terminals(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(entry, exit) lead ends [m] of each winding: every winding is one conductor of the
+        coil, and with several windings they are connected in series off the coil (their
+        current directions as drawn)."""
+        return [(w.points[0].copy(), w.points[-1].copy()) for w in self.coil.windings]
+
     def as_dict(self) -> dict:
         """Figures as a plain dict (SI units)."""
         keys = ("axis", "dsv_radius", "turns", "status", "efficiency", "inductance", "resistance", "max_deviation",
@@ -139,6 +146,8 @@ class GradientDesign:
         out = {k: getattr(self, k) for k in keys}
         out.update(figure_of_merit=self.figure_of_merit, buildable=self.buildable, violations=list(self.violations),
                    deviation_check=None if self.deviation_check is None else self.deviation_check.as_dict(),
+                   windings=len(self.coil.windings),
+                   terminals_m=[[a.tolist(), b.tolist()] for a, b in self.terminals],
                    continuous=dict(self.continuous), timings=dict(self.timings))
         return out
 
@@ -157,10 +166,12 @@ class GradientDesign:
                 ("wire length [m]", f"{self.wire_length:.4g}", "-"),
                 ("min spacing / wire diameter [mm]", f"{self.min_spacing * 1e3:.3g} / {self.wire_diameter * 1e3:.3g}",
                  "-"),
-                ("buildable", "yes" if self.buildable else "NO (" + "; ".join(self.violations) + ")", "-"),
+                ("windings / terminals", f"{len(self.coil.windings)} / {2 * len(self.coil.windings)}", "-"),
+                ("buildable", "yes" if self.buildable else "NO (violations below)", "-"),
                 ("turns per sign, status", f"{self.turns}", self.status)]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
+        lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows]
+        return "\n".join(lines + [f"violation: {v}" for v in self.violations])
 
     def __str__(self) -> str:
         return f"G{self.axis} target-field design on {self.surface.name} (DSV radius {self.dsv_radius:g} m)\n" + \
@@ -217,7 +228,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
                   allow_violations: bool = False, min_efficiency: float | None = None,
                   max_inductance: float | None = None, max_power: float | None = None,
-                  power_gradient: float | None = None) -> GradientDesign:
+                  power_gradient: float | None = None, join_windings: bool = False) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -263,6 +274,12 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         clearance, centre to centre) or a physical limit below raises ``InfeasibleDesignError``
         naming what failed and by how much; with True the design is returned with a warning,
         ``buildable`` False and the failures in ``violations`` and ``status``.
+    join_windings : bool, default False
+        One conductor per coil: the windings of the separate contour nests joined in series by
+        jumpers routed above the surface and leads (``_join_in_series``), which are wires of the
+        coil (their field, inductance and resistance count in every figure and in the bounds).
+        Otherwise each nest is a winding with its own two terminals (``terminals``), to be
+        connected in series off the coil.
     min_efficiency : float, optional
         Lowest gradient per ampere [T/(m A)] of the wires (the amplifier's current limit:
         G_max / I_max): a linear bound |psi| <= turns G0 / min_efficiency in the QP, checked on the wires.
@@ -427,7 +444,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
               "force/torque/stray bounds")
     n_dsv = len(pts)
     gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
-    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, axis)
+    if not isinstance(join_windings, bool):
+        check._fail("join_windings", "True or False", join_windings, TypeError)
+    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, axis, join_windings)
     # discretisation-aware refinement: re-solve with the bounds shifted by the error that the
     # wires added at the target points (their field normalised to the same centre gradient,
     # minus the continuous field; a damped fixed point) and scaled by AIM eps / deviation (a
@@ -522,7 +541,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                 f"no wire set of G{axis} on {full.name} meets the design's bounds after {rounds} refinement rounds: "
                 f"{text}. {'; '.join(hints)} (allow_violations=True returns the design marked buildable=False)")
         warnings.warn(f"G{axis} target-field design is not buildable as specified: {text}", stacklevel=2)
-        status = f"{status}; violates: {text}"
+        status = f"{status}; violates {len(violations)} bound(s) (violations)"
     return GradientDesign(
         coil=coil, surface=full, stream_function=psi, status=status, axis=axis, dsv_radius=r_dsv,
         turns=n_turns, wire_current=delta, efficiency=lin.efficiency, inductance=l_wire,
@@ -589,14 +608,61 @@ def _violations(dense: DeviationCheck, eps: float, deviation: str, exclude: floa
     return out
 
 
+LEAD_LIFTS = 4.0
+"""Length of a winding's radial leads, in wire pitches (contours.connect's ``lead_length``)."""
+JUMPER_LIFTS = 6.0
+"""Height of the jumpers that join windings in series above the surface, in wire pitches: two
+pitches above the lead tips, so that no jumper touches a lead or a wire on the surface."""
+
+
+def _join_in_series(paths: list[tuple[np.ndarray, np.ndarray]], surface: Surface,
+                    lift: float) -> tuple[np.ndarray, np.ndarray]:
+    """One path through all windings in series (current direction kept): from the last lead tip
+    of one winding a jumper rises (JUMPER_LIFTS - LEAD_LIFTS) pitches along the surface normal,
+    runs at JUMPER_LIFTS pitches above the surface (the straight line between the raised ends,
+    sampled at one pitch and pushed out along the nearest vertex normal where it comes closer)
+    and comes down onto the first lead tip of the nearest winding not yet joined. The jumpers are
+    wires of the coil: their field, inductance and resistance count in every figure. Returns
+    (path, junction indices)."""
+    height = JUMPER_LIFTS * lift
+    normals = surface.vertex_normals
+    order, left = [0], list(range(1, len(paths)))
+    while left:  # the next winding is the one whose first lead tip is nearest (short jumpers)
+        tip = paths[order[-1]][0][-1]
+        nxt = min(left, key=lambda i: (float(np.linalg.norm(paths[i][0][0] - tip)), i))
+        order.append(nxt)
+        left.remove(nxt)
+    pts, junctions = [paths[0][0]], [paths[0][1]]
+    offset = len(paths[0][0])
+    for path, junc in (paths[i] for i in order[1:]):
+        a, b = pts[-1][-1], path[0]
+        na = normals[surface.vertex_tree.query(a)[1]]
+        nb = normals[surface.vertex_tree.query(b)[1]]
+        up, down = a + (height - LEAD_LIFTS * lift) * na, b + (height - LEAD_LIFTS * lift) * nb
+        count = max(2, int(np.ceil(np.linalg.norm(down - up) / lift)) + 1)
+        line = up + np.linspace(0.0, 1.0, count)[:, None] * (down - up)
+        _, near = surface.vertex_tree.query(line)
+        n = normals[near]
+        gap = np.einsum("ij,ij->i", line - surface.vertices[near], n)
+        line = line + np.maximum(0.0, height - gap)[:, None] * n
+        pts.append(line)
+        junctions.append(offset + np.array([0, len(line) - 1]))  # the jumper's run is spacing-checked
+        offset += len(line)
+        pts.append(path)
+        junctions.append(offset + junc)
+        offset += len(path)
+    return np.vstack(pts), np.unique(np.concatenate(junctions))
+
+
 class _WireMaker:
     """Contours a stream function into the connected winding (``contours`` module doc); the
     wire diameter (default 0.6 x the first design's smallest contour spacing) is fixed on first use."""
 
-    def __init__(self, surface, ops, turns, diameter, clearance, material_name, center, axis) -> None:
+    def __init__(self, surface, ops, turns, diameter, clearance, material_name, center, axis, join=False) -> None:
         self.surface, self.ops, self.turns = surface, ops, turns
         self.diameter, self.clearance = diameter, clearance
         self.material_name, self.center, self.axis = material_name, center, axis
+        self.join = join
 
     def make(self, psi: np.ndarray) -> tuple[Coil, float, list[np.ndarray]]:
         """(coil, level spacing Delta [A], junction indices per winding)."""
@@ -611,12 +677,12 @@ class _WireMaker:
         loops = drop_slivers(loops, lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
-        windings, junctions = [], []
-        for nest in nests(loops):
-            path, junc = connect(nest, lift, 4.0 * lift, self.center)
-            windings.append(Winding(path, closed=False, cross_section=RoundWire(self.diameter),
-                                    material=self.material_name))
-            junctions.append(junc)
+        paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in nests(loops)]
+        if self.join and len(paths) > 1:
+            paths = [_join_in_series(paths, self.surface, lift)]
+        windings = [Winding(path, closed=False, cross_section=RoundWire(self.diameter), material=self.material_name)
+                    for path, _ in paths]
+        junctions = [junc for _, junc in paths]
         s_axis = np.eye(3)[AXES[self.axis]]
         params = {"generator": "target_field", "surface": self.surface.name, "axis": self.axis, "turns": self.turns,
                   "wire_diameter": self.diameter, "wire_current_at_1T_per_m": delta}
