@@ -47,7 +47,7 @@ from coildesign.analysis.performance import dc_resistance
 from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
-from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests
+from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests, saddle_levels
 from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
@@ -666,14 +666,18 @@ class _WireMaker:
 
     def make(self, psi: np.ndarray) -> tuple[Coil, float, list[np.ndarray]]:
         """(coil, level spacing Delta [A], junction indices per winding)."""
-        lv, delta = levels(psi, self.turns)
         current = self.ops.current_density(psi)
-        loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         if self.diameter is None:
-            self.diameter = 0.6 * _contour_spacing(loops)
+            lv, _ = levels(psi, self.turns)
+            self.diameter = 0.6 * _contour_spacing([lp for c in lv for lp in contour_loops(self.surface, psi, c,
+                                                                                           current)])
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
+        # no level through or next to a saddle of psi: there the topology hinges on round-off and
+        # the contour's branches pinch to less than a wire pitch
+        lv, delta = levels(psi, self.turns, saddle_levels(self.surface, psi, lift))
+        loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         loops = drop_slivers(loops, lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
