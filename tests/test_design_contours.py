@@ -34,3 +34,15 @@ def test_levels_are_moved_off_saddle_values():
     assert np.array_equal(np.delete(moved, [1, 5]), np.delete(plain, [1, 5]))
     capped, _ = levels(psi, 4, [(0.375, 1.0)])  # at most half a level spacing
     assert capped[1] == pytest.approx(0.5, rel=1e-12)
+
+
+def test_specks_smaller_than_two_wire_widths_are_dropped():
+    from coildesign.design.contours import ContourLoop, drop_specks
+
+    t = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+    ring = np.c_[np.cos(t), np.sin(t), 0 * t]
+    normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
+    speck = ContourLoop(ring * 0.05e-3, 1.0, normals)  # 0.1 mm across
+    wire = ContourLoop(ring * 0.5e-3, 1.0, normals)
+    assert drop_specks([speck, wire], 0.07e-3) == [wire]  # 0.1 mm < 2 x 70 um
+    assert drop_specks([speck, wire], 0.04e-3) == [speck, wire]

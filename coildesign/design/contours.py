@@ -201,6 +201,14 @@ def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
     return [lp for k, lp in enumerate(loops) if k not in gone]
 
 
+def drop_specks(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
+    """Remove loops whose extent (largest side of their bounding box) is below 2 ``width`` [m]: a
+    level just short of a local extremum of psi cuts a speck that no wire of that width can
+    follow (it would touch itself); its current loop encloses an area of order width^2, whose
+    field at the DSV is negligible beside a wire loop's (and the wires' check includes the loss)."""
+    return [lp for lp in loops if float(np.ptp(lp.points, axis=0).max()) >= 2.0 * width]
+
+
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     """Chains of nested loops, outermost (smallest |level|) first: each loop's parent is the
     nearest loop one level closer to zero; when several loops share a parent, the nearest one

@@ -47,7 +47,15 @@ from coildesign.analysis.performance import dc_resistance
 from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
-from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests, saddle_levels
+from coildesign.design.contours import (
+    connect,
+    contour_loops,
+    drop_slivers,
+    drop_specks,
+    levels,
+    nests,
+    saddle_levels,
+)
 from coildesign.design.operators import StreamFunctionOperators
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
@@ -678,7 +686,7 @@ class _WireMaker:
         # the contour's branches pinch to less than a wire pitch
         lv, delta = levels(psi, self.turns, saddle_levels(self.surface, psi, lift))
         loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
-        loops = drop_slivers(loops, lift)
+        loops = drop_specks(drop_slivers(loops, lift), lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
         paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in nests(loops)]
