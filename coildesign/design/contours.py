@@ -22,8 +22,9 @@ surface normal, lands one ``lift`` back along loop 1 from its cut and leaves alo
 two radial leads stand one pitch apart and no lead crosses a wire on the surface.
 The inward jogs and the lifted return carry opposite currents along nearly the same path, so
 their fields cancel to first order in ``lift``; the analysis of the resulting ``Coil`` includes
-them exactly. Separate nests are separate windings in series (inter-nest connections are
-twisted pairs and not modelled).
+them exactly. Separate nests are separate windings, each with its two terminals, to be
+connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them on the
+coil through modelled jumpers instead.
 """
 
 from __future__ import annotations

@@ -5,12 +5,16 @@ Problem (Turner, J. Phys. D 19, L147 (1986) for the target-field idea; Poole & B
 Concepts Magn. Reson. B 31, 162 (2007) for the bounded-deviation QP on a mesh):
     minimise   psi^T L psi                     (or psi^T R psi, or a weighted sum)
     subject to dBz/ds(centre) = G0,
-               |Bz(r) - G0 s(r)| <= eps G0 max(|s(r)|, exclude R_dsv)   at every target point,
-               [net force = 0, net torque = 0 in B0], [|Bz| <= stray bound outside a radius].
+               |Bz(r) - G0 s(r)| <= eps G0 scale(s(r))   at every target point,
+               [net force = 0, net torque = 0 in B0], [|Bz| <= stray bound outside a radius],
+               [|psi| <= turns G0 / eta_min].
 s is the coordinate along the gradient axis, B0 along +z, G0 = 1 T/m (the problem is linear, so
-the amplitude only fixes the units of psi [A]). The bound is the relative field deviation
-Bz/(G s) - 1 <= eps used by ``coildesign.analysis.linearity``; within |s| < exclude R_dsv (where
-the relative deviation is undefined) the same absolute error as at |s| = exclude R_dsv is allowed.
+the amplitude only fixes the units of psi [A]). scale(s) is ``analysis.gradient.deviation_scale``:
+max(|s|, exclude R_dsv) for ``deviation="pointwise"`` (the relative deviation Bz/(G s) - 1, with
+the absolute floor of |s| = exclude R_dsv where |s| is smaller), R_dsv for ``deviation="dsv"``;
+the same measure judges the wires (``analysis.dense_field_deviation``), the report and
+``analysis.linearity``. A wire set that misses the bound, the wire spacing or a physical limit is
+refused (``InfeasibleDesignError``) unless ``allow_violations``.
 Target points: a grid filling the DSV and a Fibonacci lattice on its surface (the error field
 is harmonic: its extremes sit on the surface; Kellogg, Foundations of Potential Theory, ch. X).
 
