@@ -218,6 +218,14 @@ def _gradient_section(gspec: dict, temperature: float, step) -> tuple[list, dict
                   f"{100 * lin.max_field_deviation:.3g} %"),
                  ("max local-gradient deviation", f"{100 * lin.max_gradient_deviation:.3g} %"),
                  (f"largest DSV within {100 * gspec['deviation']:g} % (field)", f"{2 * dsv * 1e3:.4g} mm diameter")]
+        if "design" in coil.parameters:  # a target-field design: its own dense deviation check and spacing rule
+            made = coil.parameters["design"]
+            summary[coil.name]["buildable"] = made["buildable"]
+            rows += [(f"designed max field deviation ({made['deviation']}, dense)",
+                      f"{100 * made['max_deviation']:.4g} %"),
+                     ("min wire spacing / wire diameter", f"{made['min_spacing'] * 1e3:.3g} / "
+                      f"{made['wire_diameter'] * 1e3:.3g} mm"),
+                     ("buildable", "yes" if made["buildable"] else "NO (" + "; ".join(made["violations"]) + ")")]
         texts.append(table(rows, f"Gradient {coil.name}"))
         step(f"gradient {coil.name}")
     return results, summary, texts

@@ -4,6 +4,11 @@ Coarse meshes keep these fast; the full-size demonstrations are in examples/targ
 and benchmarks/bench_design.py.
 """
 
+import io
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,10 +16,11 @@ import coildesign as cd
 from coildesign import design
 from coildesign.analysis import gradient_efficiency, linearity
 from coildesign.analysis.forces import lorentz_forces
+from coildesign.analysis.gradient import dense_field_deviation
 from coildesign.design.gradient import AXES, _targets
 
 A, LENGTH, DSV = 5e-3, 20e-3, 2.5e-3
-FAST = {"n_targets": 800, "refine": 1}
+FAST = {"n_targets": 800, "refine": 1, "allow_violations": True}  # coarse: may miss the spacing
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +53,11 @@ def test_wires_are_connected_open_windings_with_positive_gradient(name, request)
 @pytest.mark.parametrize("name", ["gz", "gx"])
 def test_reported_figures_are_those_of_the_wires(name, request):
     res = request.getfixturevalue(name)
-    lin = linearity(res.coil, DSV, axis=res.axis, n=11)
+    lin = linearity(res.coil, DSV, axis=res.axis, n=21)
     assert res.efficiency == pytest.approx(lin.efficiency, rel=1e-12, abs=0)
-    assert res.max_deviation == pytest.approx(lin.max_field_deviation, rel=1e-12, abs=0)
+    dense = dense_field_deviation(res.coil, DSV, res.axis)
+    assert res.max_deviation == pytest.approx(dense.max_deviation, rel=1e-12, abs=0)
+    assert res.max_deviation >= lin.max_field_deviation  # the dense figure holds the grid's
     assert res.inductance == pytest.approx(cd.analysis.inductance(res.coil, gmd_points=4), rel=1e-12, abs=0)
     assert res.inductance == pytest.approx(cd.analysis.inductance(res.coil), rel=1e-4, abs=0)
     assert res.wire_length == pytest.approx(res.coil.wire_length, rel=1e-12, abs=0)
@@ -59,7 +67,8 @@ def test_reported_figures_are_those_of_the_wires(name, request):
 def test_continuous_solution_meets_the_bound_at_every_target_point(surface):
     """With no refinement the QP bound holds for the continuous current at every target point
     (to the solver tolerance) and the centre gradient equals the design gradient exactly."""
-    res = design.gradient_coil(surface, "x", DSV, 0.04, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=0)
+    res = design.gradient_coil(surface, "x", DSV, 0.04, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=0,
+                               allow_violations=True)
     assert res.continuous["max_deviation"] <= 0.04 * (1 + 1e-6)
     ops = design.surface_operators(surface)
     jac = ops.jacobian_operator(np.zeros(3)) @ res.stream_function
@@ -87,7 +96,7 @@ def test_scale_invariance():
     for s in (1.0, 10.0):
         surf = design.cylinder(s * A, s * LENGTH, resolution=s * 2 * np.pi * A / 20)
         out.append(design.gradient_coil(surf, "z", s * DSV, 0.05, turns=5, wire_diameter=s * 0.3e-3, n_targets=600,
-                                        refine=0))
+                                        refine=0, allow_violations=True))
     small, big = out
     assert big.efficiency / small.efficiency == pytest.approx(1e-2, rel=1e-4)
     assert big.inductance / small.inductance == pytest.approx(10.0, rel=1e-4)
@@ -100,7 +109,7 @@ def test_least_squares_path_is_scale_invariant():
     for s in (1.0, 10.0):
         surf = design.cylinder(s * A, s * LENGTH, resolution=s * 2 * np.pi * A / 20)
         res.append(design.gradient_coil(surf, "x", s * DSV, turns=5, wire_diameter=s * 0.3e-3, n_targets=600,
-                                        method="least_squares"))
+                                        method="least_squares", allow_violations=True))
     assert res[1].continuous["efficiency"] / res[0].continuous["efficiency"] == pytest.approx(1e-2, rel=1e-6)
     assert res[1].continuous["max_deviation"] == pytest.approx(res[0].continuous["max_deviation"], rel=1e-6)
 
@@ -108,7 +117,7 @@ def test_least_squares_path_is_scale_invariant():
 def test_minimum_inductance_and_minimum_power_designs_differ_as_theory_says(surface):
     """Same constraints, two objectives: each design is optimal for its own objective, so the
     L-optimal psi has the lower psi^T L psi and the power-optimal psi the lower psi^T R psi."""
-    kw = {"turns": 6, "wire_diameter": 0.3e-3, "n_targets": 800, "refine": 0}
+    kw = {"turns": 6, "wire_diameter": 0.3e-3, "n_targets": 800, "refine": 0, "allow_violations": True}
     l_opt = design.gradient_coil(surface, "z", DSV, 0.05, objective="inductance", **kw)
     p_opt = design.gradient_coil(surface, "z", DSV, 0.05, objective="power", **kw)
     ops = design.surface_operators(surface)
@@ -142,7 +151,7 @@ def test_biplanar_insert():
     """Planes 3 mm apart around a 1 mm cube (its circumscribed sphere, r = 0.866 mm) at 5 %."""
     surf = design.biplanar(3e-3, 8e-3, 8e-3, resolution=8e-3 / 16)
     res = design.gradient_coil(surf, "x", np.sqrt(3) * 0.5e-3, 0.05, turns=6, wire_diameter=0.1e-3, n_targets=600,
-                               refine=1)
+                               refine=1, allow_violations=True)
     assert res.efficiency > 0 and res.inductance > 0 and res.resistance > 0
     assert all(not w.closed for w in res.coil.windings)
     assert 1.2 / res.efficiency < 100  # amperes for 1.2 T/m: a bench amplifier drives it
@@ -183,6 +192,7 @@ def test_mesh_convergence_of_the_continuous_solution():
     for n_around in (24, 32, 40):
         surf = design.cylinder(A, LENGTH, resolution=2 * np.pi * A / n_around)
         res = design.gradient_coil(surf, "z", DSV, 0.05, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=0,
+                                   allow_violations=True,
                                    modes=40)
         rows.append((surf.n_vertices, res.continuous["efficiency"] * res.wire_current, res.continuous["inductance"]
                      * res.wire_current**2))
@@ -198,7 +208,7 @@ def test_shielded_design_bounds_the_stray_field(surface):
     cylinder (1.2 x the shield radius), and the stray field falls well below the unshielded
     design's there."""
     shield = design.cylinder(1.6 * A, LENGTH, resolution=2 * np.pi * 1.6 * A / 32, name="shield")
-    kw = {"turns": 6, "wire_diameter": 0.2e-3, "n_targets": 600, "refine": 0}
+    kw = {"turns": 6, "wire_diameter": 0.2e-3, "n_targets": 600, "refine": 0, "allow_violations": True}
     bare = design.gradient_coil(surface, "z", DSV, 0.05, **kw)
     shielded = design.gradient_coil(surface, "z", DSV, 0.05, shield=shield, max_stray=0.01, **kw)
     stray = design.gradient._stray_points(shielded.surface, 1.2 * 1.6 * A)
@@ -223,3 +233,95 @@ def test_slivers_between_same_level_loops_are_dropped():
     d = ContourLoop(ring * 1.02, 2.0, normals)  # close but another level: a wire of its own
     kept = drop_slivers([a, b, c, d], 0.1e-3)
     assert [lp.level for lp in kept] == [1.0, 2.0] and kept[0] is c
+
+
+COARSE_12MM = {"resolution": 2 * np.pi * 6e-3 / 24}
+
+
+def test_unreachable_bound_is_refused_naming_the_deviation():
+    """The issue's Gy on a 12 mm bore at 0.1 %: no wire set reaches it; the design is refused
+    with the measured deviation and the amount by which it misses, never returned as Solved."""
+    surf = design.cylinder(6e-3, 30e-3, **COARSE_12MM)
+    with pytest.raises(design.InfeasibleDesignError, match=r"exceeds max_deviation 0.1 % by"):
+        design.gradient_coil(surf, "y", 3.5e-3, 0.001, turns=12, wire_diameter=0.2e-3, n_targets=800, refine=1)
+
+
+def test_allowed_violations_warn_and_mark_the_design_unbuildable():
+    surf = design.cylinder(6e-3, 30e-3, **COARSE_12MM)
+    with pytest.warns(UserWarning, match="not buildable"):
+        res = design.gradient_coil(surf, "y", 3.5e-3, 0.001, turns=12, wire_diameter=0.2e-3, n_targets=800,
+                                   refine=1, allow_violations=True)
+    assert not res.buildable and res.violations and "violates" in res.status
+    assert res.max_deviation > 0.001
+    assert "NO (" in res.table() and res.as_dict()["violations"] == list(res.violations)
+
+
+def test_spacing_violation_is_refused_naming_the_spacing(surface):
+    """0.3 mm wire at 6 turns on the coarse 10 mm cylinder after one refinement round: the wires
+    stand closer than a pitch; the error says how far apart and how much is missing."""
+    with pytest.raises(design.InfeasibleDesignError, match=r"mm apart \(centre to centre\).*mm short"):
+        design.gradient_coil(surface, "z", DSV, 0.05, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=1)
+
+
+def test_export_length_unit_for_cad(gz, tmp_path):
+    pv = pytest.importorskip("pyvista")
+    metres = pv.read(next(p for p in gz.export(tmp_path / "m") if p.suffix == ".stl"))
+    mm = pv.read(next(p for p in gz.export(tmp_path / "mm", unit="mm") if p.suffix == ".stl"))
+    assert np.asarray(mm.bounds) == pytest.approx(1e3 * np.asarray(metres.bounds), rel=1e-6)
+    with pytest.raises(ValueError, match="unit"):
+        gz.export(tmp_path, unit="inch")
+
+
+@pytest.mark.slow
+def test_reported_deviation_is_the_true_maximum_12mm_gy():
+    """The issue's Gy on a 12 mm bore (DSV 3.5 mm, 12 turns of 0.2 mm) reported 4.995 % where 3,000
+    surface points gave 5.12 %: now the reported figure is the dense maximum, which an independent
+    scan (magpylib on the wires, 40,000 surface points, the R/10 grid and the circles |y| = 0.1 R)
+    does not exceed by more than 0.01 points, and it meets the bound."""
+    magpylib = pytest.importorskip("magpylib")
+    res = design.gradient_coil(design.cylinder(6e-3, 30e-3), "y", 3.5e-3, 0.05, turns=12, wire_diameter=0.2e-3)
+    r = 3.5e-3
+    pts = np.vstack([cd.analysis.regions.Region("sphere", r).sample(21, n_surface=40_000),
+                     cd.analysis.gradient.dense_check_points(r, s_hat=(0, 1, 0), n_surface=100)])
+    lines = [magpylib.current.Polyline(current=1.0, vertices=w.points) for w in res.coil.windings]
+    bz = magpylib.Collection(*lines).getB(pts)[:, 2]
+    true = cd.analysis.gradient.bounded_deviation(bz, pts[:, 1], res.efficiency, r, 0.1, "pointwise").max()
+    assert true <= res.max_deviation + 1e-4
+    assert res.max_deviation <= 0.05 and res.buildable
+
+
+def _biplanar_z():
+    res = design.gradient_coil(design.biplanar(8e-3, 16e-3), "z", 2e-3, 0.05, turns=10, wire_diameter=0.2e-3)
+    return np.concatenate([res.coil.windings[0].points.ravel(), [res.efficiency, res.inductance, res.max_deviation,
+                                                                  len(res.coil.windings)]])
+
+
+@pytest.mark.slow
+def test_identical_inputs_give_identical_designs_in_one_process_and_fresh_ones():
+    """The issue's biplanar Gz three times in this process and twice in fresh interpreters: the
+    same wires and figures to 1e-9 (no state carried between calls, e.g. ARPACK's start vector)."""
+    here = [_biplanar_z() for _ in range(3)]
+    code = ("import numpy as np, sys; sys.path.insert(0, '.'); from tests.test_design import _biplanar_z; "
+            "np.save(sys.stdout.buffer, _biplanar_z())")
+    fresh = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                             cwd=str(Path(__file__).resolve().parents[1]))
+        fresh.append(np.load(io.BytesIO(out.stdout)))
+    for other in here[1:] + fresh:
+        assert other.shape == here[0].shape
+        assert np.allclose(other, here[0], rtol=1e-9, atol=0)
+
+
+def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):
+    """join_windings: the nests' windings in series as one open winding (two terminals); the
+    jumpers are wires of the coil, so the wire is longer than the separate windings together, and
+    no point of it goes inside the former (jumpers run above the leads)."""
+    joined = design.gradient_coil(surface, "x", DSV, 0.05, turns=6, wire_diameter=0.3e-3, join_windings=True, **FAST)
+    assert len(joined.coil.windings) == 1 and len(joined.terminals) == 1
+    assert len(gx.terminals) == len(gx.coil.windings) >= 4
+    assert joined.coil.wire_length > gx.coil.wire_length
+    rho = np.hypot(*joined.coil.windings[0].points[:, :2].T)
+    assert rho.min() >= A * np.cos(np.pi / 24) * (1 - 1e-9)  # the facets' inscribed radius
+    assert joined.as_dict()["windings"] == 1 and len(joined.as_dict()["terminals_m"]) == 1
+    assert "windings / terminals" in joined.table()

@@ -117,3 +117,28 @@ def test_example_scripts_run(tmp_path):
                            timeout=300)
         assert r.returncode == 0, r.stderr
     assert len(list(tmp_path.glob("*.png"))) == 2
+
+
+UNBUILDABLE = ("[gradient]\ngenerator = 'target_field'\nradius = 5e-3\nlength = 20e-3\nturns = 8\n"
+               "wire_diameter = 0.5e-3\nresolution = 1.3e-3\ndsv_radius = 2.5e-3\ndeviation = 0.05\n")
+
+
+@pytest.mark.slow
+def test_run_refuses_an_unbuildable_target_field_design(tmp_path, capsys):
+    """Wires that cannot be a pitch apart: the run stops with exit code 2 and says why (how far
+    apart, how much is missing) and how to accept it."""
+    f = tmp_path / "d.toml"
+    f.write_text(UNBUILDABLE)
+    assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "[gradient] (target_field)" in err and "apart" in err and "allow_violations" in err
+
+
+@pytest.mark.slow
+def test_run_accepting_violations_prints_buildability(tmp_path, capsys):
+    f = tmp_path / "d.toml"
+    f.write_text(UNBUILDABLE + "allow_violations = true\n")
+    with pytest.warns(UserWarning, match="not buildable"):
+        assert cli.main(["run", str(f), "--output", str(tmp_path / "o"), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["gradients"]["Gx"]["buildable"] is False

@@ -10,11 +10,23 @@ Conventions
   * field deviation  dB = Bz(r) / (eta s) - 1, the relative error of the encoded position
     s' = Bz/G (what image distortion sees); on the null plane s = 0 it is 0/0, and where Bz
     vanishes there (any gradient coil antisymmetric in s) its limit s -> 0 is the
-    local-gradient deviation, which ``deviations`` reports; in ``linearity`` points with
-    |s| < ``exclude`` x radius are left out of it;
+    local-gradient deviation, which ``deviations`` reports;
   * local-gradient deviation dG = (dBz/ds)(r) / eta - 1 (what local resolution and intensity
     see).
   Both as maximum of the absolute value and RMS over a region (``regions.Region``).
+- The bounded field deviation of ``linearity``, ``dense_field_deviation`` and the target-field
+  designer (``coildesign.design``) is one of two definitions (``deviation``), both a field error
+  |Bz - eta s| divided by eta and a length scale ``deviation_scale``:
+  * "pointwise": |Bz/(eta s) - 1| where |s| >= exclude R, and |Bz - eta s| / (eta exclude R)
+    where |s| < exclude R (the absolute floor of the relative measure, checked there, not
+    skipped; the two agree on |s| = exclude R);
+  * "dsv": |Bz - eta s| / (eta R), the field error as a fraction of the field eta R at the
+    region's edge (Turner, J. Phys. D 19, L147 (1986); the convention of bfieldtools, Zetter et
+    al., J. Appl. Phys. 128, 034901 (2020)).
+  The error field Bz - eta s of a coil outside the region is harmonic inside it, so its maximum
+  sits on the region's surface (maximum principle, Kellogg, Foundations of Potential Theory,
+  ch. X); ``dense_field_deviation`` samples the surface densely and refines around the worst
+  points.
 - Transverse ("concomitant") components: max |B_perp| / (eta R) over the region, where R is
   the region radius; B_perp is the field perpendicular to B0 (Norris & Hutchison, Magn.
   Reson. Imaging 8, 33 (1990), on concomitant fields).
@@ -91,6 +103,8 @@ class Linearity:
     max_gradient_deviation: float
     rms_gradient_deviation: float
     max_transverse_ratio: float
+    deviation: str = "pointwise"  # the field-deviation measure (module doc)
+    exclude: float = 0.1
 
     def as_dict(self) -> dict:
         """Plain dict (units: efficiency T/(m A), radius m, deviations dimensionless)."""
@@ -100,7 +114,7 @@ class Linearity:
         rows = [
             ("efficiency", f"{self.efficiency * 1e3:.6g} mT/(m A)"),
             ("region", f"{self.region} of radius {self.radius * 1e3:.4g} mm ({self.n_points} points)"),
-            ("max field deviation B/(G s) - 1", f"{100 * self.max_field_deviation:.4g} %"),
+            (f"max field deviation ({self.deviation})", f"{100 * self.max_field_deviation:.4g} %"),
             ("rms field deviation", f"{100 * self.rms_field_deviation:.4g} %"),
             ("max local-gradient deviation dB/ds / G - 1", f"{100 * self.max_gradient_deviation:.4g} %"),
             ("rms local-gradient deviation", f"{100 * self.rms_gradient_deviation:.4g} %"),
@@ -173,6 +187,130 @@ def _field_deviation(bz: np.ndarray, s: np.ndarray, eta: float, scale: float, gr
     return field_dev
 
 
+DEVIATIONS = ("pointwise", "dsv")
+"""The two bounded field-deviation definitions (module doc)."""
+
+
+def deviation_scale(s: np.ndarray, radius: float, exclude: float = 0.1, deviation: str = "pointwise") -> np.ndarray:
+    """Length [m] by which the field error |Bz - G s| / G is divided at encoded coordinate
+    ``s`` [m] (module doc): max(|s|, exclude R) for "pointwise", R for "dsv"."""
+    check.choice("deviation", deviation, DEVIATIONS)
+    s = np.asarray(s, dtype=float)
+    if deviation == "dsv":
+        return np.full(s.shape, float(radius))
+    return np.maximum(np.abs(s), exclude * radius)
+
+
+def bounded_deviation(bz: np.ndarray, s: np.ndarray, eta: float, radius: float, exclude: float = 0.1,
+                      deviation: str = "pointwise") -> np.ndarray:
+    """|Bz - eta s| / (|eta| ``deviation_scale``) (module doc) from Bz [T/A] and s [m]: the measure
+    that the ``deviation`` bound eps holds to; where the scale is 0 (pointwise, ``exclude`` = 0,
+    s = 0) the limit s -> 0 is not known from Bz alone and NaN is returned."""
+    scale = deviation_scale(s, radius, exclude, deviation)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.abs(np.asarray(bz) - eta * np.asarray(s)) / (abs(eta) * scale)
+    return np.where(scale > 0, out, np.nan)
+
+
+@dataclass(frozen=True)
+class DeviationCheck:
+    """Result of ``dense_field_deviation``: the maximum of the ``deviation`` measure, where it
+    sits (``worst_point`` [m]), how many points were evaluated and the refinement rounds."""
+
+    max_deviation: float
+    worst_point: tuple[float, float, float]
+    n_points: int
+    rounds: int
+    deviation: str
+    exclude: float
+
+    def as_dict(self) -> dict:
+        """Plain dict (deviation dimensionless, worst_point in m)."""
+        return asdict(self)
+
+
+DENSE_GRID = 21  # grid points per diameter of the dense check: spacing R/10
+DENSE_SURFACE = 3000  # Fibonacci points on the sphere of the dense check
+DENSE_TOLERANCE = 1e-4  # refinement stops when the maximum moves by less (0.01 percentage points)
+
+
+def dense_check_points(radius: float, center=(0.0, 0.0, 0.0), s_hat=(1.0, 0.0, 0.0), exclude: float = 0.1,
+                       n_surface: int = DENSE_SURFACE) -> np.ndarray:
+    """Points [m] of the dense deviation check over a sphere: a grid at spacing R/10, ``n_surface``
+    Fibonacci points on the surface and, where the pointwise measure has its kink, the two
+    circles |s| = exclude R on the surface at the lattice's spacing."""
+    c = np.asarray(center, dtype=float)
+    pts = Region("sphere", radius).sample(DENSE_GRID, n_surface=n_surface)
+    e = np.asarray(s_hat, dtype=float)
+    if exclude > 0:
+        u = np.cross(e, [1.0, 0.0, 0.0] if abs(e[0]) < 0.9 else [0.0, 1.0, 0.0])
+        u /= np.linalg.norm(u)
+        v = np.cross(e, u)
+        rho = radius * np.sqrt(1.0 - exclude**2)
+        k = max(16, int(np.ceil(2 * np.pi * rho / (radius * np.sqrt(4 * np.pi / n_surface)))) * 2)
+        phi = 2 * np.pi * np.arange(k) / k
+        ring = rho * (np.cos(phi)[:, None] * u + np.sin(phi)[:, None] * v)
+        pts = np.vstack([pts, ring + exclude * radius * e, ring - exclude * radius * e])
+    return pts + c
+
+
+def dense_field_deviation(coil: Coil, radius: float, axis: str | np.ndarray | None = None, *,
+                          center: tuple[float, float, float] = (0.0, 0.0, 0.0), exclude: float = 0.1,
+                          deviation: str = "pointwise", eta: float | None = None, n_surface: int = DENSE_SURFACE,
+                          tolerance: float = DENSE_TOLERANCE, max_rounds: int = 12) -> DeviationCheck:
+    """Maximum of the ``deviation`` measure (module doc) of ``coil``'s Bz over the sphere of
+    ``radius`` [m] about ``center``, on a dense set: a grid at spacing R/10, ``n_surface`` points
+    on the surface (the whole sphere: no symmetry is assumed) and the circles |s| = exclude R,
+    then refined around the eight worst points (a 5 x 5 x 5 stencil at the local point spacing,
+    points outside the sphere moved radially onto it, the spacing halved each round) until the
+    maximum moves by less than ``tolerance`` (dimensionless). ``eta`` [T/(m A)]: the gradient
+    the deviation is measured from (default: the coil's efficiency at ``center``)."""
+    require_coil("coil", coil)
+    r = check.positive("radius", radius)
+    exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    check.choice("deviation", deviation, DEVIATIONS)
+    n_surface = check.positive_int("n_surface", n_surface, minimum=100)
+    tolerance = check.positive("tolerance", tolerance)
+    c = check.vector3("center", center)
+    s_hat = encoding_axis(coil, axis)
+    if eta is None:
+        eta = gradient_efficiency(coil, s_hat, center=c)
+    if eta == 0.0:
+        check._fail("axis", "a direction along which the coil has a non-zero gradient", s_hat)
+    _check_points_memory("n_surface", n_surface, float(n_surface) + DENSE_GRID**3)
+    b0 = np.array([0.0, 0.0, 1.0])
+
+    def measure(p: np.ndarray) -> np.ndarray:  # NaN only on s = 0 for pointwise without floor
+        return bounded_deviation(field(coil, p) @ b0, (p - c) @ s_hat, eta, r, exclude, deviation)
+
+    pts = dense_check_points(r, c, s_hat, exclude, n_surface)
+    values = measure(pts)
+    count = len(pts)
+    step = r * np.sqrt(4 * np.pi / n_surface)  # the surface lattice's point spacing
+    grid = np.linspace(-1.0, 1.0, 5)
+    stencil = np.stack(np.meshgrid(grid, grid, grid, indexing="ij"), axis=-1).reshape(-1, 3)
+    best = float(np.nanmax(values))
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):
+        worst = pts[np.argsort(np.nan_to_num(values, nan=-1.0))[::-1][:8]]
+        new = (worst[:, None, :] + step * stencil[None]).reshape(-1, 3) - c
+        norm = np.linalg.norm(new, axis=1)
+        outside = norm > r
+        new[outside] *= (r / norm[outside])[:, None]
+        new += c
+        new_values = measure(new)
+        count += len(new)
+        pts, values = np.vstack([pts, new]), np.concatenate([values, new_values])
+        top = float(np.nanmax(values))
+        moved = top - best
+        best = top
+        step *= 0.5
+        if moved < tolerance and rounds >= 2:
+            break
+    i = int(np.nanargmax(values))
+    return DeviationCheck(best, tuple(float(x) for x in pts[i]), count, rounds, deviation, float(exclude))
+
+
 def linearity(
     coil: Coil,
     radius: float,
@@ -184,25 +322,35 @@ def linearity(
     n: int = 21,
     exclude: float = 0.1,
     b0_direction: tuple[float, float, float] = (0.0, 0.0, 1.0),
+    deviation: str = "pointwise",
 ) -> Linearity:
     """Field and local-gradient deviation of ``coil`` over a region of ``radius`` [m].
 
     ``region``: "sphere" (DSV), "cylinder" (z axis, ``length`` [m], default 2 radius) or "box"
     (cube of half-size ``radius``). ``n``: grid points per diameter (plus surface points).
-    ``exclude``: points with |s| < exclude x radius are left out of the field deviation.
+    ``exclude`` and ``deviation`` ("pointwise" or "dsv"): the field-deviation measure (module
+    doc); with "pointwise" the points with |s| < exclude x radius are held to the absolute floor
+    (checked, not skipped). The grid is a statistic of the region; the maximum over a sphere to
+    0.01 percentage points is ``dense_field_deviation``'s.
     """
     require_coil("coil", coil)
     reg = Region(region, radius, length, tuple(check.vector3("center", center)))
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    check.choice("deviation", deviation, DEVIATIONS)
     n = check.positive_int("n", n, minimum=3)
     _check_points_memory("n", n, float(n) ** 3)
     pts = reg.sample(n)
-    field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction)
+    b = field(coil, pts)
+    field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction,
+                                                  field_values=b)
     s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
-    keep = (np.abs(s) >= max(exclude * radius, 1e-300)) & np.isfinite(field_dev)
-    fd = np.abs(field_dev[keep])
+    bz = b @ check.unit_vector("b0_direction", b0_direction)
+    fd = bounded_deviation(bz, s, eta, float(radius), exclude, deviation)
+    null = np.isnan(fd)  # pointwise without a floor, on s = 0: the limit (``deviations``)
+    fd[null] = np.abs(field_dev[null])
+    fd = fd[np.isfinite(fd)]
     if fd.size == 0:
-        check._fail("exclude", "small enough to leave points for the field deviation", exclude)
+        check._fail("exclude", "large enough to give the field deviation a finite value somewhere", exclude)
     return Linearity(
         efficiency=eta,
         region=region,
@@ -213,6 +361,8 @@ def linearity(
         max_gradient_deviation=float(np.abs(grad_dev).max()),
         rms_gradient_deviation=float(np.sqrt(np.mean(grad_dev**2))),
         max_transverse_ratio=float(b_perp.max() / abs(eta * radius)),
+        deviation=deviation,
+        exclude=float(exclude),
     )
 
 
@@ -264,13 +414,8 @@ def largest_dsv(
         if measure == "gradient":
             jac = field_jacobian(coil, pts)
             return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
-        s = pts @ s_hat
-        keep = np.abs(s) >= max(0.1 * r, 1e-300)  # linearity's default ``exclude`` (s != 0 there)
-        fd = np.abs(_field_deviation(field(coil, pts[keep]) @ b0, s[keep], eta, 0.0, lambda null: np.nan))
-        fd = fd[np.isfinite(fd)]
-        if fd.size == 0:  # linearity refuses this with its message
-            linearity(coil, r, axis=axis, n=n)
-        return float(fd.max())
+        # linearity's default measure: pointwise with the floor at exclude = 0.1
+        return float(np.nanmax(bounded_deviation(field(coil, pts) @ b0, pts @ s_hat, eta, r, 0.1, "pointwise")))
 
     lo = 0.0
     if worst(hi) <= deviation:

@@ -22,8 +22,9 @@ surface normal, lands one ``lift`` back along loop 1 from its cut and leaves alo
 two radial leads stand one pitch apart and no lead crosses a wire on the surface.
 The inward jogs and the lifted return carry opposite currents along nearly the same path, so
 their fields cancel to first order in ``lift``; the analysis of the resulting ``Coil`` includes
-them exactly. Separate nests are separate windings in series (inter-nest connections are
-twisted pairs and not modelled).
+them exactly. Separate nests are separate windings, each with its two terminals, to be
+connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them on the
+coil through modelled jumpers instead.
 """
 
 from __future__ import annotations
@@ -110,15 +111,78 @@ def _dedupe(points: np.ndarray) -> np.ndarray:
     return points[keep]
 
 
-def levels(psi: np.ndarray, turns: int) -> tuple[np.ndarray, float]:
-    """Mid-levels (module doc) and the level spacing Delta [A] for ``turns`` wires per sign."""
+def levels(psi: np.ndarray, turns: int, avoid: list[tuple[float, float]] | None = None) -> tuple[np.ndarray, float]:
+    """Mid-levels (module doc) and the level spacing Delta [A] for ``turns`` wires per sign.
+
+    ``avoid``: (value, margin) pairs [A], e.g. ``saddle_levels``: a level closer than ``margin``
+    to ``value`` is moved to ``value`` +- ``margin`` on its own side (at most half a level spacing),
+    so that no wire is drawn through or next to a saddle, where the contour's topology hinges on
+    round-off and its two branches pinch together."""
     delta = float(np.max(np.abs(psi))) / turns
     k = np.arange(1, turns + 1) - 0.5
     pos = k * delta if psi.max() > 0 else np.empty(0)
     neg = -k * delta if psi.min() < 0 else np.empty(0)
     lv = np.concatenate([pos, neg])
+    for value, margin in sorted(avoid or [], key=lambda t: t[1]):
+        margin = min(margin, 0.5 * delta)
+        near = np.abs(lv - value) < margin
+        lv[near] = value + np.where(lv[near] >= value, margin, -margin)
     lv = lv[(lv < psi.max()) & (lv > psi.min())]
     return lv, delta
+
+
+SADDLE_SAFETY = 2.0
+"""Factor on the quadratic-model margin of ``saddle_levels`` (the piecewise-linear contours of the
+mesh depart from the quadratic model's hyperbolas by up to an edge)."""
+
+
+def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple[float, float]]:
+    """(psi value, margin) [A] of every saddle vertex of ``psi`` on ``surface``.
+
+    A free vertex is a saddle where psi(neighbour) - psi(vertex) changes sign at least four times
+    round its ring of neighbours (ties broken by vertex index, a symbolic perturbation, so the
+    test is exact and the same in every process: Edelsbrunner, Harer & Zomorodian, Discrete
+    Comput. Geom. 30, 87 (2003), sec. 3). Near a saddle psi ~ psi_s + (a u^2 - b v^2) / 2 in
+    principal coordinates; the level psi_s + delta has two branches 2 sqrt(2 |delta| / a) (or
+    / b) apart, so they stand a wire ``pitch`` [m] apart when |delta| >= max(a, b) pitch^2 / 8.
+    The Hessian comes from a least-squares quadratic fit to the ring in the vertex's tangent
+    plane; the margin is SADDLE_SAFETY times that bound."""
+    f = surface.faces
+    v = surface.vertices
+    # for every face and corner: (vertex, next, previous) in the face's order: the ring edges
+    rot = np.concatenate([f, np.roll(f, -1, axis=1), np.roll(f, -2, axis=1)])
+    order = np.argsort(rot[:, 0], kind="stable")
+    rot = rot[order]
+    starts = np.searchsorted(rot[:, 0], np.arange(surface.n_vertices + 1))
+    normals = surface.vertex_normals
+    out = []
+    for i in surface.interior_vertices:
+        ring = rot[starts[i]:starts[i + 1], 1:]
+        nxt = dict(zip(ring[:, 0].tolist(), ring[:, 1].tolist()))
+        cycle = [int(ring[0, 0])]
+        while len(cycle) <= len(ring):
+            following = nxt.get(cycle[-1])
+            if following is None or following == cycle[0]:
+                break
+            cycle.append(following)
+        if len(cycle) != len(ring):
+            continue  # not a closed fan (non-manifold vertex): no saddle test
+        c = np.array(cycle)
+        up = (psi[c] > psi[i]) | ((psi[c] == psi[i]) & (c > i))
+        if np.count_nonzero(up != np.roll(up, 1)) < 4:
+            continue
+        n = normals[i]
+        e1 = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(n, e1)
+        d = v[c] - v[i]
+        x, y = d @ e1, d @ e2
+        design = np.c_[x, y, 0.5 * x * x, x * y, 0.5 * y * y]
+        coef = np.linalg.lstsq(design, psi[c] - psi[i], rcond=None)[0]
+        hess = np.array([[coef[2], coef[3]], [coef[3], coef[4]]])
+        curvature = float(np.abs(np.linalg.eigvalsh(hess)).max())
+        out.append((float(psi[i]), SADDLE_SAFETY * curvature * pitch * pitch / 8.0))
+    return out
 
 
 def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
@@ -136,6 +200,14 @@ def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
             if trees[j].query(a.points)[0].max() < width and trees[i].query(b.points)[0].max() < width:
                 gone.update((i, j))
     return [lp for k, lp in enumerate(loops) if k not in gone]
+
+
+def drop_specks(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
+    """Remove loops whose extent (largest side of their bounding box) is below 2 ``width`` [m]: a
+    level just short of a local extremum of psi cuts a speck that no wire of that width can
+    follow (it would touch itself); its current loop encloses an area of order width^2, whose
+    field at the DSV is negligible beside a wire loop's (and the wires' check includes the loss)."""
+    return [lp for lp in loops if float(np.ptp(lp.points, axis=0).max()) >= 2.0 * width]
 
 
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:

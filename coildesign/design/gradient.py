@@ -5,12 +5,16 @@ Problem (Turner, J. Phys. D 19, L147 (1986) for the target-field idea; Poole & B
 Concepts Magn. Reson. B 31, 162 (2007) for the bounded-deviation QP on a mesh):
     minimise   psi^T L psi                     (or psi^T R psi, or a weighted sum)
     subject to dBz/ds(centre) = G0,
-               |Bz(r) - G0 s(r)| <= eps G0 max(|s(r)|, exclude R_dsv)   at every target point,
-               [net force = 0, net torque = 0 in B0], [|Bz| <= stray bound outside a radius].
+               |Bz(r) - G0 s(r)| <= eps G0 scale(s(r))   at every target point,
+               [net force = 0, net torque = 0 in B0], [|Bz| <= stray bound outside a radius],
+               [|psi| <= turns G0 / eta_min].
 s is the coordinate along the gradient axis, B0 along +z, G0 = 1 T/m (the problem is linear, so
-the amplitude only fixes the units of psi [A]). The bound is the relative field deviation
-Bz/(G s) - 1 <= eps used by ``coildesign.analysis.linearity``; within |s| < exclude R_dsv (where
-the relative deviation is undefined) the same absolute error as at |s| = exclude R_dsv is allowed.
+the amplitude only fixes the units of psi [A]). scale(s) is ``analysis.gradient.deviation_scale``:
+max(|s|, exclude R_dsv) for ``deviation="pointwise"`` (the relative deviation Bz/(G s) - 1, with
+the absolute floor of |s| = exclude R_dsv where |s| is smaller), R_dsv for ``deviation="dsv"``;
+the same measure judges the wires (``analysis.dense_field_deviation``), the report and
+``analysis.linearity``. A wire set that misses the bound, the wire spacing or a physical limit is
+refused (``InfeasibleDesignError``) unless ``allow_violations``.
 Target points: a grid filling the DSV and a Fibonacci lattice on its surface (the error field
 is harmonic: its extremes sit on the surface; Kellogg, Foundations of Potential Theory, ch. X).
 
@@ -23,6 +27,7 @@ the wire radius), DC resistance, all from ``coildesign.analysis``.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -33,15 +38,32 @@ from scipy.spatial import cKDTree
 
 from coildesign import _files as files
 from coildesign import _validation as check
-from coildesign.analysis.gradient import gradient_efficiency, linearity
+from coildesign.analysis.gradient import (
+    DEVIATIONS,
+    DeviationCheck,
+    bounded_deviation,
+    dense_field_deviation,
+    deviation_scale,
+    gradient_efficiency,
+    linearity,
+)
 from coildesign.analysis.inductance import inductance
 from coildesign.analysis.performance import dc_resistance
 from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
-from coildesign.design.contours import connect, contour_loops, drop_slivers, levels, nests
+from coildesign.design.contours import (
+    connect,
+    contour_loops,
+    drop_slivers,
+    drop_specks,
+    levels,
+    nests,
+    saddle_levels,
+)
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
+from coildesign.design.work import check_design_work, design_work
 from coildesign.export import to_csv, to_npz, to_stl, to_vtk
 from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
@@ -49,6 +71,8 @@ from coildesign.surfaces.operators import StreamFunctionOperators
 from coildesign.surfaces.surfaces import Surface, cylinder
 
 AXES = {"x": 0, "y": 1, "z": 2}
+STL_UNITS = {"m": 1.0, "mm": 1e3}
+"""Length units of ``GradientDesign.export``'s STL: factor from metres."""
 G0 = 1.0  # design gradient [T/m]; the design is linear in it
 WIRE_GMD_POINTS = 4
 """Directions of the GMD-displaced paths in the wires' self inductance (analysis.inductance)."""
@@ -74,9 +98,13 @@ class GradientDesign:
     continuous stream function's figures (``continuous``) so the cost of discretisation shows.
 
     Wire figures (current I through the wire): ``efficiency`` [T/(m A)], ``inductance`` [H],
-    ``resistance`` [ohm] (DC, 20 C), ``max_deviation`` (max |Bz/(eta s) - 1| over the DSV),
-    ``max_gradient_deviation`` (max |dBz/ds / eta - 1|), ``wire_length`` [m], ``min_spacing`` [m]
-    (centre to centre, junctions excluded).
+    ``resistance`` [ohm] (DC, 20 C), ``max_deviation`` (the maximum of the ``deviation`` measure,
+    ``analysis.gradient`` module doc, over the whole DSV from ``analysis.dense_field_deviation``:
+    ``deviation_check`` holds where it sits and how many points it took), ``max_gradient_deviation``
+    (max |dBz/ds / eta - 1| on the 11-point grid of ``linearity``), ``wire_length`` [m],
+    ``min_spacing`` [m] (centre to centre, junctions excluded). ``violations``: what the wires fail
+    of the deviation bound ``deviation_bound`` and the spacing rule, with the amounts (empty for a
+    buildable design; only a design asked for with ``allow_violations=True`` has any).
     """
 
     coil: Coil
@@ -98,6 +126,11 @@ class GradientDesign:
     clearance: float
     continuous: dict = dataclass_field(default_factory=dict)
     timings: dict = dataclass_field(default_factory=dict)
+    deviation: str = "pointwise"
+    exclude: float = 0.1
+    deviation_bound: float | None = None
+    deviation_check: DeviationCheck | None = None
+    violations: tuple = ()
 
     @property
     def figure_of_merit(self) -> float:
@@ -106,15 +139,28 @@ class GradientDesign:
 
     @property
     def buildable(self) -> bool:
-        """True when neighbouring wires are at least a wire diameter plus the clearance apart."""
-        return self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
+        """True when neighbouring wires are at least a wire diameter plus the clearance apart and
+        the wires meet the deviation bound (``deviation_bound``, when known)."""
+        spaced = self.min_spacing >= (self.wire_diameter + self.clearance) * (1 - 1e-9)
+        return spaced and (self.deviation_bound is None or self.max_deviation <= self.deviation_bound * (1 + 1e-9))
+
+    @property
+    def terminals(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(entry, exit) lead ends [m] of each winding: every winding is one conductor of the
+        coil, and with several windings they are connected in series off the coil (their
+        current directions as drawn)."""
+        return [(w.points[0].copy(), w.points[-1].copy()) for w in self.coil.windings]
 
     def as_dict(self) -> dict:
         """Figures as a plain dict (SI units)."""
         keys = ("axis", "dsv_radius", "turns", "status", "efficiency", "inductance", "resistance", "max_deviation",
-                "max_gradient_deviation", "wire_length", "min_spacing", "wire_diameter", "clearance")
+                "max_gradient_deviation", "wire_length", "min_spacing", "wire_diameter", "clearance", "deviation",
+                "exclude", "deviation_bound")
         out = {k: getattr(self, k) for k in keys}
-        out.update(figure_of_merit=self.figure_of_merit, buildable=self.buildable,
+        out.update(figure_of_merit=self.figure_of_merit, buildable=self.buildable, violations=list(self.violations),
+                   deviation_check=None if self.deviation_check is None else self.deviation_check.as_dict(),
+                   windings=len(self.coil.windings),
+                   terminals_m=[[a.tolist(), b.tolist()] for a, b in self.terminals],
                    continuous=dict(self.continuous), timings=dict(self.timings))
         return out
 
@@ -126,29 +172,37 @@ class GradientDesign:
                 ("inductance [uH]", f"{self.inductance * 1e6:.5g}", f"{c['inductance'] * 1e6:.5g}"),
                 ("eta^2/L [T^2/(m^2 A^2 H)]", f"{self.figure_of_merit:.5g}",
                  f"{c['efficiency'] ** 2 / c['inductance']:.5g}"),
-                ("max field deviation [%]", f"{100 * self.max_deviation:.3g}", f"{100 * c['max_deviation']:.3g}"),
+                (f"max field deviation ({self.deviation}) [%]", f"{100 * self.max_deviation:.4g}",
+                 f"{100 * c['max_deviation']:.4g}"),
                 ("max gradient deviation [%]", f"{100 * self.max_gradient_deviation:.3g}", "-"),
                 ("resistance [ohm]", f"{self.resistance:.4g}", "-"),
                 ("wire length [m]", f"{self.wire_length:.4g}", "-"),
                 ("min spacing / wire diameter [mm]", f"{self.min_spacing * 1e3:.3g} / {self.wire_diameter * 1e3:.3g}",
                  "-"),
+                ("windings / terminals", f"{len(self.coil.windings)} / {2 * len(self.coil.windings)}", "-"),
+                ("buildable", "yes" if self.buildable else "NO (violations below)", "-"),
                 ("turns per sign, status", f"{self.turns}", self.status)]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
+        lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows]
+        return "\n".join(lines + [f"violation: {v}" for v in self.violations])
 
     def __str__(self) -> str:
         return f"G{self.axis} target-field design on {self.surface.name} (DSV radius {self.dsv_radius:g} m)\n" + \
             self.table()
 
-    def export(self, folder) -> list:
+    def export(self, folder, unit: str = "m") -> list:
         """Write the design for manufacturing and viewing into ``folder``: windings as CSV and
         NPZ point lists (wire diameter, current direction), VTK polylines (ParaView), the swept
-        wire as STL, the figures as JSON and the stream-function picture; returns the paths."""
+        wire as STL, the figures as JSON and the stream-function picture; returns the paths.
+        ``unit`` ("m" or "mm"): length unit of the STL (which carries none; CAD tools assume mm);
+        the point lists, VTK and JSON stay SI with their units named in them."""
+        check.choice("unit", unit, tuple(STL_UNITS))
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         stem = out / f"G{self.axis}_target_field"
         written = [to_csv(self.coil, stem.with_suffix(".csv")), to_npz(self.coil, stem.with_suffix(".npz")),
-                   to_vtk(self.coil, stem.with_suffix(".vtp")), to_stl(self.coil, stem.with_suffix(".stl")),
+                   to_vtk(self.coil, stem.with_suffix(".vtp")),
+                   to_stl(self.coil, stem.with_suffix(".stl"), scale=STL_UNITS[unit]),
                    files.write_json(stem.with_suffix(".json"), self.as_dict())]
         self.plot(stem.with_suffix(".png"))
         return written + [stem.with_suffix(".png")]
@@ -184,7 +238,10 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   max_stray: float = 0.01, method: str = "qp", regularization: float = 1e-4,
                   sheet_thickness: float | None = None, material_name: str = "copper",
                   tolerance: float = 1e-6, refine: int = 6, symmetry: bool = True,
-                  smoothing: float = 1e-3, enforce_spacing: bool = True) -> GradientDesign:
+                  smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
+                  allow_violations: bool = False, min_efficiency: float | None = None,
+                  max_inductance: float | None = None, max_power: float | None = None,
+                  power_gradient: float | None = None, join_windings: bool = False) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -196,7 +253,14 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     dsv_radius : float
         Radius [m] of the spherical region where the field deviation is bounded.
     max_deviation : float, default 0.05
-        Bound eps on |Bz/(G s) - 1| at every target point (hard constraint).
+        Bound eps on the ``deviation`` measure at every point of the DSV: a hard constraint of the
+        QP at the target points, and the wires are held to it on ``analysis.dense_field_deviation``'s
+        dense set (whole DSV, refined round the worst points); the design reports that figure.
+    deviation : "pointwise" or "dsv", default "pointwise"
+        The measure (``coildesign.analysis.gradient`` module doc): "pointwise" bounds
+        |Bz/(G s) - 1| where |s| >= exclude R_dsv and |Bz - G s| <= eps G exclude R_dsv where
+        |s| < exclude R_dsv (checked there too); "dsv" bounds |Bz - G s| <= eps G R_dsv
+        (Turner's and bfieldtools' convention).
     turns : int, default 10
         Wires per sign of the stream function (contour levels per coil half).
     objective : "inductance", "power" or a weight w in [0, 1]
@@ -217,7 +281,26 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         its fundamental domain (about 1/8 of them for three mirrors), which constrains it
         at all of them.
     exclude : float, default 0.1
-        |s| < exclude x R_dsv: absolute error bound (module doc), as in ``linearity``.
+        Floor of the "pointwise" measure (above); must be > 0 for it.
+    allow_violations : bool, default False
+        A wire set that misses the deviation bound, the spacing rule (wire diameter plus
+        clearance, centre to centre) or a physical limit below raises ``InfeasibleDesignError``
+        naming what failed and by how much; with True the design is returned with a warning,
+        ``buildable`` False and the failures in ``violations`` and ``status``.
+    join_windings : bool, default False
+        One conductor per coil: the windings of the separate contour nests joined in series by
+        jumpers routed above the surface and leads (``_join_in_series``), which are wires of the
+        coil (their field, inductance and resistance count in every figure and in the bounds).
+        Otherwise each nest is a winding with its own two terminals (``terminals``), to be
+        connected in series off the coil.
+    min_efficiency : float, optional
+        Lowest gradient per ampere [T/(m A)] of the wires (the amplifier's current limit:
+        G_max / I_max): a linear bound |psi| <= turns G0 / min_efficiency in the QP, checked on the wires.
+    max_inductance : float, optional
+        Largest inductance [H] of the wires (checked; the inductance objective minimises it).
+    max_power : float, optional
+        Largest DC power [W] dissipated at the gradient ``power_gradient`` [T/m] (default 1 T/m):
+        (power_gradient / eta)^2 R, checked on the wires (``objective="power"`` minimises it).
     clearance : float, optional
         Extra spacing required between wires [m] (default 0.1 x wire diameter).
     zero_force, zero_torque : bool
@@ -277,6 +360,19 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         weight = check.in_range("objective", objective, 0.0, 1.0)
     ctr = check.vector3("center", center)
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
+    check.choice("deviation", deviation, DEVIATIONS)
+    if deviation == "pointwise" and exclude == 0:
+        check._fail("exclude", "> 0 for deviation='pointwise' (the floor region |s| < exclude R_dsv, where "
+                    "Bz/(G s) - 1 is 0/0 on s = 0)", exclude)
+    if not isinstance(allow_violations, bool):
+        check._fail("allow_violations", "True or False", allow_violations, TypeError)
+    limits = _Limits(
+        None if min_efficiency is None else check.positive("min_efficiency", min_efficiency),
+        None if max_inductance is None else check.positive("max_inductance", max_inductance),
+        None if max_power is None else check.positive("max_power", max_power),
+        1.0 if power_gradient is None else check.positive("power_gradient", power_gradient))
+    if max_power is None and power_gradient is not None:
+        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
     n_targets = check.positive_int("n_targets", n_targets, minimum=20)
     d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
     full = surface if shield is None else surface + shield
@@ -293,6 +389,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     # mirrors of the mesh with the target's field parity (Bz(M r) = p Bz(r))
     mirrors = {b: (-1 if b == AXES[axis] else 1) for b in parities if ops.mirror_map(b, ctr) is not None}
     k = min(160, n_free - 1) if modes is None else check.positive_int("modes", modes)
+    n_rounds = (check.positive_int("refine", refine, minimum=0) + 1) * (2 if enforce_spacing else 1)
+    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if method == "qp" else 1)
+    check_design_work(work)  # before the operators and wires are allocated
     basis = ops.modes(k, parities, ctr)
     t_basis = time.perf_counter()
 
@@ -332,7 +431,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         eq_rhs += [0.0, 0.0, 0.0]
     a_eq, b_eq = np.array(eq_rows), np.array(eq_rhs)
     a_eq, b_eq = _independent(a_eq, b_eq)
-    bound = eps * G0 * np.maximum(np.abs(s), exclude * r_dsv)
+    bound = eps * G0 * deviation_scale(s, r_dsv, exclude, deviation)
     rows, lower, upper = [a_bz], [G0 * s - bound], [G0 * s + bound]
     if shield is not None or stray_radius is not None:
         radius = stray_radius if stray_radius is not None else 1.2 * float(
@@ -342,14 +441,25 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
         lower.append(np.full(len(sp_pts), -stray))
         upper.append(np.full(len(sp_pts), stray))
+    if limits.min_efficiency is not None:
+        # eta of the contoured wires is G0 / Delta with Delta = max|psi| / turns: eta >= eta_min is
+        # the linear bound |psi| <= turns G0 / eta_min at every vertex (aimed AIM inside it)
+        cap = AIM * n_turns * G0 / limits.min_efficiency
+        rows.append(basis)
+        lower.append(np.full(len(basis), -cap))
+        upper.append(np.full(len(basis), cap))
     a_in = np.vstack(rows)
     lower, upper = np.concatenate(lower), np.concatenate(upper)
-    advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface; raise "
-              "max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop force/torque/stray bounds")
-    keep = np.abs(s) >= max(exclude * r_dsv, 1e-300)
+    advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface"
+              + (f" with min_efficiency={limits.min_efficiency:g} T/(m A) at {n_turns} turns (raise turns or "
+                 "lower min_efficiency)" if limits.min_efficiency is not None else "")
+              + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
+              "force/torque/stray bounds")
     n_dsv = len(pts)
     gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
-    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, axis)
+    if not isinstance(join_windings, bool):
+        check._fail("join_windings", "True or False", join_windings, TypeError)
+    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, axis, join_windings)
     # discretisation-aware refinement: re-solve with the bounds shifted by the error that the
     # wires added at the target points (their field normalised to the same centre gradient,
     # minus the continuous field; a damped fixed point) and scaled by AIM eps / deviation (a
@@ -357,16 +467,13 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     # meets eps (else the least deviating)
     shift = np.zeros(len(a_in))
     narrow = 1.0
-    # the wires are judged on the targets and on the sample that ``linearity`` reports on
-    check_pts = np.vstack([pts, Region("sphere", r_dsv, center=tuple(ctr)).sample(11)])
-    s_check = (check_pts - ctr) @ s_axis
-    keep_check = np.abs(s_check) >= max(exclude * r_dsv, 1e-300)
     best = None
     centre = tuple(ctr)
     density_rows = np.empty((0, k))
     stalled = 0
     density_cap = np.empty(0)
     rounds = check.positive_int("refine", refine, minimum=0) + 1 if method == "qp" else 1
+    it = 0
     for it in range(2 * rounds if enforce_spacing and method == "qp" else rounds):
         if it == rounds:
             if best[0][0]:
@@ -391,16 +498,21 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
             sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
-        b_check = field(coil, check_pts)[:, 2]
-        b_wire = b_check[:n_dsv]
+        b_wire = field(coil, pts)[:, 2]
         eta_w = gradient_efficiency(coil, axis, center=centre)
-        dev = float(np.max(np.abs(b_check[keep_check] / (eta_w * s_check[keep_check]) - 1.0)))
-        meets = dev <= eps * (1 + 1e-9)
-        spaced = wire.spacing >= wire.pitch * (1 - 1e-9)
-        trial = (meets and spaced, meets, eta_w**2 / (float(sol.x @ l_red @ sol.x) / delta**2) if meets else -dev)
+        # the wires are judged by the dense check that the design reports (whole DSV, no symmetry
+        # assumed) and by the spacing that ``buildable`` reports
+        dense = dense_field_deviation(coil, r_dsv, axis, center=centre, exclude=exclude, deviation=deviation,
+                                      eta=eta_w)
+        dev = dense.max_deviation
+        spacing = _min_spacing(coil.windings, junctions, wire.pitch)
+        l_est = float(sol.x @ l_red @ sol.x) / delta**2
+        meets = dev <= eps * (1 + 1e-9) and not limits.failures(eta_w, l_est, dc_resistance(coil))
+        spaced = spacing >= wire.pitch * (1 - 1e-9)
+        trial = (meets and spaced, meets, eta_w**2 / l_est if meets else -dev)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
         if best is None or trial > best[0]:
-            best = (trial, sol, psi, coil, delta, junctions, dev)
+            best = (trial, sol, psi, coil, delta, junctions, dense, spacing)
         # a wire set meeting both bounds that the last rounds improve by < 0.1 % is converged
         stalled = stalled + 1 if gain < 1e-3 else 0
         if stalled >= 2:
@@ -410,60 +522,184 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
-    _, sol, psi, coil, delta, junctions, _ = best
+    _, sol, psi, coil, delta, junctions, dense, spacing = best
+    rounds = it + 1
     t_solve = time.perf_counter()
-    bz = a_bz @ sol.x
-    cont_dev = float(np.max(np.abs(bz[keep] / (G0 * s[keep]) - 1.0)))
+    cont_dev = float(np.nanmax(bounded_deviation(a_bz @ sol.x, s, G0, r_dsv, exclude, deviation)))
     t_wires = time.perf_counter()
-    lin = linearity(coil, r_dsv, axis=axis, center=tuple(ctr), n=11, exclude=exclude)
+    lin = linearity(coil, r_dsv, axis=axis, center=tuple(ctr), n=11, exclude=exclude, deviation=deviation)
     # GMD self terms averaged over 4 directions round the wire (the default 6 changes L by 3.5e-6
     # on examples/target_field_design.py's Gx, for 2/3 of the time)
     l_wire = inductance(coil, gmd_points=WIRE_GMD_POINTS)
     t_analysis = time.perf_counter()
     continuous = {"efficiency": G0 / delta, "inductance": float(sol.x @ l_red @ sol.x) / delta**2,
                   "max_deviation": cont_dev, "objective": sol.objective, "iterations": sol.iterations,
-                  "modes": k, "vertices": full.n_vertices, "target_points": len(pts)}
+                  "modes": k, "vertices": full.n_vertices, "target_points": len(pts),
+                  "estimated_work": work.as_dict()}
     d = wire.diameter
+    r_wire = dc_resistance(coil)
+    violations = _violations(dense, eps, deviation, exclude, spacing, d, wire.clearance)
+    limit_failures = limits.failures(lin.efficiency, l_wire, r_wire)
+    violations += limit_failures
+    status = sol.status
+    if violations:
+        text = "; ".join(violations)
+        if not allow_violations:
+            hints = ([advice] if dense.max_deviation > eps else [])
+            hints += limits.hints(n_turns) if limit_failures else []
+            hints += (
+                [f"for the spacing use fewer turns (turns={n_turns}), a thinner wire, a smaller clearance or "
+                 "a larger surface"] if spacing < wire.pitch * (1 - 1e-9) else [])
+            raise InfeasibleDesignError(
+                f"no wire set of G{axis} on {full.name} meets the design's bounds after {rounds} refinement rounds: "
+                f"{text}. {'; '.join(hints)} (allow_violations=True returns the design marked buildable=False)")
+        warnings.warn(f"G{axis} target-field design is not buildable as specified: {text}", stacklevel=2)
+        status = f"{status}; violates {len(violations)} bound(s) (violations)"
     return GradientDesign(
-        coil=coil, surface=full, stream_function=psi, status=sol.status, axis=axis, dsv_radius=r_dsv,
+        coil=coil, surface=full, stream_function=psi, status=status, axis=axis, dsv_radius=r_dsv,
         turns=n_turns, wire_current=delta, efficiency=lin.efficiency, inductance=l_wire,
-        resistance=dc_resistance(coil), max_deviation=lin.max_field_deviation,
+        resistance=r_wire, max_deviation=dense.max_deviation,
         max_gradient_deviation=lin.max_gradient_deviation, wire_length=coil.wire_length,
-        min_spacing=_min_spacing(coil.windings, junctions, d + wire.clearance), wire_diameter=d,
-        clearance=wire.clearance, continuous=continuous,
+        min_spacing=spacing, wire_diameter=d, clearance=wire.clearance, continuous=continuous,
         timings={"basis": t_basis - t0, "operators": t_ops - t_basis, "solve and wires": t_solve - t_ops,
                  "analysis": t_analysis - t_wires},
+        deviation=deviation, exclude=exclude, deviation_bound=eps, deviation_check=dense,
+        violations=tuple(violations),
     )
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Physical limits of a design (SI): efficiency [T/(m A)], inductance [H], power [W] at
+    ``power_gradient`` [T/m] (P = (G / eta)^2 R, DC resistance at 20 C)."""
+
+    min_efficiency: float | None
+    max_inductance: float | None
+    max_power: float | None
+    power_gradient: float
+
+    def failures(self, eta: float, inductance: float, resistance: float) -> list[str]:
+        """The limits a wire set with these figures misses, each with the amount."""
+        out = []
+        if self.min_efficiency is not None and eta < self.min_efficiency:
+            out.append(f"efficiency {eta * 1e3:.5g} mT/(m A) is below min_efficiency {self.min_efficiency * 1e3:.5g} "
+                       f"mT/(m A) by {100 * (1 - eta / self.min_efficiency):.3g} %")
+        if self.max_inductance is not None and inductance > self.max_inductance:
+            out.append(f"inductance {inductance * 1e6:.5g} uH exceeds max_inductance "
+                       f"{self.max_inductance * 1e6:.5g} uH by {100 * (inductance / self.max_inductance - 1):.3g} %")
+        if self.max_power is not None:
+            power = (self.power_gradient / eta) ** 2 * resistance
+            if power > self.max_power:
+                out.append(f"power {power:.4g} W at {self.power_gradient:g} T/m exceeds max_power "
+                           f"{self.max_power:.4g} W by {100 * (power / self.max_power - 1):.3g} %")
+        return out
+
+    def hints(self, turns: int) -> list[str]:
+        """Advice on the limits: how turns trade them (eta ~ N, L ~ N^2, P ~ 1/N at a fixed gradient)."""
+        out = []
+        if self.max_inductance is not None:
+            out.append(f"L grows as turns^2 (turns={turns}): fewer turns or a larger max_inductance")
+        if self.min_efficiency is not None or self.max_power is not None:
+            out.append(f"eta grows as turns and the power at a fixed gradient falls as 1/turns (turns={turns}): more "
+                       "turns of a thinner wire, or relax min_efficiency / max_power")
+        return out
+
+
+def _violations(dense: DeviationCheck, eps: float, deviation: str, exclude: float, spacing: float,
+                diameter: float, clearance: float) -> list[str]:
+    """What a wire set fails of the deviation bound and the spacing rule, and by how much."""
+    out = []
+    if dense.max_deviation > eps * (1 + 1e-9):
+        where = ", ".join(f"{1e3 * x:.4g}" for x in dense.worst_point)
+        out.append(f"field deviation ({deviation}{f', exclude={exclude:g}' if deviation == 'pointwise' else ''}) "
+                   f"{100 * dense.max_deviation:.4g} % exceeds max_deviation {100 * eps:.4g} % by "
+                   f"{100 * (dense.max_deviation - eps):.3g} percentage points (worst at ({where}) mm)")
+    pitch = diameter + clearance
+    if spacing < pitch * (1 - 1e-9):
+        out.append(f"wires {1e3 * spacing:.4g} mm apart (centre to centre) where the wire diameter plus clearance "
+                   f"is {1e3 * pitch:.4g} mm ({1e3 * (pitch - spacing):.3g} mm short)")
+    return out
+
+
+LEAD_LIFTS = 4.0
+"""Length of a winding's radial leads, in wire pitches (contours.connect's ``lead_length``)."""
+JUMPER_LIFTS = 6.0
+"""Height of the jumpers that join windings in series above the surface, in wire pitches: two
+pitches above the lead tips, so that no jumper touches a lead or a wire on the surface."""
+
+
+def _join_in_series(paths: list[tuple[np.ndarray, np.ndarray]], surface: Surface,
+                    lift: float) -> tuple[np.ndarray, np.ndarray]:
+    """One path through all windings in series (current direction kept): from the last lead tip
+    of one winding a jumper rises (JUMPER_LIFTS - LEAD_LIFTS) pitches along the surface normal,
+    runs at JUMPER_LIFTS pitches above the surface (the straight line between the raised ends,
+    sampled at one pitch and pushed out along the nearest vertex normal where it comes closer)
+    and comes down onto the first lead tip of the nearest winding not yet joined. The jumpers are
+    wires of the coil: their field, inductance and resistance count in every figure. Returns
+    (path, junction indices)."""
+    height = JUMPER_LIFTS * lift
+    normals = surface.vertex_normals
+    order, left = [0], list(range(1, len(paths)))
+    while left:  # the next winding is the one whose first lead tip is nearest (short jumpers)
+        tip = paths[order[-1]][0][-1]
+        nxt = min(left, key=lambda i: (float(np.linalg.norm(paths[i][0][0] - tip)), i))
+        order.append(nxt)
+        left.remove(nxt)
+    pts, junctions = [paths[0][0]], [paths[0][1]]
+    offset = len(paths[0][0])
+    for path, junc in (paths[i] for i in order[1:]):
+        a, b = pts[-1][-1], path[0]
+        na = normals[surface.vertex_tree.query(a)[1]]
+        nb = normals[surface.vertex_tree.query(b)[1]]
+        up, down = a + (height - LEAD_LIFTS * lift) * na, b + (height - LEAD_LIFTS * lift) * nb
+        count = max(2, int(np.ceil(np.linalg.norm(down - up) / lift)) + 1)
+        line = up + np.linspace(0.0, 1.0, count)[:, None] * (down - up)
+        _, near = surface.vertex_tree.query(line)
+        n = normals[near]
+        gap = np.einsum("ij,ij->i", line - surface.vertices[near], n)
+        line = line + np.maximum(0.0, height - gap)[:, None] * n
+        pts.append(line)
+        junctions.append(offset + np.array([0, len(line) - 1]))  # the jumper's run is spacing-checked
+        offset += len(line)
+        pts.append(path)
+        junctions.append(offset + junc)
+        offset += len(path)
+    return np.vstack(pts), np.unique(np.concatenate(junctions))
 
 
 class _WireMaker:
     """Contours a stream function into the connected winding (``contours`` module doc); the
     wire diameter (default 0.6 x the first design's smallest contour spacing) is fixed on first use."""
 
-    def __init__(self, surface, ops, turns, diameter, clearance, material_name, center, axis) -> None:
+    def __init__(self, surface, ops, turns, diameter, clearance, material_name, center, axis, join=False) -> None:
         self.surface, self.ops, self.turns = surface, ops, turns
         self.diameter, self.clearance = diameter, clearance
         self.material_name, self.center, self.axis = material_name, center, axis
+        self.join = join
 
     def make(self, psi: np.ndarray) -> tuple[Coil, float, list[np.ndarray]]:
         """(coil, level spacing Delta [A], junction indices per winding)."""
-        lv, delta = levels(psi, self.turns)
         current = self.ops.current_density(psi)
-        loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         if self.diameter is None:
-            self.diameter = 0.6 * _contour_spacing(loops)
+            lv, _ = levels(psi, self.turns)
+            self.diameter = 0.6 * _contour_spacing([lp for c in lv for lp in contour_loops(self.surface, psi, c,
+                                                                                           current)])
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
-        loops = drop_slivers(loops, lift)
+        # no level through or next to a saddle of psi: there the topology hinges on round-off and
+        # the contour's branches pinch to less than a wire pitch
+        lv, delta = levels(psi, self.turns, saddle_levels(self.surface, psi, lift))
+        loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
+        loops = drop_specks(drop_slivers(loops, lift), lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
-        windings, junctions = [], []
-        for nest in nests(loops):
-            path, junc = connect(nest, lift, 4.0 * lift, self.center)
-            windings.append(Winding(path, closed=False, cross_section=RoundWire(self.diameter),
-                                    material=self.material_name))
-            junctions.append(junc)
+        paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in nests(loops)]
+        if self.join and len(paths) > 1:
+            paths = [_join_in_series(paths, self.surface, lift)]
+        windings = [Winding(path, closed=False, cross_section=RoundWire(self.diameter), material=self.material_name)
+                    for path, _ in paths]
+        junctions = [junc for _, junc in paths]
         s_axis = np.eye(3)[AXES[self.axis]]
         params = {"generator": "target_field", "surface": self.surface.name, "axis": self.axis, "turns": self.turns,
                   "wire_diameter": self.diameter, "wire_current_at_1T_per_m": delta}
@@ -477,13 +713,18 @@ class _WireMaker:
 
 def target_field_set(radius: float, length: float, dsv_radius: float, max_deviation: float = 0.05,
                      turns: int | tuple[int, int, int] = 10, wire_diameter: float = 0.3e-3, *,
-                     resolution: float | None = None, objective: str | float = "inductance") -> GradientSet:
+                     resolution: float | None = None, objective: str | float = "inductance",
+                     deviation_measure: str = "pointwise", exclude: float = 0.1,
+                     allow_violations: bool = False) -> GradientSet:
     """A three-axis set of target-field gradient coils on coaxial cylinders (SI units): Gx on
     ``radius`` [m], Gy and Gz on cylinders stepped out by two wire layers plus clearance each
     (2.2 x ``wire_diameter``: the winding layer and its lifted return layer), all ``length`` [m]
     long, each designed by ``gradient_coil`` for ``max_deviation`` over the DSV of ``dsv_radius``
-    [m]. ``turns``: one count for all axes or (x, y, z). Returns a ``GradientSet`` of the wire
-    coils; each coil's ``parameters["design"]`` holds its figures (``GradientDesign.as_dict``)."""
+    [m]. ``turns``: one count for all axes or (x, y, z). ``deviation_measure``, ``exclude`` and
+    ``allow_violations``: ``gradient_coil``'s ``deviation``, ``exclude`` and ``allow_violations``
+    (a coil that misses its bounds raises ``InfeasibleDesignError`` unless allowed). Returns a
+    ``GradientSet`` of the wire coils; each coil's ``parameters["design"]`` holds its figures
+    (``GradientDesign.as_dict``: ``buildable`` and ``violations`` among them)."""
     a = check.positive("radius", radius)
     d = check.positive("wire_diameter", wire_diameter)
     counts = (turns,) * 3 if isinstance(turns, int) else tuple(turns)
@@ -492,7 +733,8 @@ def target_field_set(radius: float, length: float, dsv_radius: float, max_deviat
     coils = []
     for k, ax in enumerate("xyz"):
         surface = cylinder(a + 2.2 * d * k, length, resolution)
-        design = gradient_coil(surface, ax, dsv_radius, max_deviation, counts[k], objective, d)
+        design = gradient_coil(surface, ax, dsv_radius, max_deviation, counts[k], objective, d,
+                               deviation=deviation_measure, exclude=exclude, allow_violations=allow_violations)
         coils.append(Coil(design.coil.windings, design.coil.weights, name=design.coil.name, axis=design.coil.axis,
                           role="gradient", parameters={**design.coil.parameters, "design": design.as_dict()}))
     return GradientSet(*coils)
