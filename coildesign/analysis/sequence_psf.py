@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -189,11 +188,13 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
 def _load(sequence):
     pp = _pypulseq()
     if isinstance(sequence, (str, os.PathLike)):
-        path = Path(sequence)
-        if not path.is_file():
-            check._fail("sequence", "a pypulseq Sequence or an existing .seq file", str(sequence))
+        path = check.input_file("sequence", sequence)
         seq = pp.Sequence()
-        seq.read(str(path))
+        try:
+            seq.read(str(path))
+        except Exception as exc:  # noqa: BLE001 - pypulseq's reader raises many types for a malformed file
+            check._fail("sequence", f"a readable pypulseq .seq file (reading it failed: {type(exc).__name__}: "
+                        f"{str(exc)[:200]})", str(sequence))
         return seq
     if not isinstance(sequence, pp.Sequence):
         check._fail("sequence", "a pypulseq Sequence or a .seq path", sequence, TypeError)

@@ -102,8 +102,11 @@ def to_gradunwarp(coils, path: str | os.PathLike, radius: float, order: int = 16
     after the decimal point of each coefficient; ``center`` [m]: expansion origin. Returns the
     path. Written atomically.
     """
+    path = check.output_file("path", path)
     order = check.positive_int("order", order, minimum=1)
     decimals = check.positive_int("decimals", decimals, minimum=1)
+    if name is not None and not isinstance(name, str):
+        check._fail("name", "a string or None", name, TypeError)
     if not isinstance(include_linear, bool):
         check._fail("include_linear", "True or False", include_linear, TypeError)
     coil_set = _three_coils(coils)

@@ -149,9 +149,7 @@ def to_stl(coil: Coil, path: str | os.PathLike, *, wire_diameter: float | None =
            loop_segments: int = 128, scale: float = 1.0) -> Path:
     """Write the swept wire of ``coil`` as a binary STL atomically (coordinates [m] times
     ``scale``; see the module doc). Returns the path written."""
-    target = Path(path)
-    if target.suffix.lower() != ".stl":
-        check._fail("path", "a file name ending in .stl", str(path))
+    target = check.output_file("path", path, (".stl",))
     surface = wire_surface(coil, wire_diameter=wire_diameter, sides=sides, loop_segments=loop_segments)
     factor = check.positive("scale", scale)
     if factor != 1.0:
