@@ -73,6 +73,9 @@ def _grid_axis(name: str, values: object) -> list:
     axis = [v.item() if isinstance(v, np.generic) else v for v in values]
     if not axis:
         check._fail(f"parameters[{name!r}]", "a non-empty sequence of values", values)
+    bad = [v for v in axis if isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isfinite(v)]
+    if bad:
+        check._fail(f"parameters[{name!r}]", "finite values (NaN and inf are no design parameters)", values)
     if len(set(map(repr, axis))) != len(axis):
         check._fail(f"parameters[{name!r}]", "a sequence of distinct values", values)
     return axis
