@@ -348,3 +348,49 @@ def one_of_names(name: str, value: object, options, what: str = "a name") -> str
         shown = ", ".join(options[:40]) + (", ..." if len(options) > 40 else "")
         _fail(name, f"{what}, one of: {shown}{did_you_mean(value, options) if isinstance(value, str) else ''}", value)
     return value
+
+
+def _as_path(name: str, value: object, requirement: str):
+    from pathlib import Path
+
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        _fail(name, requirement + " (a str or os.PathLike)", value, TypeError)
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text.strip() or "\x00" in text:
+        _fail(name, requirement + " (a non-empty name without NUL characters)", value)
+    return Path(text)
+
+
+def _suffix(name: str, path, value: object, suffixes: tuple[str, ...] | None) -> None:
+    if suffixes and path.suffix.lower() not in suffixes:
+        _fail(name, "a file name ending in " + " or ".join(suffixes), str(value))
+
+
+def output_file(name: str, value: object, suffixes: tuple[str, ...] | None = None):
+    """``value`` as a ``pathlib.Path`` of a file to write: a str or os.PathLike (TypeError
+    otherwise), ending in one of ``suffixes`` (lower case, with the dot) when given, not an
+    existing folder, below a folder that exists or can be created and is writable."""
+    path = _as_path(name, value, "a file path")
+    _suffix(name, path, value, suffixes)
+    if path.is_dir():
+        _fail(name, "a file path (this is an existing folder)", str(value))
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        _fail(name, f"a path below a folder ({str(parent)!r} is a file)", str(value))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        _fail(name, f"a path in a writable folder ({str(parent)!r} is not writable)", str(value))
+    return path
+
+
+def input_file(name: str, value: object, suffixes: tuple[str, ...] | None = None):
+    """``value`` as a ``pathlib.Path`` of an existing readable file (TypeError for a non-path,
+    ValueError naming the problem otherwise)."""
+    path = _as_path(name, value, "the path of an existing file")
+    _suffix(name, path, value, suffixes)
+    if not path.is_file():
+        _fail(name, "the path of an existing file" + (" (this is a folder)" if path.is_dir() else ""), str(value))
+    if not os.access(path, os.R_OK):
+        _fail(name, "a readable file", str(value))
+    return path

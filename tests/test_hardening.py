@@ -455,3 +455,66 @@ def test_resistivity_overflow_is_refused():
     assert cd.Material("m", 1e300, 0.01).resistivity_at(500) == pytest.approx(1e300 * (1 + 0.01 * 206.85), rel=1e-15)
     with pytest.raises(TypeError, match="Input name must be a string"):
         cd.Material(3, 1e-8, 0.004)
+
+
+# --- messages name the parameter: paths, study arguments, gradient designs ------------------------
+
+
+def test_export_paths_are_type_checked_and_named(tmp_path):
+    from coildesign.export import pointlists, stl, to_gradunwarp
+
+    loop = cd.Coil.from_loop(1e-3, wire_diameter=1e-4)
+    with pytest.raises(TypeError, match=r"Input path must be a file path \(a str or os.PathLike\); instead received 3"):
+        stl.to_stl(loop, 3)
+    with pytest.raises(ValueError, match=r"Input path must be a file name ending in .stl"):
+        stl.to_stl(loop, tmp_path / "w.obj")
+    (tmp_path / "d.stl").mkdir()
+    with pytest.raises(ValueError, match=r"Input path must be a file path \(this is an existing folder\)"):
+        stl.to_stl(loop, tmp_path / "d.stl")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match=r"Input path must be a path below a folder \('.*/f' is a file\)"):
+        pointlists.to_csv(loop, tmp_path / "f" / "w.csv")
+    with pytest.raises(TypeError, match=r"Input path must be a file path"):
+        pointlists.to_npz(loop, None)
+    with pytest.raises(ValueError, match=r"Input path must be the path of an existing file"):
+        pointlists.read_csv(tmp_path / "missing.csv")
+    (tmp_path / "bad.csv").write_bytes(b"\x00\xff\xfe garbage\n\"unterminated")
+    with pytest.raises(ValueError, match=r"Input path must be a coildesign point-list CSV"):
+        pointlists.read_csv(tmp_path / "bad.csv")
+    with pytest.raises(TypeError, match=r"Input path must be a file path"):
+        to_gradunwarp(cd.geometries.gradient_set(5e-3, points_per_arc=8), b"x.grad", 2e-3)
+
+
+def test_coil_point_spread_names_the_coil_when_the_design_is_unusable_there():
+    from coildesign import geometries
+    from coildesign.analysis import psf
+
+    g = geometries.maxwell_pair(2e-3)
+    with pytest.raises(ValueError, match=r"Input coil must be a gradient whose local gradient at point \[0.0, 0.0, "
+                       r"0.0019\] m has the sign of the nominal one"):
+        psf.coil_point_spread(g, [0, 0, 1.9e-3], 1.0, 1e-2, 64)
+    with pytest.raises(ValueError, match=r"Input coil must be a gradient that encodes point .* inside the field of "
+                       r"view \+-0.0005 m"):
+        psf.coil_point_spread(g, [0, 0, 6e-4], 1.0, 1e-3, 64)
+    with pytest.raises(ValueError, match="Input point must be a 3-vector"):
+        psf.coil_point_spread(g, [[0, 0, 0], [0, 0, 1e-4]], 1.0, 1e-3, 64)
+
+
+def test_study_arguments_are_type_checked():
+    from coildesign.studies import optimize, sweep
+    from tests._study_functions import square
+
+    with pytest.raises(TypeError, match="Input fixed must be a dict"):
+        sweep(square, {"x": [1.0]}, fixed=[("y", 1.0)], progress=False)
+    with pytest.raises(TypeError, match="Input checkpoint must be a folder path"):
+        sweep(square, {"x": [1.0]}, checkpoint=3, progress=False)
+    with pytest.raises(TypeError, match="Input progress must be True or False"):
+        sweep(square, {"x": [1.0]}, progress="no")
+    with pytest.raises(TypeError, match="Input seed must be an integer or None"):
+        sweep(square, {"x": (0.0, 1.0)}, method="random", samples=3, seed=1.5, progress=False)
+    with pytest.raises(TypeError, match="Input workers must be an integer"):
+        sweep(square, {"x": [1.0]}, backend="processes", workers="2", progress=False)
+    with pytest.raises(TypeError, match="Input maximize must be True or False"):
+        optimize(square, {"x": (0.0, 1.0)}, objective="f", maximize="yes")
+    with pytest.raises(TypeError, match="Input integers must be a sequence of parameter names"):
+        optimize(square, {"x": (0.0, 1.0)}, objective="f", integers="x")

@@ -205,12 +205,22 @@ def coil_point_spread(coil: Coil, point, gradient: float, fov: float, n_samples:
                       **kwargs) -> PointSpread:
     """PSF of a spin at ``point`` [m] read out with ``coil`` at nominal ``gradient`` [T/m]:
     includes the non-linearity shift (Bz/G - s) and the local stretch at that point."""
-    dist = geometric_distortion(coil, np.atleast_2d(point), axis)
-    s_true = float(np.atleast_2d(point)[0] @ encoding_axis(coil, axis))
-    psf = point_spread_function(gradient, fov, n_samples, position=float(dist.encoded[0]),
-                                stretch=float(dist.stretch[0]), **kwargs)
-    return PointSpread(psf.x, psf.profile, psf.fwhm, float(dist.encoded[0]) + psf.shift - s_true,
-                       psf.nominal, psf.stretch)
+    p = check.vector3("point", point)
+    fov_ = check.positive("fov", fov)
+    dist = geometric_distortion(coil, p[None, :], axis)
+    s_true = float(p @ encoding_axis(coil, axis))
+    encoded, stretch = float(dist.encoded[0]), float(dist.stretch[0])
+    # a gradient design that is not usable at the point is named as such, not as a bad fov or stretch
+    if not stretch > 0:
+        check._fail("coil", f"a gradient whose local gradient at point {p.tolist()} m has the sign of the nominal one "
+                    f"(local/nominal = {stretch:.3g}: the encoding folds over there, the design is not usable at this "
+                    "point)", coil.name)
+    if not abs(encoded) < 0.5 * fov_:
+        check._fail("coil", f"a gradient that encodes point {p.tolist()} m inside the field of view +-{0.5 * fov_:g} m "
+                    f"(it appears at {encoded:.4g} m, displaced by {encoded - s_true:.3g} m: the gradient is too "
+                    "non-linear there, or enlarge fov)", coil.name)
+    psf = point_spread_function(gradient, fov, n_samples, position=encoded, stretch=stretch, **kwargs)
+    return PointSpread(psf.x, psf.profile, psf.fwhm, encoded + psf.shift - s_true, psf.nominal, psf.stretch)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -64,6 +63,7 @@ def _pypulseq():
     return pypulseq
 
 
+MAX_OVERSAMPLE = 1024  # profile points per nominal pixel: the profile matrix is samples x pixels x oversample
 MAX_SEQUENCE_BLOCKS = 100_000  # excitations (n_phase x n_partition): pypulseq builds ~400 blocks/s here
 SAMPLE_BYTES = 400  # peak bytes per ADC sample of sequence_psf's trajectory (times, k, moments, weights)
 
@@ -113,11 +113,13 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
         check._fail("fov", "one length or three lengths (x, y, z) [m]", fov)
     fovs = np.broadcast_to(fovs, (3,)).copy()
     for i, f in enumerate(fovs):
-        check.positive(f"fov[{i}]", float(f))
+        check.dimension(f"fov[{i}]", float(f))
     n = check.positive_int("n_readout", n_readout, minimum=2)
     n_pe = check.positive_int("n_phase", n_phase)
     n_par = check.positive_int("n_partition", n_partition)
     dt = check.positive("dwell", dwell)
+    if not 1e-9 <= dt <= 1.0:
+        check._fail("dwell", "a sampling interval in [1e-9, 1] s", dwell)
     sys_ = pp.Opts() if system is None else system
     if not isinstance(sys_, pp.Opts):
         check._fail("system", "a pypulseq.Opts (or None for pypulseq.Opts())", system, TypeError)
@@ -192,11 +194,13 @@ def gradient_echo_sequence(fov: float | Sequence[float], n_readout: int, n_phase
 def _load(sequence):
     pp = _pypulseq()
     if isinstance(sequence, (str, os.PathLike)):
-        path = Path(sequence)
-        if not path.is_file():
-            check._fail("sequence", "a pypulseq Sequence or an existing .seq file", str(sequence))
+        path = check.input_file("sequence", sequence)
         seq = pp.Sequence()
-        seq.read(str(path))
+        try:
+            seq.read(str(path))
+        except Exception as exc:  # noqa: BLE001 - pypulseq's reader raises many types for a malformed file
+            check._fail("sequence", f"a readable pypulseq .seq file (reading it failed: {type(exc).__name__}: "
+                        f"{str(exc)[:200]})", str(sequence))
         return seq
     if not isinstance(sequence, pp.Sequence):
         check._fail("sequence", "a pypulseq Sequence or a .seq path", sequence, TypeError)
@@ -405,7 +409,7 @@ def sequence_psf(coil, sequence, points: np.ndarray, *, t2star: float = np.inf, 
     t2s = check.positive_or_inf("t2star", t2star)
     t2_ = check.positive_or_inf("t2", t2)
     d = check.positive("diffusion", diffusion, allow_zero=True)
-    os_ = check.positive_int("oversample", oversample, minimum=1)
+    os_ = check.positive_int("oversample", oversample, minimum=1, maximum=MAX_OVERSAMPLE)
     coils = _channel_coils(coil)
     traj = sequence_trajectory(sequence)
     m = len(pts)
@@ -424,6 +428,10 @@ def sequence_psf(coil, sequence, points: np.ndarray, *, t2star: float = np.inf, 
     jjt = np.einsum("mai,mbi->mab", jac, jac)
     b = (2 * np.pi) ** 2 * np.einsum("mab,jab->mj", jjt, traj.moments)
     amp = w[None, :] * np.exp(-d * b)  # (M, J)
+    if not (amp.max(axis=1) > 0).all():  # all signal decayed: the normalised profile would be 0/0
+        check._fail("t2star, t2 and diffusion", "such that some signal remains at the ADC samples (relaxation times "
+                    "this short or diffusion this fast leave none, in floating point)",
+                    f"t2star={t2star!r}, t2={t2!r}, diffusion={diffusion!r}")
     if shells is not None:
         etas = [None if cl is None else gradient_efficiency(cl, AXES[c]) for c, cl in enumerate(coils)]
         amp = amp * np.exp(-2j * np.pi * _eddy_phase(sequence, coils, etas, shells, pts))

@@ -76,7 +76,7 @@ def _grid(grid) -> tuple[np.ndarray, tuple[int, int, int]]:
 
 def _per_coil(name: str, value, n: int, n_f: int) -> np.ndarray:
     """A value per coil and frequency, shape (n_f, n), from a scalar, (n,) or (n_f, n)."""
-    arr = np.asarray(value, dtype=float)
+    arr = check.real_array(name, value, "a number or an array of numbers")
     if arr.ndim == 0:
         arr = np.full((n_f, n), float(arr))
     elif arr.shape == (n,):
@@ -117,7 +117,7 @@ def to_cosimpy(coils, frequencies, grid, *, z0: float = 50.0, resistance=None, i
     cs = _cosimpy()
     coil_list = _coil_list(coils)
     n = len(coil_list)
-    f = np.atleast_1d(np.asarray(frequencies, dtype=float))
+    f = np.atleast_1d(check.real_array("frequencies", frequencies, "a 1-D array of positive frequencies [Hz]"))
     if f.ndim != 1 or not np.isfinite(f).all() or (f <= 0).any():
         check._fail("frequencies", "a 1-D array of positive frequencies [Hz]", frequencies)
     z0 = check.positive("z0", z0)

@@ -51,6 +51,9 @@ AXES = ("x", "y", "z")
 NOMINAL_LINEAR = {"x": ("A", 1, 1), "y": ("B", 1, 1), "z": ("A", 1, 0)}
 
 
+MAX_ORDER = 100  # highest degree written: gradunwarp's vendor files stop near 20; the fit's work grows ~ order^4
+
+
 def _three_coils(coils) -> tuple[Coil, Coil, Coil]:
     if isinstance(coils, Mapping):
         keys = {"x": ("x", "Gx"), "y": ("y", "Gy"), "z": ("z", "Gz")}
@@ -102,12 +105,15 @@ def to_gradunwarp(coils, path: str | os.PathLike, radius: float, order: int = 16
     after the decimal point of each coefficient; ``center`` [m]: expansion origin. Returns the
     path. Written atomically.
     """
-    order = check.positive_int("order", order, minimum=1)
-    decimals = check.positive_int("decimals", decimals, minimum=1)
+    path = check.output_file("path", path)
+    order = check.positive_int("order", order, minimum=1, maximum=MAX_ORDER)
+    decimals = check.positive_int("decimals", decimals, minimum=1, maximum=17)
+    if name is not None and not isinstance(name, str):
+        check._fail("name", "a string or None", name, TypeError)
     if not isinstance(include_linear, bool):
         check._fail("include_linear", "True or False", include_linear, TypeError)
     coil_set = _three_coils(coils)
-    r0 = check.positive("radius", radius)
+    r0 = check.dimension("radius", radius)
     fits = gradunwarp_coefficients(coil_set, r0, order, center=center, quadrature_degree=quadrature_degree)
     label = name or "coildesign"
     lines_by_axis = {}

@@ -98,6 +98,7 @@ def to_csv(coil: Coil, path: str | os.PathLike, *, loop_segments: int = 128) -> 
     with ``pandas.read_csv(path, comment="#")`` or ``read_csv``. Returns the path written."""
     import pandas as pd
 
+    target = check.output_file("path", path)
     frames = []
     for k, w in enumerate(winding_points(coil, loop_segments)):
         p, d = w["points"], w["direction"]
@@ -110,7 +111,6 @@ def to_csv(coil: Coil, path: str | os.PathLike, *, loop_segments: int = 128) -> 
     header = (f"# coildesign point list of coil {coil.name!r}: {len(frames)} windings, SI units (m)\n"
               "# current flows from point 0 to the last point of each winding (and back to point 0 if closed);\n"
               "# direction_*: unit direction of the current leaving the point (sign of current_weight included)\n")
-    target = Path(path)
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write(header)
@@ -123,7 +123,11 @@ def read_csv(path: str | os.PathLike, *, name: str | None = None) -> Coil:
     weight and turns; loops come back as the polygons written)."""
     import pandas as pd
 
-    df = pd.read_csv(path, comment="#")
+    source = check.input_file("path", path)
+    try:
+        df = pd.read_csv(source, comment="#")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        check._fail("path", f"a coildesign point-list CSV (it cannot be parsed: {exc})", str(path))
     missing = set(CSV_COLUMNS) - set(df.columns)
     if missing:
         check._fail("path", f"a coildesign point-list CSV with the columns {CSV_COLUMNS}",
@@ -148,6 +152,7 @@ def to_npz(coil: Coil, path: str | os.PathLike, *, loop_segments: int = 128) -> 
     and ``winding_<k>_direction`` (N, 3) per winding, and per-winding arrays ``closed``,
     ``wire_diameter``, ``strip_width``, ``strip_thickness`` [m] (NaN where not applicable),
     ``current_weight``, ``turns``, ``material`` and the coil ``name``. Returns the path."""
+    target = check.output_file("path", path, (".npz",))
     ws = winding_points(coil, loop_segments)
     arrays: dict[str, np.ndarray] = {"name": np.array(coil.name)}
     for k, w in enumerate(ws):
@@ -155,9 +160,6 @@ def to_npz(coil: Coil, path: str | os.PathLike, *, loop_segments: int = 128) -> 
         arrays[f"winding_{k}_direction"] = w["direction"]
     for key in ("closed", "wire_diameter", "strip_width", "strip_thickness", "current_weight", "turns", "material"):
         arrays[key] = np.array([w[key] for w in ws])
-    target = Path(path)
-    if target.suffix.lower() != ".npz":
-        check._fail("path", "a file name ending in .npz", str(path))
     with atomic_path(target) as tmp:
         np.savez_compressed(tmp, **arrays)
     return target

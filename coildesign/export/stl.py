@@ -123,8 +123,12 @@ def wire_surface(coil: Coil, *, wire_diameter: float | None = None, sides: int =
         check._fail("coil", "a coildesign Coil", coil, TypeError)
     n_sides = check.positive_int("sides", sides, minimum=3)
     override = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
-    vertices = check_export_size(coil, loop_segments, VERTEX_BYTES, "swept-wire surface", extra=n_sides, name="sides",
-                                 value=sides, advice="fewer sides or loop_segments")
+    # name the setting furthest above its default (both multiply the vertex count)
+    has_loops = any(not isinstance(w, Winding) for w in coil.windings)
+    blame = ("loop_segments", loop_segments) if has_loops and check.positive_int(
+        "loop_segments", loop_segments, minimum=3) / 128 > n_sides / 16 else ("sides", sides)
+    vertices = check_export_size(coil, loop_segments, VERTEX_BYTES, "swept-wire surface", extra=n_sides,
+                                 name=blame[0], value=blame[1], advice="fewer sides or loop_segments")
     if 2.0 * vertices * n_sides > MAX_TRIANGLES:
         check._fail("sides", f"small enough for a binary STL (at most {MAX_TRIANGLES} triangles; this surface would "
                     f"have ~{2.0 * vertices * n_sides:.3g}): use fewer sides or loop_segments", sides)
@@ -149,9 +153,7 @@ def to_stl(coil: Coil, path: str | os.PathLike, *, wire_diameter: float | None =
            loop_segments: int = 128, scale: float = 1.0) -> Path:
     """Write the swept wire of ``coil`` as a binary STL atomically (coordinates [m] times
     ``scale``; see the module doc). Returns the path written."""
-    target = Path(path)
-    if target.suffix.lower() != ".stl":
-        check._fail("path", "a file name ending in .stl", str(path))
+    target = check.output_file("path", path, (".stl",))
     surface = wire_surface(coil, wire_diameter=wire_diameter, sides=sides, loop_segments=loop_segments)
     factor = check.positive("scale", scale)
     if factor != 1.0:

@@ -97,7 +97,11 @@ class Checkpoint:
                     f"{': ' + shown if shown else ''}); pass the same arguments to resume it, or use a new "
                     "checkpoint path (or delete the folder) to start over")
         else:
-            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValueError(f"Input checkpoint must be a folder path that can be created; instead received "
+                                 f"{str(self.path)!r} ({exc.strerror}).") from None
             files.write_json(meta, description)
 
     def parts(self) -> list[Path]:

@@ -40,7 +40,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign.studies import backends as _backends
 from coildesign.studies.metrics import known_metrics
-from coildesign.studies.sampling import check_study_size
+from coildesign.studies.sampling import check_names, check_seed, check_study_size
 from coildesign.studies.sweeps import check_arguments
 
 PENALTY = 1e30
@@ -301,6 +301,13 @@ def optimize(
         check._fail("bounds", "a non-empty dict name -> (low, high)", bounds, TypeError)
     if not isinstance(objective, str):
         check._fail("objective", "the name of a metric (str)", objective, TypeError)
+    if not isinstance(maximize, bool):
+        check._fail("maximize", "True or False", maximize, TypeError)
+    if not isinstance(polish, bool):
+        check._fail("polish", "True or False", polish, TypeError)
+    check_seed(seed)
+    if workers is not None:
+        check.positive_int("workers", workers)
     names = list(bounds)
     lows, highs = [], []
     for name, pair in bounds.items():
@@ -312,7 +319,7 @@ def optimize(
         lows.append(low)
         highs.append(high)
     lows_a, highs_a = np.array(lows), np.array(highs)
-    integers = tuple(integers)
+    integers = check_names("integers", integers)
     unknown = [n for n in integers if n not in bounds]
     if unknown:
         check._fail("integers", f"names among the bounds {names}", unknown)

@@ -204,6 +204,8 @@ def microcoil(
     if p < d:
         check._fail("pitch", f">= wire_diameter = {d:g} m (adjacent turns would overlap)", pitch)
     f0 = check.positive("frequency", frequency)
+    if not 1e-6 <= check.positive("bandwidth", bandwidth) <= 1e12:
+        check._fail("bandwidth", "a noise bandwidth in [1e-6, 1e12] Hz", bandwidth)
     t = check.positive("temperature", temperature)
     check.choice("model", model, MODELS)
     medium = _medium(medium, t)

@@ -39,6 +39,27 @@ DESIGN_BYTES = 2500
 COLUMN_BYTES = 100
 
 
+def check_seed(seed: object) -> int | None:
+    """Return ``seed`` after checking it is None or an integer >= 0 (a random generator seed)."""
+    if seed is None:
+        return None
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        check._fail("seed", "an integer or None", seed, TypeError)
+    if seed < 0:
+        check._fail("seed", "an integer >= 0 or None", seed)
+    return int(seed)
+
+
+def check_names(name: str, value: object) -> tuple[str, ...]:
+    """Return ``value`` as a tuple of strings (a list or tuple of parameter names; a single
+    string is refused, it would be read letter by letter)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
+        check._fail(name, "a sequence of parameter names (a list or tuple of strings)", value, TypeError)
+    if not all(isinstance(v, str) for v in value):
+        check._fail(name, "a sequence of parameter names (a list or tuple of strings)", value, TypeError)
+    return tuple(value)
+
+
 def check_study_size(name: str, value: object, n_designs: int, n_parameters: int) -> None:
     """Refuse a study of ``n_designs`` designs that would not fit in memory (module docstring)."""
     need = float(n_designs) * (DESIGN_BYTES + COLUMN_BYTES * n_parameters)
@@ -52,6 +73,9 @@ def _grid_axis(name: str, values: object) -> list:
     axis = [v.item() if isinstance(v, np.generic) else v for v in values]
     if not axis:
         check._fail(f"parameters[{name!r}]", "a non-empty sequence of values", values)
+    bad = [v for v in axis if isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isfinite(v)]
+    if bad:
+        check._fail(f"parameters[{name!r}]", "finite values (NaN and inf are no design parameters)", values)
     if len(set(map(repr, axis))) != len(axis):
         check._fail(f"parameters[{name!r}]", "a sequence of distinct values", values)
     return axis
@@ -84,6 +108,8 @@ def design_points(
         if not isinstance(name, str) or not name.isidentifier():
             check._fail("parameters", "a dict whose keys are parameter names (Python identifiers)", name)
     method = check.choice("method", method, METHODS)
+    integers = check_names("integers", integers)
+    seed = check_seed(seed)
     unknown = [n for n in integers if n not in parameters]
     if unknown:
         check._fail("integers", f"names among the parameters {list(parameters)}", unknown)

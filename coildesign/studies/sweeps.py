@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from coildesign._text import did_you_mean
 from coildesign.studies import backends as _backends
 from coildesign.studies import gradient_study
 from coildesign.studies.checkpoint import RESERVED, Checkpoint, describe
-from coildesign.studies.sampling import design_points
+from coildesign.studies.sampling import check_names, design_points
 
 
 @dataclass
@@ -224,7 +225,15 @@ def sweep(
     """
     if not callable(func):
         check._fail("func", "a callable returning a dict of metrics", func, TypeError)
-    points, axes = design_points(parameters, method, samples, seed=seed, integers=tuple(integers))
+    if fixed is not None and not isinstance(fixed, dict):
+        check._fail("fixed", "a dict of arguments passed to every design (or None)", fixed, TypeError)
+    if progress is not None and not isinstance(progress, bool):
+        check._fail("progress", "True, False or None (the package's switch)", progress, TypeError)
+    if checkpoint is not None and (isinstance(checkpoint, bytes) or not isinstance(checkpoint, (str, os.PathLike))):
+        check._fail("checkpoint", "a folder path (str or os.PathLike) or None", checkpoint, TypeError)
+    if workers is not None:
+        check.positive_int("workers", workers)
+    points, axes = design_points(parameters, method, samples, seed=seed, integers=check_names("integers", integers))
     names = list(points[0])
     fixed = dict(fixed or {})
     overlap = sorted(set(fixed) & set(names))
