@@ -45,7 +45,8 @@ for axis, d in zip("xyz", dv):
     ref = geometric_distortion(coils[axis], pts + [1e-7, 0.0, 0.0], axis).displacement  # gradunwarp adds 1e-4 mm to x
     diff = np.abs(np.asarray(d) * 1e-3 - ref).max()
     worst = max(worst, diff / np.abs(ref).max())
-    print(f"{axis}: max displacement {np.abs(ref).max() * 1e6:.4g} um, |gradunwarp - coildesign| <= {diff * 1e9:.3g} nm")
+    print(f"{axis}: max displacement {np.abs(ref).max() * 1e6:.4g} um, "
+          f"|gradunwarp - coildesign| <= {diff * 1e9:.3g} nm")
     ax.plot(ref * 1e6, np.asarray(d) * 1e3, ".", label=f"G{axis}")
 ax.set_xlabel("coildesign displacement [um]")
 ax.set_ylabel("gradunwarp displacement [um]")
