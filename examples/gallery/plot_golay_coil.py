@@ -3,7 +3,7 @@ Golay coil: arc positions, efficiency and field against magpylib
 ================================================================
 
 A Golay (double-saddle) x-gradient coil on a cylinder of radius a: four saddles with 120-degree
-arcs at |z| = d1 and d2, the roots of 4 (d/a)^4 - 27 (d/a)^2 + 4 = 0 (Golay, US patent 3,569,823
+arcs at z = ±d1 and ±d2, the roots of 4 (d/a)^4 - 27 (d/a)^2 + 4 = 0 (Golay, US patent 3,569,823
 (1971); Romeo & Hoult, Magn. Reson. Med. 1, 44 (1984)). The efficiency on the axis follows from
 the arc field g(h) = (2 - h^2) / (1 + h^2)^(5/2):
 

@@ -31,7 +31,7 @@ path_coil = to_vtk(coil, out / "helmholtz_windings.vtp")
 print(f"wrote {path_map.name} and {path_coil.name}")
 
 # %%
-# What ParaView will see: read the file back and draw the xz plane of |B|
+# What ParaView will see: read the file back and draw the field magnitude on the xz plane
 grid = pyvista.read(path_map)
 print(grid)
 print("arrays:", list(grid.point_data.keys()))
