@@ -49,8 +49,11 @@ def _declared_all() -> dict[str, list[str]]:
 
 
 def _listed_names(page: str) -> set[str]:
-    """Names in the "Public names" table of a generated module page."""
-    return set(re.findall(r"^   \* - ``([^`]+)``$", page, flags=re.M))
+    """Names in the summary (autosummary) and the table of names of a generated module page."""
+    listed = set(re.findall(r"^   \* - ``([^`]+)``$", page, flags=re.M))
+    for block in re.findall(r"^\.\. autosummary::\n\n((?:   \S+\n)+)", page, flags=re.M):
+        listed |= set(block.split())
+    return listed
 
 
 def test_every_name_in_all_is_in_the_reference(api_pages):

@@ -84,21 +84,21 @@ def module_page(module_name: str) -> str:
         else:
             listed.append((name, home, kind))
     lines = [f".. _api-{module_name}:", "", _title(module_name),
-             f".. automodule:: {module_name}", "   :no-members:", ""]
-    lines += ["Public names", "-" * 12, "", ".. list-table::", "   :widths: 30 70", "   :header-rows: 1", "",
-              "   * - name", "     - documented at"]
-    for name in names:
-        home, kind = _home(module_name, name)
-        if kind == "module":
-            ref = f":mod:`{home}`"
-        elif home == module_name:
-            ref = f":py:{_role(kind)}:`~{module_name}.{name}`"
-        else:
-            ref = f":py:{_role(kind)}:`{home}.{name}`"
-        lines += [f"   * - ``{name}``", f"     - {ref}"]
-    lines.append("")
+             f".. automodule:: {module_name}", "   :no-members:", "", f".. currentmodule:: {module_name}", ""]
+    summary = [name for name, kind in owned if kind in ("class", "function")]
+    table = [(name, module_name, kind) for name, kind in owned if kind not in ("class", "function")] + listed
+    if summary:
+        lines += ["Public names", "-" * 12, "", ".. autosummary::", ""] + [f"   {name}" for name in summary] + [""]
+    if table:
+        title = "Other public names" if summary else "Public names"
+        lines += [title, "-" * len(title), "", ".. list-table::", "   :widths: 30 70", "   :header-rows: 1", "",
+                  "   * - name", "     - documented at"]
+        for name, home, kind in table:
+            ref = f":mod:`{home}`" if kind == "module" else f":py:{_role(kind)}:`{home}.{name}`"
+            lines += [f"   * - ``{name}``", f"     - {ref}"]
+        lines.append("")
     if owned:
-        lines += ["Reference", "-" * 9, "", f".. currentmodule:: {module_name}", ""]
+        lines += ["Reference", "-" * 9, ""]
         for name, kind in owned:
             if kind == "class":
                 lines += [f".. autoclass:: {name}", "   :members:", ""]
