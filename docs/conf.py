@@ -92,7 +92,8 @@ sphinx_gallery_conf = {
 # --- HTML -------------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"coildesign {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["coildesign.css"]
 html_theme_options = {
     "navigation_depth": 2,
     "show_toc_level": 2,
