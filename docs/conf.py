@@ -45,13 +45,22 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb", "auto_examples/*.py",
-                    "_ext", "README.md"]
+                    "_ext", "_generated", "README.md"]
 root_doc = "index"
 
 # --- generated pages ---------------------------------------------------------------------------
 apigen.write_api(HERE / "api")
 gendocs.write_if_changed(HERE / "user_guide" / "probe_keys.rst", gendocs.probe_keys_page())
 gendocs.write_if_changed(HERE / "methods" / "validation_table.rst", gendocs.validation_page(gendocs.run_validate()))
+# Other top-level pages of docs/ (written by other work, e.g. architecture notes) join the site's
+# navigation through a generated toctree that index.md includes, so an added page never leaves
+# the build with "document isn't included in any toctree".
+_OWN_PAGES = {"index", "getting_started", "scaling", "sg_execution_times"}  # the last: sphinx-gallery
+_extra = sorted(p.stem for p in HERE.iterdir() if p.suffix in (".md", ".rst") and p.stem not in _OWN_PAGES
+                and p.name != "README.md" and not p.name.startswith(("_", ".")))
+gendocs.write_if_changed(HERE / "_generated" / "more_pages.md",
+                         "```{toctree}\n:maxdepth: 1\n:caption: More\n\n" + "\n".join(_extra) + "\n```\n"
+                         if _extra else "")
 
 # --- autodoc / numpydoc -------------------------------------------------------------------------
 autodoc_default_options = {"member-order": "bysource"}

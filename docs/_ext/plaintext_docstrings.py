@@ -7,7 +7,7 @@ indented line after a paragraph is an error. Before numpydoc parses a docstring,
 - turns an indented block that follows a paragraph line (not a definition-list term, not a
   bullet's continuation) into a literal block, so formula lines keep their layout;
 - ends such blocks (and lists, definitions) with the blank line reStructuredText needs;
-- escapes ``|`` outside literal text.
+- escapes ``|`` and word-final underscores outside literal text.
 
 numpydoc's field sections (Parameters, Returns, ...) keep their structure; only ``|`` is
 escaped there. The text itself is not changed.
@@ -27,9 +27,16 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+def _plain(text: str) -> str:
+    """Escape the characters of plain text that reStructuredText would read as markup: ``|``
+    (substitutions) and underscores ending a word (``alpha_+`` would be a hyperlink reference)."""
+    text = re.sub(r"(?<!\\)\|", r"\\|", text)
+    return re.sub(r"(?<!\\)(_+)(?=[^\w]|$)", lambda m: "\\_" * len(m.group(1)), text)
+
+
 def _escape(line: str) -> str:
     parts = _LITERAL_SPAN.split(line)
-    return "".join(p if i % 2 else re.sub(r"(?<!\\)\|", r"\\|", p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _plain(p) for i, p in enumerate(parts))
 
 
 def _is_header(lines: list[str], i: int) -> bool:
