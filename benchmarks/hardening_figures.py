@@ -4,7 +4,7 @@ Run from the root of a checkout (it measures the ``coildesign`` it finds in the 
 
     PYTHONPATH=. python benchmarks/hardening_figures.py [fuzz] [files] [oversized] [kills] [sequences]
 
-- ``fuzz``: every (callable, argument, bad value) case of ``tests/test_fuzz.py`` for the callables
+- ``fuzz``: every (callable, argument, bad value) case of ``tests/test_api_fuzz.py`` for the callables
   in ``NEW_SPECS``: counts of ok / refused (ValueError, TypeError) / nonfinite (silent NaN or inf) /
   hang (> 20 s) / wrong exception type.
 - ``files``: malformed study files given to ``coildesign sweep``: exit 2 with one line, exit 1
@@ -41,7 +41,7 @@ NEW_SPECS = ("design_points", "design_points[lhs]", "sweep", "sweep[random]", "o
 def fuzz() -> Counter:
     import resource
 
-    from tests import test_fuzz as tf
+    from tests import test_api_fuzz as tf
 
     resource.setrlimit(resource.RLIMIT_AS, (int(6e9), int(6e9)))
     counts: Counter = Counter()

@@ -664,7 +664,7 @@ def _snr_scaling():
 # ---------------------------------------------------------------------------- birdcages
 def _chin_case(label: str, frequency: float, c_table: float, **geometry) -> None:
     @case(f"birdcage {label} capacitance at {frequency / 1e6:g} MHz", f"{CHIN}, coil {label}: {c_table} pF "
-          "(as transcribed in tests/test_birdcage_modes.py). Tolerance 5 %: not a stated accuracy of the table but "
+          "(as transcribed in tests/rf/test_birdcage_modes.py). Tolerance 5 %: not a stated accuracy of the table but "
           "an allowance for the different inductance models (BirdcageBuilder's thin-strip formulas vs coildesign's "
           "partial-inductance matrix)", 0.05, "F")
     def _run():

@@ -3,7 +3,7 @@
 lengths [m], inductances [H].
 
 Every formula cites its source; where a classical formula was re-derived or extended here,
-the derivation is given and the test suite (``tests/test_inductance.py``) checks it against an
+the derivation is given and the test suite (``tests/analysis/test_inductance.py``) checks it against an
 independent computation.
 
 References

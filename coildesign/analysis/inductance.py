@@ -75,7 +75,7 @@ together by the displaced paths, where they see each other at the GMD like one c
 Within one winding (a helix drawn as one polyline) the displaced-path average applies to its
 distinct turns as well, with the O(g^2/R^2) bias just stated.
 
-Accuracy (measured in tests/test_inductance.py): a circular loop of round wire agrees with the
+Accuracy (measured in tests/analysis/test_inductance.py): a circular loop of round wire agrees with the
 O(a^2/R^2) expansion mu0 R [(1 + a^2/8R^2) ln(8R/a) - 7/4 + a^2/24R^2] to 0.02-0.07 (a/R)^2;
 coaxial loops with Maxwell's formula to 1e-12; a straight wire (also split into segments) with
 the exact GMD partial inductance to 1e-14; a rectangle with Grover's partial-inductance sum to

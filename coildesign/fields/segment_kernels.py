@@ -443,7 +443,7 @@ def polyline_jacobian_block(points, verts, matrices, seg_length, threshold, gaps
     possibly inside the conductor (``threshold`` from ``jacobian_threshold``) are left to the
     caller's explicit kernel. The test depends on the point and the segment only, so results
     do not depend on how points are blocked or chunked. Measured against the explicit kernel
-    on every pair (tests/test_field_segments.py): below 1e-13 of the sum of the pairs'
+    on every pair (tests/fields/test_segment_kernels.py): below 1e-13 of the sum of the pairs'
     absolute contributions.
 
     ``points`` (M, 3), ``verts`` (Nv, 3) [m] centred on the sources (the origin of the

@@ -33,7 +33,7 @@ self-GMD of filament i). The GMDs are computed exactly:
   pairs, and by the quadrupole expansion for far pairs; this is the one approximate GMD (see
   the accuracy notes).
 
-Accuracy (measured by tests/test_peec.py against the exact Bessel solution of
+Accuracy (measured by tests/rf/test_peec.py against the exact Bessel solution of
 ``coildesign.rf.impedance.round_wire_impedance_ratio``, for l/r = 2e4): the ring discretisation
 of an isolated round wire (default 100 rings) reproduces R_ac/R_dc within 0.03 % for
 r/delta <= 5 and 0.15 % up to r/delta = 50; for shorter pieces the finite-length partial

@@ -26,7 +26,7 @@ discretisation of the same current sheet; ``geometries.solenoid(stacked=True)``)
 is summed in closed form (``ring_inductance``), and uses ``quadrature=(6, 12, 8)`` sample points
 (radial, axial, angle). Against the helix with 64
 points per turn and the default (8, 16, 24) quadrature, a 1 mm, 4-8 turn coil at 600 MHz differed
-by < 0.3 % in L and < 0.3 % in SNR (``tests/test_studies_rf.py`` checks < 1 %) at ~4-5 ms per
+by < 0.3 % in L and < 0.3 % in SNR (``tests/studies/test_rf_study.py`` checks < 1 %) at ~4-5 ms per
 design (``benchmarks/bench_perf.py``, one core) instead of ~0.2-0.7 s. Use ``model="helix"`` to
 check a final design.
 

@@ -52,7 +52,7 @@ def rule_order(distance_ratio: float, tolerance: float) -> int:
     (Davis & Rabinowitz, Methods of Numerical Integration, 2nd ed., sec. 4.6); measured on this
     rule (worst over directions and over triangles up to a 1 : 0.1 right triangle, whose far vertex
     sits 2/3 of the size from the centroid), err <= 10 q^(2n) with
-    q = 0.28 / (distance_ratio + 0.25) for distance_ratio >= 0.3 (``tests/test_surfaces_operators.py``
+    q = 0.28 / (distance_ratio + 0.25) for distance_ratio >= 0.3 (``tests/surfaces/test_operators.py``
     checks the achieved error against the tolerance). Clipped to [2, 20]: points closer than
     ~0.3 sizes to a triangle get less than ``tolerance``."""
     q = 0.28 / (max(distance_ratio, 0.0) + 0.25)

@@ -1,6 +1,6 @@
 """Generate the API reference pages (reStructuredText) of every public name of coildesign.
 
-Pure Python (no Sphinx import), so that ``tests/test_docs.py`` can check the generated lists
+Pure Python (no Sphinx import), so that ``tests/test_api_docs.py`` can check the generated lists
 against ``__all__`` without building the site. ``conf.py`` calls :func:`write_api` at build time.
 
 Public names of a module: its ``__all__`` when it defines one, else the functions and classes

@@ -301,12 +301,12 @@ def test_identical_inputs_give_identical_designs_in_one_process_and_fresh_ones()
     """The issue's biplanar Gz three times in this process and twice in fresh interpreters: the
     same wires and figures to 1e-9 (no state carried between calls, e.g. ARPACK's start vector)."""
     here = [_biplanar_z() for _ in range(3)]
-    code = ("import numpy as np, sys; sys.path.insert(0, '.'); from tests.test_design import _biplanar_z; "
+    code = ("import numpy as np, sys; sys.path.insert(0, '.'); from tests.design.test_gradient import _biplanar_z; "
             "np.save(sys.stdout.buffer, _biplanar_z())")
     fresh = []
     for _ in range(2):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                             cwd=str(Path(__file__).resolve().parents[1]))
+                             cwd=str(Path(__file__).resolve().parents[2]))
         fresh.append(np.load(io.BytesIO(out.stdout)))
     for other in here[1:] + fresh:
         assert other.shape == here[0].shape

@@ -247,3 +247,24 @@ def test_sample_b1_of_a_loop_over_a_sphere():
         se.b1_map("coil", [0, 0, 0])
     with pytest.raises(ValueError, match="Input b0_direction"):
         se.b1_map(coil, [0, 0, 0], b0_direction=(0, 0, 0))
+
+
+def test_b1_map_holds_rotating_frame_components(tmp_path):
+    """B1 maps store |B1perp|, B1+ = (Bx + i By)/2 and B1- = (Bx - i By)*/2 per ampere for B0
+    along z (Hoult, Concepts Magn. Reson. 12, 173 (2000)), not the full field."""
+    pv = pytest.importorskip("pyvista")
+    from coildesign.export.vtk import to_vtk
+    from coildesign.rf import b1_field_map
+
+    coil = cd.Coil.from_loop(1e-3, normal=(1.0, 1.0, 0.5))
+    fm = b1_field_map(coil, size=(2e-3, 2e-3, 0.0), n=7)
+    ds = pv.read(to_vtk(fm, tmp_path / "b1.vti"))
+    b = cd.field(coil, fm.points)
+    assert "B [T]" not in ds.array_names
+    assert np.allclose(ds.point_data["|B1perp| [T/A]"], np.hypot(b[:, 0], b[:, 1]), rtol=1e-14, atol=0)
+    plus = ds.point_data["B1+ [T/A]"]
+    assert np.allclose(plus[:, 0], b[:, 0] / 2, rtol=1e-14, atol=0)
+    assert np.allclose(plus[:, 1], b[:, 1] / 2, rtol=1e-14, atol=0)
+    minus = ds.point_data["B1- [T/A]"]
+    assert np.allclose(minus[:, 1], b[:, 1] / 2, rtol=1e-14, atol=0)  # conj(Bx - i By)/2 = (Bx + i By)/2
+    assert ds.field_data["unit: |B1+|"][0] == "T/A"

@@ -12,7 +12,7 @@ The pytest run is bounded (``FUZZ_EXAMPLES`` hypothesis examples, 60 by default)
 ``HYPOTHESIS_PROFILE=fuzz`` for a large run (2000 examples). The exhaustive tally over every
 (function, argument, bad value) case, used for the figures in the issue, is::
 
-    python tests/test_fuzz.py            # from the root of a checkout: counts per outcome
+    python tests/test_api_fuzz.py            # from the root of a checkout: counts per outcome
 """
 
 from __future__ import annotations

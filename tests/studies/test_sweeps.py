@@ -15,7 +15,7 @@ import coildesign as cd
 from coildesign.studies import design_points, sweep
 from tests._study_functions import Locked, picky, slow_square, square
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_grid_shape_coordinates_and_order():

@@ -82,7 +82,7 @@ def test_helmholtz_centre_and_fourth_order_flatness():
     derivative vanishes, so Bz(z)/Bz(0) - 1 = c4 z^4 + O(z^6): doubling z multiplies the
     deviation by 2^4 = 16 (a pair at another separation gives 2^2 = 4). Jackson problem 5.3.
     The closed form is for N coincident turns (bundled); a real pack is tested in
-    tests/test_winding_packs.py."""
+    tests/geometries/test_winding_pack.py."""
     r, n = 2e-3, 7
     coil = rc.helmholtz_pair(r, n, wire_diameter=0.1e-3, bundled=True)
     assert coil.parameters["separation"] == r
