@@ -28,7 +28,11 @@ typed as metres.
 
 Tables (and keys of given tables) that the file leaves out come from the embedded demo design;
 ``validate_design`` records them under the key ``"from_defaults"`` (table -> "all" or the
-list of keys), which ``workflow.run_design`` prints and writes to its report. The probe's name
+list of keys), which ``workflow.run_design`` prints and writes to its report.
+``validate_design`` and ``load_design`` return a frozen ``ProbeDesign``: one dataclass per
+table (``ProbeTable``, ``CoilTable``, ``SampleTable``, ``GradientTable``, ``ImagingTable``,
+``OutputsTable``; their fields are the keys of ``SCHEMA``), and ``ProbeDesign.as_dict()``
+gives the validated design back as the nested dict of the TOML tables. The probe's name
 (the title of the report) follows the file: without ``[probe] name`` it is the file's name.
 
 Beyond each value's own range, a design must be physically consistent: the sample must fit inside a
@@ -43,6 +47,7 @@ import copy
 import inspect
 import numbers
 import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from coildesign import design as _design
@@ -135,6 +140,123 @@ def default_design() -> dict:
     return copy.deepcopy(DEFAULT_DESIGN)
 
 
+@dataclass(frozen=True)
+class ProbeTable:
+    """``[probe]``: the probe's ``name``, its field ``b0`` [T] or its Larmor ``frequency`` [Hz]
+    (one of the two, the other None), the observed ``nucleus`` and the ``temperature`` [K]."""
+
+    name: str
+    nucleus: str
+    temperature: float
+    b0: float | None = None
+    frequency: float | None = None
+
+
+@dataclass(frozen=True)
+class CoilTable:
+    """``[rf_coil]``: the coil ``generator`` (a name of ``RF_GENERATORS``) and its keyword
+    arguments ``params`` (SI units)."""
+
+    generator: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SampleTable:
+    """``[sample]``: a cylinder of ``radius`` and ``length`` [m] (``size`` [m] when given),
+    ``concentration`` [mol/m^3] of the nucleus and ``conductivity`` [S/m]."""
+
+    shape: str
+    radius: float
+    length: float
+    concentration: float
+    conductivity: float
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class GradientTable:
+    """``[gradient]``: the coil ``generator`` (a name of ``GRADIENT_GENERATORS``) and its
+    keyword arguments ``params``; the amplifier's ``v_max`` [V] and ``i_max`` [A], the
+    linearity sphere's ``dsv_radius`` [m] and the ``deviation`` [1] of the largest-DSV search."""
+
+    generator: str
+    v_max: float
+    i_max: float
+    dsv_radius: float
+    deviation: float
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImagingTable:
+    """``[imaging]``: field of view ``fov`` [m], ``matrix`` (samples), ``t2star`` and ``t2``
+    [s], ``diffusion`` coefficient [m^2/s]."""
+
+    fov: float
+    matrix: int
+    t2star: float
+    t2: float
+    diffusion: float
+
+
+@dataclass(frozen=True)
+class OutputsTable:
+    """``[outputs]``: which files a run writes (``vtk``, ``plots``, ``report``)."""
+
+    vtk: bool
+    plots: bool
+    report: bool
+
+
+# table -> its dataclass (schema tables: fields = SCHEMA keys; coil tables: generator + params)
+TABLE_TYPES = {"probe": ProbeTable, "rf_coil": CoilTable, "sample": SampleTable, "gradient": GradientTable,
+               "imaging": ImagingTable, "outputs": OutputsTable}
+
+
+def _optional_keys(table) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(table) if f.default is None)
+
+
+@dataclass(frozen=True)
+class ProbeDesign:
+    """A validated design (``validate_design``): one frozen table per TOML table and
+    ``from_defaults``, the tables (``"all"``) and keys the design took from the demo design."""
+
+    probe: ProbeTable
+    rf_coil: CoilTable
+    sample: SampleTable
+    gradient: GradientTable
+    imaging: ImagingTable
+    outputs: OutputsTable
+    from_defaults: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, design: dict) -> ProbeDesign:
+        """The typed form of a complete validated design dict (``as_dict`` output)."""
+        tables = {}
+        for name, kind in TABLE_TYPES.items():
+            values = dict(design[name])
+            if kind in (CoilTable, GradientTable):
+                own = {f.name for f in fields(kind)} - {"params"}
+                tables[name] = kind(**{k: values.pop(k) for k in own}, params=values)
+            else:
+                tables[name] = kind(**values)
+        return cls(**tables, from_defaults=copy.deepcopy(design.get("from_defaults", {})))
+
+    def as_dict(self) -> dict:
+        """The nested dict of the TOML tables (with ``from_defaults``); ``validate_design``
+        of it gives this design back."""
+        out = {}
+        for name in TABLE_TYPES:
+            table = getattr(self, name)
+            values = {f.name: getattr(table, f.name) for f in fields(table) if f.name != "params"}
+            values = {k: v for k, v in values.items() if not (v is None and k in _optional_keys(type(table)))}
+            out[name] = {**values, **copy.deepcopy(getattr(table, "params", {}))}
+        out["from_defaults"] = copy.deepcopy(self.from_defaults)
+        return out
+
+
 def _check_value(where: str, key: str, value, rule: tuple) -> None:
     kind = rule[0]
     if kind == "bool":
@@ -155,12 +277,15 @@ def _check_value(where: str, key: str, value, rule: tuple) -> None:
             raise DesignError(f"{where} {key} = {value!r}: must be in the range [{rule[1]:g}, {rule[2]:g}]{hint}")
 
 
-def validate_design(design: dict, source: str = "design") -> dict:
-    """Check ``design`` against the schema and fill defaults; returns a new dict.
+def validate_design(design: dict | ProbeDesign, source: str = "design") -> ProbeDesign:
+    """Check ``design`` (a dict of tables, or a ``ProbeDesign``) against the schema and fill
+    defaults; returns a new ``ProbeDesign``.
 
     Generator keyword arguments are checked by the generators themselves when the coil is
     built; their messages are prefixed with the file and table by ``workflow``.
     """
+    if isinstance(design, ProbeDesign):
+        design = design.as_dict()
     if not isinstance(design, dict):
         raise DesignError(f"{source}: must be a table of tables")
     known = {"probe", "rf_coil", "sample", "gradient", "imaging", "outputs"}
@@ -211,7 +336,7 @@ def validate_design(design: dict, source: str = "design") -> dict:
         out["probe"]["name"] = _name_from_source(source)
     _check_consistency(out, source)
     out["from_defaults"] = _merge_defaults(earlier, _defaults_used(design))
-    return out
+    return ProbeDesign.from_dict(out)
 
 
 def _name_from_source(source: str) -> str:
@@ -287,7 +412,7 @@ def _check_consistency(design: dict, source: str) -> None:
                           f"({g_bore:g} m): the linearity sphere must lie inside the coil")
 
 
-def load_design(path: str | Path) -> dict:
+def load_design(path: str | Path) -> ProbeDesign:
     """Read and validate a TOML design file."""
     p = Path(path)
     if p.is_dir():

@@ -20,6 +20,10 @@ the report's title is the probe's name (``[probe] name``, else the design file's
 The RF coil's conductor must be short against the wavelength for its lumped model (L, R,
 C_self, matching) to hold: ``lumped_model_check``; ``run_design`` warns past lambda/10 and
 refuses with ``strict=True`` (the command line).
+The design arrives as a frozen ``probe_file.ProbeDesign``; each section returns a frozen report
+(``RFReport``, one ``GradientReport`` per gradient coil) whose ``as_dict()`` is its part of
+``summary.json`` and whose ``rows()`` are its printed table; ``workflow_outputs`` computes the
+data of the plots and field maps and ``export`` writes them.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
 """
 
@@ -32,11 +36,24 @@ from pathlib import Path
 import numpy as np
 from scipy.constants import speed_of_light
 
+from coildesign import _files as files
 from coildesign import design, geometries
+from coildesign import workflow_outputs as outputs
 from coildesign._progress import progress_enabled
 from coildesign._text import table
+from coildesign.analysis import gradient as grad
+from coildesign.analysis import psf
+from coildesign.analysis.gradient import Linearity
+from coildesign.analysis.performance import GradientPerformance, gradient_performance
 from coildesign.coil import Coil
-from coildesign.probe_file import DesignError, validate_design
+from coildesign.export import vtk
+from coildesign.probe_file import CoilTable, DesignError, GradientTable, ProbeDesign, validate_design
+from coildesign.rf import CoilCircuit, match
+from coildesign.rf import snr as reciprocity
+from coildesign.rf.matching import MatchResult
+from coildesign.rf.sample import Cylinder
+from coildesign.rf.sensitivity import B1AlongB0Warning, Sensitivity
+from coildesign.rf.snr import SNRResult, nucleus
 
 
 def _defaults_table(from_defaults: dict) -> list[str]:
@@ -57,14 +74,14 @@ class RunResult:
     skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-def _build(table: dict, where: str):
-    params = {k: v for k, v in table.items() if k not in ("generator", "v_max", "i_max", "dsv_radius", "deviation")}
+def _build(table: CoilTable | GradientTable, where: str):
+    """The coil (or gradient set) of a ``[rf_coil]`` or ``[gradient]`` table."""
     try:
-        if table["generator"] == "target_field":  # designed, not drawn: the DSV and deviation are its targets
-            return design.target_field_set(dsv_radius=table["dsv_radius"], max_deviation=table["deviation"], **params)
-        return getattr(geometries, table["generator"])(**params)
+        if table.generator == "target_field":  # designed, not drawn: the DSV and deviation are its targets
+            return design.target_field_set(dsv_radius=table.dsv_radius, max_deviation=table.deviation, **table.params)
+        return getattr(geometries, table.generator)(**table.params)
     except (TypeError, ValueError) as exc:
-        raise DesignError(f"{where} ({table['generator']}): {exc}") from None
+        raise DesignError(f"{where} ({table.generator}): {exc}") from None
 
 
 LUMPED_FRACTION = 0.1  # conductor length / free-space wavelength above which the lumped model is refused
@@ -125,24 +142,92 @@ def _frequency_text(hz: float) -> str:
     return f"{hz / 1e6:.4g} MHz" if np.isfinite(hz) else "n/a"
 
 
-def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float, step) -> tuple:
-    import warnings
+@dataclass(frozen=True)
+class RFReport:
+    """The RF section of a run: the ``coil`` (axis across B0), the ``sample``, the ``circuit``
+    (L, R_c, R_s, C_self at the Larmor frequency), the ``matched`` network, the B1 summary
+    over the sample ``b1_over_sample``, |B1perp| per ampere at the centre ``b1_centre`` [T/A],
+    the ``snr`` result, the sample's ``conductivity`` [S/m] and the B1-along-B0 ``warnings``."""
 
-    from coildesign.rf import CoilCircuit, match
-    from coildesign.rf import snr as reciprocity
-    from coildesign.rf.sensitivity import B1AlongB0Warning
+    coil: Coil
+    sample: Cylinder
+    circuit: CoilCircuit
+    matched: MatchResult
+    b1_over_sample: Sensitivity
+    b1_centre: float
+    snr: SNRResult
+    conductivity: float
+    warnings: tuple[str, ...] = ()
 
-    coil = _build(spec["rf_coil"], "design: [rf_coil]")
+    @property
+    def self_capacitance_source(self) -> str:
+        """Where C_self comes from ("Medhurst", "estimate"), or why it is not available."""
+        if self.circuit.c_self > 0:
+            return "Medhurst" if self.coil.parameters.get("generator") == "solenoid" else "estimate"
+        return "not available: " + next(n for n in self.circuit.notes if n.startswith("C_self"))
+
+    @property
+    def self_resonance(self) -> float:
+        """Self-resonance frequency [Hz]; infinite when C_self is not known."""
+        return self.circuit.self_resonance if self.circuit.c_self > 0 else float("inf")
+
+    def as_dict(self) -> dict:
+        """The ``rf_coil`` part of ``summary.json`` (SI units in the keys)."""
+        c, m = self.circuit, self.matched
+        return {
+            "description": repr(self.coil), "b1_per_ampere_centre_T_per_A": self.b1_centre,
+            "b1_over_sample": self.b1_over_sample.as_dict(),
+            "inductance_H": c.inductance, "ac_resistance_ohm": c.conductor_resistance,
+            "self_capacitance_F": c.c_self, "self_capacitance_source": self.self_capacitance_source,
+            "self_resonance_Hz": self.self_resonance,
+            "unloaded_Q": c.q_unloaded, "sample_loss_resistance_ohm": c.sample_resistance,
+            "match": {"network": m.topology, "loaded_resistance_ohm": m.resistance,
+                      **({"tune_capacitance_F": m.capacitors["tune"], "match_capacitance_F": m.capacitors[
+                          "match"]} if "tune" in m.capacitors else {}),
+                      "elements": [{"name": e.name, "position": e.position, "kind": e.kind,
+                                    "value_" + ("F" if e.kind == "capacitor" else "H"): e.value}
+                                   for e in m.elements],
+                      "s11_dB": m.s11_db, "bandwidth_Hz": m.bandwidth, "loaded_Q": m.q_loaded},
+            "snr": self.snr.as_dict(),
+            "warnings": list(self.warnings),
+        }
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit) of the printed RF table, the SNR result's rows last."""
+        c, m, sens = self.circuit, self.matched, self.b1_over_sample
+        note = self.self_capacitance_source
+        return [
+            *[("WARNING", text) for text in self.warnings],
+            ("B1 per ampere at centre", f"{self.b1_centre * 1e3:.4g} mT/A"),
+            ("B1 over sample: max/min", f"{sens.max_over_min:.4g}"),
+            ("B1 over sample: rel. std", f"{100 * sens.relative_std:.3g} %"),
+            ("inductance (LF, GMD method)", f"{c.inductance * 1e9:.4g} nH"),
+            ("AC resistance (skin + proximity)", f"{c.conductor_resistance * 1e3:.4g} mOhm"),
+            ("unloaded Q", f"{c.q_unloaded:.4g}"),
+            (f"sample eddy-current loss (sigma = {self.conductivity:g} S/m)", f"{c.sample_resistance * 1e3:.4g} mOhm"),
+            ("self-capacitance", f"{c.c_self * 1e12:.3g} pF ({note})" if c.c_self > 0 else f"n/a: {note}"),
+            ("self-resonance", _frequency_text(self.self_resonance)),
+            (f"matching network ({m.topology}, with the sample)",
+             " / ".join(f"{e.position} {e.value * 1e12:.4g} pF" if e.kind == "capacitor" else
+                        f"{e.position} {e.value * 1e9:.4g} nH" for e in m.elements)),
+            ("S11 at the Larmor frequency", f"{max(m.s11_db, -300.0):.4g} dB"),
+            ("-3 dB bandwidth / loaded Q", f"{m.bandwidth / 1e6:.4g} MHz / {m.q_loaded:.4g}"),
+            *self.snr.rows(),
+        ]
+
+
+def _rf_section(spec: ProbeDesign, nuc, b0: float, frequency: float, temperature: float, step) -> RFReport:
+    coil = _build(spec.rf_coil, "design: [rf_coil]")
     if coil.axis is not None and abs(coil.axis[2]) > 0.9:
         # microcoil practice: the coil axis (its B1) is perpendicular to B0 = z
         coil = coil.rotate(90.0, (0.0, 1.0, 0.0))
-    smp = spec["sample"]
-    sample = reciprocity.Cylinder(smp["radius"], smp["length"], axis=tuple(coil.axis if coil.axis is not None
-                                                                            else (1.0, 0.0, 0.0)))
+    smp = spec.sample
+    sample = reciprocity.Cylinder(smp.radius, smp.length, axis=tuple(coil.axis if coil.axis is not None
+                                                                      else (1.0, 0.0, 0.0)))
     with warnings.catch_warnings(record=True) as caught:  # B1 along B0: reported below, then re-issued
         warnings.simplefilter("always", B1AlongB0Warning)
         b1 = reciprocity.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
-    b1_warnings = [str(w.message) for w in caught if issubclass(w.category, B1AlongB0Warning)]
+    b1_warnings = tuple(str(w.message) for w in caught if issubclass(w.category, B1AlongB0Warning))
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     sens = b1.sensitivity()
@@ -150,89 +235,81 @@ def _rf_section(spec: dict, nuc, b0: float, frequency: float, temperature: float
     step("B1 map")
     # one circuit (L, R_c(f), R_s(f) of the sample, C_self) for the impedance figures, the match and the SNR
     circuit = CoilCircuit.from_coil(coil, frequency, sample=sample, temperature=temperature,
-                                    conductivity=smp["conductivity"])
-    ind, r_ac, c_self, r_sample = circuit.inductance, circuit.conductor_resistance, circuit.c_self, \
-        circuit.sample_resistance
-    c_note = (("Medhurst" if coil.parameters.get("generator") == "solenoid" else "estimate") if c_self > 0 else
-              "not available: " + next(n for n in circuit.notes if n.startswith("C_self")))
-    srf = circuit.self_resonance if c_self > 0 else float("inf")
+                                    conductivity=smp.conductivity)
     step("impedance")
     # the network is tuned and matched with the sample in place (coil + sample loss resistance)
     matched = match(circuit, topology="auto")
     step("matching")
-    res = reciprocity.snr(coil, sample, b0=b0, nucleus=nuc.name, concentration=smp["concentration"],
+    res = reciprocity.snr(coil, sample, b0=b0, nucleus=nuc.name, concentration=smp.concentration,
                           temperature_sample=temperature, b1=b1, circuit=circuit)
     step("SNR")
-    summary = {
-        "description": repr(coil), "b1_per_ampere_centre_T_per_A": centre, "b1_over_sample": sens.as_dict(),
-        "inductance_H": ind, "ac_resistance_ohm": r_ac, "self_capacitance_F": c_self,
-        "self_capacitance_source": c_note, "self_resonance_Hz": srf,
-        "unloaded_Q": circuit.q_unloaded, "sample_loss_resistance_ohm": r_sample,
-        "match": {"network": matched.topology, "loaded_resistance_ohm": matched.resistance,
-                  **({"tune_capacitance_F": matched.capacitors["tune"], "match_capacitance_F": matched.capacitors[
-                      "match"]} if "tune" in matched.capacitors else {}),
-                  "elements": [{"name": e.name, "position": e.position, "kind": e.kind,
-                                "value_" + ("F" if e.kind == "capacitor" else "H"): e.value} for e in matched.elements],
-                  "s11_dB": matched.s11_db, "bandwidth_Hz": matched.bandwidth, "loaded_Q": matched.q_loaded},
-        "snr": res.as_dict(),
-        "warnings": b1_warnings,
-    }
-    rows = [
-        *[("WARNING", text) for text in b1_warnings],
-        ("B1 per ampere at centre", f"{centre * 1e3:.4g} mT/A"),
-        ("B1 over sample: max/min", f"{sens.max_over_min:.4g}"),
-        ("B1 over sample: rel. std", f"{100 * sens.relative_std:.3g} %"),
-        ("inductance (LF, GMD method)", f"{ind * 1e9:.4g} nH"),
-        ("AC resistance (skin + proximity)", f"{r_ac * 1e3:.4g} mOhm"),
-        ("unloaded Q", f"{summary['unloaded_Q']:.4g}"),
-        (f"sample eddy-current loss (sigma = {smp['conductivity']:g} S/m)", f"{r_sample * 1e3:.4g} mOhm"),
-        ("self-capacitance", f"{c_self * 1e12:.3g} pF ({c_note})" if c_self > 0 else f"n/a: {c_note}"),
-        ("self-resonance", _frequency_text(srf)),
-        (f"matching network ({matched.topology}, with the sample)",
-         " / ".join(f"{e.position} {e.value * 1e12:.4g} pF" if e.kind == "capacitor" else
-                    f"{e.position} {e.value * 1e9:.4g} nH" for e in matched.elements)),
-        ("S11 at the Larmor frequency", f"{max(matched.s11_db, -300.0):.4g} dB"),
-        ("-3 dB bandwidth / loaded Q", f"{matched.bandwidth / 1e6:.4g} MHz / {matched.q_loaded:.4g}"),
-        *[tuple(line.split("  ", 1)) for line in str(res).splitlines()],
-    ]
-    rows = [(k.strip(), v.strip()) for k, v in rows]
-    return coil, sample, matched, summary, rows
+    return RFReport(coil, sample, circuit, matched, sens, centre, res, smp.conductivity, b1_warnings)
 
 
-def _gradient_section(gspec: dict, temperature: float, step) -> tuple[list, dict, list[str]]:
-    from coildesign.analysis import gradient as grad
-    from coildesign.analysis.performance import gradient_performance
+@dataclass(frozen=True)
+class GradientReport:
+    """The section of one gradient coil: the ``coil``, its ``performance`` with the amplifier,
+    its ``linearity`` over the sphere of ``dsv_radius`` [m] and the radius ``largest_dsv`` [m]
+    of the largest sphere within the field ``deviation`` [1]."""
 
+    coil: Coil
+    performance: GradientPerformance
+    linearity: Linearity
+    largest_dsv: float
+    dsv_radius: float
+    deviation: float
+
+    @property
+    def title(self) -> str:
+        """The title of the printed table."""
+        return f"Gradient {self.coil.name}"
+
+    def as_dict(self) -> dict:
+        """The coil's entry of ``gradients`` in ``summary.json`` (SI units)."""
+        out = {**self.performance.as_dict(), "linearity": self.linearity.as_dict(),
+               "largest_dsv_radius_m": self.largest_dsv, "dsv_deviation": self.deviation}
+        if "design" in self.coil.parameters:  # a target-field design: its dense deviation check and spacing rule
+            out["buildable"] = self.coil.parameters["design"]["buildable"]
+        return out
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit): the performance figures (without the coil's name, the
+        table's title), then the linearity and the largest DSV."""
+        lin = self.linearity
+        return [*self.performance.rows()[1:],
+                (f"max field deviation, DSV r = {self.dsv_radius * 1e3:g} mm",
+                 f"{100 * lin.max_field_deviation:.3g} %"),
+                ("max local-gradient deviation", f"{100 * lin.max_gradient_deviation:.3g} %"),
+                (f"largest DSV within {100 * self.deviation:g} % (field)",
+                 f"{2 * self.largest_dsv * 1e3:.4g} mm diameter"), *self._design_rows()]
+
+    def _design_rows(self) -> list[tuple[str, str]]:
+        """A target-field design's own figures: its dense deviation, wire spacing and buildability."""
+        if "design" not in self.coil.parameters:
+            return []
+        made = self.coil.parameters["design"]
+        return [(f"designed max field deviation ({made['deviation']}, dense)", f"{100 * made['max_deviation']:.4g} %"),
+                ("min wire spacing / wire diameter",
+                 f"{made['min_spacing'] * 1e3:.3g} / {made['wire_diameter'] * 1e3:.3g} mm"),
+                ("buildable", "yes" if made["buildable"] else "NO (" + "; ".join(made["violations"]) + ")")]
+
+
+def _gradient_section(gspec: GradientTable, temperature: float, step) -> list[GradientReport]:
     built = _build(gspec, "design: [gradient]")
     coils = [built] if isinstance(built, Coil) else list(built)
-    results, summary, texts = [], {}, []
+    reports = []
     for coil in coils:
-        perf = gradient_performance(coil, v_max=gspec["v_max"], i_max=gspec["i_max"], temperature=temperature)
-        lin = grad.linearity(coil, gspec["dsv_radius"], n=13)
-        dsv = grad.largest_dsv(coil, gspec["deviation"], n=9, rtol=1e-2)
-        results.append((coil, perf, lin, dsv))
-        summary[coil.name] = {**perf.as_dict(), "linearity": lin.as_dict(), "largest_dsv_radius_m": dsv,
-                              "dsv_deviation": gspec["deviation"]}
-        rows = [tuple(x.strip() for x in line.split("  ", 1)) for line in str(perf).splitlines()[1:]]
-        rows += [(f"max field deviation, DSV r = {gspec['dsv_radius'] * 1e3:g} mm",
-                  f"{100 * lin.max_field_deviation:.3g} %"),
-                 ("max local-gradient deviation", f"{100 * lin.max_gradient_deviation:.3g} %"),
-                 (f"largest DSV within {100 * gspec['deviation']:g} % (field)", f"{2 * dsv * 1e3:.4g} mm diameter")]
-        if "design" in coil.parameters:  # a target-field design: its own dense deviation check and spacing rule
-            made = coil.parameters["design"]
-            summary[coil.name]["buildable"] = made["buildable"]
-            rows += [(f"designed max field deviation ({made['deviation']}, dense)",
-                      f"{100 * made['max_deviation']:.4g} %"),
-                     ("min wire spacing / wire diameter", f"{made['min_spacing'] * 1e3:.3g} / "
-                      f"{made['wire_diameter'] * 1e3:.3g} mm"),
-                     ("buildable", "yes" if made["buildable"] else "NO (" + "; ".join(made["violations"]) + ")")]
-        texts.append(table(rows, f"Gradient {coil.name}"))
+        perf = gradient_performance(coil, v_max=gspec.v_max, i_max=gspec.i_max, temperature=temperature)
+        lin = grad.linearity(coil, gspec.dsv_radius, n=13)
+        dsv = grad.largest_dsv(coil, gspec.deviation, n=9, rtol=1e-2)
+        reports.append(GradientReport(coil, perf, lin, dsv, gspec.dsv_radius, gspec.deviation))
         step(f"gradient {coil.name}")
-    return results, summary, texts
+    return reports
 
 
-def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: bool = False) -> RunResult:
-    """Run the full analysis of ``spec`` (design dict, validated here) and write ``output``.
+def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = False, strict: bool = False) -> RunResult:
+    """Run the full analysis of ``spec`` (design dict or ``ProbeDesign``, validated here) and
+    write ``output``.
 
     ``quiet``: no progress bar (otherwise ``coildesign.set_progress`` decides). An RF coil
     whose conductor exceeds lambda/10 (``lumped_model_check``) gives a ``UserWarning``, or a
@@ -240,13 +317,9 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: b
     """
     from tqdm.auto import tqdm
 
-    from coildesign import _files as files
-    from coildesign.analysis import psf
-    from coildesign.export import plots, vtk
-    from coildesign.rf.snr import nucleus
 
     spec = validate_design(spec, "design")
-    if spec["outputs"]["vtk"]:
+    if spec.outputs.vtk:
         vtk.start_render_probe()  # answered in the background while the analysis runs
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
@@ -257,71 +330,71 @@ def run_design(spec: dict, output: str | Path, *, quiet: bool = False, strict: b
         bar.set_postfix_str(name)
         bar.update(1)
 
-    probe = spec["probe"]
-    nuc = nucleus(probe.get("nucleus", "1H"))
-    b0 = probe["b0"] if "b0" in probe else 2 * np.pi * probe["frequency"] / abs(nuc.gamma)
+    probe = spec.probe
+    nuc = nucleus(probe.nucleus)
+    b0 = probe.b0 if probe.b0 is not None else 2 * np.pi * probe.frequency / abs(nuc.gamma)
     frequency = nuc.larmor_frequency(b0)
-    temperature = probe["temperature"]
-    lumped = lumped_model_check(_build(spec["rf_coil"], "design: [rf_coil]"), frequency)
+    temperature = probe.temperature
+    lumped = lumped_model_check(_build(spec.rf_coil, "design: [rf_coil]"), frequency)
     if not lumped.valid:
         if strict:
             raise DesignError(f"design: [rf_coil] {lumped.message()}")
         warnings.warn(lumped.message(), UserWarning, stacklevel=2)
-    rf_coil, sample, matched, rf_summary, rf_rows = _rf_section(spec, nuc, b0, frequency, temperature, step)
-    gspec = spec["gradient"]
-    gradients, g_summary, g_texts = _gradient_section(gspec, temperature, step)
+    rf = _rf_section(spec, nuc, b0, frequency, temperature, step)
+    gspec = spec.gradient
+    gradients = _gradient_section(gspec, temperature, step)
 
-    im = spec["imaging"]
-    g_max = min(p.max_gradient for _, p, _, _ in gradients)
-    limits = psf.resolution_limits(g_max, t2star=im["t2star"], t2=im["t2"], diffusion=im["diffusion"],
-                                   gamma=abs(nuc.gamma), fov=im["fov"], n_samples=im["matrix"])
-    gx = gradients[0][0]
-    kw = {"t2star": im["t2star"], "diffusion": im["diffusion"], "gamma": abs(nuc.gamma)}
-    psf_centre = psf.coil_point_spread(gx, [0, 0, 0], g_max, im["fov"], im["matrix"], **kw)
-    edge = gspec["dsv_radius"] * gx.axis
-    psf_edge = psf.coil_point_spread(gx, edge, g_max, im["fov"] + 4 * gspec["dsv_radius"],
-                                     int(im["matrix"] * (1 + 4 * gspec["dsv_radius"] / im["fov"])), **kw)
+    im = spec.imaging
+    g_max = min(g.performance.max_gradient for g in gradients)
+    limits = psf.resolution_limits(g_max, t2star=im.t2star, t2=im.t2, diffusion=im.diffusion,
+                                   gamma=abs(nuc.gamma), fov=im.fov, n_samples=im.matrix)
+    gx = gradients[0].coil
+    kw = {"t2star": im.t2star, "diffusion": im.diffusion, "gamma": abs(nuc.gamma)}
+    psf_centre = psf.coil_point_spread(gx, [0, 0, 0], g_max, im.fov, im.matrix, **kw)
+    edge = gspec.dsv_radius * gx.axis
+    psf_edge = psf.coil_point_spread(gx, edge, g_max, im.fov + 4 * gspec.dsv_radius,
+                                     int(im.matrix * (1 + 4 * gspec.dsv_radius / im.fov)), **kw)
     step("resolution")
 
     summary = {
-        "probe": {"name": probe["name"], "b0_T": b0, "frequency_Hz": frequency, "nucleus": nuc.name},
-        "from_defaults": spec["from_defaults"],
+        "probe": {"name": probe.name, "b0_T": b0, "frequency_Hz": frequency, "nucleus": nuc.name},
+        "from_defaults": spec.from_defaults,
         "lumped_model": lumped.as_dict(),
-        "rf_coil": rf_summary,
-        "gradients": g_summary,
+        "rf_coil": rf.as_dict(),
+        "gradients": {g.coil.name: g.as_dict() for g in gradients},
         "imaging": {**limits.as_dict(), "psf_centre_fwhm_m": psf_centre.fwhm, "psf_edge_fwhm_m": psf_edge.fwhm,
                     "psf_edge_shift_m": psf_edge.shift, "psf_edge_position_m": edge.tolist()},
     }
-    img_rows = [tuple(x.strip() for x in line.split("  ", 1)) for line in str(limits).splitlines()]
-    img_rows += [("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
-                 (f"PSF FWHM / shift at {gspec['dsv_radius'] * 1e3:g} mm along {gx.name}",
-                  f"{psf_edge.fwhm * 1e6:.4g} um / {psf_edge.shift * 1e6:.4g} um")]
-    defaults = _defaults_table(spec["from_defaults"])
+    img_rows = [*limits.rows(),
+                ("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
+                (f"PSF FWHM / shift at {gspec.dsv_radius * 1e3:g} mm along {gx.name}",
+                 f"{psf_edge.fwhm * 1e6:.4g} um / {psf_edge.shift * 1e6:.4g} um")]
+    defaults = _defaults_table(spec.from_defaults)
     checks = [] if lumped.valid else [table([("lumped model", "NOT VALID: " + lumped.message())], "Warnings")]
     text = "\n\n".join([
         *defaults,
         *checks,
-        table(rf_rows, f"RF coil: {rf_coil.name} at {frequency / 1e6:.2f} MHz ({nuc.name}, B0 = {b0:.4g} T)"),
-        *g_texts,
+        table(rf.rows(), f"RF coil: {rf.coil.name} at {frequency / 1e6:.2f} MHz ({nuc.name}, B0 = {b0:.4g} T)"),
+        *[table(g.rows(), g.title) for g in gradients],
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),
     ])
 
-    written = [matched.to_touchstone(out / "rf_match.s1p")]
+    written = [rf.matched.to_touchstone(out / "rf_match.s1p")]
     skipped: list[dict[str, str]] = []
-    extent = max(sample.radius, 0.5 * sample.length)
-    if spec["outputs"]["plots"]:
-        written += plots.probe_plots(out, rf_coil, extent, matched, gradients, gspec["dsv_radius"],
-                                     (psf_centre, psf_edge))
-    if spec["outputs"]["vtk"]:
-        vtk_written, vtk_skipped = plots.probe_vtk(out, rf_coil, [c for c, *_ in gradients], gspec["dsv_radius"],
-                                                   extent)
+    extent = max(rf.sample.radius, 0.5 * rf.sample.length)
+    gradient_coils = [g.coil for g in gradients]
+    if spec.outputs.plots:
+        written += outputs.probe_plots(out, rf.coil, extent, rf.matched, gradient_coils, gspec.dsv_radius,
+                                       (psf_centre, psf_edge))
+    if spec.outputs.vtk:
+        vtk_written, vtk_skipped = outputs.probe_vtk(out, rf.coil, gradient_coils, gspec.dsv_radius, extent)
         written += vtk_written
         skipped += vtk_skipped
     if skipped:
         text += "\n\n" + table([(s["file"], f"skipped: {s['reason']}") for s in skipped], "Outputs not written")
-    if spec["outputs"]["report"]:
+    if spec.outputs.report:
         pngs = [p.name for p in written if p.suffix == ".png"]
-        report = [f"# {probe['name']}", "", "```", text, "```", ""] + [f"![{n}]({n})" for n in pngs]
+        report = [f"# {probe.name}", "", "```", text, "```", ""] + [f"![{n}]({n})" for n in pngs]
         written.append(files.write_text(out / "report.md", "\n".join(report) + "\n"))
     summary["outputs"] = {"written": sorted([p.name for p in written] + ["summary.json"]), "skipped": skipped}
     written.append(files.write_json(out / "summary.json", summary))

@@ -25,7 +25,7 @@ FLOORS = [
     ("coildesign.export",),
     ("coildesign.design", "coildesign.studies"),
     ("coildesign.interop", "coildesign.probe_file"),
-    ("coildesign.workflow",),
+    ("coildesign.workflow", "coildesign.workflow_outputs"),
     ("coildesign.validation",),
     ("coildesign.cli",),
     ("coildesign",),

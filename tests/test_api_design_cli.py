@@ -15,8 +15,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def test_example_design_file_validates():
     spec = probe_file.load_design(EXAMPLES / "microcoil_probe.toml")
-    assert spec["rf_coil"]["generator"] == "solenoid"
-    assert spec["gradient"]["i_max"] == 10.0
+    assert spec.rf_coil.generator == "solenoid"
+    assert spec.gradient.i_max == 10.0
 
 
 @pytest.mark.parametrize("text, message", [
@@ -142,3 +142,46 @@ def test_run_accepting_violations_prints_buildability(tmp_path, capsys):
         assert cli.main(["run", str(f), "--output", str(tmp_path / "o"), "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["gradients"]["Gx"]["buildable"] is False
+
+
+def test_validated_design_is_a_frozen_probe_design_mirroring_the_schema():
+    """validate_design returns a frozen ProbeDesign: one dataclass per table whose fields are the
+    SCHEMA keys (generator tables: generator, drive keys, params); as_dict() gives the tables
+    back and validates to the same design."""
+    import dataclasses
+
+    spec = probe_file.load_design(EXAMPLES / "microcoil_probe.toml")
+    assert isinstance(spec, probe_file.ProbeDesign)
+    for table in ("probe", "sample", "imaging", "outputs"):
+        names = {f.name for f in dataclasses.fields(probe_file.TABLE_TYPES[table])}
+        assert names == set(probe_file.SCHEMA[table]), table
+    gradient = {f.name for f in dataclasses.fields(probe_file.GradientTable)}
+    assert gradient == {"generator", "params", *probe_file.SCHEMA["gradient_drive"]}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.probe.b0 = 9.4
+    tables = spec.as_dict()
+    assert tables["rf_coil"]["generator"] == "solenoid" and tables["gradient"]["i_max"] == 10.0
+    assert "frequency" not in tables["probe"] and "size" not in tables["sample"]
+    assert probe_file.validate_design(tables) == spec == probe_file.validate_design(spec)
+    by_frequency = probe_file.validate_design({"probe": {"frequency": 4e8}})
+    assert by_frequency.probe.b0 is None and by_frequency.probe.frequency == 4e8
+    assert probe_file.validate_design(probe_file.default_design()).as_dict() == {**probe_file.default_design(),
+                                                                                   "from_defaults": {}}
+
+
+def test_gradient_report_rows_are_the_performance_rows_and_the_linearity():
+    """The printed gradient table is built from GradientPerformance.rows() (not re-parsed text):
+    its rows are the performance rows after the coil's name, then linearity and largest DSV."""
+    from coildesign import workflow
+    from coildesign._text import table
+
+    gspec = probe_file.validate_design({"gradient": {"generator": "maxwell_pair", "radius": 3e-3,
+                                                     "wire_diameter": 1e-4, "dsv_radius": 1e-3}}).gradient
+    (report,) = workflow._gradient_section(gspec, 293.15, lambda name: None)
+    perf = report.performance
+    assert str(perf) == table(perf.rows()) and perf.rows()[0] == ("coil", report.coil.name)
+    rows = report.rows()
+    assert rows[:len(perf.rows()) - 1] == perf.rows()[1:]
+    assert rows[-3] == ("max field deviation, DSV r = 1 mm", f"{100 * report.linearity.max_field_deviation:.3g} %")
+    assert rows[-1][1] == f"{2 * report.largest_dsv * 1e3:.4g} mm diameter"
+    assert report.as_dict()["largest_dsv_radius_m"] == report.largest_dsv and report.title == "Gradient Gz"

@@ -247,12 +247,13 @@ def test_results_to_frame():
 def test_probe_vtk_reports_skipped_rendering(tmp_path, monkeypatch):
     """Without OpenGL the rendering is skipped with its reason (no crash, no silent drop)."""
     pytest.importorskip("pyvista")
-    from coildesign.export import plots, vtk
+    from coildesign import workflow_outputs
+    from coildesign.export import vtk
 
     monkeypatch.setattr(vtk, "_render_probe", (False, "no OpenGL here (test)", {}))
     rf = cd.geometries.solenoid(0.5e-3, 1e-3, 3, 0.1e-3).rotate(90, (0, 1, 0))
     gz = cd.geometries.maxwell_pair(3e-3, wire_diameter=1e-4).renamed("Gz")
-    written, skipped = plots.probe_vtk(tmp_path, rf, [gz], 1e-3, 0.5e-3)
+    written, skipped = workflow_outputs.probe_vtk(tmp_path, rf, [gz], 1e-3, 0.5e-3)
     assert skipped == [{"file": "rf_coil_render.png", "reason": "no OpenGL here (test)"}]
     assert sorted(p.name for p in written) == sorted(p.name for p in tmp_path.iterdir()) == [
         "gradient_Gz.vtp", "gradient_Gz_map.vti", "rf_b1_map.vti", "rf_coil.vtp"]

@@ -40,7 +40,7 @@ def test_rf_coil_radius_is_checked_as_a_diameter(radius, refused):
         with pytest.raises(probe_file.DesignError, match=r"\[rf_coil\] radius = .*did you pass millimetres"):
             probe_file.validate_design(design)
     else:
-        assert probe_file.validate_design(design)["rf_coil"]["radius"] == radius
+        assert probe_file.validate_design(design).rf_coil.params["radius"] == radius
 
 
 def test_lengths_keep_their_bound_and_get_the_hint(tmp_path):
@@ -148,15 +148,15 @@ def test_design_with_only_some_tables_records_the_defaults(tmp_path):
     f = tmp_path / "gradient_only.toml"
     f.write_text("[gradient]\ngenerator = 'gradient_set'\nradius = 5e-3\nwire_diameter = 0.3e-3\ni_max = 5.0\n")
     spec = probe_file.load_design(f)
-    assert spec["probe"]["name"] == "gradient_only"  # not the demo's "(demo)" title
-    used = spec["from_defaults"]
+    assert spec.probe.name == "gradient_only"  # not the demo's "(demo)" title
+    used = spec.from_defaults
     assert used["rf_coil"] == "all" and used["sample"] == "all" and used["imaging"] == "all"
     assert used["probe"] == ["b0", "nucleus", "temperature"]
     assert used["gradient"] == ["v_max", "dsv_radius", "deviation"]  # i_max was given
     assert probe_file.validate_design(spec) == spec  # validating twice keeps the record
     demo = probe_file.validate_design(probe_file.default_design(), "demo design")
-    assert demo["from_defaults"] == {} and demo["probe"]["name"].endswith("(demo)")
-    assert probe_file.validate_design({"probe": {"frequency": 4e8}})["from_defaults"]["probe"] == ["nucleus",
+    assert demo.from_defaults == {} and demo.probe.name.endswith("(demo)")
+    assert probe_file.validate_design({"probe": {"frequency": 4e8}}).from_defaults["probe"] == ["nucleus",
                                                                                                   "temperature"]
     f.write_text("from_defaults = {}\n[probe]\nb0 = 9.4\n")
     with pytest.raises(probe_file.DesignError, match="from_defaults is not a design table"):

@@ -59,8 +59,10 @@ class GradientPerformance:
         """Plain dict of the figures (SI units)."""
         return asdict(self)
 
-    def __str__(self) -> str:
-        rows = [
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit) of each figure, the coil's name first: the rows of ``__str__``
+        and of the probe summary's tables."""
+        return [
             ("coil", self.name),
             ("efficiency", f"{self.efficiency * 1e3:.5g} mT/(m A)"),
             ("inductance", f"{self.inductance * 1e6:.5g} uH"),
@@ -73,7 +75,9 @@ class GradientPerformance:
             ("eta^2/L", f"{self.eta2_over_l:.5g} T^2/(m^2 H)"),
             ("eta^2/R", f"{self.eta2_over_r:.5g} T^2/(m^2 ohm)"),
         ]
-        return table(rows)
+
+    def __str__(self) -> str:
+        return table(self.rows())
 
 
 def gradient_performance(

@@ -241,15 +241,19 @@ class ResolutionLimits:
         """Plain dict (metres, seconds, T/m)."""
         return asdict(self)
 
-    def __str__(self) -> str:
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit) of each limit: the rows of ``__str__`` and of the probe
+        summary's resolution table."""
         def um(v):
             return "-" if v is None else f"{v * 1e6:.4g} um"
 
-        rows = [("gradient", f"{self.gradient:.4g} T/m"), ("digital FOV/N", um(self.digital)),
+        return [("gradient", f"{self.gradient:.4g} T/m"), ("digital FOV/N", um(self.digital)),
                 ("T2* limit 2/(gamma G T2*)", um(self.t2star_limit)), ("T2 limit 2/(gamma G T2)", um(self.t2_limit)),
                 (f"diffusion limit ({self.diffusion_definition})", um(self.diffusion_limit)),
                 ("rms displacement sqrt(2 D T_acq)", um(self.rms_displacement)), ("dominant", self.dominant)]
-        return table(rows)
+
+    def __str__(self) -> str:
+        return table(self.rows())
 
 
 def resolution_limits(

@@ -188,7 +188,9 @@ class SNRResult:
         """Plain dict (SI units)."""
         return asdict(self)
 
-    def __str__(self) -> str:
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit) of each figure: the rows of ``__str__`` and of the probe
+        summary's RF table."""
         rows = [
             ("Larmor frequency", f"{self.frequency / 1e6:.6g} MHz ({self.nucleus}, B0 = {self.b0:.5g} T)"),
             ("Curie magnetisation M0", f"{self.magnetization:.4g} A/m"),
@@ -203,7 +205,10 @@ class SNRResult:
         ]
         if self.snr_voxel is not None:
             rows.append((f"SNR per voxel ({self.voxel_volume * 1e18:.4g} um^3)", f"{self.snr_voxel:.4g}"))
-        return table(rows)
+        return rows
+
+    def __str__(self) -> str:
+        return table(self.rows())
 
 
 def snr(

@@ -4,11 +4,11 @@ A biplanar gradient insert
 
 Two 8 x 8 mm plates 3 mm apart around a 1 mm cube of sample: an x-gradient designed on the
 plate pair (``coildesign.design.biplanar``) for at most 5 % field deviation over the cube's
-circumscribed sphere (radius sqrt(3)/2 mm), cut into 8 turns per half of 0.1 mm wire. Flat
+circumscribed sphere (radius sqrt(3)/2 mm), cut into 8 turns per half of 70 um traces. Flat
 windings can be etched or milled; ``GradientDesign.export`` writes CSV/NPZ point lists, VTK,
 STL and SVG-ready paths.
 
-``COILDESIGN_DOCS_SMALL=1``: a coarser mesh and fewer refinement rounds.
+``COILDESIGN_DOCS_SMALL=1``: a coarser mesh.
 """
 
 import os
@@ -23,8 +23,7 @@ from coildesign import design
 SMALL = os.environ.get("COILDESIGN_DOCS_SMALL", "") not in ("", "0")
 dsv = np.sqrt(3) * 0.5e-3  # [m]
 plates = design.biplanar(3e-3, 8e-3, 8e-3, resolution=8e-3 / (14 if SMALL else 24))
-options = {"refine": 2} if SMALL else {}
-insert = design.gradient_coil(plates, "x", dsv, 0.05, turns=8, wire_diameter=0.1e-3, **options)
+insert = design.gradient_coil(plates, "x", dsv, 0.05, turns=8, wire_diameter=70e-6)
 print(insert)
 current = 1.2 / insert.efficiency
 print(f"current for 1.2 T/m: {current:.3g} A; L = {insert.inductance * 1e6:.3g} uH")
