@@ -430,6 +430,9 @@ def load_design(path: str | Path) -> ProbeDesign:
         raise DesignError(f"{p}: not UTF-8 text (invalid byte at position {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise DesignError(f"{p}: not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise DesignError(f"{p}: nested too deeply to read (arrays or inline tables inside each other thousands of "
+                          "levels deep); a design file needs at most a few levels") from None
     if not raw:
         raise DesignError(f"{p}: the design file is empty; give at least one table (see examples/*.toml), or run "
                           "'coildesign demo' for the embedded defaults")

@@ -518,3 +518,15 @@ def test_study_arguments_are_type_checked():
         optimize(square, {"x": (0.0, 1.0)}, objective="f", maximize="yes")
     with pytest.raises(TypeError, match="Input integers must be a sequence of parameter names"):
         optimize(square, {"x": (0.0, 1.0)}, objective="f", integers="x")
+
+
+def test_a_deeply_nested_design_file_is_a_user_error(tmp_path, capsys):
+    """A 20,000-deep nested array is refused with exit 2 and one line naming the file, not an
+    internal error (tomllib recurses per nesting level)."""
+    from coildesign import cli
+
+    f = tmp_path / "deep.toml"
+    f.write_text("[probe]\nname = " + "[" * 20000 + "]" * 20000 + "\n")
+    assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(f) in err and "nested too deeply" in err and "internal error" not in err
