@@ -1,10 +1,4 @@
-"""Tests of coildesign.eddy: thin-shell eddy-current modes and responses against exact references.
-
-References: thin spherical shell tau_l = mu0 sigma d a / (2l + 1) (stream function ~ Y_lm,
-L_l = mu0 a l(l+1)/(2l+1), R_l = l(l+1)/(sigma d); Haus & Melcher, Electromagnetic Fields and
-Energy (1989) ch. 10 for l = 1); a uniform circulating sheet current on a
-finite cylinder has L = K mu0 pi a^2 / l (Nagaoka) and R = 2 pi a / (sigma d l), so
-tau = K mu0 sigma d a / 2; flux conservation at t = 0+ and energy balance (module docs)."""
+"""coildesign.eddy.modes: time constants and mode patterns of thin shells against exact references (see conftest.py)."""
 
 import numpy as np
 import pytest
@@ -13,14 +7,8 @@ from scipy.constants import mu_0
 from coildesign import eddy
 from coildesign.analysis import handbook as hb
 from coildesign.geometries import maxwell_pair
-from coildesign.surfaces import StreamFunctionOperators, cylinder, sphere
-
-A, D = 0.05, 1e-4
-
-
-@pytest.fixture(scope="module")
-def spheres():
-    return [eddy.Shell(sphere(A, 2 * np.pi * A / k), D) for k in (20, 28)]
+from coildesign.surfaces import StreamFunctionOperators, cylinder
+from tests.eddy.conftest import A, D
 
 
 def _group_means(tau):

@@ -1,10 +1,4 @@
-"""Tests of coildesign.eddy: thin-shell eddy-current modes and responses against exact references.
-
-References: thin spherical shell tau_l = mu0 sigma d a / (2l + 1) (stream function ~ Y_lm,
-L_l = mu0 a l(l+1)/(2l+1), R_l = l(l+1)/(sigma d); Haus & Melcher, Electromagnetic Fields and
-Energy (1989) ch. 10 for l = 1); a uniform circulating sheet current on a
-finite cylinder has L = K mu0 pi a^2 / l (Nagaoka) and R = 2 pi a / (sigma d l), so
-tau = K mu0 sigma d a / 2; flux conservation at t = 0+ and energy balance (module docs)."""
+"""coildesign.eddy.terms: the pre-emphasis terms and the eddy-current report."""
 
 import numpy as np
 import pytest
@@ -12,8 +6,7 @@ import pytest
 from coildesign import eddy
 from coildesign.geometries import maxwell_pair
 from coildesign.surfaces import cylinder
-
-A, D = 0.05, 1e-4
+from tests.eddy.conftest import D
 
 
 def test_terms_and_report():

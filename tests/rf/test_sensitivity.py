@@ -8,21 +8,7 @@ from scipy.spatial.transform import Rotation
 import coildesign as cd
 from coildesign.rf import sample as sm
 from coildesign.rf import sensitivity as se
-
-
-def approx(expected, rel=1e-12):
-    """pytest.approx with a purely relative tolerance (its default abs=1e-12 would swallow the
-    tiny SI values here: volumes ~1e-10 m^3, noise ~1e-8 V)."""
-    return pytest.approx(expected, rel=rel, abs=0)
-
-
-def helix(radius, length, turns, wire_diameter, points_per_turn=64):
-    """A helix on the x axis (B0 along z is then transverse to the coil axis), centred at
-    the origin, current counter-clockwise about +x."""
-    t = np.linspace(0.0, 2 * np.pi * turns, int(round(turns * points_per_turn)) + 1)
-    x = -0.5 * length + length * t / (2 * np.pi * turns)
-    pts = np.c_[x, radius * np.cos(t), radius * np.sin(t)]
-    return cd.Coil([cd.Winding(pts, cross_section=cd.RoundWire(wire_diameter))])
+from tests.conftest import approx, helix
 
 
 # ---------------------------------------------------------------------------- quadratures
