@@ -43,7 +43,7 @@ FREQUENCY = 600e6  # [Hz]
 
 def coil():
     """A fresh 5-turn polyline helix (no cached inductance), axis along x (B0 along z)."""
-    return solenoid(0.55e-3, 1e-3, 5, 0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
+    return solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
 
 
 def analysis(quadrature) -> np.ndarray:

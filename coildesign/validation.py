@@ -255,7 +255,7 @@ _MICRO_HELIX_POINTS = 256
 
 
 def _micro_helix() -> Coil:
-    return solenoid(1e-3, 2e-3, 10, 0.1e-3, points_per_turn=_MICRO_HELIX_POINTS)
+    return solenoid(1e-3, 2e-3, 10, wire_diameter=0.1e-3, points_per_turn=_MICRO_HELIX_POINTS)
 
 
 @case("microsolenoid (10 turns, l = D) on axis, centre", "finite current sheet Bz = mu0 N I/(2l) [u/sqrt(a^2+u^2) - "
@@ -515,7 +515,7 @@ _ROSA_TOLERANCE = _rosa_tolerance()
       "parallel conductors, with a curvature error O((p/a)^2) relative to them", _ROSA_TOLERANCE, "H")
 def _stacked_rosa():
     a, n, p, d = _ROSA_COIL
-    return hb.rosa_solenoid_inductance(a, p, n, d), inductance(solenoid(a, n * p, n, d, stacked=True))
+    return hb.rosa_solenoid_inductance(a, p, n, d), inductance(solenoid(a, n * p, n, wire_diameter=d, stacked=True))
 
 
 _HELIX_POINTS = 100
@@ -526,7 +526,8 @@ _HELIX_POINTS = 100
       _ROSA_TOLERANCE + 2 * np.pi**2 / (3 * _HELIX_POINTS**2), "H")
 def _helix_rosa():
     a, n, p, d = _ROSA_COIL
-    return hb.rosa_solenoid_inductance(a, p, n, d), inductance(solenoid(a, n * p, n, d, points_per_turn=_HELIX_POINTS))
+    helix = solenoid(a, n * p, n, wire_diameter=d, points_per_turn=_HELIX_POINTS)
+    return hb.rosa_solenoid_inductance(a, p, n, d), inductance(helix)
 
 
 def _lundin_case(d_over_l: float) -> None:
@@ -598,7 +599,7 @@ for _ld, _pd, _phi in ((0.0, 1.0, 5.31), (1.0, 2.0, 1.67), (4.0, 1.25, 2.60), (n
       _table_tolerance(1.67, 2), "ohm")
 def _ac_resistance():
     a, n, d, f = 1e-3, 5, 0.2e-3, 300e6
-    coil = solenoid(a, n * 2 * d, n, d)
+    coil = solenoid(a, n * 2 * d, n, wire_diameter=d)
     rho = coil.windings[0].material.resistivity_at(293.15)
     r = d / 2
     t = (1 - 1j) / np.sqrt(rho / (np.pi * f * mu_0))
@@ -611,7 +612,7 @@ def _medhurst_c_case(l_over_d: float, h_table: float) -> None:
           f"pF/cm: {MEDHURST}, table of H", _table_tolerance(h_table, 2), "F")
     def _run():
         a, n, d = 1e-3, 10, 0.05e-3
-        coil = solenoid(a, l_over_d * 2 * a, n, d)
+        coil = solenoid(a, l_over_d * 2 * a, n, wire_diameter=d)
         return h_table * 1e-12 * (2 * a * 100), imp.self_capacitance(coil)
 
 
@@ -655,7 +656,7 @@ def _cylinder_loss():
       "with R ~ omega^(1/2) in the skin-effect limit): ratio 2^(7/4); tolerance: the Bessel correction to "
       "R ~ omega^(1/2), delta/(4 r) at 300 MHz", 1.678e-8 ** 0.5 / (np.pi * 300e6 * mu_0) ** 0.5 / (4 * 0.4e-3))
 def _snr_scaling():
-    coil = solenoid(2.5e-3, 10e-3, 10, 0.8e-3).rotate(90, (0, 1, 0))  # axis perpendicular to B0
+    coil = solenoid(2.5e-3, 10e-3, 10, wire_diameter=0.8e-3).rotate(90, (0, 1, 0))  # axis perpendicular to B0
     sample = Sphere(1e-3)
     lo, hi = (snr(coil, sample, frequency=f).snr for f in (300e6, 600e6))
     return 2.0**1.75, hi / lo

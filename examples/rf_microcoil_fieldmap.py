@@ -25,7 +25,7 @@ from coildesign.geometries.rf_coils import solenoid  # noqa: E402
 
 def main(output: str = "coildesign-output") -> Path:
     radius, length, turns, wire = 0.5e-3, 1.0e-3, 5, 0.1e-3  # [m]
-    coil = solenoid(radius, length, turns, wire, points_per_turn=128)
+    coil = solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=128)
     print(coil)
 
     x = np.linspace(-1.5e-3, 1.5e-3, 241)

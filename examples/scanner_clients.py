@@ -65,7 +65,7 @@ def psf_check(coils, out: Path) -> None:
 
 
 def cosimpy_check() -> None:
-    coil = solenoid(0.5e-3, 1.5e-3, 6, 0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
+    coil = solenoid(0.5e-3, 1.5e-3, 6, wire_diameter=0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
     f0 = 400e6
     freqs = np.linspace(390e6, 410e6, 41)
     m = match(coil, f0)

@@ -251,7 +251,7 @@ def test_probe_vtk_reports_skipped_rendering(tmp_path, monkeypatch):
     from coildesign.export import vtk
 
     monkeypatch.setattr(vtk, "_render_probe", (False, "no OpenGL here (test)", {}))
-    rf = cd.geometries.solenoid(0.5e-3, 1e-3, 3, 0.1e-3).rotate(90, (0, 1, 0))
+    rf = cd.geometries.solenoid(0.5e-3, 1e-3, 3, wire_diameter=0.1e-3).rotate(90, (0, 1, 0))
     gz = cd.geometries.maxwell_pair(3e-3, wire_diameter=1e-4).renamed("Gz")
     written, skipped = workflow_outputs.probe_vtk(tmp_path, rf, [gz], 1e-3, 0.5e-3)
     assert skipped == [{"file": "rf_coil_render.png", "reason": "no OpenGL here (test)"}]

@@ -65,13 +65,13 @@ def test_lumped_model_check_is_conductor_length_over_wavelength():
     """A 20-turn helix of radius 5 cm: conductor length sqrt((2 pi a N)^2 + l^2) (closed form of
     a helix) against c/f at 600 MHz; 13x the wavelength, far past lambda/10."""
     a, length, turns, f = 0.05, 0.1, 20, 600e6
-    coil = cd.geometries.solenoid(a, length, turns, 1e-3)
+    coil = cd.geometries.solenoid(a, length, turns, wire_diameter=1e-3)
     check = workflow.lumped_model_check(coil, f)
     helix = math.hypot(2 * math.pi * a * turns, length)
     assert check.conductor_length == pytest.approx(helix, rel=1e-3, abs=0)  # 64-gon per turn
     assert check.wavelength == pytest.approx(speed_of_light / f, rel=1e-15, abs=0)
     assert not check.valid and "lambda/10" in check.message()
-    small = workflow.lumped_model_check(cd.geometries.solenoid(0.5e-3, 1e-3, 5, 1e-4), f)
+    small = workflow.lumped_model_check(cd.geometries.solenoid(0.5e-3, 1e-3, 5, wire_diameter=1e-4), f)
     assert small.valid and small.fraction == pytest.approx(small.conductor_length * f / speed_of_light, rel=1e-15)
     # a birdcage has capacitors in every leg or ring segment: its longest run is a leg (length 20 mm)
     cage = workflow.lumped_model_check(cd.geometries.birdcage(8, 0.01, 0.02), 400e6)

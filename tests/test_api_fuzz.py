@@ -69,7 +69,7 @@ BOOLS = ["yes", None, 1.5]
 
 
 def _coils():
-    sol = geometries.solenoid(0.5e-3, 1e-3, 5, 1e-4, points_per_turn=16)
+    sol = geometries.solenoid(0.5e-3, 1e-3, 5, wire_diameter=1e-4, points_per_turn=16)
     return {
         "solenoid": sol,
         "loop": cd.Coil.from_loop(1e-3, wire_diameter=1e-4),

@@ -158,7 +158,7 @@ def test_single_helix_folds_on_its_half_turn_symmetry():
     """A centred helix is mapped onto itself by the half turn about x (T = diag(1, -1, -1)); the
     image runs the path backwards, so s = -1. Half its pieces are integrated and the inductance
     is unchanged."""
-    coil = solenoid(0.5e-3, 1e-3, 6, 0.1e-3)
+    coil = solenoid(0.5e-3, 1e-3, 6, wire_diameter=0.1e-3)
     assert [(t.tolist(), s) for t, s in stabiliser(coil, 0)] == [([1.0, -1.0, -1.0], -1.0)]
     assert inductance(coil) == pytest.approx(_without_symmetry(coil), rel=1e-12, abs=0)
 

@@ -109,7 +109,7 @@ def _geometry(n: int, d: float, p: float, coil_id: float, cap_id: float, sample_
     geometry (arguments already validated by ``microcoil``)."""
     radius = 0.5 * (coil_id + d)
     length = n * p
-    coil = solenoid(radius, length, n, d, stacked=model == "rings", material=material)
+    coil = solenoid(radius, length, n, wire_diameter=d, stacked=model == "rings", material=material)
     coil = coil.rotate(90.0, (0.0, 1.0, 0.0))  # coil axis (its B1) perpendicular to B0 = z
     s_len = length if sample_length is None else sample_length
     shape = samples.Cylinder(0.5 * cap_id, s_len, axis=tuple(coil.axis))

@@ -18,7 +18,7 @@ from coildesign import geometries
 from coildesign.rf import match
 
 f0 = 600e6
-coil = geometries.solenoid(0.5e-3, 1.0e-3, 5, 0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
+coil = geometries.solenoid(0.5e-3, 1.0e-3, 5, wire_diameter=0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
 m = match(coil, f0, span=40e6, n_points=401)
 print(m)
 net = m.network

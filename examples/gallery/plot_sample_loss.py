@@ -23,7 +23,7 @@ from coildesign import geometries, validation
 from coildesign.rf.sample import Cylinder, cylinder_in_solenoid_loss, magnetic_loss_resistance
 
 turns, length, radius = 200, 40e-3, 1e-3  # long solenoid [m]
-coil = geometries.solenoid(radius, length, turns, 0.1e-3, stacked=True)
+coil = geometries.solenoid(radius, length, turns, wire_diameter=0.1e-3, stacked=True)
 f, sigma = 400e6, 1.6  # [Hz], [S/m] (physiological saline)
 radii = np.array([0.1, 0.2, 0.3, 0.4]) * 1e-3
 sample_length = 2e-3

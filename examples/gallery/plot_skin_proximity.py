@@ -18,7 +18,7 @@ from coildesign.analysis import dc_resistance
 from coildesign.conductors import MATERIALS
 from coildesign.rf import ac_resistance, proximity_factor, skin_depth
 
-coil = geometries.solenoid(0.5e-3, 1.0e-3, 5, 0.1e-3)
+coil = geometries.solenoid(0.5e-3, 1.0e-3, 5, wire_diameter=0.1e-3)
 freqs = np.geomspace(10e6, 1e9, 25)
 r_dc = dc_resistance(coil)
 r_skin = np.array([ac_resistance(coil, f, proximity=None) for f in freqs])

@@ -21,7 +21,8 @@ from coildesign import analysis, geometries, validation
 radius, wire = 0.5e-3, 0.1e-3  # [m]
 turns = np.array([3, 5, 8, 12, 16])
 lengths = turns * 2 * wire  # pitch = 2 wire diameters
-ell = np.array([analysis.inductance(geometries.solenoid(radius, L, int(n), wire)) for n, L in zip(turns, lengths)])
+ell = np.array([analysis.inductance(geometries.solenoid(radius, L, int(n), wire_diameter=wire))
+                for n, L in zip(turns, lengths)])
 
 
 def nagaoka(diameter_over_length):

@@ -223,7 +223,7 @@ def test_polyline_mutual_inductances_exact():
 def test_mutual_symmetric_helix_loop_and_helix_polygon():
     """Non-trivial pairs: a helix and a tilted loop inside it, and a helix and a nearby tilted
     polygon; M_ab = M_ba to 1e-10."""
-    helix = solenoid(1e-3, 2e-3, 8, 0.1e-3, points_per_turn=64)
+    helix = solenoid(1e-3, 2e-3, 8, wire_diameter=0.1e-3, points_per_turn=64)
     loop = cd.Coil.from_loop(0.8e-3, center=(0.05e-3, 0, 0.3e-3), normal=(0.1, 0, 1))
     assert mutual_inductance(loop, helix) == pytest.approx(mutual_inductance(helix, loop), rel=1e-10, abs=0)
     poly = loop_polygon(1.2e-3, 40).rotate(20, (1, 0, 0)).translate((0, 0.1e-3, 0.2e-3))
@@ -264,7 +264,7 @@ def test_stacked_rings_against_exact_ring_sums(radius, turns, pitch, wire):
     centre lines (to rounding), so what remains is the single-ring term's O((a/R)^2) error
     (measured 4e-6 to 9e-5; the former axis-shifted GMD was +0.5 % and +1.1 %). With skin
     effect the rings lose exactly their internal inductance, mu0 R / 4 each, to O((a/R)^2)."""
-    coil = solenoid(radius, turns * pitch, turns, wire, stacked=True)
+    coil = solenoid(radius, turns * pitch, turns, wire_diameter=wire, stacked=True)
     value = inductance(coil)
     assert value == pytest.approx(exact_ring_stack(radius, turns, pitch, wire), rel=1e-4, abs=0)
     internal = value - inductance(coil, internal=False)
@@ -279,7 +279,7 @@ def test_stacked_rings_against_nagaoka_and_rosa(radius, turns, pitch, wire):
     Rosa's corrections are straight-wire (2-D) limits, so Rosa's value itself differs from the
     exact ring sum (here by 1e-5 to 3e-4, within 0.1 %); the engine agrees with Rosa to within
     that difference plus 1e-4."""
-    coil = solenoid(radius, turns * pitch, turns, wire, stacked=True)
+    coil = solenoid(radius, turns * pitch, turns, wire_diameter=wire, stacked=True)
     rosa = hb.rosa_solenoid_inductance(radius, pitch, turns, wire)
     exact = exact_ring_stack(radius, turns, pitch, wire)
     assert abs(rosa / exact - 1) < 1e-3
@@ -296,11 +296,11 @@ def test_helix_against_nagaoka_and_rosa():
     radius, turns, pitch, wire = 1e-3, 10, 0.1e-3, 0.08e-3
     length = turns * pitch
     rosa = hb.rosa_solenoid_inductance(radius, pitch, turns, wire)
-    helix = solenoid(radius, length, turns, wire, points_per_turn=100)
+    helix = solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=100)
     assert helix.n_segments == 1000
     value = inductance(helix)
     assert value == pytest.approx(rosa, rel=1e-3)
-    finer = inductance(solenoid(radius, length, turns, wire, points_per_turn=200))
+    finer = inductance(solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=200))
     assert abs(finer / rosa - 1) < abs(value / rosa - 1) / 4
     hf = inductance(helix, internal=False)
     assert value - hf == pytest.approx(mu_0 * helix.wire_length / (8 * np.pi), rel=0.02)
@@ -314,7 +314,7 @@ def test_helices_within_a_thousandth_of_nagaoka_and_rosa(pitch, wire):
     themselves lie 3e-4 above the exact ring sum at pitch/diameter 2)."""
     radius, turns = 1e-3, 10
     rosa = hb.rosa_solenoid_inductance(radius, pitch, turns, wire)
-    helix = solenoid(radius, turns * pitch, turns, wire, points_per_turn=100)
+    helix = solenoid(radius, turns * pitch, turns, wire_diameter=wire, points_per_turn=100)
     assert inductance(helix) == pytest.approx(rosa, rel=1e-3, abs=0)
 
 
@@ -460,7 +460,7 @@ def _random_coil(rng):
         return cd.Coil.from_polyline(pts, closed=True, wire_diameter=wire).rotate(
             float(rng.uniform(0, 180)), normal).translate(centre)
     turns = int(rng.integers(2, 6))
-    return solenoid(radius, turns * 3 * wire, turns, wire, points_per_turn=24).rotate(
+    return solenoid(radius, turns * 3 * wire, turns, wire_diameter=wire, points_per_turn=24).rotate(
         float(rng.uniform(0, 180)), normal).translate(centre)
 
 
@@ -493,7 +493,7 @@ def test_scaling_weights_and_turns():
     """L and M scale with size (geometric similarity via Coil.scaled, which scales the wire
     too); weights multiply (L quadratic, M bilinear); ``turns`` coincident turns give n^2."""
     coil = golay(5e-3, 2, wire_diameter=0.2e-3, points_per_arc=16)
-    helix = solenoid(0.5e-3, 1e-3, 5, 0.1e-3)
+    helix = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3)
     for c in (coil, helix):
         assert inductance(c.scaled(3.0)) == pytest.approx(3 * inductance(c), rel=1e-10, abs=0)
     loop = cd.Coil.from_loop(0.7e-3, (0, 0, 0.2e-3), wire_diameter=50e-6)
@@ -509,7 +509,7 @@ def test_scaling_weights_and_turns():
 
 def test_chunked_evaluation_gives_the_same_numbers(monkeypatch):
     """Small work chunks (many engine calls and kernel batches) change nothing but rounding."""
-    make = lambda: solenoid(0.5e-3, 1e-3, 5, 0.1e-3, points_per_turn=32)  # noqa: E731
+    make = lambda: solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3, points_per_turn=32)  # noqa: E731
     reference = inductance(make())
     monkeypatch.setattr(ind_mod, "CHUNK_NODES", 64)
     monkeypatch.setattr(ind_mod, "CHUNK_PAIRS", 7)
@@ -599,7 +599,7 @@ def test_straight_wire_partial_inductance():
 def test_microcoil_solenoid_against_wheeler_and_scaling():
     """A 5-turn, 1 mm solenoid: Wheeler's formula L = mu0 N^2 pi r^2 / (l + 0.9 r) (Wheeler
     1928, in SI; ~ a few % for l/D ~ 1 and this wire) and L proportional to size."""
-    coil = solenoid(0.5e-3, 1e-3, 5, 0.1e-3)
+    coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3)
     wheeler = mu_0 * 25 * np.pi * 0.25e-6 / (1e-3 + 0.9 * 0.5e-3)
     assert inductance(coil) == pytest.approx(wheeler, rel=0.05)
     assert inductance(coil.scaled(3.0)) == pytest.approx(3 * inductance(coil), rel=1e-10, abs=0)

@@ -18,7 +18,7 @@ FREQS = np.linspace(390e6, 410e6, 21)  # F0 is FREQS[10]
 @pytest.fixture(scope="module")
 def transverse_solenoid():
     """A 6-turn, 1 mm diameter solenoid with its axis along x (transverse to B0 = z)."""
-    return solenoid(0.5e-3, 1.5e-3, 6, 0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
+    return solenoid(0.5e-3, 1.5e-3, 6, wire_diameter=0.1e-3).rotate(90.0, (0.0, 1.0, 0.0))
 
 
 def test_matched_b1_per_sqrt_watt(transverse_solenoid):

@@ -210,13 +210,13 @@ def test_bad_inputs_name_the_parameter(tmp_path):
     with pytest.raises(ValueError, match="weights"):
         fab.plan_boards(spiral().with_weights([0.5]))
     with pytest.raises(ValueError, match="coil"):
-        fab.plan_boards(geometries.solenoid(2e-3, 4e-3, 4, 0.2e-3))
+        fab.plan_boards(geometries.solenoid(2e-3, 4e-3, 4, wire_diameter=0.2e-3))
     with pytest.raises(ValueError, match="path"):
         fab.to_kicad(spiral(), tmp_path / "board.pcb")
     with pytest.raises(ValueError, match="trace_width"):
         fab.plan_boards(cd.Coil.from_polyline(1e-3 * np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0]], float)))
     with pytest.raises(ValueError, match="seam|coil"):
-        fab.plan_flex(geometries.solenoid(2e-3, 4e-3, 4, 0.2e-3))
+        fab.plan_flex(geometries.solenoid(2e-3, 4e-3, 4, wire_diameter=0.2e-3))
 
 
 # ------------------------------------------------------------------ designs: biplanar boards, flex, former

@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 def test_without_a_client_uses_the_local_scheduler():
     """Runs before the module's cluster exists (no active client: the coil is one graph key)."""
-    coil = solenoid(1e-3, 2e-3, 3, 0.1e-3)
+    coil = solenoid(1e-3, 2e-3, 3, wire_diameter=0.1e-3)
     pts = np.linspace([-1e-3, 0, 0], [1e-3, 1e-4, 2e-4], 40)
     lazy = cd.field(coil, da.from_array(pts, chunks=(16, 3)))
     np.testing.assert_allclose(lazy.compute(scheduler="threads"), cd.field(coil, pts), rtol=1e-13, atol=0)
@@ -27,7 +27,7 @@ def client():
 
 
 def test_field_of_dask_points_on_cluster_equals_in_memory(client):
-    coil = solenoid(1e-3, 2e-3, 5, 0.1e-3)
+    coil = solenoid(1e-3, 2e-3, 5, wire_diameter=0.1e-3)
     pts = np.random.default_rng(1).uniform(-1.5e-3, 1.5e-3, (5000, 3))
     lazy = cd.field(coil, da.from_array(pts, chunks=(1200, 3)))
     assert isinstance(lazy, da.Array) and lazy.chunks[0] == (1200, 1200, 1200, 1200, 200)

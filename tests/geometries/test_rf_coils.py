@@ -112,7 +112,7 @@ def test_solenoid_axis_profile_matches_current_sheet():
     exact = sheet_field(z, a, length, turns)
     errs = []
     for ppt in (256, 1024):
-        coil = rc.solenoid(a, length, turns, 50e-6, points_per_turn=ppt)
+        coil = rc.solenoid(a, length, turns, wire_diameter=50e-6, points_per_turn=ppt)
         bz = cd.field(coil, axis_points(z))[:, 2]
         errs.append(np.max(np.abs(bz / exact - 1)))
         assert errs[-1] < 2 / 3 * (math.pi / ppt) ** 2
@@ -127,7 +127,7 @@ def test_stacked_ring_model_matches_current_sheet():
     z = np.linspace(-1.5 * length, 1.5 * length, 61)
     worst = []
     for turns in (20, 40):
-        coil = rc.solenoid(a, length, turns, 40e-6, stacked=True)
+        coil = rc.solenoid(a, length, turns, wire_diameter=40e-6, stacked=True)
         assert coil.n_loops == turns and coil.n_segments == 0
         rel = np.abs(cd.field(coil, axis_points(z))[:, 2] / sheet_field(z, a, length, turns) - 1)
         worst.append(rel.max())
@@ -139,15 +139,15 @@ def test_stacked_ring_model_matches_current_sheet():
 def test_solenoid_sign_axis_and_parameters():
     """Positive current gives Bz > 0 at the centre (counter-clockwise about +z), also for
     every layer of a multilayer coil; parameters carry what the handbook formulas need."""
-    coil = rc.solenoid(0.5e-3, 1.0e-3, 5, 0.1e-3)  # the example probe's coil
+    coil = rc.solenoid(0.5e-3, 1.0e-3, 5, wire_diameter=0.1e-3)  # the example probe's coil
     assert cd.field(coil, [0, 0, 0])[0, 2] > 0
     p = coil.parameters
     assert p["generator"] == "solenoid" and coil.role == "rf" and np.allclose(coil.axis, [0, 0, 1])
     for key, value in (("radius", 0.5e-3), ("length", 1e-3), ("turns", 5), ("wire_diameter", 0.1e-3),
                        ("pitch", 0.2e-3), ("layers", 1), ("lead_direction", "axial")):
         assert p[key] == pytest.approx(value) if isinstance(value, float) else p[key] == value
-    one = rc.solenoid(0.5e-3, 1.0e-3, 5, 0.1e-3, layers=1)
-    two = rc.solenoid(0.5e-3, 1.0e-3, 5, 0.1e-3, layers=2)
+    one = rc.solenoid(0.5e-3, 1.0e-3, 5, wire_diameter=0.1e-3, layers=1)
+    two = rc.solenoid(0.5e-3, 1.0e-3, 5, wire_diameter=0.1e-3, layers=2)
     b1, b2 = (cd.field(c, [0, 0, 0])[0, 2] for c in (one, two))
     assert 1.8 * b1 < b2 < 2 * b1  # the second layer adds in the same sense (slightly larger radius)
     pts = two.windings[0].points
@@ -161,14 +161,14 @@ def test_solenoid_sign_axis_and_parameters():
 def test_solenoid_axial_leads():
     """Leads continue the wire parallel to z, away from the winding, by ``leads`` metres;
     with an even number of layers both leave on the -z side."""
-    coil = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=2e-3)
+    coil = rc.solenoid(A, 1e-3, 5, wire_diameter=0.1e-3, leads=2e-3)
     pts = coil.windings[0].points
     assert np.allclose(pts[1] - pts[0], [0, 0, 2e-3], atol=0) and np.allclose(pts[-1] - pts[-2], [0, 0, 2e-3], atol=0)
     assert pts[0][2] == pytest.approx(-2.5e-3) and pts[-1][2] == pytest.approx(2.5e-3)
-    bare = rc.solenoid(A, 1e-3, 5, 0.1e-3)
+    bare = rc.solenoid(A, 1e-3, 5, wire_diameter=0.1e-3)
     assert coil.wire_length == pytest.approx(bare.wire_length + 4e-3, rel=1e-12, abs=0)
     assert cd.field(coil, [0, 0, 0])[0, 2] == pytest.approx(cd.field(bare, [0, 0, 0])[0, 2], rel=1e-12, abs=0)
-    two = rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=1e-3, layers=2).windings[0].points
+    two = rc.solenoid(A, 1e-3, 5, wire_diameter=0.1e-3, leads=1e-3, layers=2).windings[0].points
     assert np.allclose(two[1] - two[0], [0, 0, 1e-3], atol=0) and np.allclose(two[-1] - two[-2], [0, 0, -1e-3], atol=0)
 
 
@@ -181,7 +181,7 @@ def test_helix_wire_length():
     p = length / turns
     helix = turns * math.hypot(2 * math.pi * a, p)
     for ppt in (64, 4096):
-        coil = rc.solenoid(a, length, turns, 0.1e-3, points_per_turn=ppt)
+        coil = rc.solenoid(a, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt)
         chord = turns * ppt * math.hypot(2 * a * math.sin(math.pi / ppt), p / ppt)
         assert coil.wire_length == pytest.approx(chord, rel=1e-12, abs=0)
         assert coil.parameters["conductor_length"] == pytest.approx(chord, rel=1e-12, abs=0)
@@ -208,7 +208,7 @@ def test_no_two_turns_closer_than_wire_diameter():
         coil = rc.solenoid(A, wire_diameter=d, points_per_turn=32, **kwargs)
         dist = _min_distance_between_turns(coil.windings[0].points, 32)
         assert dist >= d * (1 - 1e-12)
-    close = rc.solenoid(A, 1e-3, 10, d)  # close-wound: pitch == wire diameter is accepted
+    close = rc.solenoid(A, 1e-3, 10, wire_diameter=d)  # close-wound: pitch == wire diameter is accepted
     assert close.parameters["pitch"] == pytest.approx(d)
 
 
@@ -386,7 +386,7 @@ def test_planar_spiral_refuses_turns_that_do_not_fit():
 
 # ---------------------------------------------------------------------------- invariants
 def test_closed_windings_and_roles():
-    coils = [rc.saddle(A, 4 * A), rc.rectangular_loop(1e-3, 1e-3), rc.solenoid(A, 1e-3, 4, 0.1e-3),
+    coils = [rc.saddle(A, 4 * A), rc.rectangular_loop(1e-3, 1e-3), rc.solenoid(A, 1e-3, 4, wire_diameter=0.1e-3),
              rc.helmholtz_pair(A), rc.loop(A), rc.planar_spiral(3, 1e-3, 30e-6, 20e-6),
              rc.birdcage(8, A, 2 * A)]
     for coil in coils:
@@ -402,13 +402,13 @@ def test_closed_windings_and_roles():
 
 # ---------------------------------------------------------------------------- validation
 @pytest.mark.parametrize("call, match", [
-    (lambda: rc.solenoid(A, 0.4e-3, 5, 0.1e-3), r"Input length must be at least .*= 0.0005 m"),
-    (lambda: rc.solenoid(A, 1e-3, 5, 1.2e-3), "Input wire_diameter must be smaller than twice"),
-    (lambda: rc.solenoid(-A, 1e-3, 5, 0.1e-3), "Input radius must be a finite number > 0"),
-    (lambda: rc.solenoid(A, 1e-3, 0, 0.1e-3), "Input turns"),
-    (lambda: rc.solenoid(A, 1e-3, 4.5, 0.1e-3, stacked=True), "Input turns must be an integer"),
-    (lambda: rc.solenoid(A, 1e-3, 5, 0.1e-3, layers=0), "Input layers"),
-    (lambda: rc.solenoid(A, 1e-3, 5, 0.1e-3, leads=-1e-3), "Input leads"),
+    (lambda: rc.solenoid(A, 0.4e-3, 5, wire_diameter=0.1e-3), r"Input length must be at least .*= 0.0005 m"),
+    (lambda: rc.solenoid(A, 1e-3, 5, wire_diameter=1.2e-3), "Input wire_diameter must be smaller than twice"),
+    (lambda: rc.solenoid(-A, 1e-3, 5, wire_diameter=0.1e-3), "Input radius must be a finite number > 0"),
+    (lambda: rc.solenoid(A, 1e-3, 0, wire_diameter=0.1e-3), "Input turns"),
+    (lambda: rc.solenoid(A, 1e-3, 4.5, wire_diameter=0.1e-3, stacked=True), "Input turns must be an integer"),
+    (lambda: rc.solenoid(A, 1e-3, 5, wire_diameter=0.1e-3, layers=0), "Input layers"),
+    (lambda: rc.solenoid(A, 1e-3, 5, wire_diameter=0.1e-3, leads=-1e-3), "Input leads"),
     (lambda: rc.saddle(A, 2e-3, arc_angle=180.0), r"Input arc_angle must be in the open range \(0, 180\)"),
     (lambda: rc.saddle(A, 2e-3, arc_angle=0.0), "Input arc_angle"),
     (lambda: rc.saddle(A, -2e-3), "Input length must be a finite number > 0"),
@@ -439,7 +439,7 @@ def test_unit_mistakes_are_refused_and_unusual_sizes_warn():
     for MR microscopy (UserWarning)."""
     with pytest.raises(ValueError, match=r"Input radius must be at most 10 m.*radius is in metres; did you pass "
                                          "millimetres"):
-        rc.solenoid(500.0, 1e-3, 5, 0.1e-3)
+        rc.solenoid(500.0, 1e-3, 5, wire_diameter=0.1e-3)
     with pytest.raises(ValueError, match="Input outer_diameter must be at most 10 m"):
         rc.planar_spiral(3, 20.0, 30e-6, 20e-6)
     with pytest.warns(UserWarning, match="radius = 0.75 m is unusually large.*did you pass millimetres"):

@@ -22,7 +22,7 @@ F0 = 600e6
 @pytest.fixture(scope="module")
 def coil():
     """A 5-turn 1 mm microsolenoid with its axis along x (perpendicular to B0 = z)."""
-    return solenoid(0.5e-3, 1.5e-3, 5, 0.1e-3, points_per_turn=32).rotate(90.0, (0.0, 1.0, 0.0))
+    return solenoid(0.5e-3, 1.5e-3, 5, wire_diameter=0.1e-3, points_per_turn=32).rotate(90.0, (0.0, 1.0, 0.0))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_from_coil_holds_the_package_functions_values(coil, sample):
 
 
 def test_conductor_resistance_sweep_equals_ac_resistance_point_by_point():
-    leads = solenoid(0.5e-3, 1.5e-3, 5, 0.1e-3, leads=1e-3, points_per_turn=16)
+    leads = solenoid(0.5e-3, 1.5e-3, 5, wire_diameter=0.1e-3, leads=1e-3, points_per_turn=16)
     f = np.array([0.0, 1e3, 1e6, 600e6, 10e9])
     for proximity in ("minard", "qoil", None):
         expected = [ac_resistance(leads, fi, proximity=proximity, temperature=77.0) for fi in f]
@@ -71,7 +71,7 @@ def test_circuit_from_numbers_and_validation():
     with pytest.raises(TypeError, match="Input coil must be a coildesign Coil"):
         CoilCircuit.from_coil("coil", F0)
     with pytest.raises(ValueError, match="Input conductivity must be given"):
-        CoilCircuit.from_coil(solenoid(0.5e-3, 1.5e-3, 5, 0.1e-3, points_per_turn=16), F0,
+        CoilCircuit.from_coil(solenoid(0.5e-3, 1.5e-3, 5, wire_diameter=0.1e-3, points_per_turn=16), F0,
                               sample=Cylinder(0.4e-3, 1e-3))
 
 
@@ -121,7 +121,7 @@ def test_snr_uses_the_circuit_noise_sources(coil, sample):
 
 def test_b1_along_b0_warns_in_sample_b1_snr_and_match():
     """A solenoid left along z = B0: its transverse B1 is a few per cent of the rotated coil's."""
-    along = solenoid(0.5e-3, 1.5e-3, 5, 0.1e-3, points_per_turn=32)
+    along = solenoid(0.5e-3, 1.5e-3, 5, wire_diameter=0.1e-3, points_per_turn=32)
     across = along.rotate(90.0, (0.0, 1.0, 0.0))
     smp_z = Cylinder(0.4e-3, 1.5e-3, axis=(0, 0, 1))
     smp_x = Cylinder(0.4e-3, 1.5e-3, axis=(1, 0, 0))

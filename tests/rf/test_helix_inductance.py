@@ -22,20 +22,22 @@ def test_screw_sum_equals_the_general_method(radius, length, turns, wire, ppt):
     """Same method (GMD-displaced paths, K = 6, Gauss order 8), summed over the screw
     symmetry: the interior frames are identical and the result agrees to ~1e-9 (the general
     path's one-sided end frames and its adaptive panels differ at that level)."""
-    coil = solenoid(radius, length, turns, wire, points_per_turn=ppt).rotate(90.0, (0, 1, 0)).translate((1e-3, 0, 2e-3))
+    coil = solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=ppt)
+    coil = coil.rotate(90.0, (0, 1, 0)).translate((1e-3, 0, 2e-3))
     assert is_uniform_helix(coil)
     c, alpha, tau = screw_motion(coil.windings[0], coil.axis)
     assert alpha == pytest.approx(2 * np.pi / ppt, rel=1e-12) and abs(tau) == pytest.approx(length / turns / ppt,
                                                                                              rel=1e-12)
-    general = inductance(solenoid(radius, length, turns, wire, points_per_turn=ppt))
+    general = inductance(solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=ppt))
     assert helix_inductance(coil) == pytest.approx(general, rel=1e-8, abs=0)
     assert helix_inductance(coil, internal=False) == pytest.approx(
-        inductance(solenoid(radius, length, turns, wire, points_per_turn=ppt), internal=False), rel=1e-8, abs=0)
+        inductance(solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=ppt), internal=False),
+        rel=1e-8, abs=0)
 
 
 def test_non_helices_are_refused_and_go_the_general_way():
-    leads = solenoid(0.5e-3, 1e-3, 5, 0.1e-3, leads=0.5e-3, points_per_turn=16)
-    rings = solenoid(0.5e-3, 1e-3, 5, 0.1e-3, stacked=True)
+    leads = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3, leads=0.5e-3, points_per_turn=16)
+    rings = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3, stacked=True)
     square = Coil.from_polyline([[0, 0, 0], [1e-3, 0, 0], [1e-3, 1e-3, 0], [0, 1e-3, 0]], closed=True,
                                 wire_diameter=1e-4)
     for coil in (leads, rings, square):
@@ -49,8 +51,9 @@ def test_non_helices_are_refused_and_go_the_general_way():
 
 
 def test_from_coil_uses_the_screw_sum_for_a_helix():
-    coil = solenoid(0.55e-3, 1e-3, 5, 0.1e-3, points_per_turn=32)
+    coil = solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3, points_per_turn=32)
     circuit = CoilCircuit.from_coil(coil, 600e6)
     assert "screw" in circuit.notes[0]
-    assert circuit.inductance == pytest.approx(inductance(solenoid(0.55e-3, 1e-3, 5, 0.1e-3, points_per_turn=32)),
+    helix = solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3, points_per_turn=32)
+    assert circuit.inductance == pytest.approx(inductance(helix),
                                                rel=1e-8, abs=0)

@@ -420,15 +420,15 @@ def _generators():
 def test_with_solenoid_generator():
     rf_coils = _generators()
     f = 600e6
-    coil = rf_coils.solenoid(0.5e-3, 1e-3, 5, 100e-6, points_per_turn=256)
+    coil = rf_coils.solenoid(0.5e-3, 1e-3, 5, wire_diameter=100e-6, points_per_turn=256)
     mine = helix_coil(0.5e-3, 5, 200e-6, 100e-6)
     assert imp.ac_resistance(coil, f) == pytest.approx(imp.ac_resistance(mine, f), rel=1e-4)
     assert imp.self_capacitance(coil) == pytest.approx(0.046e-12, rel=1e-12, abs=0)
     # leads: skin effect only, added to the proximity-corrected helix
-    leads = rf_coils.solenoid(0.5e-3, 1e-3, 5, 100e-6, points_per_turn=256, leads=2e-3)
+    leads = rf_coils.solenoid(0.5e-3, 1e-3, 5, wire_diameter=100e-6, points_per_turn=256, leads=2e-3)
     lead_r = imp.lead_resistance(4e-3, 100e-6, f)
     assert imp.ac_resistance(leads, f) == pytest.approx(imp.ac_resistance(coil, f) + lead_r, rel=1e-4)
-    two_layers = rf_coils.solenoid(0.5e-3, 1e-3, 5, 100e-6, layers=2)
+    two_layers = rf_coils.solenoid(0.5e-3, 1e-3, 5, wire_diameter=100e-6, layers=2)
     with pytest.raises(ValueError, match="single-layer"):
         imp.self_capacitance(two_layers)
     with pytest.raises(ValueError, match="single-layer"):

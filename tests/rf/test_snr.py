@@ -236,7 +236,7 @@ def test_snr_reuses_a_given_sample_b1():
 def test_snr_uses_the_impedance_module_when_no_resistance_is_given():
     geometries = pytest.importorskip("coildesign.geometries")
     impedance = pytest.importorskip("coildesign.rf.impedance")
-    coil = geometries.solenoid(0.5e-3, 1e-3, 5, 0.1e-3).rotate(90.0, (0, 1, 0))
+    coil = geometries.solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90.0, (0, 1, 0))
     capillary = sm.Cylinder(0.4e-3, 1e-3, axis=(1, 0, 0))
     res = rs.snr(coil, capillary, frequency=600e6, n=6)
     assert res.coil_resistance == approx(impedance.ac_resistance(coil, 600e6), rel=1e-14)
@@ -389,7 +389,7 @@ def test_gradient_basis_and_its_moment_gram_matrix():
 def test_magnetic_loss_least_squares_fallback_gives_the_same_loss(monkeypatch):
     """When the normal-equation solution fails the stationarity check the projection is redone
     by lstsq on the weighted basis matrix; both give the same minimum."""
-    coil = cd.geometries.solenoid(0.55e-3, 0.9e-3, 6, 1e-4, points_per_turn=24)  # helix: A has a z part
+    coil = cd.geometries.solenoid(0.55e-3, 0.9e-3, 6, wire_diameter=1e-4, points_per_turn=24)  # helix: A has a z part
     sample = sm.Cylinder(0.4e-3, 0.9e-3, center=(0.1e-3, 0.0, 0.0))
     normal = sm.magnetic_loss_resistance(coil, sample, 600e6, 1.6, n=5)
     bare = sm.magnetic_loss_resistance(coil, sample, 600e6, 1.6, n=5, correction="none")
@@ -427,7 +427,7 @@ def test_curie_magnetization_of_water_by_hand():
 def test_snr_of_a_long_solenoid_matches_closed_form_by_reciprocity():
     """Long solenoid, small centred sample: B1/I = mu0 N / l (uniform), so
     xi = omega0 M0 mu0 (N/l) V and SNR = xi / sqrt(4 k T R df) (Hoult & Richards 1976)."""
-    coil = solenoid(1e-3, 40e-3, 400, 50e-6).rotate(90, (0, 1, 0))
+    coil = solenoid(1e-3, 40e-3, 400, wire_diameter=50e-6).rotate(90, (0, 1, 0))
     sample = rs.Cylinder(0.2e-3, 1e-3, axis=(1, 0, 0))
     res = rs.snr(coil, sample, b0=14.1, resistance=2.0, bandwidth=5e3)
     m0 = rs.curie_magnetization("1H", None, 14.1, 293.15, spin_density=110.7e3 * Avogadro * 0.999885)
@@ -447,7 +447,7 @@ def test_snr_per_volume_scaling_laws_by_reciprocity():
     d = np.array([0.5e-3, 1.5e-3, 5e-3])
     skin, dc = [], []
     for scale in d / 1e-3:
-        coil = solenoid(0.5e-3, 1e-3, 5, 0.1e-3).rotate(90, (0, 1, 0)).scaled(scale)
+        coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90, (0, 1, 0)).scaled(scale)
         sample = rs.Cylinder(0.35e-3 * scale, 0.8e-3 * scale, axis=(1, 0, 0))
         for out, r in ((skin, ac_resistance(coil, 600e6, proximity=None)), (dc, dc_resistance(coil))):
             out.append(rs.snr(coil, sample, b0=14.1, resistance=r).snr / sample.volume)
@@ -469,7 +469,7 @@ def test_magnetic_sample_loss_engine_vs_closed_form():
     equals pi sigma omega^2 mu0^2 n^2 b^4 l / 8 (Hoult & Lauterbur 1979) to the end effects.
     Stacked rings: a helix also carries its net axial current, whose A_z adds an axial E
     (about +11 % here), which the ideal closed form leaves out."""
-    coil = solenoid(1e-3, 40e-3, 400, 50e-6, stacked=True)
+    coil = solenoid(1e-3, 40e-3, 400, wire_diameter=50e-6, stacked=True)
     sample = rs.Cylinder(0.5e-3, 2e-3)
     engine = rs.magnetic_loss_resistance(coil, sample, 600e6, 1.6)
     closed = rs.cylinder_in_solenoid_loss(400 / np.hypot(40e-3, 2e-3), 0.5e-3, 2e-3, 600e6, 1.6)
@@ -480,7 +480,7 @@ def test_magnetic_sample_loss_engine_vs_closed_form():
 def test_rotating_frame_components():
     """A linearly polarised transverse field splits equally into B1+ and B1- of magnitude
     |B_perp|/2 (Hoult 2000)."""
-    coil = solenoid(0.5e-3, 1e-3, 5, 0.1e-3).rotate(90, (0, 1, 0))
+    coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90, (0, 1, 0))
     bp, bm = rs.rotating_frame_b1(coil, np.zeros((1, 3)))
     b_perp = np.hypot(*cd.field(coil, [0, 0, 0])[0, :2])
     assert abs(bp[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)

@@ -18,7 +18,7 @@ from coildesign.studies.rf_study import microcoil, microcoil_geometry_cache_clea
 @pytest.mark.parametrize(("turns", "d", "p"), [(4, 50e-6, 50e-6), (13, 56e-6, 93e-6)])
 def test_ring_inductance_matches_general_inductance(turns, d, p):
     a = 0.5e-3 + d / 2
-    ref = inductance(solenoid(a, turns * p, turns, d, stacked=True))
+    ref = inductance(solenoid(a, turns * p, turns, wire_diameter=d, stacked=True))
     assert ring_inductance(a, p, turns, d) == pytest.approx(ref, rel=1e-3, abs=0)
 
 
@@ -121,7 +121,7 @@ def test_geometry_cache_gives_the_same_numbers():
 def test_loss_resistance_from_its_integral():
     """R_m = sigma omega^2 G with G = magnetic_loss_integral (the same arithmetic, so equal to the
     last bit); a precomputed integral is checked like any other input."""
-    coil = solenoid(0.55e-3, 1e-3, 6, 1e-4, stacked=True)
+    coil = solenoid(0.55e-3, 1e-3, 6, wire_diameter=1e-4, stacked=True)
     smp = samples.Cylinder(0.4e-3, 1e-3, medium=samples.water(293.15))
     g = samples.magnetic_loss_integral(coil, smp)
     sigma = smp.medium.effective_conductivity(600e6)
