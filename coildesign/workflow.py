@@ -37,7 +37,7 @@ import numpy as np
 from scipy.constants import speed_of_light
 
 from coildesign import _files as files
-from coildesign import design, geometries
+from coildesign import design, geometries, rf
 from coildesign import workflow_outputs as outputs
 from coildesign._progress import progress_enabled
 from coildesign._text import table
@@ -51,9 +51,10 @@ from coildesign.probe_file import CoilTable, DesignError, GradientTable, ProbeDe
 from coildesign.rf import CoilCircuit, match
 from coildesign.rf import snr as reciprocity
 from coildesign.rf.matching import MatchResult
+from coildesign.rf.nuclei import nucleus
 from coildesign.rf.sample import Cylinder
 from coildesign.rf.sensitivity import B1AlongB0Warning, Sensitivity
-from coildesign.rf.snr import SNRResult, nucleus
+from coildesign.rf.snr import SNRResult
 
 
 def _defaults_table(from_defaults: dict) -> list[str]:
@@ -222,16 +223,16 @@ def _rf_section(spec: ProbeDesign, nuc, b0: float, frequency: float, temperature
         # microcoil practice: the coil axis (its B1) is perpendicular to B0 = z
         coil = coil.rotate(90.0, (0.0, 1.0, 0.0))
     smp = spec.sample
-    sample = reciprocity.Cylinder(smp.radius, smp.length, axis=tuple(coil.axis if coil.axis is not None
+    sample = rf.Cylinder(smp.radius, smp.length, axis=tuple(coil.axis if coil.axis is not None
                                                                       else (1.0, 0.0, 0.0)))
     with warnings.catch_warnings(record=True) as caught:  # B1 along B0: reported below, then re-issued
         warnings.simplefilter("always", B1AlongB0Warning)
-        b1 = reciprocity.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
+        b1 = rf.sample_b1(coil, sample, within=0.1)  # computed once: summary and SNR
     b1_warnings = tuple(str(w.message) for w in caught if issubclass(w.category, B1AlongB0Warning))
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     sens = b1.sensitivity()
-    centre = float(reciprocity.transverse_b1(coil, np.zeros((1, 3)))[0])
+    centre = float(rf.transverse_b1(coil, np.zeros((1, 3)))[0])
     step("B1 map")
     # one circuit (L, R_c(f), R_s(f) of the sample, C_self) for the impedance figures, the match and the SNR
     circuit = CoilCircuit.from_coil(coil, frequency, sample=sample, temperature=temperature,

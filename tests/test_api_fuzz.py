@@ -120,7 +120,7 @@ def _spec(label, fn, valid, **kinds):
 
 C = COILS
 P1 = np.array([[1e-4, 2e-4, 3e-4]])
-CAPILLARY = snr_module.Cylinder(0.3e-3, 1e-3, axis=(0, 0, 1))
+CAPILLARY = rf.Cylinder(0.3e-3, 1e-3, axis=(0, 0, 1))
 SPECS = [
     # fields
     _spec("field", cd.field, dict(coil=C["solenoid"], points=P1, current=1.0), coil="coil", points="points",
@@ -218,8 +218,8 @@ SPECS = [
                                                         n_points=11),
           resistance="real", inductance="real", frequency="real", z0="real", c_self="real", network="enum"),
     _spec("resistivity_at", cd.MATERIALS["copper"].resistivity_at, dict(temperature=293.15), temperature="real"),
-    _spec("larmor_frequency", snr_module.nucleus("1H").larmor_frequency, dict(b0=14.1), b0="real"),
-    _spec("nucleus", snr_module.nucleus, dict(name="1H"), name="enum"),
+    _spec("larmor_frequency", rf.nucleus("1H").larmor_frequency, dict(b0=14.1), b0="real"),
+    _spec("nucleus", rf.nucleus, dict(name="1H"), name="enum"),
     _spec("noise_voltage", snr_module.noise_voltage, dict(coil_resistance=0.1, bandwidth=1e4),
           coil_resistance="real", bandwidth="real", temperature_coil="real", noise_figure_db="real"),
     _spec("curie_magnetization", snr_module.curie_magnetization, dict(nucleus="1H", concentration=110e3, b0=14.1),

@@ -42,47 +42,17 @@ from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.rf import nuclei as _nuclei
 from coildesign.rf.circuit import CoilCircuit
-from coildesign.rf.nuclei import NUCLEI, Nucleus, nucleus
-from coildesign.rf.sample import (
-    Box,
-    Cylinder,
-    Mask,
-    Sample,
-    Sphere,
-    _sample,
-    cylinder_in_solenoid_loss,
-    magnetic_loss_resistance,
-)
-from coildesign.rf.sensitivity import (
-    SampleB1,
-    Sensitivity,
-    _check_b1_direction,
-    rotating_frame_b1,
-    sample_b1,
-    sample_sensitivity,
-    transverse_b1,
-)
+from coildesign.rf.nuclei import Nucleus
+from coildesign.rf.sample import Sample, _sample, magnetic_loss_resistance
+from coildesign.rf.sensitivity import SampleB1, _check_b1_direction, sample_b1
 
 __all__ = [
-    "NUCLEI",
     "WATER_PROTON_CONCENTRATION",
-    "Box",
-    "Cylinder",
-    "Mask",
-    "Nucleus",
     "SNRResult",
-    "Sensitivity",
-    "Sphere",
     "curie_magnetization",
-    "cylinder_in_solenoid_loss",
     "limit_of_detection",
-    "magnetic_loss_resistance",
     "noise_voltage",
-    "nucleus",
-    "rotating_frame_b1",
-    "sample_sensitivity",
     "snr",
-    "transverse_b1",
 ]
 
 # 1H atoms in water at 25 degC: 2 x 997.05 kg/m^3 / 18.01528 g/mol (density: CRC Handbook)

@@ -6,10 +6,12 @@ from scipy import constants
 from scipy.constants import Avogadro, Boltzmann, epsilon_0, hbar, mu_0
 
 import coildesign as cd
+from coildesign import rf
 from coildesign.analysis.performance import dc_resistance
 from coildesign.geometries import solenoid
 from coildesign.rf import ac_resistance, nuclei
 from coildesign.rf import sample as sm
+from coildesign.rf import sensitivity as se
 from coildesign.rf import snr as rs
 from tests.conftest import approx, helix
 
@@ -225,10 +227,10 @@ def test_snr_reuses_a_given_sample_b1():
     summary is sample_sensitivity's."""
     coil = helix(0.5e-3, 1e-3, 5, 0.1e-3)
     capillary = sm.Cylinder(0.4e-3, 1e-3, axis=(1, 0, 0))
-    b1 = rs.sample_b1(coil, capillary, n=6, within=0.1)
+    b1 = rf.sample_b1(coil, capillary, n=6, within=0.1)
     assert rs.snr(coil, capillary, frequency=600e6, resistance=0.5, n=6, b1=b1) == rs.snr(
         coil, capillary, frequency=600e6, resistance=0.5, n=6)
-    assert rs.sample_b1(coil, capillary, within=0.1).sensitivity() == rs.sample_sensitivity(coil, capillary)
+    assert rf.sample_b1(coil, capillary, within=0.1).sensitivity() == se.sample_sensitivity(coil, capillary)
     with pytest.raises(TypeError, match="Input b1"):
         rs.snr(coil, capillary, frequency=600e6, resistance=0.5, b1=1.0)
 
@@ -403,7 +405,7 @@ def test_magnetic_loss_least_squares_fallback_gives_the_same_loss(monkeypatch):
 
 
 def test_cylinder_quadrature_is_exact_for_volume_and_polynomials():
-    cyl = rs.Cylinder(0.4e-3, 1e-3, center=(1e-4, 0, 0), axis=(1, 1, 0))
+    cyl = rf.Cylinder(0.4e-3, 1e-3, center=(1e-4, 0, 0), axis=(1, 1, 0))
     pts, w = cyl.points()
     assert w.sum() == pytest.approx(np.pi * 0.16e-6 * 1e-3, rel=1e-13, abs=0)
     rel = pts - np.array([1e-4, 0, 0])
@@ -421,14 +423,14 @@ def test_curie_magnetization_of_water_by_hand():
     hand = n * gamma**2 * hbar**2 * 0.75 * 14.1 / (3 * Boltzmann * 293.15)
     assert rs.curie_magnetization("1H", None, 14.1, 293.15, spin_density=n) == pytest.approx(hand, rel=1e-14, abs=0)
     assert 0.045 < hand < 0.047  # A/m
-    assert rs.nucleus("1H").larmor_frequency(14.1) == pytest.approx(600.3e6, rel=1e-3)
+    assert rf.nucleus("1H").larmor_frequency(14.1) == pytest.approx(600.3e6, rel=1e-3)
 
 
 def test_snr_of_a_long_solenoid_matches_closed_form_by_reciprocity():
     """Long solenoid, small centred sample: B1/I = mu0 N / l (uniform), so
     xi = omega0 M0 mu0 (N/l) V and SNR = xi / sqrt(4 k T R df) (Hoult & Richards 1976)."""
     coil = solenoid(1e-3, 40e-3, 400, wire_diameter=50e-6).rotate(90, (0, 1, 0))
-    sample = rs.Cylinder(0.2e-3, 1e-3, axis=(1, 0, 0))
+    sample = rf.Cylinder(0.2e-3, 1e-3, axis=(1, 0, 0))
     res = rs.snr(coil, sample, b0=14.1, resistance=2.0, bandwidth=5e3)
     m0 = rs.curie_magnetization("1H", None, 14.1, 293.15, spin_density=110.7e3 * Avogadro * 0.999885)
     omega = 26.7522128e7 * 14.1
@@ -437,7 +439,7 @@ def test_snr_of_a_long_solenoid_matches_closed_form_by_reciprocity():
     assert res.signal == pytest.approx(xi, rel=2e-3)
     assert res.snr == pytest.approx(xi / np.sqrt(4 * Boltzmann * 293.15 * 2.0 * 5e3), rel=2e-3)
     assert res.lod == pytest.approx(3 * res.moles / (res.snr * np.sqrt(5e3)), rel=1e-12, abs=0)
-    sens = rs.sample_sensitivity(coil, sample)
+    sens = se.sample_sensitivity(coil, sample)
     assert sens.relative_std < 1e-3 and sens.fraction_within_10_percent == 1.0
 
 
@@ -448,7 +450,7 @@ def test_snr_per_volume_scaling_laws_by_reciprocity():
     skin, dc = [], []
     for scale in d / 1e-3:
         coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90, (0, 1, 0)).scaled(scale)
-        sample = rs.Cylinder(0.35e-3 * scale, 0.8e-3 * scale, axis=(1, 0, 0))
+        sample = rf.Cylinder(0.35e-3 * scale, 0.8e-3 * scale, axis=(1, 0, 0))
         for out, r in ((skin, ac_resistance(coil, 600e6, proximity=None)), (dc, dc_resistance(coil))):
             out.append(rs.snr(coil, sample, b0=14.1, resistance=r).snr / sample.volume)
     assert np.polyfit(np.log(d), np.log(skin), 1)[0] == pytest.approx(-1.0, abs=0.02)
@@ -457,11 +459,11 @@ def test_snr_per_volume_scaling_laws_by_reciprocity():
 
 def test_errors_name_parameters():
     with pytest.raises(ValueError, match="Input nucleus"):
-        rs.nucleus("7Li")
+        rf.nucleus("7Li")
     with pytest.raises(ValueError, match="Input radius"):
-        rs.Cylinder(-1.0, 1e-3)
+        rf.Cylinder(-1.0, 1e-3)
     with pytest.raises(ValueError, match="Input resistance"):
-        rs.snr(cd.Coil.from_loop(1e-3), rs.Cylinder(1e-4, 1e-4), b0=14.1, resistance=0.0)
+        rs.snr(cd.Coil.from_loop(1e-3), rf.Cylinder(1e-4, 1e-4), b0=14.1, resistance=0.0)
 
 
 def test_magnetic_sample_loss_engine_vs_closed_form():
@@ -470,18 +472,18 @@ def test_magnetic_sample_loss_engine_vs_closed_form():
     Stacked rings: a helix also carries its net axial current, whose A_z adds an axial E
     (about +11 % here), which the ideal closed form leaves out."""
     coil = solenoid(1e-3, 40e-3, 400, wire_diameter=50e-6, stacked=True)
-    sample = rs.Cylinder(0.5e-3, 2e-3)
-    engine = rs.magnetic_loss_resistance(coil, sample, 600e6, 1.6)
-    closed = rs.cylinder_in_solenoid_loss(400 / np.hypot(40e-3, 2e-3), 0.5e-3, 2e-3, 600e6, 1.6)
+    sample = rf.Cylinder(0.5e-3, 2e-3)
+    engine = rf.magnetic_loss_resistance(coil, sample, 600e6, 1.6)
+    closed = rf.cylinder_in_solenoid_loss(400 / np.hypot(40e-3, 2e-3), 0.5e-3, 2e-3, 600e6, 1.6)
     assert engine == pytest.approx(closed, rel=5e-3)
-    assert rs.magnetic_loss_resistance(coil, sample, 600e6, 0.0) == 0.0
+    assert rf.magnetic_loss_resistance(coil, sample, 600e6, 0.0) == 0.0
 
 
 def test_rotating_frame_components():
     """A linearly polarised transverse field splits equally into B1+ and B1- of magnitude
     |B_perp|/2 (Hoult 2000)."""
     coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90, (0, 1, 0))
-    bp, bm = rs.rotating_frame_b1(coil, np.zeros((1, 3)))
+    bp, bm = rf.rotating_frame_b1(coil, np.zeros((1, 3)))
     b_perp = np.hypot(*cd.field(coil, [0, 0, 0])[0, :2])
     assert abs(bp[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)
     assert abs(bm[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)
