@@ -24,9 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pypulseq as pp  # noqa: E402
 
+from coildesign._files import save_figure  # noqa: E402
 from coildesign.analysis import Amplifier, SolenoidMagnet, drive, lorentz_forces  # noqa: E402
 from coildesign.analysis.sequence_psf import gradient_echo_sequence  # noqa: E402
-from coildesign.export.files import save_figure  # noqa: E402
 from coildesign.geometries import gradient_set  # noqa: E402
 
 LIMIT = 333.15  # [K], 60 degC coil-temperature interlock
