@@ -399,6 +399,11 @@ def _check_consistency(design: dict, source: str) -> None:
     """Refuse physically inconsistent combinations of otherwise valid values (module doc)."""
     rf, sample, grad = design["rf_coil"], design["sample"], design["gradient"]
     radius = _number(rf, "radius")
+    for table, spec in (("rf_coil", rf), ("gradient", grad)):  # the generators' own dimensions first
+        for key in ("radius", "length", "wire_diameter", "half_gap", "size"):
+            v = _number(spec, key)
+            if v is not None and not v > 0:
+                raise DesignError(f"{source}: [{table}] {key} = {spec[key]!r}: must be > 0 (metres)")
     if rf.get("generator") in VOLUME_RF_COILS and radius is not None:
         bore = radius - 0.5 * (_number(rf, "wire_diameter") or 0.0)
         if sample["radius"] >= bore:

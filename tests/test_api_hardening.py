@@ -530,3 +530,14 @@ def test_a_deeply_nested_design_file_is_a_user_error(tmp_path, capsys):
     assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert str(f) in err and "nested too deeply" in err and "internal error" not in err
+
+
+def test_a_negative_rf_coil_radius_is_named_as_such(tmp_path, capsys):
+    """The generator's own dimension is checked before the sample is compared with it."""
+    from coildesign import cli
+
+    f = tmp_path / "neg.toml"
+    f.write_text('[rf_coil]\ngenerator = "solenoid"\nradius = -0.5e-3\nlength = 1e-3\nturns = 5\n'
+                 'wire_diameter = 0.1e-3\n')
+    assert cli.main(["run", str(f), "--output", str(tmp_path / "o")]) == 2
+    assert "[rf_coil] radius = -0.0005: must be > 0" in capsys.readouterr().err

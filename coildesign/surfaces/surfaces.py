@@ -157,6 +157,28 @@ class Surface:
 
 
 # ---------------------------------------------------------------------------- generators
+MAX_CELLS = 1e5  # mesh cells along one side: far beyond what the dense operators can hold (``_check_size``)
+MAX_EXTENT = 1e3  # [m]: a larger surface is no coil former (a unit mistake), and its float grid degenerates
+
+
+def _cells(extent: float, h: float) -> int:
+    """ceil(extent / h): mesh cells of edge ``h`` [m] along ``extent`` [m], refused (naming
+    ``resolution``) before a count too large to build is formed."""
+    q = extent / h
+    if not np.isfinite(q) or q > MAX_CELLS:
+        check._fail("resolution", f"at least {extent / MAX_CELLS:.3g} m (an edge this short puts more than "
+                    f"{MAX_CELLS:g} cells along {extent:.3g} m)", h)
+    return int(np.ceil(q))
+
+
+def _extent(name: str, value: object) -> float:
+    """``value`` [m] after ``check.positive`` and an upper bound ``MAX_EXTENT``."""
+    v = check.positive(name, value)
+    if v > MAX_EXTENT:
+        check._fail(name, f"at most {MAX_EXTENT:g} m (lengths are in metres; did you pass millimetres?)", value)
+    return v
+
+
 def _odd(n: int) -> int:
     """The smallest odd integer >= n."""
     return n if n % 2 else n + 1
@@ -187,12 +209,12 @@ def cylinder(radius: float, length: float, resolution: float | None = None, *,
     The vertex count around is a multiple of 4 and the ring count odd, so the mesh (with its
     alternating diagonals, ``_grid_faces``) is mapped onto itself by the mirrors x -> -x,
     y -> -y and z -> z0 - (z - z0), which ``gradient_coil(symmetry=True)`` relies on."""
-    a = check.positive("radius", radius)
-    ell = check.positive("length", length)
+    a = _extent("radius", radius)
+    ell = _extent("length", length)
     z0 = check.finite("center", center)
     h = 2 * np.pi * a / 40 if resolution is None else check.positive("resolution", resolution)
-    n_phi = 4 * max(2, int(np.ceil(2 * np.pi * a / h / 4)))
-    n_z = _odd(max(3, int(np.ceil(ell / h)) + 1))
+    n_phi = 4 * max(2, _cells(2 * np.pi * a / 4, h))
+    n_z = _odd(max(3, _cells(ell, h) + 1))
     _check_size(n_phi * n_z)
     phi = 2 * np.pi * np.arange(n_phi) / n_phi
     z = np.linspace(-ell / 2, ell / 2, n_z) + z0
@@ -209,8 +231,8 @@ def _plate(width: float, height: float, h: float, shape: str) -> tuple[np.ndarra
     normal +z."""
     if shape == "rectangle":
         # odd counts: the alternating diagonals are then mirror symmetric in x and y (``cylinder``)
-        n_x = _odd(max(3, int(np.ceil(width / h)) + 1))
-        n_y = _odd(max(3, int(np.ceil(height / h)) + 1))
+        n_x = _odd(max(3, _cells(width, h) + 1))
+        n_y = _odd(max(3, _cells(height, h) + 1))
         _check_size(2 * n_x * n_y)
         xx, yy = np.meshgrid(np.linspace(-width / 2, width / 2, n_x), np.linspace(-height / 2, height / 2, n_y),
                              indexing="ij")
@@ -219,7 +241,7 @@ def _plate(width: float, height: float, h: float, shape: str) -> tuple[np.ndarra
     from scipy.spatial import Delaunay
 
     r_out = width / 2
-    n_rings = max(2, int(np.ceil(r_out / h)))
+    n_rings = max(2, _cells(r_out, h))
     pts = [np.zeros((1, 2))]
     for k in range(1, n_rings + 1):
         r = r_out * k / n_rings
@@ -243,9 +265,9 @@ def biplanar(gap: float, width: float, height: float | None = None, resolution: 
     ``height`` [m] (rectangles, x by y) or discs of diameter ``width`` (``shape="disc"``);
     normals point away from the mid-plane. ``resolution`` [m]: target edge length (default
     min(width, height) / 20)."""
-    g = check.positive("gap", gap)
-    w = check.positive("width", width)
-    hgt = w if height is None else check.positive("height", height)
+    g = _extent("gap", gap)
+    w = _extent("width", width)
+    hgt = w if height is None else _extent("height", height)
     check.choice("shape", shape, ("rectangle", "disc"))
     h = min(w, hgt) / 20 if resolution is None else check.positive("resolution", resolution)
     verts, faces = _plate(w, hgt, h, shape)

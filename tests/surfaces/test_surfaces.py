@@ -149,3 +149,16 @@ def test_generators_reject_bad_input(call, error, name):
     """Generators validate their parameters and name them."""
     with pytest.raises(error, match=f"Input {name} must be"):
         call()
+
+
+def test_extents_and_resolutions_out_of_range_are_refused_by_name():
+    """No OverflowError and no degenerate mesh: a 1e300 m surface or a 1e-300 m edge is refused
+    naming the parameter before any count is formed."""
+    from coildesign.surfaces import biplanar, cylinder
+
+    for call, name in ((lambda: cylinder(1e300, 2e-2), "radius"), (lambda: cylinder(5e-3, 1e300), "length"),
+                       (lambda: biplanar(4e-3, 1e300), "width"),
+                       (lambda: cylinder(5e-3, 2e-2, resolution=1e-300), "resolution"),
+                       (lambda: biplanar(4e-3, 1e-2, resolution=1e-300), "resolution")):
+        with pytest.raises(ValueError, match=f"Input {name} must be"):
+            call()
