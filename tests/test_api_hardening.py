@@ -508,7 +508,7 @@ def test_study_arguments_are_type_checked():
         sweep(square, {"x": [1.0]}, fixed=[("y", 1.0)], progress=False)
     with pytest.raises(TypeError, match="Input checkpoint must be a folder path"):
         sweep(square, {"x": [1.0]}, checkpoint=3, progress=False)
-    with pytest.raises(TypeError, match="Input progress must be True or False"):
+    with pytest.raises(TypeError, match="Input progress must be True, False or None"):
         sweep(square, {"x": [1.0]}, progress="no")
     with pytest.raises(TypeError, match="Input seed must be an integer or None"):
         sweep(square, {"x": (0.0, 1.0)}, method="random", samples=3, seed=1.5, progress=False)

@@ -638,7 +638,7 @@ def test_stacked_rings_agree_with_rosa():
     from coildesign.geometries import solenoid as sol
 
     a, length, n, d = 1e-3, 2e-3, 40, 0.045e-3
-    coil = sol(a, length, n, d, stacked=True)
+    coil = sol(a, length, n, wire_diameter=d, stacked=True)
     expected = rosa_solenoid_inductance(a, length / n, n, d, internal=False)
     assert inductance(coil, internal=False) == pytest.approx(expected, rel=2e-4, abs=0)
 
