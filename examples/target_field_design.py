@@ -1,4 +1,4 @@
-"""Designed versus classical gradient coils for a 10 mm bore (issue 9's demonstration).
+"""Designed versus classical gradient coils for a 10 mm bore.
 
 A 10 mm inner-diameter former, 25 mm long; DSV 6 mm (radius 3 mm = 0.6 of the coil radius);
 field deviation <= 5 %; 10 turns per coil half of 0.25 mm wire (0.3 mm wire does not fit the

@@ -58,7 +58,7 @@ from coildesign._constants import mu_0
 CEL_TOLERANCE = 1e-8  # AGM convergence (quadratic: final relative error ~1e-16)
 CEL_MAX_ITER = 40
 # steps run on every element: points farther than ~0.17 radii from the wire (kc > 0.085) need
-# at most 4, the rest are finished alone (_cel_after_first_step); 3 measured slower (issue 15)
+# at most 4, the rest are finished alone (_cel_after_first_step); 3 measured slower
 CEL_BULK_STEPS = 4
 FAR_RATIO = 1e9  # beyond this many radii the dipole form is exact to rounding (octupole/dipole < 1e-17)
 

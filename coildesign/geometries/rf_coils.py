@@ -620,9 +620,7 @@ def birdcage(
         / both). The ideal-mode field does not depend on it.
     phase : float, default 0.0
         Mode phase psi [degrees] (like every angle a designer types in coildesign: ``rotate``,
-        ``arc_angle``): leg k carries cos(phi_k + psi). Until issue 10 this argument was in
-        radians; there is no clean way to accept both, so values are now read as degrees
-        (-90 for B1 along +x).
+        ``arc_angle``): leg k carries cos(phi_k + psi) (-90 for B1 along +x).
     leg_width, ring_width : float or None
         Widths [m] of strip conductors (``RectangularStrip(width, thickness)``) for legs /
         ring segments; None falls back to ``wire_diameter`` (round wire) or a filament.

@@ -60,6 +60,7 @@ Sample losses
 
 from __future__ import annotations
 
+import abc
 import functools
 import math
 from collections.abc import Sequence
@@ -246,7 +247,7 @@ def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------- shapes
-class Sample:
+class Sample(abc.ABC):
     """Base of the sample shapes: ``volume`` [m^3], ``points(n)``, ``center`` [m], ``extent``
     (a length [m] that scales the shape, used to condition fits) and ``medium``."""
 
@@ -254,16 +255,18 @@ class Sample:
     center: np.ndarray
 
     @property
-    def volume(self) -> float:  # pragma: no cover - every shape overrides
-        raise NotImplementedError
+    @abc.abstractmethod
+    def volume(self) -> float:
+        """Volume [m^3]."""
 
     @property
-    def extent(self) -> float:  # pragma: no cover
-        raise NotImplementedError
+    @abc.abstractmethod
+    def extent(self) -> float:
+        """A length [m] that scales the shape."""
 
-    def points(self, n=None) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    @abc.abstractmethod
+    def points(self, n=None) -> tuple[np.ndarray, np.ndarray]:
         """(points (K, 3) [m], volume weights (K,) [m^3])."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, eq=False)
