@@ -172,12 +172,9 @@ def _fraction(rates, pts, g, ctr, eta, t) -> tuple[float, np.ndarray]:
     return radius, np.abs(bz).max(axis=1) / (abs(eta) * radius)
 
 
-def residual_fraction(coil: Coil, shells, points, times, *, center=(0.0, 0.0, 0.0), axis: str | None = None,
-                      efficiency: float | None = None, basis_size: int | None = None) -> np.ndarray:
-    """Residual eddy field of a (designed) gradient coil: max over ``points`` [m] of
-    |Bz_eddy(t)| / (eta R) after a step, at every one of ``times`` [s] (T,) (R: the points'
-    largest distance from ``center``; eta: dBz/ds there). Pass a dense time grid to check a
-    bound at all times, not only at chosen instants."""
+def _step_fields(coil, shells, points, times, center, axis, basis_size):
+    """Checked inputs of a step analysis and the mode fields at the points: (modes, times [s],
+    centre [m], gradient axis index, points [m], mode fields g)."""
     require_coil("coil", coil)
     m = as_modes(shells, basis_size)
     t = np.atleast_1d(finite_array("times", times))
@@ -185,6 +182,16 @@ def residual_fraction(coil: Coil, shells, points, times, *, center=(0.0, 0.0, 0.
     ctr = check.vector3("center", center)
     ax = _axis_index(coil, axis)
     pts, g, _ = _mode_fields(m, coil, points)
+    return m, t, ctr, ax, pts, g
+
+
+def residual_fraction(coil: Coil, shells, points, times, *, center=(0.0, 0.0, 0.0), axis: str | None = None,
+                      efficiency: float | None = None, basis_size: int | None = None) -> np.ndarray:
+    """Residual eddy field of a (designed) gradient coil: max over ``points`` [m] of
+    |Bz_eddy(t)| / (eta R) after a step, at every one of ``times`` [s] (T,) (R: the points'
+    largest distance from ``center``; eta: dBz/ds there). Pass a dense time grid to check a
+    bound at all times, not only at chosen instants."""
+    m, t, ctr, ax, pts, g = _step_fields(coil, shells, points, times, center, axis, basis_size)
     return _fraction(m.rates, pts, g, ctr, _efficiency(coil, ax, ctr, efficiency), t)[1]
 
 
@@ -196,13 +203,7 @@ def report(coil: Coil, shells, points, *, times=REPORT_TIMES, center=(0.0, 0.0, 
     pre-emphasis terms, heat per shell per step and the impedance at ``frequencies`` [Hz]
     (default 10 Hz to 100 kHz) with ``coil_inductance`` [H] and ``coil_resistance`` [ohm]
     added (``EddyReport``)."""
-    require_coil("coil", coil)
-    m = as_modes(shells, basis_size)
-    t = np.atleast_1d(finite_array("times", times))
-    _check_frequencies(m, t)
-    ctr = check.vector3("center", center)
-    ax = _axis_index(coil, axis)
-    pts, g, _ = _mode_fields(m, coil, points)
+    m, t, ctr, ax, pts, g = _step_fields(coil, shells, points, times, center, axis, basis_size)
     tm = _fit_terms(m.time_constants, pts, g, ctr, AXES[ax], _efficiency(coil, ax, ctr, efficiency))
     radius, frac = _fraction(m.rates, pts, g, ctr, tm.efficiency, t)
     f = np.geomspace(10.0, 1e5, 41) if frequencies is None else frequencies

@@ -58,6 +58,7 @@ from coildesign.rf.matching import MatchResult, match
 from coildesign.rf.network import frequency_axis
 from coildesign.rf.sample import Sample, _sample, induced_potential
 from coildesign.rf.sensitivity import b1_map
+from coildesign.rf.snr import curie_magnetization, default_concentration
 
 __all__ = [
     "ArraySNR",
@@ -318,18 +319,13 @@ def array_snr(coils: Sequence[Coil], sample: Sample, points, *, b0: float, nucle
     ``temperature`` [K] and the sample at ``temperature_sample``, times the noise factor
     10^(``noise_figure_db``/10), in ``bandwidth`` [Hz]. A sample without a medium or
     ``conductivity`` contributes no noise."""
-    from coildesign.rf.snr import WATER_PROTON_CONCENTRATION, curie_magnetization
-
     cs = _coils(coils)
     smp = _sample(sample)
     pts = check.points3("points", points)
     nuc = _nuclei.nucleus(nucleus)
     field_ = check.magnetic_field_strength("b0", b0)
     f0 = nuc.larmor_frequency(field_)
-    if concentration is None:
-        if nuc.name != "1H":
-            check._fail("concentration", f"given in mol/m^3 for {nuc.name} (the default is 1H in water)", None)
-        concentration = WATER_PROTON_CONCENTRATION
+    concentration = default_concentration(nuc, concentration)
     vox = check.positive("voxel_volume", voxel_volume)
     df = check.positive("bandwidth", bandwidth)
     nf = 10.0 ** (check.in_range("noise_figure_db", noise_figure_db, 0.0, 100.0) / 10.0)

@@ -60,6 +60,16 @@ WATER_PROTON_CONCENTRATION = 2.0 * 997.05 / 18.01528e-3  # [mol/m^3] = 110.69e3
 _MAX_CONCENTRATION = 1e6  # [mol/m^3]; no substance holds more than ~2e5 mol/m^3 of one element
 
 
+def default_concentration(nucleus: Nucleus, concentration: float | None) -> float:
+    """``concentration`` [mol/m^3], or 1H in water (``WATER_PROTON_CONCENTRATION``) when None; other
+    nuclei must give theirs."""
+    if concentration is None:
+        if nucleus.name != "1H":
+            check._fail("concentration", f"given in mol/m^3 for {nucleus.name} (the default is 1H in water)", None)
+        return WATER_PROTON_CONCENTRATION
+    return concentration
+
+
 @check.finite_output("magnetisation")
 def curie_magnetization(
     nucleus: str | Nucleus,
@@ -235,10 +245,7 @@ def snr(
     else:
         field_ = check.magnetic_field_strength("b0", b0)
         f0 = nuc.larmor_frequency(field_)
-    if concentration is None:
-        if nuc.name != "1H":
-            check._fail("concentration", f"given in mol/m^3 for {nuc.name} (the default is 1H in water)", None)
-        concentration = WATER_PROTON_CONCENTRATION
+    concentration = default_concentration(nuc, concentration)
     if circuit is not None:
         if not isinstance(circuit, CoilCircuit):
             check._fail("circuit", "None or a CoilCircuit", circuit, TypeError)
