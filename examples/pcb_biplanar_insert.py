@@ -6,8 +6,8 @@ pitch (0.15 mm traces). The contours sit on one copper layer, the lifted return 
 on the other, one pitch away (the board's layer spacing), joined by vias. The boards are checked
 against fine-line rules (4 mil traces and spaces, 0.2 mm vias: an "advanced" class of most board
 houses; the default rules, OSH Park's 6 mil class, are the module's), written as Gerber X2 +
-Excellon (two boards) and as one KiCad board, read back with gerbonara and kiutils, and their
-copper's field compared with the layout's and the design's over the DSV.
+Excellon (two boards) and as one KiCad board, read back (gerbonara for Gerber, coildesign's own
+parser for KiCad), and their copper's field compared with the layout's and the design's over the DSV.
 
 Run: python examples/pcb_biplanar_insert.py [output folder]   (about 20 s)
 """

@@ -3,7 +3,7 @@
 (``drawing``: SVG), gradunwarp coefficient files (``gradunwarp``), CoSimPy RF coils
 (``cosimpy``), pandas views of results (``frames``), plots (``plots``) and fabrication files
 (``fabrication``: Gerber/Excellon and KiCad boards, flex boards, design-rule checks, grooved
-winding formers). pyvista, pandas, gerbonara and kiutils are imported on first use."""
+winding formers). pyvista, pandas and gerbonara are imported on first use."""
 
 from coildesign.export.cosimpy import to_cosimpy
 from coildesign.export.drawing import to_svg

@@ -6,7 +6,8 @@ windings, design-rule checks and grooved winding formers.
 - ``to_flex``: cylindrical windings unrolled onto a flex board (``flex``);
 - ``winding_former``: a grooved former for wire-wound cylindrical coils as STL (``former``);
 - ``DesignRules`` (``rules``), ``ipc2221_width`` (``trace_width``).
-gerbonara and kiutils (the ``fab`` extra) are imported when files are written or read.
+gerbonara (the ``fab`` extra) is imported when Gerber files are written or read; KiCad boards
+are written and parsed directly (``kicad``, ``sexpr``).
 """
 
 from coildesign.export.fabrication.boards import (

@@ -3,7 +3,7 @@
 ``plan_boards`` lays out one board per plate (``layout``); ``design_rule_check`` checks them
 (``drc``); ``to_gerber`` and ``to_kicad`` refuse a violating design unless
 ``allow_violations=True`` (the violations are then in the report), write the files atomically
-into a locked output folder, read them back with the format's library (gerbonara, kiutils)
+into a locked output folder, read them back (Gerber with gerbonara, KiCad with ``sexpr``)
 and compare the copper they describe with the layout and the design (``verify``):
 
 - ``readback_deviation``: field of the copper read back vs the layout's copper (what the files
@@ -287,7 +287,7 @@ def to_kicad(coil_or_design, path: str | os.PathLike, *, rules: DesignRules | No
              **options) -> Fabrication:
     """Write the boards of a planar coil or design as one KiCad board file ``path``
     (``.kicad_pcb``; boards side by side; ``kicad`` module doc) with the report files beside it,
-    read it back with kiutils and verify (module doc); arguments as for ``to_gerber``."""
+    read it back and verify (module doc); arguments as for ``to_gerber``."""
     target = Path(path)
     if target.suffix != ".kicad_pcb":
         check._fail("path", "a file name ending in .kicad_pcb", str(path))
