@@ -55,6 +55,7 @@ from coildesign.rf.nuclei import nucleus
 from coildesign.rf.sample import Cylinder
 from coildesign.rf.sensitivity import B1AlongB0Warning, Sensitivity
 from coildesign.rf.snr import SNRResult
+from coildesign.winding_info import Birdcage, Helix
 
 
 def _defaults_table(from_defaults: dict) -> list[str]:
@@ -134,7 +135,7 @@ def lumped_model_check(coil: Coil, frequency: float) -> LumpedModelCheck:
     a wire in a dielectric or near the sample is shorter, so the bound is lenient.
     """
     lengths = [w.length for w in coil.windings]
-    run = max(lengths) if coil.parameters.get("generator") == "birdcage" else float(sum(lengths))
+    run = max(lengths) if isinstance(coil.winding_info, Birdcage) else float(sum(lengths))
     return LumpedModelCheck(float(run), speed_of_light / frequency, float(frequency))
 
 
@@ -164,7 +165,7 @@ class RFReport:
     def self_capacitance_source(self) -> str:
         """Where C_self comes from ("Medhurst", "estimate"), or why it is not available."""
         if self.circuit.c_self > 0:
-            return "Medhurst" if self.coil.parameters.get("generator") == "solenoid" else "estimate"
+            return "Medhurst" if isinstance(self.coil.winding_info, Helix) else "estimate"
         return "not available: " + next(n for n in self.circuit.notes if n.startswith("C_self"))
 
     @property
