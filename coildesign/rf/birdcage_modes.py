@@ -70,13 +70,17 @@ cylinder, exact for long legs; the method used by Chin et al. 2002); ring images
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.linalg import eigh
 from scipy.optimize import brentq, linear_sum_assignment
 
 from coildesign import _validation as check
+from coildesign.analysis.inductance import inductance as _self_l
+from coildesign.analysis.inductance import mutual_inductance as _mutual_l
+from coildesign.coil import Coil, Winding
+from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.winding_info import Birdcage
 
 __all__ = [
@@ -408,8 +412,6 @@ def _unreachable(f_target: float, m: int, f_min: float, fixed_kind: str) -> None
 # ---------------------------------------------------------------------------- public: coil level
 def _birdcage_layout(coil) -> tuple[int, list, np.ndarray, np.ndarray]:
     """(N, windings in branch order, orientation signs (3N,), cylinder axis unit vector)."""
-    from coildesign.coil import Coil, Winding
-
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
     info = coil.winding_info
@@ -449,10 +451,6 @@ def _birdcage_layout(coil) -> tuple[int, list, np.ndarray, np.ndarray]:
 
 def _with_section(winding, info: Birdcage, kind: str):
     """The winding with a finite conductor section (from the birdcage's record if missing)."""
-    from dataclasses import replace
-
-    from coildesign.conductors import RectangularStrip, RoundWire
-
     if winding.cross_section is not None:
         return winding
     width = info.leg_width if kind == "leg" else info.ring_width
@@ -475,18 +473,10 @@ def birdcage_inductance_matrix(coil, *, symmetric: bool | None = None, shield: b
     leg image currents of a shield recorded in ``coil.winding_info.shield_radius``. Cached on
     the coil.
     """
-    from coildesign.coil import Coil
-
     n, ws, signs, axis = _birdcage_layout(coil)
     key = ("coildesign.rf.birdcage_modes.inductance_matrix", symmetric, shield)
     if key in coil._cache:
         return coil._cache[key].copy()
-    try:
-        from coildesign.analysis.inductance import inductance as _self_l
-        from coildesign.analysis.inductance import mutual_inductance as _mutual_l
-    except ImportError as exc:  # pragma: no cover - depends on the package state
-        raise ImportError("birdcage_inductance_matrix needs coildesign.analysis.inductance "
-                          f"(inductance, mutual_inductance) ({exc})") from exc
     info = coil.winding_info
     ws = [_with_section(w, info, "leg" if i < n else "ring") for i, w in enumerate(ws)]
     single = [Coil([w], name=f"branch {i}") for i, w in enumerate(ws)]

@@ -33,6 +33,7 @@ from coildesign import _validation as check
 from coildesign._constants import mu_0
 from coildesign.coil import Coil
 from coildesign.conductors import Material, RectangularStrip, RoundWire, material
+from coildesign.rf.peec import filament_impedance
 from coildesign.winding_info import Helix, PlanarSpiral
 
 __all__ = [
@@ -533,8 +534,6 @@ def _resistance_per_length(cs, f: np.ndarray, rho: float, strip_model: str) -> n
 
 @lru_cache(maxsize=64)
 def _peec_strip_per_length(width: float, thickness: float, f: float, rho: float) -> float:
-    from coildesign.rf.peec import filament_impedance
-
     length = 1000.0 * max(width, thickness)  # long: end effects of the partial inductances < 0.1 %
     mat = Material("strip", rho, 0.0)
     res = filament_impedance(RectangularStrip(width, thickness), length, f, mat)

@@ -65,6 +65,7 @@ from coildesign import _validation as check
 from coildesign._constants import mu_0
 from coildesign.analysis import regions
 from coildesign.coil import Coil
+from coildesign.fields import vector_potential
 
 __all__ = [
     "Box",
@@ -472,8 +473,6 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
     E = -j omega (A + grad psi). Several coils' fields give the sample-mediated mutual
     resistances R_ij = sigma omega^2 int (A_i + grad psi_i) . (A_j + grad psi_j) dV
     (``coildesign.rf.array.coupling``)."""
-    from coildesign.fields import vector_potential
-
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     smp = _sample(sample)

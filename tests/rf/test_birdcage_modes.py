@@ -3,7 +3,6 @@ published BirdcageBuilder examples (Chin et al., Concepts Magn. Reson. 15, 156 (
 
 from __future__ import annotations
 
-import sys
 import types
 
 import numpy as np
@@ -13,6 +12,7 @@ from scipy.constants import mu_0
 
 from coildesign.coil import Coil
 from coildesign.geometries import birdcage
+from coildesign.rf import birdcage_modes as birdcage_modes_module
 from coildesign.rf.birdcage_modes import (
     birdcage_capacitance,
     birdcage_inductance_matrix,
@@ -301,7 +301,9 @@ def _fake_inductance_module():
 
 @pytest.fixture
 def fake_inductance(monkeypatch):
-    monkeypatch.setitem(sys.modules, "coildesign.analysis.inductance", _fake_inductance_module())
+    fake = _fake_inductance_module()
+    monkeypatch.setattr(birdcage_modes_module, "_self_l", fake.inductance)
+    monkeypatch.setattr(birdcage_modes_module, "_mutual_l", fake.mutual_inductance)
 
 
 def _birdcage(**kw):
