@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from coildesign import _progress
 from coildesign._version import __version__ as __version__
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import MATERIALS, Material, RectangularStrip, RoundWire
@@ -44,9 +45,7 @@ def set_progress(mode: bool | str | None = "auto") -> None:
     """Progress bars of the whole package: True / "always", False / "never", "auto" (only on a
     terminal or in a notebook; the default), None (back to the environment variable
     ``COILDESIGN_PROGRESS``); see ``coildesign._progress``."""
-    from coildesign._progress import set_progress as switch
-
-    switch(mode)
+    _progress.set_progress(mode)
 
 
 __all__ = [

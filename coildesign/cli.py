@@ -24,8 +24,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from coildesign import validation
 from coildesign._files import OutputFolderError, json_text, output_folder
 from coildesign._text import did_you_mean
+from coildesign.probe_file import DesignError, default_design, load_design, validate_design
+from coildesign.studies.cli import add_sweep_parser, run_sweep
+from coildesign.workflow import run_design
 
 REPORT = ("this is a bug in coildesign; please report it to the coildesign issue tracker with the command "
           "line, the design file and the traceback printed with --debug")
@@ -36,8 +40,6 @@ class UserError(Exception):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from coildesign import validation
-
     missing = validation.unmatched(args.case)
     if missing:
         words = sorted({w for c in validation.CASES for w in re.findall(r"[A-Za-z][A-Za-z0-9_'-]+", c.name)})
@@ -54,9 +56,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, design: dict | None) -> int:
-    from coildesign.probe_file import DesignError, load_design, validate_design
-    from coildesign.workflow import run_design
-
     source = "design" if design is None else "demo design"
     try:
         spec = load_design(args.file) if design is None else validate_design(design, source)
@@ -105,8 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--format", choices=("text", "json"), default="text")
     val.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="print the traceback of internal errors")
-    from coildesign.studies.cli import add_sweep_parser
-
     add_sweep_parser(sub)
     return p
 
@@ -118,12 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args)
         if args.command == "sweep":
-            from coildesign.studies.cli import run_sweep
-
             return run_sweep(args)
         if args.command == "demo":
-            from coildesign.probe_file import default_design
-
             return _run(args, default_design())
         return _run(args, None)
     except UserError as exc:

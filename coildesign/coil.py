@@ -18,7 +18,10 @@ Conventions
 - ``Coil.axis`` is the coil's symmetry/encoding axis (unit vector) and ``Coil.role`` is
   ``"gradient"``, ``"rf"`` or ``None``; for a gradient coil the encoded gradient is
   dBz/d(axis) with B0 along +z. ``Coil.parameters`` records the generator and its
-  parameters (used by handbook formulas); it survives rigid motions but not scaling.
+  parameters (a descriptive dictionary for reports and JSON); it survives rigid motions but
+  not scaling. ``Coil.winding_info`` is the typed record of the layout facts that handbook
+  formulas read (``coildesign.winding_info``: ``Helix``, ``PlanarSpiral``, ``Birdcage``, ...),
+  kept by rigid motions, scaled with the coil where its facts are lengths, dropped by joins.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign._files import atomic_path
 from coildesign.conductors import CrossSection, Material, RectangularStrip, RoundWire, material
+from coildesign.winding_info import WindingInfo
 
 
 def _cross_section(wire_diameter: float | None, cross_section: CrossSection | None) -> CrossSection | None:
@@ -232,9 +236,12 @@ class Coil:
     """Windings connected in series carrying one current (each scaled by its weight).
 
     Coils are immutable; transforms return new coils. ``coil_a + coil_b`` joins in series.
+    ``parameters``: descriptive dictionary of the generator's arguments (reports, JSON);
+    ``winding_info``: the typed layout record that analyses read (``coildesign.winding_info``),
+    or None.
     """
 
-    __slots__ = ("windings", "weights", "name", "axis", "role", "parameters", "_cache")
+    __slots__ = ("windings", "weights", "name", "axis", "role", "parameters", "winding_info", "_cache")
 
     def __init__(
         self,
@@ -245,6 +252,7 @@ class Coil:
         axis: Iterable[float] | None = None,
         role: str | None = None,
         parameters: dict | None = None,
+        winding_info: WindingInfo | None = None,
     ) -> None:
         ws = tuple(windings)
         if not ws:
@@ -258,12 +266,16 @@ class Coil:
         wt.setflags(write=False)
         if role not in (None, "gradient", "rf"):
             check._fail("role", "'gradient', 'rf' or None", role)
+        if winding_info is not None and not isinstance(winding_info, WindingInfo):
+            check._fail("winding_info", "a coildesign.winding_info record (Helix, PlanarSpiral, ...) or None",
+                        winding_info, TypeError)
         self.windings: tuple[AnyWinding, ...] = ws
         self.weights: np.ndarray = wt
         self.name = str(name)
         self.axis = None if axis is None else check.unit_vector("axis", axis)
         self.role = role
         self.parameters = dict(parameters) if parameters else {}
+        self.winding_info = winding_info
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ constructors
@@ -318,17 +330,18 @@ class Coil:
     def with_weights(self, weights: Iterable[float]) -> Coil:
         """The same windings with new per-winding current weights."""
         return Coil(self.windings, weights, name=self.name, axis=self.axis, role=self.role,
-                    parameters=self.parameters)
+                    parameters=self.parameters, winding_info=self.winding_info)
 
     def renamed(self, name: str) -> Coil:
         """The same coil under another name."""
         return Coil(self.windings, self.weights, name=name, axis=self.axis, role=self.role,
-                    parameters=self.parameters)
+                    parameters=self.parameters, winding_info=self.winding_info)
 
     # ------------------------------------------------------------------ transforms
     def transformed(self, matrix: np.ndarray, offset: Iterable[float] = (0.0, 0.0, 0.0)) -> Coil:
         """The coil mapped by x -> matrix @ x + offset. ``matrix`` must be orthogonal times a
-        positive scale; parameters are kept only for rigid motions."""
+        positive scale; ``parameters`` are kept only for rigid motions, ``winding_info`` is kept
+        by rigid motions and scaled (``WindingInfo.scaled``, None when it cannot be) otherwise."""
         m = np.asarray(matrix, dtype=float)
         if m.shape != (3, 3) or not np.isfinite(m).all():
             check._fail("matrix", "a finite 3x3 array", matrix)
@@ -338,8 +351,11 @@ class Coil:
         t = check.vector3("offset", offset)
         axis = None if self.axis is None else m @ self.axis
         rigid = abs(scale2 - 1.0) < 1e-12
+        info = self.winding_info
+        if info is not None and not rigid:
+            info = info.scaled(float(np.sqrt(scale2)))
         return Coil([w.transformed(m, t) for w in self.windings], self.weights, name=self.name,
-                    axis=axis, role=self.role, parameters=self.parameters if rigid else None)
+                    axis=axis, role=self.role, parameters=self.parameters if rigid else None, winding_info=info)
 
     def translate(self, offset: Iterable[float]) -> Coil:
         """The coil moved by ``offset`` [m]."""

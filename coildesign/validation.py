@@ -773,8 +773,8 @@ def _mohan_case(shape: str) -> None:
           "spacing <= 3 w); d_in, d_out of the generated spiral", 0.03, "H")
     def _run():
         coil = planar_spiral(5, 2e-3, 50e-6, 50e-6, shape, thickness=5e-6)
-        p = coil.parameters
-        return hb.mohan_current_sheet_inductance(5, p["outer_diameter"], p["inner_diameter"], shape), inductance(coil)
+        p = coil.winding_info
+        return hb.mohan_current_sheet_inductance(5, p.outer_diameter, p.inner_diameter, shape), inductance(coil)
 
 
 for _shape in ("square", "hexagonal", "octagonal", "circular"):

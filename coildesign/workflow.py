@@ -53,8 +53,9 @@ from coildesign.rf import snr as reciprocity
 from coildesign.rf.matching import MatchResult
 from coildesign.rf.nuclei import nucleus
 from coildesign.rf.sample import Cylinder
-from coildesign.rf.sensitivity import B1AlongB0Warning, Sensitivity
+from coildesign.rf.sensitivity import B1AlongB0Warning, Homogeneity
 from coildesign.rf.snr import SNRResult
+from coildesign.winding_info import Birdcage, Helix
 
 
 def _defaults_table(from_defaults: dict) -> list[str]:
@@ -134,7 +135,7 @@ def lumped_model_check(coil: Coil, frequency: float) -> LumpedModelCheck:
     a wire in a dielectric or near the sample is shorter, so the bound is lenient.
     """
     lengths = [w.length for w in coil.windings]
-    run = max(lengths) if coil.parameters.get("generator") == "birdcage" else float(sum(lengths))
+    run = max(lengths) if isinstance(coil.winding_info, Birdcage) else float(sum(lengths))
     return LumpedModelCheck(float(run), speed_of_light / frequency, float(frequency))
 
 
@@ -147,14 +148,15 @@ def _frequency_text(hz: float) -> str:
 class RFReport:
     """The RF section of a run: the ``coil`` (axis across B0), the ``sample``, the ``circuit``
     (L, R_c, R_s, C_self at the Larmor frequency), the ``matched`` network, the B1 summary
-    over the sample ``b1_over_sample``, |B1perp| per ampere at the centre ``b1_centre`` [T/A],
-    the ``snr`` result, the sample's ``conductivity`` [S/m] and the B1-along-B0 ``warnings``."""
+    over the sample ``b1_over_sample`` (``Homogeneity`` of |B1perp|/I, band +-10 %), |B1perp|
+    per ampere at the centre ``b1_centre`` [T/A], the ``snr`` result, the sample's
+    ``conductivity`` [S/m] and the B1-along-B0 ``warnings``."""
 
     coil: Coil
     sample: Cylinder
     circuit: CoilCircuit
     matched: MatchResult
-    b1_over_sample: Sensitivity
+    b1_over_sample: Homogeneity
     b1_centre: float
     snr: SNRResult
     conductivity: float
@@ -164,7 +166,7 @@ class RFReport:
     def self_capacitance_source(self) -> str:
         """Where C_self comes from ("Medhurst", "estimate"), or why it is not available."""
         if self.circuit.c_self > 0:
-            return "Medhurst" if self.coil.parameters.get("generator") == "solenoid" else "estimate"
+            return "Medhurst" if isinstance(self.coil.winding_info, Helix) else "estimate"
         return "not available: " + next(n for n in self.circuit.notes if n.startswith("C_self"))
 
     @property
@@ -231,7 +233,7 @@ def _rf_section(spec: ProbeDesign, nuc, b0: float, frequency: float, temperature
     b1_warnings = tuple(str(w.message) for w in caught if issubclass(w.category, B1AlongB0Warning))
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    sens = b1.sensitivity()
+    sens = b1.homogeneity
     centre = float(rf.transverse_b1(coil, np.zeros((1, 3)))[0])
     step("B1 map")
     # one circuit (L, R_c(f), R_s(f) of the sample, C_self) for the impedance figures, the match and the SNR

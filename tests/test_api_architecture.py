@@ -16,7 +16,7 @@ FLOORS = [
     ("coildesign._constants", "coildesign._text", "coildesign._validation", "coildesign._runtime",
      "coildesign._files", "coildesign._version", "coildesign._progress", "coildesign._lazy"),
     ("coildesign.conductors",),
-    ("coildesign.coil", "coildesign.symmetry"),
+    ("coildesign.coil", "coildesign.symmetry", "coildesign.winding_info"),
     ("coildesign.geometries",),
     ("coildesign.fields",),
     ("coildesign.surfaces",),

@@ -3,10 +3,15 @@ coincident-point rule, the frame convention and the coil check."""
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import numpy as np
 import pytest
 
 from coildesign.coil import COINCIDENT, Coil, Winding, coincident_steps, frame, require_coil
+from coildesign.geometries import birdcage, solenoid
+from coildesign.winding_info import Birdcage, Helix
 
 SQUARE = [[0.0, 0.0, 0.0], [1e-3, 0.0, 0.0], [1e-3, 1e-3, 0.0], [0.0, 1e-3, 0.0]]
 
@@ -61,3 +66,32 @@ def test_require_coil_names_the_parameter():
     assert require_coil("coil", coil) is coil
     with pytest.raises(TypeError, match="Input gradient must be a coildesign.Coil"):
         require_coil("gradient", "Gx")
+
+
+def test_winding_info_follows_the_transforms():
+    """Rigid motions, mirrors, renaming and new weights keep the layout record, a scaling scales
+    its lengths (a scaled solenoid is the solenoid of the scaled sizes), a join drops it."""
+    coil = solenoid(0.5e-3, 2e-3, 8, wire_diameter=150e-6, leads=1e-3)
+    info = coil.winding_info
+    assert isinstance(info, Helix)
+    for moved in (coil.translate((1e-3, 0, 0)), coil.rotate(90, (0, 1, 0)), coil.mirror((1, 0, 0)),
+                  coil.renamed("probe"), coil.with_weights([2.0])):
+        assert moved.winding_info == info
+    big = coil.scaled(2.0)
+    assert big.parameters == {}  # the descriptive dictionary is not scaled
+    expected = solenoid(1e-3, 4e-3, 8, wire_diameter=300e-6, leads=2e-3).winding_info
+    for name in ("radius", "length", "pitch", "wire_diameter", "leads"):
+        assert getattr(big.winding_info, name) == pytest.approx(getattr(expected, name), rel=1e-15, abs=0)
+    assert (big.winding_info.turns, big.winding_info.layers, big.winding_info.stacked) == (8, 1, False)
+    assert (coil + Coil.from_loop(1e-3)).winding_info is None
+    with pytest.raises(TypeError, match="Input winding_info must be a coildesign.winding_info record"):
+        Coil(coil.windings, winding_info={"generator": "solenoid"})
+
+
+def test_winding_info_survives_pickling():
+    """Coils travel to worker processes by pickle: the record comes back equal."""
+    coil = birdcage(8, 5e-3, 10e-3, "highpass", leg_width=1e-3, shield_radius=8e-3)
+    back = pickle.loads(pickle.dumps(coil))
+    assert back.winding_info == coil.winding_info == Birdcage(
+        legs=8, radius=5e-3, length=10e-3, topology="highpass", leg_width=1e-3, shield_radius=8e-3)
+    assert dataclasses.asdict(back.winding_info)["shield_radius"] == 8e-3

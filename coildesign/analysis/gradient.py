@@ -43,6 +43,7 @@ from coildesign._text import table
 from coildesign.analysis.regions import Region
 from coildesign.coil import Coil, require_coil
 from coildesign.fields import field, field_jacobian
+from coildesign.fields.engine import loop_sources, polyline_sources
 from coildesign.fields.fieldmap import field_map
 
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
@@ -388,8 +389,6 @@ def largest_dsv(
     rtol = check.in_range("rtol", rtol, 1e-12, 0.5)
     n = check.positive_int("n", n, minimum=3, maximum=201)
     if max_radius is None:
-        from coildesign.fields.engine import loop_sources, polyline_sources
-
         reach = []
         if (p := polyline_sources(coil)) is not None:
             reach.append(float(np.sqrt((p.verts**2).sum(axis=1)).min()))

@@ -23,6 +23,7 @@ import numpy as np
 from coildesign import _validation as check
 from coildesign._text import table
 from coildesign.analysis.gradient import gradient_efficiency
+from coildesign.analysis.inductance import inductance as self_inductance
 from coildesign.coil import Coil
 
 
@@ -96,8 +97,6 @@ def gradient_performance(
     i_max = check.positive("i_max", i_max)
     eta = gradient_efficiency(coil, axis)
     if inductance is None:
-        from coildesign.analysis.inductance import inductance as self_inductance
-
         inductance = self_inductance(coil)
     ind = check.positive("inductance", inductance)
     res = dc_resistance(coil, temperature) if resistance is None else check.positive(

@@ -3,8 +3,10 @@
 Each generator returns a ``Coil`` (``role="rf"``, ``axis`` = direction of B1 at the centre)
 whose current paths give the resonator's B1 through the field engine, and whose
 ``parameters`` record the geometry and the quasi-static circuit quantities of its model (SI
-units, cited). ``coildesign.rf.resonators.resonator_analysis`` turns them into Q, B1 per
-sqrt(W) and a matching network.
+units, cited); the typed record ``winding_info`` (``Stripline``, ``LoopGapResonator``,
+``AldermanGrant`` of ``coildesign.winding_info``) carries the facts that
+``coildesign.rf.resonators.resonator_analysis`` turns into Q, B1 per sqrt(W) and a matching
+network.
 
 - ``stripline``: a strip of width w and length l at height h over a ground plane (microstrip),
   TEM standing wave; the ground plane is represented by the image strip (weight -1) at -h
@@ -32,6 +34,7 @@ from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip
 from coildesign.conductors import material as _material
+from coildesign.winding_info import AldermanGrant, LoopGapResonator, Stripline
 
 __all__ = ["TERMINATIONS", "alderman_grant", "hammerstad_jensen", "loop_gap_resonator", "stripline"]
 
@@ -109,8 +112,13 @@ def stripline(length: float, width: float, height: float, *, thickness: float = 
                                                                           "lambda/2 open") + " standing wave"),
         "conductor_length": 2.0 * ell,
     }
+    info = Stripline(length=ell, width=w, height=h, thickness=t,
+                     substrate_permittivity=params["substrate_permittivity"], termination=term, z0=z0,
+                     eps_eff=eps_eff, inductance_per_length=params["inductance_per_length"], resonance_frequency=f0,
+                     current_maximum_x=params["current_maximum_x"], model=params["model"])
     # B1 above the strip is along -y for current along +x: axis = the field direction at the current maximum
-    return Coil(windings, weights, name=f"stripline ({term})", axis=(0.0, -1.0, 0.0), role="rf", parameters=params)
+    return Coil(windings, weights, name=f"stripline ({term})", axis=(0.0, -1.0, 0.0), role="rf", parameters=params,
+                winding_info=info)
 
 
 def loop_gap_resonator(radius: float, length: float, gap: float, wall_thickness: float, *, gaps: int = 1,
@@ -151,8 +159,10 @@ def loop_gap_resonator(radius: float, length: float, gap: float, wall_thickness:
         "model": "loop-gap resonator, lumped L = mu0 pi r^2 / Z and slot capacitance (Froncisz & Hyde 1982)",
         "conductor_length": 2.0 * math.pi * r,
     }
+    info = LoopGapResonator(radius=r, length=z, inductance=ind, capacitance=cap,
+                            resonance_frequency=params["resonance_frequency"], model=params["model"])
     return Coil(windings, [1.0 / k] * k, name="loop-gap resonator", axis=(0.0, 0.0, 1.0), role="rf",
-                parameters=params)
+                parameters=params, winding_info=info)
 
 
 def alderman_grant(radius: float, length: float, wing_angle: float = 80.0, *, strands: int = 8,
@@ -204,4 +214,6 @@ def alderman_grant(radius: float, length: float, wing_angle: float = 80.0, *, st
         "model": "Alderman-Grant slotted tube: uniform axial wing currents, guard-ring halves carrying I/2",
         "conductor_length": 2.0 * ell + 4.0 * math.pi * a,
     }
-    return Coil(windings, weights, name="Alderman-Grant resonator", axis=(1.0, 0.0, 0.0), role="rf", parameters=params)
+    info = AldermanGrant(radius=a, length=ell, capacitance=cap, model=params["model"])
+    return Coil(windings, weights, name="Alderman-Grant resonator", axis=(1.0, 0.0, 0.0), role="rf", parameters=params,
+                winding_info=info)

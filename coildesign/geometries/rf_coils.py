@@ -2,8 +2,10 @@
 
 Every generator returns a ``Coil`` with ``role="rf"``, ``axis`` = the direction of B1 at the
 coil centre for a positive unit current, and ``parameters`` = ``{"generator": name, ...every
-argument..., ...derived values}`` (read by the handbook formulas of the RF analysis). SI units
-throughout: lengths in metres, angles in degrees unless stated.
+argument..., ...derived values}`` (descriptive, for reports and JSON); the solenoid, planar
+spiral and birdcage also carry ``winding_info`` (``Helix``, ``PlanarSpiral``, ``Birdcage`` of
+``coildesign.winding_info``), the typed facts that the handbook formulas of the RF analysis
+read. SI units throughout: lengths in metres, angles in degrees unless stated.
 
 Conventions shared by all generators
 ------------------------------------
@@ -31,6 +33,7 @@ from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import Material, RectangularStrip, RoundWire
 from coildesign.conductors import material as _material
 from coildesign.geometries.winding_pack import pack_fits, pack_parameters, turn_offsets, winding_pack
+from coildesign.winding_info import Birdcage, Helix, PlanarSpiral
 
 __all__ = [
     "solenoid",
@@ -180,13 +183,16 @@ def solenoid(
         "material": mat.name, "pitch": pitch, "total_turns": n * n_layers, "outer_radius": float(radii[-1]),
         "lead_direction": "axial", "helix_length": helix_length,
     }
+    info = Helix(radius=a, length=length_, turns=n, pitch=pitch, wire_diameter=d, leads=lead, layers=n_layers,
+                 stacked=bool(stacked))
     if stacked:
         nz = int(n)
         zs = -0.5 * length_ + (np.arange(nz) + 0.5) * pitch
         windings = [LoopWinding(float(r), (0.0, 0.0, float(z)), (0.0, 0.0, 1.0), cross, mat)
                     for r in radii for z in zs]
         params["conductor_length"] = float(sum(w.length for w in windings))
-        return Coil(windings, name="solenoid (stacked rings)", axis=(0, 0, 1), role="rf", parameters=params)
+        return Coil(windings, name="solenoid (stacked rings)", axis=(0, 0, 1), role="rf", parameters=params,
+                    winding_info=info)
 
     n_seg = max(1, math.ceil(n * ppt - 1e-9))
     s = np.linspace(0.0, 1.0, n_seg + 1)  # fraction of one layer
@@ -202,7 +208,7 @@ def solenoid(
         pts = np.vstack([start + (0.0, 0.0, -lead), pts, end + (0.0, 0.0, out * lead)])
     winding = Winding(pts, False, cross, mat)
     params["conductor_length"] = winding.length
-    return Coil([winding], name="solenoid", axis=(0, 0, 1), role="rf", parameters=params)
+    return Coil([winding], name="solenoid", axis=(0, 0, 1), role="rf", parameters=params, winding_info=info)
 
 
 # ---------------------------------------------------------------------------- saddle
@@ -543,7 +549,10 @@ def planar_spiral(
         "average_diameter": 0.5 * (d_out + d_in), "fill_ratio": (d_out - d_in) / (d_out + d_in),
         "conductor_length": winding.length, "return_path_modelled": False,
     }
-    return Coil([winding], name=f"{shp} planar spiral", axis=(0, 0, 1), role="rf", parameters=params)
+    info = PlanarSpiral(turns=n, outer_diameter=d_out, inner_diameter=d_in, trace_width=w, spacing=s, thickness=t,
+                        shape=shp)
+    return Coil([winding], name=f"{shp} planar spiral", axis=(0, 0, 1), role="rf", parameters=params,
+                winding_info=info)
 
 
 def _spiral_vertices(shape: str, n: int, d_out: float, w: float, pitch: float, ppt: int) -> np.ndarray | None:
@@ -706,4 +715,7 @@ def birdcage(
         "b1_direction": list(axis), "conductor_length": float(sum(w.length for w in windings)),
         "windings": f"{n} legs (indices 0..{n - 1}), then {n} top-ring and {n} bottom-ring segments",
     }
-    return Coil(windings, weights, name=f"{topo} birdcage", axis=axis, role="rf", parameters=params)
+    info = Birdcage(legs=n, radius=a, length=ell, topology=topo, leg_width=leg_width, ring_width=ring_width,
+                    thickness=t, wire_diameter=None if rw is None else rw.diameter, shield_radius=shield_radius)
+    return Coil(windings, weights, name=f"{topo} birdcage", axis=axis, role="rf", parameters=params,
+                winding_info=info)

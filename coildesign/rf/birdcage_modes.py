@@ -62,7 +62,7 @@ Coil level: ``birdcage_modes(coil, capacitance)`` and ``birdcage_capacitance(coi
 build L from the windings of a ``coildesign.geometries.rf_coils.birdcage`` coil with
 ``coildesign.analysis.inductance.inductance`` / ``mutual_inductance`` (partial inductances of
 the open leg and ring-segment paths; their conductor sections, strip or round wire, keep the
-self terms finite). A coaxial RF shield recorded in ``coil.parameters["shield_radius"]`` b is
+self terms finite). A coaxial RF shield recorded in ``coil.winding_info.shield_radius`` b is
 included for the legs by their image currents: the image of a leg at radius a is a leg at
 b^2/a carrying the opposite current (the image of a line current in a perfectly conducting
 cylinder, exact for long legs; the method used by Chin et al. 2002); ring images are ignored.
@@ -70,13 +70,18 @@ cylinder, exact for long legs; the method used by Chin et al. 2002); ring images
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.linalg import eigh
 from scipy.optimize import brentq, linear_sum_assignment
 
 from coildesign import _validation as check
+from coildesign.analysis.inductance import inductance as _self_l
+from coildesign.analysis.inductance import mutual_inductance as _mutual_l
+from coildesign.coil import Coil, Winding
+from coildesign.conductors import RectangularStrip, RoundWire
+from coildesign.winding_info import Birdcage
 
 __all__ = [
     "TOPOLOGIES",
@@ -407,15 +412,13 @@ def _unreachable(f_target: float, m: int, f_min: float, fixed_kind: str) -> None
 # ---------------------------------------------------------------------------- public: coil level
 def _birdcage_layout(coil) -> tuple[int, list, np.ndarray, np.ndarray]:
     """(N, windings in branch order, orientation signs (3N,), cylinder axis unit vector)."""
-    from coildesign.coil import Coil, Winding
-
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
-    params = coil.parameters
-    if params.get("generator") != "birdcage":
-        check._fail("coil", "a coil from coildesign.geometries.rf_coils.birdcage (parameters['generator'] == "
-                    "'birdcage')", coil)
-    n = int(params["legs"])
+    info = coil.winding_info
+    if not isinstance(info, Birdcage):
+        check._fail("coil", "a coil from coildesign.geometries.rf_coils.birdcage (winding_info a "
+                    "coildesign.winding_info.Birdcage)", coil)
+    n = int(info.legs)
     ws = list(coil.windings)
     if len(ws) != 3 * n or not all(isinstance(w, Winding) and not w.closed for w in ws):
         check._fail("coil", f"{3 * n} open windings (N legs, N top-ring and N bottom-ring segments)", coil)
@@ -435,7 +438,7 @@ def _birdcage_layout(coil) -> tuple[int, list, np.ndarray, np.ndarray]:
         radial = mid - (mid @ axis) * axis
         signs[n + k] = np.sign(np.cross(axis, radial) @ (w.points[-1] - w.points[0]))
     # each ring segment k must join the ends of legs k and k+1
-    tol = 1e-6 * max(float(params.get("radius", 1.0)), 1e-12)
+    tol = 1e-6 * max(float(info.radius), 1e-12)
     for ring, end in ((top, -1 if signs[0] > 0 else 0), (bot, 0 if signs[0] > 0 else -1)):
         for k, w in enumerate(ring):
             a, b = legs[k].points[end], legs[(k + 1) % n].points[end]
@@ -446,19 +449,15 @@ def _birdcage_layout(coil) -> tuple[int, list, np.ndarray, np.ndarray]:
     return n, ws, signs, axis
 
 
-def _with_section(winding, params: dict, kind: str):
-    """The winding with a finite conductor section (from the generator parameters if missing)."""
-    from dataclasses import replace
-
-    from coildesign.conductors import RectangularStrip, RoundWire
-
+def _with_section(winding, info: Birdcage, kind: str):
+    """The winding with a finite conductor section (from the birdcage's record if missing)."""
     if winding.cross_section is not None:
         return winding
-    width = params.get(f"{kind}_width")
+    width = info.leg_width if kind == "leg" else info.ring_width
     if width:
-        return replace(winding, cross_section=RectangularStrip(float(width), float(params.get("thickness", 35e-6))))
-    if params.get("wire_diameter"):
-        return replace(winding, cross_section=RoundWire(float(params["wire_diameter"])))
+        return replace(winding, cross_section=RectangularStrip(float(width), float(info.thickness)))
+    if info.wire_diameter:
+        return replace(winding, cross_section=RoundWire(float(info.wire_diameter)))
     raise ValueError(f"Input coil must have {kind} conductors of finite size for their self-inductance "
                      f"(give birdcage(..., {kind}_width=...) or wire_diameter=...); instead received filaments.")
 
@@ -471,23 +470,15 @@ def birdcage_inductance_matrix(coil, *, symmetric: bool | None = None, shield: b
     ``mutual_inductance`` (off-diagonal) on single-winding coils. ``symmetric`` (default: when
     the legs are equally spaced to 1e-9 rad) computes one row per block and fills the rest by
     the N-fold rotational symmetry (about 6N instead of 4.5 N^2 integrals). ``shield`` adds the
-    leg image currents of a shield recorded in ``coil.parameters["shield_radius"]``. Cached on
+    leg image currents of a shield recorded in ``coil.winding_info.shield_radius``. Cached on
     the coil.
     """
-    from coildesign.coil import Coil
-
     n, ws, signs, axis = _birdcage_layout(coil)
     key = ("coildesign.rf.birdcage_modes.inductance_matrix", symmetric, shield)
     if key in coil._cache:
         return coil._cache[key].copy()
-    try:
-        from coildesign.analysis.inductance import inductance as _self_l
-        from coildesign.analysis.inductance import mutual_inductance as _mutual_l
-    except ImportError as exc:  # pragma: no cover - depends on the package state
-        raise ImportError("birdcage_inductance_matrix needs coildesign.analysis.inductance "
-                          f"(inductance, mutual_inductance) ({exc})") from exc
-    params = coil.parameters
-    ws = [_with_section(w, params, "leg" if i < n else "ring") for i, w in enumerate(ws)]
+    info = coil.winding_info
+    ws = [_with_section(w, info, "leg" if i < n else "ring") for i, w in enumerate(ws)]
     single = [Coil([w], name=f"branch {i}") for i, w in enumerate(ws)]
 
     centre = np.mean([w.points.mean(axis=0) for w in ws[:n]], axis=0)
@@ -521,7 +512,7 @@ def birdcage_inductance_matrix(coil, *, symmetric: bool | None = None, shield: b
                 mat[i, j] = mat[j, i] = pair(i, j)
     mat *= np.outer(signs, signs)
 
-    b = params.get("shield_radius")
+    b = info.shield_radius
     if shield and b:
         a_leg = np.linalg.norm(radial, axis=1)
         images = []
@@ -542,8 +533,8 @@ def birdcage_inductance_matrix(coil, *, symmetric: bool | None = None, shield: b
 
 def _ladder_inputs(coil, topology: str | None, shield: bool):
     mat = birdcage_inductance_matrix(coil, shield=shield)
-    n = int(coil.parameters["legs"])
-    topo = check.choice("topology", topology if topology is not None else coil.parameters.get("topology"), TOPOLOGIES)
+    n = int(coil.winding_info.legs)
+    topo = check.choice("topology", topology if topology is not None else coil.winding_info.topology, TOPOLOGIES)
     d = np.diag(mat)
     l_leg, l_ring = float(d[:n].mean()), float(d[n:].mean())
     mutual = mat.copy()
@@ -559,7 +550,7 @@ def birdcage_modes(coil, capacitance: float | tuple[float, float], *, topology: 
                    shield: bool = True) -> LadderModes:
     """Resonant modes of a birdcage ``coil`` with ``capacitance`` [F] (a pair (C_leg, C_ring)
     for band-pass), from its full partial-inductance matrix (``birdcage_inductance_matrix``).
-    ``topology`` defaults to ``coil.parameters["topology"]``."""
+    ``topology`` defaults to ``coil.winding_info.topology``."""
     n, l_leg, l_ring, mutual, topo = _ladder_inputs(coil, topology, shield)
     return ladder_modes(n, l_leg, l_ring, capacitance, topo, mutual=mutual)
 

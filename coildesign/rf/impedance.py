@@ -33,6 +33,8 @@ from coildesign import _validation as check
 from coildesign._constants import mu_0
 from coildesign.coil import Coil
 from coildesign.conductors import Material, RectangularStrip, RoundWire, material
+from coildesign.rf.peec import filament_impedance
+from coildesign.winding_info import Helix, PlanarSpiral
 
 __all__ = [
     "PROXIMITY_CONVENTIONS",
@@ -379,23 +381,14 @@ def medhurst_capacitance_fit(l_over_D: float, D: float) -> float:
 
 
 # ---------------------------------------------------------------------------- coils
-def _solenoid_geometry(coil: Coil) -> dict:
-    """Medhurst's quantities of a solenoid: D (mean diameter), N, p, l = N p, d."""
-    par = coil.parameters
-    missing = [k for k in ("radius", "turns") if k not in par]
-    if "pitch" not in par and "length" not in par:
-        missing.append("pitch")
-    if missing:
-        check._fail("coil", "a solenoid whose parameters give " + ", ".join(missing), par)
-    if par.get("layers", 1) != 1:
+def _solenoid_geometry(helix: Helix) -> dict:
+    """Medhurst's quantities of a solenoid: D (mean diameter), N, p, l = N p."""
+    if helix.layers != 1:
         check._fail("coil", "a single-layer solenoid (Medhurst's proximity factor and "
-                    "self-capacitance are for single-layer coils)", f"solenoid with {par['layers']} layers")
-    diameter = 2.0 * check.positive("coil.parameters['radius']", par["radius"])
-    turns = check.positive("coil.parameters['turns']", par["turns"])
-    if par.get("pitch") is not None:
-        pitch = check.positive("coil.parameters['pitch']", par["pitch"])
-    else:
-        pitch = check.positive("coil.parameters['length']", par["length"]) / turns
+                    "self-capacitance are for single-layer coils)", f"solenoid with {helix.layers} layers")
+    diameter = 2.0 * check.positive("coil.winding_info.radius", helix.radius)
+    turns = check.positive("coil.winding_info.turns", helix.turns)
+    pitch = check.positive("coil.winding_info.pitch", helix.pitch)
     return {"diameter": diameter, "turns": turns, "pitch": pitch, "length": turns * pitch}
 
 
@@ -420,8 +413,8 @@ def ac_resistance(coil: Coil, frequency: float, *, temperature: float = 293.15,
     (``strip_model="peec"``, ``coildesign.rf.peec``, slower and more accurate), with each
     winding's resistivity at ``temperature`` [K].
 
-    Proximity effect, only for round-wire solenoids (``coil.parameters["generator"] ==
-    "solenoid"``; other coils get the skin effect only): Medhurst's Phi
+    Proximity effect, only for round-wire solenoids (``coil.winding_info`` a
+    ``coildesign.winding_info.Helix``; other coils get the skin effect only): Medhurst's Phi
     (``proximity_factor`` at l/D with l = N p, D the mean winding diameter 2 radius, and p/d),
     measured on coils of many turns, applied to N turns by one of two conventions:
 
@@ -436,7 +429,7 @@ def ac_resistance(coil: Coil, frequency: float, *, temperature: float = 293.15,
       i.e. by 1 / (Phi (N - 1)) relative (12.5 % for 5 turns at Phi = 2), and gives zero for one
       turn, so N >= 2 is required.
 
-    Straight leads recorded in ``coil.parameters["leads"]`` (two of that length) get the skin
+    Straight leads recorded in ``coil.winding_info.leads`` (two of that length) get the skin
     effect only. Medhurst's factor is a strong-skin-effect measurement (d >> delta); at DC
     (``frequency`` = 0) the result is the DC resistance. Proximity needs a single-layer solenoid.
 
@@ -480,7 +473,8 @@ def conductor_resistance_model(coil: Coil, temperature: float = 293.15, proximit
             r_skin = r_skin + length * _resistance_per_length(cs, f, rho, strip_model)
         return r_skin
 
-    if proximity is None or coil.parameters.get("generator") != "solenoid":
+    helix = coil.winding_info
+    if proximity is None or not isinstance(helix, Helix):
         return skin
     if not all(isinstance(cs, RoundWire) for cs, _, _ in conductors):
         def refused(f: np.ndarray) -> np.ndarray:
@@ -489,19 +483,19 @@ def conductor_resistance_model(coil: Coil, temperature: float = 293.15, proximit
             check._fail("proximity", "None for a solenoid wound with rectangular strip (Medhurst's "
                         "factor is for round wire)", proximity)
         return refused
-    geo = _solenoid_geometry(coil)
+    geo = _solenoid_geometry(helix)
     d = conductors[0][0].diameter
     n = geo["turns"]
     phi = _solenoid_proximity_factor(float(geo["length"] / geo["diameter"]), float(geo["pitch"] / d))
-    # straight leads (coil.parameters["leads"], two of them) get the skin effect only
-    lead_length = 2.0 * float(coil.parameters.get("leads", 0.0) or 0.0)
+    # straight leads (two of length helix.leads) get the skin effect only
+    lead_length = 2.0 * float(helix.leads)
     total_length = sum(length for _, _, length in conductors)
     lead_fraction = min(max(lead_length / total_length, 0.0), 1.0)
     if proximity == "qoil" and n < 2:
         def refused_qoil(f: np.ndarray) -> np.ndarray:
             if np.all(f == 0):
                 return skin(f)
-            check._fail("coil.parameters['turns']", ">= 2 for the 'qoil' convention (it gives zero "
+            check._fail("coil.winding_info.turns", ">= 2 for the 'qoil' convention (it gives zero "
                         "resistance for one turn; use proximity='minard')", n)
         return refused_qoil
 
@@ -540,8 +534,6 @@ def _resistance_per_length(cs, f: np.ndarray, rho: float, strip_model: str) -> n
 
 @lru_cache(maxsize=64)
 def _peec_strip_per_length(width: float, thickness: float, f: float, rho: float) -> float:
-    from coildesign.rf.peec import filament_impedance
-
     length = 1000.0 * max(width, thickness)  # long: end effects of the partial inductances < 0.1 %
     mat = Material("strip", rho, 0.0)
     res = filament_impedance(RectangularStrip(width, thickness), length, f, mat)
@@ -559,11 +551,11 @@ _SPIRAL_PERIMETER = {  # turn perimeter / turn (inscribed) diameter
 def self_capacitance(coil: Coil, *, substrate_permittivity: float = 1.0) -> float:
     """Self-capacitance of a solenoid or planar-spiral coil [F].
 
-    Solenoid (``coil.parameters["generator"] == "solenoid"``): Medhurst's table,
+    Solenoid (``coil.winding_info`` a ``Helix``): Medhurst's table,
     ``medhurst_capacitance(l/D, D)`` with D = 2 radius (mean winding diameter) and l = N p
     (N turns of pitch p); Medhurst's measurements scatter by a few per cent about the table.
 
-    Planar spiral (``"planar_spiral"``): an estimate of the turn-to-turn part only. Neighbouring
+    Planar spiral (a ``PlanarSpiral``): an estimate of the turn-to-turn part only. Neighbouring
     turns form coplanar strips of width w and gap s with
     C' = eps0 (eps_r + 1)/2 K(k')/K(k), k = s / (s + 2w), k' = sqrt(1 - k^2) (Wen, IEEE Trans.
     MTT 17, 1087 (1969); Gupta, Garg, Bahl & Bhartia, "Microstrip Lines and Slotlines", 2nd ed.
@@ -577,40 +569,36 @@ def self_capacitance(coil: Coil, *, substrate_permittivity: float = 1.0) -> floa
     ``substrate_permittivity``: eps_r of the half-space under the traces (1 for free-standing;
     ~4.6 glass, 11.7 silicon, 3.4 polyimide).
 
-    Other coils: ValueError (only "solenoid" and "planar_spiral" are supported).
+    Other coils: ValueError (only solenoids and planar spirals are supported).
     """
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     eps_r = check.positive("substrate_permittivity", substrate_permittivity)
-    gen = coil.parameters.get("generator")
-    if gen == "solenoid":
-        geo = _solenoid_geometry(coil)
+    info = coil.winding_info
+    if isinstance(info, Helix):
+        geo = _solenoid_geometry(info)
         return medhurst_capacitance(geo["length"] / geo["diameter"], geo["diameter"])
-    if gen == "planar_spiral":
-        return _spiral_capacitance(coil.parameters, eps_r)
-    check._fail("coil", "a coil made by the 'solenoid' or 'planar_spiral' generator (the coils "
-                "with a self-capacitance model)", f"coil with generator {gen!r}")
+    if isinstance(info, PlanarSpiral):
+        return _spiral_capacitance(info, eps_r)
+    check._fail("coil", "a solenoid or planar spiral (a coil whose winding_info is a Helix or a PlanarSpiral: "
+                "the coils with a self-capacitance model)",
+                f"coil with winding_info {type(info).__name__ if info is not None else None}")
 
 
-def _spiral_capacitance(par: dict, eps_r: float) -> float:
-    for key in ("turns", "outer_diameter", "trace_width", "spacing"):
-        if key not in par:
-            check._fail("coil", f"a planar spiral whose parameters give {key!r}", par)
-    n = check.positive("coil.parameters['turns']", par["turns"])
-    d_out = check.positive("coil.parameters['outer_diameter']", par["outer_diameter"])
-    w = check.positive("coil.parameters['trace_width']", par["trace_width"])
-    s = check.positive("coil.parameters['spacing']", par["spacing"])
-    t = check.positive("coil.parameters['thickness']", par.get("thickness", 0.0), allow_zero=True)
-    shape = par.get("shape", "square")
+def _spiral_capacitance(spiral: PlanarSpiral, eps_r: float) -> float:
+    n = check.positive("coil.winding_info.turns", spiral.turns)
+    d_out = check.positive("coil.winding_info.outer_diameter", spiral.outer_diameter)
+    w = check.positive("coil.winding_info.trace_width", spiral.trace_width)
+    s = check.positive("coil.winding_info.spacing", spiral.spacing)
+    t = check.positive("coil.winding_info.thickness", spiral.thickness, allow_zero=True)
+    shape = spiral.shape
     if shape not in _SPIRAL_PERIMETER:
-        check._fail("coil.parameters['shape']", "one of " + ", ".join(map(repr, _SPIRAL_PERIMETER)),
-                    shape)
+        check._fail("coil.winding_info.shape", "one of " + ", ".join(map(repr, _SPIRAL_PERIMETER)), shape)
     n_full = int(np.ceil(n))
     k = np.arange(n_full)
     d_turn = d_out - w - 2.0 * k * (w + s)  # centre-line (inscribed) diameter of each turn
     if d_turn[-1] <= 0:
-        check._fail("coil.parameters", "a spiral whose innermost turn has a positive diameter",
-                    {key: par.get(key) for key in ("turns", "outer_diameter", "trace_width", "spacing")})
+        check._fail("coil.winding_info", "a spiral whose innermost turn has a positive diameter", spiral)
     frac = np.ones(n_full)
     frac[-1] = n - (n_full - 1)
     perim = _SPIRAL_PERIMETER[shape] * d_turn

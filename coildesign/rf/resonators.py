@@ -21,10 +21,10 @@ B1 / sqrt(P) = |B1 / I| sqrt(2 / R).
 - ``loop_gap_resonator``: L and C from the generator (Froncisz & Hyde 1982), the current on the
   inner surface, R = R_s 2 pi r / Z, so Q = omega L / R = r / delta (Froncisz & Hyde).
 - any other coil (Alderman-Grant, Helmholtz pairs of microcoils, solenoids ...): its
-  ``CoilCircuit`` (L, R_c(f), C_self, the sample's loss) resonated by
-  ``parameters["capacitance"]`` or at a given ``frequency``; a coil drawn as parallel current
-  paths (winding weights w_k != 1, e.g. the strands of an Alderman-Grant wing) dissipates
-  sum_k (w_k I)^2 R_k / 2, so its conductor resistance is sum_k w_k^2 R_k (skin effect).
+  ``CoilCircuit`` (L, R_c(f), C_self, the sample's loss) resonated by the tuning capacitance
+  of its record (``coil.winding_info``, an ``AldermanGrant``) or at a given ``frequency``; a
+  coil drawn as parallel current paths (winding weights w_k != 1, e.g. the strands of an
+  Alderman-Grant wing) dissipates sum_k (w_k I)^2 R_k / 2, so its conductor resistance is sum_k w_k^2 R_k (skin effect).
 R_s = rho / delta is the surface resistance (``rf.impedance.skin_depth``).
 """
 
@@ -44,6 +44,7 @@ from coildesign.rf.impedance import ac_resistance, skin_depth
 from coildesign.rf.matching import MatchResult, match
 from coildesign.rf.sample import Sample
 from coildesign.rf.sensitivity import _check_b1_direction, b1_map
+from coildesign.winding_info import AldermanGrant, LoopGapResonator, Stripline
 
 __all__ = ["ResonatorAnalysis", "resonator_analysis"]
 
@@ -81,7 +82,7 @@ def resonator_analysis(coil: Coil, *, frequency: float | None = None, point=None
     """Resonance, Q, B1 per sqrt(W) at ``point`` [m] (default: the centre, or above the
     current maximum of a stripline at half the substrate height over the strip) and a match
     into ``z0`` [ohm] of a resonator (module docstring). ``frequency`` [Hz] overrides the
-    model's resonance (required for a coil without ``parameters["capacitance"]``);
+    model's resonance (required for a coil without a tuning capacitance in ``coil.winding_info``);
     ``temperature`` [K] of the conductors; ``loss_tangent`` of a stripline's substrate;
     ``sample``: its eddy-current loss (generic coils only: the closed-form models have none).
     """
@@ -89,42 +90,41 @@ def resonator_analysis(coil: Coil, *, frequency: float | None = None, point=None
         check._fail("coil", "a coildesign Coil", coil, TypeError)
     t = check.positive("temperature", temperature)
     tan_d = check.positive("loss_tangent", loss_tangent, allow_zero=True)
-    par = coil.parameters
-    gen = par.get("generator")
+    par = coil.winding_info
     mat = _material(coil.windings[0].material)
-    if gen == "stripline":
-        f0 = par["resonance_frequency"] if frequency is None else check.positive("frequency", frequency)
-        w, h, er, eps, z_line = par["width"], par["height"], par["substrate_permittivity"], par["eps_eff"], par["z0"]
+    if isinstance(par, Stripline):
+        f0 = par.resonance_frequency if frequency is None else check.positive("frequency", frequency)
+        w, h, er, eps, z_line = par.width, par.height, par.substrate_permittivity, par.eps_eff, par.z0
         omega = 2.0 * math.pi * f0
         beta = omega * math.sqrt(eps) / c0
         alpha_c = _surface_resistance(mat, f0, t) / (z_line * w)
         alpha_d = (omega / c0) * er * (eps - 1.0) * tan_d / (2.0 * math.sqrt(eps) * (er - 1.0)) if er > 1.0 else 0.0
         q = beta / (2.0 * (alpha_c + alpha_d))
-        l_w = 0.5 * par["inductance_per_length"] * par["length"]
-        c_eq = math.pi / ((4.0 if par["termination"] == "short" else 2.0) * omega * z_line)
+        l_w = 0.5 * par.inductance_per_length * par.length
+        c_eq = math.pi / ((4.0 if par.termination == "short" else 2.0) * omega * z_line)
         l_eq = 1.0 / (omega**2 * c_eq)
         circuit = CoilCircuit(inductance=l_eq, conductor_resistance=omega * l_eq / q, c_self=c_eq, frequency=f0,
-                              notes=(f"equivalent parallel RLC of the {par['model']} (Pozar sect. 6.3)",),
+                              notes=(f"equivalent parallel RLC of the {par.model} (Pozar sect. 6.3)",),
                               name=coil.name)
-        default_point = (par["current_maximum_x"], 0.0, 1.5 * h + par["thickness"])
-        model = par["model"]
-    elif gen == "loop_gap_resonator":
-        l_coil, cap = par["inductance"], par["capacitance"]
-        f0 = par["resonance_frequency"] if frequency is None else check.positive("frequency", frequency)
+        default_point = (par.current_maximum_x, 0.0, 1.5 * h + par.thickness)
+        model = par.model
+    elif isinstance(par, LoopGapResonator):
+        l_coil, cap = par.inductance, par.capacitance
+        f0 = par.resonance_frequency if frequency is None else check.positive("frequency", frequency)
         omega = 2.0 * math.pi * f0
-        r = _surface_resistance(mat, f0, t) * 2.0 * math.pi * par["radius"] / par["length"]
+        r = _surface_resistance(mat, f0, t) * 2.0 * math.pi * par.radius / par.length
         q = omega * l_coil / r
         l_w = l_coil
         circuit = CoilCircuit(inductance=l_coil, conductor_resistance=r, c_self=cap, frequency=f0,
                               notes=("loop-gap resonator: L, C of Froncisz & Hyde (1982), R = R_s 2 pi r / Z",),
                               name=coil.name)
         default_point = (0.0, 0.0, 0.0)
-        model = par["model"]
+        model = par.model
     else:
-        cap = par.get("capacitance")
+        cap = par.capacitance if isinstance(par, AldermanGrant) else None
         if frequency is None:
             if cap is None:
-                check._fail("frequency", "given [Hz] for a coil without parameters['capacitance']", frequency)
+                check._fail("frequency", "given [Hz] for a coil without a tuning capacitance (winding_info)", frequency)
             probe = CoilCircuit.from_coil(coil, 1.0e6, c_self=0.0)  # L does not depend on the frequency
             f0 = 1.0 / (2.0 * math.pi * math.sqrt(probe.inductance * cap))
         else:
@@ -140,7 +140,7 @@ def resonator_analysis(coil: Coil, *, frequency: float | None = None, point=None
         q = circuit.q_loaded
         l_w = circuit.inductance
         default_point = (0.0, 0.0, 0.0)
-        model = par.get("model", f"lumped coil ({gen}) resonated at {f0:.6g} Hz")
+        model = par.model if isinstance(par, AldermanGrant) else f"lumped coil ({coil.name}) resonated at {f0:.6g} Hz"
     pts = np.reshape(np.asarray(default_point if point is None else point, dtype=float), (1, 3))
     bmap = b1_map(coil, check.points3("point", pts), b0_direction=b0_direction)
     _check_b1_direction(bmap.field, bmap.basis, None, "resonator_analysis")

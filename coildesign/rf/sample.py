@@ -2,19 +2,11 @@
 
 Shapes
 ------
-``Cylinder`` (capillary), ``Sphere``, ``Box`` and ``Mask`` (voxels of a regular grid). Each has
-``volume`` [m^3] and ``points(n)`` -> (points (K, 3) [m], weights (K,) [m^3]), a quadrature
-with sum(weights) equal to the exact volume (to rounding) built for fast convergence on smooth
-fields:
-
-- Cylinder: Gauss-Legendre in s = r^2 (dV = (1/2) ds dphi dz; after the angle integration a
-  polynomial in x, y is a polynomial in r^2, exact up to degree 2 n_radial - 1 in r^2),
-  Gauss-Legendre along the axis (exact to degree 2 n_axial - 1), trapezoid rule in angle (exact
-  for Fourier modes |m| < n_angle).
-- Sphere: Gauss-Legendre in r (with the r^2 Jacobian in the weights) and in cos(theta),
-  trapezoid rule in the azimuth: exact for polynomials of degree <= 2 n - 3.
-- Box: tensor Gauss-Legendre; Mask: tensor Gauss-Legendre inside every selected voxel
-  (n = 1 is the midpoint rule on the voxel centres).
+``Cylinder`` (capillary), ``Sphere`` and ``Box`` are the region shapes of
+``coildesign.analysis.regions`` (geometry, ``volume`` [m^3], ``contains``, and the volume
+quadrature ``points(n)`` -> (points (K, 3) [m], weights (K,) [m^3]) with sum(weights) equal to
+the exact volume) with a ``medium``; ``Mask`` selects voxels of a regular grid (tensor
+Gauss-Legendre inside every selected voxel; n = 1 is the midpoint rule on the voxel centres).
 
 Media
 -----
@@ -63,7 +55,6 @@ from __future__ import annotations
 import abc
 import functools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -72,7 +63,9 @@ from scipy.constants import epsilon_0
 
 from coildesign import _validation as check
 from coildesign._constants import mu_0
+from coildesign.analysis import regions
 from coildesign.coil import Coil
+from coildesign.fields import vector_potential
 
 __all__ = [
     "Box",
@@ -209,43 +202,6 @@ def _medium(value: object) -> Medium | None:
     check._fail("medium", "a Medium (e.g. coildesign.rf.sample.water()) or None", value, TypeError)
 
 
-# ---------------------------------------------------------------------------- quadrature helpers
-@functools.lru_cache(maxsize=64)
-def _leggauss(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights on [-1, 1] (cached: read-only arrays)."""
-    x, w = np.polynomial.legendre.leggauss(n)
-    x.flags.writeable = False
-    w.flags.writeable = False
-    return x, w
-
-
-def _gauss(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights of order ``n`` on [a, b]."""
-    x, w = _leggauss(int(n))
-    return 0.5 * (b - a) * x + 0.5 * (b + a), 0.5 * (b - a) * w
-
-
-def _orders(n, names: tuple[str, ...], default: tuple[int, ...], derive) -> tuple[int, ...]:
-    """Quadrature orders: None -> ``default``; an int -> ``derive(n)``; a tuple -> as given."""
-    if n is None:
-        return default
-    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
-        return tuple(check.positive_int(nm, v) for nm, v in zip(names, derive(int(n))))
-    if isinstance(n, Sequence) and len(n) == len(names):
-        return tuple(check.positive_int(nm, v) for nm, v in zip(names, n))
-    check._fail("n", f"None, an int or {len(names)} ints ({', '.join(names)})", n, TypeError)
-
-
-def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two unit vectors completing ``axis`` to a right-handed frame (e1, e2, axis)."""
-    helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = helper - (helper @ axis) * axis
-    e1 /= np.linalg.norm(e1)
-    e2 = np.array([axis[1] * e1[2] - axis[2] * e1[1], axis[2] * e1[0] - axis[0] * e1[2],
-                   axis[0] * e1[1] - axis[1] * e1[0]])  # axis x e1 (np.cross costs ~20 us on 3-vectors)
-    return e1, e2
-
-
 # ---------------------------------------------------------------------------- shapes
 class Sample(abc.ABC):
     """Base of the sample shapes: ``volume`` [m^3], ``points(n)``, ``center`` [m], ``extent``
@@ -270,132 +226,50 @@ class Sample(abc.ABC):
 
 
 @dataclass(frozen=True, eq=False)
-class Cylinder(Sample):
+class Cylinder(regions.Cylinder, Sample):
     """A cylindrical sample (capillary): ``radius`` and ``length`` [m], ``center`` [m], unit
-    ``axis``, optional ``medium``.
+    ``axis`` (the region ``coildesign.analysis.regions.Cylinder``), optional ``medium``.
 
     ``points(n)``: ``n`` None -> orders (8, 16, 24) (radial, axial, angle); an int ->
     (n, n, 3 n); or a tuple of three ints.
     """
 
-    radius: float
-    length: float
-    center: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    axis: np.ndarray = field(default_factory=lambda: np.array([0.0, 0.0, 1.0]))
     medium: Medium | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "radius", check.positive("radius", self.radius))
-        object.__setattr__(self, "length", check.positive("length", self.length))
-        object.__setattr__(self, "center", check.vector3("center", self.center))
-        object.__setattr__(self, "axis", check.unit_vector("axis", self.axis))
+        super().__post_init__()
         object.__setattr__(self, "medium", _medium(self.medium))
-
-    @property
-    def volume(self) -> float:
-        """pi r^2 l [m^3]."""
-        return math.pi * self.radius**2 * self.length
-
-    @property
-    def extent(self) -> float:
-        """max(radius, length / 2) [m]."""
-        return max(self.radius, 0.5 * self.length)
-
-    def points(self, n=None) -> tuple[np.ndarray, np.ndarray]:
-        """(points (K, 3) [m], volume weights (K,) [m^3]); see the class docstring for ``n``."""
-        nr, nz, nphi = _orders(n, ("n_radial", "n_axial", "n_angle"), (8, 16, 24), lambda k: (k, k, 3 * k))
-        s, ws = _gauss(nr, 0.0, self.radius**2)  # s = r^2, dV = (1/2) ds dphi dz
-        z, wz = _gauss(nz, -0.5 * self.length, 0.5 * self.length)
-        phi = 2.0 * np.pi * np.arange(nphi) / nphi
-        r = np.sqrt(s)[:, None, None]
-        shape = (nr, nphi, nz)
-        w = (0.5 * ws)[:, None, None] * (2.0 * np.pi / nphi) * wz[None, None, :] * np.ones(shape)
-        e1, e2 = _frame(self.axis)
-        u = np.broadcast_to(r * np.cos(phi)[None, :, None], shape).reshape(-1, 1)
-        v = np.broadcast_to(r * np.sin(phi)[None, :, None], shape).reshape(-1, 1)
-        zz = np.broadcast_to(z[None, None, :], shape).reshape(-1, 1)
-        pts = u * e1 + v * e2 + zz * self.axis + self.center
-        return pts, w.ravel()
 
 
 @dataclass(frozen=True, eq=False)
-class Sphere(Sample):
-    """A spherical sample of ``radius`` [m] at ``center`` [m].
+class Sphere(regions.Sphere, Sample):
+    """A spherical sample of ``radius`` [m] at ``center`` [m] (the region
+    ``coildesign.analysis.regions.Sphere``), optional ``medium``.
 
     ``points(n)``: ``n`` None -> 8; an int n -> orders (n, n, 2 n) (radial, polar, azimuth);
     or a tuple of three ints (radial order >= 2 for the volume to be exact).
     """
 
-    radius: float
-    center: np.ndarray = field(default_factory=lambda: np.zeros(3))
     medium: Medium | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "radius", check.positive("radius", self.radius))
-        object.__setattr__(self, "center", check.vector3("center", self.center))
+        super().__post_init__()
         object.__setattr__(self, "medium", _medium(self.medium))
-
-    @property
-    def volume(self) -> float:
-        """4 pi r^3 / 3 [m^3]."""
-        return 4.0 * math.pi * self.radius**3 / 3.0
-
-    @property
-    def extent(self) -> float:
-        """The radius [m]."""
-        return self.radius
-
-    def points(self, n=None) -> tuple[np.ndarray, np.ndarray]:
-        """(points (K, 3) [m], volume weights (K,) [m^3]); see the class docstring for ``n``."""
-        nr, nt, nphi = _orders(n, ("n_radial", "n_polar", "n_azimuth"), (8, 8, 16), lambda k: (k, k, 2 * k))
-        if nr < 2:
-            check._fail("n", "a radial order >= 2 (the r^2 Jacobian needs it)", n)
-        r, wr = _gauss(nr, 0.0, self.radius)
-        mu, wmu = _gauss(nt, -1.0, 1.0)
-        phi = 2.0 * np.pi * np.arange(nphi) / nphi
-        rr, mm, pp = np.meshgrid(r, mu, phi, indexing="ij")
-        w = (wr * r**2)[:, None, None] * wmu[None, :, None] * (2.0 * np.pi / nphi) * np.ones(rr.shape)
-        st = np.sqrt(1.0 - mm**2)
-        pts = np.stack([rr * st * np.cos(pp), rr * st * np.sin(pp), rr * mm], axis=-1).reshape(-1, 3) + self.center
-        return pts, w.ravel()
 
 
 @dataclass(frozen=True, eq=False)
-class Box(Sample):
-    """An axis-aligned rectangular sample of edge lengths ``size`` (3,) [m] at ``center`` [m].
+class Box(regions.Box, Sample):
+    """An axis-aligned rectangular sample of edge lengths ``size`` (3,) [m] at ``center`` [m]
+    (the region ``coildesign.analysis.regions.Box``), optional ``medium``.
 
     ``points(n)``: ``n`` None -> 8 per axis; an int; or three ints (x, y, z).
     """
 
-    size: np.ndarray
-    center: np.ndarray = field(default_factory=lambda: np.zeros(3))
     medium: Medium | None = None
 
     def __post_init__(self) -> None:
-        size = check.vector3("size", self.size)
-        if (size <= 0).any():
-            check._fail("size", "three edge lengths > 0 [m]", self.size)
-        object.__setattr__(self, "size", size)
-        object.__setattr__(self, "center", check.vector3("center", self.center))
+        super().__post_init__()
         object.__setattr__(self, "medium", _medium(self.medium))
-
-    @property
-    def volume(self) -> float:
-        """Product of the edge lengths [m^3]."""
-        return float(np.prod(self.size))
-
-    @property
-    def extent(self) -> float:
-        """Half the longest edge [m]."""
-        return 0.5 * float(self.size.max())
-
-    def points(self, n=None) -> tuple[np.ndarray, np.ndarray]:
-        """(points (K, 3) [m], volume weights (K,) [m^3]) by tensor Gauss-Legendre."""
-        orders = _orders(n, ("n_x", "n_y", "n_z"), (8, 8, 8), lambda k: (k, k, k))
-        rules = [_gauss(k, c - 0.5 * s, c + 0.5 * s) for k, c, s in zip(orders, self.center, self.size)]
-        grids = np.meshgrid(*[x for x, _ in rules], indexing="ij")
-        w = np.einsum("i,j,k->ijk", *[w for _, w in rules])
-        return np.stack([g.ravel() for g in grids], axis=1), w.ravel()
 
 
 @dataclass(frozen=True, eq=False)
@@ -599,8 +473,6 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
     E = -j omega (A + grad psi). Several coils' fields give the sample-mediated mutual
     resistances R_ij = sigma omega^2 int (A_i + grad psi_i) . (A_j + grad psi_j) dV
     (``coildesign.rf.array.coupling``)."""
-    from coildesign.fields import vector_potential
-
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     smp = _sample(sample)

@@ -44,13 +44,11 @@ __all__ = [
     "b1_field_map",
     "Homogeneity",
     "SampleB1",
-    "Sensitivity",
     "b1_map",
     "homogeneity",
     "rotating_frame_b1",
     "sample_b1",
     "sample_b1_of_map",
-    "sample_sensitivity",
     "transverse_b1",
     "transverse_basis",
     "warn_if_b1_along_b0",
@@ -243,11 +241,6 @@ class SampleB1:
         """Volume-averaged |B_perp|/I [T/A]."""
         return self.integral / self.volume
 
-    def sensitivity(self) -> Sensitivity:
-        """This B1 summarised as a ``Sensitivity`` (its homogeneity's ``within`` band)."""
-        h = self.homogeneity
-        return Sensitivity(h.mean, h.minimum, h.maximum, h.relative_std, h.fraction_within, self.integral)
-
 
 def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), within: float = 0.1) -> SampleB1:
     """B1 per ampere of ``coil`` over ``sample`` (``sample.points(n)`` quadrature) with B0
@@ -273,7 +266,7 @@ def sample_b1_of_map(b1: B1Map, weights, *, within: float = 0.1) -> SampleB1:
                     homogeneity(b1.magnitude, w, within=within))
 
 
-# ---------------------------------------------------------------------------- older interface
+# ---------------------------------------------------------------------------- single quantities of a map
 def transverse_b1(coil, points, b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
     """|B_perp| per ampere [T/A] at ``points`` (M, 3) [m] (``b1_map(...).magnitude``)."""
     return b1_map(coil, points, b0_direction=b0_direction).magnitude
@@ -283,34 +276,6 @@ def rotating_frame_b1(coil, points, b0_direction=(0.0, 0.0, 1.0)) -> tuple[np.nd
     """(B1+, B1-) per ampere [T/A] at ``points`` [m] (module conventions)."""
     m = b1_map(coil, points, b0_direction=b0_direction)
     return m.b1_plus, m.b1_minus
-
-
-@dataclass(frozen=True)
-class Sensitivity:
-    """|B_perp| per ampere over a sample: weighted mean, node minimum and maximum [T/A],
-    relative standard deviation, fraction within +-10 % of the mean, and the integral
-    int |B_perp/I| dV [T m^3/A]."""
-
-    mean: float
-    minimum: float
-    maximum: float
-    relative_std: float
-    fraction_within_10_percent: float
-    integral: float
-
-    @property
-    def max_over_min(self) -> float:
-        """max / min of |B_perp| over the quadrature nodes."""
-        return self.maximum / self.minimum
-
-    def as_dict(self) -> dict:
-        """Plain dict (T/A, T m^3/A, dimensionless)."""
-        return asdict(self)
-
-
-def sample_sensitivity(coil, sample: Sample, b0_direction=(0.0, 0.0, 1.0)) -> Sensitivity:
-    """``sample_b1`` summarised as a ``Sensitivity`` (default quadrature, +-10 %)."""
-    return sample_b1(coil, sample, b0_direction=b0_direction, within=0.1).sensitivity()
 
 
 def b1_field_map(coil: Coil, center=(0.0, 0.0, 0.0), size: float | tuple[float, float, float] = 1e-3,

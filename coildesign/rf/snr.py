@@ -42,6 +42,7 @@ from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.rf import nuclei as _nuclei
 from coildesign.rf.circuit import CoilCircuit
+from coildesign.rf.impedance import ac_resistance
 from coildesign.rf.nuclei import Nucleus
 from coildesign.rf.sample import Sample, _sample, magnetic_loss_resistance
 from coildesign.rf.sensitivity import SampleB1, _check_b1_direction, sample_b1
@@ -262,8 +263,6 @@ def snr(
     ts = check.positive("temperature_sample", temperature_sample)
     df = check.positive("bandwidth", bandwidth)
     if resistance is None:
-        from coildesign.rf.impedance import ac_resistance
-
         r_coil = float(ac_resistance(coil, f0, temperature=tc))
     else:
         r_coil = check.positive("resistance", resistance)

@@ -49,7 +49,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+from coildesign import _files as files
 from coildesign._text import did_you_mean
+from coildesign.studies import metrics
+from coildesign.studies.metrics import known_metrics
+from coildesign.studies.sweeps import sweep
 
 BUILT_IN = {"microcoil": "coildesign.studies.rf_study:microcoil",
             "gradient": "coildesign.studies.gradient_study:gradient"}
@@ -62,8 +66,6 @@ class StudyFileError(ValueError):
 
 
 def _help_epilog() -> str:
-    from coildesign.studies import metrics
-
     return ("metrics of the built-in study functions (the names for [report] objective, columns and pareto):\n\n"
             "microcoil (coildesign.studies.microcoil):\n" + metrics.describe(metrics.MICROCOIL) +
             "\n\ngradient (coildesign.studies.gradient):\n" + metrics.describe(metrics.GRADIENT) +
@@ -199,8 +201,6 @@ def check_report(spec: dict, parameters: list[str], metrics) -> None:
 
 
 def _report(result, spec: dict, out: Path, elapsed_text: str) -> list[Path]:
-    from coildesign import _files as files
-
     rep = spec["report"]
     table = result.to_dataframe()
     written = []
@@ -261,10 +261,6 @@ def run_sweep(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from coildesign import _files as files
-    from coildesign.studies.metrics import known_metrics
-    from coildesign.studies.sweeps import sweep
-
     def fail(text: str) -> int:
         print("coildesign sweep: " + " ".join(str(text).split()), file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from coildesign import _validation as check
 from coildesign._progress import progress_bar
 from coildesign._text import did_you_mean
 from coildesign.studies import backends as _backends
-from coildesign.studies import gradient_study
+from coildesign.studies import gradient_study, plots
 from coildesign.studies.checkpoint import RESERVED, Checkpoint, describe
 from coildesign.studies.sampling import check_names, design_points
 
@@ -83,20 +83,14 @@ class SweepResult:
 
     def heatmap(self, metric: str, x: str, y: str, **kwargs):
         """Heat map of ``metric`` over parameters ``x`` and ``y`` (``studies.plots.heatmap``)."""
-        from coildesign.studies import plots
-
         return plots.heatmap(self.to_dataframe(), metric, x, y, **kwargs)
 
     def pareto(self, first: str, second: str, **kwargs):
         """Pareto front of two metrics (``studies.plots.pareto``)."""
-        from coildesign.studies import plots
-
         return plots.pareto(self.to_dataframe(), first, second, **kwargs)
 
     def profile(self, metric: str, parameter: str, **kwargs):
         """``metric`` versus ``parameter`` with the others at their best (``studies.plots.profile``)."""
-        from coildesign.studies import plots
-
         return plots.profile(self.to_dataframe(), metric, parameter, self.parameters, **kwargs)
 
     def __repr__(self) -> str:

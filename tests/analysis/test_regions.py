@@ -1,11 +1,12 @@
-"""coildesign.analysis.regions: regions of interest and their point sets."""
+"""coildesign.analysis.regions: regions of interest, their volume quadratures and point sets."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from coildesign.analysis.regions import Region, fibonacci_sphere
+from coildesign.analysis.regions import Box, Cylinder, Region, Sphere, fibonacci_sphere, region
+from coildesign.rf import sample as rf_sample
 
 
 def test_fibonacci_sphere_is_on_the_unit_sphere_and_balanced():
@@ -33,3 +34,38 @@ def test_bad_regions_are_named():
         Region("torus", 1e-3)
     with pytest.raises(ValueError, match="Input radius"):
         Region("sphere", -1.0)
+
+
+def test_named_regions_are_the_shapes_of_one_family():
+    """Region(shape, ...) builds the shape; the RF samples are the same shapes with a medium."""
+    sphere = Region("sphere", 2e-3, center=(1e-3, 0.0, 0.0))
+    assert type(sphere) is Sphere and sphere.radius == 2e-3
+    cyl = region("cylinder", 1e-3)
+    assert type(cyl) is Cylinder and cyl.length == 2e-3 and cyl.axis.tolist() == [0.0, 0.0, 1.0]
+    box = Region("box", 1e-3)
+    assert type(box) is Box and box.size.tolist() == [2e-3, 2e-3, 2e-3]
+    capillary = rf_sample.Cylinder(0.3e-3, 1e-3, axis=(1, 0, 0), medium=rf_sample.saline())
+    assert isinstance(capillary, Cylinder) and isinstance(capillary, Region)
+    assert isinstance(rf_sample.Sphere(1e-3), Sphere) and isinstance(rf_sample.Box((1e-3, 1e-3, 1e-3)), Box)
+    with pytest.raises(TypeError):
+        Cylinder(1e-3, 2e-3, medium=None)  # the geometry has no medium: that is the sample's
+
+
+@pytest.mark.parametrize("shape", [
+    Sphere(1.5e-3, center=(1e-4, -2e-4, 3e-4)),
+    Cylinder(0.4e-3, 2e-3, center=(1e-4, 0.0, -1e-4), axis=(0.6, 0.0, 0.8)),
+    Box((1e-3, 2e-3, 3e-3), center=(0.0, 1e-4, 0.0)),
+])
+def test_quadrature_and_point_sets_lie_in_the_region(shape):
+    """The quadrature weights sum to the exact volume (4 pi r^3 / 3, pi r^2 l, the product of the
+    edges) and every quadrature node and sample point lies inside; points just outside do not."""
+    pts, w = shape.points()
+    assert w.sum() == pytest.approx(shape.volume, rel=1e-12, abs=0)
+    assert shape.contains(pts).all()
+    grid = shape.sample(9, n_surface=200)
+    assert shape.contains(grid).all()
+    outside = shape.center + 1.001 * (grid - shape.center)
+    on_boundary = ~shape.contains(outside)
+    assert on_boundary.any() and not shape.contains(shape.center + 2.0 * (grid - shape.center)).all()
+    with pytest.raises(ValueError, match="Input points"):
+        shape.contains([1.0, 2.0])

@@ -3,7 +3,6 @@ published BirdcageBuilder examples (Chin et al., Concepts Magn. Reson. 15, 156 (
 
 from __future__ import annotations
 
-import sys
 import types
 
 import numpy as np
@@ -11,6 +10,9 @@ import pytest
 from numpy.polynomial.legendre import leggauss
 from scipy.constants import mu_0
 
+from coildesign.coil import Coil
+from coildesign.geometries import birdcage
+from coildesign.rf import birdcage_modes as birdcage_modes_module
 from coildesign.rf.birdcage_modes import (
     birdcage_capacitance,
     birdcage_inductance_matrix,
@@ -299,7 +301,9 @@ def _fake_inductance_module():
 
 @pytest.fixture
 def fake_inductance(monkeypatch):
-    monkeypatch.setitem(sys.modules, "coildesign.analysis.inductance", _fake_inductance_module())
+    fake = _fake_inductance_module()
+    monkeypatch.setattr(birdcage_modes_module, "_self_l", fake.inductance)
+    monkeypatch.setattr(birdcage_modes_module, "_mutual_l", fake.mutual_inductance)
 
 
 def _birdcage(**kw):
@@ -350,3 +354,14 @@ def test_coil_level_with_package_inductance():
                      ring_width=0.6e-2)
     c = birdcage_capacitance(coil, 63e6)
     assert c * 1e12 == pytest.approx(29.56, rel=CHIN_TOLERANCE)
+
+
+def test_birdcage_record_follows_rigid_motions():
+    """The ladder reads legs, topology and shield from the typed record, which a rigid motion
+    keeps: the rotated and moved cage needs the same capacitor (its partial inductances agree to
+    rounding); the same windings without a record are refused."""
+    cage = birdcage(8, 5e-3, 10e-3, "highpass", leg_width=1e-3, ring_width=1e-3, shield_radius=8e-3)
+    moved = cage.rotate(90, (0, 1, 0)).translate((1e-3, 0.0, 2e-3))
+    assert birdcage_capacitance(moved, 300e6) == pytest.approx(birdcage_capacitance(cage, 300e6), rel=1e-9, abs=0)
+    with pytest.raises(ValueError, match="winding_info a coildesign.winding_info.Birdcage"):
+        birdcage_modes(Coil(cage.windings, cage.weights), 10e-12)

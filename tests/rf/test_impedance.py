@@ -12,7 +12,10 @@ from scipy.special import ellipk
 
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import COPPER, SILVER, RectangularStrip, RoundWire
+from coildesign.geometries import planar_spiral as generated_spiral
+from coildesign.geometries import solenoid
 from coildesign.rf import impedance as imp
+from coildesign.winding_info import Helix, PlanarSpiral
 
 RHO_CU = 1.678e-8
 DATA = Path(imp.__file__).resolve().parents[1] / "data"
@@ -24,10 +27,8 @@ def helix_coil(radius: float, turns: float, pitch: float, wire_diameter: float,
     n = int(round(turns * points_per_turn)) + 1
     phi = np.linspace(0.0, 2.0 * np.pi * turns, n)
     pts = np.column_stack([radius * np.cos(phi), radius * np.sin(phi), pitch * phi / (2.0 * np.pi)])
-    params = {"generator": "solenoid", "radius": radius, "length": turns * pitch, "turns": turns,
-              "wire_diameter": wire_diameter, "pitch": pitch}
-    return Coil([Winding(pts, cross_section=RoundWire(wire_diameter))], parameters=params,
-                role="rf", axis=(0, 0, 1))
+    info = Helix(radius=radius, length=turns * pitch, turns=turns, pitch=pitch, wire_diameter=wire_diameter)
+    return Coil([Winding(pts, cross_section=RoundWire(wire_diameter))], winding_info=info, role="rf", axis=(0, 0, 1))
 
 
 def read_csv(name: str) -> tuple[list[str], list[list[str]]]:
@@ -282,7 +283,7 @@ def test_proximity_conventions_differ_by_about_twelve_percent():
 
 def test_qoil_refuses_single_turn_and_dc_has_no_proximity():
     coil = helix_coil(0.5e-3, 1, 200e-6, 100e-6)
-    with pytest.raises(ValueError, match=r"Input coil.parameters\['turns'\] must be >= 2"):
+    with pytest.raises(ValueError, match=r"Input coil.winding_info.turns must be >= 2"):
         imp.ac_resistance(coil, 600e6, proximity="qoil")
     assert imp.ac_resistance(coil, 600e6) == pytest.approx(imp.ac_resistance(coil, 600e6, proximity=None))
     five = helix_coil(0.5e-3, 5, 200e-6, 100e-6)
@@ -339,7 +340,7 @@ def test_ac_resistance_validation():
     with pytest.raises(ValueError, match=r"Input coil.windings\[0\].cross_section must be"):
         imp.ac_resistance(bare, 1e8)
     strip_solenoid = Coil([Winding(coil.windings[0].points, cross_section=RectangularStrip(1e-4, 2e-5))],
-                          parameters=coil.parameters)
+                          winding_info=coil.winding_info)
     with pytest.raises(ValueError, match="Input proximity must be None"):
         imp.ac_resistance(strip_solenoid, 1e8)
     tight = helix_coil(0.5e-3, 5, 90e-6, 100e-6)  # pitch below the wire diameter
@@ -348,11 +349,10 @@ def test_ac_resistance_validation():
 
 
 def planar_spiral(turns=3, outer=2e-3, width=50e-6, spacing=30e-6, thickness=10e-6, shape="square"):
-    params = {"generator": "planar_spiral", "turns": turns, "outer_diameter": outer,
-              "inner_diameter": outer - 2 * turns * (width + spacing), "trace_width": width,
-              "spacing": spacing, "thickness": thickness, "shape": shape}
+    info = PlanarSpiral(turns=turns, outer_diameter=outer, inner_diameter=outer - 2 * turns * (width + spacing),
+                        trace_width=width, spacing=spacing, thickness=thickness, shape=shape)
     pts = np.array([[0, 0, 0], [outer, 0, 0], [outer, outer, 0]])
-    return Coil([Winding(pts, cross_section=RectangularStrip(width, thickness))], parameters=params)
+    return Coil([Winding(pts, cross_section=RectangularStrip(width, thickness))], winding_info=info)
 
 
 def test_planar_spiral_capacitance_by_hand():
@@ -374,8 +374,8 @@ def test_planar_spiral_capacitance_by_hand():
 
 
 def test_self_capacitance_refuses_unsupported():
-    loop = Coil([LoopWinding(1e-3, cross_section=RoundWire(1e-4))], parameters={"generator": "saddle"})
-    with pytest.raises(ValueError, match="Input coil must be a coil made by the 'solenoid' or 'planar_spiral'"):
+    loop = Coil([LoopWinding(1e-3, cross_section=RoundWire(1e-4))], parameters={"generator": "solenoid"})
+    with pytest.raises(ValueError, match="Input coil must be a solenoid or planar spiral .* winding_info None"):
         imp.self_capacitance(loop)
     with pytest.raises(ValueError, match="shape"):
         imp.self_capacitance(planar_spiral(shape="triangular"))
@@ -444,3 +444,26 @@ def test_with_planar_spiral_generator():
     r = imp.ac_resistance(coil, 600e6)
     per_len = imp.strip_resistance_per_length(50e-6, 10e-6, 600e6)
     assert r == pytest.approx(coil.wire_length * per_len, rel=1e-12, abs=0)
+
+
+def test_generated_coils_carry_the_facts_through_transforms():
+    """The physics follows the typed record: a rigid motion changes neither R nor C_self; a coil
+    scaled by 2 is a solenoid of twice the sizes, whose Medhurst capacitance H D doubles (l/D is
+    unchanged); the same windings without a record get the skin effect only. A planar spiral's
+    coplanar-strip capacitance scales with its length (C' depends on s/w only)."""
+    sol = solenoid(0.5e-3, 2e-3, 8, wire_diameter=150e-6, leads=1e-3)
+    f = 600e6
+    turned = sol.rotate(90, (0, 1, 0)).translate((1e-3, 2e-3, 0))
+    for prox in ("minard", "qoil"):
+        assert imp.ac_resistance(turned, f, proximity=prox) == pytest.approx(
+            imp.ac_resistance(sol, f, proximity=prox), rel=1e-12, abs=0)
+    assert imp.self_capacitance(turned) == imp.self_capacitance(sol)
+    assert imp.self_capacitance(sol.scaled(2.0)) == pytest.approx(2 * imp.self_capacitance(sol), rel=1e-12, abs=0)
+    bare = Coil(sol.windings)
+    assert imp.ac_resistance(bare, f) == pytest.approx(imp.ac_resistance(sol, f, proximity=None), rel=1e-14, abs=0)
+    assert imp.ac_resistance(bare, f) < imp.ac_resistance(sol, f)
+    with pytest.raises(ValueError, match="winding_info None"):
+        imp.self_capacitance(bare)
+    spiral = generated_spiral(4, 2e-3, 50e-6, 40e-6, "octagonal")
+    assert imp.self_capacitance(spiral.scaled(3.0), substrate_permittivity=4.6) == pytest.approx(
+        3 * imp.self_capacitance(spiral, substrate_permittivity=4.6), rel=1e-12, abs=0)

@@ -18,6 +18,7 @@ from coildesign.rf.matching import (
     match,
     match_capacitors,
 )
+from coildesign.winding_info import Helix
 
 R, L, F0, Z0 = 0.5, 20e-9, 600e6, 50.0
 W0 = 2 * np.pi * F0
@@ -196,7 +197,7 @@ def stand_ins(monkeypatch):
         return lambda f: np.full(np.shape(f), ac_resistance(coil, 0.0, temperature=temperature))
 
     def self_capacitance(coil):
-        if coil.parameters.get("generator") != "solenoid":
+        if not isinstance(coil.winding_info, Helix):
             raise ValueError("Input coil must be a solenoid; instead received a loop.")
         return 0.2e-12
 
@@ -216,8 +217,8 @@ def test_match_coil_level(stand_ins):
     assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"], rel=1e-14, abs=0)
     cold = match(loop, F0, temperature=77.0, topology="balanced")
     assert cold.resistance < R and cold.s11_db < -30
-    solenoid_like = Coil.from_loop(1e-3, wire_diameter=1e-4, normal=(1, 0, 0))
-    solenoid_like.parameters["generator"] = "solenoid"
+    solenoid_like = Coil(loop.windings, axis=loop.axis,
+                         winding_info=Helix(radius=1e-3, length=1e-4, turns=1, pitch=1e-4, wire_diameter=1e-4))
     res = match(solenoid_like, F0)
     assert res.c_self == 0.2e-12
     assert res.capacitors["tune"] == pytest.approx(match_capacitors(R, L, F0).capacitors["tune"] - 0.2e-12,

@@ -223,14 +223,14 @@ def test_snr_computes_sample_loss_from_the_medium():
 
 
 def test_snr_reuses_a_given_sample_b1():
-    """A B1 computed once (sample_b1) gives the same SNR as computing it inside snr, and its
-    summary is sample_sensitivity's."""
+    """A B1 computed once (sample_b1) gives the same SNR as computing it inside snr, and the
+    same summary as a second evaluation."""
     coil = helix(0.5e-3, 1e-3, 5, 0.1e-3)
     capillary = sm.Cylinder(0.4e-3, 1e-3, axis=(1, 0, 0))
     b1 = rf.sample_b1(coil, capillary, n=6, within=0.1)
     assert rs.snr(coil, capillary, frequency=600e6, resistance=0.5, n=6, b1=b1) == rs.snr(
         coil, capillary, frequency=600e6, resistance=0.5, n=6)
-    assert rf.sample_b1(coil, capillary, within=0.1).sensitivity() == se.sample_sensitivity(coil, capillary)
+    assert rf.sample_b1(coil, capillary, within=0.1).homogeneity == rf.sample_b1(coil, capillary).homogeneity
     with pytest.raises(TypeError, match="Input b1"):
         rs.snr(coil, capillary, frequency=600e6, resistance=0.5, b1=1.0)
 
@@ -439,8 +439,8 @@ def test_snr_of_a_long_solenoid_matches_closed_form_by_reciprocity():
     assert res.signal == pytest.approx(xi, rel=2e-3)
     assert res.snr == pytest.approx(xi / np.sqrt(4 * Boltzmann * 293.15 * 2.0 * 5e3), rel=2e-3)
     assert res.lod == pytest.approx(3 * res.moles / (res.snr * np.sqrt(5e3)), rel=1e-12, abs=0)
-    sens = se.sample_sensitivity(coil, sample)
-    assert sens.relative_std < 1e-3 and sens.fraction_within_10_percent == 1.0
+    sens = se.sample_b1(coil, sample, within=0.1).homogeneity
+    assert sens.relative_std < 1e-3 and sens.fraction_within == 1.0
 
 
 def test_snr_per_volume_scaling_laws_by_reciprocity():
