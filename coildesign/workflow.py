@@ -6,7 +6,8 @@ probe designer asks for, prints a readable summary and writes the output folder:
 - ``summary.json``: every number printed (SI units, keys name their unit);
 - ``report.md``: the summary as tables, linking the plots;
 - plots (PNG): B1 map of the RF coil, S11 and Smith chart, gradient deviation maps and
-  linearity profiles, PSF profiles;
+  linearity profiles, PSF profiles; the gradients playing the ``[imaging]`` sequence
+  (currents and voltages, coil temperatures, force vectors in B0);
 - VTK (pyvista): windings (.vtp), B1 map (.vti: |B1perp|, B1+, B1- per ampere), gradient
   field maps (.vti), each array named with its quantity and unit; an off-screen rendering
   where OpenGL works;
@@ -21,7 +22,9 @@ The RF coil's conductor must be short against the wavelength for its lumped mode
 C_self, matching) to hold: ``lumped_model_check``; ``run_design`` warns past lambda/10 and
 refuses with ``strict=True`` (the command line).
 The design arrives as a frozen ``probe_file.ProbeDesign``; each section returns a frozen report
-(``RFReport``, one ``GradientReport`` per gradient coil) whose ``as_dict()`` is its part of
+(``RFReport``, one ``GradientReport`` per gradient coil, the ``SequenceReport`` of the gradient
+set playing the design's 2-D imaging sequence: drive, amplifier limits, heating, duty cycle,
+forces in B0 and between the coils) whose ``as_dict()`` is its part of
 ``summary.json`` and whose ``rows()`` are its printed table; ``workflow_outputs`` computes the
 data of the plots and field maps and ``export`` writes them.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
