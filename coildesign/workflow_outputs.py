@@ -145,7 +145,7 @@ def probe_vtk(out: Path, rf_coil: Coil, gradient_coils: list[Coil], dsv_radius: 
     return written, skipped
 
 
-FORCE_ARROWS = 600  # about this many force arrows per coil picture
+FORCE_ARROWS = 250  # about this many force arrows per coil picture
 
 
 def sequence_plots(out: Path, played: Drive, thermals: dict, in_b0: dict, window: float) -> list[Path]:
@@ -174,5 +174,5 @@ def sequence_plots(out: Path, played: Drive, thermals: dict, in_b0: dict, window
     for k, (name, forces) in enumerate(in_b0.items()):
         every = max(1, len(forces.segment_points) // FORCE_ARROWS)
         forces.plot(played[name].coil, fig.add_subplot(1, len(in_b0), k + 1, projection="3d"), every=every)
-    written.append(save_figure(fig, out / "forces_b0.png"))
+    written.append(save_figure(fig, out / "forces_b0.png", dpi=100))
     return written
