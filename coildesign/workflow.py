@@ -344,6 +344,7 @@ class SequenceReport:
     cooling: str
 
     LIMIT_RTOL = 1e-9
+    ROUNDING = 1e-9
 
     def limits_met(self, channel: str) -> bool:
         """True when the channel's peak current and voltage are within the amplifier's limits."""
@@ -353,11 +354,18 @@ class SequenceReport:
                     and ch.voltage_peak <= amp.v_max * (1 + self.LIMIT_RTOL))
 
     def largest_coupling(self) -> tuple[tuple[str, str], Forces] | None:
-        """The coil pair with the largest net force (then torque) between them, or None."""
+        """The coil pair with the largest net force between them, then the largest net torque, or
+        None; a net force below ``ROUNDING`` times the sum of the element forces' magnitudes
+        counts as zero (the cancellation of a symmetric pair leaves rounding, not a force)."""
         if not self.between:
             return None
-        key = max(self.between, key=lambda k: (float(np.linalg.norm(self.between[k].net_force)),
-                                               float(np.linalg.norm(self.between[k].net_torque))))
+
+        def size(k):
+            f = self.between[k]
+            net, total = float(np.linalg.norm(f.net_force)), float(np.linalg.norm(f.segment_forces, axis=1).sum())
+            return (net if net > self.ROUNDING * total else 0.0, float(np.linalg.norm(f.net_torque)))
+
+        key = max(self.between, key=size)
         return key, self.between[key]
 
     def as_dict(self) -> dict:

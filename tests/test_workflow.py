@@ -105,3 +105,15 @@ def test_a_repetition_time_too_short_is_a_design_error():
     gradients = workflow._gradient_section(spec.gradient, 300.0, lambda name: None)
     with pytest.raises(probe_file.DesignError, match=r"\[imaging\] Input tr must be at least"):
         workflow._sequence_section(spec.imaging, spec.gradient, gradients, 9.4, nucleus("1H").gamma, 300.0)
+
+
+def test_largest_coupling_is_by_force_then_torque_ignoring_rounding(section):
+    """Orthogonal gradient coils pull on each other with net forces at rounding level (symmetry) but
+    twist each other: the reported pair is then the one with the largest torque."""
+    report = section[3]
+    nets = {k: np.linalg.norm(f.net_force) / np.linalg.norm(f.segment_forces, axis=1).sum()
+            for k, f in report.between.items()}
+    assert max(nets.values()) < 1e-12  # symmetric set: no net force between the coils
+    torques = {k: np.linalg.norm(f.net_torque) for k, f in report.between.items()}
+    pair, forces = report.largest_coupling()
+    assert pair == max(torques, key=torques.get) and forces is report.between[pair]
