@@ -15,8 +15,18 @@ A design file has these tables (SI units; every key optional unless marked):
             wire_diameter, resolution, objective: a three-axis set designed by
             ``coildesign.design.target_field_set`` for ``deviation`` over ``dsv_radius``);
             v_max [V], i_max [A] of the amplifier; dsv_radius [m];
-            deviation (fraction, default 0.05) for the largest-DSV search
-[imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]
+            deviation (fraction, default 0.05) for the largest-DSV search;
+            cooling ("still air" | "forced air" | "water-cooled plate": the heat path of the
+            lumped thermal model, ``analysis.thermal.COOLING``) and temperature_limit [K] (the
+            coil-temperature interlock) for the sequence's heating
+[imaging]   fov [m], matrix (int), t2star [s], t2 [s], diffusion [m^2/s]; the 2-D
+            sequence whose drive, heating and forces the run reports
+            (``analysis.drive_waveforms``): sequence ("gradient_echo" | "spin_echo"),
+            bandwidth [Hz] (full receiver bandwidth, 1/dwell), slice_thickness [m],
+            rf_duration [s] and time_bandwidth [1] of its RF pulses, tr [s] (not set: the
+            shortest repetition its lobes allow), slew_rate [T/(m s)] (not set: the largest
+            slew rate every gradient channel's amplifier holds at any current up to i_max,
+            min eta (v_max - R i_max) / L)
 [outputs]   vtk, plots, report (bool)
 
 Errors name the file, the table and key, the value received and the allowed range; an unknown
@@ -53,6 +63,8 @@ from pathlib import Path
 from coildesign import design as _design
 from coildesign import geometries
 from coildesign._text import did_you_mean
+from coildesign.analysis.drive_waveforms import SEQUENCES
+from coildesign.analysis.thermal import COOLING
 from coildesign.rf.nuclei import NUCLEI
 
 RF_GENERATORS = ("solenoid", "saddle", "loop", "helmholtz_pair", "planar_spiral", "birdcage")
@@ -66,10 +78,15 @@ SCHEMA: dict[str, dict[str, tuple]] = {
                "length": ("float", 1e-7, 0.2), "size": ("float", 1e-7, 0.2),
                "concentration": ("float", 0.0, 2e5), "conductivity": ("float", 0.0, 100.0)},
     "imaging": {"fov": ("float", 1e-6, 0.2), "matrix": ("int", 4, 8192), "t2star": ("float", 1e-6, 100.0),
-                "t2": ("float", 1e-6, 100.0), "diffusion": ("float", 0.0, 1e-6)},
+                "t2": ("float", 1e-6, 100.0), "diffusion": ("float", 0.0, 1e-6),
+                "sequence": ("str", SEQUENCES), "bandwidth": ("float", 100.0, 1e8),
+                "slice_thickness": ("float", 1e-7, 0.2), "rf_duration": ("float", 1e-6, 0.1),
+                "time_bandwidth": ("float", 1.0, 100.0), "tr": ("float", 1e-6, 100.0),
+                "slew_rate": ("float", 1.0, 1e9)},
     "outputs": {"vtk": ("bool",), "plots": ("bool",), "report": ("bool",)},
     "gradient_drive": {"v_max": ("float", 1e-3, 1e4), "i_max": ("float", 1e-3, 1e4),
-                       "dsv_radius": ("float", 1e-6, 0.5), "deviation": ("float", 1e-6, 0.5)},
+                       "dsv_radius": ("float", 1e-6, 0.5), "deviation": ("float", 1e-6, 0.5),
+                       "cooling": ("str", tuple(COOLING)), "temperature_limit": ("float", 1.0, 1000.0)},
 }
 
 DEFAULT_DESIGN: dict = {
@@ -79,8 +96,10 @@ DEFAULT_DESIGN: dict = {
                "conductivity": 0.0},
     "gradient": {"generator": "gradient_set", "radius": 5e-3, "turns": [10, 10, 10], "wire_diameter": 0.3e-3,
                  "v_max": 50.0, "i_max": 10.0,
-                 "dsv_radius": 1.5e-3, "deviation": 0.05},
-    "imaging": {"fov": 1.0e-3, "matrix": 128, "t2star": 20e-3, "t2": 50e-3, "diffusion": 2.3e-9},
+                 "dsv_radius": 1.5e-3, "deviation": 0.05, "cooling": "water-cooled plate", "temperature_limit": 333.15},
+    "imaging": {"fov": 1.0e-3, "matrix": 128, "t2star": 20e-3, "t2": 50e-3, "diffusion": 2.3e-9,
+                "sequence": "gradient_echo", "bandwidth": 50e3, "slice_thickness": 0.2e-3, "rf_duration": 1e-3,
+                "time_bandwidth": 4.0},
     "outputs": {"vtk": True, "plots": True, "report": True},
 }
 
@@ -178,7 +197,8 @@ class SampleTable:
 class GradientTable:
     """``[gradient]``: the coil ``generator`` (a name of ``GRADIENT_GENERATORS``) and its
     keyword arguments ``params``; the amplifier's ``v_max`` [V] and ``i_max`` [A], the
-    linearity sphere's ``dsv_radius`` [m] and the ``deviation`` [1] of the largest-DSV search."""
+    linearity sphere's ``dsv_radius`` [m], the ``deviation`` [1] of the largest-DSV search, the
+    ``cooling`` of the thermal model and the coil's ``temperature_limit`` [K]."""
 
     generator: str
     v_max: float
@@ -186,18 +206,30 @@ class GradientTable:
     dsv_radius: float
     deviation: float
     params: dict = field(default_factory=dict)
+    cooling: str = DEFAULT_DESIGN["gradient"]["cooling"]
+    temperature_limit: float = DEFAULT_DESIGN["gradient"]["temperature_limit"]
 
 
 @dataclass(frozen=True)
 class ImagingTable:
     """``[imaging]``: field of view ``fov`` [m], ``matrix`` (samples), ``t2star`` and ``t2``
-    [s], ``diffusion`` coefficient [m^2/s]."""
+    [s], ``diffusion`` coefficient [m^2/s]; the sequence of the drive section: ``sequence``
+    ("gradient_echo" or "spin_echo"), receiver ``bandwidth`` [Hz], ``slice_thickness`` [m],
+    ``rf_duration`` [s], ``time_bandwidth`` [1], ``tr`` [s] and ``slew_rate`` [T/(m s)] (None:
+    derived, module doc)."""
 
     fov: float
     matrix: int
     t2star: float
     t2: float
     diffusion: float
+    sequence: str = DEFAULT_DESIGN["imaging"]["sequence"]
+    bandwidth: float = DEFAULT_DESIGN["imaging"]["bandwidth"]
+    slice_thickness: float = DEFAULT_DESIGN["imaging"]["slice_thickness"]
+    rf_duration: float = DEFAULT_DESIGN["imaging"]["rf_duration"]
+    time_bandwidth: float = DEFAULT_DESIGN["imaging"]["time_bandwidth"]
+    tr: float | None = None
+    slew_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -410,6 +442,10 @@ def _check_consistency(design: dict, source: str) -> None:
             raise DesignError(f"{source}: [sample] radius = {sample['radius']!r}: must be smaller than the inner "
                               f"radius of the {rf['generator']} RF coil ({bore:g} m), or the sample does not fit "
                               "inside it")
+    ambient = design["probe"].get("temperature", DEFAULT_DESIGN["probe"]["temperature"])
+    if grad["temperature_limit"] <= ambient:
+        raise DesignError(f"{source}: [gradient] temperature_limit = {grad['temperature_limit']!r}: must be above the "
+                          f"probe's temperature ({ambient:g} K, [probe] temperature), the ambient of the thermal model")
     g_bore = _number(grad, "half_gap") if grad.get("generator") == "biplanar" else _number(grad, "radius")
     if g_bore is not None and grad["dsv_radius"] >= g_bore:
         raise DesignError(f"{source}: [gradient] dsv_radius = {grad['dsv_radius']!r}: must be smaller than the "

@@ -6,7 +6,8 @@ probe designer asks for, prints a readable summary and writes the output folder:
 - ``summary.json``: every number printed (SI units, keys name their unit);
 - ``report.md``: the summary as tables, linking the plots;
 - plots (PNG): B1 map of the RF coil, S11 and Smith chart, gradient deviation maps and
-  linearity profiles, PSF profiles;
+  linearity profiles, PSF profiles; the gradients playing the ``[imaging]`` sequence
+  (currents and voltages, coil temperatures, force vectors in B0);
 - VTK (pyvista): windings (.vtp), B1 map (.vti: |B1perp|, B1+, B1- per ampere), gradient
   field maps (.vti), each array named with its quantity and unit; an off-screen rendering
   where OpenGL works;
@@ -21,7 +22,9 @@ The RF coil's conductor must be short against the wavelength for its lumped mode
 C_self, matching) to hold: ``lumped_model_check``; ``run_design`` warns past lambda/10 and
 refuses with ``strict=True`` (the command line).
 The design arrives as a frozen ``probe_file.ProbeDesign``; each section returns a frozen report
-(``RFReport``, one ``GradientReport`` per gradient coil) whose ``as_dict()`` is its part of
+(``RFReport``, one ``GradientReport`` per gradient coil, the ``SequenceReport`` of the gradient
+set playing the design's 2-D imaging sequence: drive, amplifier limits, heating, duty cycle,
+forces in B0 and between the coils) whose ``as_dict()`` is its part of
 ``summary.json`` and whose ``rows()`` are its printed table; ``workflow_outputs`` computes the
 data of the plots and field maps and ``export`` writes them.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
@@ -43,11 +46,15 @@ from coildesign._progress import progress_enabled
 from coildesign._text import table
 from coildesign.analysis import gradient as grad
 from coildesign.analysis import psf
+from coildesign.analysis.drive import Amplifier, Drive, drive
+from coildesign.analysis.drive_waveforms import ImagingSequence, imaging_sequence
+from coildesign.analysis.forces import Forces, lorentz_forces
 from coildesign.analysis.gradient import Linearity
 from coildesign.analysis.performance import GradientPerformance, gradient_performance
+from coildesign.analysis.thermal import Thermal
 from coildesign.coil import Coil
 from coildesign.export import vtk
-from coildesign.probe_file import CoilTable, DesignError, GradientTable, ProbeDesign, validate_design
+from coildesign.probe_file import CoilTable, DesignError, GradientTable, ImagingTable, ProbeDesign, validate_design
 from coildesign.rf import CoilCircuit, match
 from coildesign.rf import snr as reciprocity
 from coildesign.rf.matching import MatchResult
@@ -310,6 +317,172 @@ def _gradient_section(gspec: GradientTable, temperature: float, step) -> list[Gr
     return reports
 
 
+FORCE_TOLERANCE = 1e-4  # relative accuracy of the coil-on-coil forces (``lorentz_forces``) in the report
+
+
+def _seconds_text(t: float | None) -> str:
+    """A time [s] as text: "never" for an infinite one."""
+    return "never" if t is None or not np.isfinite(t) else f"{t:.4g} s"
+
+
+@dataclass(frozen=True)
+class SequenceReport:
+    """The gradient set playing the design's imaging sequence (``[imaging]``): the trapezoid
+    ``sequence`` (``analysis.drive_waveforms``; the whole scan, ``matrix`` repetitions, is the
+    drive's period), its ``drive`` per channel (currents, voltages, power, amplifier limits),
+    the lumped ``thermal`` model per channel (channel -> ``Thermal``: the scan repeated, with
+    the design's ``cooling``), the forces on each coil in ``b0`` [T] at its peak current
+    (``in_b0``: channel -> ``Forces``) and between the coils at their peak currents
+    (``between``: (target channel, source channel) -> ``Forces`` on the target, one per pair;
+    Newton's third law gives the other), where the amplifier limits count as met within
+    ``LIMIT_RTOL`` (lobes built at the limits land on them up to rounding)."""
+
+    sequence: ImagingSequence
+    drive: Drive
+    thermal: dict[str, Thermal]
+    in_b0: dict[str, Forces]
+    between: dict[tuple[str, str], Forces]
+    b0: float
+    cooling: str
+
+    LIMIT_RTOL = 1e-9
+    ROUNDING = 1e-9
+
+    def limits_met(self, channel: str) -> bool:
+        """True when the channel's peak current and voltage are within the amplifier's limits."""
+        ch = self.drive[channel]
+        amp = ch.amplifier
+        return bool(ch.current_peak <= amp.i_max * (1 + self.LIMIT_RTOL)
+                    and ch.voltage_peak <= amp.v_max * (1 + self.LIMIT_RTOL))
+
+    def largest_coupling(self) -> tuple[tuple[str, str], Forces] | None:
+        """The coil pair with the largest net force between them, then the largest net torque, or
+        None; a net force below ``ROUNDING`` times the sum of the element forces' magnitudes
+        counts as zero (the cancellation of a symmetric pair leaves rounding, not a force)."""
+        if not self.between:
+            return None
+
+        def size(k):
+            f = self.between[k]
+            net, total = float(np.linalg.norm(f.net_force)), float(np.linalg.norm(f.segment_forces, axis=1).sum())
+            return (net if net > self.ROUNDING * total else 0.0, float(np.linalg.norm(f.net_torque)))
+
+        key = max(self.between, key=size)
+        return key, self.between[key]
+
+    def as_dict(self) -> dict:
+        """The ``sequence`` part of ``summary.json`` (SI units in the keys)."""
+        seq = self.sequence
+        out = {"kind": seq.kind, "repetition_time_s": seq.repetition_time, "echo_time_s": seq.echo_time,
+               "scan_time_s": seq.scan_time, "readout_gradient_T_per_m": seq.readout_gradient,
+               "acquisition_time_s": seq.acquisition_time, "bandwidth_Hz": seq.bandwidth,
+               "slice_select_gradient_T_per_m": seq.slice_gradient, "slice_thickness_m": seq.slice_thickness,
+               "max_gradient_T_per_m": seq.max_gradient, "slew_rate_T_per_m_s": seq.slew_rate,
+               "cooling": self.cooling, "b0_T": self.b0, "channels": {}}
+        for name, ch in self.drive.channels.items():
+            th, f = self.thermal[name], self.in_b0[name]
+            out["channels"]["G" + name] = {
+                "current_peak_A": ch.current_peak, "current_rms_A": ch.current_rms,
+                "voltage_peak_V": ch.voltage_peak, "amplifier_v_max_V": ch.amplifier.v_max,
+                "amplifier_i_max_A": ch.amplifier.i_max, "amplifier_limits_met": self.limits_met(name),
+                "power_mean_W": ch.power_mean, "power_peak_W": ch.power_peak,
+                "thermal_resistance_K_per_W": th.thermal_resistance, "heat_capacity_J_per_K": th.heat_capacity,
+                "steady_temperature_K": th.steady_temperature, "runaway": th.runaway,
+                "time_constant_s": th.time_constant, "temperature_limit_K": th.limit,
+                "time_to_limit_s": th.time_to_limit, "max_duty_cycle": th.max_duty_cycle,
+                "max_amplitude_scale": th.max_amplitude_scale,
+                "net_force_in_b0_N": f.net_force.tolist(), "net_torque_in_b0_N_m": f.net_torque.tolist(),
+                "max_force_density_in_b0_N_per_m": float(np.linalg.norm(f.force_density, axis=1).max())}
+        out["between_coils"] = [{"target": "G" + t, "source": "G" + s, "net_force_N": f.net_force.tolist(),
+                                 "net_torque_N_m": f.net_torque.tolist()} for (t, s), f in self.between.items()]
+        return out
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(name, value with unit) of the printed sequence table: the sequence, then per channel
+        drive, amplifier, heating and forces in B0, then the largest force between coils."""
+        seq = self.sequence
+        kind = seq.kind.replace("_", " ")
+        rows = [("sequence", f"2-D {kind}, TR {seq.repetition_time * 1e3:.4g} ms, TE {seq.echo_time * 1e3:.4g} ms, "
+                             f"{seq.matrix} repetitions ({seq.scan_time:.4g} s)"),
+                ("readout / slice-select gradient",
+                 f"{seq.readout_gradient:.4g} / {seq.slice_gradient:.4g} T/m ({seq.bandwidth / 1e3:.4g} kHz, "
+                 f"{seq.slice_thickness * 1e3:.4g} mm slice)"),
+                ("lobe limits: amplitude / slew rate", f"{seq.max_gradient:.4g} T/m / {seq.slew_rate:.4g} T/(m s)")]
+        for name, ch in self.drive.channels.items():
+            th, f, amp = self.thermal[name], self.in_b0[name], ch.amplifier
+            g = "G" + name
+            rows += [
+                (f"{g}: current peak / rms", f"{ch.current_peak:.4g} / {ch.current_rms:.4g} A"),
+                (f"{g}: voltage peak", f"{ch.voltage_peak:.4g} V"),
+                (f"{g}: amplifier {amp.v_max:g} V / {amp.i_max:g} A",
+                 ("met" if self.limits_met(name) else "EXCEEDED") + f" ({100 * ch.current_peak / amp.i_max:.3g} % of "
+                 f"I, {100 * ch.voltage_peak / amp.v_max:.3g} % of V)"),
+                (f"{g}: power mean / peak", f"{ch.power_mean:.4g} / {ch.power_peak:.4g} W"),
+                (f"{g}: steady temperature ({self.cooling})",
+                 "runaway" if th.runaway else f"{th.steady_temperature - 273.15:.4g} degC"),
+                (f"{g}: time to {th.limit - 273.15:.4g} degC / max duty cycle",
+                 f"{_seconds_text(th.time_to_limit)} / {100 * th.max_duty_cycle:.4g} % (amplitudes up to "
+                 f"x{th.max_amplitude_scale:.3g})"),
+                (f"{g}: in B0 at peak current: net force / torque",
+                 f"{np.linalg.norm(f.net_force):.3g} N / {np.linalg.norm(f.net_torque):.3g} N m"),
+                (f"{g}: in B0: max force density", f"{np.linalg.norm(f.force_density, axis=1).max():.4g} N/m")]
+        top = self.largest_coupling()
+        if top is not None:
+            (t, s), f = top
+            rows.append((f"largest force between coils (G{s} on G{t}, peak currents)",
+                         f"{np.linalg.norm(f.net_force):.3g} N, torque {np.linalg.norm(f.net_torque):.3g} N m"))
+        return rows
+
+
+def _channel_map(coils: list[Coil]) -> dict[str, Coil]:
+    """Channel ("x", "y", "z": the coil's gradient axis) -> coil, the first coil per axis."""
+    out: dict[str, Coil] = {}
+    for coil in coils:
+        if coil.axis is not None and np.isclose(np.abs(coil.axis).max(), 1.0):
+            out.setdefault("xyz"[int(np.argmax(np.abs(coil.axis)))], coil)
+    return dict(sorted(out.items()))
+
+
+def _sequence_section(im: ImagingTable, gspec: GradientTable, gradients: list[GradientReport], b0: float,
+                      gamma: float, temperature: float) -> SequenceReport | None:
+    """The design's imaging sequence played by its gradient coils (``SequenceReport``); None
+    when no coil has a gradient axis along x, y or z. The lobes' amplitude limit is the weakest
+    channel's maximum gradient (eta i_max) and their slew rate ``[imaging] slew_rate`` or, not
+    set, the largest that every channel holds at any current up to i_max,
+    min eta (v_max - R i_max) / L (series R-L: V = L dI/dt + R I <= v_max)."""
+    coils = _channel_map([g.coil for g in gradients])
+    if not coils:
+        return None
+    perf = {c: next(g.performance for g in gradients if g.coil is coil) for c, coil in coils.items()}
+    g_max = min(p.max_gradient for p in perf.values())
+    if im.slew_rate is None:
+        headroom = {c: gspec.v_max - p.resistance * gspec.i_max for c, p in perf.items()}
+        if min(headroom.values()) <= 0:
+            c = min(headroom, key=headroom.get)
+            raise DesignError(f"design: [gradient] v_max = {gspec.v_max!r}: must exceed R i_max = "
+                              f"{perf[c].resistance * gspec.i_max:.4g} V of G{c} for the amplifier to ramp its "
+                              "current (or set [imaging] slew_rate)")
+        slew = min(abs(p.efficiency) * headroom[c] / p.inductance for c, p in perf.items())
+    else:
+        slew = im.slew_rate
+    try:
+        seq = imaging_sequence(im.fov, im.matrix, im.bandwidth, slice_thickness=im.slice_thickness,
+                               rf_duration=im.rf_duration, time_bandwidth=im.time_bandwidth, max_gradient=g_max,
+                               slew_rate=slew, gamma=gamma, kind=im.sequence, tr=im.tr)
+    except ValueError as exc:
+        raise DesignError(f"design: [imaging] {exc}") from None
+    played = drive(coils, seq.waveforms(), amplifier=Amplifier(gspec.v_max, gspec.i_max), temperature=temperature,
+                   period=seq.scan_time)
+    heat = played.thermal(cooling=gspec.cooling, ambient=temperature, limit=gspec.temperature_limit)
+    peak = {c: played[c].current_peak for c in coils}
+    in_b0 = {c: lorentz_forces(coil, b0, peak[c]) for c, coil in coils.items()}
+    names = list(coils)
+    between = {(t, s): lorentz_forces(coils[t], coils[s], peak[t], source_current=peak[s],
+                                      tolerance=FORCE_TOLERANCE)
+               for i, s in enumerate(names) for t in names[i + 1:]}
+    return SequenceReport(seq, played, heat, in_b0, between, b0, gspec.cooling)
+
+
 def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = False, strict: bool = False) -> RunResult:
     """Run the full analysis of ``spec`` (design dict or ``ProbeDesign``, validated here) and
     write ``output``.
@@ -326,7 +499,7 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
         vtk.start_render_probe()  # answered in the background while the analysis runs
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    bar = tqdm(total=10, disable=not progress_enabled(False if quiet else None), desc="coildesign", unit="step",
+    bar = tqdm(total=11, disable=not progress_enabled(False if quiet else None), desc="coildesign", unit="step",
                leave=False)
 
     def step(name: str) -> None:
@@ -358,6 +531,8 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
     psf_edge = psf.coil_point_spread(gx, edge, g_max, im.fov + 4 * gspec.dsv_radius,
                                      int(im.matrix * (1 + 4 * gspec.dsv_radius / im.fov)), **kw)
     step("resolution")
+    played = _sequence_section(im, gspec, gradients, b0, nuc.gamma, temperature)
+    step("sequence")
 
     summary = {
         "probe": {"name": probe.name, "b0_T": b0, "frequency_Hz": frequency, "nucleus": nuc.name},
@@ -368,6 +543,8 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
         "imaging": {**limits.as_dict(), "psf_centre_fwhm_m": psf_centre.fwhm, "psf_edge_fwhm_m": psf_edge.fwhm,
                     "psf_edge_shift_m": psf_edge.shift, "psf_edge_position_m": edge.tolist()},
     }
+    if played is not None:
+        summary["sequence"] = played.as_dict()
     img_rows = [*limits.rows(),
                 ("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
                 (f"PSF FWHM / shift at {gspec.dsv_radius * 1e3:g} mm along {gx.name}",
@@ -380,6 +557,8 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
         table(rf.rows(), f"RF coil: {rf.coil.name} at {frequency / 1e6:.2f} MHz ({nuc.name}, B0 = {b0:.4g} T)"),
         *[table(g.rows(), g.title) for g in gradients],
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),
+        *([table(played.rows(), "Gradients playing the imaging sequence: drive, heating, forces")]
+          if played is not None else []),
     ])
 
     written = [rf.matched.to_touchstone(out / "rf_match.s1p")]
@@ -389,6 +568,9 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
     if spec.outputs.plots:
         written += outputs.probe_plots(out, rf.coil, extent, rf.matched, gradient_coils, gspec.dsv_radius,
                                        (psf_centre, psf_edge))
+        if played is not None:
+            written += outputs.sequence_plots(out, played.drive, played.thermal, played.in_b0,
+                                              played.sequence.repetition_time)
     if spec.outputs.vtk:
         vtk_written, vtk_skipped = outputs.probe_vtk(out, rf.coil, gradient_coils, gspec.dsv_radius, extent)
         written += vtk_written

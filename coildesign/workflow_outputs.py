@@ -6,7 +6,9 @@ field map is computed here, from the floors that own the physics (``rf.sensitivi
 - ``gradient_profiles``: a gradient coil's field-deviation map and its two deviation measures
   along the gradient axis (field B/(G s) - 1, local gradient (dB/ds)/G - 1);
 - ``gradient_map``: a gradient coil's field map per ampere with the deviation arrays;
-- ``probe_plots`` and ``probe_vtk``: every PNG and every ParaView file of a run.
+- ``probe_plots`` and ``probe_vtk``: every PNG and every ParaView file of a run;
+- ``sequence_plots``: the pictures of the gradients playing the imaging sequence (currents and
+  voltages, coil temperatures, force vectors on each coil in B0).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coildesign._files import save_figure
+from coildesign.analysis.drive import Drive
 from coildesign.analysis.gradient import deviation_map, deviations
 from coildesign.coil import Coil
 from coildesign.export import plots
@@ -139,3 +143,36 @@ def probe_vtk(out: Path, rf_coil: Coil, gradient_coils: list[Coil], dsv_radius: 
         fm = gradient_map(coil, dsv_radius)
         written.append(to_vtk(fm, out / f"gradient_{coil.name}_map.vti", per_ampere=True))  # B [T/A], dB/dr [T/(m A)]
     return written, skipped
+
+
+FORCE_ARROWS = 250  # about this many force arrows per coil picture
+
+
+def sequence_plots(out: Path, played: Drive, thermals: dict, in_b0: dict, window: float) -> list[Path]:
+    """The pictures of a gradient set playing a sequence into the folder ``out``: currents [A]
+    and voltages [V] of every channel over the first ``window`` [s] (``Drive.plot``:
+    ``sequence_drive.png``), the coil temperatures from ambient with the scan repeated
+    (``Thermal.plot``, one curve per channel over five of the longest finite time constant, or
+    1.5 times the shortest time to the limit on a runaway: ``sequence_temperature.png``) and
+    the force on every element of each coil in B0 at its peak current (``Forces.plot``, one
+    panel per coil: ``forces_b0.png``); channel keys "x", "y", "z" of ``thermals`` and ``in_b0`` as in
+    ``played``. Returns the paths written."""
+    written = [save_figure(played.plot(window=(0.0, window)), out / "sequence_drive.png")]
+    spans = [5 * t.time_constant for t in thermals.values() if np.isfinite(t.time_constant) and t.time_constant > 0]
+    spans += [1.5 * t.time_to_limit for t in thermals.values()
+              if t.runaway and t.time_to_limit is not None and np.isfinite(t.time_to_limit)]
+    duration = max(spans) if spans else 1.0
+    ax = None
+    for name, th in thermals.items():
+        ax = th.plot(duration, ax=ax, label=f"G{name}")
+    ax.legend(fontsize=7)
+    ax.set_title("coil temperature, scan repeated (limit dashed)")
+    written.append(save_figure(ax.figure, out / "sequence_temperature.png"))
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(4.2 * len(in_b0), 4.2))
+    for k, (name, forces) in enumerate(in_b0.items()):
+        every = max(1, len(forces.segment_points) // FORCE_ARROWS)
+        forces.plot(played[name].coil, fig.add_subplot(1, len(in_b0), k + 1, projection="3d"), every=every)
+    written.append(save_figure(fig, out / "forces_b0.png", dpi=100))
+    return written

@@ -77,7 +77,12 @@ def test_demo_writes_every_output(tmp_path, capsys):
     assert summary["rf_coil"]["match"]["s11_dB"] is None or summary["rf_coil"]["match"]["s11_dB"] < -30
     assert set(summary["gradients"]) == {"Gx", "Gy", "Gz"}
     names = {p.name for p in tmp_path.iterdir()}
-    assert {"summary.json", "report.md", "rf_match.s1p", "rf_b1_map.png", "psf.png", "rf_s11_smith.png"} <= names
+    assert {"summary.json", "report.md", "rf_match.s1p", "rf_b1_map.png", "psf.png", "rf_s11_smith.png",
+            "sequence_drive.png", "sequence_temperature.png", "forces_b0.png"} <= names
+    played = summary["sequence"]  # the gradients playing the [imaging] sequence
+    assert played["kind"] == "gradient_echo" and set(played["channels"]) == {"Gx", "Gy", "Gz"}
+    assert all(c["amplifier_limits_met"] for c in played["channels"].values())
+    assert "Gx: steady temperature (water-cooled plate)" in text and "largest force between coils" in text
     import skrf
 
     net = skrf.Network(str(tmp_path / "rf_match.s1p"))

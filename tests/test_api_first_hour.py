@@ -152,7 +152,7 @@ def test_design_with_only_some_tables_records_the_defaults(tmp_path):
     used = spec.from_defaults
     assert used["rf_coil"] == "all" and used["sample"] == "all" and used["imaging"] == "all"
     assert used["probe"] == ["b0", "nucleus", "temperature"]
-    assert used["gradient"] == ["v_max", "dsv_radius", "deviation"]  # i_max was given
+    assert used["gradient"] == ["v_max", "dsv_radius", "deviation", "cooling", "temperature_limit"]  # not i_max
     assert probe_file.validate_design(spec) == spec  # validating twice keeps the record
     demo = probe_file.validate_design(probe_file.default_design(), "demo design")
     assert demo.from_defaults == {} and demo.probe.name.endswith("(demo)")

@@ -40,3 +40,19 @@ def test_gradient_map_carries_both_deviations_per_ampere():
     centre = np.flatnonzero(np.all(fm.points == 0.0, axis=1))
     assert centre.size == 1 and fm.arrays["field_deviation"][centre[0]] == 0.0  # 0/0 at s = 0 written as 0
     assert np.isfinite(fm.arrays["field_deviation"]).all() and fm.name == "Gz field per ampere"
+
+
+def test_sequence_plots_write_drive_temperature_and_forces(tmp_path):
+    """The sequence pictures: currents/voltages, temperatures and the force arrows in B0."""
+    from coildesign.analysis import Amplifier, drive, lorentz_forces
+    from coildesign.geometries import gradient_set
+    from coildesign.workflow_outputs import sequence_plots
+
+    coils = gradient_set(5e-3, turns=1, points_per_arc=8, wire_diameter=0.3e-3)
+    t = np.array([0.0, 1e-4, 5e-4, 6e-4, 1e-3])
+    played = drive(coils, {"x": (t, np.array([0.0, 0.5, 0.5, 0.0, 0.0]))}, amplifier=Amplifier(10.0, 5.0))
+    heat = played.thermal(cooling="still air", limit=330.0)
+    forces = {c: lorentz_forces(played[c].coil, 9.4, played[c].current_peak + 1.0) for c in "xyz"}
+    written = sequence_plots(tmp_path, played, heat, forces, 1e-3)
+    assert [p.name for p in written] == ["sequence_drive.png", "sequence_temperature.png", "forces_b0.png"]
+    assert all(p.stat().st_size > 1000 for p in written)

@@ -3,6 +3,7 @@ point-spread function and resolution limits (SI units)."""
 
 from coildesign._lazy import lazy_submodules
 from coildesign.analysis.drive import Amplifier, drive
+from coildesign.analysis.drive_waveforms import imaging_sequence
 from coildesign.analysis.eddy_harmonics import eddy_harmonics as eddy_harmonics
 from coildesign.analysis.forces import SolenoidMagnet, lorentz_forces
 from coildesign.analysis.gradient import deviation_map, deviations, gradient_efficiency, largest_dsv, linearity
@@ -23,6 +24,7 @@ __all__ = [
     "Amplifier",
     "SolenoidMagnet",
     "drive",
+    "imaging_sequence",
     "thermal",
     "coil_point_spread",
     "dc_resistance",
