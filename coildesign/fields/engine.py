@@ -32,7 +32,7 @@ DEFAULT_BLOCK_PAIRS = 98_304  # points x vertices per segment block: fewest call
 MAX_VERTEX_BLOCK = 4096  # vertices per segment block
 J_VERTEX_BLOCK = 1024  # vertices per dB/dr block (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # dB/dr blocks: five work planes must stay cache-sized
-BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (coildesign._runtime)
+BLAS_LIMIT_PAIRS = 5e4  # above this, evaluations run with one BLAS thread (coildesign._runtime; docs/scaling.md)
 LOOP_BLOCK_PAIRS = 16384  # loop blocks: the AGM's ~130 temporaries must stay in cache
 EXPLICIT_BLOCK_PAIRS = 32_768  # pairs per explicit-kernel call: <= 17 MB of temporaries (350-520 bytes a pair)
 AUTO_PROGRESS_PAIRS = 2e9  # a progress bar for evaluations longer than ~10 s

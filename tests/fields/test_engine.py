@@ -44,3 +44,13 @@ def test_facade_sends_numpy_to_the_engine_with_the_quantity_names():
     pts = np.array([[0.0, 0.0, 0.0], [1e-4, 2e-4, 3e-4]])
     np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="dB/dr"), cd.field_jacobian(coil, pts))
     np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="A"), cd.vector_potential(coil, pts))
+
+
+def test_small_and_medium_evaluations_hold_blas_to_one_thread():
+    """From ``BLAS_LIMIT_PAIRS`` pairs on, the block sums' matrix products run with one BLAS
+    thread (a two-thread product of (points x vertices) x 6 spun OpenBLAS's idle thread: 3-6x
+    the CPU time); tiny evaluations skip the limit context."""
+    coil = helix()
+    assert engine.BLAS_LIMIT_PAIRS <= 1e5
+    assert engine.plan(coil, 1000).one_blas_thread  # 200k pairs
+    assert not engine.plan(coil, 10).one_blas_thread  # 2k pairs
