@@ -6,9 +6,11 @@ arrays (coupling, N-port networks, noise-optimal SNR, decoupling) and birdcage l
 from coildesign._lazy import lazy_submodules
 from coildesign.rf.array import (
     ArraySNR,
+    CapacitiveDecoupling,
     Coupling,
     array_network,
     array_snr,
+    capacitive_decoupling,
     coupling,
     decoupling_overlap,
     isolation_db,
@@ -52,6 +54,7 @@ __all__ = [
     "ArraySNR",
     "B1AlongB0Warning",
     "Box",
+    "CapacitiveDecoupling",
     "CoilCircuit",
     "Coupling",
     "Cylinder",
@@ -70,6 +73,7 @@ __all__ = [
     "array_network",
     "array_snr",
     "b1_field_map",
+    "capacitive_decoupling",
     "b1_map",
     "coil_network",
     "coupling",
