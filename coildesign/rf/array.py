@@ -41,8 +41,8 @@ Decoupling
 
 Capacitive decoupling (the common-capacitor scheme: R. F. Lee, R. O. Giaquinto and C. J.
 Hardy, "Coupling and decoupling theory and its application to the MRI phased array", Magn.
-Reson. Med. 48, 203 (2002); G. Wang, Magn. Reson. Med. 36 (1996) for overlap/capacitor
-decoupling of neighbours). Derivation in loop (mesh) currents: the array's loop-impedance matrix
+Reson. Med. 48, 203 (2002), which also treats overlap and inductive decoupling of neighbours).
+Derivation in loop (mesh) currents: the array's loop-impedance matrix
 is Z = R + j omega L. A capacitor C_ij in a branch that belongs to both loop i and loop j (a
 shared rung, the two loop currents through it in the same sense, s_ij = +1, or opposite,
 s_ij = -1) adds its impedance 1/(j omega C_ij) to both self impedances Z_ii and Z_jj and
