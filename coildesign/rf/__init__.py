@@ -28,7 +28,7 @@ from coildesign.rf.impedance import (
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
 from coildesign.rf.measurement import MeasurementFit, fit_measurement
 from coildesign.rf.nuclei import NUCLEI, Nucleus, nucleus
-from coildesign.rf.resonators import ResonatorAnalysis, resonator_analysis
+from coildesign.rf.resonators import Microslot, ResonatorAnalysis, microslot, resonator_analysis
 from coildesign.rf.sample import (
     Box,
     Cylinder,
@@ -61,6 +61,7 @@ __all__ = [
     "Mask",
     "MatchResult",
     "MeasurementFit",
+    "Microslot",
     "NUCLEI",
     "NetworkElement",
     "Nucleus",
@@ -89,6 +90,7 @@ __all__ = [
     "magnetic_loss_resistance",
     "match",
     "match_capacitors",
+    "microslot",
     "nucleus",
     "preamplifier_decoupling",
     "proximity_factor",
