@@ -5,7 +5,7 @@ the median of each, as wall time and per core (pairs / CPU second of the process
 library that quietly uses two cores is not flattered), plus the load average before and after
 (the machine is shared: compare medians of interleaved runs, not single runs). Run under the
 benchmark lock, with the checkout to measure first on the path:
-    PYTHONPATH=. flock /tmp/bench.lock python benchmarks/bench_perf.py [--demo] [--repeat N]
+    PYTHONPATH=. flock /tmp/bench.lock python benchmarks/bench_perf.py [--demo] [--repeat N] [--only ROW]
 
 Rows:
 1. segment B, 1,000-segment helix x 10,000 points: 1 thread, 2 threads; magpylib Polyline
@@ -217,6 +217,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5, help="interleaved repeats per row (default 5)")
     ap.add_argument("--demo", action="store_true", help="also time the demo (minutes on a loaded machine)")
+    ap.add_argument("--only", choices=("segments", "loop", "rf", "import"), default=None,
+                    help="run only this row (e.g. --only rf: the microcoil analyses, ~10 s)")
     args = ap.parse_args()
     import magpylib
 
@@ -224,10 +226,11 @@ def main() -> None:
     print(f"coildesign {cd.__file__}, magpylib {magpylib.__version__}, numpy {np.__version__}, "
           f"numba {numba_version}; "
           f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    segments_rows(args.repeat)
-    loop_row(args.repeat)
-    rf_row(5.0)
-    import_row()
+    rows = {"segments": lambda: segments_rows(args.repeat), "loop": lambda: loop_row(args.repeat),
+            "rf": lambda: rf_row(5.0), "import": import_row}
+    for name, run in rows.items():
+        if args.only in (None, name):
+            run()
     if args.demo:
         demo_row()
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

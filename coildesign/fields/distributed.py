@@ -64,4 +64,5 @@ def evaluate_dask(coil: Coil, points, current: float = 1.0, *, quantity: str = "
     if quantity == "dB/dr":
         return pts.map_blocks(_block, ref, cur, quantity, options, dtype=float, new_axis=2,
                               chunks=(pts.chunks[0], (3,), (3,)))
-    return pts.map_blocks(_block, ref, cur, quantity, options, dtype=float, chunks=(pts.chunks[0], (3,)))
+    width = 6 if quantity == "B+A" else 3
+    return pts.map_blocks(_block, ref, cur, quantity, options, dtype=float, chunks=(pts.chunks[0], (width,)))

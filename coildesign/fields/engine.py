@@ -32,13 +32,14 @@ DEFAULT_BLOCK_PAIRS = 98_304  # points x vertices per segment block: fewest call
 MAX_VERTEX_BLOCK = 4096  # vertices per segment block
 J_VERTEX_BLOCK = 1024  # vertices per dB/dr block (segment_kernels.polyline_jacobian_block)
 J_BLOCK_PAIRS = 1 << 15  # dB/dr blocks: five work planes must stay cache-sized
-BLAS_LIMIT_PAIRS = 1e6  # above this, evaluations run with one BLAS thread (coildesign._runtime)
+BLAS_LIMIT_PAIRS = 5e4  # above this, evaluations run with one BLAS thread (coildesign._runtime; docs/scaling.md)
 LOOP_BLOCK_PAIRS = 16384  # loop blocks: the AGM's ~130 temporaries must stay in cache
 EXPLICIT_BLOCK_PAIRS = 32_768  # pairs per explicit-kernel call: <= 17 MB of temporaries (350-520 bytes a pair)
 AUTO_PROGRESS_PAIRS = 2e9  # a progress bar for evaluations longer than ~10 s
 AUTO_THREAD_PAIRS = 5e6  # below this, starting threads costs more than it gains
 CHUNK_PAIRS = 2_000_000  # pairs per work item handed to a thread
-QUANTITIES = ("B", "A", "dB/dr")
+QUANTITIES = ("B", "A", "dB/dr", "B+A")
+_SHAPES = {"B": (3,), "A": (3,), "dB/dr": (3, 3), "B+A": (6,)}  # result shape per point
 METHODS = ("auto", "direct", "fmm")
 FMM_PAIRS = 5e10  # "auto" switches to the FMM above this (it equals the direct sum near 3e10 pairs)
 FMM_MIN_SOURCES = 5000
@@ -159,6 +160,9 @@ def _explicit_segments(pts, verts, pi, si, wire_radius, weights, quantity):
     if quantity == "dB/dr":
         jac = segment_kernels.segment_field_jacobian(x, y, z, p1, p2, rw)
         vals = np.stack([np.stack(row, axis=-1) for row in jac], axis=-2) * wt[:, None, None]
+    elif quantity == "B+A":
+        vals = np.stack(segment_kernels.segment_field(x, y, z, p1, p2, rw)
+                        + segment_kernels.segment_vector_potential(x, y, z, p1, p2, rw), axis=-1) * wt[:, None]
     else:
         kern = segment_kernels.segment_field if quantity == "B" else segment_kernels.segment_vector_potential
         vals = np.stack(kern(x, y, z, p1, p2, rw), axis=-1) * wt[:, None]
@@ -186,7 +190,7 @@ def _explicit_all(pts, src: PolylineSources, quantity, block_pairs):
     """All (point, segment) pairs by the explicit kernels, in blocks of ``block_pairs`` (at most
     ``EXPLICIT_BLOCK_PAIRS``, or one segment at all points)."""
     m = len(pts)
-    out = np.zeros((m, 3, 3) if quantity == "dB/dr" else (m, 3))
+    out = np.zeros((m,) + _SHAPES[quantity])
     real = np.flatnonzero(src.weights != 0.0)
     step = max(1, min(block_pairs, EXPLICIT_BLOCK_PAIRS) // max(m, 1))
     for s in range(0, len(real), step):
@@ -204,7 +208,7 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
         return _explicit_all(pts, src, quantity, block_pairs)
     with np.errstate(over="ignore"):
         far = np.abs(pts - src.origin).max(axis=1) > limit
-    shape = (3, 3) if quantity == "dB/dr" else (3,)
+    shape = _SHAPES[quantity]
     if far.any():
         out = np.zeros((m,) + shape)
         out[far] = _explicit_all(pts[far], src, quantity, block_pairs)
@@ -214,13 +218,15 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
     out = np.zeros((m,) + shape)
     local = np.asfortranarray(pts - src.origin)  # column-major: contiguous x, y, z columns per block
     vc = np.asfortranarray(src.verts - src.origin)
-    matrix = src.b_matrix if quantity == "B" else src.a_matrix
+    matrix = {"B": src.b_matrix, "A": src.a_matrix}.get(quantity)
+    if quantity == "B+A":
+        matrix = np.hstack([src.b_matrix, src.a_matrix])
     workspace = segment_kernels.Workspace()
     vblock = min(nv - 1, MAX_VERTEX_BLOCK if quantity != "dB/dr" else J_VERTEX_BLOCK)
     pblock = max(1, (block_pairs if quantity != "dB/dr" else min(block_pairs, J_BLOCK_PAIRS)) // vblock)
     near_bound = (segment_kernels.jacobian_threshold(src.length, src.wire_radius) if quantity == "dB/dr"
                   else src.threshold)
-    sums = np.zeros((m, 27 if quantity == "dB/dr" else 6))  # the blocks' sums over all segment blocks
+    sums = np.zeros((m, {"dB/dr": 27, "B+A": 12}.get(quantity, 6)))  # the blocks' sums over all segment blocks
     pf = segment_kernels.point_factors(local)  # once per chunk (offsets by matrix product)
     pending = []  # near pairs (point rows, segments) left out by the blocks, evaluated together
     for s in range(0, nv - 1, vblock):
@@ -264,6 +270,12 @@ def _segments_chunk(pts, src: PolylineSources, quantity, block_pairs):
 
 def _loops_chunk(pts, src: LoopSources, quantity, block_pairs, out, accumulate):
     """Loop contributions at ``pts`` written into ``out`` (added to it if ``accumulate``)."""
+    if quantity == "B+A":  # the loop kernels share nothing between B and A
+        for k, part in enumerate(("B", "A")):
+            res = np.zeros((len(pts), 3))
+            _loops_chunk(pts, src, part, block_pairs, res, False)
+            out[:, 3 * k:3 * k + 3] = out[:, 3 * k:3 * k + 3] + res if accumulate else res
+        return
     m = len(pts)
     pairs_per_block = min(block_pairs, LOOP_BLOCK_PAIRS)  # the AGM's temporaries must stay in cache
     pblock = min(m, pairs_per_block)
@@ -341,11 +353,12 @@ def peak_memory(m: int, quantity: str, n_src: int, threads: int, chunk_points: i
     point), a float copy of the points if needed, per-thread work space (cache-sized blocks,
     chunk temporaries: the chunk's result, local coordinates and block sums, 6 or 27 floats a
     point; the source arrays' per-chunk views) and, for the FMM, its tree and
-    expansions. The FMM part is a fit to fmm3dpy 2.1 at eps = 1e-10 measured here (peak RSS
+    expansions ("B+A": 48 bytes a point of output, 12 sums). The FMM part is a fit to fmm3dpy
+    2.1 at eps = 1e-10 measured here (peak RSS
     ~12 kB per source element and ~2 kB per target, plus ~0.3 GB)."""
-    out = (72 if quantity == "dB/dr" else 24) * float(m)
+    out = 8 * int(np.prod(_SHAPES.get(quantity, (3,)))) * float(m)
     copy = 24.0 * m if copy_points else 0.0
-    per_point = 12 + (36 if quantity == "dB/dr" else 6)  # chunk temporaries and the block sums
+    per_point = 12 + {"dB/dr": 36, "B+A": 18}.get(quantity, 6)  # chunk temporaries and the block sums
     work = threads * 8.0 * (24 * DEFAULT_BLOCK_PAIRS + per_point * min(chunk_points, m) + 16 * n_src)
     fmm_bytes = (12e3 * fmm_sources + 2e3 * m + 3e8) if fmm_sources else 0.0
     return out + copy + work + fmm_bytes
@@ -403,7 +416,7 @@ class Plan:
     @property
     def shape(self) -> tuple[int, ...]:
         """Shape of the result."""
-        return (self.n_points, 3, 3) if self.quantity == "dB/dr" else (self.n_points, 3)
+        return (self.n_points,) + _SHAPES[self.quantity]
 
 
 def plan(
@@ -537,7 +550,9 @@ def evaluate(
 ) -> np.ndarray:
     """B [T], A [T m] or dB/dr [T/m] of ``coil`` at ``points`` [m] (a numpy array) for ``current`` [A].
 
-    ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "dB/dr" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j.
+    ``quantity``: "B" -> (M, 3), "A" -> (M, 3), "dB/dr" -> (M, 3, 3) with J[m, i, j] = dB_i/dx_j,
+    "B+A" -> (M, 6): B in columns 0-2 and A in 3-5, the segments' in one pass over the shared
+    point-vertex distances (the same numbers as two calls; ~1.3x the cost of A alone).
     ``chunk_points``: points per work item (default: ~``CHUNK_PAIRS`` pairs per item, the items
     equal and their number a multiple of ``threads``).
     ``block_pairs``: points x vertices per inner block (cache-sized temporaries).

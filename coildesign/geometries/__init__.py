@@ -4,7 +4,7 @@ RF coils (``rf_coils``): ``solenoid``, ``saddle``, ``loop``, ``rectangular_loop`
 ``helmholtz_pair``, ``planar_spiral``, ``birdcage``.
 Gradient coils (``gradient_coils``): ``maxwell_pair``, ``anti_helmholtz``, ``golay``,
 ``biplanar``, ``gradient_set``.
-Resonators (``resonators``): ``stripline``, ``loop_gap_resonator``, ``alderman_grant``.
+Resonators (``resonators``): ``stripline``, ``loop_gap_resonator``, ``alderman_grant``, ``micro_helmholtz``.
 Winding packs (``winding_pack``): where the N turns of a multi-turn coil lie (``layers``,
 ``insulation``, ``bundled`` keywords of the multi-turn generators).
 """
@@ -17,7 +17,13 @@ from coildesign.geometries.gradient_coils import (
     gradient_set,
     maxwell_pair,
 )
-from coildesign.geometries.resonators import alderman_grant, hammerstad_jensen, loop_gap_resonator, stripline
+from coildesign.geometries.resonators import (
+    alderman_grant,
+    hammerstad_jensen,
+    loop_gap_resonator,
+    micro_helmholtz,
+    stripline,
+)
 from coildesign.geometries.rf_coils import (
     birdcage,
     helmholtz_pair,
@@ -42,6 +48,7 @@ __all__ = [
     "helmholtz_pair",
     "loop",
     "maxwell_pair",
+    "micro_helmholtz",
     "planar_spiral",
     "rectangular_loop",
     "saddle",

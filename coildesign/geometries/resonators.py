@@ -1,4 +1,5 @@
-"""Resonators for MR microscopy: microstrip line, loop-gap resonator, Alderman-Grant resonator.
+"""Resonators for MR microscopy: microstrip line, loop-gap resonator, Alderman-Grant resonator,
+micro-Helmholtz pair of planar spirals.
 
 Each generator returns a ``Coil`` (``role="rf"``, ``axis`` = direction of B1 at the centre)
 whose current paths give the resonator's B1 through the field engine, and whose
@@ -19,6 +20,11 @@ network.
   J. Magn. Reson. 36, 447 (1979): two axial wings on a cylinder, joined at both ends by guard
   rings whose halves each carry half of the current; tuned by the capacitance between the guard
   rings and the wings.
+- ``micro_helmholtz``: two planar spiral coils facing each other across a sample chamber, as
+  microfabricated by K. Ehrmann et al., "Microfabricated solenoids and Helmholtz coils for NMR
+  spectroscopy of mammalian cells", Lab Chip 7, 373 (2007); each spiral modelled by its N
+  concentric turns, the separation by default the one that nulls d^2 B_z/dz^2 at the centre
+  (the Helmholtz condition generalised to several radii).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import math
 import numpy as np
 from scipy.constants import epsilon_0
 from scipy.constants import speed_of_light as c0
+from scipy.optimize import brentq
 
 from coildesign import _validation as check
 from coildesign._constants import mu_0
@@ -36,7 +43,8 @@ from coildesign.conductors import Material, RectangularStrip
 from coildesign.conductors import material as _material
 from coildesign.winding_info import AldermanGrant, LoopGapResonator, Stripline
 
-__all__ = ["TERMINATIONS", "alderman_grant", "hammerstad_jensen", "loop_gap_resonator", "stripline"]
+__all__ = ["TERMINATIONS", "alderman_grant", "hammerstad_jensen", "helmholtz_separation", "loop_gap_resonator",
+           "micro_helmholtz", "stripline"]
 
 TERMINATIONS = ("short", "open")
 ETA0 = mu_0 * c0  # free-space wave impedance [ohm]
@@ -217,3 +225,71 @@ def alderman_grant(radius: float, length: float, wing_angle: float = 80.0, *, st
     info = AldermanGrant(radius=a, length=ell, capacitance=cap, model=params["model"])
     return Coil(windings, weights, name="Alderman-Grant resonator", axis=(1.0, 0.0, 0.0), role="rf", parameters=params,
                 winding_info=info)
+
+
+def helmholtz_separation(radii) -> float:
+    """The distance d [m] between two coaxial sets of rings of ``radii`` r_k [m] (one set at
+    z = +d/2, its mirror image at -d/2, equal currents) at which d^2 B_z/dz^2 = 0 at the centre.
+
+    Derivation: on the axis a ring gives b(u) = mu0 I r^2 / (2 (r^2 + u^2)^(3/2)) at axial
+    distance u (Jackson, Classical Electrodynamics, 3rd ed., eq. 5.40), with
+    b''(u) = (3 mu0 I r^2 / 2) (4 u^2 - r^2) / (r^2 + u^2)^(7/2); the pair's B_z(z) is even in z
+    and B_z''(0) = 2 sum_k b_k''(d/2), zero where
+    sum_k r_k^2 (d^2 - r_k^2) / (r_k^2 + d^2/4)^(7/2) = 0. One radius R gives d = R (Helmholtz);
+    for several the root lies between the smallest and the largest radius (each term changes
+    sign at d = r_k) and is found by Brent's method. Then B_z(z)/B_z(0) - 1 = O(z^4).
+    """
+    r = np.asarray(radii, dtype=float).ravel()
+    if r.size == 0 or not np.all(np.isfinite(r)) or np.any(r <= 0):
+        check._fail("radii", "one or more finite ring radii > 0 [m]", radii)
+
+    def curvature(d: float) -> float:
+        return float(np.sum(r * r * (d * d - r * r) / (r * r + 0.25 * d * d) ** 3.5) * r.max() ** 5)
+
+    lo, hi = float(r.min()), float(r.max())
+    if lo == hi:
+        return lo
+    return float(brentq(curvature, lo, hi, xtol=1e-15 * hi, rtol=4 * np.finfo(float).eps))
+
+
+def micro_helmholtz(inner_radius: float, turns: int, pitch: float, *, trace_width: float | None = None,
+                    thickness: float = 10e-6, separation: float | None = None,
+                    material: Material | str = "copper") -> Coil:
+    """A micro-Helmholtz pair (module docstring; Ehrmann et al., Lab Chip 7, 373 (2007)): two
+    planar spirals of ``turns`` N turns from ``inner_radius`` r_in [m] outwards at ``pitch`` p
+    [m], traces ``trace_width`` (default p/2) x ``thickness`` [m], their mid-planes at
+    z = +-``separation``/2 [m], axis z, the two spirals in series with the same sense of current.
+
+    Each spiral is modelled by its N concentric turns, rings at r_k = r_in + (k + 1/2) p
+    (k = 0 .. N-1; the spiral's radial current component and its leads are not modelled). The
+    default separation is ``helmholtz_separation`` of the turn radii (d = R for one turn).
+    ``parameters`` record the turn radii, the separation and the closed-form centre field per
+    ampere sum_k 2 mu0 r_k^2 / (2 (r_k^2 + d^2/4)^(3/2)) [T/A] (on-axis ring field, Jackson eq.
+    5.40; (4/5)^(3/2) mu0 N / R for one radius).
+    """
+    r_in = check.dimension("inner_radius", inner_radius)
+    n = check.positive_int("turns", turns, maximum=100000)
+    p = check.dimension("pitch", pitch)
+    width = 0.5 * p if trace_width is None else check.dimension("trace_width", trace_width)
+    if width >= p:
+        check._fail("trace_width", f"smaller than the pitch {p:g} m (adjacent turns would touch)", trace_width)
+    if width >= 2.0 * r_in + p:
+        check._fail("trace_width", f"smaller than the innermost turn's diameter {2 * r_in + p:g} m", trace_width)
+    t = check.dimension("thickness", thickness)
+    mat = _material(material)
+    radii = r_in + (np.arange(n) + 0.5) * p
+    sep = helmholtz_separation(radii) if separation is None else check.dimension("separation", separation)
+    if sep <= t:
+        check._fail("separation", f"larger than the trace thickness {t:g} m (the two spirals would touch)", separation)
+    cross = RectangularStrip(width, t)
+    windings = [LoopWinding(float(rk), (0.0, 0.0, s * 0.5 * sep), (0.0, 0.0, 1.0), cross, mat)
+                for s in (-1.0, 1.0) for rk in radii]
+    centre = float(np.sum(2.0 * mu_0 * radii**2 / (2.0 * (radii**2 + 0.25 * sep * sep) ** 1.5)))
+    params = {
+        "generator": "micro_helmholtz", "inner_radius": r_in, "turns": n, "pitch": p, "trace_width": width,
+        "thickness": t, "separation": sep, "material": mat.name, "turn_radii": [float(v) for v in radii],
+        "centre_field_per_ampere_closed_form": centre,
+        "model": "two planar spirals as concentric turns (Ehrmann et al. 2007 geometry), in series",
+        "conductor_length": float(2.0 * np.sum(2.0 * np.pi * radii)),
+    }
+    return Coil(windings, name="micro-Helmholtz pair", axis=(0.0, 0.0, 1.0), role="rf", parameters=params)

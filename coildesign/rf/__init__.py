@@ -6,9 +6,11 @@ arrays (coupling, N-port networks, noise-optimal SNR, decoupling) and birdcage l
 from coildesign._lazy import lazy_submodules
 from coildesign.rf.array import (
     ArraySNR,
+    CapacitiveDecoupling,
     Coupling,
     array_network,
     array_snr,
+    capacitive_decoupling,
     coupling,
     decoupling_overlap,
     isolation_db,
@@ -26,7 +28,7 @@ from coildesign.rf.impedance import (
 from coildesign.rf.matching import MatchResult, NetworkElement, l_networks, match, match_capacitors
 from coildesign.rf.measurement import MeasurementFit, fit_measurement
 from coildesign.rf.nuclei import NUCLEI, Nucleus, nucleus
-from coildesign.rf.resonators import ResonatorAnalysis, resonator_analysis
+from coildesign.rf.resonators import Microslot, ResonatorAnalysis, microslot, resonator_analysis
 from coildesign.rf.sample import (
     Box,
     Cylinder,
@@ -52,12 +54,14 @@ __all__ = [
     "ArraySNR",
     "B1AlongB0Warning",
     "Box",
+    "CapacitiveDecoupling",
     "CoilCircuit",
     "Coupling",
     "Cylinder",
     "Mask",
     "MatchResult",
     "MeasurementFit",
+    "Microslot",
     "NUCLEI",
     "NetworkElement",
     "Nucleus",
@@ -70,6 +74,7 @@ __all__ = [
     "array_network",
     "array_snr",
     "b1_field_map",
+    "capacitive_decoupling",
     "b1_map",
     "coil_network",
     "coupling",
@@ -85,6 +90,7 @@ __all__ = [
     "magnetic_loss_resistance",
     "match",
     "match_capacitors",
+    "microslot",
     "nucleus",
     "preamplifier_decoupling",
     "proximity_factor",

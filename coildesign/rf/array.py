@@ -35,7 +35,30 @@ Decoupling
     ``direction`` at which the mutual inductance first vanishes (the critical overlap of
     neighbouring surface coils, Roemer et al. 1990); ``preamplifier_decoupling``: the
     attenuation of the current in a coil whose matching network presents a low preamplifier
-    input impedance (Roemer et al. 1990).
+    input impedance (Roemer et al. 1990); ``capacitive_decoupling``: a capacitor shared by the
+    loops of each coupled pair that cancels their mutual reactance at the design frequency
+    (below).
+
+Capacitive decoupling (the common-capacitor scheme: R. F. Lee, R. O. Giaquinto and C. J.
+Hardy, "Coupling and decoupling theory and its application to the MRI phased array", Magn.
+Reson. Med. 48, 203 (2002), which also treats overlap and inductive decoupling of neighbours).
+Derivation in loop (mesh) currents: the array's loop-impedance matrix
+is Z = R + j omega L. A capacitor C_ij in a branch that belongs to both loop i and loop j (a
+shared rung, the two loop currents through it in the same sense, s_ij = +1, or opposite,
+s_ij = -1) adds its impedance 1/(j omega C_ij) to both self impedances Z_ii and Z_jj and
+s_ij/(j omega C_ij) to the mutual impedance Z_ij = Z_ji (Kirchhoff's voltage law round each
+loop: the voltage across the shared branch is (I_i + s_ij I_j)/(j omega C_ij)). The mutual
+reactance then is omega L_ij - s_ij/(omega C_ij), zero at omega_0 for s_ij = sign(L_ij) and
+
+    C_ij = 1 / (omega_0^2 |L_ij|).
+
+The capacitors are lossless and the added matrix is symmetric, so the decoupled network stays
+reciprocal and passive; what remains between the ports at omega_0 is the sample-mediated
+mutual resistance R_ij (a capacitor cannot cancel it: Lee et al. 2002), and away from omega_0
+the mutual reactance grows again as omega L_ij - s_ij/(omega C_ij). The shared capacitors add
+the series reactance -sum_j 1/(omega C_ij) to each coil, which its own tuning absorbs: the
+matched decoupled network designs each port's match for the coil with the effective
+inductance L_ii - sum_j 1/(omega_0^2 C_ij) at omega_0 (exact there).
 
 SI units: henry, ohm, farad, hertz, kelvin, metres.
 """
@@ -43,7 +66,7 @@ SI units: henry, ohm, farad, hertz, kelvin, metres.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.constants import Boltzmann
@@ -62,9 +85,11 @@ from coildesign.rf.snr import curie_magnetization, default_concentration
 
 __all__ = [
     "ArraySNR",
+    "CapacitiveDecoupling",
     "Coupling",
     "array_network",
     "array_snr",
+    "capacitive_decoupling",
     "coupling",
     "decoupling_overlap",
     "isolation_db",
@@ -209,29 +234,139 @@ def array_network(coils: Sequence[Coil] | Coupling, frequencies, *, sample: Samp
     frequency). ``matched``: each port gets its coil's own matching network of ``topology``,
     designed at the median frequency with its sample loss (``rf.match``); the designs are in
     ``network.matches`` (a tuple of ``MatchResult``)."""
-    import skrf
-
     freq = frequency_axis(frequencies)
-    f = freq.f
     z0v = check.positive("z0", z0)
     if isinstance(coils, Coupling):
         cp = coils
     else:
-        cp = coupling(coils, float(np.median(f)), sample=sample, conductivity=conductivity, temperature=temperature)
-    z = cp.impedance_at(f)
+        cp = coupling(coils, float(np.median(freq.f)), sample=sample, conductivity=conductivity,
+                      temperature=temperature)
+    return _ports_network(freq, cp.impedance_at(freq.f), cp, cp.circuits, matched, z0v, topology, name)
+
+
+def _ports_network(freq, z: np.ndarray, cp: Coupling, circuits, matched: bool, z0v: float, topology: str,
+                   name: str):
+    """The N-port ``skrf.Network`` of the loop impedances ``z`` (F, N, N) [ohm] over ``freq``:
+    each coil's C_self across its port and, ``matched``, the match of ``circuits[i]`` at port i
+    (``array_network``)."""
+    import skrf
+
+    f = freq.f
     omega = 2.0 * np.pi * f
     for i, cs in enumerate(cp.c_self):
         if cs > 0.0:
             z = _with_port_element(z, i, 1.0 / (1j * omega * cs), "shunt")
     matches: tuple[MatchResult, ...] = ()
     if matched:
-        matches = tuple(match(c, z0=z0v, topology=topology, n_points=11) for c in cp.circuits)
+        matches = tuple(match(c, z0=z0v, topology=topology, n_points=11) for c in circuits)
         for i, m in enumerate(matches):
             for e in reversed(m.elements):  # from the coil outwards
                 z = _with_port_element(z, i, e.impedance(omega), e.position)
     net = skrf.Network(frequency=freq, s=_s_from_z(z, z0v), z0=z0v, name=name)
     net.matches = matches
     return net
+
+
+@dataclass(frozen=True, eq=False)
+class CapacitiveDecoupling:
+    """A common-capacitor decoupling network (module docstring, "Capacitive decoupling").
+
+    ``capacitors``: {(i, j): C_ij [F]} for each decoupled pair i < j; ``orientation``:
+    {(i, j): s_ij} (+1: both loop currents run through the shared capacitor in the same sense,
+    -1: opposite; s_ij = sign(L_ij)); ``frequency``: the design frequency [Hz]; ``coupling``:
+    the array's ``Coupling`` there; ``network``: the decoupled N-port ``skrf.Network`` (each
+    port matched when asked, designs in ``network.matches``); ``before``: the same network
+    without the capacitors (``array_network``), for comparison.
+    """
+
+    capacitors: dict
+    orientation: dict
+    frequency: float
+    coupling: Coupling
+    network: object
+    before: object
+
+    def added_impedance(self, frequencies) -> np.ndarray:
+        """The shared capacitors' part of the loop-impedance matrix (F, N, N) [ohm] at
+        ``frequencies`` [Hz]: 1/(j omega C_ij) on Z_ii and Z_jj, s_ij/(j omega C_ij) on Z_ij."""
+        f = np.atleast_1d(np.asarray(frequencies, dtype=float))
+        n = len(self.coupling.circuits)
+        z = np.zeros((len(f), n, n), dtype=complex)
+        for (i, j), c in self.capacitors.items():
+            zc = 1.0 / (2j * np.pi * f * c)
+            z[:, i, i] += zc
+            z[:, j, j] += zc
+            z[:, i, j] += self.orientation[(i, j)] * zc
+            z[:, j, i] += self.orientation[(i, j)] * zc
+        return z
+
+    def impedance_at(self, frequencies) -> np.ndarray:
+        """Decoupled loop-impedance matrix Z(f) + the capacitors' part (F, N, N) [ohm]."""
+        return self.coupling.impedance_at(frequencies) + self.added_impedance(frequencies)
+
+    def effective_inductance(self) -> np.ndarray:
+        """L_ii - sum_j 1/(omega_0^2 C_ij) (N,) [H]: each coil with its shared capacitors at the
+        design frequency (what its own match is designed for)."""
+        w2 = (2.0 * np.pi * self.frequency) ** 2
+        eff = np.diag(self.coupling.inductance).astype(float).copy()
+        for (i, j), c in self.capacitors.items():
+            eff[i] -= 1.0 / (w2 * c)
+            eff[j] -= 1.0 / (w2 * c)
+        return eff
+
+
+def capacitive_decoupling(coils: Sequence[Coil] | Coupling, frequencies, *, pairs=None, sample: Sample | None = None,
+                          matched: bool = False, z0: float = 50.0, topology: str = "auto",
+                          conductivity: float | None = None, temperature: float = 293.15,
+                          name: str = "decoupled coil array") -> CapacitiveDecoupling:
+    """Common-capacitor decoupling of an array (module docstring): for each pair (i, j) in
+    ``pairs`` (default: every pair with a non-zero mutual inductance) the shared capacitor
+    C_ij = 1/(omega_0^2 |L_ij|) [F] that cancels their mutual reactance at the design frequency
+    f_0 = the median of ``frequencies`` [Hz] (or the ``Coupling``'s frequency when ``coils`` is
+    one), and the decoupled N-port over ``frequencies`` (options as ``array_network``).
+
+    Raises ValueError when a pair has no mutual inductance to cancel, or when the shared
+    capacitors' reactance exceeds a coil's own (L_ii - sum_j 1/(omega_0^2 C_ij) <= 0: that
+    coil could not be tuned; decouple fewer pairs or use overlap decoupling,
+    ``decoupling_overlap``).
+    """
+    freq = frequency_axis(frequencies)
+    z0v = check.positive("z0", z0)
+    if isinstance(coils, Coupling):
+        cp = coils
+    else:
+        cp = coupling(coils, float(np.median(freq.f)), sample=sample, conductivity=conductivity,
+                      temperature=temperature)
+    n = len(cp.circuits)
+    ind = cp.inductance
+    if pairs is None:
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if ind[i, j] != 0.0]
+    chosen = []
+    for pair in pairs:
+        try:
+            i, j = sorted(int(k) for k in pair)
+        except (TypeError, ValueError):
+            check._fail("pairs", f"pairs (i, j) of port indices in 0 .. {n - 1}", pairs, TypeError)
+        if not (0 <= i < j < n):
+            check._fail("pairs", f"pairs (i, j) of two different port indices in 0 .. {n - 1}", pairs)
+        if ind[i, j] == 0.0:
+            check._fail("pairs", f"pairs with a mutual inductance to cancel (L_{i}{j} = 0)", pairs)
+        chosen.append((i, j))
+    w0 = 2.0 * np.pi * cp.frequency
+    caps = {p: 1.0 / (w0 * w0 * abs(float(ind[p]))) for p in chosen}
+    signs = {p: int(np.sign(ind[p])) for p in chosen}
+    result = CapacitiveDecoupling(caps, signs, cp.frequency, cp, None, None)
+    eff = result.effective_inductance()
+    if np.any(eff <= 0.0):
+        k = int(np.argmin(eff))
+        check._fail("pairs", f"decoupled pairs whose shared capacitors leave coil {k} inductive at "
+                    f"{cp.frequency:.6g} Hz (L_eff = {eff[k]:.4g} H)", pairs)
+    circuits = tuple(replace(c, inductance=float(eff[i])).with_notes(
+        f"L_eff = L - sum 1/(omega0^2 C) of its shared decoupling capacitors at {cp.frequency:.6g} Hz")
+        for i, c in enumerate(cp.circuits))
+    network = _ports_network(freq, result.impedance_at(freq.f), cp, circuits, matched, z0v, topology, name)
+    before = _ports_network(freq, cp.impedance_at(freq.f), cp, cp.circuits, matched, z0v, topology, name)
+    return replace(result, network=network, before=before)
 
 
 def isolation_db(network) -> np.ndarray:

@@ -25,22 +25,62 @@ SI units: henry, ohm, farad, hertz, kelvin.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from coildesign import _validation as check
+from coildesign._runtime import one_blas_thread
 from coildesign.analysis.inductance import inductance as _inductance
 from coildesign.coil import Coil
+from coildesign.fields import engine
 from coildesign.rf import impedance
 from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix
 from coildesign.rf.network import coil_one_port, frequency_axis
 from coildesign.rf.sample import Sample, _sample, magnetic_loss_integral, magnetic_loss_resistance
 
-__all__ = ["CoilCircuit", "coil_network", "lumped_impedance"]
+__all__ = ["CoilCircuit", "SampleFields", "coil_network", "lumped_impedance", "sample_fields"]
 
 DEFAULT_TEMPERATURE = 293.15  # [K], as ac_resistance
+SAMPLE_FIELDS_KEPT = 4  # sample quadratures whose fields a coil keeps (``sample_fields``)
+
+
+@dataclass(frozen=True, eq=False)
+class SampleFields:
+    """A coil's field and vector potential per ampere at a sample's quadrature: ``points`` (K, 3)
+    [m], volume ``weights`` (K,) [m^3], ``field`` B (K, 3) [T/A], ``potential`` A (K, 3) [T m/A]."""
+
+    points: np.ndarray
+    weights: np.ndarray
+    field: np.ndarray
+    potential: np.ndarray
+
+
+def sample_fields(coil: Coil, sample: Sample, n=None) -> SampleFields:
+    """B and A per ampere of ``coil`` at ``sample.points(n)`` (``SampleFields``), evaluated in one
+    pass of the field engine (quantity "B+A": the two share the point-vertex distances; the same
+    numbers as ``field`` and ``vector_potential``) and kept in the coil's cache for the last
+    ``SAMPLE_FIELDS_KEPT`` quadratures (keyed by the points themselves), so that the circuit's
+    sample loss (A, ``CoilCircuit.from_coil``) and the SNR's B1 (``rf.snr``) of one coil and
+    sample are one evaluation."""
+    if not isinstance(coil, Coil):
+        check._fail("coil", "a coildesign Coil", coil, TypeError)
+    pts, w = _sample(sample).points(n)
+    pts = np.ascontiguousarray(pts, dtype=float)
+    store = coil._cache.setdefault("coildesign.rf.sample_fields", {})
+    key = hashlib.blake2b(pts.tobytes(), digest_size=16).digest() + bytes(str(pts.shape), "ascii")
+    if key in store and np.array_equal(store[key].weights, w):
+        return store[key]
+    both = engine.evaluate(coil, pts, quantity="B+A")
+    result = SampleFields(pts, np.asarray(w, dtype=float), both[:, :3], both[:, 3:])
+    for array in (result.points, result.weights, result.field, result.potential):
+        array.setflags(write=False)
+    if len(store) >= SAMPLE_FIELDS_KEPT:
+        store.pop(next(iter(store)))
+    store[key] = result
+    return result
 
 
 def lumped_impedance(omega, resistance, inductance: float, c_self: float) -> np.ndarray:
@@ -150,8 +190,11 @@ class CoilCircuit:
                 sigma = None
             else:
                 sigma = check.positive("conductivity", conductivity, allow_zero=True)
-            g = (magnetic_loss_integral(coil, smp, n=n) if loss_integral is None
-                 else check.positive("loss_integral", loss_integral, allow_zero=True))
+            if loss_integral is None:
+                with one_blas_thread():  # the projection's small products: one BLAS thread (docs/scaling.md)
+                    g = magnetic_loss_integral(coil, smp, n=n, potential=sample_fields(coil, smp, n).potential)
+            else:
+                g = check.positive("loss_integral", loss_integral, allow_zero=True)
             r_s = magnetic_loss_resistance(coil, smp, f0, sigma, integral=g)
             medium = smp.medium
 

@@ -38,6 +38,8 @@ path for 5 turns of 64 points (bench_rf).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from coildesign import _validation as check
@@ -49,6 +51,16 @@ __all__ = ["helix_inductance", "is_uniform_helix", "screw_motion"]
 
 _TOL = 1e-9  # relative tolerance (of the coil size) for recognising a uniform helix
 _LEVELS = 40  # geometric grading of near panels down to 2^-40 of the piece
+
+
+@functools.cache
+def _gauss(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [0, 1] (read-only; numpy's leggauss costs ~35 us)."""
+    x, w = np.polynomial.legendre.leggauss(order)
+    x, w = 0.5 * (x + 1.0), 0.5 * w
+    x.setflags(write=False)
+    w.setflags(write=False)
+    return x, w
 
 
 def _rotation(axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
@@ -123,16 +135,16 @@ def _potential_along(t: np.ndarray, piece0: np.ndarray, dl: np.ndarray, a: np.nd
 
 def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.ndarray, order: int) -> np.ndarray:
     """int A_src . dl along the pieces (P, 3) -> (P, 3) of the sources (P, 3) [Wb/A]."""
-    x, w = np.polynomial.legendre.leggauss(order)
-    x, w = 0.5 * (x + 1.0), 0.5 * w
+    x, w = _gauss(order)
     dl = piece1 - piece0
-    length = np.linalg.norm(dl, axis=1)
+    length = np.sqrt(np.einsum("ij,ij->i", dl, dl))
     mid = 0.5 * (src0 + src1)
 
     def dist_to_piece(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance of p from the piece and the piece parameter of the closest point."""
-        t = np.clip(np.sum((p - piece0) * dl, axis=1) / (length**2), 0.0, 1.0)
-        return np.linalg.norm(p - piece0 - t[:, None] * dl, axis=1), t
+        t = np.clip(np.einsum("ij,ij->i", p - piece0, dl) / (length**2), 0.0, 1.0)
+        r = p - piece0 - t[:, None] * dl
+        return np.sqrt(np.einsum("ij,ij->i", r, r)), t
 
     # the source's distance from the piece, estimated from its ends and mid-point
     cand = [dist_to_piece(p) for p in (src0, src1, mid)]

@@ -567,30 +567,106 @@ class MatchResult:
 
 
 # ---------------------------------------------------------------------------- band edges
-def _band_edges(gamma2, f0: float, q_u: float) -> tuple[float, float]:
+BAND_EDGE_NODES = 12  # Chebyshev nodes of the interpolated R(f) in the band-edge search
+BAND_EDGE_R_TOLERANCE = 1e-13  # relative interpolation error of R(f) accepted there (checked)
+
+
+def _chebyshev_tables(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(points, coefficient matrix, check matrix) of degree n - 1 Chebyshev interpolation on
+    [-1, 1]: the n first-kind nodes x_k = cos(pi (k + 1/2)/n) followed by the check points (the
+    n - 1 extrema cos(pi k/n) between them and the ends -1, 1); coefficients c = M r(nodes) with
+    M_jk = (2 - [j = 0]) cos(j theta_k) / n (the discrete orthogonality of T_j at the nodes,
+    Trefethen 2013 ch. 3); the check matrix holds T_j at the check points."""
+    theta = np.pi * (np.arange(n) + 0.5) / n
+    checks = np.concatenate([np.cos(np.pi * np.arange(1, n) / n), [-1.0, 1.0]])
+    j = np.arange(n)
+    to_coef = np.cos(np.outer(j, theta)) * np.where(j == 0, 1.0, 2.0)[:, None] / n
+    at_checks = np.cos(np.outer(np.arccos(checks), j))
+    return np.concatenate([np.cos(theta), checks]), to_coef, at_checks
+
+
+_CHEBYSHEV = _chebyshev_tables(BAND_EDGE_NODES)
+
+
+def _chebyshev_resistances(resistance_at, brackets: list[tuple[float, float]]) -> list:
+    """R(f) [ohm] on each bracket (lo, hi) [Hz] as a float function: the Chebyshev interpolant of
+    ``resistance_at`` (array of f -> R(f)) at ``BAND_EDGE_NODES`` Chebyshev nodes of the first
+    kind, evaluated by Clenshaw's recurrence (L. N. Trefethen, Approximation Theory and
+    Approximation Practice (SIAM, 2013), ch. 3 and 8: for R analytic in a Bernstein ellipse of
+    parameter rho around the interval the error falls as rho^-n; R_c(f) (Bessel functions of
+    sqrt(f)) and R_s(f) = sigma_eff(f) omega^2 G are analytic near a band of f0/Q). The error is
+    checked against R itself at the points halfway between the nodes and at both ends (one array
+    evaluation of R for all brackets, nodes and checks): None for a bracket where it exceeds
+    ``BAND_EDGE_R_TOLERANCE`` of max R there, so that the caller evaluates R exactly."""
+    n = BAND_EDGE_NODES
+    x, to_coef, at_checks = _CHEBYSHEV
+    mids = np.array([0.5 * (hi + lo) for lo, hi in brackets])
+    halves = np.array([0.5 * (hi - lo) for lo, hi in brackets])
+    r_all = np.asarray(resistance_at((mids[:, None] + halves[:, None] * x).ravel()), dtype=float).reshape(len(mids), -1)
+    out = []
+    for mid, half, r in zip(mids, halves, r_all):
+        coef = to_coef @ r[:n]
+        err = np.abs(at_checks @ coef - r[n:]).max()
+        if not (np.isfinite(err) and err <= BAND_EDGE_R_TOLERANCE * np.abs(r).max()):
+            out.append(None)
+            continue
+        out.append(_clenshaw([float(c) for c in coef], float(mid), float(half)))
+    return out
+
+
+def _clenshaw(coef: list[float], mid: float, half: float):
+    """f -> sum_j coef_j T_j((f - mid)/half) for a float f (Clenshaw's recurrence)."""
+
+    def interpolant(f: float) -> float:
+        x = (f - mid) / half
+        b1 = b2 = 0.0
+        for c in reversed(coef[1:]):
+            b1, b2 = 2.0 * x * b1 - b2 + c, b1
+        return x * b1 - b2 + coef[0]
+
+    return interpolant
+
+
+def _band_edges(gamma2, f0: float, q_u: float, local=None, gamma2_f0: float | None = None) -> tuple[float, float]:
     """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found).
-    ``gamma2`` maps an array of frequencies [Hz] to |S11|^2. The crossing is bracketed on the
-    geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 59 (one array evaluation per side), then
-    refined with Brent's method."""
+    ``gamma2`` maps an array of frequencies [Hz] to |S11|^2 (``gamma2_f0``: its value at f0 when
+    known). The crossing is bracketed on the geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 59
+    (one array evaluation for both sides), then refined with Brent's method on the float
+    functions f -> |S11|^2 that ``local(brackets)`` returns for the brackets (e.g. with an
+    interpolated R(f); None or a None entry: ``gamma2`` itself)."""
 
     def g(f: float) -> float:
         return float(gamma2(np.asarray(f))) - 0.5
 
-    if g(f0) >= 0.0:
+    if (g(f0) if gamma2_f0 is None else gamma2_f0 - 0.5) >= 0.0:
         return float("nan"), float("nan")
     step = f0 / max(q_u, 1.0)
-    edges = []
+    sides = []
     for sign in (-1.0, 1.0):
         trials = np.maximum(f0 + sign * step * 2.0 ** np.arange(-3, 60), f0 * 1e-9)
         if sign < 0:  # stop at the floor f0 * 1e-9 (its first occurrence)
             trials = trials[: int(np.argmax(trials == f0 * 1e-9)) + 1] if np.any(trials == f0 * 1e-9) else trials
-        above = np.flatnonzero(np.asarray(gamma2(trials)) - 0.5 > 0.0)
+        sides.append(trials)
+    values = np.asarray(gamma2(np.concatenate(sides))) - 0.5
+    brackets: list[tuple[float, float] | None] = []
+    for trials, vals in zip(sides, (values[:len(sides[0])], values[len(sides[0]):])):
+        above = np.flatnonzero(vals > 0.0)
         if not above.size:
-            edges.append(float("nan"))
+            brackets.append(None)
             continue
         k = int(above[0])
         inner, trial = (f0 if k == 0 else float(trials[k - 1])), float(trials[k])
-        edges.append(brentq(g, min(inner, trial), max(inner, trial), xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps))
+        brackets.append((min(inner, trial), max(inner, trial)))
+    found = [b for b in brackets if b is not None]
+    fast = iter(local(found) if local is not None and found else [None] * len(found))
+    edges = []
+    for bracket in brackets:
+        if bracket is None:
+            edges.append(float("nan"))
+            continue
+        quick = next(fast)
+        fun = g if quick is None else (lambda f, quick=quick: quick(f) - 0.5)
+        edges.append(brentq(fun, bracket[0], bracket[1], xtol=1e-13 * f0, rtol=4 * np.finfo(float).eps))
     return edges[0], edges[1]
 
 
@@ -702,9 +778,27 @@ def _match_circuit(circuit: CoilCircuit, z0: float, net: str, capacitor_q, induc
         z = _ladder_impedance(2.0 * np.pi * f, circuit.impedance(f), elements)
         return (z - z0v) / (z + z0v)
 
-    s0 = complex(s11(np.asarray(f0)))
+    def local(brackets):
+        """|S11(f)|^2 on each bracket with the Chebyshev interpolant of R(f) (the same ladder)."""
+        return [None if r_of_f is None else _gamma2_with(r_of_f)
+                for r_of_f in _chebyshev_resistances(circuit.resistance_at, brackets)]
+
+    def _gamma2_with(r_of_f):
+        def gamma2(f: float) -> float:
+            w = 2.0 * np.pi * f
+            z = complex(_ladder_impedance(np.asarray(w), np.asarray(lumped_impedance(w, r_of_f(f), l_coil, cs)),
+                                          elements))
+            return abs((z - z0v) / (z + z0v)) ** 2
+
+        return gamma2
+
+    z_in = complex(_ladder_impedance(np.asarray(omega), np.asarray(z_load), elements))
+    s0 = (z_in - z0v) / (z_in + z0v)  # = s11(f0), from the coil impedance already computed
     q_u = omega * l_coil / r
-    lo, hi = _band_edges(lambda f: np.abs(s11(f)) ** 2, f0, q_u)
+    # band edges: Brent's method on |S11|^2 with R(f) interpolated over each bracket (a dozen R
+    # evaluations in one array instead of one per Brent step; the interpolant is checked to
+    # BAND_EDGE_R_TOLERANCE, which moves the edges by ~1e-13 of the bandwidth)
+    lo, hi = _band_edges(lambda f: np.abs(s11(f)) ** 2, f0, q_u, local, abs(s0) ** 2)
     bandwidth = hi - lo
     if not np.isfinite(bandwidth):
         note_list.append("the -3 dB edges of |S11| were not found (match too poor or too broad); bandwidth is NaN")

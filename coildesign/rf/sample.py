@@ -455,31 +455,40 @@ def _gradient_gram(powers: np.ndarray, weights: np.ndarray, degree: int) -> np.n
 
 @check.finite_output("loss integral")
 def magnetic_loss_integral(coil: Coil, sample: Sample, *, correction: str = "projection", degree: int = 5,
-                           n=None) -> float:
+                           n=None, potential: np.ndarray | None = None) -> float:
     """G = (1/I^2) int |A + grad psi|^2 dV [T^2 m^5 / A^2], the geometric part of the eddy-current
     loss: R_m = sigma omega^2 G (``magnetic_loss_resistance``, which documents A, psi,
     ``correction``, ``degree`` and ``n``). It depends on the coil and the sample's shape only,
-    so a sweep over frequency or medium computes it once."""
-    _, w, a = induced_potential(coil, sample, correction=correction, degree=degree, n=n)
+    so a sweep over frequency or medium computes it once. ``potential``: A [T m/A] at
+    ``sample.points(n)`` (K, 3) when already evaluated (``induced_potential``)."""
+    _, w, a = induced_potential(coil, sample, correction=correction, degree=degree, n=n, potential=potential)
     return float(np.sum(w * np.einsum("ij,ij->i", a, a)))
 
 
 def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projection", degree: int = 5,
-                      n=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      n=None, potential: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(points (K, 3) [m], volume weights (K,) [m^3], A + grad psi (K, 3) [T m/A]): the
     divergence-free part of the coil's vector potential per ampere tangent to the sample surface
     at the sample's quadrature points (``magnetic_loss_resistance`` documents the projection,
     ``correction``, ``degree`` and ``n``); the induced electric field per ampere is
     E = -j omega (A + grad psi). Several coils' fields give the sample-mediated mutual
     resistances R_ij = sigma omega^2 int (A_i + grad psi_i) . (A_j + grad psi_j) dV
-    (``coildesign.rf.array.coupling``)."""
+    (``coildesign.rf.array.coupling``). ``potential``: the coil's A per ampere at
+    ``sample.points(n)`` (K, 3) [T m/A] when already evaluated (e.g. together with B in one pass,
+    ``coildesign.rf.circuit.sample_fields``); None evaluates it here."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a Coil", coil, TypeError)
     smp = _sample(sample)
     check.choice("correction", correction, ("projection", "none"))
     deg = check.positive_int("degree", degree, maximum=64)
     pts, w = smp.points(n)
-    a = vector_potential(coil, pts)
+    if potential is None:
+        a = vector_potential(coil, pts)
+    else:
+        a = np.asarray(potential, dtype=float)
+        if a.shape != pts.shape:
+            check._fail("potential", f"A at the sample's {len(pts)} quadrature points, shape {pts.shape}",
+                        f"shape {a.shape}")
     if correction == "projection":
         powers = _powers((pts - smp.center) / smp.extent, max(deg + 1, 2 * deg - 1))
         g = _gradient_basis(powers, deg)  # d/d(local), i.e. extent x physical gradient

@@ -154,15 +154,18 @@ class B1Map:
                      self.magnitude[index], self.b1_plus[index], self.b1_minus[index])
 
 
-def b1_map(coil, points, *, b0_direction=(0.0, 0.0, 1.0)) -> B1Map:
+def b1_map(coil, points, *, b0_direction=(0.0, 0.0, 1.0), lab_field: np.ndarray | None = None) -> B1Map:
     """B1 per ampere of ``coil`` at ``points`` (M, 3) [m] with B0 along ``b0_direction``.
 
     ``coil`` is a ``Coil`` (driven by one real current) or a sequence of (Coil, complex
-    current) pairs for a quadrature drive (module docstring).
+    current) pairs for a quadrature drive (module docstring). ``lab_field``: the coil's
+    lab-frame field per ampere at ``points`` (M, 3) [T/A] when already evaluated.
     """
     pts = check.points3("points", points)
     basis = transverse_basis(b0_direction)
-    b = _lab_field(coil, pts)
+    b = _lab_field(coil, pts) if lab_field is None else np.asarray(lab_field)
+    if b.shape != pts.shape:
+        check._fail("lab_field", f"the field at the {len(pts)} points, shape {pts.shape}", f"shape {b.shape}")
     b0 = basis[2]
     transverse = b - np.outer(b @ b0, b0)
     b1, b2 = b @ basis[0], b @ basis[1]

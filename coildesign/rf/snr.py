@@ -41,11 +41,11 @@ from coildesign import _validation as check
 from coildesign._text import table
 from coildesign.coil import Coil
 from coildesign.rf import nuclei as _nuclei
-from coildesign.rf.circuit import CoilCircuit
+from coildesign.rf.circuit import CoilCircuit, sample_fields
 from coildesign.rf.impedance import ac_resistance
 from coildesign.rf.nuclei import Nucleus
 from coildesign.rf.sample import Sample, _sample, magnetic_loss_resistance
-from coildesign.rf.sensitivity import SampleB1, _check_b1_direction, sample_b1
+from coildesign.rf.sensitivity import SampleB1, _check_b1_direction, b1_map, sample_b1_of_map
 
 __all__ = [
     "WATER_PROTON_CONCENTRATION",
@@ -274,7 +274,11 @@ def snr(
     ab = nuc.abundance if abundance is None else float(abundance)
     spins = float(concentration) * Avogadro * ab
     if b1 is None:
-        sens = sample_b1(coil, smp, n=n, b0_direction=b0_direction)
+        # = sample_b1(coil, smp, n=n, b0_direction=b0_direction), B from the coil's sample fields
+        # (evaluated with A in one pass and kept: rf.circuit.sample_fields)
+        fields = sample_fields(coil, smp, n)
+        sens = sample_b1_of_map(b1_map(coil, fields.points, b0_direction=b0_direction, lab_field=fields.field),
+                                fields.weights)
     elif isinstance(b1, SampleB1):
         sens = b1
         _check_b1_direction(sens.map.field, sens.map.basis, sens.weights, "snr")

@@ -117,8 +117,13 @@ def _geometry(n: int, d: float, p: float, coil_id: float, cap_id: float, sample_
     # the centre and the sample quadrature in one field evaluation
     b1 = b1_map(coil, np.vstack([np.zeros(3), pts]))
     ind = ring_inductance(radius, p, n, d) if model == "rings" else inductance(coil)
+    # coaxial rings: A is azimuthal, so divergence free and tangent to the coaxial sample's surface
+    # already; its projection (rf.sample.magnetic_loss_resistance) is the identity (Hoult &
+    # Lauterbur's closed form applies) and is skipped; the helix's net axial current needs it
+    correction = "none" if model == "rings" else "projection"
     return _Geometry(coil, radius, length, s_len, float(b1.magnitude[0]), sample_b1_of_map(b1.rows(slice(1, None)), w),
-                     ind, impedance.self_capacitance(coil), magnetic_loss_integral(coil, shape, n=quadrature))
+                     ind, impedance.self_capacitance(coil),
+                     magnetic_loss_integral(coil, shape, n=quadrature, correction=correction))
 
 
 def microcoil_geometry_cache_clear() -> None:

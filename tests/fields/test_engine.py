@@ -44,3 +44,35 @@ def test_facade_sends_numpy_to_the_engine_with_the_quantity_names():
     pts = np.array([[0.0, 0.0, 0.0], [1e-4, 2e-4, 3e-4]])
     np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="dB/dr"), cd.field_jacobian(coil, pts))
     np.testing.assert_array_equal(cd.fields.evaluate(coil, pts, quantity="A"), cd.vector_potential(coil, pts))
+
+
+def test_small_and_medium_evaluations_hold_blas_to_one_thread():
+    """From ``BLAS_LIMIT_PAIRS`` pairs on, the block sums' matrix products run with one BLAS
+    thread (a two-thread product of (points x vertices) x 6 spun OpenBLAS's idle thread: 3-6x
+    the CPU time); tiny evaluations skip the limit context."""
+    coil = helix()
+    assert engine.BLAS_LIMIT_PAIRS <= 1e5
+    assert engine.plan(coil, 1000).one_blas_thread  # 200k pairs
+    assert not engine.plan(coil, 10).one_blas_thread  # 2k pairs
+
+
+def test_field_and_potential_in_one_pass_equal_two_calls():
+    """quantity "B+A": B and A from one pass over the shared distances equal the two separate
+    evaluations, for polylines (far pairs, near pairs and points inside the wire, which take the
+    explicit kernels), loops and a coil of both, and for dask points."""
+    poly = helix()
+    loops = cd.Coil.from_loop(1e-3, wire_diameter=1e-4)
+    both = cd.Coil([*poly.windings, *loops.windings], name="both")
+    rng = np.random.default_rng(3)
+    pts = np.vstack([rng.uniform(-2e-3, 2e-3, (700, 3)), poly.windings[0].vertices[::7] + 2e-5])
+    for coil in (poly, loops, both):
+        res = engine.evaluate(coil, pts, 2.0, quantity="B+A")
+        assert res.shape == (len(pts), 6)
+        np.testing.assert_allclose(res[:, :3], cd.field(coil, pts, 2.0), rtol=1e-13, atol=0)
+        np.testing.assert_allclose(res[:, 3:], cd.vector_potential(coil, pts, 2.0), rtol=1e-13, atol=0)
+    assert engine.plan(poly, 10, quantity="B+A").shape == (10, 6)
+    da = pytest.importorskip("dask.array")
+    lazy = cd.fields.evaluate(loops, da.from_array(pts[:20], chunks=7), quantity="B+A")
+    np.testing.assert_array_equal(lazy.compute(), engine.evaluate(loops, pts[:20], quantity="B+A"))
+    with pytest.raises(ValueError, match="Input method"):
+        engine.plan(poly, 10, quantity="B+A", method="fmm")

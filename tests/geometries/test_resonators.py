@@ -13,7 +13,8 @@ from scipy.constants import speed_of_light as c0
 
 from coildesign.conductors import material
 from coildesign.fields import field
-from coildesign.geometries import alderman_grant, hammerstad_jensen, loop_gap_resonator, stripline
+from coildesign.geometries import alderman_grant, hammerstad_jensen, loop_gap_resonator, micro_helmholtz, stripline
+from coildesign.geometries.resonators import helmholtz_separation
 from coildesign.rf import resonator_analysis
 from coildesign.rf.impedance import skin_depth
 from coildesign.rf.sensitivity import B1AlongB0Warning
@@ -111,3 +112,42 @@ def test_micro_helmholtz_pair_resonated_at_a_frequency():
     b = np.linalg.norm(field(pair, [[0, 0, 0]])[0, :2])
     assert res.b1_per_sqrt_watt == pytest.approx(b * math.sqrt(2 / c.resistance), rel=1e-12)
     assert res.match.s11_db < -40
+
+
+def test_micro_helmholtz_of_one_turn_is_the_helmholtz_pair():
+    """One turn per spiral: separation = R and B(0) = (4/5)^(3/2) mu0 / R per ampere (Jackson
+    eq. 5.40 summed over the pair), from the field engine and from the recorded closed form."""
+    coil = micro_helmholtz(0.4e-3, 1, 0.1e-3)
+    r = 0.45e-3
+    assert coil.parameters["separation"] == pytest.approx(r, rel=1e-14, abs=0)
+    expected = (4.0 / 5.0) ** 1.5 * mu_0 / r
+    assert field(coil, np.zeros((1, 3)))[0, 2] == pytest.approx(expected, rel=1e-12, abs=0)
+    assert coil.parameters["centre_field_per_ampere_closed_form"] == pytest.approx(expected, rel=1e-14, abs=0)
+
+
+def test_micro_helmholtz_separation_nulls_the_field_curvature():
+    """Eight turns per spiral (Ehrmann et al. 2007 geometry): at the default separation the z^2
+    term of B_z(z) on the axis vanishes (estimated from second differences at two steps, which
+    removes the z^4 term; what remains is the z^6 term, ~(step/r)^4), at 1.1x it does not; the
+    centre field equals the ring sum."""
+    coil = micro_helmholtz(0.2e-3, 8, 0.05e-3, trace_width=0.03e-3)
+    d = coil.parameters["separation"]
+    radii = np.array(coil.parameters["turn_radii"])
+    assert radii.min() < d < radii.max() and d == helmholtz_separation(radii)
+
+    def z2_coefficient(c, step=2.5e-6):
+        pts = np.zeros((5, 3))
+        pts[:, 2] = np.array([-2, -1, 0, 1, 2]) * step
+        b = field(c, pts)[:, 2]
+        d1, d2 = b[1] + b[3] - 2 * b[2], b[0] + b[4] - 2 * b[2]
+        return (16 * d1 - d2) / (24 * step**2) * radii.mean() ** 2 / b[2]
+
+    assert abs(z2_coefficient(coil)) < 1e-7
+    assert abs(z2_coefficient(micro_helmholtz(0.2e-3, 8, 0.05e-3, trace_width=0.03e-3, separation=1.1 * d))) > 1e-2
+    b0 = field(coil, np.zeros((1, 3)))[0, 2]
+    assert b0 == pytest.approx(coil.parameters["centre_field_per_ampere_closed_form"], rel=1e-12, abs=0)
+    assert len(coil.windings) == 16 and coil.role == "rf"
+    with pytest.raises(ValueError, match="Input trace_width must be smaller than the pitch"):
+        micro_helmholtz(0.2e-3, 8, 0.05e-3, trace_width=0.06e-3)
+    with pytest.raises(ValueError, match="Input radii"):
+        helmholtz_separation([])

@@ -130,3 +130,15 @@ def test_loss_resistance_from_its_integral():
         coil, smp, 600e6)
     with pytest.raises(ValueError, match="integral"):
         samples.magnetic_loss_resistance(coil, smp, 600e6, integral=-1.0)
+
+
+def test_rings_loss_integral_needs_no_projection():
+    """The rings model skips the projection of A (azimuthal about the coaxial sample's axis, so
+    already divergence free and tangent to its surface): the projected integral is the same."""
+    from coildesign import conductors
+    from coildesign.studies import rf_study
+
+    geo = rf_study._geometry(6, 1e-4, 1.5e-4, 1e-3, 0.8e-3, None, conductors.material("copper"), "rings", (6, 12, 8))
+    shape = samples.Cylinder(0.4e-3, geo.sample_length, axis=tuple(geo.coil.axis))
+    projected = samples.magnetic_loss_integral(geo.coil, shape, n=(6, 12, 8))
+    assert geo.loss_integral == pytest.approx(projected, rel=1e-12, abs=0)
