@@ -336,8 +336,11 @@ of the extents exceeds the true width by at most 1 / cos(pi / (2 SPECK_DIRECTION
 
 def loop_width(loop: ContourLoop) -> float:
     """Width [m] of a loop: its smallest extent over SPECK_DIRECTIONS directions in its plane
-    (``ContourLoop.plane``, else the plane of its two principal axes)."""
+    (``ContourLoop.plane``, else the plane of its two principal axes); a loop that goes round a
+    cylinder (``_wraps``) has no width across (infinite: never a speck)."""
     uv = loop.plane
+    if uv is not None and _wraps(uv, loop.period):
+        return float("inf")
     if uv is None:
         centred = loop.points - loop.points.mean(axis=0)
         uv = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T

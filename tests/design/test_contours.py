@@ -11,6 +11,7 @@ from coildesign.design.contours import (
     ContourLoop,
     connect,
     contour_loops,
+    drop_specks,
     levels,
     nests,
     saddle_levels,
@@ -131,8 +132,6 @@ def test_levels_are_moved_off_saddle_values():
 
 
 def test_specks_smaller_than_two_wire_widths_are_dropped():
-    from coildesign.design.contours import ContourLoop, drop_specks
-
     t = np.linspace(0, 2 * np.pi, 8, endpoint=False)
     ring = np.c_[np.cos(t), np.sin(t), 0 * t]
     normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
@@ -183,3 +182,15 @@ def test_connected_nest_is_a_pitch_apart_everywhere(sides):
     assert path[0, 2] == pytest.approx(4 * pitch, rel=1e-12) and path[-1, 2] == pytest.approx(4 * pitch, rel=1e-12)
     assert np.linalg.norm(path[0, :2] - path[-1, :2]) >= pitch * (1 - 1e-6)  # the leads a pitch apart
     assert junctions[0] == 0 and junctions[-1] == len(path) - 1
+
+
+def test_rings_round_a_cylinder_are_not_specks():
+    """A contour that goes round a cylinder (psi = z on it) has no width across its parameter
+    plane: it is kept, and has no parent among contractible loops."""
+    cyl = design.cylinder(2e-3, 4e-3, resolution=2 * np.pi * 2e-3 / 24)
+    z = cyl.vertices[:, 2]
+    psi = np.cos(np.pi * z / 4e-3)  # zero on both rims, rings at every level between
+    rings = contour_loops(cyl, psi, 0.5, face_currents(cyl, psi))
+    assert len(rings) == 2 and all(lp.period == pytest.approx(2 * np.pi * 2e-3, rel=1e-12) for lp in rings)
+    assert drop_specks(rings, 0.2e-3) == rings
+    assert [len(c) for c in nests(rings)] == [1, 1]
