@@ -194,3 +194,22 @@ def test_rings_round_a_cylinder_are_not_specks():
     assert len(rings) == 2 and all(lp.period == pytest.approx(2 * np.pi * 2e-3, rel=1e-12) for lp in rings)
     assert drop_specks(rings, 0.2e-3) == rings
     assert [len(c) for c in nests(rings)] == [1, 1]
+
+
+def test_nests_do_not_depend_on_the_order_of_the_loops(plates):
+    """The annular ridge's loops (``test_nests_follow_enclosure_not_distance``) given in reversed
+    and shuffled order give the same chains (parents decided by enclosure and area, not by index)."""
+    x, y, z = plates.vertices.T
+    r = np.hypot(x, y)
+    psi = (np.exp(-(((r - 2e-3) / 0.6e-3) ** 2)) + 0.8 * np.exp(-(((x - 1.5e-3) ** 2 + y * y) / (0.3e-3) ** 2))) \
+        * window(x, y)
+    current = face_currents(plates, psi)
+    loops = [lp for lv in (0.3, 0.95) for lp in contour_loops(plates, psi, lv, current)]
+
+    def signature(chains):
+        return sorted(tuple((lp.level, round(float(lp.points[:, 0].sum()), 12)) for lp in c) for c in chains)
+
+    reference = signature(nests(loops))
+    order = np.random.default_rng(7).permutation(len(loops))
+    assert signature(nests(loops[::-1])) == reference
+    assert signature(nests([loops[i] for i in order])) == reference
