@@ -19,8 +19,8 @@ decided by the winding number in the parameter plane of its surface component (`
 Connection (documented return path): each nest becomes one open polyline (``connect``): a
 radial lead (along the surface normal) comes in to loop 1 (outermost) at its cut c_1; every
 loop k runs from c_k round to e_k, which lies one wire pitch (``lift``: a wire diameter plus the
-clearance) before c_k, and jogs from there straight to the nearest point of loop k + 1, its cut
-c_{k+1}. No point is passed twice and the jogs leave a pitch apart, so the wires are as they
+clearance) before c_k, and jogs from there straight to loop k + 1's cut c_{k+1} (e_k is the
+point of loop k nearest to c_{k+1}). No point is passed twice and the jogs leave a pitch apart, so the wires are as they
 can be built (the loop is not closed where its jog leaves, which in copper would be a short).
 From the innermost loop's end the return is lifted by ``lift`` along the surface normal (a
 second layer) and runs back over every loop's gap (in the loop's current direction: each loop
@@ -622,9 +622,10 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     junction points (loop starts and ends, lifted return corners, lead ends).
 
     Each loop k starts at its cut c_k and ends before it at e_k, the two ends one ``lift`` (the
-    wire pitch) apart (``_gap_start``); the jog to loop k + 1 runs from e_k to the nearest point of loop k + 1,
-    which is c_{k+1}. The gap e_k -> c_k of every loop is a pitch long, the jogs leave a pitch
-    apart and no point is passed twice: the wires are a pitch apart as drawn (no short where a
+    wire pitch) apart (``_gap_start``); the jog to loop k + 1 runs straight from e_k, the point of
+    loop k nearest to c_{k+1}, to c_{k+1} (the cuts are placed from the innermost loop outwards).
+    The ends of every loop stand a pitch apart, the jogs leave a pitch apart and no point is
+    passed twice: the wires are a pitch apart as drawn (no short where a
     loop closes). The innermost loop ends at its point farthest from ``center`` (ties: furthest
     along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
