@@ -13,18 +13,23 @@ Levels: N per sign, at the mid-levels c_k = (k - 1/2) Delta, k = 1..N, Delta = m
 and their negatives: each wire then stands for the current between c_k - Delta/2 and
 c_k + Delta/2 and carries I = Delta.
 
-Connection (documented return path): the loops of one nest (each loop enclosed by the one of
-the previous level, found by nearest distance) are cut at points along a short path from the
-innermost loop outwards; the winding comes in along the surface normal (a radial lead) to loop 1
-(outermost), runs loop 1 -> jog -> loop 2 -> ... -> loop n, then returns over the cut points on a
-second layer lifted off the surface by ``lift`` [m] (a wire diameter plus the clearance) along the
-surface normal, lands one ``lift`` back along loop 1 from its cut and leaves along the normal: the
-two radial leads stand one pitch apart and no lead crosses a wire on the surface.
-The inward jogs and the lifted return carry opposite currents along nearly the same path, so
-their fields cancel to first order in ``lift``; the analysis of the resulting ``Coil`` includes
-them exactly. Separate nests are separate windings, each with its two terminals, to be
-connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them on the
-coil through modelled jumpers instead.
+Nesting: a loop's parent is the innermost loop one level closer to zero that encloses it,
+decided by the winding number in the parameter plane of its surface component (``nests``).
+
+Connection (documented return path): each nest becomes one open polyline (``connect``): a
+radial lead (along the surface normal) comes in to loop 1 (outermost) at its cut c_1; every
+loop k runs from c_k round to e_k, which lies one wire pitch (``lift``: a wire diameter plus the
+clearance) before c_k, and jogs from there straight to loop k + 1's cut c_{k+1} (e_k is the
+point of loop k nearest to c_{k+1}). No point is passed twice and the jogs leave a pitch apart, so the wires are as they
+can be built (the loop is not closed where its jog leaves, which in copper would be a short).
+From the innermost loop's end the return is lifted by ``lift`` along the surface normal (a
+second layer) and runs back over every loop's gap (in the loop's current direction: each loop
+is a full turn) and every jog (in the opposite direction: the jogs' fields cancel to first
+order in ``lift``), lands above e_1 and leaves along the normal: the two radial leads stand one
+pitch apart and no lead crosses a wire on the surface. The analysis of the resulting ``Coil``
+includes all of it exactly. Separate nests are separate windings, each with its two terminals,
+to be connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them
+on the coil through modelled jumpers instead.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from coildesign.surfaces.surfaces import Surface
@@ -40,11 +47,17 @@ from coildesign.surfaces.surfaces import Surface
 @dataclass(frozen=True)
 class ContourLoop:
     """A closed contour: ``points`` [m] (P, 3) in current direction, ``level`` [A], and the
-    outward surface ``normals`` at the points."""
+    outward surface ``normals`` at the points. ``plane`` (P, 2) [m]: the points in the parameter
+    plane of their surface component (``parameter_plane``; None: the plane of the loops' own
+    principal axes), ``period`` [m] of its first coordinate (2 pi a on a cylinder of radius a,
+    0 on a plane) and ``component``, the index of the surface's connected component."""
 
     points: np.ndarray
     level: float
     normals: np.ndarray
+    plane: np.ndarray | None = None
+    period: float = 0.0
+    component: int = 0
 
 
 def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.ndarray) -> list[ContourLoop]:
@@ -80,6 +93,7 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
     vn = surface.vertex_normals
+    labels, charts = surface_charts(surface)
     loops = []
     seen = np.zeros(len(pts), dtype=bool)
     for start in seg_a:
@@ -98,8 +112,49 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
         if len(lp) < 3:
             continue
         _, nearest = surface.vertex_tree.query(lp)
-        loops.append(ContourLoop(lp, float(level), vn[nearest]))
+        component = int(labels[nearest[0]])
+        uv, period = parameter_plane(lp, charts[component])
+        loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
     return loops
+
+
+def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
+    """(connected-component label per vertex, one chart per component) of ``surface``.
+
+    A chart is ("cylinder", radius) for a component whose vertices all lie at one distance
+    from the z axis (``cylinder`` meshes): parameter plane (a phi, z), periodic in a phi with
+    period 2 pi a; else ("plane", origin, axes (2, 3)): the plane of the component's two
+    principal axes (exact for plates; a component that folds over that plane, such as a
+    closed or strongly curved mesh, has no single chart and its loops are judged in the
+    projection)."""
+    f = surface.faces
+    n = surface.n_vertices
+    adjacency = coo_matrix((np.ones(2 * len(f)), (np.r_[f[:, 0], f[:, 1]], np.r_[f[:, 1], f[:, 2]])), shape=(n, n))
+    count, labels = connected_components(adjacency, directed=False)
+    charts: list[tuple] = []
+    for c in range(count):
+        v = surface.vertices[labels == c]
+        rho = np.hypot(v[:, 0], v[:, 1])
+        if rho.max() > 0 and np.ptp(rho) <= 1e-9 * rho.max() and np.ptp(v[:, 2]) > 0:
+            charts.append(("cylinder", float(rho.mean())))
+        else:
+            origin = v.mean(axis=0)
+            axes = np.linalg.svd(v - origin, full_matrices=False)[2][:2]
+            charts.append(("plane", origin, axes))
+    return labels, charts
+
+
+def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float]:
+    """(points [m] (P, 3) of one loop in the chart's parameter plane (P, 2) [m], period [m] of
+    the first coordinate, 0 for none) (``surface_charts``). On a cylinder the angle is
+    unwrapped along the loop, so a loop that goes round the cylinder ends one period from its
+    start and a contractible one is a closed polygon of the plane."""
+    if chart[0] == "cylinder":
+        a = chart[1]
+        phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
+        return np.c_[a * phi, points[:, 2]], 2.0 * np.pi * a
+    _, origin, axes = chart
+    return (points - origin) @ axes.T, 0.0
 
 
 def _dedupe(points: np.ndarray) -> np.ndarray:
@@ -132,8 +187,13 @@ def levels(psi: np.ndarray, turns: int, avoid: list[tuple[float, float]] | None 
 
 
 SADDLE_SAFETY = 2.0
-"""Factor on the quadratic-model margin of ``saddle_levels`` (the piecewise-linear contours of the
+"""Factor on the smooth-model margin of ``saddle_levels`` (the piecewise-linear contours of the
 mesh depart from the quadratic model's hyperbolas by up to an edge)."""
+STAR_SAFETY = 1.05
+"""Factor on the piecewise-linear margin of ``saddle_levels``: that bound is exact on the faces
+round the saddle (beyond them the branches diverge), so the factor only covers round-off and
+the wires' spacing check's sampling; a larger one pushes the level towards its neighbours, whose
+contours then come closer than a pitch where psi is steep."""
 
 
 def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple[float, float]]:
@@ -142,11 +202,20 @@ def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple
     A free vertex is a saddle where psi(neighbour) - psi(vertex) changes sign at least four times
     round its ring of neighbours (ties broken by vertex index, a symbolic perturbation, so the
     test is exact and the same in every process: Edelsbrunner, Harer & Zomorodian, Discrete
-    Comput. Geom. 30, 87 (2003), sec. 3). Near a saddle psi ~ psi_s + (a u^2 - b v^2) / 2 in
-    principal coordinates; the level psi_s + delta has two branches 2 sqrt(2 |delta| / a) (or
-    / b) apart, so they stand a wire ``pitch`` [m] apart when |delta| >= max(a, b) pitch^2 / 8.
-    The Hessian comes from a least-squares quadratic fit to the ring in the vertex's tangent
-    plane; the margin is SADDLE_SAFETY times that bound."""
+    Comput. Geom. 30, 87 (2003), sec. 3). The margin is the larger of two bounds on the level
+    offset delta at which the contour's branches stand a wire ``pitch`` [m] apart, the first
+    times SADDLE_SAFETY, the second times STAR_SAFETY:
+
+    - smooth model: psi ~ psi_s + (a u^2 - b v^2) / 2 in principal coordinates, whose level
+      psi_s + delta has branches 2 sqrt(2 |delta| / a) (or / b) apart, i.e. a pitch apart when
+      |delta| >= max(a, b) pitch^2 / 8 (Hessian from a least-squares quadratic fit to the ring in
+      the vertex's tangent plane);
+    - the mesh's piecewise-linear psi, which the contours follow: on the faces round the
+      vertex (its star) psi - psi_s is linear on each face and vanishes at the vertex, so its
+      level sets there are scaled copies of each other and the branches' separation is
+      D |delta| (``_star_separation``); they stand a pitch apart when |delta| >= pitch / D.
+      Where the mesh edge is longer than the pitch this bound is the larger one (the branches
+      approach linearly, not as a square root)."""
     f = surface.faces
     v = surface.vertices
     # for every face and corner: (vertex, next, previous) in the face's order: the ring edges
@@ -181,8 +250,66 @@ def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple
         coef = np.linalg.lstsq(design, psi[c] - psi[i], rcond=None)[0]
         hess = np.array([[coef[2], coef[3]], [coef[3], coef[4]]])
         curvature = float(np.abs(np.linalg.eigvalsh(hess)).max())
-        out.append((float(psi[i]), SADDLE_SAFETY * curvature * pitch * pitch / 8.0))
+        smooth = curvature * pitch * pitch / 8.0
+        separation = _star_separation(np.c_[x, y], psi[c] - psi[i])
+        linear = pitch / separation if separation > 0 else 0.0
+        out.append((float(psi[i]), max(SADDLE_SAFETY * smooth, STAR_SAFETY * linear)))
     return out
+
+
+def _point_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distances [m] from points ``p`` (M, 2) to the segments ``a``-``b`` (M, 2)."""
+    d = b - a
+    t = np.clip(np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    return np.linalg.norm(a + t[:, None] * d - p, axis=1)
+
+
+def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
+    """Separation per unit level offset [m/A] of the branches of the piecewise-linear level
+    psi_s + delta round a saddle vertex (``saddle_levels``), the smaller of the two sides.
+
+    ``ring`` (K, 2) [m]: the ring vertices in order, relative to the saddle vertex in its
+    tangent plane; ``w`` (K,) [A]: their psi - psi_s. On each
+    face (vertex, k, k + 1) psi - psi_s is linear and zero at the vertex: the level t crosses the
+    spoke to k at (t / w_k) ring_k and, where the face's ends straddle t, its outer edge. The
+    pieces of one run of same-side ring vertices form one branch; the separation is the
+    smallest distance between pieces of different branches (attained at a piece's end: the
+    pieces do not cross), evaluated at t small enough that every crossing lies in the star,
+    where it is exactly proportional to t."""
+    k = len(w)
+    nonzero = np.abs(w[w != 0])
+    if not len(nonzero):
+        return 0.0
+    best = np.inf
+    for sign in (1.0, -1.0):
+        side = sign * w > 0  # beyond the level t (|t| is below every non-zero |w|)
+        t = sign * 0.25 * float(nonzero.min())
+        run = np.cumsum(side & ~np.roll(side, 1))  # branch label of each same-side ring vertex
+        if side[0] and side[-1]:
+            run[run == run[-1]] = 0 if run[0] == 0 else run[0]
+        pieces, label = [], []
+        for j in range(k):
+            m = (j + 1) % k
+            ends = []
+            for a, b in ((j, m), (m, j)):
+                if side[a] and w[a] != 0:
+                    ends.append((t / w[a]) * ring[a])
+                if side[a] != side[b] and side[a] and w[b] != w[a]:
+                    ends.append(ring[a] + ((t - w[a]) / (w[b] - w[a])) * (ring[b] - ring[a]))
+            if len(ends) >= 2:
+                pieces.append((ends[0], ends[-1]))
+                label.append(run[j] if side[j] else run[m])
+        if len({int(x) for x in label}) < 2:
+            continue
+        a = np.array([p[0] for p in pieces])
+        b = np.array([p[1] for p in pieces])
+        lab = np.array(label)
+        for q in range(len(pieces)):
+            other = lab != lab[q]
+            d = min(_point_segment(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
+                    _point_segment(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
+            best = min(best, d / abs(t))
+    return float(best) if np.isfinite(best) else 0.0
 
 
 def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
@@ -202,36 +329,201 @@ def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
     return [lp for k, lp in enumerate(loops) if k not in gone]
 
 
+SPECK_DIRECTIONS = 64
+"""Directions over a half turn along which ``drop_specks`` measures a loop's width (the smallest
+of the extents exceeds the true width by at most 1 / cos(pi / (2 SPECK_DIRECTIONS)) - 1 = 3e-4)."""
+
+
+def loop_width(loop: ContourLoop) -> float:
+    """Width [m] of a loop: its smallest extent over SPECK_DIRECTIONS directions in its plane
+    (``ContourLoop.plane``, else the plane of its two principal axes); a loop that goes round a
+    cylinder (``_wraps``) has no width across (infinite: never a speck)."""
+    uv = loop.plane
+    if uv is not None and _wraps(uv, loop.period):
+        return float("inf")
+    if uv is None:
+        centred = loop.points - loop.points.mean(axis=0)
+        uv = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    theta = np.pi * np.arange(SPECK_DIRECTIONS) / SPECK_DIRECTIONS
+    extent = np.ptp(uv @ np.array([np.cos(theta), np.sin(theta)]), axis=0)
+    return float(extent.min())
+
+
 def drop_specks(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
-    """Remove loops whose extent (largest side of their bounding box) is below 2 ``width`` [m]: a
-    level just short of a local extremum of psi cuts a speck that no wire of that width can
-    follow (it would touch itself); its current loop encloses an area of order width^2, whose
-    field at the DSV is negligible beside a wire loop's (and the wires' check includes the loss)."""
-    return [lp for lp in loops if float(np.ptp(lp.points, axis=0).max()) >= 2.0 * width]
+    """Remove loops whose width (``loop_width``, the smallest extent across) is below 2
+    ``width`` [m]: a level just short of a local extremum of psi cuts a speck or a thin island
+    that no wire of that width can follow (its two sides would come closer than a wire pitch);
+    its current loop encloses an area of order width times its length, whose field at the DSV is
+    small beside the other loops' (and the wires' check includes the loss)."""
+    return [lp for lp in loops if loop_width(lp) >= 2.0 * width]
+
+
+def _at_arc(points: np.ndarray, arc: np.ndarray, where: float) -> np.ndarray:
+    """The point at path length ``where`` [m] (taken modulo the perimeter) of the closed polygon
+    ``points`` whose vertices lie at path lengths ``arc`` (K + 1 values, the last the perimeter)."""
+    total = arc[-1]
+    where = where % total
+    i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
+    a, b = points[i], points[(i + 1) % len(points)]
+    return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))
+
+
+def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
+    """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
+
+    A piecewise-linear contour turns at the mesh edges; near a narrow extremum of psi (the tip
+    of an elongated island) it can turn so sharply that its two sides, one pitch of path either
+    side of the corner, stand less than a pitch apart (an interior angle below 60 deg): as a
+    wire they would touch. Such a tip is cut by the chord across it where the sides are exactly a
+    pitch apart (found by bisection on the path length s either side of the corner; the new
+    corners have interior angles above 90 deg), repeatedly until no corner is that sharp. A loop
+    too thin for any chord of a pitch is dropped. The cut changes the loop's enclosed area by
+    about pitch^2 / (2 tan(theta / 2)) per tip; the wires' check includes it. Points in the
+    parameter plane (``ContourLoop.plane``) are interpolated with the same weights."""
+    out = []
+    for lp in loops:
+        pts = lp.points
+        uv = lp.plane
+        normals = lp.normals
+        for _ in range(len(pts)):
+            if len(pts) < 3:
+                break
+            seg = np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1)
+            arc = np.r_[0.0, np.cumsum(seg)]
+            total = float(arc[-1])
+            if total <= 2.0 * pitch:
+                pts = pts[:0]
+                break
+            chord = np.array([np.linalg.norm(_at_arc(pts, arc, a - pitch) - _at_arc(pts, arc, a + pitch))
+                              for a in arc[:-1]])
+            i = int(np.argmin(chord))
+            if chord[i] >= pitch * (1 - 1e-12):
+                break
+            lo, hi = pitch, 0.5 * total
+            if np.linalg.norm(_at_arc(pts, arc, arc[i] - hi) - _at_arc(pts, arc, arc[i] + hi)) < pitch:
+                pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
+                break
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                if np.linalg.norm(_at_arc(pts, arc, arc[i] - mid) - _at_arc(pts, arc, arc[i] + mid)) < pitch:
+                    lo = mid
+                else:
+                    hi = mid
+            a0, a1 = arc[i] - hi, arc[i] + hi
+            # keep the vertices outside (a0, a1) (path lengths taken from a1 round to a0)
+            rel = (arc[:-1] - a1) % total
+            keep = np.flatnonzero(rel < total - 2.0 * hi)
+            order = keep[np.argsort(rel[keep], kind="stable")]
+            new_pts = [_at_arc(pts, arc, a1)] + [pts[k] for k in order] + [_at_arc(pts, arc, a0)]
+            if uv is not None:
+                uv = np.array([_at_arc(uv, arc, a1)] + [uv[k] for k in order] + [_at_arc(uv, arc, a0)])
+            normals = np.vstack([normals[i][None], normals[order], normals[i][None]])  # the corner's normal
+            pts = np.array(new_pts)
+        if len(pts) >= 3:
+            out.append(ContourLoop(pts, lp.level, normals, uv, lp.period, lp.component))
+    return out
+
+
+def winding_numbers(polygon: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Winding number of the closed ``polygon`` (K, 2) about each of ``points`` (M, 2): the
+    signed count of the polygon's crossings of the ray from the point in +x, an upward edge
+    (half-open in y) counting +1 where the point lies left of it and a downward one -1 where it
+    lies right of it (Hormann & Agathos, Comput. Geom. 20, 131 (2001), sec. 2: the winding
+    number as the signed crossing count, with its treatment of vertices on the ray)."""
+    a = polygon[None, :, :]
+    b = np.roll(polygon, -1, axis=0)[None, :, :]
+    q = points[:, None, :]
+    side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
+    up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
+    down = (a[..., 1] > q[..., 1]) & (b[..., 1] <= q[..., 1]) & (side < 0)
+    return up.sum(axis=1) - down.sum(axis=1)
+
+
+def _chart(loops: list[ContourLoop]) -> list[tuple[np.ndarray, float, int]]:
+    """(plane coordinates, period, component) per loop; loops without a chart share the plane
+    of the principal axes of all their points (``surface_charts``)."""
+    bare = [lp for lp in loops if lp.plane is None]
+    axes = origin = None
+    if bare:
+        allp = np.vstack([lp.points for lp in bare])
+        origin = allp.mean(axis=0)
+        axes = np.linalg.svd(allp - origin, full_matrices=False)[2][:2]
+    return [(lp.plane, lp.period, lp.component) if lp.plane is not None else
+            ((lp.points - origin) @ axes.T, 0.0, -1) for lp in loops]
+
+
+def _wraps(uv: np.ndarray, period: float) -> bool:
+    """True for a loop that goes round a periodic chart (not contractible)."""
+    if period == 0:
+        return False
+    closing = uv[0, 0] - uv[-1, 0]
+    closing = (closing + 0.5 * period) % period - 0.5 * period
+    return abs(uv[-1, 0] - uv[0, 0] + closing) > 0.5 * period
+
+
+def encloses(parent: tuple[np.ndarray, float, int], child: tuple[np.ndarray, float, int]) -> bool:
+    """True when the contractible loop ``parent`` winds round the loop ``child`` (each as
+    (plane coordinates, period, component) of ``_chart``): same surface component and a
+    non-zero winding number (``winding_numbers``) about most of the child's points (contours
+    of different levels never cross, so all its points agree but for round-off). On a
+    periodic chart the child's points are tested at every copy (u + k period) within the
+    parent's extent: the winding number on the cylinder is the sum over the copies."""
+    uv_p, period, comp_p = parent
+    uv_c, _, comp_c = child
+    if comp_p != comp_c:
+        return False
+    q = uv_c.copy()
+    total = np.zeros(len(q), dtype=np.int64)
+    if period == 0:
+        total = winding_numbers(uv_p, q)
+    else:
+        lo, hi = uv_p[:, 0].min(), uv_p[:, 0].max()
+        q[:, 0] = lo + (q[:, 0] - lo) % period
+        for k in range(int(np.ceil((hi - lo) / period)) + 1):
+            total += winding_numbers(uv_p, q + np.array([k * period, 0.0]))
+    return int(np.count_nonzero(total)) * 2 > len(q)
 
 
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
-    """Chains of nested loops, outermost (smallest |level|) first: each loop's parent is the
-    nearest loop one level closer to zero; when several loops share a parent, the nearest one
-    continues its chain and the others start chains of their own (so no jog crosses a loop)."""
+    """Chains of nested loops, outermost (smallest |level|) first.
+
+    A loop's parent is the innermost (smallest enclosed area in the parameter plane) of the
+    loops one level closer to zero that enclose it (``encloses``: winding number in the
+    parameter plane of its surface component, ``surface_charts``). Distance alone does not
+    decide it: where {psi > c} is an annulus the nearest loop of level c can be the boundary of
+    its hole, which does not enclose the loops inside the annulus (their jog would cross the
+    annulus' wires). Loops that go round a cylinder (not contractible, no inside) take the
+    nearest such loop one level closer to zero. A loop without a parent starts a chain; when
+    several loops share a parent, the nearest one continues its chain and the others start
+    chains of their own (so no jog crosses a loop). Deterministic: ties go to the lower index."""
+    charts = _chart(loops)
     by_level: dict[float, list[int]] = {}
     for i, lp in enumerate(loops):
         by_level.setdefault(lp.level, []).append(i)
-    order = sorted(by_level, key=abs)
+    order = sorted(by_level, key=lambda lv: (abs(lv), lv))
     chains: list[list[int]] = []
     tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
     trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
+    wraps = [_wraps(uv, period) for uv, period, _ in charts]
+    area = [0.5 * abs(float(np.sum(uv[:, 0] * np.roll(uv[:, 1], -1) - np.roll(uv[:, 0], -1) * uv[:, 1])))
+            for uv, _, _ in charts]
     for lv in order:
         previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
         links = []  # (distance to parent, loop, parent)
         for i in by_level[lv]:
+            parent, dist = None, 0.0
             if previous:
                 candidates = by_level[max(previous, key=abs)]
-                dists = [trees[j].query(loops[i].points)[0].min() for j in candidates]
-                links.append((min(dists), i, candidates[int(np.argmin(dists))]))
-            else:
-                links.append((0.0, i, None))
-        for _, i, parent in sorted(links, key=lambda t: t[0]):
+                if wraps[i]:
+                    around = [j for j in candidates if wraps[j] and charts[j][2] == charts[i][2]]
+                else:
+                    around = sorted((j for j in candidates if not wraps[j] and encloses(charts[j], charts[i])),
+                                    key=lambda j: (area[j], j))[:1]
+                if around:
+                    dists = [float(trees[j].query(loops[i].points)[0].min()) for j in around]
+                    parent, dist = around[int(np.argmin(dists))], min(dists)
+            links.append((dist, i, parent))
+        for _, i, parent in sorted(links, key=lambda t: (t[0], t[1])):
             if parent is not None and parent in tail_of:
                 c = tail_of.pop(parent)
                 chains[c].append(i)
@@ -246,42 +538,143 @@ CUT_DIRECTION = np.array([0.0, -1.0, 0.0])
 """Among cut candidates equally far from the centre, the one furthest along this direction."""
 
 
+GAP_STEPS = 40
+"""Steps per pitch of ``_gap_start``'s search along the loop (then refined by bisection)."""
+
+
+def _sample(points: np.ndarray, where: float, span: float, step: float) -> np.ndarray:
+    """Points of the closed polygon ``points`` every ``step`` [m] of path length from ``where``
+    over ``span`` [m] (negative: backwards)."""
+    seg = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
+    arc = np.r_[0.0, np.cumsum(seg)]
+    count = max(2, int(np.ceil(abs(span) / step)) + 1)
+    t = (where + np.linspace(0.0, span, count)) % arc[-1]
+    i = np.minimum(np.searchsorted(arc, t, side="right") - 1, len(points) - 1)
+    nxt = np.roll(points, -1, axis=0)
+    return points[i] + (nxt[i] - points[i]) * ((t - arc[i]) / seg[i])[:, None]
+
+
+def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
+               jog: np.ndarray | None = None) -> tuple[int, float]:
+    """(segment index, fraction) of the point where a loop that ends at ``end`` (segment index,
+    fraction) must start so that its two ends stand a wire ``pitch`` [m] apart: the first point
+    forward from ``end`` whose next 3 pitches of path stay at least a pitch from the loop's last 3
+    pitches before ``end`` and from the ``jog`` (2, 3) that leaves the loop at ``end``, if any (a
+    chord of a pitch across the gap is not enough where the gap spans a corner, or where the jog
+    leans towards the start: the start would then come closer than a pitch to the wire)."""
+    seg = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
+    arc = np.r_[0.0, np.cumsum(seg)]
+    total = float(arc[-1])
+    s_end = arc[end[0]] + end[1] * seg[end[0]]
+    step = pitch / GAP_STEPS
+    tail = _sample(points, s_end, -min(3 * pitch, 0.25 * total), step / 4)
+    if jog is not None:
+        count = max(2, int(np.ceil(np.linalg.norm(jog[1] - jog[0]) / (step / 4))) + 1)
+        tail = np.vstack([tail, jog[0] + np.linspace(0.0, 1.0, count)[:, None] * (jog[1] - jog[0])])
+    tail = cKDTree(tail)
+
+    def clear(s: float) -> bool:
+        head = _sample(points, s, min(3 * pitch, 0.25 * total), step / 4)
+        return bool(tail.query(head)[0].min() >= pitch)
+
+    lo = s_end
+    hi = s_end + step
+    while not clear(hi):
+        lo, hi = hi, hi + step
+        if hi - s_end > 0.5 * total:
+            raise ValueError(f"Input pitch must leave room for a gap in a loop {total:g} m long; instead received "
+                             f"{pitch!r}")
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if clear(mid) else (mid, hi)
+    where = hi % total
+    i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
+    return i, float((where - arc[i]) / seg[i])
+
+
+def _nearest_on(points: np.ndarray, target: np.ndarray) -> tuple[int, float]:
+    """(segment index, fraction) of the point of the closed polygon ``points`` nearest to ``target``."""
+    a = points
+    d = np.roll(points, -1, axis=0) - a
+    t = np.clip(np.einsum("ij,ij->i", target - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    dist = np.linalg.norm(a + t[:, None] * d - target, axis=1)
+    i = int(np.argmin(dist))
+    return i, float(t[i])
+
+
+def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -> np.ndarray:
+    """The closed polygon ``points`` from the point ``begin`` forward to the point ``end`` (each
+    (segment index, fraction)), both included, with the vertices in between."""
+    n = len(points)
+    nxt = np.roll(points, -1, axis=0)
+    p0 = points[begin[0]] + begin[1] * (nxt[begin[0]] - points[begin[0]])
+    p1 = points[end[0]] + end[1] * (nxt[end[0]] - points[end[0]])
+    count = (end[0] - begin[0]) % n
+    if count == 0 and end[1] <= begin[1]:
+        count = n
+    inner = points[(begin[0] + 1 + np.arange(count)) % n]
+    return np.vstack([p0, inner, p1])
+
+
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
                                                                                                     np.ndarray]:
     """One open polyline [m] through all loops of ``nest`` (module doc) and the indices of its
-    junction points (cut points and lead ends, excluded from the spacing check)."""
+    junction points (loop starts and ends, lifted return corners, lead ends).
+
+    Each loop k starts at its cut c_k and ends before it at e_k, the two ends one ``lift`` (the
+    wire pitch) apart (``_gap_start``); the jog to loop k + 1 runs straight from e_k, the point of
+    loop k nearest to c_{k+1}, to c_{k+1} (the cuts are placed from the innermost loop outwards).
+    The ends of every loop stand a pitch apart, the jogs leave a pitch apart and no point is
+    passed twice: the wires are a pitch apart as drawn (no short where a
+    loop closes). The innermost loop ends at its point farthest from ``center`` (ties: furthest
+    along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
+    from there, drifting one pitch per loop against the current. The return, lifted ``lift``
+    along the surface normal, runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ... -> c_2 -> e_1: over
+    every loop's gap in the loop's own current direction (each loop is thus a full turn, its gap
+    one pitch off the surface) and back over every jog (whose field it cancels to first order
+    in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
+    apart."""
     n = len(nest)
-    # cut points: on the innermost loop the point farthest from the design centre (ties: furthest
-    # along CUT_DIRECTION), then the nearest point of each enclosing loop
-    cuts = [0] * n
-    inner = nest[-1].points
+    pts_of = [lp.points for lp in nest]
+
+    def at(k: int, where: tuple[int, float]) -> np.ndarray:
+        p = pts_of[k]
+        return p[where[0]] + where[1] * (p[(where[0] + 1) % len(p)] - p[where[0]])
+
+    # the innermost loop's end: the point farthest from the design centre (ties go to a fixed
+    # direction, so that the cut of a redesigned stream function lands in the same place)
+    inner = pts_of[-1]
     dist = np.linalg.norm(inner - center, axis=1)
-    # ties (rings equidistant from the centre) go to a fixed direction, so that the cut of a
-    # redesigned stream function lands in the same place
     far = np.flatnonzero(dist >= dist.max() - 1e-3 * np.ptp(inner, axis=0).max())
-    cuts[-1] = int(far[np.argmax((inner[far] - center) @ CUT_DIRECTION)])
-    for k in range(n - 2, -1, -1):
-        target = nest[k + 1].points[cuts[k + 1]]
-        cuts[k] = int(np.argmin(np.linalg.norm(nest[k].points - target, axis=1)))
-    first = nest[0]
-    c1 = first.points[cuts[0]]
-    nrm1 = first.normals[cuts[0]]
-    # the return lands one pitch (= lift) back along loop 1 from its cut, so the two radial
-    # leads stand one pitch apart and neither crosses a wire on the surface
-    back = first.points[cuts[0] - 1] - c1
-    back = back - (back @ nrm1) * nrm1
-    land = c1 + lift * nrm1 + lift * back / np.linalg.norm(back)
-    path = [c1 + lead_length * nrm1]
+    ends: list[tuple[int, float]] = [(0, 0.0)] * n
+    starts: list[tuple[int, float]] = [(0, 0.0)] * n
+    ends[-1] = (int(far[np.argmax((inner[far] - center) @ CUT_DIRECTION)]), 0.0)
+    for k in range(n - 1, -1, -1):
+        perimeter = float(np.linalg.norm(np.diff(np.vstack([pts_of[k], pts_of[k][:1]]), axis=0), axis=1).sum())
+        jog = np.array([at(k, ends[k]), at(k + 1, starts[k + 1])]) if k < n - 1 else None
+        starts[k] = _gap_start(pts_of[k], ends[k], min(lift, 0.25 * perimeter), jog)
+        if k:
+            ends[k - 1] = _nearest_on(pts_of[k - 1], at(k, starts[k]))
+
+    def normal(k: int, where: tuple[int, float]) -> np.ndarray:
+        m = nest[k].normals[where[0]]
+        return m / np.linalg.norm(m)
+
+    c1, n1 = at(0, starts[0]), normal(0, starts[0])
+    path = [c1 + lead_length * n1]
     junctions = [0]
-    for lp, c in zip(nest, cuts):
-        ring = np.roll(lp.points, -c, axis=0)
-        junctions.append(len(path))
-        path.extend(ring)
-        path.append(ring[0])
-    junctions.append(len(path) - 1)
-    path.extend([lp.points[c] + lift * lp.normals[c] for lp, c in zip(nest[1:], cuts[1:])][::-1])
-    path += [land, land + (lead_length - lift) * nrm1]
-    junctions += list(range(len(path) - n - 1, len(path)))
+    for k in range(n):
+        arc = _arc(pts_of[k], starts[k], ends[k])
+        junctions += [len(path), len(path) + len(arc) - 1]
+        path.extend(arc)
+    lifted = []
+    for k in range(n - 1, -1, -1):
+        lifted.append(at(k, ends[k]) + lift * normal(k, ends[k]))
+        if k:
+            lifted.append(at(k, starts[k]) + lift * normal(k, starts[k]))
+    e1 = ends[0]
+    junctions += list(range(len(path), len(path) + len(lifted) + 1))
+    path += lifted + [at(0, e1) + lead_length * normal(0, e1)]
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]
     index = np.cumsum(keep) - 1

@@ -60,6 +60,7 @@ from coildesign.design.contours import (
     levels,
     nests,
     saddle_levels,
+    trim_tips,
 )
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
@@ -691,7 +692,7 @@ class _WireMaker:
         # the contour's branches pinch to less than a wire pitch
         lv, delta = levels(psi, self.turns, saddle_levels(self.surface, psi, lift))
         loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
-        loops = drop_specks(drop_slivers(loops, lift), lift)
+        loops = trim_tips(drop_specks(drop_slivers(loops, lift), lift), lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
         paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in nests(loops)]

@@ -2,9 +2,21 @@
 
 import numpy as np
 import pytest
+from scipy.spatial import cKDTree
 
 from coildesign import design
-from coildesign.design.contours import SADDLE_SAFETY, levels, saddle_levels
+from coildesign.design.contours import (
+    SADDLE_SAFETY,
+    STAR_SAFETY,
+    ContourLoop,
+    connect,
+    contour_loops,
+    drop_specks,
+    levels,
+    nests,
+    saddle_levels,
+    winding_numbers,
+)
 
 
 @pytest.fixture(scope="module")
@@ -13,16 +25,99 @@ def plates():
 
 
 def test_saddle_of_a_quadratic_is_found_with_its_exact_margin(plates):
-    """psi = c (x^2 - y^2) has one saddle per plate, at the centre (a mesh vertex), value 0; the
-    quadratic fit is exact, so the margin is SADDLE_SAFETY max|eig H| pitch^2 / 8 with H = diag(2c, -2c)."""
+    """psi = c (x^2 - y^2) has one saddle per plate, at the centre (a mesh vertex), value 0. Its
+    quadratic fit is exact (H = diag(2c, -2c): smooth bound 2c pitch^2 / 8); on the mesh (edge h)
+    psi is linear on the faces round the centre and its level t crosses the spokes to (+-h, 0)
+    at x = +-t / (c h), the nearest points of the two branches: they are 2 t / (c h) apart, a
+    pitch apart at t = c h pitch / 2, which is the larger bound here (h = 0.5 mm > pitch)."""
     x, y, _ = plates.vertices.T
-    c, pitch = 3.0e4, 77e-6
+    c, pitch, h = 3.0e4, 77e-6, 8e-3 / 16
     found = saddle_levels(plates, c * (x * x - y * y), pitch)
     assert len(found) == 2
     for value, margin in found:
         assert abs(value) <= 1e-12
-        assert margin == pytest.approx(SADDLE_SAFETY * 2 * c * pitch**2 / 8, rel=1e-9, abs=0)
+        assert margin == pytest.approx(max(SADDLE_SAFETY * 2 * c * pitch**2 / 8, STAR_SAFETY * c * h * pitch / 2),
+                                       rel=1e-9, abs=0)
     assert saddle_levels(plates, c * (x * x + y * y), pitch) == []  # a bowl has none
+
+
+def face_currents(surface, psi):
+    """J = grad(psi) x n [A/m] per face of the piecewise-linear psi (the orientation of contours)."""
+    p = surface.vertices[surface.faces]
+    v = psi[surface.faces]
+    n = surface.normals
+    grad = sum(v[:, k, None] * np.cross(n, p[:, (k + 2) % 3] - p[:, (k + 1) % 3]) for k in range(3))
+    return np.cross(grad, n)
+
+
+def window(x, y, side=8e-3):
+    """A factor vanishing on the plate's edges (contours of psi * window are closed)."""
+    return (1 - (2 * x / side) ** 2) * (1 - (2 * y / side) ** 2)
+
+
+def test_saddle_margin_puts_the_branches_a_pitch_apart(plates):
+    """At the saddle value plus the piecewise-linear margin (without the safety factor) the two
+    branches of the contour on a plate are exactly one pitch apart (the margin's derivation in
+    ``saddle_levels``); closer to the saddle they are closer, further away further apart."""
+    x, y, z = plates.vertices.T
+    c, pitch = 3.0e4, 77e-6
+    psi = c * (x * x - 0.5 * y * y) * window(x, y)  # zero on no vertex but the centres (y^2 = 2 x^2)
+    (value, margin), other = saddle_levels(plates, psi, pitch)
+    assert other == (value, margin)  # one per plate
+    current = face_currents(plates, psi)
+
+    def gap(level):
+        top = [lp for lp in contour_loops(plates, psi, level, current) if lp.points[0, 2] > 0]
+        assert len(top) == 2
+        return cKDTree(top[0].points).query(top[1].points)[0].min()
+
+    assert gap(value + margin / STAR_SAFETY) == pytest.approx(pitch, rel=1e-9, abs=0)
+    assert gap(value + 0.5 * margin / STAR_SAFETY) < pitch < gap(value + margin)
+
+
+def test_nests_follow_enclosure_not_distance(plates):
+    """An annular ridge with a peak on its inner flank: at a low level {psi > c} is an annulus
+    (an outer loop and the loop round its hole), at a high level only the peak's island, which
+    lies nearer the hole's loop than the outer one. The island's parent is the outer loop
+    (winding number 1 about it in the plate's plane), not the nearer hole (winding number 0):
+    one chain outer -> island on each plate, and the hole's loop alone."""
+    x, y, z = plates.vertices.T
+    r = np.hypot(x, y)
+    ridge = np.exp(-(((r - 2e-3) / 0.6e-3) ** 2)) + 0.8 * np.exp(-(((x - 1.5e-3) ** 2 + y * y) / (0.3e-3) ** 2))
+    psi = ridge * window(x, y)
+    current = face_currents(plates, psi)
+    low, high = 0.3, 0.95
+    loops = contour_loops(plates, psi, low, current) + contour_loops(plates, psi, high, current)
+    assert sorted(len([lp for lp in loops if lp.level == lv]) for lv in (low, high)) == [2, 4]
+    chains = nests(loops)
+    assert len(chains) == 4
+    for chain in chains:
+        if len(chain) == 2:
+            outer, island = chain
+            assert outer.level == low and island.level == high
+            assert np.ptp(outer.points[:, 0]) > 4e-3  # the outer loop, not the hole's
+            assert all(lp.points[0, 2] * outer.points[0, 2] > 0 for lp in chain)  # one plate
+        else:
+            assert chain[0].level == low and np.ptp(chain[0].points[:, 0]) < 4e-3  # the hole's loop
+    # the winding numbers themselves: the outer loop winds once round the island, the hole not at all
+    for chain in chains:
+        if len(chain) == 2:
+            hole = next(c[0] for c in chains if len(c) == 1 and c[0].points[0, 2] * chain[0].points[0, 2] > 0)
+            assert set(np.abs(winding_numbers(chain[0].plane, chain[1].plane))) == {1}
+            assert set(winding_numbers(hole.plane, chain[1].plane)) == {0}
+
+
+def test_winding_numbers_of_a_square_traversed_twice():
+    """A square traversed twice counter-clockwise winds twice round inside points, zero times
+    round outside ones; reversed, -2 (Hormann & Agathos 2001: signed crossing count)."""
+    sq = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    twice = np.vstack([sq, sq])
+    pts = np.array([[0.5, 0.5], [0.25, 0.9], [1.5, 0.5], [0.5, -0.1], [-0.2, 0.0]])
+    assert winding_numbers(twice, pts).tolist() == [2, 2, 0, 0, 0]
+    assert winding_numbers(twice[::-1], pts).tolist() == [-2, -2, 0, 0, 0]
+    # rays through vertices: each crossing counted once (half-open edges)
+    diamond = np.array([[0.0, -1.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    assert winding_numbers(diamond, np.array([[-0.5, 0.0], [-2.0, 0.0], [0.0, 0.5]])).tolist() == [1, 0, 1]
 
 
 def test_levels_are_moved_off_saddle_values():
@@ -37,8 +132,6 @@ def test_levels_are_moved_off_saddle_values():
 
 
 def test_specks_smaller_than_two_wire_widths_are_dropped():
-    from coildesign.design.contours import ContourLoop, drop_specks
-
     t = np.linspace(0, 2 * np.pi, 8, endpoint=False)
     ring = np.c_[np.cos(t), np.sin(t), 0 * t]
     normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
@@ -46,3 +139,77 @@ def test_specks_smaller_than_two_wire_widths_are_dropped():
     wire = ContourLoop(ring * 0.5e-3, 1.0, normals)
     assert drop_specks([speck, wire], 0.07e-3) == [wire]  # 0.1 mm < 2 x 70 um
     assert drop_specks([speck, wire], 0.04e-3) == [speck, wire]
+
+
+def spacing(path, pitch, skip_ends=1):
+    """Smallest distance [m] between points of ``path`` (sampled every pitch / 40) more than two
+    pitches apart along it, the first and last ``skip_ends`` segments (the leads) left out."""
+    seg = np.diff(path, axis=0)
+    length = np.linalg.norm(seg, axis=1)
+    pts, arc = [], []
+    for i in range(skip_ends, len(seg) - skip_ends):
+        t = np.arange(max(1, int(np.ceil(length[i] / (pitch / 40))))) / max(1, int(np.ceil(length[i] / (pitch / 40))))
+        pts.append(path[i] + t[:, None] * seg[i])
+        arc.append(length[:i].sum() + t * length[i])
+    pts, arc = np.vstack(pts), np.concatenate(arc)
+    dist, idx = cKDTree(pts).query(pts, k=400)
+    far = np.abs(arc[idx] - arc[:, None]) > 2 * pitch
+    return float(np.where(far, dist, np.inf).min())
+
+
+@pytest.mark.parametrize("sides", [64, 9])
+def test_connected_nest_is_a_pitch_apart_everywhere(sides):
+    """Three nested loops (regular 64-gons, and coarse 9-gons whose gaps span corners) whose
+    sides stand a pitch apart, joined by ``connect``: no point is passed twice, every loop ends a pitch before
+    where it starts, and the whole winding - jogs, gaps, lifted return, leads - keeps a pitch
+    between any two of its points more than two pitches apart along it."""
+    pitch = 0.1e-3
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k in range(3):
+        r = 1e-3 - k * pitch / np.cos(np.pi / sides)  # apothems a pitch apart
+        ring = np.c_[r * np.cos(t), r * np.sin(t), 0 * t]
+        nest.append(ContourLoop(ring, float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    path, junctions = connect(nest, pitch, 4 * pitch, np.zeros(3))
+    keys = {tuple(np.round(p, 15)) for p in path}
+    assert len(keys) == len(path)  # no point twice
+    surface = path[np.abs(path[:, 2]) < 1e-15]
+    assert spacing(path, pitch) >= pitch * (1 - 1e-6)
+    # the lifted return: one pitch above the surface, over each loop's gap and each jog
+    lifted = path[np.abs(path[:, 2] - pitch) < 1e-15]
+    assert len(lifted) == 2 * len(nest) - 1
+    assert len(surface) + len(lifted) + 2 == len(path)  # and the two leads' tips
+    assert path[0, 2] == pytest.approx(4 * pitch, rel=1e-12) and path[-1, 2] == pytest.approx(4 * pitch, rel=1e-12)
+    assert np.linalg.norm(path[0, :2] - path[-1, :2]) >= pitch * (1 - 1e-6)  # the leads a pitch apart
+    assert junctions[0] == 0 and junctions[-1] == len(path) - 1
+
+
+def test_rings_round_a_cylinder_are_not_specks():
+    """A contour that goes round a cylinder (psi = z on it) has no width across its parameter
+    plane: it is kept, and has no parent among contractible loops."""
+    cyl = design.cylinder(2e-3, 4e-3, resolution=2 * np.pi * 2e-3 / 24)
+    z = cyl.vertices[:, 2]
+    psi = np.cos(np.pi * z / 4e-3)  # zero on both rims, rings at every level between
+    rings = contour_loops(cyl, psi, 0.5, face_currents(cyl, psi))
+    assert len(rings) == 2 and all(lp.period == pytest.approx(2 * np.pi * 2e-3, rel=1e-12) for lp in rings)
+    assert drop_specks(rings, 0.2e-3) == rings
+    assert [len(c) for c in nests(rings)] == [1, 1]
+
+
+def test_nests_do_not_depend_on_the_order_of_the_loops(plates):
+    """The annular ridge's loops (``test_nests_follow_enclosure_not_distance``) given in reversed
+    and shuffled order give the same chains (parents decided by enclosure and area, not by index)."""
+    x, y, z = plates.vertices.T
+    r = np.hypot(x, y)
+    psi = (np.exp(-(((r - 2e-3) / 0.6e-3) ** 2)) + 0.8 * np.exp(-(((x - 1.5e-3) ** 2 + y * y) / (0.3e-3) ** 2))) \
+        * window(x, y)
+    current = face_currents(plates, psi)
+    loops = [lp for lv in (0.3, 0.95) for lp in contour_loops(plates, psi, lv, current)]
+
+    def signature(chains):
+        return sorted(tuple((lp.level, round(float(lp.points[:, 0].sum()), 12)) for lp in c) for c in chains)
+
+    reference = signature(nests(loops))
+    order = np.random.default_rng(7).permutation(len(loops))
+    assert signature(nests(loops[::-1])) == reference
+    assert signature(nests([loops[i] for i in order])) == reference

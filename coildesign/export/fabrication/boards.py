@@ -13,8 +13,8 @@ and compare the copper they describe with the layout and the design (``verify``)
   out (the design's radial leads, which the connector wires replace; with ``feeds=False`` the
   leads are the wires soldered to the pads and count as built);
 - lengths: the traces and via barrels read back equal the layout's; the layout's copper without
-  the feeds plus the leads left out equals the design's winding length when no loop was opened,
-  no point passed twice was opened and no layer change was oblique;
+  the feeds plus the leads left out equals the design's winding length when no loop was opened
+  and no layer change was oblique;
 - for gradient coils, the gradient efficiency of the design and of the copper as built.
 """
 

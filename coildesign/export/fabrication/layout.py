@@ -29,7 +29,10 @@ the copper in the direction ``feed_direction`` (default: from the board's copper
 towards the terminals). Pad 1 (square in Gerber and KiCad) is where the current enters for
 positive coil current, pad 2 (round) where it leaves. Closed windings (loops) are opened by a
 gap of one trace width plus two spacings (of path length) where they are farthest from the
-copper centroid, on a straight stretch where they have one.
+copper centroid, on a straight stretch where they have one. Open windings are laid as they are:
+a winding that passes a point twice (on one layer) is not opened there but reported by the
+design-rule check (its turns touch); ``coildesign.design``'s windings never do, their loops end a
+wire pitch before the point where they start (``design.contours.connect``).
 With ``feeds=False`` no feed tracks are added: via-sized pads sit on the windings' ends and the
 design's leads are the wires soldered there (the copper plus those leads is then the design,
 but for the changes listed in the notes). Windings are separate circuits on the board, each
@@ -339,7 +342,7 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
     centroid = np.vstack([xy for xy, _, _ in flat]).mean(axis=0)
     gap = width + 2.0 * rules.min_spacing
     routes = []
-    n_oblique = n_open = n_revisit = 0
+    n_oblique = n_open = 0
     for (xy, off, closed), k in zip(flat, windings):
         lay = first + np.argmin(np.abs(off[:, None] - clusters[None, :]), axis=1)
         if closed:
@@ -349,8 +352,6 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
             xy = _open_loop(xy, centroid, gap)
             lay = np.full(len(xy), lay[0])
             n_open += 1
-        xy, lay, opened = _unrevisit(xy, lay, 2.0 * (width + rules.min_spacing))
-        n_revisit += opened
         nodes = [(xy[0], lay[0])]
         for p, lv in zip(xy[1:], lay[1:]):
             q, lq = nodes[-1]
@@ -372,9 +373,6 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
         routes.append(Route(np.array(pos), np.array(seg_layer), np.zeros(len(seg_layer), bool), k))
     if n_open:
         notes.append(f"{n_open} closed winding(s) opened by a feed gap of {gap:.4g} m")
-    if n_revisit:
-        notes.append(f"{n_revisit} point(s) a winding passes twice (a contour closing where its jog leaves) opened: "
-                     f"the path leaves {2.0 * (width + rules.min_spacing):.4g} m before the point instead")
     if n_oblique:
         notes.append(f"{n_oblique} oblique layer change(s) laid as a trace on the first layer and a via at the end")
     routes, moved = _uncross(routes, layers)
@@ -405,36 +403,6 @@ def layout(paths: list[tuple[np.ndarray, bool]], windings: list[int], frame, *, 
         lo[0], hi[0] = outline_x
     return Board(name, frame, _names(layers), offsets, tuple(routes), width, rules, (lo[0], lo[1], hi[0], hi[1]),
                  pad_spacing, lead_length, leads_total, tuple(notes), pad_d, pad_drill, feeds, tuple(leads))
-
-
-def _unrevisit(xy: np.ndarray, lay: np.ndarray, gap: float) -> tuple[np.ndarray, np.ndarray, int]:
-    """The path with every point it reaches a second time (on the same layer) cut back: the
-    path stops ``gap`` [m] before it along the incoming segments and goes on from there (two
-    copper pieces meeting at one point would short the loop between the visits)."""
-    seen: dict[tuple, int] = {}
-    out_xy, out_lay = [], []
-    opened = 0
-    for p, lv in zip(xy, lay):
-        k = (round(p[0] * 1e12), round(p[1] * 1e12), int(lv))
-        if k in seen and seen[k] < len(out_xy) - 1:
-            left = gap
-            q = p
-            while len(out_xy) > seen[k] + 1:
-                step = np.linalg.norm(out_xy[-1] - q)
-                if step > left:
-                    q = q + (out_xy[-1] - q) * (left / step)
-                    break
-                left -= step
-                q = out_xy.pop()
-                out_lay.pop()
-            out_xy.append(q)
-            out_lay.append(lv)
-            opened += 1
-            continue
-        seen.setdefault(k, len(out_xy))
-        out_xy.append(p)
-        out_lay.append(lv)
-    return np.array(out_xy), np.array(out_lay), opened
 
 
 def _names(layers: int) -> tuple[str, ...]:
