@@ -285,6 +285,22 @@ def dense_field_deviation(coil: Coil, radius: float, axis: str | np.ndarray | No
         return bounded_deviation(field(coil, p) @ b0, (p - c) @ s_hat, eta, r, exclude, deviation)
 
     pts = dense_check_points(r, c, s_hat, exclude, n_surface)
+    best, worst, count, rounds = dense_maximum(measure, pts, r, c, n_surface, tolerance, max_rounds)
+    return DeviationCheck(best, worst, count, rounds, deviation, float(exclude))
+
+
+def dense_maximum(measure, points: np.ndarray, radius: float, center=(0.0, 0.0, 0.0),
+                  n_surface: int = DENSE_SURFACE, tolerance: float = DENSE_TOLERANCE,
+                  max_rounds: int = 12) -> tuple[float, tuple[float, float, float], int, int]:
+    """(maximum, where [m], points evaluated, rounds) of ``measure(points)`` over the ball of
+    ``radius`` [m] about ``center``, starting from ``points`` (``dense_check_points``) and refined
+    around the eight worst points (a 5 x 5 x 5 stencil at the spacing of a surface lattice of
+    ``n_surface`` points, points outside the ball moved radially onto its surface, the spacing
+    halved each round) until the maximum moves by less than ``tolerance``; NaN values are
+    ignored (``dense_field_deviation``)."""
+    c = np.asarray(center, dtype=float)
+    r = float(radius)
+    pts = np.asarray(points, dtype=float)
     values = measure(pts)
     count = len(pts)
     step = r * np.sqrt(4 * np.pi / n_surface)  # the surface lattice's point spacing
@@ -309,7 +325,7 @@ def dense_field_deviation(coil: Coil, radius: float, axis: str | np.ndarray | No
         if moved < tolerance and rounds >= 2:
             break
     i = int(np.nanargmax(values))
-    return DeviationCheck(best, tuple(float(x) for x in pts[i]), count, rounds, deviation, float(exclude))
+    return best, tuple(float(x) for x in pts[i]), count, rounds
 
 
 def linearity(

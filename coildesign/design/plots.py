@@ -54,7 +54,7 @@ def plot_design(design, path=None):
         fig.colorbar(filled, ax=ax, label="stream function / wire current")
     ax3 = fig.add_subplot(1, len(panels) + 1, len(panels) + 1, projection="3d")
     design.coil.plot(ax3, arrows=False)
-    ax3.set_title(f"G{design.axis}: {len(design.coil.windings)} windings, {design.wire_length:.3g} m of wire")
+    ax3.set_title(f"{design.name}: {len(design.coil.windings)} windings, {design.wire_length:.3g} m of wire")
     fig.suptitle(f"eta = {design.efficiency * 1e3:.4g} mT/(m A), L = {design.inductance * 1e6:.4g} uH, "
                  f"max deviation {100 * design.max_deviation:.3g} % over DSV r = {design.dsv_radius * 1e3:.3g} mm")
     fig.tight_layout()
