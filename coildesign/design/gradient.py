@@ -61,6 +61,7 @@ from coildesign.design.contours import (
     nests,
     saddle_levels,
 )
+from coildesign.design.eddy_bound import EddyCheck, check_eddy, eddy_bound, eddy_rows
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.work import check_design_work, design_work
@@ -131,6 +132,7 @@ class GradientDesign:
     deviation_bound: float | None = None
     deviation_check: DeviationCheck | None = None
     violations: tuple = ()
+    eddy: EddyCheck | None = None  # the wires' eddy field against gradient_coil's eddy bound
 
     @property
     def figure_of_merit(self) -> float:
@@ -161,7 +163,8 @@ class GradientDesign:
                    deviation_check=None if self.deviation_check is None else self.deviation_check.as_dict(),
                    windings=len(self.coil.windings),
                    terminals_m=[[a.tolist(), b.tolist()] for a, b in self.terminals],
-                   continuous=dict(self.continuous), timings=dict(self.timings))
+                   continuous=dict(self.continuous), timings=dict(self.timings),
+                   eddy=None if self.eddy is None else self.eddy.as_dict())
         return out
 
     def table(self) -> str:
@@ -241,7 +244,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
                   allow_violations: bool = False, min_efficiency: float | None = None,
                   max_inductance: float | None = None, max_power: float | None = None,
-                  power_gradient: float | None = None, join_windings: bool = False) -> GradientDesign:
+                  power_gradient: float | None = None, join_windings: bool = False, eddy=None) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -287,6 +290,12 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         clearance, centre to centre) or a physical limit below raises ``InfeasibleDesignError``
         naming what failed and by how much; with True the design is returned with a warning,
         ``buildable`` False and the failures in ``violations`` and ``status``.
+    eddy : (shells, times, max_fraction), optional
+        Eddy-field bound (``coildesign.design.eddy_bound``): |Bz_eddy(r, t)| <= f(t) G0 R_dsv on
+        the DSV after a current step, for the conducting ``shells`` (``eddy.Shell``, a sequence
+        of them or their ``eddy.Modes``), at every time from ``times[0]`` [s] on, f falling
+        log-linearly through ``max_fraction`` (one per time, or one for all). QP rows, and the
+        wires are checked by ``eddy.step_response`` on a dense time grid (``GradientDesign.eddy``).
     join_windings : bool, default False
         One conductor per coil: the windings of the separate contour nests joined in series by
         jumpers routed above the surface and leads (``_join_in_series``), which are wires of the
@@ -375,6 +384,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
     n_targets = check.positive_int("n_targets", n_targets, minimum=20)
     d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
+    bound_eddy = None if eddy is None else eddy_bound(eddy)  # the shells' modes
     full = surface if shield is None else surface + shield
     reach = float(np.linalg.norm(surface.vertices - ctr, axis=1).min())
     if r_dsv >= reach:
@@ -448,13 +458,18 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         rows.append(basis)
         lower.append(np.full(len(basis), -cap))
         upper.append(np.full(len(basis), cap))
+    if bound_eddy is not None:
+        e_rows, e_limit = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)
+        rows.append(e_rows)
+        lower.append(-AIM * e_limit)
+        upper.append(AIM * e_limit)
     a_in = np.vstack(rows)
     lower, upper = np.concatenate(lower), np.concatenate(upper)
     advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface"
               + (f" with min_efficiency={limits.min_efficiency:g} T/(m A) at {n_turns} turns (raise turns or "
                  "lower min_efficiency)" if limits.min_efficiency is not None else "")
               + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
-              "force/torque/stray bounds")
+              "force/torque/stray/eddy bounds")
     n_dsv = len(pts)
     gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
     if not isinstance(join_windings, bool):
@@ -541,6 +556,8 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     violations = _violations(dense, eps, deviation, exclude, spacing, d, wire.clearance)
     limit_failures = limits.failures(lin.efficiency, l_wire, r_wire)
     violations += limit_failures
+    eddy_check = None if bound_eddy is None else check_eddy(bound_eddy, coil, lin.efficiency, r_dsv, ctr)
+    violations += [] if eddy_check is None else list(eddy_check.violations)
     status = sol.status
     if violations:
         text = "; ".join(violations)
@@ -564,7 +581,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         timings={"basis": t_basis - t0, "operators": t_ops - t_basis, "solve and wires": t_solve - t_ops,
                  "analysis": t_analysis - t_wires},
         deviation=deviation, exclude=exclude, deviation_bound=eps, deviation_check=dense,
-        violations=tuple(violations),
+        violations=tuple(violations), eddy=eddy_check,
     )
 
 

@@ -40,7 +40,8 @@ from scipy.sparse.linalg import eigsh, spsolve
 
 from coildesign import _validation as check
 from coildesign._files import save_figure
-from coildesign.coil import Coil, require_coil
+from coildesign.coil import Coil
+from coildesign.eddy.sheet import SheetCurrent, require_source, sheet_coupling
 from coildesign.eddy.shell import Shell, mesh_pieces, stream_basis
 from coildesign.fields import vector_potential
 from coildesign.surfaces import StreamFunctionOperators, Surface
@@ -90,24 +91,33 @@ class Modes:
         """Vertex values of psi [A] of mode ``index`` (unit L-norm: stored energy 1/2 J)."""
         return np.asarray(self.basis @ self.vectors[:, index]).ravel()
 
-    def coupling(self, coil: Coil, order: int = COUPLING_ORDER) -> np.ndarray:
+    def coupling(self, coil: Coil | SheetCurrent, order: int = COUPLING_ORDER) -> np.ndarray:
         """Mutual inductance [H] (K,) of ``coil`` (at 1 A) with every unknown:
-        M_k = int J_k . A_coil dA by a Gauss rule of ``order`` on every face (module doc)."""
-        require_coil("coil", coil)
+        M_k = int J_k . A_coil dA by a Gauss rule of ``order`` on every face (module doc); for a
+        ``SheetCurrent`` Neumann's double integral over both surfaces (``eddy.sheet``)."""
+        require_source("coil", coil)
         n = check.positive_int("order", order, maximum=20)
         hit = self._couplings.get((id(coil), n))
         if hit is not None and hit[0] is coil:
             return hit[1].copy()
+        if isinstance(coil, SheetCurrent):
+            out = sheet_coupling(self.operators, self.basis, StreamFunctionOperators(coil.surface),
+                                 coil.stream_function[:, None]).ravel()
+            self._remember(coil, n, out)
+            return out.copy()
         s = self.surface
         qp, qw = quadrature_points(s.corners, n)
         a = vector_potential(coil, qp.reshape(-1, 3)).reshape(qp.shape)
         face = np.einsum("fq,fqa->fa", qw, a)  # int_t A dA [T m^3/A]
         mv = sum(np.asarray(m.T @ face[:, j]).ravel() for j, m in enumerate(self.operators.current_maps))
         out = np.asarray(self.basis.T @ mv).ravel()
+        self._remember(coil, n, out)
+        return out.copy()
+
+    def _remember(self, coil, order: int, value: np.ndarray) -> None:
         if len(self._couplings) >= 8:
             self._couplings.clear()
-        self._couplings[(id(coil), n)] = (coil, out)
-        return out.copy()
+        self._couplings[(id(coil), order)] = (coil, value)
 
     def modal_coupling(self, coil: Coil) -> np.ndarray:
         """m_i = v_i . M [H] (n,): the coupling of ``coil`` with each mode."""
