@@ -29,6 +29,9 @@ all times from the first listed one on:
   Foundations of Potential Theory (1929), ch. X);
 - QP times: the listed ones, ``QP_SUBSTEPS`` between each pair, and the last plus
   ``AFTER`` x tau_max (the slowest mode);
+- the wires: ``gradient_coil``'s refinement shifts the eddy rows by the error the wires of the
+  previous solution added there (``EddyRows.of``, as it does the field-deviation rows) and
+  prefers wire sets that meet them;
 - check of the wires (``check_eddy``): ``eddy.step_response`` of the connected coil (its own
   coupling, independent of the rows) at ``CHECK_POINTS`` surface points, on ``CHECK_TIMES``
   log-spaced times from t_1 to t_end (and the listed ones), normalised to the wires' eta R_dsv.
@@ -120,8 +123,36 @@ def surface_points(dsv_radius: float, center: np.ndarray, count: int) -> np.ndar
     return dsv_radius * fibonacci_sphere(count) + center
 
 
+@dataclass(frozen=True, eq=False)
+class EddyRows:
+    """QP rows of the eddy bound (``eddy_rows``): ``matrix`` E (P, K) [T per unit x] of Bz_e at
+    the DSV surface ``points`` and the QP ``times`` (row index t * len(points) + p) and ``limit``
+    f(t) G0 R_dsv [T] of each row; ``of`` gives the same rows for a wire coil."""
+
+    matrix: np.ndarray
+    limit: np.ndarray
+    points: np.ndarray
+    times: np.ndarray
+    bound: EddyBound
+    active: np.ndarray
+    fields: np.ndarray  # F_z of the active modes at the points (P_points, n_active) [T]
+    gradient: float
+
+    def of(self, coil: Coil | SheetCurrent, efficiency: float) -> np.ndarray:
+        """Bz_e [T] of ``coil``'s step at the rows' points and times, scaled to the design
+        gradient (x gradient / ``efficiency`` [T/(m A)]): the wires' values of ``matrix @ x``."""
+        m = self.bound.modes
+        c = -(m.vectors[:, self.active].T @ m.coupling(coil)) * (self.gradient / efficiency)
+        decay = np.exp(-np.outer(self.times, m.rates[self.active]))
+        return np.einsum("pn,tn,n->tp", self.fields, decay, c).ravel()
+
+    def meets(self, values: np.ndarray) -> bool:
+        """True when row values [T] (e.g. from ``of``) are within the limits."""
+        return bool(np.all(np.abs(values) <= self.limit * (1 + 1e-9)))
+
+
 def eddy_rows(bound: EddyBound, ops: StreamFunctionOperators, basis: np.ndarray, dsv_radius: float,
-              center: np.ndarray, mirrors=(), gradient: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+              center: np.ndarray, mirrors=(), gradient: float = 1.0) -> EddyRows:
     """QP rows E(r, t) (P, K) [T per unit x] of the eddy Bz at DSV surface points and the QP
     times for the design basis ``basis`` (V, K) of ``ops``' surface, and the bounds
     f(t) ``gradient`` R_dsv [T] of each row (module doc). ``mirrors``: coordinate axes of
@@ -137,13 +168,11 @@ def eddy_rows(bound: EddyBound, ops: StreamFunctionOperators, basis: np.ndarray,
     power = (coupling * coupling).sum(axis=1)
     active = power > ACTIVE * power.max() if power.max() > 0 else np.zeros(len(power), dtype=bool)
     t = bound.qp_times()
-    if not active.any():
-        return np.zeros((0, basis.shape[1])), np.zeros(0)
-    fz = m.field_operator(pts, active)[:, 2, :]  # (P, n_active) [T]
+    fz = m.field_operator(pts, active)[:, 2, :] if active.any() else np.zeros((len(pts), 0))  # (P, n_active) [T]
     decay = np.exp(-np.outer(t, m.rates[active]))  # (T, n_active)
     rows = np.einsum("pn,tn,nk->tpk", fz, decay, coupling[active]).reshape(-1, basis.shape[1])
     limit = np.repeat(bound.limit(t) * gradient * dsv_radius, len(pts))
-    return rows, limit
+    return EddyRows(rows, limit, pts, t, bound, active, fz, gradient)
 
 
 @dataclass(frozen=True)

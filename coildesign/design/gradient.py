@@ -459,10 +459,10 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         lower.append(np.full(len(basis), -cap))
         upper.append(np.full(len(basis), cap))
     if bound_eddy is not None:
-        e_rows, e_limit = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)
-        rows.append(e_rows)
-        lower.append(-AIM * e_limit)
-        upper.append(AIM * e_limit)
+        e_rows = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)  # the last rows of a_in
+        rows.append(e_rows.matrix)
+        lower.append(-AIM * e_rows.limit)
+        upper.append(AIM * e_rows.limit)
     a_in = np.vstack(rows)
     lower, upper = np.concatenate(lower), np.concatenate(upper)
     advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface"
@@ -522,7 +522,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         dev = dense.max_deviation
         spacing = _min_spacing(coil.windings, junctions, wire.pitch)
         l_est = float(sol.x @ l_red @ sol.x) / delta**2
-        meets = dev <= eps * (1 + 1e-9) and not limits.failures(eta_w, l_est, dc_resistance(coil))
+        e_wire = None if bound_eddy is None else e_rows.of(coil, eta_w)
+        meets = dev <= eps * (1 + 1e-9) and not limits.failures(eta_w, l_est, dc_resistance(coil)) and (
+            e_wire is None or e_rows.meets(e_wire))
         spaced = spacing >= wire.pitch * (1 - 1e-9)
         trial = (meets and spaced, meets, eta_w**2 / l_est if meets else -dev)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
@@ -534,6 +536,8 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
             break
         error = _symmetrised(coil, pts, b_wire, mirrors, ctr) * (G0 / eta_w) - a_bz @ sol.x
         shift[:n_dsv] += 0.5 * (error - shift[:n_dsv])
+        if e_wire is not None:  # the wires' eddy error, pre-compensated like the deviation's
+            shift[len(a_in) - len(e_wire):] += 0.5 * (e_wire - e_rows.matrix @ sol.x - shift[len(a_in) - len(e_wire):])
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point

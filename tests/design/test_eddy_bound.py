@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from coildesign import design, eddy
-from coildesign.design.eddy_bound import check_eddy, eddy_bound, eddy_rows
+from coildesign.analysis.regions import fibonacci_sphere
+from coildesign.design.eddy_bound import QP_POINTS, check_eddy, eddy_bound, eddy_rows
 from coildesign.design.gradient import surface_operators
 
 A, LENGTH, DSV = 5e-3, 20e-3, 2.5e-3
@@ -40,14 +41,17 @@ def test_rows_equal_the_step_response_of_the_stream_function(surface, shell_mode
     ops = surface_operators(surface)
     basis = ops.modes(30)
     b = eddy_bound((shell_modes, TIMES, FRACTIONS))
-    rows, limit = eddy_rows(b, ops, basis, DSV, np.zeros(3))
+    e = eddy_rows(b, ops, basis, DSV, np.zeros(3))
+    rows, limit = e.matrix, e.limit
     x = np.random.default_rng(5).normal(size=basis.shape[1])
     t = b.qp_times()
-    pts = DSV * design.eddy_bound.fibonacci_sphere(design.eddy_bound.QP_POINTS)
+    pts = DSV * fibonacci_sphere(QP_POINTS)
     sr = eddy.step_response(eddy.SheetCurrent(surface, basis @ x), shell_modes, pts, t)
     ref = sr.field[:, :, 2].ravel()
     assert np.abs(rows @ x - ref).max() <= 1e-9 * np.abs(ref).max()
     assert limit == pytest.approx(np.repeat(b.limit(t) * DSV, len(pts)), rel=1e-12)
+    # the same rows for any source (the refinement's wire values): here the sheet itself
+    assert np.abs(e.of(eddy.SheetCurrent(surface, basis @ x), 1.0) - ref).max() <= 1e-9 * np.abs(ref).max()
 
 
 @pytest.mark.slow
@@ -61,7 +65,7 @@ def test_designed_coil_meets_its_eddy_bound_on_its_wires(surface, shell_modes):
     assert res.eddy is not None and res.eddy.holds
     assert not any("eddy" in v for v in res.violations)
     assert res.as_dict()["eddy"]["holds"]
-    pts = DSV * design.eddy_bound.fibonacci_sphere(2000)
+    pts = DSV * fibonacci_sphere(2000)
     t = np.concatenate([np.geomspace(TIMES[0], 1e-3, 300), TIMES])
     sr = eddy.step_response(res.coil, shell_modes, pts, t)
     frac = np.abs(sr.field[:, :, 2]).max(axis=1) / (res.efficiency * DSV)
