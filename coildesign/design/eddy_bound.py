@@ -58,11 +58,16 @@ QP_SUBSTEPS = 3
 AFTER = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0)
 """QP times after the last listed one, in units of the slowest mode's time constant."""
 QP_POINTS = 300
-"""DSV surface points of the QP rows (the eddy field is smooth: its sources are far away)."""
+"""DSV surface points of the QP rows in the part of the surface that symmetry leaves (the eddy
+field is smooth: its sources are far away)."""
 CHECK_POINTS = 1000
 """DSV surface points of the wires' check."""
 CHECK_TIMES = 400
 """Log-spaced times of the wires' check (module doc)."""
+REFINE_ORDER = 2
+"""Gauss order of the wires' coupling in ``EddyRows.of`` (4 points a shell face; the check uses
+``eddy.modes.COUPLING_ORDER``): on ``benchmarks/bench_eddy.py design``'s unbounded Gy coil its
+modal couplings differ from order 3's by 7.5e-6 of the largest, at 1/2.3 of the cost."""
 ACTIVE = 1e-14
 """Modes whose coupling to every basis function is below this share of the largest (squared)
 are left out of the rows: they are uncoupled from the design by symmetry, to round-off."""
@@ -119,8 +124,10 @@ def eddy_bound(eddy) -> EddyBound:
 
 
 def surface_points(dsv_radius: float, center: np.ndarray, count: int) -> np.ndarray:
-    """``count`` points [m] of a Fibonacci lattice on the DSV surface."""
-    return dsv_radius * fibonacci_sphere(count) + center
+    """``count`` points [m] of a Fibonacci lattice on the DSV surface and its six poles on the
+    coordinate axes (where a gradient's eddy field often peaks)."""
+    poles = np.vstack([np.eye(3), -np.eye(3)])
+    return dsv_radius * np.vstack([fibonacci_sphere(count), poles]) + center
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,11 +145,12 @@ class EddyRows:
     fields: np.ndarray  # F_z of the active modes at the points (P_points, n_active) [T]
     gradient: float
 
-    def of(self, coil: Coil | SheetCurrent, efficiency: float) -> np.ndarray:
+    def of(self, coil: Coil | SheetCurrent, efficiency: float, order: int = REFINE_ORDER) -> np.ndarray:
         """Bz_e [T] of ``coil``'s step at the rows' points and times, scaled to the design
-        gradient (x gradient / ``efficiency`` [T/(m A)]): the wires' values of ``matrix @ x``."""
+        gradient (x gradient / ``efficiency`` [T/(m A)]): the wires' values of ``matrix @ x``
+        (coupling by the Gauss rule of ``order``, ``Modes.coupling``)."""
         m = self.bound.modes
-        c = -(m.vectors[:, self.active].T @ m.coupling(coil)) * (self.gradient / efficiency)
+        c = -(m.vectors[:, self.active].T @ m.coupling(coil, order)) * (self.gradient / efficiency)
         decay = np.exp(-np.outer(self.times, m.rates[self.active]))
         return np.einsum("pn,tn,n->tp", self.fields, decay, c).ravel()
 
@@ -160,9 +168,9 @@ def eddy_rows(bound: EddyBound, ops: StreamFunctionOperators, basis: np.ndarray,
     eddy field has the design's parity and only the points with (r - center)_axis >= 0 are kept
     (no duplicated rows)."""
     m = bound.modes
-    pts = surface_points(dsv_radius, center, QP_POINTS)
     keep = [b for b in mirrors if all(StreamFunctionOperators(s.surface).mirror_map(b, center) is not None
                                       for s in m.shells)]
+    pts = surface_points(dsv_radius, center, QP_POINTS * 2 ** len(keep))  # QP_POINTS in the kept part
     pts = pts[np.all((pts - center)[:, keep] >= -1e-12 * dsv_radius, axis=1)]
     coupling = -(m.vectors.T @ sheet_coupling(m.operators, m.basis, ops, basis))  # (n, K) [H]
     power = (coupling * coupling).sum(axis=1)
