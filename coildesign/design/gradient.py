@@ -60,6 +60,7 @@ from coildesign.design.contours import (
     saddle_levels,
     trim_tips,
 )
+from coildesign.design.eddy_bound import EddyCheck, check_eddy, eddy_bound, eddy_rows
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.target import HarmonicTarget
@@ -138,6 +139,7 @@ class GradientDesign:
     deviation_check: DeviationCheck | None = None
     violations: tuple = ()
     target: HarmonicTarget | None = None  # the harmonic designed for (None: the gradient along axis)
+    eddy: EddyCheck | None = None  # the wires' eddy field against gradient_coil's eddy bound
 
     @property
     def name(self) -> str:
@@ -182,7 +184,8 @@ class GradientDesign:
                    deviation_check=None if self.deviation_check is None else self.deviation_check.as_dict(),
                    windings=len(self.coil.windings),
                    terminals_m=[[a.tolist(), b.tolist()] for a, b in self.terminals],
-                   continuous=dict(self.continuous), timings=dict(self.timings))
+                   continuous=dict(self.continuous), timings=dict(self.timings),
+                   eddy=None if self.eddy is None else self.eddy.as_dict())
         return out
 
     def table(self) -> str:
@@ -265,7 +268,7 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
                   allow_violations: bool = False, min_efficiency: float | None = None,
                   max_inductance: float | None = None, max_power: float | None = None,
-                  power_gradient: float | None = None, join_windings: bool = False) -> GradientDesign:
+                  power_gradient: float | None = None, join_windings: bool = False, eddy=None) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -311,6 +314,12 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         clearance, centre to centre) or a physical limit below raises ``InfeasibleDesignError``
         naming what failed and by how much; with True the design is returned with a warning,
         ``buildable`` False and the failures in ``violations`` and ``status``.
+    eddy : (shells, times, max_fraction), optional
+        Eddy-field bound (``coildesign.design.eddy_bound``): |Bz_eddy(r, t)| <= f(t) G0 R_dsv on
+        the DSV after a current step, for the conducting ``shells`` (``eddy.Shell``, a sequence
+        of them or their ``eddy.Modes``), at every time from ``times[0]`` [s] on, f falling
+        log-linearly through ``max_fraction`` (one per time, or one for all). QP rows, and the
+        wires are checked by ``eddy.step_response`` on a dense time grid (``GradientDesign.eddy``).
     join_windings : bool, default False
         One conductor per coil: the windings of the separate contour nests joined in series by
         jumpers routed above the surface and leads (``_join_in_series``), which are wires of the
@@ -387,7 +396,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
             allow_violations: bool = False, min_efficiency: float | None = None,
             max_inductance: float | None = None, max_power: float | None = None,
-            power_gradient: float | None = None, join_windings: bool = False) -> GradientDesign:
+            power_gradient: float | None = None, join_windings: bool = False, eddy=None) -> GradientDesign:
     """The target-field design of a coil whose Bz is ``target`` (``design.target.HarmonicTarget``)
     over the DSV: ``gradient_coil``'s problem (its parameters, module doc) with G0 s replaced by
     c0 h_nm (c0 = G0 = 1 in the target's units) and R_dsv in the deviation scale by the
@@ -424,6 +433,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
     n_targets = check.positive_int("n_targets", n_targets, minimum=20)
     d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
+    bound_eddy = None if eddy is None else eddy_bound(eddy)  # the shells' modes
     full = surface if shield is None else surface + shield
     reach = float(np.linalg.norm(surface.vertices - ctr, axis=1).min())
     if r_dsv >= reach:
@@ -499,13 +509,18 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         rows.append(basis)
         lower.append(np.full(len(basis), -cap))
         upper.append(np.full(len(basis), cap))
+    if bound_eddy is not None:
+        e_rows = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)  # the last rows of a_in
+        rows.append(e_rows.matrix)
+        lower.append(-AIM * e_rows.limit)
+        upper.append(AIM * e_rows.limit)
     a_in = np.vstack(rows)
     lower, upper = np.concatenate(lower), np.concatenate(upper)
     advice = (f"max_deviation={eps:g} over a DSV of radius {r_dsv:g} m is out of reach on this surface"
               + (f" with min_efficiency={limits.min_efficiency:g} T/(m A) at {n_turns} turns (raise turns or "
                  "lower min_efficiency)" if limits.min_efficiency is not None else "")
               + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
-              "force/torque/stray bounds")
+              "force/torque/stray/eddy bounds")
     n_dsv = len(pts)
     gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
     if not isinstance(join_windings, bool):
@@ -584,7 +599,9 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             dev = dense.max_deviation
         spacing = _min_spacing(coil.windings, junctions, wire.pitch)
         l_est = float(sol.x @ l_red @ sol.x) / delta**2
-        limits_met = not limits.failures(eta_w, l_est, dc_resistance(coil))
+        e_wire = None if bound_eddy is None else e_rows.of(coil, eta_w)
+        limits_met = not limits.failures(eta_w, l_est, dc_resistance(coil)) and (
+            e_wire is None or e_rows.meets(e_wire))
         trial = judged(dev, eta_w, l_est, limits_met, spacing)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
         candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met])
@@ -595,6 +612,8 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             break
         error = (image_parity @ bz_images) / len(image_parity) * (G0 / eta_w) - a_bz @ sol.x
         shift[:n_dsv] += 0.5 * (error - shift[:n_dsv])
+        if e_wire is not None:  # the wires' eddy error, pre-compensated like the deviation's
+            shift[len(a_in) - len(e_wire):] += 0.5 * (e_wire - e_rows.matrix @ sol.x - shift[len(a_in) - len(e_wire):])
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
@@ -621,6 +640,8 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     violations = _violations(dense, eps, deviation, exclude, spacing, d, wire.clearance)
     limit_failures = limits.failures(eta_wire, l_wire, r_wire)
     violations += limit_failures
+    eddy_check = None if bound_eddy is None else check_eddy(bound_eddy, coil, eta_wire, r_dsv, ctr)
+    violations += [] if eddy_check is None else list(eddy_check.violations)
     status = sol.status
     if violations:
         text = "; ".join(violations)
@@ -645,7 +666,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         timings={"basis": t_basis - t0, "operators": t_ops - t_basis, "solve and wires": t_solve - t_ops,
                  "analysis": t_analysis - t_wires},
         deviation=deviation, exclude=exclude, deviation_bound=eps, deviation_check=dense,
-        violations=tuple(violations), target=target,
+        violations=tuple(violations), target=target, eddy=eddy_check,
     )
 
 

@@ -19,6 +19,7 @@ from coildesign.eddy.response import (
     response,
     step_response,
 )
+from coildesign.eddy.sheet import SheetCurrent
 from coildesign.eddy.shell import Shell, ThinSheetWarning
 from coildesign.eddy.terms import EddyReport, EddyTerms, report, residual_fraction, terms
 
@@ -30,6 +31,7 @@ __all__ = [
     "Modes",
     "Response",
     "Shell",
+    "SheetCurrent",
     "StepResponse",
     "ThinSheetWarning",
     "dissipated_energy",

@@ -40,7 +40,8 @@ from scipy.sparse.linalg import eigsh, spsolve
 
 from coildesign import _validation as check
 from coildesign._files import save_figure
-from coildesign.coil import Coil, require_coil
+from coildesign.coil import Coil
+from coildesign.eddy.sheet import SheetCurrent, require_source, sheet_coupling
 from coildesign.eddy.shell import Shell, mesh_pieces, stream_basis
 from coildesign.fields import vector_potential
 from coildesign.surfaces import StreamFunctionOperators, Surface
@@ -90,24 +91,33 @@ class Modes:
         """Vertex values of psi [A] of mode ``index`` (unit L-norm: stored energy 1/2 J)."""
         return np.asarray(self.basis @ self.vectors[:, index]).ravel()
 
-    def coupling(self, coil: Coil, order: int = COUPLING_ORDER) -> np.ndarray:
+    def coupling(self, coil: Coil | SheetCurrent, order: int = COUPLING_ORDER) -> np.ndarray:
         """Mutual inductance [H] (K,) of ``coil`` (at 1 A) with every unknown:
-        M_k = int J_k . A_coil dA by a Gauss rule of ``order`` on every face (module doc)."""
-        require_coil("coil", coil)
+        M_k = int J_k . A_coil dA by a Gauss rule of ``order`` on every face (module doc); for a
+        ``SheetCurrent`` Neumann's double integral over both surfaces (``eddy.sheet``)."""
+        require_source("coil", coil)
         n = check.positive_int("order", order, maximum=20)
         hit = self._couplings.get((id(coil), n))
         if hit is not None and hit[0] is coil:
             return hit[1].copy()
+        if isinstance(coil, SheetCurrent):
+            out = sheet_coupling(self.operators, self.basis, StreamFunctionOperators(coil.surface),
+                                 coil.stream_function[:, None]).ravel()
+            self._remember(coil, n, out)
+            return out.copy()
         s = self.surface
         qp, qw = quadrature_points(s.corners, n)
         a = vector_potential(coil, qp.reshape(-1, 3)).reshape(qp.shape)
         face = np.einsum("fq,fqa->fa", qw, a)  # int_t A dA [T m^3/A]
         mv = sum(np.asarray(m.T @ face[:, j]).ravel() for j, m in enumerate(self.operators.current_maps))
         out = np.asarray(self.basis.T @ mv).ravel()
+        self._remember(coil, n, out)
+        return out.copy()
+
+    def _remember(self, coil, order: int, value: np.ndarray) -> None:
         if len(self._couplings) >= 8:
             self._couplings.clear()
-        self._couplings[(id(coil), n)] = (coil, out)
-        return out.copy()
+        self._couplings[(id(coil), order)] = (coil, value)
 
     def modal_coupling(self, coil: Coil) -> np.ndarray:
         """m_i = v_i . M [H] (n,): the coupling of ``coil`` with each mode."""
@@ -185,7 +195,7 @@ def smooth_basis(shell: Shell, count: int) -> np.ndarray:
     n = min(count + 8, len(interior) - 1)  # closed pieces add one constant each (dropped below)
     cols = []
     if n >= 1:
-        vec = _laplace_modes(stiffness, mass, interior, n)
+        vec = _laplace_modes(stiffness, mass, interior, n, ops)
         rq = np.einsum("vk,vk->k", vec, stiffness @ vec) / np.einsum("vk,vk->k", vec, mass @ vec)
         keep = rq > 1e-8 * rq.max()
         vec = vec[:, keep][:, :count]
@@ -217,9 +227,30 @@ eigensolver (LAPACK, only the requested eigenvectors): for hundreds of modes it 
 than ARPACK's shift-invert Lanczos (measured 5x on a 3,060-vertex cylinder, 408 modes)."""
 
 
-def _laplace_modes(stiffness, mass, interior: np.ndarray, count: int) -> np.ndarray:
+def _laplace_modes(stiffness, mass, interior: np.ndarray, count: int,
+                   ops: StreamFunctionOperators | None = None) -> np.ndarray:
     """The ``count`` lowest Laplace-Beltrami eigenfunctions with psi = 0 off ``interior``
-    (V, count), mass-orthonormal (``StreamFunctionOperators.modes`` without symmetry)."""
+    (V, count), mass-orthonormal (``StreamFunctionOperators.modes`` without symmetry).
+
+    When the mesh of ``ops`` maps onto itself under coordinate mirrors through its bounding-box
+    centre (``mirror_map``), the problem splits into one block per parity pattern
+    (``symmetric_subspace``: the mirrors commute with the Laplace-Beltrami operator, and the
+    blocks of all parity patterns together span every free stream function, each orbit of
+    vertices contributing as many columns as it has vertices; Serre, Linear Representations of
+    Finite Groups (1977), sec. 2.6): the lowest ``count`` eigenpairs of all blocks are those of the
+    whole problem, at about 1/(blocks)^2 of the dense solver's work."""
+    parts = _parity_blocks(ops, interior) if ops is not None and len(interior) <= DENSE_LAPLACE_LIMIT else None
+    if parts is not None:
+        values, vectors = [], []
+        for q in parts:
+            ks = (q.T @ stiffness @ q).toarray()
+            ms = (q.T @ mass @ q).toarray()
+            k = min(count, q.shape[1])
+            ev, v = sla.eigh(ks, ms, subset_by_index=[0, k - 1])
+            values.append(ev)
+            vectors.append(np.asarray(q @ v))
+        order = np.argsort(np.concatenate(values), kind="stable")[:count]
+        return np.hstack(vectors)[:, order]
     k = stiffness[interior][:, interior]
     m = mass[interior][:, interior]
     if len(interior) <= DENSE_LAPLACE_LIMIT:
@@ -229,6 +260,24 @@ def _laplace_modes(stiffness, mass, interior: np.ndarray, count: int) -> np.ndar
     out = np.zeros((stiffness.shape[0], count))
     out[interior] = vec
     return out
+
+
+def _parity_blocks(ops: StreamFunctionOperators, interior: np.ndarray) -> list | None:
+    """Sparse (V, n_p) bases of the free stream functions of each mirror-parity pattern, or None
+    when no coordinate mirror maps the mesh onto itself (``_laplace_modes``)."""
+    v = ops.surface.vertices
+    center = 0.5 * (v.min(axis=0) + v.max(axis=0))
+    axes = [a for a in range(3) if ops.mirror_map(a, center) is not None]
+    if not axes or not np.array_equal(np.sort(ops.free), np.sort(interior)):
+        return None
+    blocks = []
+    for signs in np.array(np.meshgrid(*[[1, -1]] * len(axes))).reshape(len(axes), -1).T:
+        q = ops.symmetric_subspace(dict(zip(axes, (int(x) for x in signs))), center)
+        if q.shape[1]:
+            blocks.append(q)
+    if sum(q.shape[1] for q in blocks) != len(interior):
+        return None  # the blocks must span every free stream function
+    return blocks
 
 
 def _piece_of(surface: Surface, vertex: int) -> np.ndarray:

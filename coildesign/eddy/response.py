@@ -40,6 +40,7 @@ from coildesign import _validation as check
 from coildesign._files import save_figure
 from coildesign.coil import Coil, require_coil
 from coildesign.eddy.modes import Modes, as_modes
+from coildesign.eddy.sheet import SheetCurrent, require_source
 from coildesign.fields import field_jacobian
 
 
@@ -190,7 +191,7 @@ not evaluated (their field is left at zero): they are uncoupled from the coil (b
 to round-off), and their amplitude is below 1e-7 of the total's."""
 
 
-def _mode_fields(m: Modes, coil: Coil, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _mode_fields(m: Modes, coil: Coil | SheetCurrent, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points, g_i = -m_i F_i (M, 3, n) [T/A] (zero for modes below ``ACTIVE_ENERGY``), m_i [H]."""
     pts = check.points3("points", points)
     mc = m.modal_coupling(coil)
@@ -202,14 +203,14 @@ def _mode_fields(m: Modes, coil: Coil, points) -> tuple[np.ndarray, np.ndarray, 
     return pts, g, mc
 
 
-def step_response(coil: Coil, shells, points, times, *, basis_size: int | None = None) -> StepResponse:
+def step_response(coil: Coil | SheetCurrent, shells, points, times, *, basis_size: int | None = None) -> StepResponse:
     """Eddy field [T/A] at ``points`` [m] (M, 3) and ``times`` [s] (T,) after a 1 A step of the
     current in ``coil`` at t = 0: the field the shells add to the coil's (module doc).
 
     ``shells``: a Shell, a sequence of Shells or their ``Modes`` (reused: the modes are the
     expensive part); ``basis_size`` as for ``modes``. Warns (``ThinSheetWarning``) when a shell
     is not thin against the skin depth at 1/(2 pi t) for the earliest positive time."""
-    require_coil("coil", coil)
+    require_source("coil", coil)
     m = as_modes(shells, basis_size)
     t = _times("times", times)
     _check_frequencies(m, t)
@@ -288,10 +289,10 @@ class Energy:
     initial: float
 
 
-def dissipated_energy(coil: Coil, shells, *, basis_size: int | None = None) -> Energy:
+def dissipated_energy(coil: Coil | SheetCurrent, shells, *, basis_size: int | None = None) -> Energy:
     """Heat [J/A^2] dissipated in each shell after a 1 A current step in ``coil`` (multiply by
     the current switched squared; module doc)."""
-    require_coil("coil", coil)
+    require_source("coil", coil)
     m = as_modes(shells, basis_size)
     c = -m.modal_coupling(coil)
     denom = m.rates[:, None] + m.rates[None, :]
@@ -312,12 +313,12 @@ class Impedance:
     resistance: np.ndarray
 
 
-def impedance(coil: Coil, shells, frequencies, *, coil_inductance: float = 0.0, coil_resistance: float = 0.0,
-              basis_size: int | None = None) -> Impedance:
+def impedance(coil: Coil | SheetCurrent, shells, frequencies, *, coil_inductance: float = 0.0,
+              coil_resistance: float = 0.0, basis_size: int | None = None) -> Impedance:
     """Impedance change of ``coil`` [ohm] caused by the shells at ``frequencies`` [Hz] (module
     doc); ``coil_inductance`` [H] and ``coil_resistance`` [ohm] (e.g. from
     ``coildesign.analysis``) are added to give the effective values."""
-    require_coil("coil", coil)
+    require_source("coil", coil)
     m = as_modes(shells, basis_size)
     f = _times("frequencies", frequencies)
     if np.any(f <= 0):
