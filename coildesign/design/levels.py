@@ -86,10 +86,6 @@ points (the true wires are then judged on the dense set, which also samples betw
 MODEL_SURFACE = 1500
 """Fibonacci points on the DSV surface where the model holds the bound (the error field is
 harmonic: its extremes sit on the surface), plus a grid at spacing R/5 inside."""
-INDUCTANCE_ORDER = 4
-"""Gauss-Legendre order of the wire sets' inductance while levels are compared: it agrees with
-the default order 8 to ~3e-9 relative on benchmarks/bench_design.py's wires, in 60 % of the time
-(the design reports the default-order figure)."""
 ACTIVE = 0.6
 """Check points where the wires deviate by at least this fraction of the bound enter the model."""
 THIN = 6
@@ -98,8 +94,8 @@ TRUST = 0.25
 """Initial trust radius of a step, in units of the mean level spacing."""
 MIN_GAIN = 1e-3
 """A step whose predicted relative gain in eta^2/L is below this ends the optimisation."""
-SPACING_REACH = 2.5
-"""Pairs of loops nearer than this many wire pitches enter the spacing rows."""
+SPACING_REACH = 4.0
+"""Points of loops nearer than this many wire pitches enter the spacing rows."""
 SPACING_MARGIN = 1.02
 """The model keeps loop midpoints this many pitches apart (the wires are checked exactly)."""
 MIN_LEVEL_GAP = 0.05
@@ -290,30 +286,46 @@ def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector
     g = geometric_mean_distance(RoundWire(wire_diameter))
     b_avg = wire_average_field(wires.coil, mids, dls, g)
     dl = 2.0 * ((b_avg * moments).sum(axis=1) @ onehot)
-    gap, dgap = _spacing_rows(mids, motion, ids, group, n, pitch)
+    gap, dgap = _spacing_rows(mids, dls, motion, ids, group, n, pitch)
     return LevelModel(a, pts, (pts - center) @ axis_vector, bz, dbz, wires.efficiency, deta, wires.inductance, dl,
                       gap, dgap)
 
 
-def _spacing_rows(mids: np.ndarray, motion: np.ndarray, ids: np.ndarray, group: np.ndarray, n: int,
+def _spacing_rows(mids: np.ndarray, dls: np.ndarray, motion: np.ndarray, ids: np.ndarray, group: np.ndarray, n: int,
                   pitch: float) -> tuple[np.ndarray, np.ndarray]:
-    """Distance [m] of the nearest points of every pair of loops closer than SPACING_REACH
-    pitches, and its derivative in the level magnitudes [m/A] (module doc)."""
+    """For every segment midpoint and every other loop within SPACING_REACH pitches: the distance
+    [m] to that loop (the segments round its nearest midpoint; ``dls`` the segment vectors) and
+    its derivative in the level magnitudes [m/A]
+    (module doc); every point of a close pair of loops has its row, since the nearest place can
+    move along the loops within a step."""
     tree = cKDTree(mids)
-    pairs = tree.query_pairs(SPACING_REACH * pitch, output_type="ndarray")
-    if len(pairs) == 0:
-        return np.zeros(0), np.zeros((0, n))
-    i, j = pairs[:, 0], pairs[:, 1]
+    k = min(16, len(mids))
+    dist, idx = tree.query(mids, k=k, distance_upper_bound=SPACING_REACH * pitch)
+    dist, idx = dist.reshape(len(mids), k), idx.reshape(len(mids), k)
+    found = np.isfinite(dist)
+    i = np.repeat(np.arange(len(mids)), k).reshape(len(mids), k)[found]
+    j, d = idx[found], dist[found]
     other = ids[i] != ids[j]
-    i, j = i[other], j[other]
+    i, j, d = i[other], j[other], d[other]
     if len(i) == 0:
         return np.zeros(0), np.zeros((0, n))
-    d = np.linalg.norm(mids[i] - mids[j], axis=1)
-    key = np.minimum(ids[i], ids[j]) * (ids.max() + 1) + np.maximum(ids[i], ids[j])
+    key = i * (ids.max() + 1) + ids[j]  # nearest point of each other loop, per point
     order = np.lexsort((d, key))
     first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
-    i, j, d = i[first], j[first], d[first]
-    u = (mids[i] - mids[j]) / d[:, None]
+    i, j = i[first], j[first]
+    # distance to the polyline: the nearest point of segment j or its neighbours on the same loop
+    best_d = np.full(len(i), np.inf)
+    u = np.zeros((len(i), 3))
+    for shift in (-1, 0, 1):
+        jj = np.clip(j + shift, 0, len(mids) - 1)
+        same = ids[jj] == ids[j]
+        t = np.clip(((mids[i] - mids[jj]) * dls[jj]).sum(axis=1) / (dls[jj] * dls[jj]).sum(axis=1), -0.5, 0.5)
+        diff = mids[i] - (mids[jj] + t[:, None] * dls[jj])
+        dist = np.linalg.norm(diff, axis=1)
+        better = same & (dist < best_d)
+        best_d[better] = dist[better]
+        u[better] = diff[better] / np.maximum(dist[better], 1e-300)[:, None]
+    d = best_d
     rows = np.zeros((len(i), n))
     np.add.at(rows, (np.arange(len(i)), group[i]), (u * motion[i]).sum(axis=1))
     np.add.at(rows, (np.arange(len(i)), group[j]), -(u * motion[j]).sum(axis=1))
@@ -321,26 +333,34 @@ def _spacing_rows(mids: np.ndarray, motion: np.ndarray, ids: np.ndarray, group: 
 
 
 def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spacing: float, axis_vector: np.ndarray,
-             center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int) -> WireSet:
+             center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int,
+             bounds: tuple[float, float] | None = None) -> WireSet:
     """The ``WireSet`` of a built coil: efficiency (analytic Jacobian), dense deviation check
     (``analysis.dense_field_deviation``) and inductance (``analysis.inductance`` with
-    ``gmd_points`` and INDUCTANCE_ORDER)."""
+    ``gmd_points``; cached on the coil, so the design's report of the returned wires reuses it).
+    ``bounds`` (max deviation, pitch [m]): wires that miss either get no inductance (inf)."""
     eta = gradient_efficiency(coil, axis_vector, center=tuple(center))
     dense = dense_field_deviation(coil, radius, axis_vector, center=tuple(center), exclude=exclude,
                                   deviation=deviation, eta=eta)
+    missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9))
     return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta,
-                   inductance(coil, gmd_points=gmd_points, order=INDUCTANCE_ORDER), dense, spacing)
+                   np.inf if missed else inductance(coil, gmd_points=gmd_points), dense, spacing)
 
 
-def _step(model: LevelModel, levels: np.ndarray, scale: np.ndarray, eps: float, pitch: float, trust: float,
-          unit: float, top: float, avoid: Sequence[tuple[float, float]]) -> np.ndarray:
+def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust: float, unit: float, top: float,
+          avoid: Sequence[tuple[float, float]], meets: bool) -> tuple[np.ndarray, float]:
     """The linearised program's step x [A] in the level magnitudes (module doc), variables in
-    units of ``unit`` [A] (the mean level spacing), |x| <= ``trust`` units."""
+    units of ``unit`` [A] (the mean level spacing), |x| <= ``trust`` units, and the predicted
+    relative eta^2/L. The deviation rows aim at AIM_MODEL ``eps``, or where wires that ``meets``
+    the bound already deviate more at a check point, at that point's deviation (at most ``eps``)."""
     a = model.magnitudes
     n = len(a)
-    e = AIM_MODEL * eps
     s = model.s
     resid = model.bz - model.eta * s
+    # aim AIM_MODEL inside the bound; wires that meet it but sit closer may stay where they are
+    e = np.full(len(s), AIM_MODEL * eps)
+    if meets:
+        e = np.minimum(eps, np.maximum(e, np.abs(resid) / (model.eta * scale)))
     # deviation rows c(y) = b - A y >= 0 (both signs of the error), y = x / unit
     a_up = (model.dbz - np.outer(s + e * scale, model.deta)) * unit
     b_up = -(resid - e * model.eta * scale)
@@ -401,8 +421,8 @@ def _step(model: LevelModel, levels: np.ndarray, scale: np.ndarray, eps: float, 
     tol = 1e-9 * max(float(np.abs(big_b).max()), 1.0)
     feasible_start = bool(np.all(big_b >= -tol))
     if not np.all(big_b - big_a @ y >= -tol) or (feasible_start and -objective(y) < 1.0 + MIN_GAIN):
-        return np.zeros(n)
-    return y * unit
+        return np.zeros(n), 1.0
+    return y * unit, -objective(y)
 
 
 def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surface: Surface, psi: np.ndarray,
@@ -410,7 +430,8 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
                     max_deviation: float, deviation: str, exclude: float, wire_diameter: float, pitch: float,
                     avoid: Sequence[tuple[float, float]] = (), steps: int = 2) -> tuple[WireSet | None, dict]:
     """Tune the contour levels of ``start`` (module doc); ``build(levels)`` makes and judges the
-    wire set at new levels. At most ``steps`` wire sets are built (each costs a dense check
+    wire set at new levels (infinite inductance for wires that miss a bound). A rejected step
+    shrinks the trust radius to 0.4 of itself. At most ``steps`` wire sets are built (each costs a dense check
     and an inductance). Returns (the best wire set meeting ``max_deviation`` and the spacing
     ``pitch`` [m] whose eta^2/L beats the start's, or the start itself when it meets them; None
     when none does) and a log (figures per step)."""
@@ -431,18 +452,19 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
         model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
                           max_deviation, deviation, exclude)
         scale = deviation_scale(model.s, radius, exclude, deviation)
-        x = _step(model, a, scale, max_deviation, pitch, trust, unit, top, avoid)
+        x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set))
         if not np.any(x):
             break
         new_a = a + x
         trial = build(levels_at(current_set.levels, a, new_a))
         built += 1
         accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
-        log["steps"].append({"figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
-                             "spacing": trial.spacing, "trust": trust, "accepted": accepted})
+        log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
+                             "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
+                             "spacing": trial.spacing, "trust": trust, "accepted": accepted,
+                             "levels": magnitudes(trial.levels).tolist()})
         if accepted:
             best, current_set, a = trial, trial, magnitudes(trial.levels)
-            trust *= 1.25
         else:
             trust *= 0.4
     return best, log
@@ -463,7 +485,7 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
         coil, _, junctions = maker.make(psi, at, strays=False)
         return wire_set(maker.levels if at is None else at, coil, junctions, maker.loops,
                         spacing_of(coil.windings, junctions, maker.pitch), s_hat, c, radius, deviation, exclude,
-                        gmd_points)
+                        gmd_points, None if at is None else (max_deviation, maker.pitch))
 
     start = build(None)
     return optimise_levels(start, build, maker.surface, psi, maker.ops.current_density(psi), axis_vector=s_hat,
