@@ -92,6 +92,12 @@ THIN = 6
 """Of the other check points every THIN-th enters the model."""
 TRUST = 0.25
 """Initial trust radius of a step, in units of the mean level spacing."""
+STEPS = 3
+"""Wire sets built per optimisation (each ~1.5 s of CPU on benchmarks/bench_design.py's problem:
+build, dense check, spacing, inductance). Measured there: y 675.0 -> 677.1 (one accepted step
+of two), 679.3 (two of three); z (strays dropped) 1055.3 (two steps), 1060.6 (three)."""
+SHRINK = 0.7
+"""Trust radius after a rejected step, as a fraction of the last."""
 MIN_GAIN = 1e-3
 """A step whose predicted relative gain in eta^2/L is below this ends the optimisation."""
 SPACING_REACH = 4.0
@@ -348,11 +354,15 @@ def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spaci
 
 
 def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust: float, unit: float, top: float,
-          avoid: Sequence[tuple[float, float]], meets: bool) -> tuple[np.ndarray, float]:
+          avoid: Sequence[tuple[float, float]], meets: bool,
+          curve: tuple[np.ndarray, np.ndarray, float] | None = None) -> tuple[np.ndarray, float]:
     """The linearised program's step x [A] in the level magnitudes (module doc), variables in
     units of ``unit`` [A] (the mean level spacing), |x| <= ``trust`` units, and the predicted
     relative eta^2/L. The deviation rows aim at AIM_MODEL ``eps``, or where wires that ``meets``
-    the bound already deviate more at a check point, at that point's deviation (at most ``eps``)."""
+    the bound already deviate more at a check point, at that point's deviation (at most ``eps``).
+    ``curve`` (x [A], r_bz [T/A], r_eta [T/(m A)]): a rejected step x and the true wires' departure
+    from the linear model there; the deviation rows then add (y . x / |x|^2)^2 times it (the
+    second-order term along x, a quadratic correction of the model fitted to that trial)."""
     a = model.magnitudes
     n = len(a)
     s = model.s
@@ -404,6 +414,20 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
         norm = np.concatenate([norm, np.full(len(saddle_rows), unit)])
     big_a = np.vstack(rows) / norm[:, None]
     big_b = np.concatenate(rhs) / norm
+    corr = np.zeros(len(big_b))
+    w = np.zeros(n)
+    if curve is not None:
+        x_prev, r_bz, r_eta = curve
+        m = len(s)
+        corr[:m] = (r_bz - (s + e * scale) * r_eta) / norm[:m]
+        corr[m:2 * m] = (-r_bz + (s - e * scale) * r_eta) / norm[m:2 * m]
+        w = x_prev * unit / float(x_prev @ x_prev)
+
+    def constraints(y: np.ndarray) -> np.ndarray:
+        return big_b - big_a @ y - (w @ y) ** 2 * corr
+
+    def constraints_jac(y: np.ndarray) -> np.ndarray:
+        return -big_a - np.outer(corr, 2.0 * (w @ y) * w)
     g = model.deta * unit / model.eta
     dl = model.dl * unit / model.inductance
 
@@ -415,12 +439,12 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
         return -(2.0 * u * g / v - u * u * dl / v**2)
 
     res = minimize(objective, np.zeros(n), jac=gradient, method="SLSQP", bounds=[(-trust, trust)] * n,
-                   constraints=[{"type": "ineq", "fun": lambda y: big_b - big_a @ y, "jac": lambda y: -big_a}],
+                   constraints=[{"type": "ineq", "fun": constraints, "jac": constraints_jac}],
                    options={"maxiter": 100, "ftol": 1e-10})
     y = np.asarray(res.x)
     tol = 1e-9 * max(float(np.abs(big_b).max()), 1.0)
     feasible_start = bool(np.all(big_b >= -tol))
-    if not np.all(big_b - big_a @ y >= -tol) or (feasible_start and -objective(y) < 1.0 + MIN_GAIN):
+    if not np.all(constraints(y) >= -tol) or (feasible_start and -objective(y) < 1.0 + MIN_GAIN):
         return np.zeros(n), 1.0
     return y * unit, -objective(y)
 
@@ -428,13 +452,14 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
 def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surface: Surface, psi: np.ndarray,
                     current: np.ndarray, *, axis_vector: np.ndarray, center: np.ndarray, radius: float,
                     max_deviation: float, deviation: str, exclude: float, wire_diameter: float, pitch: float,
-                    avoid: Sequence[tuple[float, float]] = (), steps: int = 2) -> tuple[WireSet | None, dict]:
+                    avoid: Sequence[tuple[float, float]] = (), steps: int = STEPS) -> tuple[WireSet | None, dict]:
     """Tune the contour levels of ``start`` (module doc); ``build(levels)`` makes and judges the
     wire set at new levels (infinite inductance for wires that miss a bound). A rejected step
-    shrinks the trust radius to 0.4 of itself. At most ``steps`` wire sets are built (each costs a dense check
-    and an inductance). Returns (the best wire set meeting ``max_deviation`` and the spacing
-    ``pitch`` [m] whose eta^2/L beats the start's, or the start itself when it meets them; None
-    when none does) and a log (figures per step)."""
+    shrinks the trust radius by SHRINK and corrects the model along it (``_step``'s ``curve``).
+    At most ``steps`` wire sets are built (each costs a dense check and an inductance). Returns
+    (the best wire set meeting ``max_deviation`` and the spacing ``pitch`` [m] whose eta^2/L
+    beats the start's, or the start itself when it meets them; None when none does) and a log
+    (figures per step)."""
     psi = np.asarray(psi, dtype=float)
     top = min(float(psi.max()) if psi.max() > 0 else np.inf, float(-psi.min()) if psi.min() < 0 else np.inf)
     a = magnitudes(start.levels)
@@ -448,11 +473,13 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     current_set = start
     log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
     built = 0
+    model, curve = None, None
     while built < steps:
-        model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
-                          max_deviation, deviation, exclude)
-        scale = deviation_scale(model.s, radius, exclude, deviation)
-        x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set))
+        if model is None:
+            model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
+                              max_deviation, deviation, exclude)
+            scale = deviation_scale(model.s, radius, exclude, deviation)
+        x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set), curve)
         if not np.any(x):
             break
         new_a = a + x
@@ -465,14 +492,17 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
                              "levels": magnitudes(trial.levels).tolist()})
         if accepted:
             best, current_set, a = trial, trial, magnitudes(trial.levels)
-        else:
-            trust *= 0.4
+            model, curve = None, None
+        else:  # the same model, corrected to second order along the rejected step
+            curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
+                     trial.efficiency - model.eta - model.deta @ x)
+            trust *= SHRINK
     return best, log
 
 
 def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.ndarray, center: np.ndarray,
                 radius: float, max_deviation: float, deviation: str, exclude: float, gmd_points: int,
-                steps: int = 2) -> tuple[WireSet | None, dict]:
+                steps: int = STEPS) -> tuple[WireSet | None, dict]:
     """``optimise_levels`` for the wires a target-field design cuts from ``psi``: ``maker`` makes
     them (``make(psi, at, strays)`` of ``design.gradient``; its ``levels``, ``avoid`` (saddle
     values), ``loops``, ``pitch``, ``diameter``, ``surface`` and ``ops`` after the call) and
