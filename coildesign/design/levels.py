@@ -17,13 +17,13 @@ First-order model (all derivatives per unit change of a_k, exact for the piecewi
   162 (2007), eq. 2).
 - Field. A filament segment dl carrying I that moves by dr sweeps a strip whose boundary
   current is the change of the wire: to first order the field of a magnetic dipole
-  m = I dr x dl at the segment (Jackson, Classical Electrodynamics 3rd ed., eq. 5.56 for the
-  dipole of a small current loop, eq. 5.56-5.57 for its field
-  B = mu0/(4 pi) [3 r_hat (r_hat . m) - m] / r^3). Summed over the segments of group k this gives
+  m = I dr x dl at the segment (the moment of a small plane current loop is I times its vector
+  area, Jackson, Classical Electrodynamics 3rd ed., sec. 5.6; its field
+  B = mu0/(4 pi) [3 r_hat (r_hat . m) - m] / r^3, eq. 5.56). Summed over the segments of group k this gives
   dBz/da_k at the check points and, by the analytic derivative of the dipole field at the centre,
   d eta/da_k.
 - Inductance. At a fixed current the magnetic energy W = L I^2 / 2 changes by
-  dW = I^2 dL / 2 = F . dr (the source supplies twice the mechanical work; Jackson sec. 6.2 / 5.16),
+  dW = I^2 dL / 2 = F . dr (the source supplies twice the mechanical work; Jackson sec. 5.16),
   with the Lorentz force F = I dl x B_avg on each segment, so
   dL = 2 sum_segments B_avg . (dr x dl) (the flux of the wire set's field through the swept
   strips: Neumann's M = oint A . dl (Jackson eq. 5.156) varied by Stokes' theorem). B_avg is the
@@ -46,8 +46,10 @@ topology must not change within a step), ordered and inside (0, max|psi|), and |
 trust radius; solved by SLSQP (Kraft, DFVLR-FB 88-28 (1988)). The wires at the new levels are
 then built and judged on the dense check (``analysis.dense_field_deviation``), the spacing rule
 and their own inductance: a step is accepted only when they meet the bound and the spacing and
-raise eta^2/L; otherwise the trust radius shrinks. Everything is deterministic (no random
-start; SLSQP and the check sets are fixed by the inputs).
+raise eta^2/L; otherwise the trust radius shrinks and the model is corrected along the
+rejected step x by the trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a
+second-order term along x). Everything is deterministic (no random start; SLSQP and the check
+sets are fixed by the inputs).
 
 Stray windings: a contour nest of a single loop beside nests of several loops (a level that
 just cuts a plateau of psi beside the main windings) is not a winding of its own; the levels
