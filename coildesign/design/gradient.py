@@ -61,6 +61,7 @@ from coildesign.design.contours import (
     trim_tips,
 )
 from coildesign.design.eddy_bound import EddyCheck, check_eddy, eddy_bound, eddy_rows
+from coildesign.design.levels import tune_levels, without_strays
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.target import HarmonicTarget
@@ -268,7 +269,8 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
                   smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
                   allow_violations: bool = False, min_efficiency: float | None = None,
                   max_inductance: float | None = None, max_power: float | None = None,
-                  power_gradient: float | None = None, join_windings: bool = False, eddy=None) -> GradientDesign:
+                  power_gradient: float | None = None, join_windings: bool = False,
+                  optimise_levels: bool = True, eddy=None) -> GradientDesign:
     """Design a gradient coil on ``surface`` by the target-field method (module doc).
 
     Parameters
@@ -372,6 +374,13 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         check (for ``deviation="dsv"`` its sphere points alone, where the harmonic error field
         has its maximum), the returned one by the whole dense check, grid included.
 
+    optimise_levels : bool, default True
+        After the refinement, tune the contour level values (for an axisymmetric coil the ring
+        positions) on the wires' own eta^2/L under the deviation bound and the spacing rule
+        (``coildesign.design.levels``: a linearised trust-region program, every step judged on
+        the true wires), and drop stray windings (a single loop beside the main windings). A
+        tuned wire set is returned only when it meets both bounds; else the refined one.
+
     Returns
     -------
     GradientDesign
@@ -396,7 +405,8 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
             allow_violations: bool = False, min_efficiency: float | None = None,
             max_inductance: float | None = None, max_power: float | None = None,
-            power_gradient: float | None = None, join_windings: bool = False, eddy=None) -> GradientDesign:
+            power_gradient: float | None = None, join_windings: bool = False, optimise_levels: bool = True,
+            eddy=None) -> GradientDesign:
     """The target-field design of a coil whose Bz is ``target`` (``design.target.HarmonicTarget``)
     over the DSV: ``gradient_coil``'s problem (its parameters, module doc) with G0 s replaced by
     c0 h_nm (c0 = G0 = 1 in the target's units) and R_dsv in the deviation scale by the
@@ -618,6 +628,13 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
     _, sol, psi, coil, delta, junctions, dense, spacing = verified()
+    if optimise_levels and method == "qp" and target.axis is not None and best[0][0]:
+        # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound
+        tuned, _ = tune_levels(wire, psi, _min_spacing, np.eye(3)[AXES[target.axis]], ctr, r_dsv, eps, deviation,
+                               exclude, WIRE_GMD_POINTS)
+        if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
+                and (bound_eddy is None or e_rows.meets(e_rows.of(tuned.coil, tuned.efficiency)))):
+            coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
     rounds = it + 1
     t_solve = time.perf_counter()
     cont_dev = float(np.nanmax(bounded_deviation(a_bz @ sol.x, s, G0, h_max, exclude, deviation)))
@@ -784,8 +801,10 @@ class _WireMaker:
         self.axis = target.axis  # "x", "y", "z" for a gradient, None for a harmonic of degree >= 2
         self.join, self.radius = join, radius  # radius: the DSV's [m], for a harmonic's coefficient
 
-    def make(self, psi: np.ndarray) -> tuple[Coil, float, list[np.ndarray]]:
-        """(coil, level spacing Delta [A], junction indices per winding)."""
+    def make(self, psi: np.ndarray, at: np.ndarray | None = None,
+             strays: bool = True) -> tuple[Coil, float, list[np.ndarray]]:
+        """(coil, level spacing Delta [A], junction indices per winding); ``at``: levels [A] to cut
+        at instead of the mid-levels; ``strays=False`` drops stray nests (``levels.without_strays``)."""
         current = self.ops.current_density(psi)
         if self.diameter is None:
             lv, _ = levels(psi, self.turns)
@@ -796,12 +815,16 @@ class _WireMaker:
         lift = self.diameter + self.clearance
         # no level through or next to a saddle of psi: there the topology hinges on round-off and
         # the contour's branches pinch to less than a wire pitch
-        lv, delta = levels(psi, self.turns, saddle_levels(self.surface, psi, lift))
+        self.avoid = saddle_levels(self.surface, psi, lift)
+        self.levels, delta = levels(psi, self.turns, self.avoid)
+        lv = self.levels if at is None else at
         loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         loops = trim_tips(drop_specks(drop_slivers(loops, lift), lift), lift)
         self.pitch = lift
         self.spacing = _contour_spacing(loops)
-        paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in nests(loops)]
+        chains = nests(loops) if strays else without_strays(nests(loops))
+        self.loops = [lp for nest in chains for lp in nest]
+        paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in chains]
         if self.join and len(paths) > 1:
             paths = [_join_in_series(paths, self.surface, lift)]
         windings = [Winding(path, closed=False, cross_section=RoundWire(self.diameter), material=self.material_name)

@@ -1,0 +1,526 @@
+"""Contour-level optimisation: after a stream function psi is cut into wires at the levels
+c_k (``contours.levels``), the level values themselves (for an axisymmetric coil: the ring
+positions) are tuned to maximise the wires' own eta^2/L under the deviation bound and the
+wire-spacing rule, by a sequential linearised program whose every step is judged on the true
+wires.
+
+Parameters. The N distinct level magnitudes a_k (k = 1..N) move the levels +a_k and -a_k
+together (the stream function's sign symmetry); group k is every contour loop at +-a_k, each
+loop carrying the wire current I = 1 A along the face currents.
+
+First-order model (all derivatives per unit change of a_k, exact for the piecewise-linear psi):
+
+- Contour motion. In a face, psi is linear, so a point that stays on the level set psi = c + dc
+  moves by dr with grad(psi) . dr = dc; its component normal to the contour (the only one that
+  changes the wire) is dr = grad(psi) dc / |grad(psi)|^2. The face gradient follows from the face
+  current J = grad(psi) x n as grad(psi) = n x J (Poole & Bowtell, Concepts Magn. Reson. B 31,
+  162 (2007), eq. 2).
+- Field. A filament segment dl carrying I that moves by dr sweeps a strip whose boundary
+  current is the change of the wire: to first order the field of a magnetic dipole
+  m = I dr x dl at the segment (the moment of a small plane current loop is I times its vector
+  area, Jackson, Classical Electrodynamics 3rd ed., sec. 5.6; its field
+  B = mu0/(4 pi) [3 r_hat (r_hat . m) - m] / r^3, eq. 5.56). Summed over the segments of group k this gives
+  dBz/da_k at the check points and, by the analytic derivative of the dipole field at the centre,
+  d eta/da_k.
+- Inductance. At a fixed current the magnetic energy W = L I^2 / 2 changes by
+  dW = I^2 dL / 2 = F . dr (the source supplies twice the mechanical work; Jackson sec. 5.16),
+  with the Lorentz force F = I dl x B_avg on each segment, so
+  dL = 2 sum_segments B_avg . (dr x dl) (the flux of the wire set's field through the swept
+  strips: Neumann's M = oint A . dl (Jackson eq. 5.156) varied by Stokes' theorem). B_avg is the
+  field of the whole wire set averaged over the wire's cross-section; for a round wire with
+  uniform current this is the field averaged over a circle at the geometric mean distance
+  g = a e^(-1/4) round the centre line (Maxwell, Treatise vol. 2 art. 692; for a circular loop it
+  gives dL/dR = mu0 (ln(8R/a) - 3/4), the derivative of the ring's self inductance
+  mu0 R (ln(8R/a) - 7/4), Grover 1946): four points round each segment midpoint, where the
+  segment's own field averages out exactly and its neighbours' gives the curvature term
+  (of the polygon: its self part is approximate, the mutual part exact).
+- Spacing. The distance d between the nearest points of two loops changes by
+  u . (dr_1 - dr_2), u the unit vector between them.
+
+Step (a linearised trust-region program, Nocedal & Wright, Numerical Optimization 2nd ed.,
+ch. 4 and 18): maximise (eta + g . x)^2 / (L + l . x) subject to
+|Bz + D x - (eta + g . x) s| <= AIM_MODEL eps (eta + g . x) scale(s) at the check points (the
+same measure as ``analysis.gradient.bounded_deviation``), the spacing rows d + dd x >= pitch,
+the levels kept on their side of every saddle value of psi (``contours.saddle_levels``: the
+topology must not change within a step), ordered and inside (0, max|psi|), and |x_k| <= the
+trust radius; solved by SLSQP (Kraft, DFVLR-FB 88-28 (1988)). The wires at the new levels are
+then built and judged on the dense check (``analysis.dense_field_deviation``), the spacing rule
+and their own inductance: a step is accepted only when they meet the bound and the spacing and
+raise eta^2/L; otherwise the trust radius shrinks and the model is corrected along the
+rejected step x by the trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a
+second-order term along x). Everything is deterministic (no random start; SLSQP and the check
+sets are fixed by the inputs).
+
+Stray windings: a contour nest of a single loop beside nests of several loops (a level that
+just cuts a plateau of psi beside the main windings) is not a winding of its own; the levels
+are optimised with such nests dropped (``without_strays``), and the wire set without them is
+returned when it meets the bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.constants import mu_0
+from scipy.optimize import minimize
+from scipy.spatial import cKDTree
+
+from coildesign.analysis.gradient import (
+    DeviationCheck,
+    bounded_deviation,
+    dense_field_deviation,
+    deviation_scale,
+    gradient_efficiency,
+)
+from coildesign.analysis.inductance import geometric_mean_distance, inductance
+from coildesign.analysis.regions import Region
+from coildesign.coil import Coil, Winding
+from coildesign.conductors import RoundWire
+from coildesign.design.contours import ContourLoop
+from coildesign.fields import field
+from coildesign.surfaces.surfaces import Surface
+
+AIM_MODEL = 0.98
+"""The linearised program holds the deviation to this fraction of the bound at its check
+points (the true wires are then judged on the dense set, which also samples between them)."""
+MODEL_SURFACE = 1500
+"""Fibonacci points on the DSV surface where the model holds the bound (the error field is
+harmonic: its extremes sit on the surface), plus a grid at spacing R/5 inside."""
+ACTIVE = 0.6
+"""Check points where the wires deviate by at least this fraction of the bound enter the model."""
+THIN = 6
+"""Of the other check points every THIN-th enters the model."""
+TRUST = 0.25
+"""Initial trust radius of a step, in units of the mean level spacing."""
+STEPS = 3
+"""Wire sets built per optimisation (each ~1.5 s of CPU on benchmarks/bench_design.py's problem:
+build, dense check, spacing, inductance). Measured there: y 675.0 -> 677.1 (one accepted step
+of two), 679.3 (two of three); z (strays dropped) 1055.3 (two steps), 1060.6 (three)."""
+SHRINK = 0.7
+"""Trust radius after a rejected step, as a fraction of the last."""
+MIN_GAIN = 1e-3
+"""A step whose predicted relative gain in eta^2/L is below this ends the optimisation."""
+SPACING_REACH = 4.0
+"""Points of loops nearer than this many wire pitches enter the spacing rows."""
+SPACING_MARGIN = 1.02
+"""The model keeps loop midpoints this many pitches apart (the wires are checked exactly)."""
+MIN_LEVEL_GAP = 0.05
+"""Smallest difference of neighbouring level magnitudes, in mean level spacings."""
+
+
+def without_strays(chains: Sequence[Sequence[ContourLoop]]) -> list[list[ContourLoop]]:
+    """The nests of ``chains`` (``contours.nests``) without stray windings: a nest of a single
+    loop where another nest has several (a winding of one turn standing apart from the main
+    windings). Nothing is dropped when every nest is a single loop."""
+    chains = [list(c) for c in chains]
+    if not chains or max(len(c) for c in chains) <= 1:
+        return chains
+    return [c for c in chains if len(c) > 1]
+
+
+@dataclass(frozen=True)
+class WireSet:
+    """A wire set at given contour ``levels`` [A] and its figures at 1 A: ``efficiency``
+    [T/(m A)], ``inductance`` [H], the dense deviation ``check``, ``spacing`` [m] (centre to
+    centre), and the contour ``loops`` the wires follow."""
+
+    levels: np.ndarray
+    coil: Coil
+    junctions: list
+    loops: list
+    efficiency: float
+    inductance: float
+    check: DeviationCheck
+    spacing: float
+
+    @property
+    def figure_of_merit(self) -> float:
+        """eta^2 / L [T^2/(m^2 A^2 H)]."""
+        return self.efficiency**2 / self.inductance
+
+
+@dataclass(frozen=True)
+class LevelModel:
+    """First-order model of a wire set in the level magnitudes a (module doc): check-point
+    field ``bz`` [T/A] and its Jacobian ``dbz`` [T/(A^2)] (per A of level), ``eta`` [T/(m A)] and
+    ``deta``, ``inductance`` [H] and ``dl`` [H/A], spacing rows ``gap`` [m] and ``dgap`` [m/A]."""
+
+    magnitudes: np.ndarray
+    points: np.ndarray
+    s: np.ndarray
+    bz: np.ndarray
+    dbz: np.ndarray
+    eta: float
+    deta: np.ndarray
+    inductance: float
+    dl: np.ndarray
+    gap: np.ndarray
+    dgap: np.ndarray
+
+
+def magnitudes(levels: np.ndarray) -> np.ndarray:
+    """The distinct level magnitudes a_k [A], ascending (levels +a and -a share one)."""
+    a = np.sort(np.abs(np.asarray(levels, dtype=float)))
+    keep = np.r_[True, np.diff(a) > 1e-12 * max(float(a[-1]), 1e-300)] if a.size else np.zeros(0, bool)
+    return a[keep]
+
+
+def levels_at(template: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The levels of ``template`` with each magnitude ``old[k]`` replaced by ``new[k]``, signs kept."""
+    out = np.array(template, dtype=float)
+    for a0, a1 in zip(old, new):
+        hit = np.abs(np.abs(out) - a0) <= 1e-12 * max(float(np.abs(old).max()), 1e-300)
+        out[hit] = np.sign(out[hit]) * a1
+    return out
+
+
+def _segments(loops: Sequence[ContourLoop]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(midpoints, vectors dl [m], loop index) of every segment of the closed ``loops``."""
+    mids, dls, ids = [], [], []
+    for n, lp in enumerate(loops):
+        p = lp.points
+        q = np.roll(p, -1, axis=0)
+        mids.append(0.5 * (p + q))
+        dls.append(q - p)
+        ids.append(np.full(len(p), n))
+    return np.vstack(mids), np.vstack(dls), np.concatenate(ids)
+
+
+def contour_motion(surface: Surface, current: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Normal motion dr/dc [m/A] of a contour of psi at ``points`` [m] lying on ``surface``:
+    grad(psi) / |grad(psi)|^2 of the face holding each point, grad(psi) = n x J from the face
+    currents ``current`` (F, 3) [A/m] (module doc). The face is the one among the nearest
+    centroids whose triangle contains the point (barycentric test), else the nearest."""
+    tree = cKDTree(surface.centroids)
+    k = min(8, len(surface.centroids))
+    _, near = tree.query(points, k=k)
+    near = near.reshape(len(points), k)
+    corners = surface.corners[near]  # (P, k, 3, 3)
+    e1 = corners[:, :, 1] - corners[:, :, 0]
+    e2 = corners[:, :, 2] - corners[:, :, 0]
+    w = points[:, None, :] - corners[:, :, 0]
+    d11, d12, d22 = (e1 * e1).sum(-1), (e1 * e2).sum(-1), (e2 * e2).sum(-1)
+    w1, w2 = (w * e1).sum(-1), (w * e2).sum(-1)
+    det = d11 * d22 - d12 * d12
+    u = (d22 * w1 - d12 * w2) / det
+    v = (d11 * w2 - d12 * w1) / det
+    inside = np.minimum(np.minimum(u, v), 1.0 - u - v)
+    face = near[np.arange(len(points)), np.argmax(inside, axis=1)]
+    grad = np.cross(surface.normals[face], current[face])
+    return grad / np.maximum((grad * grad).sum(axis=1), 1e-300)[:, None]
+
+
+def dipole_bz(points: np.ndarray, where: np.ndarray, moments: np.ndarray) -> np.ndarray:
+    """Bz [T] (P, S) at ``points`` of point dipoles ``moments`` [A m^2] at ``where`` [m]
+    (Jackson eq. 5.56), one column per dipole."""
+    r = points[:, None, :] - where[None, :, :]
+    r2 = (r * r).sum(-1)
+    inv3 = r2**-1.5
+    mr = (r * moments[None]).sum(-1)
+    return mu_0 / (4 * np.pi) * (3.0 * mr * r[..., 2] * inv3 / r2 - moments[None, :, 2] * inv3)
+
+
+def dipole_gradient(center: np.ndarray, s_hat: np.ndarray, where: np.ndarray, moments: np.ndarray) -> np.ndarray:
+    """d Bz / ds [T/m] (S,) at ``center`` of each dipole (analytic derivative of Jackson eq. 5.56
+    along the unit vector ``s_hat``)."""
+    r = center[None, :] - where
+    r2 = (r * r).sum(-1)
+    mr = (r * moments).sum(-1)
+    rs = r @ s_hat
+    ms = moments @ s_hat
+    rz = r[:, 2]
+    # Bz = k [3 (m.r) r_z r^-5 - m_z r^-3]; d/ds along s_hat
+    term = 3.0 * (ms * rz + mr * s_hat[2]) * r2**-2.5 - 15.0 * mr * rz * rs * r2**-3.5 \
+        + 3.0 * moments[:, 2] * rs * r2**-2.5
+    return mu_0 / (4 * np.pi) * term
+
+
+def wire_average_field(coil: Coil, mids: np.ndarray, dls: np.ndarray, radius: float, count: int = 4) -> np.ndarray:
+    """B [T] (S, 3) of ``coil`` at 1 A averaged over ``count`` points on a circle of ``radius``
+    [m] round each segment (midpoint ``mids``, direction ``dls``) in the plane normal to it (the
+    wire-average field of the module doc)."""
+    t = dls / np.linalg.norm(dls, axis=1)[:, None]
+    helper = np.where(np.abs(t[:, :1]) < 0.9, np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 1.0, 0.0]]))
+    e1 = np.cross(t, helper)
+    e1 /= np.linalg.norm(e1, axis=1)[:, None]
+    e2 = np.cross(t, e1)
+    phi = 2 * np.pi * np.arange(count) / count
+    ring = (np.cos(phi)[None, :, None] * e1[:, None] + np.sin(phi)[None, :, None] * e2[:, None]) * radius
+    pts = (mids[:, None, :] + ring).reshape(-1, 3)
+    return field(coil, pts).reshape(len(mids), count, 3).mean(axis=1)
+
+
+def check_points(radius: float, center: np.ndarray, worst: Sequence[float] | None = None) -> np.ndarray:
+    """The model's check points [m]: MODEL_SURFACE surface points and a grid at spacing R/5 in the
+    sphere of ``radius`` about ``center``, plus the dense check's ``worst`` point."""
+    pts = Region("sphere", radius).sample(11, n_surface=MODEL_SURFACE) + center
+    return pts if worst is None else np.vstack([pts, np.asarray(worst, dtype=float)[None]])
+
+
+def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector: np.ndarray, center: np.ndarray,
+              radius: float, wire_diameter: float, pitch: float, max_deviation: float, deviation: str,
+              exclude: float) -> LevelModel:
+    """The ``LevelModel`` of ``wires`` (module doc): surface currents ``current`` (F, 3) [A/m] of
+    psi, gradient direction ``axis_vector``, DSV ``radius`` [m] about ``center``; the deviation
+    rows are kept where the wires deviate by ACTIVE of ``max_deviation`` or more (and at every
+    THIN-th check point)."""
+    a = magnitudes(wires.levels)
+    loops = wires.loops
+    mids, dls, ids = _segments(loops)
+    group = np.array([int(np.argmin(np.abs(a - abs(lp.level)))) for lp in loops])[ids]
+    sign = np.sign([lp.level for lp in loops])[ids]
+    motion = sign[:, None] * contour_motion(surface, current, mids)  # dr / da [m/A]
+    moments = np.cross(motion, dls)  # swept dipole per unit level change [m^2 / A] at 1 A
+    # the coil's windings run along the loops in their current direction, or all reversed
+    loop_coil = Coil([Winding(lp.points, closed=True) for lp in loops])
+    orient = float(np.sign(gradient_efficiency(loop_coil, axis_vector, center=tuple(center))))
+    moments *= orient
+    pts = check_points(radius, center, wires.check.worst_point)
+    bz = field(wires.coil, pts)[:, 2]
+    # rows that a step can make binding: deviation above ACTIVE of the bound, and a thinned set
+    near = bounded_deviation(bz, (pts - center) @ axis_vector, wires.efficiency, radius, exclude, deviation)
+    keep = (near >= ACTIVE * max_deviation) | (np.arange(len(pts)) % THIN == 0)
+    keep[-1] = True  # the dense check's worst point
+    pts, bz = pts[keep], bz[keep]
+    cols = dipole_bz(pts, mids, moments)
+    grads = dipole_gradient(center, axis_vector, mids, moments)
+    n = len(a)
+    onehot = np.zeros((len(mids), n))
+    onehot[np.arange(len(mids)), group] = 1.0
+    dbz = cols @ onehot
+    deta = grads @ onehot
+    g = geometric_mean_distance(RoundWire(wire_diameter))
+    b_avg = wire_average_field(wires.coil, mids, dls, g)
+    dl = 2.0 * ((b_avg * moments).sum(axis=1) @ onehot)
+    gap, dgap = _spacing_rows(mids, dls, motion, ids, group, n, pitch)
+    return LevelModel(a, pts, (pts - center) @ axis_vector, bz, dbz, wires.efficiency, deta, wires.inductance, dl,
+                      gap, dgap)
+
+
+def _spacing_rows(mids: np.ndarray, dls: np.ndarray, motion: np.ndarray, ids: np.ndarray, group: np.ndarray, n: int,
+                  pitch: float) -> tuple[np.ndarray, np.ndarray]:
+    """For every segment midpoint and every other loop within SPACING_REACH pitches: the distance
+    [m] to that loop (the segments round its nearest midpoint; ``dls`` the segment vectors) and
+    its derivative in the level magnitudes [m/A]
+    (module doc); every point of a close pair of loops has its row, since the nearest place can
+    move along the loops within a step."""
+    tree = cKDTree(mids)
+    k = min(16, len(mids))
+    dist, idx = tree.query(mids, k=k, distance_upper_bound=SPACING_REACH * pitch)
+    dist, idx = dist.reshape(len(mids), k), idx.reshape(len(mids), k)
+    found = np.isfinite(dist)
+    i = np.repeat(np.arange(len(mids)), k).reshape(len(mids), k)[found]
+    j, d = idx[found], dist[found]
+    other = ids[i] != ids[j]
+    i, j, d = i[other], j[other], d[other]
+    if len(i) == 0:
+        return np.zeros(0), np.zeros((0, n))
+    key = i * (ids.max() + 1) + ids[j]  # nearest point of each other loop, per point
+    order = np.lexsort((d, key))
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+    i, j = i[first], j[first]
+    # distance to the polyline: the nearest point of segment j or its neighbours on the same loop
+    best_d = np.full(len(i), np.inf)
+    u = np.zeros((len(i), 3))
+    for shift in (-1, 0, 1):
+        jj = np.clip(j + shift, 0, len(mids) - 1)
+        same = ids[jj] == ids[j]
+        t = np.clip(((mids[i] - mids[jj]) * dls[jj]).sum(axis=1) / (dls[jj] * dls[jj]).sum(axis=1), -0.5, 0.5)
+        diff = mids[i] - (mids[jj] + t[:, None] * dls[jj])
+        dist = np.linalg.norm(diff, axis=1)
+        better = same & (dist < best_d)
+        best_d[better] = dist[better]
+        u[better] = diff[better] / np.maximum(dist[better], 1e-300)[:, None]
+    d = best_d
+    rows = np.zeros((len(i), n))
+    np.add.at(rows, (np.arange(len(i)), group[i]), (u * motion[i]).sum(axis=1))
+    np.add.at(rows, (np.arange(len(i)), group[j]), -(u * motion[j]).sum(axis=1))
+    return d, rows
+
+
+def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spacing: float, axis_vector: np.ndarray,
+             center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int,
+             bounds: tuple[float, float] | None = None) -> WireSet:
+    """The ``WireSet`` of a built coil: efficiency (analytic Jacobian), dense deviation check
+    (``analysis.dense_field_deviation``) and inductance (``analysis.inductance`` with
+    ``gmd_points``; cached on the coil, so the design's report of the returned wires reuses it).
+    ``bounds`` (max deviation, pitch [m]): wires that miss either get no inductance (inf)."""
+    eta = gradient_efficiency(coil, axis_vector, center=tuple(center))
+    dense = dense_field_deviation(coil, radius, axis_vector, center=tuple(center), exclude=exclude,
+                                  deviation=deviation, eta=eta)
+    missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9))
+    return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta,
+                   np.inf if missed else inductance(coil, gmd_points=gmd_points), dense, spacing)
+
+
+def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust: float, unit: float, top: float,
+          avoid: Sequence[tuple[float, float]], meets: bool,
+          curve: tuple[np.ndarray, np.ndarray, float] | None = None) -> tuple[np.ndarray, float]:
+    """The linearised program's step x [A] in the level magnitudes (module doc), variables in
+    units of ``unit`` [A] (the mean level spacing), |x| <= ``trust`` units, and the predicted
+    relative eta^2/L. The deviation rows aim at AIM_MODEL ``eps``, or where wires that ``meets``
+    the bound already deviate more at a check point, at that point's deviation (at most ``eps``).
+    ``curve`` (x [A], r_bz [T/A], r_eta [T/(m A)]): a rejected step x and the true wires' departure
+    from the linear model there; the deviation rows then add (y . x / |x|^2)^2 times it (the
+    second-order term along x, a quadratic correction of the model fitted to that trial)."""
+    a = model.magnitudes
+    n = len(a)
+    s = model.s
+    resid = model.bz - model.eta * s
+    # aim AIM_MODEL inside the bound; wires that meet it but sit closer may stay where they are
+    e = np.full(len(s), AIM_MODEL * eps)
+    if meets:
+        e = np.minimum(eps, np.maximum(e, np.abs(resid) / (model.eta * scale)))
+    # deviation rows c(y) = b - A y >= 0 (both signs of the error), y = x / unit
+    a_up = (model.dbz - np.outer(s + e * scale, model.deta)) * unit
+    b_up = -(resid - e * model.eta * scale)
+    a_lo = (-model.dbz + np.outer(s - e * scale, model.deta)) * unit
+    b_lo = resid + e * model.eta * scale
+    rows, rhs = [a_up, a_lo], [b_up, b_lo]
+    norm = np.concatenate([np.full(len(s), model.eta * scale.max())] * 2)
+    if len(model.gap):
+        target = np.minimum(model.gap, SPACING_MARGIN * pitch)
+        rows.append(-model.dgap * unit)
+        rhs.append(model.gap - target)
+        norm = np.concatenate([norm, np.full(len(model.gap), pitch)])
+    # order, range, and no level across a saddle value of psi
+    order = np.zeros((n + 1, n))
+    order_rhs = np.zeros(n + 1)
+    gap = MIN_LEVEL_GAP * unit
+    for k in range(n):
+        order[k, k] = 1.0
+        if k:
+            order[k, k - 1] = -1.0
+        order_rhs[k] = a[k] - (a[k - 1] if k else 0.0) - gap
+    order[n, n - 1] = -1.0
+    order_rhs[n] = top - gap - a[-1]
+    rows.append(-order * unit)
+    rhs.append(order_rhs)
+    norm = np.concatenate([norm, np.full(n + 1, unit)])
+    saddle_rows, saddle_rhs = [], []
+    for value, margin in avoid:
+        for sign in (1.0, -1.0):
+            for k in range(n):
+                side = sign * a[k] - value
+                if abs(side) > margin + trust * unit or side == 0.0:
+                    continue
+                row = np.zeros(n)
+                row[k] = -sign * np.sign(side) * unit
+                saddle_rows.append(row)
+                saddle_rhs.append(abs(side) - min(margin, abs(side)))
+    if saddle_rows:
+        rows.append(np.array(saddle_rows))
+        rhs.append(np.array(saddle_rhs))
+        norm = np.concatenate([norm, np.full(len(saddle_rows), unit)])
+    big_a = np.vstack(rows) / norm[:, None]
+    big_b = np.concatenate(rhs) / norm
+    corr = np.zeros(len(big_b))
+    w = np.zeros(n)
+    if curve is not None:
+        x_prev, r_bz, r_eta = curve
+        m = len(s)
+        corr[:m] = (r_bz - (s + e * scale) * r_eta) / norm[:m]
+        corr[m:2 * m] = (-r_bz + (s - e * scale) * r_eta) / norm[m:2 * m]
+        w = x_prev * unit / float(x_prev @ x_prev)
+
+    def constraints(y: np.ndarray) -> np.ndarray:
+        return big_b - big_a @ y - (w @ y) ** 2 * corr
+
+    def constraints_jac(y: np.ndarray) -> np.ndarray:
+        return -big_a - np.outer(corr, 2.0 * (w @ y) * w)
+    g = model.deta * unit / model.eta
+    dl = model.dl * unit / model.inductance
+
+    def objective(y: np.ndarray) -> float:
+        return -((1.0 + g @ y) ** 2 / (1.0 + dl @ y))
+
+    def gradient(y: np.ndarray) -> np.ndarray:
+        u, v = 1.0 + g @ y, 1.0 + dl @ y
+        return -(2.0 * u * g / v - u * u * dl / v**2)
+
+    res = minimize(objective, np.zeros(n), jac=gradient, method="SLSQP", bounds=[(-trust, trust)] * n,
+                   constraints=[{"type": "ineq", "fun": constraints, "jac": constraints_jac}],
+                   options={"maxiter": 100, "ftol": 1e-10})
+    y = np.asarray(res.x)
+    tol = 1e-9 * max(float(np.abs(big_b).max()), 1.0)
+    feasible_start = bool(np.all(big_b >= -tol))
+    if not np.all(constraints(y) >= -tol) or (feasible_start and -objective(y) < 1.0 + MIN_GAIN):
+        return np.zeros(n), 1.0
+    return y * unit, -objective(y)
+
+
+def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surface: Surface, psi: np.ndarray,
+                    current: np.ndarray, *, axis_vector: np.ndarray, center: np.ndarray, radius: float,
+                    max_deviation: float, deviation: str, exclude: float, wire_diameter: float, pitch: float,
+                    avoid: Sequence[tuple[float, float]] = (), steps: int = STEPS) -> tuple[WireSet | None, dict]:
+    """Tune the contour levels of ``start`` (module doc); ``build(levels)`` makes and judges the
+    wire set at new levels (infinite inductance for wires that miss a bound). A rejected step
+    shrinks the trust radius by SHRINK and corrects the model along it (``_step``'s ``curve``).
+    At most ``steps`` wire sets are built (each costs a dense check and an inductance). Returns
+    (the best wire set meeting ``max_deviation`` and the spacing ``pitch`` [m] whose eta^2/L
+    beats the start's, or the start itself when it meets them; None when none does) and a log
+    (figures per step)."""
+    psi = np.asarray(psi, dtype=float)
+    top = min(float(psi.max()) if psi.max() > 0 else np.inf, float(-psi.min()) if psi.min() < 0 else np.inf)
+    a = magnitudes(start.levels)
+    unit = float(a[-1]) / len(a)
+    trust = TRUST
+
+    def ok(w: WireSet) -> bool:
+        return w.check.max_deviation <= max_deviation * (1 + 1e-9) and w.spacing >= pitch * (1 - 1e-9)
+
+    best = start if ok(start) else None
+    current_set = start
+    log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
+    built = 0
+    model, curve = None, None
+    while built < steps:
+        if model is None:
+            model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
+                              max_deviation, deviation, exclude)
+            scale = deviation_scale(model.s, radius, exclude, deviation)
+        x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set), curve)
+        if not np.any(x):
+            break
+        new_a = a + x
+        trial = build(levels_at(current_set.levels, a, new_a))
+        built += 1
+        accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
+        log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
+                             "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
+                             "spacing": trial.spacing, "trust": trust, "accepted": accepted,
+                             "levels": magnitudes(trial.levels).tolist()})
+        if accepted:
+            best, current_set, a = trial, trial, magnitudes(trial.levels)
+            model, curve = None, None
+        else:  # the same model, corrected to second order along the rejected step
+            curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
+                     trial.efficiency - model.eta - model.deta @ x)
+            trust *= SHRINK
+    return best, log
+
+
+def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.ndarray, center: np.ndarray,
+                radius: float, max_deviation: float, deviation: str, exclude: float, gmd_points: int,
+                steps: int = STEPS) -> tuple[WireSet | None, dict]:
+    """``optimise_levels`` for the wires a target-field design cuts from ``psi``: ``maker`` makes
+    them (``make(psi, at, strays)`` of ``design.gradient``; its ``levels``, ``avoid`` (saddle
+    values), ``loops``, ``pitch``, ``diameter``, ``surface`` and ``ops`` after the call) and
+    ``spacing_of(windings, junctions, pitch)`` measures their spacing [m]. The start is the
+    mid-level cut without stray nests."""
+    s_hat = np.asarray(axis_vector, dtype=float)
+    c = np.asarray(center, dtype=float)
+
+    def build(at: np.ndarray | None) -> WireSet:
+        coil, _, junctions = maker.make(psi, at, strays=False)
+        return wire_set(maker.levels if at is None else at, coil, junctions, maker.loops,
+                        spacing_of(coil.windings, junctions, maker.pitch), s_hat, c, radius, deviation, exclude,
+                        gmd_points, None if at is None else (max_deviation, maker.pitch))
+
+    start = build(None)
+    return optimise_levels(start, build, maker.surface, psi, maker.ops.current_density(psi), axis_vector=s_hat,
+                           center=c, radius=radius, max_deviation=max_deviation, deviation=deviation,
+                           exclude=exclude, wire_diameter=maker.diameter, pitch=maker.pitch, avoid=maker.avoid,
+                           steps=steps)
