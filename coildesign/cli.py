@@ -24,12 +24,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from coildesign import validation
+from coildesign import validation, workflow
 from coildesign._files import OutputFolderError, json_text, output_folder
 from coildesign._text import did_you_mean
 from coildesign.probe_file import DesignError, default_design, load_design, validate_design
 from coildesign.studies.cli import add_sweep_parser, run_sweep
-from coildesign.workflow import run_design
 
 REPORT = ("this is a bug in coildesign; please report it to the coildesign issue tracker with the command "
           "line, the design file and the traceback printed with --debug")
@@ -67,7 +66,7 @@ def _run(args: argparse.Namespace, design: dict | None) -> int:
             if removed and not args.quiet:
                 print(f"coildesign: removed {len(removed)} leftover temporary file(s) of an interrupted run from "
                       f"{folder}", file=sys.stderr)
-            result = run_design(spec, folder, quiet=args.quiet or args.format == "json", strict=True)
+            result = workflow.run_design(spec, folder, quiet=args.quiet or args.format == "json", strict=True)
     except OutputFolderError as exc:
         raise UserError(str(exc)) from None
     except ValueError as exc:  # DesignError, or a value of the design refused by a function it reaches
