@@ -24,7 +24,9 @@ refuses with ``strict=True`` (the command line).
 The design arrives as a frozen ``probe_file.ProbeDesign``; each section returns a frozen report
 (``RFReport``, one ``GradientReport`` per gradient coil, the ``SequenceReport`` of the gradient
 set playing the design's 2-D imaging sequence: drive, amplifier limits, heating, duty cycle,
-forces in B0 and between the coils) whose ``as_dict()`` is its part of
+forces in B0 and between the coils; a sequence the coils cannot play, e.g. a readout
+gradient above the weakest channel's maximum, is printed and written as not played, with the
+reason) whose ``as_dict()`` is its part of
 ``summary.json`` and whose ``rows()`` are its printed table; ``workflow_outputs`` computes the
 data of the plots and field maps and ``export`` writes them.
 Data flows one way: design -> coils -> fields -> figures of merit -> files.
@@ -531,7 +533,10 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
     psf_edge = psf.coil_point_spread(gx, edge, g_max, im.fov + 4 * gspec.dsv_radius,
                                      int(im.matrix * (1 + 4 * gspec.dsv_radius / im.fov)), **kw)
     step("resolution")
-    played = _sequence_section(im, gspec, gradients, b0, nuc.gamma, temperature)
+    try:  # a sequence the coils cannot play is reported with the reason; the rest of the run stands
+        played, not_played = _sequence_section(im, gspec, gradients, b0, nuc.gamma, temperature), None
+    except DesignError as exc:
+        played, not_played = None, str(exc).removeprefix("design: ")
     step("sequence")
 
     summary = {
@@ -545,6 +550,8 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
     }
     if played is not None:
         summary["sequence"] = played.as_dict()
+    elif not_played is not None:
+        summary["sequence"] = {"not_played": not_played}
     img_rows = [*limits.rows(),
                 ("PSF FWHM at the centre", f"{psf_centre.fwhm * 1e6:.4g} um"),
                 (f"PSF FWHM / shift at {gspec.dsv_radius * 1e3:g} mm along {gx.name}",
@@ -559,6 +566,8 @@ def run_design(spec: dict | ProbeDesign, output: str | Path, *, quiet: bool = Fa
         table(img_rows, "Resolution at the weakest axis' maximum gradient"),
         *([table(played.rows(), "Gradients playing the imaging sequence: drive, heating, forces")]
           if played is not None else []),
+        *([table([("not played", not_played)], "Gradients playing the imaging sequence")]
+          if not_played is not None else []),
     ])
 
     written = [rf.matched.to_touchstone(out / "rf_match.s1p")]

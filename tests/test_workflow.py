@@ -117,3 +117,13 @@ def test_largest_coupling_is_by_force_then_torque_ignoring_rounding(section):
     torques = {k: np.linalg.norm(f.net_torque) for k, f in report.between.items()}
     pair, forces = report.largest_coupling()
     assert pair == max(torques, key=torques.get) and forces is report.between[pair]
+
+
+def test_a_sequence_the_coils_cannot_play_leaves_the_run_standing(tmp_path):
+    """A weak one-coil gradient cannot play the default 50 kHz readout over 1 mm: the run finishes
+    and says why the sequence was not played (text and summary.json)."""
+    design = {"gradient": {"generator": "maxwell_pair", "radius": 5e-3, "wire_diameter": 2e-4},
+              "outputs": {"vtk": False, "plots": False, "report": False}}
+    result = workflow.run_design(design, tmp_path, quiet=True)
+    reason = result.summary["sequence"]["not_played"]
+    assert reason.startswith("[imaging] Input bandwidth must be at most") and reason in result.text
