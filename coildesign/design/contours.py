@@ -538,20 +538,26 @@ CUT_DIRECTION = np.array([0.0, -1.0, 0.0])
 """Among cut candidates equally far from the centre, the one furthest along this direction."""
 
 
-GAP_STEPS = 40
+GAP_STEPS = 8
 """Steps per pitch of ``_gap_start``'s search along the loop (then refined by bisection)."""
+GAP_SAMPLES = 80
+"""Samples per pitch of the stretches that ``_gap_start`` keeps a pitch apart."""
 
 
-def _sample(points: np.ndarray, where: float, span: float, step: float) -> np.ndarray:
-    """Points of the closed polygon ``points`` every ``step`` [m] of path length from ``where``
-    over ``span`` [m] (negative: backwards)."""
-    seg = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
-    arc = np.r_[0.0, np.cumsum(seg)]
-    count = max(2, int(np.ceil(abs(span) / step)) + 1)
-    t = (where + np.linspace(0.0, span, count)) % arc[-1]
-    i = np.minimum(np.searchsorted(arc, t, side="right") - 1, len(points) - 1)
+def _sampler(points: np.ndarray):
+    """A function (where [m], span [m], step [m]) -> points of the closed polygon ``points`` every
+    ``step`` of path length from ``where`` over ``span`` (negative: backwards)."""
     nxt = np.roll(points, -1, axis=0)
-    return points[i] + (nxt[i] - points[i]) * ((t - arc[i]) / seg[i])[:, None]
+    seg = np.linalg.norm(nxt - points, axis=1)
+    arc = np.r_[0.0, np.cumsum(seg)]
+
+    def sample(where: float, span: float, step: float) -> np.ndarray:
+        count = max(2, int(np.ceil(abs(span) / step)) + 1)
+        t = (where + np.linspace(0.0, span, count)) % arc[-1]
+        i = np.minimum(np.searchsorted(arc, t, side="right") - 1, len(points) - 1)
+        return points[i] + (nxt[i] - points[i]) * ((t - arc[i]) / seg[i])[:, None]
+
+    return sample
 
 
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
@@ -566,16 +572,17 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     arc = np.r_[0.0, np.cumsum(seg)]
     total = float(arc[-1])
     s_end = arc[end[0]] + end[1] * seg[end[0]]
-    step = pitch / GAP_STEPS
-    tail = _sample(points, s_end, -min(3 * pitch, 0.25 * total), step / 4)
+    step, fine = pitch / GAP_STEPS, pitch / GAP_SAMPLES
+    sample = _sampler(points)
+    tail = sample(s_end, -min(3 * pitch, 0.25 * total), fine)
     if jog is not None:
-        count = max(2, int(np.ceil(np.linalg.norm(jog[1] - jog[0]) / (step / 4))) + 1)
+        count = max(2, int(np.ceil(np.linalg.norm(jog[1] - jog[0]) / fine)) + 1)
         tail = np.vstack([tail, jog[0] + np.linspace(0.0, 1.0, count)[:, None] * (jog[1] - jog[0])])
     tail = cKDTree(tail)
 
     def clear(s: float) -> bool:
-        head = _sample(points, s, min(3 * pitch, 0.25 * total), step / 4)
-        return bool(tail.query(head)[0].min() >= pitch)
+        head = sample(s, min(3 * pitch, 0.25 * total), fine)
+        return bool(np.isinf(tail.query(head, distance_upper_bound=pitch)[0]).all())
 
     lo = s_end
     hi = s_end + step
@@ -584,7 +591,7 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         if hi - s_end > 0.5 * total:
             raise ValueError(f"Input pitch must leave room for a gap in a loop {total:g} m long; instead received "
                              f"{pitch!r}")
-    for _ in range(40):
+    for _ in range(12):  # to pitch 2^-12 / GAP_STEPS, on the clear side
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if clear(mid) else (mid, hi)
     where = hi % total
