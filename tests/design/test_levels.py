@@ -14,6 +14,7 @@ from coildesign.analysis.gradient import dense_field_deviation
 from coildesign.design import gradient as gd
 from coildesign.design import levels as lv
 from coildesign.design.contours import ContourLoop
+from coildesign.design.target import HarmonicTarget
 from coildesign.fields import field
 
 A, LENGTH, DSV, EPS = 5e-3, 20e-3, 2.5e-3, 0.05
@@ -50,7 +51,7 @@ def gx():
 
 def _maker(res):
     return gd._WireMaker(res.surface, gd.surface_operators(res.surface), res.turns, res.wire_diameter, None,
-                         "copper", np.zeros(3), res.axis)
+                         "copper", np.zeros(3), HarmonicTarget.gradient(res.axis))
 
 
 def _tune(res):
