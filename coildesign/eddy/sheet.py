@@ -35,7 +35,7 @@ from scipy.spatial import cKDTree
 from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.surfaces import StreamFunctionOperators, Surface
-from coildesign.surfaces.operators import CHUNK_PAIRS, MID_RANGE, MU0_4PI
+from coildesign.surfaces.operators import CHUNK_PAIRS, MID_RANGE, MU0_4PI, face_moments
 from coildesign.surfaces.quadrature import quadrature_points, uniform_triangle_potential
 
 NEAR_RANGE = 2.5
@@ -63,19 +63,6 @@ class SheetCurrent:
         object.__setattr__(self, "stream_function", psi)
 
 
-def _moments(surface: Surface, origin: np.ndarray):
-    """Centroids about ``origin`` and the second moments of every face (module doc)."""
-    c = surface.centroids - origin
-    rel = surface.corners - surface.centroids[:, None, :]
-    q = np.einsum("fia,fib->fab", rel, rel) / 12.0
-    tr = np.einsum("faa->f", q)
-    qc = np.einsum("fab,fb->fa", q, c)
-    cqc = np.einsum("fa,fa->f", c, qc)
-    q6 = np.c_[q[:, 0, 0], q[:, 1, 1], q[:, 2, 2], 2 * q[:, 0, 1], 2 * q[:, 0, 2], 2 * q[:, 1, 2]]
-    c6 = np.c_[c[:, 0] ** 2, c[:, 1] ** 2, c[:, 2] ** 2, c[:, 0] * c[:, 1], c[:, 0] * c[:, 2], c[:, 1] * c[:, 2]]
-    return c, tr, qc, cqc, q6, c6
-
-
 def cross_face_coupling(target: Surface, source: Surface) -> np.ndarray:
     """P_ft = mu0/(4 pi) int_f int_t dA dA'/|r - r'| [H m^2] (F_target, F_source) between the
     faces f of ``target`` and t of ``source`` (module doc)."""
@@ -83,8 +70,8 @@ def cross_face_coupling(target: Surface, source: Surface) -> np.ndarray:
     check.memory("source", f"a coupling of {nf} x {nt} faces", 8.0 * nf * nt * 3,
                  "use coarser meshes (larger resolution)")
     origin = 0.5 * (target.centroids.mean(axis=0) + source.centroids.mean(axis=0))
-    cf, trf, qcf, cqcf, q6f, c6f = _moments(target, origin)
-    ct, trt, qct, cqct, q6t, c6t = _moments(source, origin)
+    cf, trf, qcf, cqcf, q6f, c6f = face_moments(target, origin)
+    ct, trt, qct, cqct, q6t, c6t = face_moments(source, origin)
     c2f, c2t = (cf * cf).sum(axis=1), (ct * ct).sum(axis=1)
     h = max(target.edge_length, source.edge_length)
     floor = (1e-3 * h) ** 2

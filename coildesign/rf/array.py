@@ -226,6 +226,15 @@ def _with_port_element(z: np.ndarray, port: int, z_e: np.ndarray, position: str)
     return np.linalg.inv(y)
 
 
+def _coupling_at_centre(coils, freq, sample, conductivity, temperature) -> Coupling:
+    """``coils`` if it is a ``Coupling`` already computed, else their ``coupling`` at the median
+    frequency of ``freq``."""
+    if isinstance(coils, Coupling):
+        return coils
+    return coupling(coils, float(np.median(freq.f)), sample=sample, conductivity=conductivity,
+                    temperature=temperature)
+
+
 def array_network(coils: Sequence[Coil] | Coupling, frequencies, *, sample: Sample | None = None,
                   matched: bool = False, z0: float = 50.0, topology: str = "auto",
                   conductivity: float | None = None, temperature: float = 293.15, name: str = "coil array"):
@@ -236,11 +245,7 @@ def array_network(coils: Sequence[Coil] | Coupling, frequencies, *, sample: Samp
     ``network.matches`` (a tuple of ``MatchResult``)."""
     freq = frequency_axis(frequencies)
     z0v = check.positive("z0", z0)
-    if isinstance(coils, Coupling):
-        cp = coils
-    else:
-        cp = coupling(coils, float(np.median(freq.f)), sample=sample, conductivity=conductivity,
-                      temperature=temperature)
+    cp = _coupling_at_centre(coils, freq, sample, conductivity, temperature)
     return _ports_network(freq, cp.impedance_at(freq.f), cp, cp.circuits, matched, z0v, topology, name)
 
 
@@ -332,11 +337,7 @@ def capacitive_decoupling(coils: Sequence[Coil] | Coupling, frequencies, *, pair
     """
     freq = frequency_axis(frequencies)
     z0v = check.positive("z0", z0)
-    if isinstance(coils, Coupling):
-        cp = coils
-    else:
-        cp = coupling(coils, float(np.median(freq.f)), sample=sample, conductivity=conductivity,
-                      temperature=temperature)
+    cp = _coupling_at_centre(coils, freq, sample, conductivity, temperature)
     n = len(cp.circuits)
     ind = cp.inductance
     if pairs is None:

@@ -40,6 +40,22 @@ CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory 
 MID_RANGE = 4.0  # face pairs closer than this many edge lengths get a 9 x 9-point rule (face_coupling)
 
 
+def face_moments(surface: Surface, origin: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Terms of the faces' second-order multipole expansion (``face_coupling``): centroids c
+    about ``origin`` [m], the second central moment per unit area Q = (1/12) sum_i (v_i - c)(v_i - c)^T
+    [m^2] as its trace, Q c, c.Q.c, and Q and c c^T as six components each (xx, yy, zz, xy, xz, yz;
+    Q's off-diagonals doubled for the contraction with c c^T)."""
+    c = surface.centroids - origin
+    rel = surface.corners - surface.centroids[:, None, :]
+    q = np.einsum("fia,fib->fab", rel, rel) / 12.0
+    tr = np.einsum("faa->f", q)
+    qc = np.einsum("fab,fb->fa", q, c)
+    cqc = np.einsum("fa,fa->f", c, qc)
+    q6 = np.c_[q[:, 0, 0], q[:, 1, 1], q[:, 2, 2], 2 * q[:, 0, 1], 2 * q[:, 0, 2], 2 * q[:, 1, 2]]
+    c6 = np.c_[c[:, 0] ** 2, c[:, 1] ** 2, c[:, 2] ** 2, c[:, 0] * c[:, 1], c[:, 0] * c[:, 2], c[:, 1] * c[:, 2]]
+    return c, tr, qc, cqc, q6, c6
+
+
 class StreamFunctionOperators:
     """Operators of one ``Surface`` (cached: build once, reuse across designs).
 
@@ -168,15 +184,8 @@ class StreamFunctionOperators:
         # (the dipole terms vanish about centroids; Jackson, Classical Electrodynamics, 3rd ed.,
         # sec. 4.1); error O((h/D)^4). Evaluated for all pairs with matrix products; the pairs
         # within MID_RANGE edges are recomputed below.
-        c = s.centroids - s.centroids.mean(axis=0)
+        c, tr, qc, cqc, q6, c6 = face_moments(s, s.centroids.mean(axis=0))
         area = s.areas
-        rel = s.corners - s.centroids[:, None, :]
-        q = np.einsum("fia,fib->fab", rel, rel) / 12.0
-        tr = np.einsum("faa->f", q)
-        qc = np.einsum("fab,fb->fa", q, c)
-        cqc = np.einsum("fa,fa->f", c, qc)
-        q6 = np.c_[q[:, 0, 0], q[:, 1, 1], q[:, 2, 2], 2 * q[:, 0, 1], 2 * q[:, 0, 2], 2 * q[:, 1, 2]]
-        c6 = np.c_[c[:, 0] ** 2, c[:, 1] ** 2, c[:, 2] ** 2, c[:, 0] * c[:, 1], c[:, 0] * c[:, 2], c[:, 1] * c[:, 2]]
         c2 = (c * c).sum(axis=1)
         floor = (1e-3 * s.edge_length) ** 2
         p = np.empty((n_faces, n_faces))
