@@ -561,13 +561,14 @@ def _sampler(points: np.ndarray):
 
 
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
-               jog: np.ndarray | None = None) -> tuple[int, float]:
+               jog: np.ndarray | None = None, outer: np.ndarray | None = None) -> tuple[int, float]:
     """(segment index, fraction) of the point where a loop that ends at ``end`` (segment index,
     fraction) must start so that its two ends stand a wire ``pitch`` [m] apart: the first point
-    forward from ``end`` whose next 3 pitches of path stay at least a pitch from the loop's last 3
+    forward from ``end`` whose next 3 pitches of path, and the jog that arrives there from the
+    nearest point of the ``outer`` loop (if any), stay at least a pitch from the loop's last 3
     pitches before ``end`` and from the ``jog`` (2, 3) that leaves the loop at ``end``, if any (a
-    chord of a pitch across the gap is not enough where the gap spans a corner, or where the jog
-    leans towards the start: the start would then come closer than a pitch to the wire)."""
+    chord of a pitch across the gap is not enough where the gap spans a corner, or where a jog
+    leans towards the other end: it would then come closer than a pitch to the wire)."""
     seg = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
     arc = np.r_[0.0, np.cumsum(seg)]
     total = float(arc[-1])
@@ -582,6 +583,11 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
 
     def clear(s: float) -> bool:
         head = sample(s, min(3 * pitch, 0.25 * total), fine)
+        if outer is not None:  # the jog arriving at the start from the outer loop
+            i, t = _nearest_on(outer, head[0])
+            source = outer[i] + t * (outer[(i + 1) % len(outer)] - outer[i])
+            count = max(2, int(np.ceil(np.linalg.norm(source - head[0]) / fine)) + 1)
+            head = np.vstack([head, head[0] + np.linspace(0.0, 1.0, count)[:, None] * (source - head[0])])
         return bool(np.isinf(tail.query(head, distance_upper_bound=pitch)[0]).all())
 
     lo = s_end
@@ -623,6 +629,9 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
     return np.vstack([p0, inner, p1])
 
 
+RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
+
+
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
                                                                                                     np.ndarray]:
     """One open polyline [m] through all loops of ``nest`` (module doc) and the indices of its
@@ -636,7 +645,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     loop closes). The innermost loop ends at its point farthest from ``center`` (ties: furthest
     along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
-    along the surface normal, runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ... -> c_2 -> e_1: over
+    along the surface normal (between its corners ``lift`` from the straight chord below,
+    ``RETURN_POINTS`` points per piece), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ... -> c_2 -> e_1: over
     every loop's gap in the loop's own current direction (each loop is thus a full turn, its gap
     one pitch off the surface) and back over every jog (whose field it cancels to first order
     in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
@@ -659,7 +669,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     for k in range(n - 1, -1, -1):
         perimeter = float(np.linalg.norm(np.diff(np.vstack([pts_of[k], pts_of[k][:1]]), axis=0), axis=1).sum())
         jog = np.array([at(k, ends[k]), at(k + 1, starts[k + 1])]) if k < n - 1 else None
-        starts[k] = _gap_start(pts_of[k], ends[k], min(lift, 0.25 * perimeter), jog)
+        starts[k] = _gap_start(pts_of[k], ends[k], min(lift, 0.25 * perimeter), jog, pts_of[k - 1] if k else None)
         if k:
             ends[k - 1] = _nearest_on(pts_of[k - 1], at(k, starts[k]))
 
@@ -674,13 +684,30 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         arc = _arc(pts_of[k], starts[k], ends[k])
         junctions += [len(path), len(path) + len(arc) - 1]
         path.extend(arc)
-    lifted = []
+    corners = []  # (point on the surface, unit normal) under each corner of the return
     for k in range(n - 1, -1, -1):
-        lifted.append(at(k, ends[k]) + lift * normal(k, ends[k]))
+        corners.append((at(k, ends[k]), normal(k, ends[k])))
         if k:
-            lifted.append(at(k, starts[k]) + lift * normal(k, starts[k]))
+            corners.append((at(k, starts[k]), normal(k, starts[k])))
+    # between two corners the return runs at a distance ``lift`` from the straight chord below
+    # it, along the interpolated normal made perpendicular to the chord (a straight lifted chord
+    # would sag by lift (1 - cos(theta/2)) where the normals differ by theta, e.g. round a
+    # cylinder, and come closer than a pitch to the wire below)
+    steps = np.linspace(0.0, 1.0, RETURN_POINTS + 1)[1:]
+    lifted = [corners[0][0] + lift * corners[0][1]]
+    corner_index = [0]
+    for (a, na), (b, nb) in zip(corners[:-1], corners[1:]):
+        nrm = (1.0 - steps)[:, None] * na + steps[:, None] * nb
+        chord = b - a
+        length = float(np.linalg.norm(chord))
+        if length > 0.0:
+            u = chord / length
+            nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
+        nrm /= np.linalg.norm(nrm, axis=1)[:, None]
+        lifted.extend(a + steps[:, None] * (b - a) + lift * nrm)
+        corner_index.append(len(lifted) - 1)
     e1 = ends[0]
-    junctions += list(range(len(path), len(path) + len(lifted) + 1))
+    junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]
     path += lifted + [at(0, e1) + lead_length * normal(0, e1)]
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]

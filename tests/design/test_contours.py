@@ -6,6 +6,7 @@ from scipy.spatial import cKDTree
 
 from coildesign import design
 from coildesign.design.contours import (
+    RETURN_POINTS,
     SADDLE_SAFETY,
     STAR_SAFETY,
     ContourLoop,
@@ -176,8 +177,9 @@ def test_connected_nest_is_a_pitch_apart_everywhere(sides):
     surface = path[np.abs(path[:, 2]) < 1e-15]
     assert spacing(path, pitch) >= pitch * (1 - 1e-6)
     # the lifted return: one pitch above the surface, over each loop's gap and each jog
+    # (RETURN_POINTS points per straight piece between its 2 n - 1 corners)
     lifted = path[np.abs(path[:, 2] - pitch) < 1e-15]
-    assert len(lifted) == 2 * len(nest) - 1
+    assert len(lifted) == RETURN_POINTS * (2 * len(nest) - 2) + 1
     assert len(surface) + len(lifted) + 2 == len(path)  # and the two leads' tips
     assert path[0, 2] == pytest.approx(4 * pitch, rel=1e-12) and path[-1, 2] == pytest.approx(4 * pitch, rel=1e-12)
     assert np.linalg.norm(path[0, :2] - path[-1, :2]) >= pitch * (1 - 1e-6)  # the leads a pitch apart
