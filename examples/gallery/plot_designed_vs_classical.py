@@ -27,7 +27,9 @@ from coildesign.geometries import golay, maxwell_pair
 
 SMALL = os.environ.get("COILDESIGN_DOCS_SMALL", "") not in ("", "0")
 RADIUS, LENGTH, DSV, WIRE, TURNS = 5e-3, 25e-3, 3e-3, 0.25e-3, 10
-options = {"n_targets": 1000, "refine": 2} if SMALL else {}
+# the small build's 1.5 mm mesh leaves the wires up to 0.7 % closer than the pitch (a known contouring
+# defect on coarse cylinders): there the designs are accepted with that violation, printed below
+options = {"n_targets": 1000, "refine": 2, "allow_violations": True} if SMALL else {}
 surface = design.cylinder(RADIUS, LENGTH, 1.5e-3 if SMALL else None)
 
 designed = {axis: design.gradient_coil(surface, axis, DSV, 0.05, turns=TURNS, wire_diameter=WIRE, **options)
@@ -39,6 +41,8 @@ rows = []
 for axis in ("z", "x"):
     res = designed[axis]
     print(res, "\n")
+    if res.violations:
+        print("violations:", "; ".join(res.violations), "\n")
     rows.append((f"G{axis} target field", res.efficiency, res.inductance, res.resistance, res.max_deviation))
     coil = classical[axis]
     lin = linearity(coil, DSV, n=11)
