@@ -1,5 +1,10 @@
 """Shared test helpers."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -27,3 +32,15 @@ def helix(radius, length, turns, wire_diameter, points_per_turn=64):
     x = -0.5 * length + length * t / (2 * np.pi * turns)
     pts = np.c_[x, radius * np.cos(t), radius * np.sin(t)]
     return cd.Coil([cd.Winding(pts, cross_section=cd.RoundWire(wire_diameter))])
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The main job as a fresh install runs it, once per test session: ``python -m coildesign.cli demo
+    -o <dir>`` in a new process; (output folder, completed process with its stdout and stderr)."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    root = Path(cd.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "coildesign.cli", "demo", "-o", str(out)], env=env, cwd=out.parent,
+                          capture_output=True, text=True, timeout=900)
+    return out, done

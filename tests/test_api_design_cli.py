@@ -65,11 +65,12 @@ def test_help_for_every_command():
 
 
 @pytest.mark.slow
-def test_demo_writes_every_output(tmp_path, capsys):
+def test_demo_writes_every_output(demo_run):
     """The main job on embedded defaults: prints the summary and writes JSON, report, plots,
     Touchstone and VTK files; the matched S11 is finite and below -30 dB."""
-    assert cli.main(["demo", "--output", str(tmp_path)]) == 0
-    text = capsys.readouterr().out
+    tmp_path, done = demo_run
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
     for key in ("B1 per ampere at centre", "AC resistance", "S11", "limit of detection", "Gradient Gz",
                 "largest DSV", "dominant"):
         assert key in text
@@ -142,7 +143,7 @@ def test_run_refuses_an_unbuildable_target_field_design(tmp_path, capsys):
 @pytest.mark.slow
 def test_run_accepting_violations_prints_buildability(tmp_path, capsys):
     f = tmp_path / "d.toml"
-    f.write_text(UNBUILDABLE + "allow_violations = true\n")
+    f.write_text(UNBUILDABLE + "allow_violations = true\n[outputs]\nvtk = false\nplots = false\nreport = false\n")
     with pytest.warns(UserWarning, match="not buildable"):
         assert cli.main(["run", str(f), "--output", str(tmp_path / "o"), "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)

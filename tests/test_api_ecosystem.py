@@ -187,12 +187,11 @@ def test_show_off_screen(tmp_path):
 
 # ---------------------------------------------------------------------------- the main job
 @pytest.mark.slow
-def test_demo_writes_named_paraview_files(tmp_path):
+def test_demo_writes_named_paraview_files(demo_run):
     """As a fresh install would run it: `python -m coildesign.cli demo` writes .vtp and .vti
     files that pyvista reads back with named arrays and units; summary.json lists the outputs."""
     pv = pytest.importorskip("pyvista")
-    out = tmp_path / "demo"
-    r = run_python("", "-m", "coildesign.cli", "demo", "-o", str(out), "-q", cwd=tmp_path)
+    out, r = demo_run
     assert r.returncode == 0, r.stderr
     summary = json.loads((out / "summary.json").read_text())
     written = set(summary["outputs"]["written"])
