@@ -27,20 +27,6 @@ The far part is one engine call on the coarse nodes, chunked (``CHUNK_NODES``) s
 stays bounded. M_ab = M_ba to ~1e-12 (tested). Coincident paths (overlapping filaments) have
 an infinite Neumann integral and are refused.
 
-Straight pieces in the field of straight segments alone (polyline windings, the usual case) are
-evaluated by clusters instead (``_cluster_flux``): the source segments are grouped in runs of
-``CLUSTER`` consecutive segments of one polyline, and a piece of length h whose distance to a
-cluster's bounding sphere is sigma_b >= h / REFINE and >= ``FAR_SEGMENT`` x the cluster's
-longest segment sees no near source there; it is integrated against that cluster on the fewest
-Gauss-Legendre nodes q <= order whose Bernstein-ellipse bound (Trefethen, SIAM Rev. 50, 67
-(2008), Theorem 4.5, rho = 2 s + sqrt(4 s^2 + 1) with s = sigma_b / h) stays below ``FAR_TOL``
-= 1e-12 relative, i.e. more accurately than the order-8 rule on a piece at the near limit
-(~1e-10). Far pieces are mostly at s = 5-100, where 2-4 nodes reach that bound. The other
-clusters are resolved segment by segment with the rules above (own segment exact, near pairs
-refined, the rest on the nodes their own distance needs). On the contoured wires of the
-target-field designs this agrees with the uniform order-8 evaluation to ~5e-12 and takes about
-half the work (benchmarks/bench_inductance.py).
-
 Self inductance (geometric mean distance)
 -----------------------------------------
 L = (1/I^2) int A . J dV over the conductor. For a straight conductor with uniform current this
@@ -103,7 +89,7 @@ refused.
 
 from __future__ import annotations
 
-import functools
+import itertools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -111,10 +97,9 @@ from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
 from coildesign._constants import mu_0
-from coildesign._runtime import one_blas_thread, prime_allocator
 from coildesign.coil import Coil, LoopWinding, frame
 from coildesign.conductors import RectangularStrip, RoundWire
-from coildesign.fields import loop_kernels, segment_kernels, vector_potential
+from coildesign.fields import loop_kernels, vector_potential
 from coildesign.fields.segment_kernels import MU0_4PI
 from coildesign.symmetry import orbits, stabiliser, winding_orbits
 
@@ -130,11 +115,6 @@ LOOP_CHORDS = 256  # chords approximating a source circle for distance estimates
 CHUNK_NODES = 1 << 15  # coarse nodes per engine call
 CHUNK_PAIRS = 1 << 14  # (panel, source) pairs per direct-kernel batch
 OVERLAP_TOL = 1e-9  # relative distance below which two paths are taken as coincident
-CLUSTER = 8  # consecutive source segments per cluster (clustered evaluation)
-FAR_TOL = 1e-12  # error bound of the reduced Gauss-Legendre rule on far pairs, relative
-BLOCK_ELEMENTS = 1 << 15  # node x vertex elements per far block
-FAR_SEGMENT = 0.1  # far pairs: distance >= FAR_SEGMENT x source segment length (no cancellation)
-PIECE_BLOCK = 1 << 13  # pieces per pass of the clustered evaluation (node tables ~5 MB)
 
 
 # ---------------------------------------------------------------------------- GMD
@@ -416,20 +396,39 @@ def _nodes(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, order: 
 
 
 # ---------------------------------------------------------------------------- direct kernels
-def _segment_potential(pts: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
-    """A per ampere [T m/A] of filament segments s0-s1 (E, 3) at points (E, q, 3) -> (E, q, 3)."""
-    p1 = tuple(s0[:, None, k] for k in range(3))
-    p2 = tuple(s1[:, None, k] for k in range(3))
-    ax, ay, az = segment_kernels.segment_vector_potential(pts[..., 0], pts[..., 1], pts[..., 2], p1, p2, 0.0)
-    return np.stack([ax, ay, az], axis=-1)
-
-
 def _loop_potential(pts: np.ndarray, centre: np.ndarray, frame: np.ndarray, radius: np.ndarray) -> np.ndarray:
     """A per ampere of filament circles (E,) at points (E, q, 3) -> (E, q, 3)."""
     rel = pts - centre[:, None, :]
     loc = np.einsum("eij,eqj->eqi", frame, rel)
     ax, ay, az = loop_kernels.loop_vector_potential(loc[..., 0], loc[..., 1], loc[..., 2], radius[:, None], 0.0)
     return np.einsum("eji,eqj->eqi", frame, np.stack([ax, ay, az], axis=-1))
+
+
+def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray) -> np.ndarray:
+    """sum over nodes of (w_j A_j) . dl for node sets (E, q, 3) and source segments j (E,):
+    the explicit cancellation-free form of ``segment_kernels.segment_vector_potential``
+    (Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9: ln((u + L)/(u - L)) =
+    log1p(L (u + L) / D), D = R1 R2 + a.b, or |a x b|^2 / (R1 R2 - a.b) where a.b < 0 with
+    a x b = Lv x a), structure of arrays, without that kernel's conductor rule (filaments
+    here) and power-of-two range scaling (inductance geometry: squared lengths stay normal)."""
+    s0, lv = src.s0[j], src.s1[j] - src.s0[j]
+    lx, ly, lz = (lv[:, k, None] for k in range(3))
+    ax, ay, az = (pts[..., k] - s0[:, k, None] for k in range(3))
+    bx, by, bz = ax - lx, ay - ly, az - lz
+    r1 = np.sqrt(ax * ax + ay * ay + az * az)
+    r2 = np.sqrt(bx * bx + by * by + bz * bz)
+    length = np.sqrt(lx * lx + ly * ly + lz * lz)
+    ab = ax * bx + ay * by + az * bz
+    v = r1 * r2
+    cx, cy, cz = ly * az - lz * ay, lz * ax - lx * az, lx * ay - ly * ax
+    pos = ab >= 0.0
+    den = np.where(pos, v + ab, (cx * cx + cy * cy + cz * cz) / np.where(pos, 1.0, v - ab))
+    u = r1 + r2
+    with np.errstate(divide="ignore"):
+        lam = np.log1p(length * (u + length) / den)
+    lam = np.where(den > 0.0, lam, 0.0)  # a node on the filament: no value (segment_kernels)
+    lam *= dl[..., 0] * lx + dl[..., 1] * ly + dl[..., 2] * lz
+    return MU0_4PI * src.sw[j] / length[:, 0] * lam.sum(axis=1)
 
 
 def _pair_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, kind: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -440,10 +439,10 @@ def _pair_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, kind: np.ndarray,
         kd, jj, p, d = kind[sl], j[sl], pts[sl], dl[sl]
         val = np.zeros(len(kd))
         seg = kd == 0
-        if seg.any():
-            js = jj[seg]
-            a = _segment_potential(p[seg], src.s0[js], src.s1[js])
-            val[seg] = src.sw[js] * np.einsum("eqi,eqi->e", a, d[seg])
+        if seg.all():
+            val = _segment_flux(p, d, src, jj)
+        elif seg.any():
+            val[seg] = _segment_flux(p[seg], d[seg], src, jj[seg])
         lp = ~seg
         if lp.any():
             jl = jj[lp]
@@ -523,12 +522,14 @@ def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray) -> tuple[np.ndarray
         smid = 0.5 * (src.s0 + src.s1)
         half = 0.5 * np.linalg.norm(src.s1 - src.s0, axis=1)
         for sel, tree, hmax in _segment_index(src):
-            lists = tree.query_ball_point(mid, reach + hmax * (1 + 1e-12), return_sorted=False)
-            counts = np.fromiter((len(x) for x in lists), dtype=int, count=len(lists))
-            if counts.sum() == 0:
+            radius = reach + hmax * (1 + 1e-12)
+            counts = tree.query_ball_point(mid, radius, return_length=True)
+            found = int(counts.sum())
+            if found == 0:
                 continue
+            lists = tree.query_ball_point(mid, radius, return_sorted=False)
             ii = np.repeat(np.arange(len(idx)), counts)
-            jj = sel[np.concatenate([np.asarray(x, dtype=int) for x in lists if len(x)])]
+            jj = sel[np.fromiter(itertools.chain.from_iterable(lists), dtype=int, count=found)]
             keep = np.linalg.norm(mid[ii] - smid[jj], axis=1) <= reach[ii] + half[jj] * (1 + 1e-12)
             out_i.append(idx[ii[keep]])
             out_j.append(jj[keep])
@@ -566,13 +567,9 @@ def _overlap_error(names: tuple[str, str]) -> None:
 # ---------------------------------------------------------------------------- the integral
 def _flux(src: _Sources, pc: _Pieces, order: int, names: tuple[str, str]) -> float:
     """sum over pieces of weight x oint (sum of source potentials) . dl [H], computed in blocks of
-    pieces so that the work arrays stay bounded; straight pieces in the field of straight
-    segments alone go through the clustered evaluation (``_cluster_flux``)."""
+    pieces so that the work arrays stay bounded."""
     total = np.zeros(pc.n)
     active = np.flatnonzero(pc.weight != 0.0)
-    if len(src.s0) and not len(src.lr) and not np.any(pc.kind[active] != 0):
-        _cluster_flux(src, pc, active, order, names, total)
-        return float(np.sum(pc.weight * total))
     per_block = max(1, CHUNK_NODES // order)
     for start in range(0, len(active), per_block):
         _flux_block(src, pc, active[start:start + per_block], order, names, total)
@@ -648,265 +645,9 @@ def _refined(pc: _Pieces, src: _Sources, pi: np.ndarray, pk: np.ndarray, pj: np.
         sl = slice(start, start + CHUNK_PAIRS)
         pair = fpan[sl]
         pts, dl = _nodes(pc, pi[pair], f0[sl], f1[sl], order)
-        if np.all(pk[pair] == 0):
-            out += np.bincount(pi[pair], weights=_segment_flux(pts, dl, src, pj[pair]), minlength=pc.n)
-        else:
-            np.add.at(out, pi[pair], _pair_flux(pts, dl, src, pk[pair], pj[pair]))
+        np.add.at(out, pi[pair], _pair_flux(pts, dl, src, pk[pair], pj[pair]))
     return out
 
-
-# ---------------------------------------------------------------------------- clustered evaluation
-def _far_orders(s: np.ndarray, order: int) -> np.ndarray:
-    """Fewest Gauss-Legendre nodes q (2 <= q <= order) whose error bound stays below FAR_TOL
-    on a piece of length h whose integrand is analytic within distance sigma = s h (module
-    docstring): the singularities lie outside the Bernstein ellipse of parameter
-    rho = 2 s + sqrt(4 s^2 + 1), and q nodes then err by at most (64/15) M rho^(-2 q) / (rho^2 - 1)
-    with M the integrand's largest value on the ellipse (Trefethen, SIAM Rev. 50, 67 (2008),
-    Theorem 4.5); M is taken as 4x the value on the piece (at most 2x for a potential whose
-    singularity stays at a distance of sigma (1 - 1/rho) >= sigma / 2 from the ellipse)."""
-    return order - np.searchsorted(_order_thresholds(order), s, side="right")
-
-
-@functools.cache
-def _order_thresholds(order: int) -> np.ndarray:
-    """s_q for q = order - 1 down to 2 (ascending): q nodes suffice (``_far_orders``) for
-    sigma / h >= s_q."""
-    out = []
-    for q in range(order - 1, 1, -1):
-        lo, hi = 0.0, 1e12  # bisection of the monotone bound in s
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            rho = 2 * mid + np.sqrt(4 * mid * mid + 1)
-            if rho > 1.0 and 4 * 64 / 15 * rho ** (-2.0 * q) / (rho * rho - 1) <= FAR_TOL:
-                hi = mid
-            else:
-                lo = mid
-        out.append(hi)
-    return np.array(out)
-
-
-@dataclass(frozen=True)
-class _SegmentClusters:
-    """Source segments in runs of at most CLUSTER consecutive segments of one polyline, padded
-    with zero-length segments: vertices relative to the cluster centre, (n, CLUSTER + 1, 3);
-    ``t`` = mu0/(4 pi) x weight x unit tangent (n, CLUSTER, 3); lengths (n, CLUSTER); member
-    segment (n, CLUSTER), -1 for padding; bounding spheres."""
-
-    verts: np.ndarray
-    t: np.ndarray
-    length: np.ndarray
-    member: np.ndarray
-    centre: np.ndarray
-    radius: np.ndarray
-    padded_length: np.ndarray  # (n, CLUSTER + 1), a zero-length dummy segment last
-    matrix: np.ndarray  # (n, CLUSTER + 1, 6): [t, 0] with a zero row last (``polyline_block``)
-    longest: np.ndarray  # (n,) longest segment [m]
-    no_threshold: np.ndarray  # (CLUSTER + 1,) -inf: no pair of a far block is near
-
-
-def _segment_clusters(src: _Sources) -> _SegmentClusters:
-    if "clusters" in src.index:
-        return src.index["clusters"]
-    n = len(src.s0)
-    joined = np.zeros(n, dtype=bool)
-    joined[1:] = np.all(src.s0[1:] == src.s1[:-1], axis=1)
-    run = np.cumsum(~joined) - 1  # polyline run of each segment
-    first = np.flatnonzero(~joined)
-    pos = np.arange(n) - first[run]
-    # cluster number: runs are cut every CLUSTER segments
-    per_run = -(-np.bincount(run) // CLUSTER)
-    start = np.concatenate([[0], np.cumsum(per_run)[:-1]])
-    cl = start[run] + pos // CLUSTER
-    slot = pos % CLUSTER
-    m = int(per_run.sum())
-    member = np.full((m, CLUSTER), -1)
-    member[cl, slot] = np.arange(n)
-    verts = np.empty((m, CLUSTER + 1, 3))
-    last = np.zeros(m, dtype=int)
-    np.maximum.at(last, cl, np.arange(n))
-    verts[:] = src.s1[last][:, None, :]  # padding: the cluster's last vertex repeated
-    verts[cl, slot] = src.s0
-    lv = src.s1 - src.s0
-    length = np.zeros((m, CLUSTER))
-    length[cl, slot] = np.sqrt(_dot(lv, lv))
-    t = np.zeros((m, CLUSTER, 3))
-    t[cl, slot] = (MU0_4PI * src.sw / np.sqrt(_dot(lv, lv)))[:, None] * lv
-    lo, hi = verts.min(axis=1), verts.max(axis=1)
-    centre = 0.5 * (lo + hi)
-    verts -= centre[:, None, :]
-    radius = np.sqrt(_dot(verts, verts).max(axis=1))
-    padded_length = np.concatenate([length, np.zeros((m, 1))], axis=1)
-    matrix = np.zeros((m, CLUSTER + 1, 6))
-    matrix[:, :-1, :3] = t
-    out = _SegmentClusters(verts, t, length, member, centre, radius, padded_length, matrix, length.max(axis=1),
-                           np.full(CLUSTER + 1, -np.inf))
-    src.index["clusters"] = out
-    return out
-
-
-def _cluster_flux(src: _Sources, pc: _Pieces, active: np.ndarray, order: int, names: tuple[str, str],
-                  total: np.ndarray) -> None:
-    """Add to ``total`` the flux of straight source segments through the straight pieces
-    ``active`` (a near/far split in the manner of Greengard & Rokhlin, J. Comput. Phys. 73, 325
-    (1987), with the exact kernels on both sides). Each piece meets the source segments in
-    clusters of up to CLUSTER consecutive segments of one polyline: a cluster whose bounding
-    sphere is at a distance sigma_b >= h / REFINE from the piece (length h) holds no near pair
-    (the singularity distance of a pair is at least the distance of the two segments, module
-    docstring) and is integrated on the fewest Gauss-Legendre nodes whose error bound stays
-    below FAR_TOL (``_far_orders`` of sigma_b / h), at most ``order``, in batched blocks that
-    share each node's distance to a vertex between the two segments meeting there. The other
-    clusters are resolved segment by segment (``_local_pairs``): own segments exactly, near
-    pairs on refined panels (``_refined``), the rest on ``_far_orders`` nodes of their own
-    distance."""
-    cs = _segment_clusters(src)
-    seg_cluster = np.empty(len(src.s0), dtype=int)
-    valid = cs.member >= 0
-    seg_cluster[cs.member[valid]] = np.nonzero(valid)[0]
-    with one_blas_thread():  # small products: BLAS threads would only spin
-        for start in range(0, len(active), PIECE_BLOCK):
-            idx = active[start:start + PIECE_BLOCK]
-            near_p, near_c = _far_clusters(src, pc, cs, idx, seg_cluster, order, total)
-            _local_pairs(src, pc, cs, idx, near_p, near_c, order, names, total)
-
-
-def _far_clusters(src: _Sources, pc: _Pieces, cs: _SegmentClusters, idx: np.ndarray, seg_cluster: np.ndarray,
-                  order: int, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Add the far clusters' flux through the pieces ``idx`` to ``total`` (``_cluster_flux``);
-    return the near (piece position, cluster) pairs."""
-    n = len(idx)
-    q0, q1 = pc.q0[idx], pc.q1[idx]
-    mid = (0.5 * (q0 + q1)).T.copy()
-    prime_allocator()
-    h = np.sqrt(_dot(q1 - q0, q1 - q0))
-    own = pc.own[idx]
-    own_cluster = np.where(own >= 0, seg_cluster[np.maximum(own, 0)], -1)
-    # Gauss-Legendre nodes of every piece for every order up to ``order``, (N, 3) with the
-    # owning piece of each node; node (piece k, order q, m) at base[q] + k q + m
-    base = np.zeros(order + 1, dtype=int)
-    base[2:] = n * (np.cumsum(np.arange(2, order + 1)) - np.arange(2, order + 1))
-    xs = np.empty((int(base[order]) + n * order, 3))
-    ds = np.empty_like(xs)
-    for q in range(2, order + 1):
-        pts, dl = _nodes(pc, idx, np.zeros(n), np.ones(n), q)
-        xs[base[q]:base[q] + n * q] = pts.reshape(-1, 3)
-        ds[base[q]:base[q] + n * q] = dl.reshape(-1, 3)
-    owner = np.concatenate([np.repeat(np.arange(n), q) for q in range(2, order + 1)])
-    workspace = segment_kernels.Workspace()
-    flux = np.zeros(n)
-    near_p, near_c = [], []
-    for c in range(len(cs.radius)):
-        ctr = cs.centre[c]
-        dx, dy, dz = mid[0] - ctr[0], mid[1] - ctr[1], mid[2] - ctr[2]
-        gap = np.sqrt(dx * dx + dy * dy + dz * dz) - 0.5 * h - cs.radius[c]
-        q = _far_orders(gap / h, order)
-        local = (gap * REFINE <= h) | (gap < FAR_SEGMENT * cs.longest[c]) | (own_cluster == c)
-        lp = np.flatnonzero(local)
-        if len(lp):
-            near_p.append(lp)
-            near_c.append(np.full(len(lp), c))
-        fp = np.flatnonzero(~local)
-        if not len(fp):
-            continue
-        qf = q[fp]
-        first = base[qf] + fp * qf
-        cum = np.cumsum(qf)
-        nid = np.repeat(first - (cum - qf), qf) + np.arange(cum[-1])
-        per = BLOCK_ELEMENTS // (CLUSTER + 1)
-        for s in range(0, len(nid), per):
-            ids = nid[s:s + per]
-            val = _far_block(xs[ids] - ctr, ds[ids], cs, c, workspace)
-            flux += np.bincount(owner[ids], weights=val, minlength=n)
-    total[idx] += flux
-    if not near_p:
-        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-    return np.concatenate(near_p), np.concatenate(near_c)
-
-
-def _far_block(x: np.ndarray, dl: np.ndarray, cs: _SegmentClusters, c: int,
-               workspace: segment_kernels.Workspace) -> np.ndarray:
-    """(w_j A_j(x)) . dl summed over the segments j of source cluster c at nodes x (M, 3)
-    relative to the cluster's centre, weighted line elements dl (M, 3): the fast path of
-    ``segment_kernels.polyline_block`` (A_j = mu0/(4 pi) t_j ln((u + L)/(u - L)), u = R1 + R2,
-    Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9, each R formed once per vertex), with
-    no pair sent to the explicit kernel: far pairs only, where u - L >= 2 sigma^2 / (u + L)
-    leaves no cancellation worth a bit (sigma >= FAR_SEGMENT x L)."""
-    sums, _ = segment_kernels.polyline_block(x, cs.verts[c], cs.matrix[c], cs.padded_length[c], cs.no_threshold,
-                                             quantity="A", workspace=workspace)
-    a = sums[:, :3]
-    a *= dl
-    return a.sum(axis=1)
-
-
-def _local_pairs(src: _Sources, pc: _Pieces, cs: _SegmentClusters, active: np.ndarray, p: np.ndarray,
-                 c: np.ndarray, order: int, names: tuple[str, str], total: np.ndarray) -> None:
-    """Segment-by-segment flux of the pairs (piece active[p], cluster c) (``_cluster_flux``)."""
-    i = np.repeat(active[p], CLUSTER)
-    j = cs.member[c].ravel()
-    ok = j >= 0
-    i, j = i[ok], j[ok]
-    own = pc.own[i] == j
-    if own.any():
-        io, jo = i[own], j[own]
-        lengths = np.sqrt(_dot(pc.q1[io] - pc.q0[io], pc.q1[io] - pc.q0[io]))
-        np.add.at(total, io, src.sw[jo] * _parallel_mutual(lengths, pc.offset[io]))
-        i, j = i[~own], j[~own]
-    mid = 0.5 * (pc.q0[i] + pc.q1[i])
-    h = np.sqrt(_dot(pc.q1[i] - pc.q0[i], pc.q1[i] - pc.q0[i]))
-    smid = 0.5 * (src.s0[j] + src.s1[j])
-    half = 0.5 * np.sqrt(_dot(src.s1[j] - src.s0[j], src.s1[j] - src.s0[j]))
-    sigma = np.maximum(np.sqrt(_dot(mid - smid, mid - smid)) - 0.5 * h - half, 0.0)
-    cand = np.flatnonzero(sigma * REFINE <= h)
-    near = np.zeros(len(i), dtype=bool)
-    if len(cand):
-        zeros = np.zeros(len(cand), dtype=int)
-        sig, length, bad = _sigma(pc, i[cand], np.zeros(len(cand)), np.ones(len(cand)), src, zeros, j[cand])
-        if bad.any():
-            _overlap_error(names)
-        sigma[cand] = sig
-        near[cand] = length > REFINE * sig
-    if near.any():
-        total += _refined(pc, src, i[near], np.zeros(int(near.sum()), dtype=int), j[near], order, names)
-    i, j, sigma, h, half = i[~near], j[~near], sigma[~near], h[~near], half[~near]
-    q = _far_orders(sigma / h, order)
-    # classes: Gauss order, and whether the cancellation-free form is needed
-    cls = 2 * q + (sigma < FAR_SEGMENT * 2.0 * half)
-    for cc in np.unique(cls):
-        sel = np.flatnonzero(cls == cc)
-        for s in range(0, len(sel), CHUNK_PAIRS):
-            ss = sel[s:s + CHUNK_PAIRS]
-            pts, dl = _nodes(pc, i[ss], np.zeros(len(ss)), np.ones(len(ss)), int(cc // 2))
-            val = _segment_flux(pts, dl, src, j[ss], near=bool(cc % 2))
-            total += np.bincount(i[ss], weights=val, minlength=len(total))
-
-
-def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray, near: bool = True) -> np.ndarray:
-    """sum over nodes of (w_j A_j) . dl for node sets (E, q, 3) and source segments j (E,):
-    the explicit form of ``segment_kernels`` without its conductor and range handling
-    (filaments; lengths whose squares stay finite), structure of arrays. ``near``: the
-    cancellation-free ln((u + L)/(u - L)) = log1p(L (u + L) / D), D = R1 R2 + a.b or
-    |a x b|^2 / (R1 R2 - a.b) where a.b < 0 (a x b = Lv x a); otherwise (pairs at a distance
-    >= FAR_SEGMENT L from the segment, none near) log1p(2 L / (u - L)) directly."""
-    s0, lv = src.s0[j], src.s1[j] - src.s0[j]
-    lx, ly, lz = (lv[:, k, None] for k in range(3))
-    ax, ay, az = (pts[..., k] - s0[:, k, None] for k in range(3))
-    bx, by, bz = ax - lx, ay - ly, az - lz
-    r1 = np.sqrt(ax * ax + ay * ay + az * az)
-    r2 = np.sqrt(bx * bx + by * by + bz * bz)
-    length = np.sqrt(lx * lx + ly * ly + lz * lz)
-    u = r1 + r2
-    if near:
-        ab = ax * bx + ay * by + az * bz
-        v = r1 * r2
-        cx, cy, cz = ly * az - lz * ay, lz * ax - lx * az, lx * ay - ly * ax
-        c2 = cx * cx + cy * cy + cz * cz
-        pos = ab >= 0.0
-        den = np.where(pos, v + ab, c2 / np.where(pos, 1.0, v - ab))
-        lam = np.log1p(length * (u + length) / den)
-    else:
-        u -= length
-        lam = np.log1p(2.0 * length / u)
-    lam *= dl[..., 0] * lx + dl[..., 1] * ly + dl[..., 2] * lz
-    return MU0_4PI * src.sw[j] / length[:, 0] * lam.sum(axis=1)
 
 # ---------------------------------------------------------------------------- public API
 def _check_options(order: object, loop_points: object, gmd_points: object) -> tuple[int, int, int]:
