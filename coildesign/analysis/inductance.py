@@ -143,11 +143,6 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("...i,...i->...", a, b)
 
 
-def _point_segment_distance(p: np.ndarray, a0: np.ndarray, d: np.ndarray, d2: np.ndarray) -> np.ndarray:
-    t = np.clip(_dot(p - a0, d) / np.where(d2 > 0, d2, 1.0), 0.0, 1.0)
-    return np.linalg.norm(p - a0 - t[..., None] * d, axis=-1)
-
-
 def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
     """Least distance between segments p0-p1 and q0-q1 (broadcast over leading axes; Ericson,
     Real-Time Collision Detection (2005), sec. 5.1.9)."""
@@ -166,19 +161,34 @@ def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
 
 def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Singularity distance [m] of a straight source segment s0-s1 seen from target panel a0-a1
-    (module docstring), and a mask of coincident (overlapping collinear) pairs."""
-    d1, d2 = a1 - a0, s1 - s0
-    h2, l2 = _dot(d1, d1), _dot(d2, d2)
-    sigma = np.minimum(_point_segment_distance(s0, a0, d1, h2), _point_segment_distance(s1, a0, d1, h2))
-    cr = np.cross(d1, d2)
-    den = _dot(cr, cr)
-    w0 = a0 - s0
+    (module docstring), and a mask of coincident (overlapping collinear) pairs; inputs (N, 3),
+    worked in structure of arrays."""
+    ax, ay, az = a0[:, 0], a0[:, 1], a0[:, 2]
+    sx, sy, sz = s0[:, 0], s0[:, 1], s0[:, 2]
+    d1x, d1y, d1z = a1[:, 0] - ax, a1[:, 1] - ay, a1[:, 2] - az
+    d2x, d2y, d2z = s1[:, 0] - sx, s1[:, 1] - sy, s1[:, 2] - sz
+    h2 = d1x * d1x + d1y * d1y + d1z * d1z
+    l2 = d2x * d2x + d2y * d2y + d2z * d2z
+    safe_h2 = np.where(h2 > 0, h2, 1.0)
+
+    def point_distance(px, py, pz):  # distance of points p from the panel
+        rx, ry, rz = px - ax, py - ay, pz - az
+        t = np.clip((rx * d1x + ry * d1y + rz * d1z) / safe_h2, 0.0, 1.0)
+        rx, ry, rz = rx - t * d1x, ry - t * d1y, rz - t * d1z
+        return np.sqrt(rx * rx + ry * ry + rz * rz)
+
+    sigma = np.minimum(point_distance(sx, sy, sz), point_distance(s1[:, 0], s1[:, 1], s1[:, 2]))
+    cx, cy, cz = d1y * d2z - d1z * d2y, d1z * d2x - d1x * d2z, d1x * d2y - d1y * d2x
+    den = cx * cx + cy * cy + cz * cz
+    wx, wy, wz = ax - sx, ay - sy, az - sz
     nonpar = den > 1e-20 * h2 * l2
     safe = np.where(nonpar, den, 1.0)
-    b, d, e = _dot(d1, d2), _dot(d1, w0), _dot(d2, w0)
+    b = d1x * d2x + d1y * d2y + d1z * d2z
+    d = d1x * wx + d1y * wy + d1z * wz
+    e = d2x * wx + d2y * wy + d2z * wz
     tau = (b * e - l2 * d) / safe
     mu = (h2 * e - b * d) / safe
-    delta = np.abs(_dot(w0, cr)) / np.sqrt(safe)
+    delta = np.abs(wx * cx + wy * cy + wz * cz) / np.sqrt(safe)
     sin = np.sqrt(safe / np.where(h2 * l2 > 0, h2 * l2, 1.0))
     along = np.sqrt(h2) * np.maximum(0.0, np.maximum(-tau, tau - 1.0))
     active = nonpar & (mu >= 0.0) & (mu <= 1.0)
@@ -186,9 +196,10 @@ def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarra
     sigma = np.minimum(sigma, pinch)
     # coincident: parallel, on the same line, projections overlapping over a finite length
     scale = np.sqrt(h2) + np.sqrt(l2)
-    off_line = np.linalg.norm(np.cross(w0, d1), axis=-1) / np.sqrt(np.where(h2 > 0, h2, 1.0))
-    t0 = -d / np.where(h2 > 0, h2, 1.0)  # s0 projected on the panel, in panel fractions
-    t1 = _dot(s1 - a0, d1) / np.where(h2 > 0, h2, 1.0)
+    ox, oy, oz = wy * d1z - wz * d1y, wz * d1x - wx * d1z, wx * d1y - wy * d1x
+    off_line = np.sqrt(ox * ox + oy * oy + oz * oz) / np.sqrt(safe_h2)
+    t0 = -d / safe_h2  # s0 projected on the panel, in panel fractions
+    t1 = ((s1[:, 0] - ax) * d1x + (s1[:, 1] - ay) * d1y + (s1[:, 2] - az) * d1z) / safe_h2
     lo, hi = np.maximum(np.minimum(t0, t1), 0.0), np.minimum(np.maximum(t0, t1), 1.0)
     overlap = ~nonpar & (off_line <= OVERLAP_TOL * scale) & (hi - lo > OVERLAP_TOL)
     return sigma, overlap
