@@ -89,6 +89,7 @@ refused.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -98,7 +99,8 @@ from coildesign import _validation as check
 from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, frame
 from coildesign.conductors import RectangularStrip, RoundWire
-from coildesign.fields import loop_kernels, segment_kernels, vector_potential
+from coildesign.fields import loop_kernels, vector_potential
+from coildesign.fields.segment_kernels import MU0_4PI
 from coildesign.symmetry import orbits, stabiliser, winding_orbits
 
 __all__ = ["inductance", "inductance_matrix", "mutual_inductance", "geometric_mean_distance"]
@@ -141,11 +143,6 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("...i,...i->...", a, b)
 
 
-def _point_segment_distance(p: np.ndarray, a0: np.ndarray, d: np.ndarray, d2: np.ndarray) -> np.ndarray:
-    t = np.clip(_dot(p - a0, d) / np.where(d2 > 0, d2, 1.0), 0.0, 1.0)
-    return np.linalg.norm(p - a0 - t[..., None] * d, axis=-1)
-
-
 def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
     """Least distance between segments p0-p1 and q0-q1 (broadcast over leading axes; Ericson,
     Real-Time Collision Detection (2005), sec. 5.1.9)."""
@@ -164,19 +161,34 @@ def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
 
 def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Singularity distance [m] of a straight source segment s0-s1 seen from target panel a0-a1
-    (module docstring), and a mask of coincident (overlapping collinear) pairs."""
-    d1, d2 = a1 - a0, s1 - s0
-    h2, l2 = _dot(d1, d1), _dot(d2, d2)
-    sigma = np.minimum(_point_segment_distance(s0, a0, d1, h2), _point_segment_distance(s1, a0, d1, h2))
-    cr = np.cross(d1, d2)
-    den = _dot(cr, cr)
-    w0 = a0 - s0
+    (module docstring), and a mask of coincident (overlapping collinear) pairs; inputs (N, 3),
+    worked in structure of arrays."""
+    ax, ay, az = a0[:, 0], a0[:, 1], a0[:, 2]
+    sx, sy, sz = s0[:, 0], s0[:, 1], s0[:, 2]
+    d1x, d1y, d1z = a1[:, 0] - ax, a1[:, 1] - ay, a1[:, 2] - az
+    d2x, d2y, d2z = s1[:, 0] - sx, s1[:, 1] - sy, s1[:, 2] - sz
+    h2 = d1x * d1x + d1y * d1y + d1z * d1z
+    l2 = d2x * d2x + d2y * d2y + d2z * d2z
+    safe_h2 = np.where(h2 > 0, h2, 1.0)
+
+    def point_distance(px, py, pz):  # distance of points p from the panel
+        rx, ry, rz = px - ax, py - ay, pz - az
+        t = np.clip((rx * d1x + ry * d1y + rz * d1z) / safe_h2, 0.0, 1.0)
+        rx, ry, rz = rx - t * d1x, ry - t * d1y, rz - t * d1z
+        return np.sqrt(rx * rx + ry * ry + rz * rz)
+
+    sigma = np.minimum(point_distance(sx, sy, sz), point_distance(s1[:, 0], s1[:, 1], s1[:, 2]))
+    cx, cy, cz = d1y * d2z - d1z * d2y, d1z * d2x - d1x * d2z, d1x * d2y - d1y * d2x
+    den = cx * cx + cy * cy + cz * cz
+    wx, wy, wz = ax - sx, ay - sy, az - sz
     nonpar = den > 1e-20 * h2 * l2
     safe = np.where(nonpar, den, 1.0)
-    b, d, e = _dot(d1, d2), _dot(d1, w0), _dot(d2, w0)
+    b = d1x * d2x + d1y * d2y + d1z * d2z
+    d = d1x * wx + d1y * wy + d1z * wz
+    e = d2x * wx + d2y * wy + d2z * wz
     tau = (b * e - l2 * d) / safe
     mu = (h2 * e - b * d) / safe
-    delta = np.abs(_dot(w0, cr)) / np.sqrt(safe)
+    delta = np.abs(wx * cx + wy * cy + wz * cz) / np.sqrt(safe)
     sin = np.sqrt(safe / np.where(h2 * l2 > 0, h2 * l2, 1.0))
     along = np.sqrt(h2) * np.maximum(0.0, np.maximum(-tau, tau - 1.0))
     active = nonpar & (mu >= 0.0) & (mu <= 1.0)
@@ -184,9 +196,10 @@ def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarra
     sigma = np.minimum(sigma, pinch)
     # coincident: parallel, on the same line, projections overlapping over a finite length
     scale = np.sqrt(h2) + np.sqrt(l2)
-    off_line = np.linalg.norm(np.cross(w0, d1), axis=-1) / np.sqrt(np.where(h2 > 0, h2, 1.0))
-    t0 = -d / np.where(h2 > 0, h2, 1.0)  # s0 projected on the panel, in panel fractions
-    t1 = _dot(s1 - a0, d1) / np.where(h2 > 0, h2, 1.0)
+    ox, oy, oz = wy * d1z - wz * d1y, wz * d1x - wx * d1z, wx * d1y - wy * d1x
+    off_line = np.sqrt(ox * ox + oy * oy + oz * oz) / np.sqrt(safe_h2)
+    t0 = -d / safe_h2  # s0 projected on the panel, in panel fractions
+    t1 = ((s1[:, 0] - ax) * d1x + (s1[:, 1] - ay) * d1y + (s1[:, 2] - az) * d1z) / safe_h2
     lo, hi = np.maximum(np.minimum(t0, t1), 0.0), np.minimum(np.maximum(t0, t1), 1.0)
     overlap = ~nonpar & (off_line <= OVERLAP_TOL * scale) & (hi - lo > OVERLAP_TOL)
     return sigma, overlap
@@ -394,20 +407,39 @@ def _nodes(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, order: 
 
 
 # ---------------------------------------------------------------------------- direct kernels
-def _segment_potential(pts: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
-    """A per ampere [T m/A] of filament segments s0-s1 (E, 3) at points (E, q, 3) -> (E, q, 3)."""
-    p1 = tuple(s0[:, None, k] for k in range(3))
-    p2 = tuple(s1[:, None, k] for k in range(3))
-    ax, ay, az = segment_kernels.segment_vector_potential(pts[..., 0], pts[..., 1], pts[..., 2], p1, p2, 0.0)
-    return np.stack([ax, ay, az], axis=-1)
-
-
 def _loop_potential(pts: np.ndarray, centre: np.ndarray, frame: np.ndarray, radius: np.ndarray) -> np.ndarray:
     """A per ampere of filament circles (E,) at points (E, q, 3) -> (E, q, 3)."""
     rel = pts - centre[:, None, :]
     loc = np.einsum("eij,eqj->eqi", frame, rel)
     ax, ay, az = loop_kernels.loop_vector_potential(loc[..., 0], loc[..., 1], loc[..., 2], radius[:, None], 0.0)
     return np.einsum("eji,eqj->eqi", frame, np.stack([ax, ay, az], axis=-1))
+
+
+def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray) -> np.ndarray:
+    """sum over nodes of (w_j A_j) . dl for node sets (E, q, 3) and source segments j (E,):
+    the explicit cancellation-free form of ``segment_kernels.segment_vector_potential``
+    (Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9: ln((u + L)/(u - L)) =
+    log1p(L (u + L) / D), D = R1 R2 + a.b, or |a x b|^2 / (R1 R2 - a.b) where a.b < 0 with
+    a x b = Lv x a), structure of arrays, without that kernel's conductor rule (filaments
+    here) and power-of-two range scaling (inductance geometry: squared lengths stay normal)."""
+    s0, lv = src.s0[j], src.s1[j] - src.s0[j]
+    lx, ly, lz = (lv[:, k, None] for k in range(3))
+    ax, ay, az = (pts[..., k] - s0[:, k, None] for k in range(3))
+    bx, by, bz = ax - lx, ay - ly, az - lz
+    r1 = np.sqrt(ax * ax + ay * ay + az * az)
+    r2 = np.sqrt(bx * bx + by * by + bz * bz)
+    length = np.sqrt(lx * lx + ly * ly + lz * lz)
+    ab = ax * bx + ay * by + az * bz
+    v = r1 * r2
+    cx, cy, cz = ly * az - lz * ay, lz * ax - lx * az, lx * ay - ly * ax
+    pos = ab >= 0.0
+    den = np.where(pos, v + ab, (cx * cx + cy * cy + cz * cz) / np.where(pos, 1.0, v - ab))
+    u = r1 + r2
+    with np.errstate(divide="ignore"):
+        lam = np.log1p(length * (u + length) / den)
+    lam = np.where(den > 0.0, lam, 0.0)  # a node on the filament: no value (segment_kernels)
+    lam *= dl[..., 0] * lx + dl[..., 1] * ly + dl[..., 2] * lz
+    return MU0_4PI * src.sw[j] / length[:, 0] * lam.sum(axis=1)
 
 
 def _pair_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, kind: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -418,10 +450,10 @@ def _pair_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, kind: np.ndarray,
         kd, jj, p, d = kind[sl], j[sl], pts[sl], dl[sl]
         val = np.zeros(len(kd))
         seg = kd == 0
-        if seg.any():
-            js = jj[seg]
-            a = _segment_potential(p[seg], src.s0[js], src.s1[js])
-            val[seg] = src.sw[js] * np.einsum("eqi,eqi->e", a, d[seg])
+        if seg.all():
+            val = _segment_flux(p, d, src, jj)
+        elif seg.any():
+            val[seg] = _segment_flux(p[seg], d[seg], src, jj[seg])
         lp = ~seg
         if lp.any():
             jl = jj[lp]
@@ -501,12 +533,14 @@ def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray) -> tuple[np.ndarray
         smid = 0.5 * (src.s0 + src.s1)
         half = 0.5 * np.linalg.norm(src.s1 - src.s0, axis=1)
         for sel, tree, hmax in _segment_index(src):
-            lists = tree.query_ball_point(mid, reach + hmax * (1 + 1e-12), return_sorted=False)
-            counts = np.fromiter((len(x) for x in lists), dtype=int, count=len(lists))
-            if counts.sum() == 0:
+            radius = reach + hmax * (1 + 1e-12)
+            counts = tree.query_ball_point(mid, radius, return_length=True)
+            found = int(counts.sum())
+            if found == 0:
                 continue
+            lists = tree.query_ball_point(mid, radius, return_sorted=False)
             ii = np.repeat(np.arange(len(idx)), counts)
-            jj = sel[np.concatenate([np.asarray(x, dtype=int) for x in lists if len(x)])]
+            jj = sel[np.fromiter(itertools.chain.from_iterable(lists), dtype=int, count=found)]
             keep = np.linalg.norm(mid[ii] - smid[jj], axis=1) <= reach[ii] + half[jj] * (1 + 1e-12)
             out_i.append(idx[ii[keep]])
             out_j.append(jj[keep])
