@@ -407,6 +407,10 @@ def _at_arc(points: np.ndarray, arc: np.ndarray, where: float) -> np.ndarray:
     return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))
 
 
+TIP_STEPS = 8
+"""Steps per pitch of ``trim_tips``' search for the chord across a tip (then refined by bisection)."""
+
+
 def _at_arcs(points: np.ndarray, arc: np.ndarray, where: np.ndarray) -> np.ndarray:
     """``_at_arc`` at each of the path lengths ``where`` (M,) [m]: points (M, 3)."""
     where = where % arc[-1]
@@ -446,10 +450,15 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
             i = int(np.argmin(chord))
             if chord[i] >= pitch * (1 - 1e-12):
                 break
-            lo, hi = pitch, 0.5 * total
-            if np.linalg.norm(_at_arc(pts, arc, arc[i] - hi) - _at_arc(pts, arc, arc[i] + hi)) < pitch:
+            # the first half-width h (steps of pitch / TIP_STEPS) whose chord is a pitch long; none
+            # before the far side of the loop (where the two points meet again): too thin to follow
+            h = pitch + (pitch / TIP_STEPS) * np.arange(1, int((0.5 * total - pitch) / (pitch / TIP_STEPS)) + 1)
+            gap = _at_arcs(pts, arc, arc[i] - h) - _at_arcs(pts, arc, arc[i] + h)
+            wide = np.flatnonzero(np.sqrt(_rowdot(gap, gap)) >= pitch)
+            if not wide.size:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
+            lo, hi = (h[wide[0] - 1] if wide[0] else pitch), h[wide[0]]
             for _ in range(60):
                 mid = 0.5 * (lo + hi)
                 if np.linalg.norm(_at_arc(pts, arc, arc[i] - mid) - _at_arc(pts, arc, arc[i] + mid)) < pitch:

@@ -249,3 +249,27 @@ def test_batched_gap_test_is_the_per_sample_definition(sides):
         expected.append(bool(np.isinf(tree.query(head, distance_upper_bound=pitch)[0]).all()))
     assert got.tolist() == expected
     assert 0 < sum(expected) < len(expected)  # the sweep crosses the flip
+
+
+def test_sharp_tips_are_cut_and_thin_islands_dropped():
+    """A rhombus with 33 deg tips (half-diagonals 1 mm and 0.3 mm) cannot be followed by a wire
+    of pitch 0.1 mm at its tips: each tip is cut by a chord one pitch long, and the loop is kept
+    (its two sides are far more than a pitch apart across the middle). A rhombus 40 um across
+    has no chord of a pitch anywhere: it is dropped."""
+    from coildesign.design.contours import trim_tips
+
+    pitch = 0.1e-3
+
+    def rhombus(w):
+        p = np.array([[1e-3, 0, 0], [0, w, 0], [-1e-3, 0, 0], [0, -w, 0]])
+        t = np.linspace(0, 1, 25)[:-1, None]
+        pts = np.vstack([p[k] + t * (p[(k + 1) % 4] - p[k]) for k in range(4)])
+        return ContourLoop(pts, 1.0, np.tile([0.0, 0.0, 1.0], (len(pts), 1)), pts[:, :2].copy())
+
+    (cut,) = trim_tips([rhombus(0.3e-3)], pitch)
+    xs = cut.points[:, 0]
+    tip_width = 2 * 0.3e-3 * (1 - np.abs(xs) / 1e-3)  # the rhombus' width at each remaining point
+    assert xs.max() < 1e-3 and xs.min() > -1e-3  # both tips cut
+    # the chords across the cuts are a pitch long: the rhombus' width there is one pitch
+    assert tip_width.min() == pytest.approx(pitch, rel=1e-6, abs=0)
+    assert trim_tips([rhombus(0.02e-3)], pitch) == []
