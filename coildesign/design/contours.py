@@ -638,16 +638,29 @@ class _Polygon:
         i = np.minimum(np.searchsorted(self.arc, t, side="right") - 1, len(self.points) - 1)
         return self.points[i] + (self.nxt[i] - self.points[i]) * ((t - self.arc[i]) / self.seg[i])[:, None]
 
-    def nearest(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(segment index, fraction) (K,) of the points of the polygon nearest to ``targets`` (K, 3)
-        (first of equals; the arithmetic of ``_nearest_on`` row by row)."""
-        a = self.points
-        d = self.nxt - a
+    def _distances(self, targets: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance [m], fraction) (K, S) from ``targets`` (K, 3) to the segments ``seg`` (S,)
+        (the arithmetic of ``_nearest_on`` row by row)."""
+        a = self.points[seg]
+        d = self.nxt[seg] - a
         t = np.clip(np.einsum("kij,ij->ki", targets[:, None, :] - a[None], d)
                     / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
-        dist = np.linalg.norm(a[None] + t[..., None] * d[None] - targets[:, None, :], axis=-1)
+        return np.linalg.norm(a[None] + t[..., None] * d[None] - targets[:, None, :], axis=-1), t
+
+    def nearest(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(segment index, fraction) (K,) of the points of the polygon nearest to ``targets`` (K, 3)
+        (first of equals, as ``_nearest_on``). Only segments that can hold a nearest point are
+        measured: with q the targets' mean and rho their largest distance from it, a segment
+        farther than min + 2 rho from q (relative margin 1e-9) is farther from every target than
+        the nearest one (triangle inequality)."""
+        q = targets.mean(axis=0)
+        rho = float(np.linalg.norm(targets - q, axis=1).max())
+        dq, _ = self._distances(q[None], np.arange(len(self.points)))
+        dq = dq[0]
+        seg = np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+        dist, t = self._distances(targets, seg)
         i = np.argmin(dist, axis=1)
-        return i, t[np.arange(len(i)), i]
+        return seg[i], t[np.arange(len(i)), i]
 
 
 def _unit_at(counts: np.ndarray, index: np.ndarray) -> np.ndarray:
