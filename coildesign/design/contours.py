@@ -426,8 +426,9 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     of an elongated island) it can turn so sharply that its two sides, one pitch of path either
     side of the corner, stand less than a pitch apart (an interior angle below 60 deg): as a
     wire they would touch. Such a tip is cut by the chord across it where the sides are exactly a
-    pitch apart (found by bisection on the path length s either side of the corner; the new
-    corners have interior angles above 90 deg), repeatedly until no corner is that sharp. A loop
+    pitch apart (the first half-width s of path either side of the corner whose chord is a
+    pitch long: steps of pitch / TIP_STEPS outwards, then bisection; the new corners have
+    interior angles above 90 deg), repeatedly until no corner is that sharp. A loop
     too thin for any chord of a pitch is dropped. The cut changes the loop's enclosed area by
     about pitch^2 / (2 tan(theta / 2)) per tip; the wires' check includes it. Points in the
     parameter plane (``ContourLoop.plane``) are interpolated with the same weights."""
