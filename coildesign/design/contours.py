@@ -34,6 +34,7 @@ on the coil through modelled jumpers instead.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,42 +71,39 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     faces = np.flatnonzero((n_above == 1) | (n_above == 2))
     if faces.size == 0:
         return []
-    # per crossed face: the two crossed edges (local k -> k+1)
-    edge_points: dict[tuple[int, int], int] = {}
-    coords: list[np.ndarray] = []
-    seg_a, seg_b = np.empty(len(faces), dtype=np.int64), np.empty(len(faces), dtype=np.int64)
-    for n, t in enumerate(faces):
-        ids = []
-        for k in range(3):
-            i, j = f[t, k], f[t, (k + 1) % 3]
-            if above[t, k] != above[t, (k + 1) % 3]:
-                key = (min(i, j), max(i, j))
-                if key not in edge_points:
-                    s = (level - psi[i]) / (psi[j] - psi[i])
-                    edge_points[key] = len(coords)
-                    coords.append(v[i] + s * (v[j] - v[i]))
-                ids.append(edge_points[key])
-        p, q = ids
-        if (coords[q] - coords[p]) @ current[t] < 0:
-            p, q = q, p
-        seg_a[n], seg_b[n] = p, q
-    pts = np.array(coords)
+    # per crossed face its two crossed edges (local k -> k + 1), in the order of k; a crossing point
+    # is interpolated along its edge from the end met first (face order, then k)
+    fa = f[faces]
+    fb = np.roll(fa, -1, axis=1)
+    ab = above[faces]
+    crossed = ab != np.roll(ab, -1, axis=1)  # exactly two per face
+    i, j = fa[crossed], fb[crossed]  # (2 M,), face-major
+    key = np.minimum(i, j) * np.int64(len(v)) + np.maximum(i, j)
+    _, first, ids = np.unique(key, return_index=True, return_inverse=True)
+    i0, j0 = i[first], j[first]
+    s = (level - psi[i0]) / (psi[j0] - psi[i0])
+    pts = v[i0] + s[:, None] * (v[j0] - v[i0])
+    ids = ids.reshape(-1, 2)
+    seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
+    flip = _rowdot(pts[seg_b] - pts[seg_a], current[faces]) < 0
+    seg_a[flip], seg_b[flip] = ids[flip, 1], ids[flip, 0]
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
+    nxt_list = nxt.tolist()
     vn = surface.vertex_normals
     labels, charts = surface_charts(surface)
     loops = []
-    seen = np.zeros(len(pts), dtype=bool)
-    for start in seg_a:
+    seen = bytearray(len(pts))
+    for start in seg_a.tolist():
         if seen[start]:
             continue
         chain = [start]
-        seen[start] = True
-        cur = nxt[start]
+        seen[start] = 1
+        cur = nxt_list[start]
         while cur != start and cur >= 0 and not seen[cur]:
             chain.append(cur)
-            seen[cur] = True
-            cur = nxt[cur]
+            seen[cur] = 1
+            cur = nxt_list[cur]
         if cur != start or len(chain) < 3:
             continue
         lp = _dedupe(pts[chain])
@@ -118,6 +116,9 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     return loops
 
 
+_CHARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
     """(connected-component label per vertex, one chart per component) of ``surface``.
 
@@ -126,7 +127,10 @@ def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
     period 2 pi a; else ("plane", origin, axes (2, 3)): the plane of the component's two
     principal axes (exact for plates; a component that folds over that plane, such as a
     closed or strongly curved mesh, has no single chart and its loops are judged in the
-    projection)."""
+    projection). Computed once per surface (the mesh is immutable)."""
+    cached = _CHARTS.get(surface)
+    if cached is not None:
+        return cached
     f = surface.faces
     n = surface.n_vertices
     adjacency = coo_matrix((np.ones(2 * len(f)), (np.r_[f[:, 0], f[:, 1]], np.r_[f[:, 1], f[:, 2]])), shape=(n, n))
@@ -141,6 +145,8 @@ def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
             origin = v.mean(axis=0)
             axes = np.linalg.svd(v - origin, full_matrices=False)[2][:2]
             charts.append(("plane", origin, axes))
+    labels.setflags(write=False)
+    _CHARTS[surface] = (labels, charts)
     return labels, charts
 
 
@@ -216,30 +222,19 @@ def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple
       D |delta| (``_star_separation``); they stand a pitch apart when |delta| >= pitch / D.
       Where the mesh edge is longer than the pitch this bound is the larger one (the branches
       approach linearly, not as a square root)."""
-    f = surface.faces
     v = surface.vertices
-    # for every face and corner: (vertex, next, previous) in the face's order: the ring edges
-    rot = np.concatenate([f, np.roll(f, -1, axis=1), np.roll(f, -2, axis=1)])
-    order = np.argsort(rot[:, 0], kind="stable")
-    rot = rot[order]
-    starts = np.searchsorted(rot[:, 0], np.arange(surface.n_vertices + 1))
     normals = surface.vertex_normals
+    centre, rings, valid = _rings(surface)
+    value = psi[centre]
+    ring_psi = psi[np.where(valid, rings, 0)]
+    up = (ring_psi > value[:, None]) | ((ring_psi == value[:, None]) & (rings > centre[:, None]))
+    size = valid.sum(axis=1)
+    before = np.where(np.arange(rings.shape[1]) == 0, size[:, None] - 1, np.arange(rings.shape[1]) - 1)
+    changes = ((up != np.take_along_axis(up, before, axis=1)) & valid).sum(axis=1)
     out = []
-    for i in surface.interior_vertices:
-        ring = rot[starts[i]:starts[i + 1], 1:]
-        nxt = dict(zip(ring[:, 0].tolist(), ring[:, 1].tolist()))
-        cycle = [int(ring[0, 0])]
-        while len(cycle) <= len(ring):
-            following = nxt.get(cycle[-1])
-            if following is None or following == cycle[0]:
-                break
-            cycle.append(following)
-        if len(cycle) != len(ring):
-            continue  # not a closed fan (non-manifold vertex): no saddle test
-        c = np.array(cycle)
-        up = (psi[c] > psi[i]) | ((psi[c] == psi[i]) & (c > i))
-        if np.count_nonzero(up != np.roll(up, 1)) < 4:
-            continue
+    for r in np.flatnonzero(changes >= 4):
+        i = int(centre[r])
+        c = rings[r, :size[r]]
         n = normals[i]
         e1 = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
         e1 /= np.linalg.norm(e1)
@@ -254,6 +249,50 @@ def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple
         separation = _star_separation(np.c_[x, y], psi[c] - psi[i])
         linear = pitch / separation if separation > 0 else 0.0
         out.append((float(psi[i]), max(SADDLE_SAFETY * smooth, STAR_SAFETY * linear)))
+    return out
+
+
+_RINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _rings(surface: Surface) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(vertex (R,), its ring of neighbours in order (R, K), -1-padded, valid mask (R, K)) for the
+    free vertices of ``surface`` whose faces close a fan round them (``saddle_levels``). A ring
+    starts at the corner after the vertex in its first face (faces in order) and follows the
+    faces' orientation. Computed once per surface (the mesh is immutable)."""
+    cached = _RINGS.get(surface)
+    if cached is not None:
+        return cached
+    f = surface.faces
+    # for every face and corner: (vertex, next, previous) in the face's order: the ring edges
+    rot = np.concatenate([f, np.roll(f, -1, axis=1), np.roll(f, -2, axis=1)])
+    order = np.argsort(rot[:, 0], kind="stable")
+    rot = rot[order]
+    starts = np.searchsorted(rot[:, 0], np.arange(surface.n_vertices + 1))
+    centre, cycles = [], []
+    for i in surface.interior_vertices.tolist():
+        ring = rot[starts[i]:starts[i + 1], 1:]
+        if not len(ring):
+            continue
+        nxt = dict(zip(ring[:, 0].tolist(), ring[:, 1].tolist()))
+        cycle = [int(ring[0, 0])]
+        while len(cycle) <= len(ring):
+            following = nxt.get(cycle[-1])
+            if following is None or following == cycle[0]:
+                break
+            cycle.append(following)
+        if len(cycle) != len(ring):
+            continue  # not a closed fan (non-manifold vertex): no saddle test
+        centre.append(i)
+        cycles.append(cycle)
+    width = max((len(c) for c in cycles), default=1)
+    rings = np.full((len(cycles), width), -1, dtype=np.int64)
+    for r, c in enumerate(cycles):
+        rings[r, :len(c)] = c
+    out = (np.array(centre, dtype=np.int64), rings, rings >= 0)
+    for a in out:
+        a.setflags(write=False)
+    _RINGS[surface] = out
     return out
 
 
@@ -368,6 +407,18 @@ def _at_arc(points: np.ndarray, arc: np.ndarray, where: float) -> np.ndarray:
     return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))
 
 
+TIP_STEPS = 8
+"""Steps per pitch of ``trim_tips``' search for the chord across a tip (then refined by bisection)."""
+
+
+def _at_arcs(points: np.ndarray, arc: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``_at_arc`` at each of the path lengths ``where`` (M,) [m]: points (M, 3)."""
+    where = where % arc[-1]
+    i = np.minimum(np.searchsorted(arc, where, side="right") - 1, len(points) - 1)
+    a, b = points[i], points[(i + 1) % len(points)]
+    return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))[:, None]
+
+
 def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
 
@@ -375,8 +426,9 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     of an elongated island) it can turn so sharply that its two sides, one pitch of path either
     side of the corner, stand less than a pitch apart (an interior angle below 60 deg): as a
     wire they would touch. Such a tip is cut by the chord across it where the sides are exactly a
-    pitch apart (found by bisection on the path length s either side of the corner; the new
-    corners have interior angles above 90 deg), repeatedly until no corner is that sharp. A loop
+    pitch apart (the first half-width s of path either side of the corner whose chord is a
+    pitch long: steps of pitch / TIP_STEPS outwards, then bisection; the new corners have
+    interior angles above 90 deg), repeatedly until no corner is that sharp. A loop
     too thin for any chord of a pitch is dropped. The cut changes the loop's enclosed area by
     about pitch^2 / (2 tan(theta / 2)) per tip; the wires' check includes it. Points in the
     parameter plane (``ContourLoop.plane``) are interpolated with the same weights."""
@@ -394,15 +446,20 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
             if total <= 2.0 * pitch:
                 pts = pts[:0]
                 break
-            chord = np.array([np.linalg.norm(_at_arc(pts, arc, a - pitch) - _at_arc(pts, arc, a + pitch))
-                              for a in arc[:-1]])
+            gap = _at_arcs(pts, arc, arc[:-1] - pitch) - _at_arcs(pts, arc, arc[:-1] + pitch)
+            chord = np.sqrt(_rowdot(gap, gap))
             i = int(np.argmin(chord))
             if chord[i] >= pitch * (1 - 1e-12):
                 break
-            lo, hi = pitch, 0.5 * total
-            if np.linalg.norm(_at_arc(pts, arc, arc[i] - hi) - _at_arc(pts, arc, arc[i] + hi)) < pitch:
+            # the first half-width h (steps of pitch / TIP_STEPS) whose chord is a pitch long; none
+            # before the far side of the loop (where the two points meet again): too thin to follow
+            h = pitch + (pitch / TIP_STEPS) * np.arange(1, int((0.5 * total - pitch) / (pitch / TIP_STEPS)) + 1)
+            gap = _at_arcs(pts, arc, arc[i] - h) - _at_arcs(pts, arc, arc[i] + h)
+            wide = np.flatnonzero(np.sqrt(_rowdot(gap, gap)) >= pitch)
+            if not wide.size:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
+            lo, hi = (h[wide[0] - 1] if wide[0] else pitch), h[wide[0]]
             for _ in range(60):
                 mid = 0.5 * (lo + hi)
                 if np.linalg.norm(_at_arc(pts, arc, arc[i] - mid) - _at_arc(pts, arc, arc[i] + mid)) < pitch:
@@ -542,22 +599,81 @@ GAP_STEPS = 8
 """Steps per pitch of ``_gap_start``'s search along the loop (then refined by bisection)."""
 GAP_SAMPLES = 80
 """Samples per pitch of the stretches that ``_gap_start`` keeps a pitch apart."""
+GAP_BISECTIONS = 12
+"""Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
+GAP_BATCH = 16
+"""Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
+GAP_DEPTH = 4
+"""Bisection steps of ``_gap_start`` decided per batch: the 2^depth - 1 midpoints the next
+``depth`` steps can visit are tested together and the path through them followed."""
+GAP_CHUNK = 16
+"""Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
 
-def _sampler(points: np.ndarray):
-    """A function (where [m], span [m], step [m]) -> points of the closed polygon ``points`` every
-    ``step`` of path length from ``where`` over ``span`` (negative: backwards)."""
-    nxt = np.roll(points, -1, axis=0)
-    seg = np.linalg.norm(nxt - points, axis=1)
-    arc = np.r_[0.0, np.cumsum(seg)]
+def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products along the last axis, rounded as ``a[k] @ b[k]`` of the single vectors."""
+    if hasattr(np, "vecdot"):  # numpy >= 2: the same dot kernel per row as ``@`` on 1-D arrays
+        return np.vecdot(a, b)
+    return np.einsum("...i,...i->...", a, b)
 
-    def sample(where: float, span: float, step: float) -> np.ndarray:
-        count = max(2, int(np.ceil(abs(span) / step)) + 1)
-        t = (where + np.linspace(0.0, span, count)) % arc[-1]
-        i = np.minimum(np.searchsorted(arc, t, side="right") - 1, len(points) - 1)
-        return points[i] + (nxt[i] - points[i]) * ((t - arc[i]) / seg[i])[:, None]
 
-    return sample
+class _Polygon:
+    """A closed polygon ``points`` (P, 3) [m] in structure-of-arrays form: the next vertex
+    ``nxt``, segment lengths ``seg`` and the path length ``arc`` (P + 1) at each vertex."""
+
+    def __init__(self, points: np.ndarray) -> None:
+        self.points = points
+        self.nxt = np.roll(points, -1, axis=0)
+        self.seg = np.linalg.norm(self.nxt - points, axis=1)
+        self.arc = np.r_[0.0, np.cumsum(self.seg)]
+
+    def sample(self, where: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Points (K, C, 3) at path lengths ``where`` (K,) + ``offsets`` (C,) [m], modulo the perimeter."""
+        t = (where[:, None] + offsets[None, :]) % self.arc[-1]
+        i = np.minimum(np.searchsorted(self.arc, t, side="right") - 1, len(self.points) - 1)
+        return self.points[i] + (self.nxt[i] - self.points[i]) * ((t - self.arc[i]) / self.seg[i])[..., None]
+
+    def sample_pairs(self, where: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Points (M, 3) at path lengths ``where`` (M,) + ``offsets`` (M,) [m], modulo the perimeter."""
+        t = (where + offsets) % self.arc[-1]
+        i = np.minimum(np.searchsorted(self.arc, t, side="right") - 1, len(self.points) - 1)
+        return self.points[i] + (self.nxt[i] - self.points[i]) * ((t - self.arc[i]) / self.seg[i])[:, None]
+
+    def _distances(self, targets: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance [m], fraction) (K, S) from ``targets`` (K, 3) to the segments ``seg`` (S,)
+        (the arithmetic of ``_nearest_on`` row by row)."""
+        a = self.points[seg]
+        d = self.nxt[seg] - a
+        t = np.clip(np.einsum("kij,ij->ki", targets[:, None, :] - a[None], d)
+                    / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+        return np.linalg.norm(a[None] + t[..., None] * d[None] - targets[:, None, :], axis=-1), t
+
+    def nearest(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(segment index, fraction) (K,) of the points of the polygon nearest to ``targets`` (K, 3)
+        (first of equals, as ``_nearest_on``). Only segments that can hold a nearest point are
+        measured: with q the targets' mean and rho their largest distance from it, a segment
+        farther than min + 2 rho from q (relative margin 1e-9) is farther from every target than
+        the nearest one (triangle inequality)."""
+        q = targets.mean(axis=0)
+        rho = float(np.linalg.norm(targets - q, axis=1).max())
+        dq, _ = self._distances(q[None], np.arange(len(self.points)))
+        dq = dq[0]
+        seg = np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+        dist, t = self._distances(targets, seg)
+        i = np.argmin(dist, axis=1)
+        return seg[i], t[np.arange(len(i)), i]
+
+
+def _unit_at(counts: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The fractions index / (counts - 1) of ``counts`` equal steps from 0 to 1, each as
+    ``np.linspace(0, 1, counts)[index]`` rounds it (index times the step, the last exactly 1)."""
+    return np.where(index == counts - 1, 1.0, index * (1.0 / (counts - 1)))
+
+
+def _segment_points(a: np.ndarray, b: np.ndarray, fine: float) -> np.ndarray:
+    """Points of the straight segment ``a``-``b`` [m] at most ``fine`` [m] apart, both ends included."""
+    count = max(2, int(np.ceil(np.linalg.norm(b - a) / fine)) + 1)
+    return a + _unit_at(np.int64(count), np.arange(count))[:, None] * (b - a)
 
 
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
@@ -568,41 +684,146 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     nearest point of the ``outer`` loop (if any), stay at least a pitch from the loop's last 3
     pitches before ``end`` and from the ``jog`` (2, 3) that leaves the loop at ``end``, if any (a
     chord of a pitch across the gap is not enough where the gap spans a corner, or where a jog
-    leans towards the other end: it would then come closer than a pitch to the wire)."""
-    seg = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
-    arc = np.r_[0.0, np.cumsum(seg)]
+    leans towards the other end: it would then come closer than a pitch to the wire).
+
+    Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
+    bisections between it and the step before; both stretches are sampled every pitch /
+    GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
+    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path."""
+    poly = _Polygon(points)
+    seg, arc = poly.seg, poly.arc
     total = float(arc[-1])
     s_end = arc[end[0]] + end[1] * seg[end[0]]
     step, fine = pitch / GAP_STEPS, pitch / GAP_SAMPLES
-    sample = _sampler(points)
-    tail = sample(s_end, -min(3 * pitch, 0.25 * total), fine)
+    span = min(3 * pitch, 0.25 * total)
+    count = max(2, int(np.ceil(abs(span) / fine)) + 1)
+    tail = poly.sample(np.array([s_end]), np.linspace(0.0, -span, count))[0]
     if jog is not None:
-        count = max(2, int(np.ceil(np.linalg.norm(jog[1] - jog[0]) / fine)) + 1)
-        tail = np.vstack([tail, jog[0] + np.linspace(0.0, 1.0, count)[:, None] * (jog[1] - jog[0])])
-    tail = cKDTree(tail)
+        tail = np.vstack([tail, _segment_points(jog[0], jog[1], fine)])
+    tree = cKDTree(tail)
+    head_offsets = np.linspace(0.0, span, count)
+    outer_poly = _Polygon(outer) if outer is not None else None
 
-    def clear(s: float) -> bool:
-        head = sample(s, min(3 * pitch, 0.25 * total), fine)
-        if outer is not None:  # the jog arriving at the start from the outer loop
-            i, t = _nearest_on(outer, head[0])
-            source = outer[i] + t * (outer[(i + 1) % len(outer)] - outer[i])
-            count = max(2, int(np.ceil(np.linalg.norm(source - head[0]) / fine)) + 1)
-            head = np.vstack([head, head[0] + np.linspace(0.0, 1.0, count)[:, None] * (source - head[0])])
-        return bool(np.isinf(tail.query(head, distance_upper_bound=pitch)[0]).all())
+    profile: list = []  # the tree's distance along the path, shared by the batches
+
+    def clear(where: list[float]) -> np.ndarray:
+        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile)
 
     lo = s_end
     hi = s_end + step
-    while not clear(hi):
-        lo, hi = hi, hi + step
-        if hi - s_end > 0.5 * total:
+    batch = [hi]
+    while True:
+        while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
+            batch.append(batch[-1] + step)
+        ok = clear(batch)
+        if ok.any():
+            j = int(np.argmax(ok))
+            lo, hi = (batch[j - 1] if j else lo), batch[j]
+            break
+        if batch[-1] + step - s_end > 0.5 * total:
             raise ValueError(f"Input pitch must leave room for a gap in a loop {total:g} m long; instead received "
                              f"{pitch!r}")
-    for _ in range(12):  # to pitch 2^-12 / GAP_STEPS, on the clear side
-        mid = 0.5 * (lo + hi)
-        lo, hi = (lo, mid) if clear(mid) else (mid, hi)
+        lo = batch[-1]
+        batch = [batch[-1] + step]
+    done = 0
+    while done < GAP_BISECTIONS:
+        depth = min(GAP_DEPTH, GAP_BISECTIONS - done)
+        # the midpoints of every path of ``depth`` bisection steps, level by level (heap order)
+        bounds, mids = [(lo, hi)], []
+        for _ in range(depth):
+            nxt = []
+            for a, b in bounds:
+                mid = 0.5 * (a + b)
+                mids.append(mid)
+                nxt += [(a, mid), (mid, b)]  # children: clear -> (a, mid), not clear -> (mid, b)
+            bounds = nxt
+        ok = clear(mids)
+        node = 0
+        for _ in range(depth):
+            mid = mids[node]
+            lo, hi = (lo, mid) if ok[node] else (mid, hi)
+            node = 2 * node + (1 if ok[node] else 2)
+        done += depth
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
+
+
+GAP_PROFILE = 2
+"""Points per sample spacing of the distance profile along the path that ``_clear`` bounds with."""
+
+
+def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndarray, offsets: np.ndarray,
+           pitch: float, fine: float, profile: list) -> np.ndarray:
+    """For each start ``where`` (K,) [m] on ``poly``: True when every sample of the next stretch
+    (``offsets`` [m] along the path) and of the jog arriving at the start from the nearest point of
+    ``outer`` (samples at most ``fine`` [m] apart) lies at least ``pitch`` [m] from every point of
+    ``tree`` (``_gap_start``).
+
+    Most samples are decided by bounds, the rest are queried one by one as the definition states.
+    The distance from the tree changes by at most the path length between two points of the
+    path (a chord is no longer than its path), so the distances D at a grid of path lengths
+    (spacing fine / GAP_PROFILE; ``profile`` keeps [start, spacing, D] for the next call) bound a
+    stretch sample's distance from below and above by D -+ its path distance to the grid point;
+    on a jog, runs of GAP_CHUNK samples lie within r (half the run) of the run's middle, whose
+    distance d gives d -+ r. A sample bounded below by more than a pitch is clear; one bounded
+    above by less than a pitch makes its start not clear (relative margins 1e-9 for round-off)."""
+    k_count = len(where)
+    lower_ok, upper_bad = pitch * (1.0 + 1e-9), pitch * (1.0 - 1e-9)
+    ok = np.ones(k_count, dtype=bool)
+    h = fine / GAP_PROFILE
+    lo_x, hi_x = float(where.min()), float(where.max()) + float(offsets[-1])
+    if not profile or lo_x < profile[0] or hi_x > profile[0] + profile[1] * (len(profile[2]) - 1):
+        grid = lo_x + h * np.arange(int(np.ceil((hi_x - lo_x) / h)) + 2)
+        dist = tree.query(poly.sample(grid, np.zeros(1))[:, 0], distance_upper_bound=2.0 * pitch)[0]
+        profile[:] = [lo_x, h, np.minimum(dist, 2.0 * pitch)]  # inf: at least 2 pitches
+    u0, h, dist = profile
+    x = where[:, None] + offsets[None, :]  # (K, C) path lengths of the stretches' samples
+    cell = np.clip(((x - u0) / h).astype(np.int64), 0, len(dist) - 2)
+    left = x - (u0 + h * cell)
+    right = h - left
+    d0, d1 = dist[cell], dist[cell + 1]
+    below = np.maximum(d0 - np.abs(left), d1 - np.abs(right))
+    above = np.minimum(d0 + np.abs(left), d1 + np.abs(right))
+    ok &= ~(above < upper_bad).any(axis=1)
+    unsure_k, unsure_c = np.nonzero((below <= lower_ok) & ok[:, None])
+    jog_who = jog_index = None
+    if outer is not None:  # the jogs from the nearest point of ``outer`` to each start
+        starts = poly.sample(where, offsets[:1])[:, 0]  # offsets[0] = 0: the stretches' first samples
+        i, t = outer.nearest(starts)
+        src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
+        vec = src - starts
+        counts = np.maximum(2, np.ceil(np.sqrt(_rowdot(vec, vec)) / fine).astype(np.int64) + 1)
+        g = GAP_CHUNK
+        runs = -(-counts // g)
+        jk = np.repeat(np.arange(k_count), runs)
+        jf = g * (np.arange(runs.sum()) - np.repeat(np.cumsum(runs) - runs, runs))
+        jl = np.minimum(jf + g, counts[jk]) - 1
+        pa = starts[jk] + _unit_at(counts[jk], jf)[:, None] * vec[jk]
+        pb = starts[jk] + _unit_at(counts[jk], jl)[:, None] * vec[jk]
+        radius = 0.5 * np.linalg.norm(pb - pa, axis=1)
+        reach = 2.0 * lower_ok + float(radius.max())
+        d_mid = tree.query(0.5 * (pa + pb), distance_upper_bound=reach)[0]
+        d_mid[np.isinf(d_mid)] = reach  # nothing closer than ``reach``
+        ok[jk[d_mid + radius < upper_bad]] = False
+        near = np.flatnonzero((d_mid - radius <= lower_ok) & ok[jk])
+        size = jl[near] - jf[near] + 1
+        jog_who = np.repeat(jk[near], size)
+        jog_index = np.repeat(jf[near], size) + (np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size))
+        keep = ok[unsure_k]
+        unsure_k, unsure_c = unsure_k[keep], unsure_c[keep]
+    parts, owners = [], []
+    if len(unsure_k):
+        parts.append(poly.sample_pairs(where[unsure_k], offsets[unsure_c]))
+        owners.append(unsure_k)
+    if jog_who is not None and len(jog_who):
+        u = _unit_at(counts[jog_who], jog_index)
+        parts.append(starts[jog_who] + u[:, None] * vec[jog_who])
+        owners.append(jog_who)
+    if parts:
+        d = tree.query(np.concatenate(parts), distance_upper_bound=pitch)[0]
+        ok[np.unique(np.concatenate(owners)[np.isfinite(d)])] = False
+    return ok
 
 
 def _nearest_on(points: np.ndarray, target: np.ndarray) -> tuple[int, float]:

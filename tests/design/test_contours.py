@@ -5,6 +5,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 from coildesign import design
+from coildesign.design import contours
 from coildesign.design.contours import (
     RETURN_POINTS,
     SADDLE_SAFETY,
@@ -215,3 +216,60 @@ def test_nests_do_not_depend_on_the_order_of_the_loops(plates):
     order = np.random.default_rng(7).permutation(len(loops))
     assert signature(nests(loops[::-1])) == reference
     assert signature(nests([loops[i] for i in order])) == reference
+
+
+@pytest.mark.parametrize("sides", [64, 9])
+def test_batched_gap_test_is_the_per_sample_definition(sides):
+    """``_clear`` decides most samples by distance bounds; its verdict on every start must be the
+    definition's: every sample of the 3-pitch stretch after the start and of the jog arriving
+    there from the nearest point of the outer loop lies at least a pitch from the tail (samples
+    every pitch / GAP_SAMPLES, each queried in the k-d tree). Starts are swept through the
+    region where the verdict flips, on fine and on coarse polygons."""
+    pitch = 0.1e-3
+    fine = pitch / contours.GAP_SAMPLES
+    t = 2 * np.pi * np.arange(sides) / sides
+    inner = np.c_[0.8e-3 * np.cos(t), 0.8e-3 * np.sin(t), 0 * t]
+    outer = np.c_[0.95e-3 * np.cos(t + 0.1), 0.95e-3 * np.sin(t + 0.1), 0 * t]
+    poly, ring = contours._Polygon(inner), contours._Polygon(outer)
+    total = float(poly.arc[-1])
+    span = 3 * pitch
+    count = int(np.ceil(span / fine)) + 1
+    tail = poly.sample(np.array([0.3e-3]), np.linspace(0.0, -span, count))[0]
+    jog = np.array([tail[0], [0.5e-3, 0.5e-3, 0.0]])
+    tree = cKDTree(np.vstack([tail, contours._segment_points(jog[0], jog[1], fine)]))
+    offsets = np.linspace(0.0, span, count)
+    where = 0.3e-3 + np.linspace(0.0, 0.2 * total, 97)
+    got = contours._clear(poly, ring, tree, where, offsets, pitch, fine, [])
+    expected = []
+    for s in where:
+        head = poly.sample(np.array([s]), offsets)[0]
+        i, f = contours._nearest_on(outer, head[0])
+        source = outer[i] + f * (outer[(i + 1) % sides] - outer[i])
+        head = np.vstack([head, contours._segment_points(head[0], source, fine)])
+        expected.append(bool(np.isinf(tree.query(head, distance_upper_bound=pitch)[0]).all()))
+    assert got.tolist() == expected
+    assert 0 < sum(expected) < len(expected)  # the sweep crosses the flip
+
+
+def test_sharp_tips_are_cut_and_thin_islands_dropped():
+    """A rhombus with 33 deg tips (half-diagonals 1 mm and 0.3 mm) cannot be followed by a wire
+    of pitch 0.1 mm at its tips: each tip is cut by a chord one pitch long, and the loop is kept
+    (its two sides are far more than a pitch apart across the middle). A rhombus 40 um across
+    has no chord of a pitch anywhere: it is dropped."""
+    from coildesign.design.contours import trim_tips
+
+    pitch = 0.1e-3
+
+    def rhombus(w):
+        p = np.array([[1e-3, 0, 0], [0, w, 0], [-1e-3, 0, 0], [0, -w, 0]])
+        t = np.linspace(0, 1, 25)[:-1, None]
+        pts = np.vstack([p[k] + t * (p[(k + 1) % 4] - p[k]) for k in range(4)])
+        return ContourLoop(pts, 1.0, np.tile([0.0, 0.0, 1.0], (len(pts), 1)), pts[:, :2].copy())
+
+    (cut,) = trim_tips([rhombus(0.3e-3)], pitch)
+    xs = cut.points[:, 0]
+    tip_width = 2 * 0.3e-3 * (1 - np.abs(xs) / 1e-3)  # the rhombus' width at each remaining point
+    assert xs.max() < 1e-3 and xs.min() > -1e-3  # both tips cut
+    # the chords across the cuts are a pitch long: the rhombus' width there is one pitch
+    assert tip_width.min() == pytest.approx(pitch, rel=1e-6, abs=0)
+    assert trim_tips([rhombus(0.02e-3)], pitch) == []

@@ -23,11 +23,14 @@ CASES = {
     "cylinder-Z2": ("cylinder", 2, 0), "cylinder-XY": ("cylinder", 2, -2),
     "biplanar-Z2": ("biplanar", 2, 0), "biplanar-XY": ("biplanar", 2, -2),
 }
-# known defect: on the coarse plates the contours of these shims' nearly flat stream functions lose
-# loops (thin islands, trimmed tips), so the wires miss the bound (Z2 19.7 %, XY 5.01 % against 5 %);
-# the designs report it as a violation
-BIPLANAR_MISSES = pytest.mark.xfail(reason="contours of a plateau-rich stream function on coarse plates",
-                                    strict=False)
+# known defects on the coarse plates (each design reports what it misses):
+# - XY: the wires (4 levels) deviate ~2 points more than the continuous stream function, mostly from
+#   the lowest level next to the saddle at the plate's centre; the three refinement rounds of these
+#   fast settings bring it to 5.01 % against 5 % (a fourth round meets the bound);
+# - Z2: its wires meet the bound (3.83 %), but the design's dense check (refined round its eight
+#   worst points) reports 0.0015 points below the maximum of this test's independent check.
+BIPLANAR_MISSES = pytest.mark.xfail(reason="coarse-plate shims: XY 0.01 points over its bound, Z2's dense check "
+                                    "0.0015 points under the independent maximum", strict=False)
 SURFACES = {"cylinder": (lambda: design.cylinder(A, LENGTH, resolution=2 * np.pi * A / 24), DSV, 0.2e-3),
             "biplanar": (lambda: design.biplanar(3e-3, 8e-3, 8e-3, resolution=8e-3 / 16), 0.8e-3, 0.05e-3)}
 FAST = {"n_targets": 800, "refine": 2, "allow_violations": True}
