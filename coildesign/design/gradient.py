@@ -386,7 +386,11 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     GradientDesign
         ``coil`` (connected windings, role "gradient"), wire figures, continuous figures,
         ``stream_function`` and solver ``status``. Raises ``InfeasibleDesignError`` (a
-        ValueError) when the constraints cannot be met, with advice.
+        ValueError) when the constraints cannot be met, with advice; when the stream-function
+        QP itself has no solution, the error names the binding limit (its ``binding``: each of
+        max_deviation, max_stray, min_efficiency, eddy, zero_force, zero_torque whose removal
+        alone makes the QP solvable; empty when only several together would). max_inductance
+        and max_power are checked on the wires and named in the wires' violations.
     """
     check.choice("axis", axis, tuple(AXES))
     options = dict(locals())
@@ -492,24 +496,27 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         q = q + smoothing * np.mean(np.diag(q)) / np.mean(np.diag(stiffness)) * stiffness
     t_ops = time.perf_counter()
 
-    eq_rows, eq_rhs = [grad_row], [G0]
+    eq_rows, eq_rhs, eq_names = [grad_row], [G0], ["amplitude"]
     b0 = np.array([0.0, 0.0, 1.0])
     if zero_force:
         eq_rows += list(ops.force_operator(b0, basis)[:2])  # Fz = J x z-hat has no z component
         eq_rhs += [0.0, 0.0]
+        eq_names += ["zero_force"] * 2
     if zero_torque:
         eq_rows += list(ops.torque_operator(b0, basis))
         eq_rhs += [0.0, 0.0, 0.0]
-    a_eq, b_eq = np.array(eq_rows), np.array(eq_rhs)
-    a_eq, b_eq = _independent(a_eq, b_eq)
+        eq_names += ["zero_torque"] * 3
+    a_eq, b_eq = _independent(np.array(eq_rows), np.array(eq_rhs))
     bound = eps * G0 * deviation_scale(s, h_max, exclude, deviation)
     rows, lower, upper = [a_bz], [G0 * s - bound], [G0 * s + bound]
+    families = [("max_deviation", len(s))]  # the rows' constraint families, in order (for the refusal)
     if shield is not None or stray_radius is not None:
         radius = stray_radius if stray_radius is not None else 1.2 * float(
             np.hypot(full.vertices[:, 0], full.vertices[:, 1]).max())
         sp_pts = _stray_points(full, check.positive("stray_radius", radius))
         stray = check.positive("max_stray", max_stray) * G0 * r_dsv
         rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
+        families.append(("max_stray", len(sp_pts)))
         lower.append(np.full(len(sp_pts), -stray))
         upper.append(np.full(len(sp_pts), stray))
     if limits.min_efficiency is not None:
@@ -517,11 +524,13 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         # the linear bound |psi| <= turns G0 / eta_min at every vertex (aimed AIM inside it)
         cap = AIM * n_turns * G0 / limits.min_efficiency
         rows.append(basis)
+        families.append(("min_efficiency", len(basis)))
         lower.append(np.full(len(basis), -cap))
         upper.append(np.full(len(basis), cap))
     if bound_eddy is not None:
         e_rows = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)  # the last rows of a_in
         rows.append(e_rows.matrix)
+        families.append(("eddy", len(e_rows.matrix)))
         lower.append(-AIM * e_rows.limit)
         upper.append(AIM * e_rows.limit)
     a_in = np.vstack(rows)
@@ -585,9 +594,10 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
                 sol = solve_qp(q, np.vstack([a_in, density_rows]),
                                np.concatenate([mid - half - shift, -density_cap]),
                                np.concatenate([mid + half - shift, density_cap]), a_eq, b_eq, advice=advice)
-            except InfeasibleDesignError:
+            except InfeasibleDesignError as error:
                 if best is None:
-                    raise
+                    raise _named_binding(error, q, a_in, lower, upper, families, np.array(eq_rows),
+                                         np.array(eq_rhs), eq_names) from error
                 break  # a refinement step the solver cannot meet: keep the best wire set so far
         else:
             sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
@@ -912,6 +922,41 @@ def _mirror_images(points: np.ndarray, mirrors: dict[int, int], center: np.ndarr
         images += [(m @ g, parity * p) for g, p in images]
     stacked = np.vstack([(points - center) @ g.T + center for g, _ in images])
     return stacked, np.array([p for _, p in images])
+
+
+def _named_binding(error: InfeasibleDesignError, q: np.ndarray, a_in: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray, families: list[tuple[str, int]], a_eq: np.ndarray, b_eq: np.ndarray,
+                   eq_names: list[str]) -> InfeasibleDesignError:
+    """``error`` (the solver's proof that the QP has no solution) re-raised naming the binding
+    limit: every constraint family (the inequality rows ``families`` (name, row count) in the
+    order of ``a_in``, and the equality families of ``eq_names`` besides the gradient amplitude)
+    whose removal alone makes the QP solvable; when none does, only several relaxed together
+    would. The names are kept in the error's ``binding`` attribute."""
+    edges = np.cumsum([0] + [n for _, n in families])
+    trials = []
+    for (name, _), lo, hi in zip(families, edges[:-1], edges[1:]):
+        keep = np.ones(len(a_in), dtype=bool)
+        keep[lo:hi] = False
+        trials.append((name, keep, np.ones(len(a_eq), dtype=bool)))
+    names = np.array(eq_names)
+    for name in dict.fromkeys(n for n in eq_names if n != "amplitude"):
+        trials.append((name, np.ones(len(a_in), dtype=bool), names != name))
+    binding = []
+    for name, keep, keep_eq in trials:
+        a, lo, hi = a_in[keep], lower[keep], upper[keep]
+        if not len(a):  # no inequality row left: one that every psi meets
+            a, lo, hi = np.zeros((1, a_in.shape[1])), np.array([-1.0]), np.array([1.0])
+        try:
+            solve_qp(q, a, lo, hi, *_independent(a_eq[keep_eq], b_eq[keep_eq]))
+        except InfeasibleDesignError:
+            continue
+        binding.append(name)
+    which = (f"the binding limit: {' or '.join(binding)} (relaxing it alone makes the problem solvable)"
+             if binding else "no single limit is binding: only several relaxed together can make the problem "
+             f"solvable ({', '.join([n for n, _ in families] + sorted(set(eq_names) - {'amplitude'}))})")
+    out = InfeasibleDesignError(f"{error}; {which}")
+    out.binding = tuple(binding)
+    return out
 
 
 def _independent(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

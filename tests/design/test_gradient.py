@@ -163,6 +163,25 @@ def test_infeasible_design_is_refused_with_advice(surface):
                              refine=0)
 
 
+@pytest.mark.parametrize("limits, binding", [
+    ({"max_deviation": 1e-5}, ("max_deviation",)),
+    ({"max_deviation": 0.05, "min_efficiency": 10.0}, ("min_efficiency",)),
+    ({"max_deviation": 1e-5, "min_efficiency": 10.0}, ()),
+])
+def test_infeasible_problem_names_its_binding_limit(surface, limits, binding):
+    """The solver's infeasibility is re-examined with one constraint family relaxed at a time:
+    a 1e-5 bound alone, or a current limit of 10 T/(m A) at 4 turns alone (|psi| <= 0.4 A where
+    the gradient needs more), is named; with both, neither alone restores a solution."""
+    with pytest.raises(design.InfeasibleDesignError) as err:
+        design.gradient_coil(surface, "z", DSV, turns=4, wire_diameter=0.3e-3, n_targets=400, modes=10, refine=0,
+                             **limits)
+    assert err.value.binding == binding
+    if binding:
+        assert f"the binding limit: {binding[0]} (relaxing it alone" in str(err.value)
+    else:
+        assert "no single limit is binding" in str(err.value) and "max_deviation, min_efficiency" in str(err.value)
+
+
 def test_bad_inputs_name_the_parameter(surface):
     with pytest.raises(ValueError, match="axis"):
         design.gradient_coil(surface, "w", DSV)
