@@ -61,7 +61,7 @@ from coildesign.design.contours import (
     trim_tips,
 )
 from coildesign.design.eddy_bound import EddyCheck, check_eddy, eddy_bound, eddy_rows
-from coildesign.design.levels import tune_levels, without_strays
+from coildesign.design.levels import tune_levels, wire_set, without_strays
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.target import HarmonicTarget
@@ -569,7 +569,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         while True:
             c = max(candidates, key=lambda c: c[0])
             if c[6] is not None:
-                return tuple(c[:8])
+                return tuple(c[:8]) + (c[11],)
             c[6] = target.dense_deviation(c[3], r_dsv, c[8], center=centre, exclude=exclude, deviation=deviation)
             c[0] = judged(c[6].max_deviation, c[8], c[9], c[10], c[7])
     density_rows = np.empty((0, k))
@@ -624,7 +624,8 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             e_wire is None or e_rows.meets(e_wire))
         trial = judged(dev, eta_w, l_est, limits_met, spacing)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
-        candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met])
+        candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met,
+                           (wire.levels.copy(), wire.loops, wire.has_strays)])
         best = tuple(max(candidates, key=lambda c: c[0])[:8])
         # a wire set meeting both bounds that the last round improved by < CONVERGED_GAIN is converged
         stalled = stalled + 1 if gain < CONVERGED_GAIN else 0
@@ -637,11 +638,22 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
-    _, sol, psi, coil, delta, junctions, dense, spacing = verified()
+    _, sol, psi, coil, delta, junctions, dense, spacing, cut = verified()
     if optimise_levels and method == "qp" and target.axis is not None and best[0][0]:
-        # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound
-        tuned, _ = tune_levels(wire, psi, _min_spacing, np.eye(3)[AXES[target.axis]], ctr, r_dsv, eps, deviation,
-                               exclude, WIRE_GMD_POINTS)
+        # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound. The
+        # start is the refinement's chosen wire set itself when it has no stray nest (already
+        # judged by the whole dense check); for "dsv" the trials are judged on the sphere (where
+        # the harmonic error field has its maximum) and the returned one by the whole dense check
+        def deviation_check(sphere_only: bool):
+            return lambda c, _: target.dense_deviation(c, r_dsv, target.coefficient(c, r_dsv, centre), center=centre,
+                                                       exclude=exclude, deviation=deviation, sphere_only=sphere_only)
+        s_hat = np.eye(3)[AXES[target.axis]]
+        start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv, deviation,
+                                             exclude, WIRE_GMD_POINTS, check=lambda *_: dense)
+        sphere = deviation == "dsv"
+        tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude, WIRE_GMD_POINTS,
+                               start=start, check=deviation_check(True) if sphere else None,
+                               final_check=deviation_check(False) if sphere else None)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
                 and (bound_eddy is None or e_rows.meets(e_rows.of(tuned.coil, tuned.efficiency)))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
@@ -810,6 +822,17 @@ class _WireMaker:
         self.material_name, self.center, self.target = material_name, center, target
         self.axis = target.axis  # "x", "y", "z" for a gradient, None for a harmonic of degree >= 2
         self.join, self.radius = join, radius  # radius: the DSV's [m], for a harmonic's coefficient
+        self._saddles: tuple[np.ndarray, list] | None = None
+
+    def saddles(self, psi: np.ndarray) -> list[tuple[float, float]]:
+        """(value, margin) [A] of the saddles of ``psi`` that no level may come near
+        (``contours.saddle_levels`` at the wire pitch; the last stream function's are kept, since
+        the refinement's winner and the level optimisation cut the same psi again): no level
+        through or next to a saddle of psi, where the topology hinges on round-off and the
+        contour's branches pinch to less than a wire pitch."""
+        if self._saddles is None or not np.array_equal(self._saddles[0], psi):
+            self._saddles = (np.array(psi, dtype=float), saddle_levels(self.surface, psi, self.pitch))
+        return self._saddles[1]
 
     def make(self, psi: np.ndarray, at: np.ndarray | None = None,
              strays: bool = True) -> tuple[Coil, float, list[np.ndarray]]:
@@ -823,16 +846,17 @@ class _WireMaker:
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
-        # no level through or next to a saddle of psi: there the topology hinges on round-off and
-        # the contour's branches pinch to less than a wire pitch
-        self.avoid = saddle_levels(self.surface, psi, lift)
+        self.pitch = lift
+        self.avoid = self.saddles(psi)
         self.levels, delta = levels(psi, self.turns, self.avoid)
         lv = self.levels if at is None else at
         loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         loops = trim_tips(drop_specks(drop_slivers(loops, lift), lift), lift)
-        self.pitch = lift
         self.spacing = _contour_spacing(loops)
-        chains = nests(loops) if strays else without_strays(nests(loops))
+        chains = nests(loops)
+        stray_free = without_strays(chains)
+        self.has_strays = len(stray_free) != len(chains)  # nests that strays=False drops
+        chains = chains if strays else stray_free
         self.loops = [lp for nest in chains for lp in nest]
         paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in chains]
         if self.join and len(paths) > 1:
@@ -1003,6 +1027,14 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     arc = np.concatenate(arc)
     skip = np.concatenate(near_junction)
     tree = cKDTree(p)
+    # every pair within 1.5 reach (a buildable wire set's closest pair, at about one reach), else
+    # the 32 nearest neighbours of every point (exact up to ~2 reach: along a wire sampled at
+    # reach/4 fewer than 32 points lie that close)
+    i, j = tree.query_pairs(1.5 * reach, output_type="ndarray").T
+    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
+    if valid.any():
+        i, j = i[valid], j[valid]
+        return float(np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1)).min())
     dist, idx = tree.query(p, k=min(32, len(p)))
     same = ids[idx] == ids[:, None]
     close_along = same & (np.abs(arc[idx] - arc[:, None]) < 2.0 * reach)
