@@ -394,78 +394,107 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     """
     check.choice("axis", axis, tuple(AXES))
     options = dict(locals())
-    del options["axis"]
-    return _design(target=HarmonicTarget.gradient(axis), **options)
+    del options["axis"], options["surface"]
+    return _design(surface, HarmonicTarget.gradient(axis), _Options(**options))
 
 
-def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_deviation: float = 0.05, turns: int = 10,
-            objective: str | float = "inductance", wire_diameter: float | None = None,
-            shield: Surface | None = None, *, center=(0.0, 0.0, 0.0), modes: int | None = None,
-            n_targets: int = 3000, exclude: float = 0.1, clearance: float | None = None,
-            zero_force: bool = False, zero_torque: bool = False, stray_radius: float | None = None,
-            max_stray: float = 0.01, method: str = "qp", regularization: float = 1e-4,
-            sheet_thickness: float | None = None, material_name: str = "copper",
-            tolerance: float = 1e-6, refine: int = 6, symmetry: bool = True,
-            smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
-            allow_violations: bool = False, min_efficiency: float | None = None,
-            max_inductance: float | None = None, max_power: float | None = None,
-            power_gradient: float | None = None, join_windings: bool = False, optimise_levels: bool = True,
-            eddy=None) -> GradientDesign:
+@dataclass(frozen=True)
+class _Options:
+    """The keyword options of a target-field design, as ``gradient_coil`` and
+    ``harmonic.harmonic_coil`` received them (their docstrings; validated by ``_design``)."""
+
+    dsv_radius: float
+    max_deviation: float = 0.05
+    turns: int = 10
+    objective: str | float = "inductance"
+    wire_diameter: float | None = None
+    shield: Surface | None = None
+    center: tuple = (0.0, 0.0, 0.0)
+    modes: int | None = None
+    n_targets: int = 3000
+    exclude: float = 0.1
+    clearance: float | None = None
+    zero_force: bool = False
+    zero_torque: bool = False
+    stray_radius: float | None = None
+    max_stray: float = 0.01
+    method: str = "qp"
+    regularization: float = 1e-4
+    sheet_thickness: float | None = None
+    material_name: str = "copper"
+    tolerance: float = 1e-6
+    refine: int = 6
+    symmetry: bool = True
+    smoothing: float = 1e-3
+    enforce_spacing: bool = True
+    deviation: str = "pointwise"
+    allow_violations: bool = False
+    min_efficiency: float | None = None
+    max_inductance: float | None = None
+    max_power: float | None = None
+    power_gradient: float | None = None
+    join_windings: bool = False
+    optimise_levels: bool = True
+    eddy: object = None
+
+
+def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> GradientDesign:
     """The target-field design of a coil whose Bz is ``target`` (``design.target.HarmonicTarget``)
     over the DSV: ``gradient_coil``'s problem (its parameters, module doc) with G0 s replaced by
     c0 h_nm (c0 = G0 = 1 in the target's units) and R_dsv in the deviation scale by the
-    harmonic's DSV maximum H (``HarmonicTarget.scale``). ``gradient_coil`` is the n = 1 case,
-    ``harmonic.harmonic_coil`` the general one."""
+    harmonic's DSV maximum H (``HarmonicTarget.scale``), the keyword options in ``opt``.
+    ``gradient_coil`` is the n = 1 case, ``harmonic.harmonic_coil`` the general one."""
     t0 = time.perf_counter()
     if not isinstance(surface, Surface):
         check._fail("surface", "a coildesign.design Surface (cylinder, biplanar or mesh)", surface, TypeError)
-    if shield is not None and not isinstance(shield, Surface):
-        check._fail("shield", "a coildesign.design Surface or None", shield, TypeError)
-    r_dsv = check.positive("dsv_radius", dsv_radius)
-    eps = check.in_range("max_deviation", max_deviation, 1e-6, 0.5)
-    n_turns = check.positive_int("turns", turns)
-    check.choice("method", method, ("qp", "least_squares"))
-    if isinstance(objective, str):
-        check.choice("objective", objective, ("inductance", "power"))
-        weight = 0.0 if objective == "inductance" else 1.0
+    if opt.shield is not None and not isinstance(opt.shield, Surface):
+        check._fail("shield", "a coildesign.design Surface or None", opt.shield, TypeError)
+    r_dsv = check.positive("dsv_radius", opt.dsv_radius)
+    eps = check.in_range("max_deviation", opt.max_deviation, 1e-6, 0.5)
+    n_turns = check.positive_int("turns", opt.turns)
+    check.choice("method", opt.method, ("qp", "least_squares"))
+    if isinstance(opt.objective, str):
+        check.choice("objective", opt.objective, ("inductance", "power"))
+        weight = 0.0 if opt.objective == "inductance" else 1.0
     else:
-        weight = check.in_range("objective", objective, 0.0, 1.0)
-    ctr = check.vector3("center", center)
-    exclude = check.in_range("exclude", exclude, 0.0, 0.9)
-    check.choice("deviation", deviation, DEVIATIONS)
+        weight = check.in_range("objective", opt.objective, 0.0, 1.0)
+    ctr = check.vector3("center", opt.center)
+    exclude = check.in_range("exclude", opt.exclude, 0.0, 0.9)
+    check.choice("deviation", opt.deviation, DEVIATIONS)
+    deviation = opt.deviation
     if deviation == "pointwise" and exclude == 0:
         check._fail("exclude", "> 0 for deviation='pointwise' (the floor region |s| < exclude R_dsv, where "
                     "Bz/(G s) - 1 is 0/0 on s = 0)", exclude)
-    if not isinstance(allow_violations, bool):
-        check._fail("allow_violations", "True or False", allow_violations, TypeError)
+    if not isinstance(opt.allow_violations, bool):
+        check._fail("allow_violations", "True or False", opt.allow_violations, TypeError)
     limits = _Limits(target.n,
-        None if min_efficiency is None else check.positive("min_efficiency", min_efficiency),
-        None if max_inductance is None else check.positive("max_inductance", max_inductance),
-        None if max_power is None else check.positive("max_power", max_power),
-        1.0 if power_gradient is None else check.positive("power_gradient", power_gradient))
-    if max_power is None and power_gradient is not None:
-        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
-    n_targets = check.positive_int("n_targets", n_targets, minimum=20)
-    d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
-    bound_eddy = None if eddy is None else eddy_bound(eddy)  # the shells' modes
-    full = surface if shield is None else surface + shield
+        None if opt.min_efficiency is None else check.positive("min_efficiency", opt.min_efficiency),
+        None if opt.max_inductance is None else check.positive("max_inductance", opt.max_inductance),
+        None if opt.max_power is None else check.positive("max_power", opt.max_power),
+        1.0 if opt.power_gradient is None else check.positive("power_gradient", opt.power_gradient))
+    if opt.max_power is None and opt.power_gradient is not None:
+        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", opt.max_power)
+    n_targets = check.positive_int("n_targets", opt.n_targets, minimum=20)
+    d_wire = None if opt.wire_diameter is None else check.positive("wire_diameter", opt.wire_diameter)
+    bound_eddy = None if opt.eddy is None else eddy_bound(opt.eddy)  # the shells' modes
+    full = surface if opt.shield is None else surface + opt.shield
     reach = float(np.linalg.norm(surface.vertices - ctr, axis=1).min())
     if r_dsv >= reach:
         check._fail("dsv_radius", f"smaller than the distance from the centre to the surface ({reach:g} m)",
-                    dsv_radius)
-    ops = surface_operators(full, tolerance)
+                    opt.dsv_radius)
+    ops = surface_operators(full, opt.tolerance)
     # mirror symmetry: a target Bz = G s is odd under the mirror of s and even under the other
     # two (a harmonic h_nm: ``HarmonicTarget.field_parities``); a stream function with
     # psi(M r) = p M_zz psi(r) has exactly that field (the mirror maps J to -M J(M r) on a mesh it
     # maps onto itself, and B to det(M) M B(M r))
-    parities = target.stream_parities() if symmetry else {}
+    parities = target.stream_parities() if opt.symmetry else {}
     n_free = ops.symmetric_subspace(parities, ctr).shape[1]
     # mirrors of the mesh with the target's field parity (Bz(M r) = p Bz(r))
     field_parity = target.field_parities()
     mirrors = {b: field_parity[b] for b in parities if ops.mirror_map(b, ctr) is not None}
-    k = min(160, n_free - 1) if modes is None else check.positive_int("modes", modes)
-    n_rounds = (check.positive_int("refine", refine, minimum=0) + 1) * (2 if enforce_spacing else 1)
-    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if method == "qp" else 1)
+    k = min(160, n_free - 1) if opt.modes is None else check.positive_int("modes", opt.modes)
+    n_rounds = (check.positive_int("refine", opt.refine, minimum=0) + 1) * (2 if opt.enforce_spacing else 1)
+    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if opt.method == "qp" else 1)
     check_design_work(work)  # before the operators and wires are allocated
     basis = ops.modes(k, parities, ctr)
     t_basis = time.perf_counter()
@@ -481,28 +510,28 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     a_bz = ops.field_operator(pts, basis)[:, 2, :]
     grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
     l_red = ops.inductance_matrix(basis)
-    thickness = sheet_thickness if sheet_thickness is not None else (d_wire or 1e-4)
-    rho = material(material_name).resistivity
+    thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
+    rho = material(opt.material_name).resistivity
     if weight > 0:
         r_red = ops.resistance_matrix(thickness, rho, basis)
         q = (1 - weight) * l_red / np.mean(np.diag(l_red)) + weight * r_red / np.mean(np.diag(r_red))
     else:
         q = l_red
-    if smoothing > 0:
+    if opt.smoothing > 0:
         # Laplace-Beltrami (Dirichlet) energy of psi, diagonal in the mode basis: suppresses the
         # ripples that fragment the top contour levels (dimensionless weight, relative to the
         # mean diagonal of the objective)
         stiffness = basis.T @ (ops.stiffness @ basis)
-        q = q + smoothing * np.mean(np.diag(q)) / np.mean(np.diag(stiffness)) * stiffness
+        q = q + opt.smoothing * np.mean(np.diag(q)) / np.mean(np.diag(stiffness)) * stiffness
     t_ops = time.perf_counter()
 
     eq_rows, eq_rhs, eq_names = [grad_row], [G0], ["amplitude"]
     b0 = np.array([0.0, 0.0, 1.0])
-    if zero_force:
+    if opt.zero_force:
         eq_rows += list(ops.force_operator(b0, basis)[:2])  # Fz = J x z-hat has no z component
         eq_rhs += [0.0, 0.0]
         eq_names += ["zero_force"] * 2
-    if zero_torque:
+    if opt.zero_torque:
         eq_rows += list(ops.torque_operator(b0, basis))
         eq_rhs += [0.0, 0.0, 0.0]
         eq_names += ["zero_torque"] * 3
@@ -510,11 +539,11 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     bound = eps * G0 * deviation_scale(s, h_max, exclude, deviation)
     rows, lower, upper = [a_bz], [G0 * s - bound], [G0 * s + bound]
     families = [("max_deviation", len(s))]  # the rows' constraint families, in order (for the refusal)
-    if shield is not None or stray_radius is not None:
-        radius = stray_radius if stray_radius is not None else 1.2 * float(
+    if opt.shield is not None or opt.stray_radius is not None:
+        radius = opt.stray_radius if opt.stray_radius is not None else 1.2 * float(
             np.hypot(full.vertices[:, 0], full.vertices[:, 1]).max())
         sp_pts = _stray_points(full, check.positive("stray_radius", radius))
-        stray = check.positive("max_stray", max_stray) * G0 * r_dsv
+        stray = check.positive("max_stray", opt.max_stray) * G0 * r_dsv
         rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
         families.append(("max_stray", len(sp_pts)))
         lower.append(np.full(len(sp_pts), -stray))
@@ -541,10 +570,10 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
               + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
               "force/torque/stray/eddy bounds")
     n_dsv = len(pts)
-    gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
-    if not isinstance(join_windings, bool):
-        check._fail("join_windings", "True or False", join_windings, TypeError)
-    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, target, join_windings, r_dsv)
+    gap = None if opt.clearance is None else check.positive("clearance", opt.clearance, allow_zero=True)
+    if not isinstance(opt.join_windings, bool):
+        check._fail("join_windings", "True or False", opt.join_windings, TypeError)
+    wire = _WireMaker(full, ops, n_turns, d_wire, gap, opt.material_name, ctr, target, opt.join_windings, r_dsv)
     # discretisation-aware refinement: re-solve with the bounds shifted by the error that the
     # wires added at the target points (their field normalised to the same centre gradient,
     # minus the continuous field; a damped fixed point) and scaled by AIM eps / deviation (a
@@ -575,9 +604,9 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     density_rows = np.empty((0, k))
     stalled = 0
     density_cap = np.empty(0)
-    rounds = check.positive_int("refine", refine, minimum=0) + 1 if method == "qp" else 1
+    rounds = check.positive_int("refine", opt.refine, minimum=0) + 1 if opt.method == "qp" else 1
     it = 0
-    for it in range(2 * rounds if enforce_spacing and method == "qp" else rounds):
+    for it in range(2 * rounds if opt.enforce_spacing and opt.method == "qp" else rounds):
         if it == rounds:
             best = verified()
             if best[0][0]:
@@ -586,7 +615,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             density_cap = np.full(len(density_rows), DENSITY_FACTOR * best[4] / wire.pitch)
             shift[:] = 0.0  # the second round refines afresh under the density bound
             narrow = 1.0
-        if method == "qp":
+        if opt.method == "qp":
             mid = 0.5 * (lower + upper)
             half = 0.5 * (upper - lower)
             half[:n_dsv] *= narrow
@@ -600,7 +629,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
                                          np.array(eq_rhs), eq_names) from error
                 break  # a refinement step the solver cannot meet: keep the best wire set so far
         else:
-            sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
+            sol = solve_least_squares(q, a_bz, G0 * s, opt.regularization, a_eq, b_eq)
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
         eta_w = target.coefficient(coil, r_dsv, centre)
@@ -639,7 +668,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
     _, sol, psi, coil, delta, junctions, dense, spacing, cut = verified()
-    if optimise_levels and method == "qp" and target.axis is not None and best[0][0]:
+    if opt.optimise_levels and opt.method == "qp" and target.axis is not None and best[0][0]:
         # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound. The
         # start is the refinement's chosen wire set itself when it has no stray nest (already
         # judged by the whole dense check); for "dsv" the trials are judged on the sphere (where
@@ -684,7 +713,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     status = sol.status
     if violations:
         text = "; ".join(violations)
-        if not allow_violations:
+        if not opt.allow_violations:
             hints = ([advice] if dense.max_deviation > eps else [])
             hints += limits.hints(n_turns) if limit_failures else []
             hints += (
