@@ -352,7 +352,7 @@ def test_face_coupling_of_a_rotationally_symmetric_mesh_equals_the_full_evaluati
     from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
 
     surface = design.cylinder(A, LENGTH, resolution=2 * np.pi * A / 24)
-    ops = StreamFunctionOperators(surface)
+    ops = StreamFunctionOperators(surface, rotation_symmetry=True)
     g, order = ops.rotation
     assert order == 12  # 24 vertices round, the alternating diagonals repeat every second column
     assert sorted(g) == list(range(len(surface.faces)))
