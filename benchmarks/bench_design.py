@@ -9,7 +9,10 @@ Independent evaluation: magpylib (``magpylib.current.Polyline``) on the exported
 of spacing R/10 inside the DSV plus 40,000 Fibonacci points on its surface; eta from a central
 difference of that field (step R/1000); L from coildesign's inductance (the design's own figure).
 
-Run: python benchmarks/bench_design.py [--repeat N] [--axes y z]
+Run: python benchmarks/bench_design.py [--repeat N] [--axes y z] [--operators]
+``--operators`` times the surface's face coupling (``StreamFunctionOperators.face_coupling``) filled
+from one face per orbit of the cylinder's rotation against the evaluation of every row, and prints
+their largest relative difference.
 Prints per axis: design wall time and CPU time of the process (all threads; median of repeats,
 a fresh surface each time so no cached operator is reused), reported and independent deviation,
 eta^2/L, windings, spacing, buildable, the machine load and the peak resident memory.
@@ -57,11 +60,31 @@ def run_once(axis: str) -> dict:
     return {"total": time.perf_counter() - t0, "cpu": time.process_time() - c0, "res": res}
 
 
+def operators() -> None:
+    """CPU time of the face coupling with the rotational symmetry and of every row evaluated."""
+    from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
+
+    ops = StreamFunctionOperators(design.cylinder(RADIUS, LENGTH), rotation_symmetry=True)
+    c0 = time.process_time()
+    p = ops.face_coupling
+    c1 = time.process_time()
+    rows = ops._coupling_rows(np.arange(len(ops.surface.faces)))
+    full = MU0_4PI * 0.5 * (rows + rows.T)
+    c2 = time.process_time()
+    print(f"  face coupling of {len(ops.surface.faces)} faces: {c1 - c0:.2f} s CPU with the rotation of order "
+          f"{ops.rotation[1]}, {c2 - c1:.2f} s CPU for every row; largest relative difference "
+          f"{float(np.max(np.abs(p - full) / np.abs(full))):.2g}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--axes", nargs="+", default=["y", "z"])
+    p.add_argument("--operators", action="store_true", help="time the surface's face coupling only")
     args = p.parse_args()
+    if args.operators:
+        operators()
+        return
     print(f"cylinder r = {RADIUS * 1e3:g} mm, length {LENGTH * 1e3:g} mm, DSV r = {DSV * 1e3:g} mm, {TURNS} levels, "
           f"{WIRE * 1e3:g} mm wire, |Bz - G s| <= {100 * EPS:g} % of G R; load average {os.getloadavg()[0]:.2f} on "
           f"{os.cpu_count()} cores")

@@ -61,7 +61,7 @@ from coildesign.design.contours import (
     trim_tips,
 )
 from coildesign.design.eddy_bound import EddyCheck, check_eddy, eddy_bound, eddy_rows
-from coildesign.design.levels import tune_levels, without_strays
+from coildesign.design.levels import tune_levels, wire_set, without_strays
 from coildesign.design.plots import plot_design
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
 from coildesign.design.target import HarmonicTarget
@@ -386,82 +386,115 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
     GradientDesign
         ``coil`` (connected windings, role "gradient"), wire figures, continuous figures,
         ``stream_function`` and solver ``status``. Raises ``InfeasibleDesignError`` (a
-        ValueError) when the constraints cannot be met, with advice.
+        ValueError) when the constraints cannot be met, with advice; when the stream-function
+        QP itself has no solution, the error names the binding limit (its ``binding``: each of
+        max_deviation, max_stray, min_efficiency, eddy, zero_force, zero_torque whose removal
+        alone makes the QP solvable; empty when only several together would). max_inductance
+        and max_power are checked on the wires and named in the wires' violations.
     """
     check.choice("axis", axis, tuple(AXES))
     options = dict(locals())
-    del options["axis"]
-    return _design(target=HarmonicTarget.gradient(axis), **options)
+    del options["axis"], options["surface"]
+    return _design(surface, HarmonicTarget.gradient(axis), _Options(**options))
 
 
-def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_deviation: float = 0.05, turns: int = 10,
-            objective: str | float = "inductance", wire_diameter: float | None = None,
-            shield: Surface | None = None, *, center=(0.0, 0.0, 0.0), modes: int | None = None,
-            n_targets: int = 3000, exclude: float = 0.1, clearance: float | None = None,
-            zero_force: bool = False, zero_torque: bool = False, stray_radius: float | None = None,
-            max_stray: float = 0.01, method: str = "qp", regularization: float = 1e-4,
-            sheet_thickness: float | None = None, material_name: str = "copper",
-            tolerance: float = 1e-6, refine: int = 6, symmetry: bool = True,
-            smoothing: float = 1e-3, enforce_spacing: bool = True, deviation: str = "pointwise",
-            allow_violations: bool = False, min_efficiency: float | None = None,
-            max_inductance: float | None = None, max_power: float | None = None,
-            power_gradient: float | None = None, join_windings: bool = False, optimise_levels: bool = True,
-            eddy=None) -> GradientDesign:
+@dataclass(frozen=True)
+class _Options:
+    """The keyword options of a target-field design, as ``gradient_coil`` and
+    ``harmonic.harmonic_coil`` received them (their docstrings; validated by ``_design``)."""
+
+    dsv_radius: float
+    max_deviation: float = 0.05
+    turns: int = 10
+    objective: str | float = "inductance"
+    wire_diameter: float | None = None
+    shield: Surface | None = None
+    center: tuple = (0.0, 0.0, 0.0)
+    modes: int | None = None
+    n_targets: int = 3000
+    exclude: float = 0.1
+    clearance: float | None = None
+    zero_force: bool = False
+    zero_torque: bool = False
+    stray_radius: float | None = None
+    max_stray: float = 0.01
+    method: str = "qp"
+    regularization: float = 1e-4
+    sheet_thickness: float | None = None
+    material_name: str = "copper"
+    tolerance: float = 1e-6
+    refine: int = 6
+    symmetry: bool = True
+    smoothing: float = 1e-3
+    enforce_spacing: bool = True
+    deviation: str = "pointwise"
+    allow_violations: bool = False
+    min_efficiency: float | None = None
+    max_inductance: float | None = None
+    max_power: float | None = None
+    power_gradient: float | None = None
+    join_windings: bool = False
+    optimise_levels: bool = True
+    eddy: object = None
+
+
+def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> GradientDesign:
     """The target-field design of a coil whose Bz is ``target`` (``design.target.HarmonicTarget``)
     over the DSV: ``gradient_coil``'s problem (its parameters, module doc) with G0 s replaced by
     c0 h_nm (c0 = G0 = 1 in the target's units) and R_dsv in the deviation scale by the
-    harmonic's DSV maximum H (``HarmonicTarget.scale``). ``gradient_coil`` is the n = 1 case,
-    ``harmonic.harmonic_coil`` the general one."""
+    harmonic's DSV maximum H (``HarmonicTarget.scale``), the keyword options in ``opt``.
+    ``gradient_coil`` is the n = 1 case, ``harmonic.harmonic_coil`` the general one."""
     t0 = time.perf_counter()
     if not isinstance(surface, Surface):
         check._fail("surface", "a coildesign.design Surface (cylinder, biplanar or mesh)", surface, TypeError)
-    if shield is not None and not isinstance(shield, Surface):
-        check._fail("shield", "a coildesign.design Surface or None", shield, TypeError)
-    r_dsv = check.positive("dsv_radius", dsv_radius)
-    eps = check.in_range("max_deviation", max_deviation, 1e-6, 0.5)
-    n_turns = check.positive_int("turns", turns)
-    check.choice("method", method, ("qp", "least_squares"))
-    if isinstance(objective, str):
-        check.choice("objective", objective, ("inductance", "power"))
-        weight = 0.0 if objective == "inductance" else 1.0
+    if opt.shield is not None and not isinstance(opt.shield, Surface):
+        check._fail("shield", "a coildesign.design Surface or None", opt.shield, TypeError)
+    r_dsv = check.positive("dsv_radius", opt.dsv_radius)
+    eps = check.in_range("max_deviation", opt.max_deviation, 1e-6, 0.5)
+    n_turns = check.positive_int("turns", opt.turns)
+    check.choice("method", opt.method, ("qp", "least_squares"))
+    if isinstance(opt.objective, str):
+        check.choice("objective", opt.objective, ("inductance", "power"))
+        weight = 0.0 if opt.objective == "inductance" else 1.0
     else:
-        weight = check.in_range("objective", objective, 0.0, 1.0)
-    ctr = check.vector3("center", center)
-    exclude = check.in_range("exclude", exclude, 0.0, 0.9)
-    check.choice("deviation", deviation, DEVIATIONS)
+        weight = check.in_range("objective", opt.objective, 0.0, 1.0)
+    ctr = check.vector3("center", opt.center)
+    exclude = check.in_range("exclude", opt.exclude, 0.0, 0.9)
+    check.choice("deviation", opt.deviation, DEVIATIONS)
+    deviation = opt.deviation
     if deviation == "pointwise" and exclude == 0:
         check._fail("exclude", "> 0 for deviation='pointwise' (the floor region |s| < exclude R_dsv, where "
                     "Bz/(G s) - 1 is 0/0 on s = 0)", exclude)
-    if not isinstance(allow_violations, bool):
-        check._fail("allow_violations", "True or False", allow_violations, TypeError)
+    if not isinstance(opt.allow_violations, bool):
+        check._fail("allow_violations", "True or False", opt.allow_violations, TypeError)
     limits = _Limits(target.n,
-        None if min_efficiency is None else check.positive("min_efficiency", min_efficiency),
-        None if max_inductance is None else check.positive("max_inductance", max_inductance),
-        None if max_power is None else check.positive("max_power", max_power),
-        1.0 if power_gradient is None else check.positive("power_gradient", power_gradient))
-    if max_power is None and power_gradient is not None:
-        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", max_power)
-    n_targets = check.positive_int("n_targets", n_targets, minimum=20)
-    d_wire = None if wire_diameter is None else check.positive("wire_diameter", wire_diameter)
-    bound_eddy = None if eddy is None else eddy_bound(eddy)  # the shells' modes
-    full = surface if shield is None else surface + shield
+        None if opt.min_efficiency is None else check.positive("min_efficiency", opt.min_efficiency),
+        None if opt.max_inductance is None else check.positive("max_inductance", opt.max_inductance),
+        None if opt.max_power is None else check.positive("max_power", opt.max_power),
+        1.0 if opt.power_gradient is None else check.positive("power_gradient", opt.power_gradient))
+    if opt.max_power is None and opt.power_gradient is not None:
+        check._fail("max_power", "given with power_gradient (the power bound is at that gradient)", opt.max_power)
+    n_targets = check.positive_int("n_targets", opt.n_targets, minimum=20)
+    d_wire = None if opt.wire_diameter is None else check.positive("wire_diameter", opt.wire_diameter)
+    bound_eddy = None if opt.eddy is None else eddy_bound(opt.eddy)  # the shells' modes
+    full = surface if opt.shield is None else surface + opt.shield
     reach = float(np.linalg.norm(surface.vertices - ctr, axis=1).min())
     if r_dsv >= reach:
         check._fail("dsv_radius", f"smaller than the distance from the centre to the surface ({reach:g} m)",
-                    dsv_radius)
-    ops = surface_operators(full, tolerance)
+                    opt.dsv_radius)
+    ops = surface_operators(full, opt.tolerance)
     # mirror symmetry: a target Bz = G s is odd under the mirror of s and even under the other
     # two (a harmonic h_nm: ``HarmonicTarget.field_parities``); a stream function with
     # psi(M r) = p M_zz psi(r) has exactly that field (the mirror maps J to -M J(M r) on a mesh it
     # maps onto itself, and B to det(M) M B(M r))
-    parities = target.stream_parities() if symmetry else {}
+    parities = target.stream_parities() if opt.symmetry else {}
     n_free = ops.symmetric_subspace(parities, ctr).shape[1]
     # mirrors of the mesh with the target's field parity (Bz(M r) = p Bz(r))
     field_parity = target.field_parities()
     mirrors = {b: field_parity[b] for b in parities if ops.mirror_map(b, ctr) is not None}
-    k = min(160, n_free - 1) if modes is None else check.positive_int("modes", modes)
-    n_rounds = (check.positive_int("refine", refine, minimum=0) + 1) * (2 if enforce_spacing else 1)
-    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if method == "qp" else 1)
+    k = min(160, n_free - 1) if opt.modes is None else check.positive_int("modes", opt.modes)
+    n_rounds = (check.positive_int("refine", opt.refine, minimum=0) + 1) * (2 if opt.enforce_spacing else 1)
+    work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if opt.method == "qp" else 1)
     check_design_work(work)  # before the operators and wires are allocated
     basis = ops.modes(k, parities, ctr)
     t_basis = time.perf_counter()
@@ -477,39 +510,42 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     a_bz = ops.field_operator(pts, basis)[:, 2, :]
     grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
     l_red = ops.inductance_matrix(basis)
-    thickness = sheet_thickness if sheet_thickness is not None else (d_wire or 1e-4)
-    rho = material(material_name).resistivity
+    thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
+    rho = material(opt.material_name).resistivity
     if weight > 0:
         r_red = ops.resistance_matrix(thickness, rho, basis)
         q = (1 - weight) * l_red / np.mean(np.diag(l_red)) + weight * r_red / np.mean(np.diag(r_red))
     else:
         q = l_red
-    if smoothing > 0:
+    if opt.smoothing > 0:
         # Laplace-Beltrami (Dirichlet) energy of psi, diagonal in the mode basis: suppresses the
         # ripples that fragment the top contour levels (dimensionless weight, relative to the
         # mean diagonal of the objective)
         stiffness = basis.T @ (ops.stiffness @ basis)
-        q = q + smoothing * np.mean(np.diag(q)) / np.mean(np.diag(stiffness)) * stiffness
+        q = q + opt.smoothing * np.mean(np.diag(q)) / np.mean(np.diag(stiffness)) * stiffness
     t_ops = time.perf_counter()
 
-    eq_rows, eq_rhs = [grad_row], [G0]
+    eq_rows, eq_rhs, eq_names = [grad_row], [G0], ["amplitude"]
     b0 = np.array([0.0, 0.0, 1.0])
-    if zero_force:
+    if opt.zero_force:
         eq_rows += list(ops.force_operator(b0, basis)[:2])  # Fz = J x z-hat has no z component
         eq_rhs += [0.0, 0.0]
-    if zero_torque:
+        eq_names += ["zero_force"] * 2
+    if opt.zero_torque:
         eq_rows += list(ops.torque_operator(b0, basis))
         eq_rhs += [0.0, 0.0, 0.0]
-    a_eq, b_eq = np.array(eq_rows), np.array(eq_rhs)
-    a_eq, b_eq = _independent(a_eq, b_eq)
+        eq_names += ["zero_torque"] * 3
+    a_eq, b_eq = _independent(np.array(eq_rows), np.array(eq_rhs))
     bound = eps * G0 * deviation_scale(s, h_max, exclude, deviation)
     rows, lower, upper = [a_bz], [G0 * s - bound], [G0 * s + bound]
-    if shield is not None or stray_radius is not None:
-        radius = stray_radius if stray_radius is not None else 1.2 * float(
+    families = [("max_deviation", len(s))]  # the rows' constraint families, in order (for the refusal)
+    if opt.shield is not None or opt.stray_radius is not None:
+        radius = opt.stray_radius if opt.stray_radius is not None else 1.2 * float(
             np.hypot(full.vertices[:, 0], full.vertices[:, 1]).max())
         sp_pts = _stray_points(full, check.positive("stray_radius", radius))
-        stray = check.positive("max_stray", max_stray) * G0 * r_dsv
+        stray = check.positive("max_stray", opt.max_stray) * G0 * r_dsv
         rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
+        families.append(("max_stray", len(sp_pts)))
         lower.append(np.full(len(sp_pts), -stray))
         upper.append(np.full(len(sp_pts), stray))
     if limits.min_efficiency is not None:
@@ -517,11 +553,13 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         # the linear bound |psi| <= turns G0 / eta_min at every vertex (aimed AIM inside it)
         cap = AIM * n_turns * G0 / limits.min_efficiency
         rows.append(basis)
+        families.append(("min_efficiency", len(basis)))
         lower.append(np.full(len(basis), -cap))
         upper.append(np.full(len(basis), cap))
     if bound_eddy is not None:
         e_rows = eddy_rows(bound_eddy, ops, basis, r_dsv, ctr, tuple(mirrors), G0)  # the last rows of a_in
         rows.append(e_rows.matrix)
+        families.append(("eddy", len(e_rows.matrix)))
         lower.append(-AIM * e_rows.limit)
         upper.append(AIM * e_rows.limit)
     a_in = np.vstack(rows)
@@ -532,10 +570,10 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
               + "; raise max_deviation, shrink dsv_radius, lengthen or widen the surface, or drop "
               "force/torque/stray/eddy bounds")
     n_dsv = len(pts)
-    gap = None if clearance is None else check.positive("clearance", clearance, allow_zero=True)
-    if not isinstance(join_windings, bool):
-        check._fail("join_windings", "True or False", join_windings, TypeError)
-    wire = _WireMaker(full, ops, n_turns, d_wire, gap, material_name, ctr, target, join_windings, r_dsv)
+    gap = None if opt.clearance is None else check.positive("clearance", opt.clearance, allow_zero=True)
+    if not isinstance(opt.join_windings, bool):
+        check._fail("join_windings", "True or False", opt.join_windings, TypeError)
+    wire = _WireMaker(full, ops, n_turns, d_wire, gap, opt.material_name, ctr, target, opt.join_windings, r_dsv)
     # discretisation-aware refinement: re-solve with the bounds shifted by the error that the
     # wires added at the target points (their field normalised to the same centre gradient,
     # minus the continuous field; a damped fixed point) and scaled by AIM eps / deviation (a
@@ -560,15 +598,15 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         while True:
             c = max(candidates, key=lambda c: c[0])
             if c[6] is not None:
-                return tuple(c[:8])
+                return tuple(c[:8]) + (c[11],)
             c[6] = target.dense_deviation(c[3], r_dsv, c[8], center=centre, exclude=exclude, deviation=deviation)
             c[0] = judged(c[6].max_deviation, c[8], c[9], c[10], c[7])
     density_rows = np.empty((0, k))
     stalled = 0
     density_cap = np.empty(0)
-    rounds = check.positive_int("refine", refine, minimum=0) + 1 if method == "qp" else 1
+    rounds = check.positive_int("refine", opt.refine, minimum=0) + 1 if opt.method == "qp" else 1
     it = 0
-    for it in range(2 * rounds if enforce_spacing and method == "qp" else rounds):
+    for it in range(2 * rounds if opt.enforce_spacing and opt.method == "qp" else rounds):
         if it == rounds:
             best = verified()
             if best[0][0]:
@@ -577,7 +615,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             density_cap = np.full(len(density_rows), DENSITY_FACTOR * best[4] / wire.pitch)
             shift[:] = 0.0  # the second round refines afresh under the density bound
             narrow = 1.0
-        if method == "qp":
+        if opt.method == "qp":
             mid = 0.5 * (lower + upper)
             half = 0.5 * (upper - lower)
             half[:n_dsv] *= narrow
@@ -585,12 +623,13 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
                 sol = solve_qp(q, np.vstack([a_in, density_rows]),
                                np.concatenate([mid - half - shift, -density_cap]),
                                np.concatenate([mid + half - shift, density_cap]), a_eq, b_eq, advice=advice)
-            except InfeasibleDesignError:
+            except InfeasibleDesignError as error:
                 if best is None:
-                    raise
+                    raise _named_binding(error, q, a_in, lower, upper, families, np.array(eq_rows),
+                                         np.array(eq_rhs), eq_names) from error
                 break  # a refinement step the solver cannot meet: keep the best wire set so far
         else:
-            sol = solve_least_squares(q, a_bz, G0 * s, regularization, a_eq, b_eq)
+            sol = solve_least_squares(q, a_bz, G0 * s, opt.regularization, a_eq, b_eq)
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
         eta_w = target.coefficient(coil, r_dsv, centre)
@@ -614,7 +653,8 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
             e_wire is None or e_rows.meets(e_wire))
         trial = judged(dev, eta_w, l_est, limits_met, spacing)
         gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
-        candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met])
+        candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met,
+                           (wire.levels.copy(), wire.loops, wire.has_strays)])
         best = tuple(max(candidates, key=lambda c: c[0])[:8])
         # a wire set meeting both bounds that the last round improved by < CONVERGED_GAIN is converged
         stalled = stalled + 1 if gain < CONVERGED_GAIN else 0
@@ -627,11 +667,22 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
         narrow = min(1.0, narrow * AIM * eps / dev)
         if len(density_cap):
             density_cap[:] = DENSITY_FACTOR * delta / wire.pitch  # Delta of this iterate: a fixed point
-    _, sol, psi, coil, delta, junctions, dense, spacing = verified()
-    if optimise_levels and method == "qp" and target.axis is not None and best[0][0]:
-        # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound
-        tuned, _ = tune_levels(wire, psi, _min_spacing, np.eye(3)[AXES[target.axis]], ctr, r_dsv, eps, deviation,
-                               exclude, WIRE_GMD_POINTS)
+    _, sol, psi, coil, delta, junctions, dense, spacing, cut = verified()
+    if opt.optimise_levels and opt.method == "qp" and target.axis is not None and best[0][0]:
+        # levels tuned on the wires' eta^2/L (design.levels); kept only within every bound. The
+        # start is the refinement's chosen wire set itself when it has no stray nest (already
+        # judged by the whole dense check); for "dsv" the trials are judged on the sphere (where
+        # the harmonic error field has its maximum) and the returned one by the whole dense check
+        def deviation_check(sphere_only: bool):
+            return lambda c, _: target.dense_deviation(c, r_dsv, target.coefficient(c, r_dsv, centre), center=centre,
+                                                       exclude=exclude, deviation=deviation, sphere_only=sphere_only)
+        s_hat = np.eye(3)[AXES[target.axis]]
+        start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv, deviation,
+                                             exclude, WIRE_GMD_POINTS, check=lambda *_: dense)
+        sphere = deviation == "dsv"
+        tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude, WIRE_GMD_POINTS,
+                               start=start, check=deviation_check(True) if sphere else None,
+                               final_check=deviation_check(False) if sphere else None)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
                 and (bound_eddy is None or e_rows.meets(e_rows.of(tuned.coil, tuned.efficiency)))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
@@ -662,7 +713,7 @@ def _design(surface: Surface, target: HarmonicTarget, dsv_radius: float, max_dev
     status = sol.status
     if violations:
         text = "; ".join(violations)
-        if not allow_violations:
+        if not opt.allow_violations:
             hints = ([advice] if dense.max_deviation > eps else [])
             hints += limits.hints(n_turns) if limit_failures else []
             hints += (
@@ -800,6 +851,17 @@ class _WireMaker:
         self.material_name, self.center, self.target = material_name, center, target
         self.axis = target.axis  # "x", "y", "z" for a gradient, None for a harmonic of degree >= 2
         self.join, self.radius = join, radius  # radius: the DSV's [m], for a harmonic's coefficient
+        self._saddles: tuple[np.ndarray, list] | None = None
+
+    def saddles(self, psi: np.ndarray) -> list[tuple[float, float]]:
+        """(value, margin) [A] of the saddles of ``psi`` that no level may come near
+        (``contours.saddle_levels`` at the wire pitch; the last stream function's are kept, since
+        the refinement's winner and the level optimisation cut the same psi again): no level
+        through or next to a saddle of psi, where the topology hinges on round-off and the
+        contour's branches pinch to less than a wire pitch."""
+        if self._saddles is None or not np.array_equal(self._saddles[0], psi):
+            self._saddles = (np.array(psi, dtype=float), saddle_levels(self.surface, psi, self.pitch))
+        return self._saddles[1]
 
     def make(self, psi: np.ndarray, at: np.ndarray | None = None,
              strays: bool = True) -> tuple[Coil, float, list[np.ndarray]]:
@@ -813,16 +875,17 @@ class _WireMaker:
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
-        # no level through or next to a saddle of psi: there the topology hinges on round-off and
-        # the contour's branches pinch to less than a wire pitch
-        self.avoid = saddle_levels(self.surface, psi, lift)
+        self.pitch = lift
+        self.avoid = self.saddles(psi)
         self.levels, delta = levels(psi, self.turns, self.avoid)
         lv = self.levels if at is None else at
         loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
         loops = trim_tips(drop_specks(drop_slivers(loops, lift), lift), lift)
-        self.pitch = lift
         self.spacing = _contour_spacing(loops)
-        chains = nests(loops) if strays else without_strays(nests(loops))
+        chains = nests(loops)
+        stray_free = without_strays(chains)
+        self.has_strays = len(stray_free) != len(chains)  # nests that strays=False drops
+        chains = chains if strays else stray_free
         self.loops = [lp for nest in chains for lp in nest]
         paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in chains]
         if self.join and len(paths) > 1:
@@ -914,6 +977,41 @@ def _mirror_images(points: np.ndarray, mirrors: dict[int, int], center: np.ndarr
     return stacked, np.array([p for _, p in images])
 
 
+def _named_binding(error: InfeasibleDesignError, q: np.ndarray, a_in: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray, families: list[tuple[str, int]], a_eq: np.ndarray, b_eq: np.ndarray,
+                   eq_names: list[str]) -> InfeasibleDesignError:
+    """``error`` (the solver's proof that the QP has no solution) re-raised naming the binding
+    limit: every constraint family (the inequality rows ``families`` (name, row count) in the
+    order of ``a_in``, and the equality families of ``eq_names`` besides the gradient amplitude)
+    whose removal alone makes the QP solvable; when none does, only several relaxed together
+    would. The names are kept in the error's ``binding`` attribute."""
+    edges = np.cumsum([0] + [n for _, n in families])
+    trials = []
+    for (name, _), lo, hi in zip(families, edges[:-1], edges[1:]):
+        keep = np.ones(len(a_in), dtype=bool)
+        keep[lo:hi] = False
+        trials.append((name, keep, np.ones(len(a_eq), dtype=bool)))
+    names = np.array(eq_names)
+    for name in dict.fromkeys(n for n in eq_names if n != "amplitude"):
+        trials.append((name, np.ones(len(a_in), dtype=bool), names != name))
+    binding = []
+    for name, keep, keep_eq in trials:
+        a, lo, hi = a_in[keep], lower[keep], upper[keep]
+        if not len(a):  # no inequality row left: one that every psi meets
+            a, lo, hi = np.zeros((1, a_in.shape[1])), np.array([-1.0]), np.array([1.0])
+        try:
+            solve_qp(q, a, lo, hi, *_independent(a_eq[keep_eq], b_eq[keep_eq]))
+        except InfeasibleDesignError:
+            continue
+        binding.append(name)
+    which = (f"the binding limit: {' or '.join(binding)} (relaxing it alone makes the problem solvable)"
+             if binding else "no single limit is binding: only several relaxed together can make the problem "
+             f"solvable ({', '.join([n for n, _ in families] + sorted(set(eq_names) - {'amplitude'}))})")
+    out = InfeasibleDesignError(f"{error}; {which}")
+    out.binding = tuple(binding)
+    return out
+
+
 def _independent(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drop equality rows that are linear combinations of earlier ones (e.g. a torque
     component that vanishes identically by symmetry)."""
@@ -958,6 +1056,14 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     arc = np.concatenate(arc)
     skip = np.concatenate(near_junction)
     tree = cKDTree(p)
+    # every pair within 1.5 reach (a buildable wire set's closest pair, at about one reach), else
+    # the 32 nearest neighbours of every point (exact up to ~2 reach: along a wire sampled at
+    # reach/4 fewer than 32 points lie that close)
+    i, j = tree.query_pairs(1.5 * reach, output_type="ndarray").T
+    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
+    if valid.any():
+        i, j = i[valid], j[valid]
+        return float(np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1)).min())
     dist, idx = tree.query(p, k=min(32, len(p)))
     same = ids[idx] == ids[:, None]
     close_along = same & (np.abs(arc[idx] - arc[:, None]) < 2.0 * reach)

@@ -15,7 +15,7 @@ per ampere at reference radius R0. Shim design by target field: Turner, J. Phys.
 
 from __future__ import annotations
 
-from coildesign.design.gradient import GradientDesign, _design
+from coildesign.design.gradient import GradientDesign, _design, _Options
 from coildesign.design.target import HarmonicTarget
 from coildesign.surfaces.surfaces import Surface
 
@@ -80,6 +80,6 @@ refine, symmetry, smoothing, enforce_spacing, allow_violations, max_inductance, 
     """
     target = HarmonicTarget(n, m, normalization)
     options = dict(locals())
-    for key in ("n", "m", "normalization", "target"):
+    for key in ("surface", "n", "m", "normalization", "target"):
         del options[key]
-    return _design(target=target, **options)
+    return _design(surface, target, _Options(**options))

@@ -163,6 +163,25 @@ def test_infeasible_design_is_refused_with_advice(surface):
                              refine=0)
 
 
+@pytest.mark.parametrize("limits, binding", [
+    ({"max_deviation": 1e-5}, ("max_deviation",)),
+    ({"max_deviation": 0.05, "min_efficiency": 10.0}, ("min_efficiency",)),
+    ({"max_deviation": 1e-5, "min_efficiency": 10.0}, ()),
+])
+def test_infeasible_problem_names_its_binding_limit(surface, limits, binding):
+    """The solver's infeasibility is re-examined with one constraint family relaxed at a time:
+    a 1e-5 bound alone, or a current limit of 10 T/(m A) at 4 turns alone (|psi| <= 0.4 A where
+    the gradient needs more), is named; with both, neither alone restores a solution."""
+    with pytest.raises(design.InfeasibleDesignError) as err:
+        design.gradient_coil(surface, "z", DSV, turns=4, wire_diameter=0.3e-3, n_targets=400, modes=10, refine=0,
+                             **limits)
+    assert err.value.binding == binding
+    if binding:
+        assert f"the binding limit: {binding[0]} (relaxing it alone" in str(err.value)
+    else:
+        assert "no single limit is binding" in str(err.value) and "max_deviation, min_efficiency" in str(err.value)
+
+
 def test_bad_inputs_name_the_parameter(surface):
     with pytest.raises(ValueError, match="axis"):
         design.gradient_coil(surface, "w", DSV)
@@ -325,3 +344,20 @@ def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):
     assert rho.min() >= A * np.cos(np.pi / 24) * (1 - 1e-9)  # the facets' inscribed radius
     assert joined.as_dict()["windings"] == 1 and len(joined.as_dict()["terminals_m"]) == 1
     assert "windings / terminals" in joined.table()
+
+
+def test_face_coupling_of_a_rotationally_symmetric_mesh_equals_the_full_evaluation():
+    """The cylinder's coupling filled from one face per orbit of its rotation equals the
+    evaluation of every row (the same integrals: P_g(t)g(s) = P_ts) to round-off."""
+    from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
+
+    surface = design.cylinder(A, LENGTH, resolution=2 * np.pi * A / 24)
+    ops = StreamFunctionOperators(surface, rotation_symmetry=True)
+    g, order = ops.rotation
+    assert order == 12  # 24 vertices round, the alternating diagonals repeat every second column
+    assert sorted(g) == list(range(len(surface.faces)))
+    full = ops._coupling_rows(np.arange(len(surface.faces)))
+    full = MU0_4PI * 0.5 * (full + full.T)
+    np.testing.assert_allclose(ops.face_coupling, full, rtol=1e-12, atol=0)
+    # a disc has no rotation that keeps every face's corner order: no symmetry is assumed
+    assert StreamFunctionOperators(design.biplanar(4e-3, 8e-3, shape="disc")).rotation is None

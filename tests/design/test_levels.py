@@ -125,3 +125,33 @@ def test_tuned_design_is_the_same_in_fresh_processes():
     out = [subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout for _ in range(2)]
     assert out[0] == out[1] and out[0].strip()
+
+
+@pytest.mark.slow
+def test_tuning_from_a_judged_start_with_sphere_trials_matches_the_plain_tuning(gx):
+    """The design hands the refinement's own wires to the tuning (no rebuild) and, for "dsv",
+    judges the trials on the sphere and the returned set on the whole dense set: the same
+    levels and figures as building the start and judging every trial on the whole set."""
+    plain, plain_log = _tune(gx)
+    maker = _maker(gx)
+    psi, s_hat, c = gx.stream_function, np.eye(3)[0], np.zeros(3)
+    coil, _, junctions = maker.make(psi, None, strays=False)
+    start = lv.wire_set(maker.levels, coil, junctions, maker.loops,
+                        gd._min_spacing(coil.windings, junctions, maker.pitch), s_hat, c, DSV, "dsv", 0.1, 4)
+    target = HarmonicTarget.gradient("x")
+
+    def check(sphere_only):
+        return lambda w, _: target.dense_deviation(w, DSV, target.coefficient(w, DSV), deviation="dsv",
+                                                   sphere_only=sphere_only)
+
+    best, log = lv.tune_levels(maker, psi, gd._min_spacing, s_hat, c, DSV, EPS, "dsv", 0.1, gd.WIRE_GMD_POINTS,
+                               start=start, check=check(True), final_check=check(False))
+    assert log["start"] == plain_log["start"]
+    np.testing.assert_array_equal(best.levels, plain.levels)
+    assert best.figure_of_merit == pytest.approx(plain.figure_of_merit, rel=1e-12, abs=0)
+    # the returned set carries the whole dense check (grid and sphere), which meets the bound
+    whole = dense_field_deviation(best.coil, DSV, "x", deviation="dsv")
+    assert best.check.n_points == whole.n_points and best.check.max_deviation == whole.max_deviation <= EPS
+    # no more than REJECTIONS rejected steps in a row
+    runs = "".join("a" if s["accepted"] else "r" for s in log["steps"])
+    assert "r" * (lv.REJECTIONS + 1) not in runs and len(runs) <= lv.STEPS
