@@ -344,20 +344,3 @@ def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):
     assert rho.min() >= A * np.cos(np.pi / 24) * (1 - 1e-9)  # the facets' inscribed radius
     assert joined.as_dict()["windings"] == 1 and len(joined.as_dict()["terminals_m"]) == 1
     assert "windings / terminals" in joined.table()
-
-
-def test_face_coupling_of_a_rotationally_symmetric_mesh_equals_the_full_evaluation():
-    """The cylinder's coupling filled from one face per orbit of its rotation equals the
-    evaluation of every row (the same integrals: P_g(t)g(s) = P_ts) to round-off."""
-    from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
-
-    surface = design.cylinder(A, LENGTH, resolution=2 * np.pi * A / 24)
-    ops = StreamFunctionOperators(surface, rotation_symmetry=True)
-    g, order = ops.rotation
-    assert order == 12  # 24 vertices round, the alternating diagonals repeat every second column
-    assert sorted(g) == list(range(len(surface.faces)))
-    full = ops._coupling_rows(np.arange(len(surface.faces)))
-    full = MU0_4PI * 0.5 * (full + full.T)
-    np.testing.assert_allclose(ops.face_coupling, full, rtol=1e-12, atol=0)
-    # a disc has no rotation that keeps every face's corner order: no symmetry is assumed
-    assert StreamFunctionOperators(design.biplanar(4e-3, 8e-3, shape="disc")).rotation is None

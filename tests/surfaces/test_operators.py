@@ -16,7 +16,7 @@ from coildesign.analysis.handbook import current_sheet_inductance
 from coildesign.coil import Coil, Winding
 from coildesign.design import biplanar, cylinder, mesh
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
-from coildesign.surfaces.operators import StreamFunctionOperators
+from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
 from coildesign.surfaces.quadrature import quadrature_points, rule_order, triangle_rule, uniform_triangle_potential
 
 
@@ -509,3 +509,18 @@ def test_solve_least_squares_scale_invariance():
         assert xs == pytest.approx(s * s * x, rel=1e-10, abs=0)
     # and the regularisation acts: a larger lambda lowers x^T q x
     assert solve_least_squares(q, a, b, 10.0).objective < solve_least_squares(q, a, b, 1e-3).objective
+
+
+def test_face_coupling_of_a_rotationally_symmetric_mesh_equals_the_full_evaluation():
+    """The cylinder's coupling filled from one face per orbit of its rotation equals the
+    evaluation of every row (the same integrals: P_g(t)g(s) = P_ts) to round-off."""
+    surface = cylinder(5e-3, 20e-3, resolution=2 * np.pi * 5e-3 / 24)
+    ops = StreamFunctionOperators(surface, rotation_symmetry=True)
+    g, order = ops.rotation
+    assert order == 12  # 24 vertices round, the alternating diagonals repeat every second column
+    assert sorted(g) == list(range(len(surface.faces)))
+    full = ops._coupling_rows(np.arange(len(surface.faces)))
+    full = MU0_4PI * 0.5 * (full + full.T)
+    np.testing.assert_allclose(ops.face_coupling, full, rtol=1e-12, atol=0)
+    # a disc has no rotation that keeps every face's corner order: no symmetry is assumed
+    assert StreamFunctionOperators(biplanar(4e-3, 8e-3, shape="disc")).rotation is None
