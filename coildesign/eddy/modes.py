@@ -41,6 +41,7 @@ from scipy.sparse.linalg import eigsh, spsolve
 from coildesign import _validation as check
 from coildesign._files import save_figure
 from coildesign.coil import Coil
+from coildesign.eddy import far_field
 from coildesign.eddy.sheet import SheetCurrent, require_source, sheet_coupling
 from coildesign.eddy.shell import Shell, mesh_pieces, stream_basis
 from coildesign.fields import vector_potential
@@ -125,9 +126,15 @@ class Modes:
 
     def field_operator(self, points: np.ndarray, which=None) -> np.ndarray:
         """B [T] (M, 3, n) at ``points`` [m] of each mode at unit amplitude (or of the modes
-        selected by ``which``, an index or boolean mask)."""
+        selected by ``which``, an index or boolean mask): through the shells' local harmonic
+        expansion when the points lie in a ball clear of the shells (``eddy.far_field``, within
+        1e-2 of the quadrature's tolerance of the direct sum), else by the direct face sums of
+        ``StreamFunctionOperators.field_operator``."""
         pts = check.points3("points", points)
         vec = self.vectors if which is None else self.vectors[:, which]
+        fast = far_field.field_operator(self.operators, pts, np.asarray(self.basis @ vec))
+        if fast is not None:
+            return fast
         if sp.issparse(self.basis):
             full = self.operators.field_operator(pts)  # (M, 3, V)
             per_dof = np.asarray((self.basis.T @ full.reshape(-1, full.shape[2]).T).T)
