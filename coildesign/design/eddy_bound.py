@@ -163,7 +163,9 @@ class EddyRows:
         m = self.bound.modes
         c = -(m.vectors.T @ m.coupling(coil, order)) * (self.gradient / efficiency)
         decay = np.exp(-np.outer(self.times, m.rates))
-        values = np.einsum("ipn,tn,n->itp", self.fields, decay, c) * self.parity[:, None, None]
+        n_img, n_pts, _ = self.fields.shape
+        values = (decay @ (self.fields * c).reshape(-1, len(c)).T).reshape(len(decay), n_img, n_pts)
+        values = values.transpose(1, 0, 2) * self.parity[:, None, None]  # (images, T, P)
         worst = np.argmax(np.abs(values), axis=0)
         return np.take_along_axis(values, worst[None], axis=0)[0].ravel()
 
