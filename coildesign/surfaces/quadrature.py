@@ -76,44 +76,33 @@ def _r_plus_l(r: np.ndarray, l: np.ndarray, r0sq: np.ndarray) -> np.ndarray:
 
 def uniform_triangle_potential(corners: np.ndarray, points: np.ndarray) -> np.ndarray:
     """int_T dA' / |r - r'| [m] for triangles ``corners`` (..., 3, 3) and points (..., 3)
-    (broadcast together; module doc, Wilton et al. 1984 eq. 5).
-
-    Structure of arrays: the triangle's frame (normal n, edge tangents t, in-plane edge normals
-    u = t x n) is computed once per triangle, about its first corner v0; for the point
-    q = r - v0, since t and u lie in the plane, l+- = (v_end - q) . t, P0 = (v_start - q) . u and
-    d = q . n need no projected point, and R+- are the distances |r - v| to the corners."""
+    (broadcast together; module doc, Wilton et al. 1984 eq. 5)."""
     p = np.asarray(points, dtype=float)
     c = np.asarray(corners, dtype=float)
-    v0 = [c[..., 0, j] for j in range(3)]
-    rel = [[c[..., i, j] - v0[j] for j in range(3)] for i in range(3)]  # corners about v0 (triangle level)
-    q = [p[..., j] - v0[j] for j in range(3)]
-    e1, e2 = rel[1], rel[2]
-    nx, ny, nz = (e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0])
-    nn = np.sqrt(nx * nx + ny * ny + nz * nz)
-    nx, ny, nz = nx / nn, ny / nn, nz / nn
-    d = q[0] * nx + q[1] * ny + q[2] * nz
+    normal = np.cross(c[..., 1, :] - c[..., 0, :], c[..., 2, :] - c[..., 0, :])
+    normal = normal / np.linalg.norm(normal, axis=-1, keepdims=True)
+    d = np.einsum("...j,...j->...", p - c[..., 0, :], normal)
+    rho = p - d[..., None] * normal
     ad = np.abs(d)
-    d2 = d * d
-    # R+- are the distances from r to the edge's ends: one per corner
-    dist = [np.sqrt((q[0] - v[0]) ** 2 + (q[1] - v[1]) ** 2 + (q[2] - v[2]) ** 2) for v in rel]
-    total = 0.0
+    total = np.zeros(np.broadcast_shapes(d.shape, rho.shape[:-1]))
     for i in range(3):
-        a, b = rel[i], rel[(i + 1) % 3]
-        ex, ey, ez = b[0] - a[0], b[1] - a[1], b[2] - a[2]
-        length = np.sqrt(ex * ex + ey * ey + ez * ez)
-        tx, ty, tz = ex / length, ey / length, ez / length
-        ux, uy, uz = ty * nz - tz * ny, tz * nx - tx * nz, tx * ny - ty * nx
-        qt = q[0] * tx + q[1] * ty + q[2] * tz
-        l_plus = (b[0] * tx + b[1] * ty + b[2] * tz) - qt
-        l_minus = (a[0] * tx + a[1] * ty + a[2] * tz) - qt
-        p0 = (a[0] * ux + a[1] * uy + a[2] * uz) - (q[0] * ux + q[1] * uy + q[2] * uz)
-        r0sq = p0 * p0 + d2
-        r_plus, r_minus = dist[(i + 1) % 3], dist[i]
-        active = np.abs(p0) > 1e-14 * length
+        a = c[..., i, :]
+        b = c[..., (i + 1) % 3, :]
+        edge = b - a
+        length = np.linalg.norm(edge, axis=-1, keepdims=True)
+        t_hat = edge / length
+        u_hat = np.cross(t_hat, normal)
+        l_plus = np.einsum("...j,...j->...", b - rho, t_hat)
+        l_minus = np.einsum("...j,...j->...", a - rho, t_hat)
+        p0 = np.einsum("...j,...j->...", a - rho, u_hat)
+        r0sq = p0 * p0 + d * d
+        r_plus = np.sqrt(l_plus * l_plus + r0sq)
+        r_minus = np.sqrt(l_minus * l_minus + r0sq)
+        active = np.abs(p0) > 1e-14 * length[..., 0]
         with np.errstate(divide="ignore", invalid="ignore"):
             log_term = np.log(_r_plus_l(r_plus, l_plus, r0sq) / _r_plus_l(r_minus, l_minus, r0sq))
             atan_term = (np.arctan2(p0 * l_plus, r0sq + ad * r_plus)
                          - np.arctan2(p0 * l_minus, r0sq + ad * r_minus))
             term = p0 * log_term - ad * atan_term
         total = total + np.where(active, term, 0.0)
-    return np.asarray(total) if np.ndim(total) else np.float64(total)
+    return total
