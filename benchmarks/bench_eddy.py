@@ -4,7 +4,10 @@
 points and 50 times once the modes exist (targets: <= 20 s and <= 2 GB for the modes, <= 2 s
 for the response, on a 2-core machine), and the memory refusal before the dense matrices of a
 too-large shell are built. ``--basis-size 0`` uses every unknown of the mesh (exact for the
-mesh); N > 0 the N smoothest stream functions (the slow modes, ``eddy.modes``).
+mesh); N > 0 the N smoothest stream functions (the slow modes, ``eddy.modes``). The mode fields
+at the points come from the shells' local solid-harmonic expansion (``eddy.far_field``);
+``--compare`` also sums the face kernels directly (``StreamFunctionOperators.field_operator``,
+the slow path) and prints the largest difference of the two step responses.
 
 ``design``: bfieldtools' eddy-current example geometry (its "minimal eddy current cylindrical
 coil design": coil former r 0.375 m x 1.5 m, aluminium shell r 0.55 m x 2.2 m x 0.5 mm with
@@ -14,7 +17,7 @@ bfieldtools' resistivity 2.82e-8 ohm m, a sphere of radius 0.125 m) with a y-gra
 times); every mode of the shell mesh is kept (the shell's ends are free: its net circulation
 round the axis is a mode). ``--coil-around`` and ``--shell-around``: vertices round each cylinder.
 
-Run: python benchmarks/bench_eddy.py [speed|design] [--basis-size N]
+Run: python benchmarks/bench_eddy.py [speed|design] [--basis-size N] [--compare]
 Prints wall and CPU time of each stage, the machine load and the peak resident memory.
 """
 
@@ -84,6 +87,7 @@ def main() -> None:
     p.add_argument("--basis-size", type=int, default=0)
     p.add_argument("--coil-around", type=int, default=40)
     p.add_argument("--shell-around", type=int, default=48)
+    p.add_argument("--compare", action="store_true", help="speed: compare with the direct face sums")
     args = p.parse_args()
     if args.case == "design":
         design_case(args.coil_around, args.shell_around)
@@ -109,6 +113,15 @@ def main() -> None:
           f"fields, sum); max |Bz| at 1e-5 s {np.abs(sr.field[0, :, 2]).max() * 1e6:.4g} uT/A")
     _, w, c = _timed(lambda: sr.at(times))
     print(f"  re-evaluation  wall {w:7.3f} s  cpu {c:7.3f} s  (50 more times from the mode fields)")
+    if args.compare:
+        def direct():
+            full = m.operators.field_operator(pts)  # (M, 3, V): the face sums for every point
+            per_mode = np.asarray((m.basis.T @ full.reshape(-1, full.shape[2]).T).T) @ m.vectors
+            g = per_mode.reshape(len(pts), 3, -1) * -sr.modal_coupling
+            return np.einsum("man,tn->tma", g, np.exp(-np.outer(times, m.rates)))
+        ref, w, c = _timed(direct)
+        print(f"  direct sums    wall {w:7.2f} s  cpu {c:7.2f} s  max |expansion - direct| = "
+              f"{np.abs(sr.field - ref).max() / np.abs(ref).max():.2g} of max |B|")
     print(f"  peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     big = eddy.Shell(cylinder(0.3, 1.0, resolution=2e-2), 0.5e-3, "aluminium")
     try:

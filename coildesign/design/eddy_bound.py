@@ -134,7 +134,12 @@ def surface_points(dsv_radius: float, center: np.ndarray, count: int) -> np.ndar
 class EddyRows:
     """QP rows of the eddy bound (``eddy_rows``): ``matrix`` E (P, K) [T per unit x] of Bz_e at
     the DSV surface ``points`` and the QP ``times`` (row index t * len(points) + p) and ``limit``
-    f(t) G0 R_dsv [T] of each row; ``of`` gives the same rows for a wire coil."""
+    f(t) G0 R_dsv [T] of each row; ``of`` gives the same rows for a wire coil.
+
+    ``fields`` (I, P_points, n) [T]: F_z of every mode at the points (image 0) and
+    at their mirror images g r = c + s_g (r - c) under the design's mirrors (images 1..I-1;
+    ``images`` (I, 3) the signs s_g), ``parity`` (I,) the design's field parity of each image
+    (Bz_e(g r) = p_g Bz_e(r) for a symmetric stream function)."""
 
     matrix: np.ndarray
     limit: np.ndarray
@@ -142,17 +147,27 @@ class EddyRows:
     times: np.ndarray
     bound: EddyBound
     active: np.ndarray
-    fields: np.ndarray  # F_z of the active modes at the points (P_points, n_active) [T]
+    fields: np.ndarray
     gradient: float
+    images: np.ndarray
+    parity: np.ndarray
 
     def of(self, coil: Coil | SheetCurrent, efficiency: float, order: int = REFINE_ORDER) -> np.ndarray:
         """Bz_e [T] of ``coil``'s step at the rows' points and times, scaled to the design
         gradient (x gradient / ``efficiency`` [T/(m A)]): the wires' values of ``matrix @ x``
-        (coupling by the Gauss rule of ``order``, ``Modes.coupling``)."""
+        (coupling by the Gauss rule of ``order``, ``Modes.coupling``). Wires are not exactly
+        symmetric (leads, jogs): each row gets p_g Bz_e(g r) of the mirror image g r where
+        |Bz_e| is largest, so a wire set meets the rows only where it meets them at every image,
+        and the refinement pre-compensates the worst image. Every mode counts here (the rows
+        need only those the symmetric design couples to; the asymmetry excites the others)."""
         m = self.bound.modes
-        c = -(m.vectors[:, self.active].T @ m.coupling(coil, order)) * (self.gradient / efficiency)
-        decay = np.exp(-np.outer(self.times, m.rates[self.active]))
-        return np.einsum("pn,tn,n->tp", self.fields, decay, c).ravel()
+        c = -(m.vectors.T @ m.coupling(coil, order)) * (self.gradient / efficiency)
+        decay = np.exp(-np.outer(self.times, m.rates))
+        n_img, n_pts, _ = self.fields.shape
+        values = (decay @ (self.fields * c).reshape(-1, len(c)).T).reshape(len(decay), n_img, n_pts)
+        values = values.transpose(1, 0, 2) * self.parity[:, None, None]  # (images, T, P)
+        worst = np.argmax(np.abs(values), axis=0)
+        return np.take_along_axis(values, worst[None], axis=0)[0].ravel()
 
     def meets(self, values: np.ndarray) -> bool:
         """True when row values [T] (e.g. from ``of``) are within the limits."""
@@ -166,21 +181,29 @@ def eddy_rows(bound: EddyBound, ops: StreamFunctionOperators, basis: np.ndarray,
     f(t) ``gradient`` R_dsv [T] of each row (module doc). ``mirrors``: coordinate axes of
     mirrors the design is symmetric under; where every shell is symmetric under them too, the
     eddy field has the design's parity and only the points with (r - center)_axis >= 0 are kept
-    (no duplicated rows)."""
+    (no duplicated rows); their mirror images judge the wires (``EddyRows.of``)."""
     m = bound.modes
     keep = [b for b in mirrors if all(StreamFunctionOperators(s.surface).mirror_map(b, center) is not None
                                       for s in m.shells)]
     pts = surface_points(dsv_radius, center, QP_POINTS * 2 ** len(keep))  # QP_POINTS in the kept part
     pts = pts[np.all((pts - center)[:, keep] >= -1e-12 * dsv_radius, axis=1)]
+    flips = [np.ones(3)]
+    for b in keep:  # the mirror group of the kept axes, identity first
+        flips += [f * np.where(np.arange(3) == b, -1.0, 1.0) for f in flips]
+    images = np.vstack([(pts - center) * f + center for f in flips])
     coupling = -(m.vectors.T @ sheet_coupling(m.operators, m.basis, ops, basis))  # (n, K) [H]
     power = (coupling * coupling).sum(axis=1)
     active = power > ACTIVE * power.max() if power.max() > 0 else np.zeros(len(power), dtype=bool)
     t = bound.qp_times()
-    fz = m.field_operator(pts, active)[:, 2, :] if active.any() else np.zeros((len(pts), 0))  # (P, n_active) [T]
+    fz = m.field_operator(images)[:, 2, :].reshape(len(flips), len(pts), m.count)  # (images, P, n) [T]
+    # parity of each image from the symmetric basis itself: F_z(g r) C = p_g F_z(r) C
+    per_basis = fz[:, :, active] @ coupling[active]  # (images, P, K)
+    parity = np.sign(np.einsum("ipk,pk->i", per_basis, per_basis[0]))
+    parity[parity == 0] = 1.0
     decay = np.exp(-np.outer(t, m.rates[active]))  # (T, n_active)
-    rows = np.einsum("pn,tn,nk->tpk", fz, decay, coupling[active]).reshape(-1, basis.shape[1])
+    rows = np.einsum("pn,tn,nk->tpk", fz[0][:, active], decay, coupling[active]).reshape(-1, basis.shape[1])
     limit = np.repeat(bound.limit(t) * gradient * dsv_radius, len(pts))
-    return EddyRows(rows, limit, pts, t, bound, active, fz, gradient)
+    return EddyRows(rows, limit, pts, t, bound, active, fz, gradient, np.array(flips), parity)
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ class StepResponse:
         """Eddy field (T, M, 3) [T/A] at other ``times`` [s] (t < 0: zero)."""
         t = _times("times", times)
         decay = np.where(t[:, None] >= 0, np.exp(-np.maximum(t, 0)[:, None] / self.time_constants[None, :]), 0.0)
-        return np.einsum("man,tn->tma", self.mode_fields, decay)
+        return _superpose(self.mode_fields, decay)
 
     def plot(self, path: str | os.PathLike | None = None, component: int = 2):
         """Max over the points of |B_component| [uT/A] against time (log axes); saved
@@ -191,16 +191,30 @@ not evaluated (their field is left at zero): they are uncoupled from the coil (b
 to round-off), and their amplitude is below 1e-7 of the total's."""
 
 
-def _mode_fields(m: Modes, coil: Coil | SheetCurrent, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points, g_i = -m_i F_i (M, 3, n) [T/A] (zero for modes below ``ACTIVE_ENERGY``), m_i [H]."""
+def _active_fields(m: Modes, coil: Coil | SheetCurrent, points):
+    """Points, g_i = -m_i F_i (M, 3, n_active) [T/A] of the modes above ``ACTIVE_ENERGY``, their
+    mask (n,) and m_i [H] (n,)."""
     pts = check.points3("points", points)
     mc = m.modal_coupling(coil)
     energy = mc * mc
     active = energy > ACTIVE_ENERGY * energy.sum()
+    if not active.any():
+        return pts, np.zeros((len(pts), 3, 0)), active, mc
+    return pts, m.field_operator(pts, active) * (-mc[active])[None, None, :], active, mc
+
+
+def _mode_fields(m: Modes, coil: Coil | SheetCurrent, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points, g_i = -m_i F_i (M, 3, n) [T/A] (zero for modes below ``ACTIVE_ENERGY``), m_i [H]."""
+    pts, ga, active, mc = _active_fields(m, coil, points)
     g = np.zeros((len(pts), 3, m.count))
-    if active.any():
-        g[:, :, active] = m.field_operator(pts, active) * (-mc[active])[None, None, :]
+    g[:, :, active] = ga
     return pts, g, mc
+
+
+def _superpose(g: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum_i g_i w_i(t): (T, M, 3) from mode fields g (M, 3, n) and weights (T, n), one
+    matrix product."""
+    return (weights @ g.reshape(-1, g.shape[2]).T).reshape(len(weights), g.shape[0], 3)
 
 
 def step_response(coil: Coil | SheetCurrent, shells, points, times, *, basis_size: int | None = None) -> StepResponse:
@@ -214,9 +228,11 @@ def step_response(coil: Coil | SheetCurrent, shells, points, times, *, basis_siz
     m = as_modes(shells, basis_size)
     t = _times("times", times)
     _check_frequencies(m, t)
-    pts, g, mc = _mode_fields(m, coil, points)
-    decay = np.where(t[:, None] >= 0, np.exp(-np.maximum(t, 0)[:, None] * m.rates[None, :]), 0.0)
-    b = np.einsum("man,tn->tma", g, decay)
+    pts, ga, active, mc = _active_fields(m, coil, points)
+    decay = np.where(t[:, None] >= 0, np.exp(-np.maximum(t, 0)[:, None] * m.rates[None, active]), 0.0)
+    b = _superpose(ga, decay)
+    g = np.zeros((len(pts), 3, m.count))
+    g[:, :, active] = ga
     return StepResponse(pts, t, b, g, m.time_constants, mc)
 
 
@@ -272,10 +288,10 @@ def response(coil: Coil, shells, points, waveform, times=None, *, efficiency: fl
     if ramps.size:
         for s in m.shells:
             s.check_frequency(1.0 / (2.0 * np.pi * ramps.min()))
-    pts, g, _ = _mode_fields(m, coil, points)
-    x = exponential_filter(kt, kv, m.rates, t)
+    pts, ga, active, _ = _active_fields(m, coil, points)
+    x = exponential_filter(kt, kv, m.rates[active], t)
     cur = np.interp(t, kt, kv, left=0.0)
-    return Response(pts, t, np.einsum("man,tn->tma", g, x), cur)
+    return Response(pts, t, _superpose(ga, x), cur)
 
 
 @dataclass(frozen=True)
