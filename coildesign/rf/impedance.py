@@ -59,7 +59,49 @@ __all__ = [
 
 COPPER_RESISTIVITY = 1.678e-8  # [ohm m] at 20 degC (CRC Handbook, as coildesign.conductors.COPPER)
 PROXIMITY_CONVENTIONS = ("minard", "qoil")
-_ASYMPTOTIC_X = 1.0e3  # r/delta above which the Bessel ratio uses its asymptotic series
+_ASYMPTOTIC_X = 14.0  # r/delta from which the Bessel ratio uses Hankel's asymptotic series
+_HANKEL_TERMS = 25  # terms of each series: truncation < 3e-16 relative from x = 14 (checked against mpmath)
+
+
+def _hankel_coefficients(order: int, terms: int) -> np.ndarray:
+    """a_k(nu) = (4 nu^2 - 1^2)(4 nu^2 - 3^2) ... (4 nu^2 - (2k - 1)^2) / (k! 8^k), k = 0 .. terms - 1
+    (Abramowitz & Stegun 9.2.7-9.2.10)."""
+    out = np.ones(terms)
+    for k in range(1, terms):
+        out[k] = out[k - 1] * (4.0 * order * order - (2 * k - 1) ** 2) / (8.0 * k)
+    return out
+
+
+_HANKEL = (_hankel_coefficients(0, _HANKEL_TERMS), _hankel_coefficients(1, _HANKEL_TERMS))
+
+
+def _hankel_sums(coef: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sum_k a_k w^k, sum_k a_k (-w)^k) by Horner's rule on the even and odd parts in w^2."""
+    w2 = w * w
+    even = np.full(w.shape, coef[-1 if len(coef) % 2 else -2], dtype=complex)
+    for c in coef[(len(coef) - 1) // 2 * 2 - 2::-2]:
+        even = even * w2 + c
+    odd = np.full(w.shape, coef[-1 if len(coef) % 2 == 0 else -2], dtype=complex)
+    for c in coef[(len(coef) - 2) // 2 * 2 - 1::-2]:
+        odd = odd * w2 + c
+    odd = odd * w
+    return even + odd, even - odd
+
+
+def _bessel_ratio_asymptotic(x: np.ndarray) -> np.ndarray:
+    """(z/2) J0(z)/J1(z) at z = (1 - j) x for x >= ``_ASYMPTOTIC_X`` from Hankel's expansions
+    (Abramowitz & Stegun 9.2.7-9.2.8): J_nu = (H1_nu + H2_nu)/2 with
+    H(1,2)_nu(z) ~ sqrt(2/(pi z)) exp(+-j chi_nu) sum_k (+-j)^k a_k(nu) / z^k,
+    chi_nu = z - nu pi/2 - pi/4, so that
+    J0/J1 = (j S0+ - e S0-)/(S1+ - j e S1-), S_nu(+-) = sum_k a_k(nu) (+-j/z)^k, e = exp(-2 j z)
+    (|e| = exp(-2x): the decaying Hankel function is kept). ``_HANKEL_TERMS`` terms: within 3e-16
+    relative of the 40-digit value (mpmath) for every x >= 14 tested (14, 16, 18, 20, 30, 100, 1e3)."""
+    z = (1.0 - 1.0j) * np.asarray(x, dtype=float)
+    w = 1j / z
+    s0p, s0m = _hankel_sums(_HANKEL[0], w)
+    s1p, s1m = _hankel_sums(_HANKEL[1], w)
+    e = np.exp(-2j * z)
+    return 0.5 * z * (1j * s0p - e * s0m) / (s1p - 1j * e * s1m)
 
 
 # ---------------------------------------------------------------------------- input helpers
@@ -107,32 +149,29 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
     Ramo, Whinnery & Van Duzer (1994) sect. 5.12: Z_i = (rho T / (2 pi r))
     J0(T r) / J1(T r) with T = (1 - j) / delta, so Z_i / R_dc = (T r / 2) J0(T r) / J1(T r).
     Evaluated with exponentially scaled Bessel functions (jve; the scale factors cancel) for
-    x <= 1e3, and above with the large-argument expansion from Hankel's asymptotic series
-    (Abramowitz & Stegun sect. 9.2): Re = x/2 + 1/4 + 3/(32x) - 63/(1024 x^3) - 27/(256 x^4),
-    Im = x/2 - 3/(32x) - 3/(32 x^2) - 63/(1024 x^3); truncation error < 1e-15 relative there.
+    x < ``_ASYMPTOTIC_X`` (14), and from there with Hankel's asymptotic series
+    (``_bessel_ratio_asymptotic``, < 3e-16 relative; complex jve costs ~1.6 us a point, the
+    series ~0.1 us).
     """
     x = np.asarray(x, dtype=float)
     if x.ndim == 0:  # one frequency (e.g. a root finder's step): the same formulas without masks
         xs = float(x)
         if xs <= 0:
             return np.asarray(1.0 + 0.0j)
-        if xs <= _ASYMPTOTIC_X:
+        if xs < _ASYMPTOTIC_X:
             z = (1.0 - 1.0j) * xs
             return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
-        re = xs / 2 + 0.25 + 3.0 / (32 * xs) - 63.0 / (1024 * xs**3) - 27.0 / (256 * xs**4)
-        im = xs / 2 - 3.0 / (32 * xs) - 3.0 / (32 * xs**2) - 63.0 / (1024 * xs**3)
-        return np.asarray(complex(re, im))
+        return np.asarray(complex(_bessel_ratio_asymptotic(np.array([xs]))[0]))
     out = np.ones(x.shape, dtype=complex)
-    small = (x > 0) & (x <= _ASYMPTOTIC_X)
+    small = (x > 0) & (x < _ASYMPTOTIC_X)
     if small.any():
         z = (1.0 - 1.0j) * x[small]
         out[small] = 0.5 * z * jve(0, z) / jve(1, z)
-    big = x > _ASYMPTOTIC_X
+    big = x >= _ASYMPTOTIC_X
+    if big.all():
+        return _bessel_ratio_asymptotic(x)
     if big.any():
-        xb = x[big]
-        re = xb / 2 + 0.25 + 3.0 / (32 * xb) - 63.0 / (1024 * xb**3) - 27.0 / (256 * xb**4)
-        im = xb / 2 - 3.0 / (32 * xb) - 3.0 / (32 * xb**2) - 63.0 / (1024 * xb**3)
-        out[big] = re + 1j * im
+        out[big] = _bessel_ratio_asymptotic(x[big])
     return out
 
 
