@@ -39,7 +39,7 @@ from coildesign.fields import engine
 from coildesign.rf import impedance
 from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix
 from coildesign.rf.network import coil_one_port, frequency_axis
-from coildesign.rf.sample import Sample, _sample, magnetic_loss_integral, magnetic_loss_resistance
+from coildesign.rf.sample import Sample, _quadrature, _sample, magnetic_loss_integral, magnetic_loss_resistance
 
 __all__ = ["CoilCircuit", "SampleFields", "coil_network", "lumped_impedance", "sample_fields"]
 
@@ -67,15 +67,14 @@ def sample_fields(coil: Coil, sample: Sample, n=None) -> SampleFields:
     sample are one evaluation."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
-    pts, w = _sample(sample).points(n)
-    pts = np.ascontiguousarray(pts, dtype=float)
+    pts, w = _quadrature(sample, n)
     store = coil._cache.setdefault("coildesign.rf.sample_fields", {})
     key = hashlib.blake2b(pts.tobytes(), digest_size=16).digest() + bytes(str(pts.shape), "ascii")
     if key in store and np.array_equal(store[key].weights, w):
         return store[key]
     both = engine.evaluate(coil, pts, quantity="B+A")
-    result = SampleFields(pts, np.asarray(w, dtype=float), both[:, :3], both[:, 3:])
-    for array in (result.points, result.weights, result.field, result.potential):
+    result = SampleFields(pts, w, both[:, :3], both[:, 3:])
+    for array in (result.field, result.potential):
         array.setflags(write=False)
     if len(store) >= SAMPLE_FIELDS_KEPT:
         store.pop(next(iter(store)))

@@ -19,6 +19,7 @@ SI units in and out. Time dependence exp(+j omega t), so inductive reactance is 
 
 from __future__ import annotations
 
+import cmath
 import csv
 from functools import lru_cache
 from importlib import resources
@@ -72,35 +73,38 @@ def _hankel_coefficients(order: int, terms: int) -> np.ndarray:
     return out
 
 
-_HANKEL = (_hankel_coefficients(0, _HANKEL_TERMS), _hankel_coefficients(1, _HANKEL_TERMS))
+_HANKEL = tuple(tuple(_hankel_coefficients(nu, _HANKEL_TERMS).tolist()) for nu in (0, 1))
+_EVEN, _ODD = tuple(range(0, _HANKEL_TERMS, 2)), tuple(range(1, _HANKEL_TERMS, 2))
 
 
-def _hankel_sums(coef: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sum_k a_k w^k, sum_k a_k (-w)^k) by Horner's rule on the even and odd parts in w^2."""
+def _hankel_sums(coef: tuple[float, ...], w):
+    """(sum_k a_k w^k, sum_k a_k (-w)^k) by Horner's rule on the even and odd parts in w^2
+    (``w`` an array or a Python complex)."""
     w2 = w * w
-    even = np.full(w.shape, coef[-1 if len(coef) % 2 else -2], dtype=complex)
-    for c in coef[(len(coef) - 1) // 2 * 2 - 2::-2]:
-        even = even * w2 + c
-    odd = np.full(w.shape, coef[-1 if len(coef) % 2 == 0 else -2], dtype=complex)
-    for c in coef[(len(coef) - 2) // 2 * 2 - 1::-2]:
-        odd = odd * w2 + c
+    even, odd = coef[_EVEN[-1]], coef[_ODD[-1]]
+    for k in _EVEN[-2::-1]:
+        even = even * w2 + coef[k]
+    for k in _ODD[-2::-1]:
+        odd = odd * w2 + coef[k]
     odd = odd * w
     return even + odd, even - odd
 
 
-def _bessel_ratio_asymptotic(x: np.ndarray) -> np.ndarray:
-    """(z/2) J0(z)/J1(z) at z = (1 - j) x for x >= ``_ASYMPTOTIC_X`` from Hankel's expansions
+def _bessel_ratio_asymptotic(x):
+    """(z/2) J0(z)/J1(z) at z = (1 - j) x for x >= ``_ASYMPTOTIC_X`` (an array, or a float:
+    then on Python complex numbers, ~10x faster than numpy's scalars) from Hankel's expansions
     (Abramowitz & Stegun 9.2.7-9.2.8): J_nu = (H1_nu + H2_nu)/2 with
     H(1,2)_nu(z) ~ sqrt(2/(pi z)) exp(+-j chi_nu) sum_k (+-j)^k a_k(nu) / z^k,
     chi_nu = z - nu pi/2 - pi/4, so that
     J0/J1 = (j S0+ - e S0-)/(S1+ - j e S1-), S_nu(+-) = sum_k a_k(nu) (+-j/z)^k, e = exp(-2 j z)
     (|e| = exp(-2x): the decaying Hankel function is kept). ``_HANKEL_TERMS`` terms: within 3e-16
     relative of the 40-digit value (mpmath) for every x >= 14 tested (14, 16, 18, 20, 30, 100, 1e3)."""
-    z = (1.0 - 1.0j) * np.asarray(x, dtype=float)
+    scalar = isinstance(x, float)
+    z = (1.0 - 1.0j) * (x if scalar else np.asarray(x, dtype=float))
     w = 1j / z
     s0p, s0m = _hankel_sums(_HANKEL[0], w)
     s1p, s1m = _hankel_sums(_HANKEL[1], w)
-    e = np.exp(-2j * z)
+    e = cmath.exp(-2j * z) if scalar else np.exp(-2j * z)
     return 0.5 * z * (1j * s0p - e * s0m) / (s1p - 1j * e * s1m)
 
 
@@ -161,7 +165,7 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
         if xs < _ASYMPTOTIC_X:
             z = (1.0 - 1.0j) * xs
             return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
-        return np.asarray(complex(_bessel_ratio_asymptotic(np.array([xs]))[0]))
+        return np.asarray(_bessel_ratio_asymptotic(xs))
     out = np.ones(x.shape, dtype=complex)
     small = (x > 0) & (x < _ASYMPTOTIC_X)
     if small.any():

@@ -55,6 +55,7 @@ from __future__ import annotations
 import abc
 import functools
 import math
+import weakref
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -382,6 +383,36 @@ def _sample(value: object) -> Sample:
     return value
 
 
+_QUADRATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # sample -> {n: (points, weights)}
+
+
+def _order_key(n) -> object:
+    """A hashable form of a quadrature order ``n`` (None, an int or a sequence of ints), or
+    None when it has none (then the quadrature is not kept)."""
+    if n is None or (isinstance(n, (int, np.integer)) and not isinstance(n, bool)):
+        return ("order", None if n is None else int(n))
+    if isinstance(n, (tuple, list)) and all(isinstance(k, (int, np.integer)) and not isinstance(k, bool)
+                                            for k in n):
+        return ("orders",) + tuple(int(k) for k in n)
+    return None
+
+
+def _quadrature(sample: Sample, n=None) -> tuple[np.ndarray, np.ndarray]:
+    """``sample.points(n)`` (points (K, 3) [m], volume weights (K,) [m^3]) as read-only arrays,
+    kept per sample object and order (samples are frozen), so that the circuit's sample loss,
+    the SNR's B1 and the field cache of one coil and sample build the quadrature once."""
+    smp = _sample(sample)
+    key = _order_key(n)
+    store = _QUADRATURES.setdefault(smp, {}) if key is not None else {}
+    if key not in store:
+        pts, w = smp.points(n)
+        pts, w = np.array(pts, dtype=float), np.array(w, dtype=float)
+        pts.setflags(write=False)
+        w.setflags(write=False)
+        store[key] = (pts, w)
+    return store[key]
+
+
 # ---------------------------------------------------------------------------- losses
 @functools.lru_cache(maxsize=16)
 def _exponents(degree: int) -> np.ndarray:
@@ -481,7 +512,7 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
     smp = _sample(sample)
     check.choice("correction", correction, ("projection", "none"))
     deg = check.positive_int("degree", degree, maximum=64)
-    pts, w = smp.points(n)
+    pts, w = _quadrature(smp, n)
     if potential is None:
         a = vector_potential(coil, pts)
     else:

@@ -172,3 +172,23 @@ def test_sample_fields_one_pass_shared_by_circuit_and_snr(coil, sample, monkeypa
     for k in range(SAMPLE_FIELDS_KEPT + 1):  # older quadratures make room for new ones
         sample_fields(fresh, sample, (2, 2, 2 + k))
     assert len(fresh._cache["coildesign.rf.sample_fields"]) == SAMPLE_FIELDS_KEPT
+
+
+def test_sample_quadrature_kept_per_sample_and_order(sample, monkeypatch):
+    """rf.sample._quadrature: sample.points(n) built once per sample object and order (read-only
+    copies); other orders and samples are built anew."""
+    from coildesign.rf.sample import _quadrature
+
+    calls = []
+    points = type(sample).points
+    monkeypatch.setattr(type(sample), "points", lambda self, n=None: calls.append(n) or points(self, n))
+    pts, w = _quadrature(sample, (3, 4, 5))
+    ref_pts, ref_w = points(sample, (3, 4, 5))
+    np.testing.assert_array_equal(pts, ref_pts)
+    np.testing.assert_array_equal(w, ref_w)
+    assert not pts.flags.writeable and not w.flags.writeable
+    assert _quadrature(sample, [3, 4, 5])[0] is pts and calls == [(3, 4, 5)]
+    _quadrature(sample, (3, 4, 6))
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="n_radial"):
+        _quadrature(sample, (0, 4, 5))

@@ -98,7 +98,7 @@ def test_hankel_series_branch_to_rounding():
         kr = (1 - 1j) * mp.mpf(float(x))
         exact = complex(kr / 2 * mp.besselj(0, kr) / mp.besselj(1, kr))
         assert abs(zz / exact - 1) < 1e-15
-        assert complex(imp._bessel_ratio(float(x))) == zz
+        assert abs(complex(imp._bessel_ratio(float(x))) / zz - 1) < 1e-15
     grid = np.geomspace(14.0, 600.0, 301)
     kr = (1 - 1j) * grid
     bessel = 0.5 * kr * jve(0, kr) / jve(1, kr)
