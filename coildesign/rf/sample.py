@@ -403,7 +403,10 @@ def _quadrature(sample: Sample, n=None) -> tuple[np.ndarray, np.ndarray]:
     the SNR's B1 and the field cache of one coil and sample build the quadrature once."""
     smp = _sample(sample)
     key = _order_key(n)
-    store = _QUADRATURES.setdefault(smp, {}) if key is not None else {}
+    try:
+        store = _QUADRATURES.setdefault(smp, {}) if key is not None else {}
+    except TypeError:  # a user-defined sample that is unhashable or not weakly referable: not kept
+        store = {}
     if key not in store:
         pts, w = smp.points(n)
         pts, w = np.array(pts, dtype=float), np.array(w, dtype=float)

@@ -202,3 +202,10 @@ def test_sample_quadrature_kept_per_sample_and_order(sample, monkeypatch):
     assert len(calls) == 2
     with pytest.raises(ValueError, match="n_radial"):
         _quadrature(sample, (0, 4, 5))
+
+    class Unhashable(Cylinder):  # a user's sample that cannot be a dictionary key: built every time
+        __hash__ = None
+
+    odd = Unhashable(0.4e-3, 1e-3)
+    np.testing.assert_array_equal(_quadrature(odd, (2, 3, 4))[1], points(odd, (2, 3, 4))[1])
+    assert calls[-1] == (2, 3, 4) and len(calls) == 4  # (3, 4, 5), (3, 4, 6), the refused (0, 4, 5), this
