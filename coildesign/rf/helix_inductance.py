@@ -52,6 +52,7 @@ from coildesign import _validation as check
 from coildesign._constants import mu_0
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
+from coildesign.fields import segment_kernels
 
 __all__ = ["helix_inductance", "is_uniform_helix", "screw_motion"]
 
@@ -208,14 +209,21 @@ def _far_flux(offsets: np.ndarray, piece: np.ndarray, chain: np.ndarray, order: 
     arrays: (nodes, vertices) planes)."""
     x, w = _gauss(order)
     nodes = (offsets[:, None, :] + x[None, :, None] * piece).reshape(-1, 3)  # (K Q, 3)
-    r2 = np.zeros((len(nodes), len(chain)))
-    for k in range(3):
-        diff = np.subtract.outer(nodes[:, k], chain[:, k])
-        r2 += diff * diff
-    r = np.sqrt(r2)
+    m, nv = len(nodes), len(chain)
+    # node-vertex offsets by one batched product, equal to the subtraction bit for bit
+    # (``segment_kernels.point_factors``), then the padded layout of ``polyline_block``: flat
+    # planes, pair m nv + j joins vertex j and j + 1 of node m (contiguous 1-d passes; the last
+    # pair of each row is a dummy, dropped)
+    xyz = np.matmul(segment_kernels.point_factors(nodes), segment_kernels.vertex_factors(chain))
+    np.square(xyz, out=xyz)
+    r = np.empty(m * nv + 1)
+    np.add(xyz[0].ravel(), xyz[1].ravel(), out=r[:-1])
+    r[:-1] += xyz[2].ravel()
+    r[-1] = 1.0
+    np.sqrt(r, out=r)
     edges = np.diff(chain, axis=0)
     lengths = np.sqrt(np.einsum("ij,ij->i", edges, edges))
-    u = r[:, :-1] + r[:, 1:]
+    u = (r[:-1] + r[1:]).reshape(m, nv)[:, :-1]
     u -= lengths
     f = np.log1p(np.divide(2.0 * lengths, u, out=u))
     tdl = (mu_0 / (4.0 * np.pi)) * (edges @ piece) / lengths
