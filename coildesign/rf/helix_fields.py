@@ -74,6 +74,7 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
         return None
     vc = src.verts - src.origin
     n_seg = len(vc) - 1
+    n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
     turns = -(-n_seg // n_turn)
     out = np.empty((len(pts), 6))
     block = max(1, BLOCK_PAIRS // len(vc))

@@ -26,6 +26,7 @@ def _agree(coil, points):
     (0.55e-3, 1.0e-3, 5, 0.1e-3, 64),    # the benchmark's microcoil
     (1.0e-3, 3.0e-3, 7.5, 0.2e-3, 24),   # a last half turn
     (0.5e-3, 0.5e-3, 5, 0.1e-3, 32),     # touching turns
+    (0.5e-3, 0.2e-3, 0.5, 0.1e-3, 64),   # half a turn: fewer segments than a turn has
 ])
 def test_equals_the_engine_inside_and_around_the_helix(radius, length, turns, wire, ppt):
     coil = solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=ppt)
