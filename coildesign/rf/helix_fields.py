@@ -58,14 +58,17 @@ def segments_per_turn(coil: Coil) -> int | None:
 def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | None:
     """[B, A] (K, 6) per ampere [T/A, T m/A] of the uniform polyline helix ``coil`` at
     ``points`` (K, 3) [m] (module docstring), or None where this path does not apply (not such
-    a helix, a pair nearer than the fast-path bound, a point outside the fast-path range): then
-    use ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
+    a helix, a pair nearer than the fast-path bound, a point outside the fast-path range, points
+    that are not a finite (K, 3) array): then use
+    ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
     n_turn = segments_per_turn(coil)
     if n_turn is None:
         return None
     src = engine.polyline_sources(coil)
     pts = np.asarray(points, dtype=float)
-    if src is None or not src.fast_path or src.gaps is not None or len(pts) == 0:
+    if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) == 0 or not np.isfinite(pts).all():
+        return None  # the engine checks the points and says what is wrong
+    if src is None or not src.fast_path or src.gaps is not None:
         return None
     if float(len(pts)) * len(src.length) > engine.AUTO_THREAD_PAIRS:
         return None  # large problems: the engine's threads, memory plan and limits

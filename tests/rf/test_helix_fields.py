@@ -55,5 +55,7 @@ def test_declines_what_it_does_not_cover(monkeypatch):
     assert helix_field_and_potential(odd, pts) is None
     on_wire = np.vstack([pts, coil.windings[0].vertices[3]])  # a pair nearer than the fast-path bound
     assert helix_field_and_potential(coil, on_wire) is None
+    for bad in (np.array([[0.0, np.nan, 0.0]]), np.zeros((2, 2)), np.zeros((0, 3))):  # the engine's checks
+        assert helix_field_and_potential(coil, bad) is None
     monkeypatch.setattr(engine, "AUTO_THREAD_PAIRS", 10)  # large problems go to the engine
     assert helix_field_and_potential(coil, pts) is None
