@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import numbers
 import os
 import time
@@ -118,6 +119,8 @@ def in_range(name: str, value: object, low: float, high: float) -> float:
 
 def positive_int(name: str, value: object, *, minimum: int = 1, maximum: int = MAX_COUNT) -> int:
     """Return ``value`` as an int after checking it is an integer in [``minimum``, ``maximum``]."""
+    if type(value) is int and minimum <= value <= maximum:  # fast path: a plain int in range
+        return value
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value.item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -288,6 +291,8 @@ def result(quantity: str, value, **inputs):
 
 
 def _finite_tree(obj, depth: int = 0) -> bool:
+    if type(obj) in _PLAIN_FLOATS:  # fast path: a float result (no array conversion)
+        return math.isfinite(obj)
     if depth > 4 or isinstance(obj, (str, bytes, bool, type(None))):
         return True
     if isinstance(obj, (numbers.Number, np.ndarray, np.generic)):

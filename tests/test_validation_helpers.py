@@ -76,3 +76,29 @@ def test_largest_ints_that_still_convert():
     assert _validation.positive("x", big) == float(big)
     with pytest.raises(ValueError, match="too large for a float"):
         _validation.positive("x", 2**1024 - 2**970)
+
+
+@pytest.mark.parametrize("value, minimum, maximum, error", [
+    (0, 1, 10, ValueError), (11, 1, 10, ValueError), (True, 1, 10, TypeError), (2.0, 1, 10, TypeError),
+    ("3", 1, 10, TypeError)])
+def test_positive_int_refuses_out_of_range_and_non_integers(value, minimum, maximum, error):
+    with pytest.raises(error, match=r"^Input n must be an integer "):
+        _validation.positive_int("n", value, minimum=minimum, maximum=maximum)
+
+
+@pytest.mark.parametrize("value", [1, 10, np.int64(5), np.array(7)])
+def test_positive_int_accepts_integers_in_range(value):
+    assert _validation.positive_int("n", value, minimum=1, maximum=10) == int(value)
+    assert type(_validation.positive_int("n", value, minimum=1, maximum=10)) is int
+
+
+@pytest.mark.parametrize("out, finite", [(1.5, True), (np.float64(2.0), True), (math.inf, False),
+                                         (np.float64("nan"), False), (np.array([1.0, np.nan]), False),
+                                         ((1.0, [2.0, math.inf]), False), (3, True)])
+def test_finite_output_refuses_non_finite_results(out, finite):
+    formula = _validation.finite_output("result")(lambda: out)
+    if finite:
+        assert formula() is out
+    else:
+        with pytest.raises(ValueError, match="such that the result is finite"):
+            formula()
