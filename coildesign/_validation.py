@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import numbers
 import os
 import time
@@ -30,9 +31,29 @@ def _fail(name: str, requirement: str, value: object, error: type[Exception] = V
 MAX_COUNT = 2**31 - 1  # default upper bound of counts (points, turns, legs, orders): larger cannot be allocated
 
 
+_PLAIN_FLOATS = frozenset((float, np.float64))  # exact types taken without the general checks
+_INT_FLOAT_BOUND = 2**1023  # |n| below this converts to a float without overflow
+_FLOAT_MAX = float(np.finfo(float).max)
+
+
+def _plain(value: object) -> float | None:
+    """``value`` as a float if its exact type is float, numpy.float64 or int (not bool) with
+    |n| < 2**1023, else None: the fast path of the scalar checks (the general checks go through
+    abstract-base-class isinstance tests, ~8 us a call); anything else takes the general path."""
+    kind = type(value)
+    if kind in _PLAIN_FLOATS:
+        return float(value)
+    if kind is int and -_INT_FLOAT_BOUND < value < _INT_FLOAT_BOUND:
+        return float(value)
+    return None
+
+
 def _scalar(name: str, value: object, requirement: str = "a real number") -> float:
     """``value`` as a float: bool, complex, strings and other non-reals are a TypeError; an
     integer too large for a float (|n| > 1.8e308) is a ValueError, never an OverflowError."""
+    v = _plain(value)
+    if v is not None:
+        return v
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
         value = value.item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -45,6 +66,9 @@ def _scalar(name: str, value: object, requirement: str = "a real number") -> flo
 
 def positive(name: str, value: object, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a float after checking it is finite and > 0 (or >= 0)."""
+    v = _plain(value)
+    if v is not None and (0.0 < v <= _FLOAT_MAX or (allow_zero and v == 0.0)):
+        return v
     v = _scalar(name, value)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         _fail(name, "a finite number >= 0" if allow_zero else "a finite number > 0", value)
@@ -62,6 +86,9 @@ def positive_or_inf(name: str, value: object) -> float:
 
 def finite(name: str, value: object) -> float:
     """Return ``value`` as a float after checking it is a finite real number."""
+    v = _plain(value)
+    if v is not None and -_FLOAT_MAX <= v <= _FLOAT_MAX:
+        return v
     v = _scalar(name, value)
     if not np.isfinite(v):
         _fail(name, "finite", value)
@@ -92,6 +119,8 @@ def in_range(name: str, value: object, low: float, high: float) -> float:
 
 def positive_int(name: str, value: object, *, minimum: int = 1, maximum: int = MAX_COUNT) -> int:
     """Return ``value`` as an int after checking it is an integer in [``minimum``, ``maximum``]."""
+    if type(value) is int and minimum <= value <= maximum:  # fast path: a plain int in range
+        return value
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value.item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -262,6 +291,8 @@ def result(quantity: str, value, **inputs):
 
 
 def _finite_tree(obj, depth: int = 0) -> bool:
+    if type(obj) in _PLAIN_FLOATS:  # fast path: a float result (no array conversion)
+        return math.isfinite(obj)
     if depth > 4 or isinstance(obj, (str, bytes, bool, type(None))):
         return True
     if isinstance(obj, (numbers.Number, np.ndarray, np.generic)):

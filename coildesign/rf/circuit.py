@@ -37,9 +37,10 @@ from coildesign.analysis.inductance import inductance as _inductance
 from coildesign.coil import Coil
 from coildesign.fields import engine
 from coildesign.rf import impedance
+from coildesign.rf.helix_fields import helix_field_and_potential
 from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix
 from coildesign.rf.network import coil_one_port, frequency_axis
-from coildesign.rf.sample import Sample, _sample, magnetic_loss_integral, magnetic_loss_resistance
+from coildesign.rf.sample import Sample, _quadrature, _sample, magnetic_loss_integral, magnetic_loss_resistance
 
 __all__ = ["CoilCircuit", "SampleFields", "coil_network", "lumped_impedance", "sample_fields"]
 
@@ -61,21 +62,23 @@ class SampleFields:
 def sample_fields(coil: Coil, sample: Sample, n=None) -> SampleFields:
     """B and A per ampere of ``coil`` at ``sample.points(n)`` (``SampleFields``), evaluated in one
     pass of the field engine (quantity "B+A": the two share the point-vertex distances; the same
-    numbers as ``field`` and ``vector_potential``) and kept in the coil's cache for the last
+    numbers as ``field`` and ``vector_potential``; for a uniform polyline helix by
+    ``rf.helix_fields.helix_field_and_potential``, equal to ~1e-14) and kept in the coil's cache for the last
     ``SAMPLE_FIELDS_KEPT`` quadratures (keyed by the points themselves), so that the circuit's
     sample loss (A, ``CoilCircuit.from_coil``) and the SNR's B1 (``rf.snr``) of one coil and
     sample are one evaluation."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
-    pts, w = _sample(sample).points(n)
-    pts = np.ascontiguousarray(pts, dtype=float)
+    pts, w = _quadrature(sample, n)
     store = coil._cache.setdefault("coildesign.rf.sample_fields", {})
     key = hashlib.blake2b(pts.tobytes(), digest_size=16).digest() + bytes(str(pts.shape), "ascii")
     if key in store and np.array_equal(store[key].weights, w):
         return store[key]
-    both = engine.evaluate(coil, pts, quantity="B+A")
-    result = SampleFields(pts, np.asarray(w, dtype=float), both[:, :3], both[:, 3:])
-    for array in (result.points, result.weights, result.field, result.potential):
+    both = helix_field_and_potential(coil, pts)  # a uniform helix: one logarithm per direction for A
+    if both is None:
+        both = engine.evaluate(coil, pts, quantity="B+A")
+    result = SampleFields(pts, w, both[:, :3], both[:, 3:])
+    for array in (result.field, result.potential):
         array.setflags(write=False)
     if len(store) >= SAMPLE_FIELDS_KEPT:
         store.pop(next(iter(store)))

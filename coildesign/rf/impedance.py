@@ -19,6 +19,7 @@ SI units in and out. Time dependence exp(+j omega t), so inductive reactance is 
 
 from __future__ import annotations
 
+import cmath
 import csv
 from functools import lru_cache
 from importlib import resources
@@ -59,7 +60,73 @@ __all__ = [
 
 COPPER_RESISTIVITY = 1.678e-8  # [ohm m] at 20 degC (CRC Handbook, as coildesign.conductors.COPPER)
 PROXIMITY_CONVENTIONS = ("minard", "qoil")
-_ASYMPTOTIC_X = 1.0e3  # r/delta above which the Bessel ratio uses its asymptotic series
+_ASYMPTOTIC_X = 14.0  # r/delta from which the Bessel ratio uses Hankel's asymptotic series
+_HANKEL_TERMS = 25  # terms of each series: truncation < 3e-16 relative from x = 14 (checked against mpmath)
+
+
+def _hankel_coefficients(order: int, terms: int) -> np.ndarray:
+    """a_k(nu) = (4 nu^2 - 1^2)(4 nu^2 - 3^2) ... (4 nu^2 - (2k - 1)^2) / (k! 8^k), k = 0 .. terms - 1
+    (Abramowitz & Stegun 9.2.7-9.2.10)."""
+    out = np.ones(terms)
+    for k in range(1, terms):
+        out[k] = out[k - 1] * (4.0 * order * order - (2 * k - 1) ** 2) / (8.0 * k)
+    return out
+
+
+_HANKEL = tuple(tuple(_hankel_coefficients(nu, _HANKEL_TERMS).tolist()) for nu in (0, 1))
+_EVEN, _ODD = tuple(range(0, _HANKEL_TERMS, 2)), tuple(range(1, _HANKEL_TERMS, 2))
+# the four Horner polynomials in w^2 (even and odd parts of nu = 0 and 1), highest power first,
+# the shorter ones led by zeros: one Horner pass on a (4, n) stack instead of four on (n,)
+_HORNER = np.zeros((len(_EVEN), 4, 1))
+for _row, (_nu, _part) in enumerate(((0, _EVEN), (0, _ODD), (1, _EVEN), (1, _ODD))):
+    _HORNER[len(_EVEN) - len(_part):, _row, 0] = [_HANKEL[_nu][k] for k in _part[::-1]]
+_HORNER.setflags(write=False)
+
+
+def _hankel_sums(coef: tuple[float, ...], w):
+    """(sum_k a_k w^k, sum_k a_k (-w)^k) by Horner's rule on the even and odd parts in w^2
+    (``w`` a Python complex; arrays go through ``_hankel_sums_stacked``)."""
+    w2 = w * w
+    even, odd = coef[_EVEN[-1]], coef[_ODD[-1]]
+    for k in _EVEN[-2::-1]:
+        even = even * w2 + coef[k]
+    for k in _ODD[-2::-1]:
+        odd = odd * w2 + coef[k]
+    odd = odd * w
+    return even + odd, even - odd
+
+
+def _hankel_sums_stacked(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``_hankel_sums`` of nu = 0 and 1 at the array ``w``: (S0+, S0-, S1+, S1-), the four Horner
+    recurrences in w^2 run together on one (4, n) array (the same operations in the same order
+    per element as ``_hankel_sums``, a quarter of the numpy calls)."""
+    w2 = w * w
+    acc = _HORNER[0] * np.ones_like(w2)
+    for c in _HORNER[1:]:
+        acc = acc * w2 + c
+    even0, odd0, even1, odd1 = acc
+    odd0, odd1 = odd0 * w, odd1 * w
+    return even0 + odd0, even0 - odd0, even1 + odd1, even1 - odd1
+
+
+def _bessel_ratio_asymptotic(x):
+    """(z/2) J0(z)/J1(z) at z = (1 - j) x for x >= ``_ASYMPTOTIC_X`` (an array, or a float:
+    then on Python complex numbers, ~10x faster than numpy's scalars) from Hankel's expansions
+    (Abramowitz & Stegun 9.2.7-9.2.8): J_nu = (H1_nu + H2_nu)/2 with
+    H(1,2)_nu(z) ~ sqrt(2/(pi z)) exp(+-j chi_nu) sum_k (+-j)^k a_k(nu) / z^k,
+    chi_nu = z - nu pi/2 - pi/4, so that
+    J0/J1 = (j S0+ - e S0-)/(S1+ - j e S1-), S_nu(+-) = sum_k a_k(nu) (+-j/z)^k, e = exp(-2 j z)
+    (|e| = exp(-2x): the decaying Hankel function is kept). ``_HANKEL_TERMS`` terms: within 3e-16
+    relative of the 40-digit value (mpmath) for every x >= 14 tested (14, 16, 18, 20, 30, 100, 1e3)."""
+    scalar = isinstance(x, float)
+    z = (1.0 - 1.0j) * (x if scalar else np.asarray(x, dtype=float))
+    w = 1j / z
+    if scalar:
+        (s0p, s0m), (s1p, s1m) = _hankel_sums(_HANKEL[0], w), _hankel_sums(_HANKEL[1], w)
+    else:
+        s0p, s0m, s1p, s1m = _hankel_sums_stacked(w)
+    e = cmath.exp(-2j * z) if scalar else np.exp(-2j * z)
+    return 0.5 * z * (1j * s0p - e * s0m) / (s1p - 1j * e * s1m)
 
 
 # ---------------------------------------------------------------------------- input helpers
@@ -107,32 +174,29 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
     Ramo, Whinnery & Van Duzer (1994) sect. 5.12: Z_i = (rho T / (2 pi r))
     J0(T r) / J1(T r) with T = (1 - j) / delta, so Z_i / R_dc = (T r / 2) J0(T r) / J1(T r).
     Evaluated with exponentially scaled Bessel functions (jve; the scale factors cancel) for
-    x <= 1e3, and above with the large-argument expansion from Hankel's asymptotic series
-    (Abramowitz & Stegun sect. 9.2): Re = x/2 + 1/4 + 3/(32x) - 63/(1024 x^3) - 27/(256 x^4),
-    Im = x/2 - 3/(32x) - 3/(32 x^2) - 63/(1024 x^3); truncation error < 1e-15 relative there.
+    x < ``_ASYMPTOTIC_X`` (14), and from there with Hankel's asymptotic series
+    (``_bessel_ratio_asymptotic``, < 3e-16 relative; complex jve costs ~1.6 us a point, the
+    series ~0.1 us).
     """
     x = np.asarray(x, dtype=float)
     if x.ndim == 0:  # one frequency (e.g. a root finder's step): the same formulas without masks
         xs = float(x)
         if xs <= 0:
             return np.asarray(1.0 + 0.0j)
-        if xs <= _ASYMPTOTIC_X:
+        if xs < _ASYMPTOTIC_X:
             z = (1.0 - 1.0j) * xs
             return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
-        re = xs / 2 + 0.25 + 3.0 / (32 * xs) - 63.0 / (1024 * xs**3) - 27.0 / (256 * xs**4)
-        im = xs / 2 - 3.0 / (32 * xs) - 3.0 / (32 * xs**2) - 63.0 / (1024 * xs**3)
-        return np.asarray(complex(re, im))
+        return np.asarray(_bessel_ratio_asymptotic(xs))
     out = np.ones(x.shape, dtype=complex)
-    small = (x > 0) & (x <= _ASYMPTOTIC_X)
+    small = (x > 0) & (x < _ASYMPTOTIC_X)
     if small.any():
         z = (1.0 - 1.0j) * x[small]
         out[small] = 0.5 * z * jve(0, z) / jve(1, z)
-    big = x > _ASYMPTOTIC_X
+    big = x >= _ASYMPTOTIC_X
+    if big.all():
+        return _bessel_ratio_asymptotic(x)
     if big.any():
-        xb = x[big]
-        re = xb / 2 + 0.25 + 3.0 / (32 * xb) - 63.0 / (1024 * xb**3) - 27.0 / (256 * xb**4)
-        im = xb / 2 - 3.0 / (32 * xb) - 3.0 / (32 * xb**2) - 63.0 / (1024 * xb**3)
-        out[big] = re + 1j * im
+        out[big] = _bessel_ratio_asymptotic(x[big])
     return out
 
 

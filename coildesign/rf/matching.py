@@ -785,9 +785,15 @@ def _match_circuit(circuit: CoilCircuit, z0: float, net: str, capacitor_q, induc
 
     def _gamma2_with(r_of_f):
         def gamma2(f: float) -> float:
+            # lumped_impedance and _ladder_impedance written out on Python floats (a root
+            # finder's step: numpy's scalar overhead cost ~50 us a call)
             w = 2.0 * np.pi * f
-            z = complex(_ladder_impedance(np.asarray(w), np.asarray(lumped_impedance(w, r_of_f(f), l_coil, cs)),
-                                          elements))
+            z = r_of_f(f) + 1j * w * l_coil
+            if cs > 0.0:
+                z = z / (1.0 + 1j * w * cs * z)
+            for e in reversed(elements):
+                ze = e.impedance(w)
+                z = z + ze if e.position == "series" else 1.0 / (1.0 / z + 1.0 / ze)
             return abs((z - z0v) / (z + z0v)) ** 2
 
         return gamma2

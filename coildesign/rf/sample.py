@@ -55,6 +55,7 @@ from __future__ import annotations
 import abc
 import functools
 import math
+import weakref
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -382,6 +383,39 @@ def _sample(value: object) -> Sample:
     return value
 
 
+_QUADRATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # sample -> {n: (points, weights)}
+
+
+def _order_key(n) -> object:
+    """A hashable form of a quadrature order ``n`` (None, an int or a sequence of ints), or
+    None when it has none (then the quadrature is not kept)."""
+    if n is None or (isinstance(n, (int, np.integer)) and not isinstance(n, bool)):
+        return ("order", None if n is None else int(n))
+    if isinstance(n, (tuple, list)) and all(isinstance(k, (int, np.integer)) and not isinstance(k, bool)
+                                            for k in n):
+        return ("orders",) + tuple(int(k) for k in n)
+    return None
+
+
+def _quadrature(sample: Sample, n=None) -> tuple[np.ndarray, np.ndarray]:
+    """``sample.points(n)`` (points (K, 3) [m], volume weights (K,) [m^3]) as read-only arrays,
+    kept per sample object and order (samples are frozen), so that the circuit's sample loss,
+    the SNR's B1 and the field cache of one coil and sample build the quadrature once."""
+    smp = _sample(sample)
+    key = _order_key(n)
+    try:
+        store = _QUADRATURES.setdefault(smp, {}) if key is not None else {}
+    except TypeError:  # a user-defined sample that is unhashable or not weakly referable: not kept
+        store = {}
+    if key not in store:
+        pts, w = smp.points(n)
+        pts, w = np.array(pts, dtype=float), np.array(w, dtype=float)
+        pts.setflags(write=False)
+        w.setflags(write=False)
+        store[key] = (pts, w)
+    return store[key]
+
+
 # ---------------------------------------------------------------------------- losses
 @functools.lru_cache(maxsize=16)
 def _exponents(degree: int) -> np.ndarray:
@@ -416,6 +450,46 @@ def _gradient_basis(powers: np.ndarray, degree: int) -> np.ndarray:
             if m != k:
                 out[k] *= powers[exps[:, m], m]
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _derivative_table(degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(monomials, index, factor) for the gradients of the monomials of ``_exponents(degree)``
+    written on the monomials of degree < ``degree``: ``monomials`` (n_mono, 3) exponents;
+    d/dx_k x^(e_j) = factor[j, k] x^(monomials[index[j, k]]) with factor = e_jk (0 where
+    e_jk = 0, index then 0). Read-only."""
+    monomials = np.array([(a, b, d - a - b) for d in range(degree) for a in range(d + 1) for b in range(d + 1 - a)],
+                         dtype=np.intp)
+    position = {tuple(e): i for i, e in enumerate(monomials.tolist())}
+    exps = _exponents(degree)
+    index = np.zeros((len(exps), 3), dtype=np.intp)
+    factor = np.zeros((len(exps), 3))
+    for j, e in enumerate(exps.tolist()):
+        for k in range(3):
+            if e[k] > 0:
+                lower = list(e)
+                lower[k] -= 1
+                index[j, k], factor[j, k] = position[tuple(lower)], e[k]
+    for array in (monomials, index, factor):
+        array.setflags(write=False)
+    return monomials, index, factor
+
+
+def _monomial_values(powers: np.ndarray, monomials: np.ndarray) -> np.ndarray:
+    """x^a y^b z^c (n_mono, K) of ``monomials`` (n_mono, 3) from ``_powers``."""
+    out = powers[monomials[:, 0], 0] * powers[monomials[:, 1], 1]
+    out *= powers[monomials[:, 2], 2]
+    return out
+
+
+def _basis_products(values: np.ndarray, vectors: np.ndarray, degree: int) -> np.ndarray:
+    """sum_k sum_i (d/dx_k p_j)(x_i) vectors[k, i] (n_basis,) for the monomial gradients of
+    ``_gradient_basis`` (= sum_k g[k] @ vectors[k]) from the monomial ``values`` (n_mono, K)
+    (``_monomial_values``): the products with the n_mono < n_basis monomials, then the
+    derivative table (``_derivative_table``): 3 n_mono K instead of 3 n_basis K operations."""
+    _, index, factor = _derivative_table(degree)
+    moments = values @ vectors.T  # (n_mono, 3)
+    return sum(factor[:, k] * moments[index[:, k], k] for k in range(3))
 
 
 @functools.lru_cache(maxsize=16)
@@ -481,7 +555,7 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
     smp = _sample(sample)
     check.choice("correction", correction, ("projection", "none"))
     deg = check.positive_int("degree", degree, maximum=64)
-    pts, w = smp.points(n)
+    pts, w = _quadrature(smp, n)
     if potential is None:
         a = vector_potential(coil, pts)
     else:
@@ -491,19 +565,30 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
                         f"shape {a.shape}")
     if correction == "projection":
         powers = _powers((pts - smp.center) / smp.extent, max(deg + 1, 2 * deg - 1))
-        g = _gradient_basis(powers, deg)  # d/d(local), i.e. extent x physical gradient
+        # the gradients of the degree-``deg`` monomials are (multiples of) the n_mono monomials
+        # of lower degree: every product with the gradient basis goes through their values
+        # (``_basis_products``), the basis matrix g (3, n_basis, K) of ``_gradient_basis`` is
+        # built only for the least-squares fall-back below
+        monomials, index, factor = _derivative_table(deg)
+        values = _monomial_values(powers, monomials)  # d/d(local), i.e. extent x physical gradient
         # normal equations (a 55 x 55 solve for degree 5, ~10x faster than lstsq's SVD), the
         # Gram matrix from weighted moments (``_gradient_gram``): R is the minimum of a
         # quadratic, so an error dc in the coefficients changes it only by |matrix dc|^2
         # (second order); the stationarity check falls back to lstsq on the weighted basis
         # matrix when the basis is so ill-conditioned that the normal equations lose that property
         wa = w * a.T  # (3, K)
-        coef = np.linalg.solve(_gradient_gram(powers, w, deg), -sum(g[k] @ wa[k] for k in range(3)))
-        corrected = a.T + coef @ g  # (3, K)
+        coef = np.linalg.solve(_gradient_gram(powers, w, deg), -_basis_products(values, wa, deg))
+        # coef @ g[k] = (sum over the basis functions j whose k-derivative is monomial m of
+        # coef_j factor_jk) @ values
+        per_monomial = np.zeros((3, len(monomials)))
+        for k in range(3):
+            np.add.at(per_monomial[k], index[:, k], coef * factor[:, k])
+        corrected = a.T + per_monomial @ values  # (3, K)
         sw = np.sqrt(w)
-        stationarity = np.abs(sum(g[k] @ (w * corrected[k]) for k in range(3))).max()
-        if stationarity > (1e-8 * sum(np.abs(g[k]) @ sw for k in range(3)).max()
+        stationarity = np.abs(_basis_products(values, w * corrected, deg)).max()
+        if stationarity > (1e-8 * _basis_products(np.abs(values), np.broadcast_to(sw, (3, len(sw))), deg).max()
                            * (np.abs(corrected) * sw).max()):
+            g = _gradient_basis(powers, deg)
             matrix = (g * sw).transpose(0, 2, 1).reshape(-1, g.shape[1])  # rows (component, point)
             coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)
             corrected = a.T + coef @ g

@@ -36,7 +36,7 @@ from coildesign import _validation as check
 from coildesign.coil import Coil
 from coildesign.fields import field
 from coildesign.fields.fieldmap import FieldMap, field_map
-from coildesign.rf.sample import Sample, _sample
+from coildesign.rf.sample import Sample, _quadrature
 
 __all__ = [
     "B1AlongB0Warning",
@@ -248,8 +248,7 @@ class SampleB1:
 def sample_b1(coil, sample: Sample, *, n=None, b0_direction=(0.0, 0.0, 1.0), within: float = 0.1) -> SampleB1:
     """B1 per ampere of ``coil`` over ``sample`` (``sample.points(n)`` quadrature) with B0
     along ``b0_direction``; homogeneity fraction within +-``within``."""
-    smp = _sample(sample)
-    pts, w = smp.points(n)
+    pts, w = _quadrature(sample, n)
     return sample_b1_of_map(b1_map(coil, pts, b0_direction=b0_direction), w, within=within)
 
 

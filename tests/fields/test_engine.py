@@ -76,3 +76,43 @@ def test_field_and_potential_in_one_pass_equal_two_calls():
     np.testing.assert_array_equal(lazy.compute(), engine.evaluate(loops, pts[:20], quantity="B+A"))
     with pytest.raises(ValueError, match="Input method"):
         engine.plan(poly, 10, quantity="B+A", method="fmm")
+
+
+def test_polyline_sources_layout_of_several_windings():
+    """``polyline_sources`` of three windings (open and closed, turns, weights, wires): each
+    winding's segments carry weight x turns and its wire radius, one zero-weight gap segment
+    joins consecutive windings, and the rows equal their definitions w [P2 - P1, P1 x P2]
+    (np.cross) and w (P2 - P1) / L, bit for bit, in origin-centred coordinates."""
+    from coildesign.coil import Winding
+    from coildesign.conductors import RoundWire
+    rng = np.random.default_rng(3)
+    windings = [Winding(rng.normal(size=(5, 3)) * 1e-3, turns=1),
+                Winding(rng.normal(size=(7, 3)) * 1e-3, closed=True, turns=2, cross_section=RoundWire(1e-4)),
+                Winding(rng.normal(size=(3, 3)) * 1e-3, turns=3, cross_section=RoundWire(2e-5))]
+    coil = cd.Coil(windings, [1.0, -0.5, 2.25])
+    src = engine.polyline_sources(coil)
+    verts = np.vstack([w.vertices for w in windings])
+    assert np.array_equal(src.verts, verts)
+    expected_w, expected_r, expected_gap = [], [], []
+    for k, (w, wt) in enumerate(zip(windings, (1.0, -1.0, 6.75))):
+        n = len(w.vertices) - 1
+        rw = 0.0 if w.cross_section is None else w.cross_section.field_radius
+        expected_w += [wt] * n + ([0.0] if k < 2 else [])
+        expected_r += [rw] * n + ([0.0] if k < 2 else [])
+        expected_gap += [False] * n + ([True] if k < 2 else [])
+    assert src.weights.tolist() == expected_w
+    assert src.wire_radius.tolist() == expected_r
+    assert src.gaps.tolist() == expected_gap
+    origin = 0.5 * (verts.min(axis=0) + verts.max(axis=0))
+    vc = verts - origin
+    lv = np.diff(vc, axis=0)
+    w = np.array(expected_w)[:, None]
+    assert np.array_equal(src.origin, origin)
+    assert np.array_equal(src.b_matrix, w * np.hstack([lv, np.cross(vc[:-1], vc[1:])]))
+    length = np.sqrt((np.diff(verts, axis=0) ** 2).sum(axis=1))
+    assert np.array_equal(src.length, length)
+    safe = np.where(expected_gap, 1.0, length)[:, None]
+    assert np.array_equal(src.a_matrix, np.hstack([w * lv / safe, np.zeros_like(lv)]))
+    single = cd.Coil([windings[1]], [3.0])
+    one = engine.polyline_sources(single)
+    assert one.gaps is None and np.all(one.weights == 6.0) and one.b_matrix.flags.c_contiguous

@@ -144,11 +144,13 @@ def test_b1_along_b0_warns_in_sample_b1_snr_and_match():
 
 
 def test_sample_fields_one_pass_shared_by_circuit_and_snr(coil, sample, monkeypatch):
-    """rf.sample_fields: B and A at the sample quadrature in one engine pass, equal to the
-    separate field and vector potential, kept per coil so that from_coil's loss and snr's B1
-    of one coil and sample cost one evaluation."""
+    """rf.sample_fields: B and A at the sample quadrature in one pass (for this helix
+    rf.helix_fields, else the engine's "B+A"), equal to the separate field and vector potential,
+    kept per coil so that from_coil's loss and snr's B1 of one coil and sample cost one
+    evaluation."""
     from coildesign import fields
     from coildesign.fields import engine
+    from coildesign.rf import circuit as circuit_module
     from coildesign.rf.circuit import SAMPLE_FIELDS_KEPT, sample_fields
 
     fresh = coil.rotate(0.0)  # an equal coil with an empty cache
@@ -156,19 +158,54 @@ def test_sample_fields_one_pass_shared_by_circuit_and_snr(coil, sample, monkeypa
     b, a = fields.field(coil, pts), fields.vector_potential(coil, pts)
     loss, b1_mean = magnetic_loss_resistance(coil, sample, F0, n=(4, 6, 6)), sample_b1(coil, sample, n=(4, 6, 6)).mean
     calls = []
-    evaluate = engine.evaluate
+    evaluate, helix = engine.evaluate, circuit_module.helix_field_and_potential
     monkeypatch.setattr(engine, "evaluate", lambda *a, **k: calls.append(k.get("quantity")) or evaluate(*a, **k))
+    monkeypatch.setattr(circuit_module, "helix_field_and_potential",
+                        lambda *a: calls.append("helix") or helix(*a))
     sf = sample_fields(fresh, sample, (4, 6, 6))
     np.testing.assert_array_equal(sf.points, pts)
     np.testing.assert_array_equal(sf.weights, w)
-    np.testing.assert_allclose(sf.field, b, rtol=1e-13, atol=0)
-    np.testing.assert_allclose(sf.potential, a, rtol=1e-13, atol=0)
-    assert sample_fields(fresh, sample, (4, 6, 6)) is sf and calls == ["B+A"]
+    # to 1e-13 of each vector (a small component of A carries the rounding of the larger ones)
+    for got, want in ((sf.field, b), (sf.potential, a)):
+        scale = np.linalg.norm(want, axis=1)[:, None]
+        assert (np.abs(got - want) <= 1e-13 * scale).all()
+    assert sample_fields(fresh, sample, (4, 6, 6)) is sf and calls == ["helix"]
     circuit = CoilCircuit.from_coil(fresh, F0, sample=sample, n=(4, 6, 6))
     result = snr(fresh, sample, frequency=F0, circuit=circuit, n=(4, 6, 6))
-    assert calls == ["B+A"]  # neither evaluated again
+    assert calls == ["helix"]  # neither evaluated again
     assert circuit.sample_resistance == pytest.approx(loss, rel=1e-13, abs=0)
     assert result.b1_mean == pytest.approx(b1_mean, rel=1e-13, abs=0)
     for k in range(SAMPLE_FIELDS_KEPT + 1):  # older quadratures make room for new ones
         sample_fields(fresh, sample, (2, 2, 2 + k))
     assert len(fresh._cache["coildesign.rf.sample_fields"]) == SAMPLE_FIELDS_KEPT
+    rings = solenoid(0.5e-3, 1.5e-3, 5, wire_diameter=0.1e-3, stacked=True).rotate(90.0, (0.0, 1.0, 0.0))
+    calls.clear()
+    sample_fields(rings, sample, (2, 2, 3))
+    assert calls == ["helix", "B+A"]  # not a helix: the engine
+
+
+def test_sample_quadrature_kept_per_sample_and_order(sample, monkeypatch):
+    """rf.sample._quadrature: sample.points(n) built once per sample object and order (read-only
+    copies); other orders and samples are built anew."""
+    from coildesign.rf.sample import _quadrature
+
+    calls = []
+    points = type(sample).points
+    monkeypatch.setattr(type(sample), "points", lambda self, n=None: calls.append(n) or points(self, n))
+    pts, w = _quadrature(sample, (3, 4, 5))
+    ref_pts, ref_w = points(sample, (3, 4, 5))
+    np.testing.assert_array_equal(pts, ref_pts)
+    np.testing.assert_array_equal(w, ref_w)
+    assert not pts.flags.writeable and not w.flags.writeable
+    assert _quadrature(sample, [3, 4, 5])[0] is pts and calls == [(3, 4, 5)]
+    _quadrature(sample, (3, 4, 6))
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="n_radial"):
+        _quadrature(sample, (0, 4, 5))
+
+    class Unhashable(Cylinder):  # a user's sample that cannot be a dictionary key: built every time
+        __hash__ = None
+
+    odd = Unhashable(0.4e-3, 1e-3)
+    np.testing.assert_array_equal(_quadrature(odd, (2, 3, 4))[1], points(odd, (2, 3, 4))[1])
+    assert calls[-1] == (2, 3, 4) and len(calls) == 4  # (3, 4, 5), (3, 4, 6), the refused (0, 4, 5), this

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.constants import epsilon_0, mu_0
-from scipy.special import ellipk
+from scipy.special import ellipk, jve
 
 from coildesign.coil import Coil, LoopWinding, Winding
 from coildesign.conductors import COPPER, SILVER, RectangularStrip, RoundWire
@@ -80,9 +80,29 @@ def test_bessel_high_frequency_limit():
         # next terms are O(1/x^2) and O(1/x^3) (Hankel's expansion)
         assert abs(z.real - (x / 2 + 0.25 + 3 / (32 * x))) < 0.1 / x**3 + 1e-15 * x
         assert abs(z.imag - (x / 2 - 3 / (32 * x))) < 0.1 / x**2 + 1e-15 * x
-    # the two branches (Bessel <= 1e3 < asymptotic series) join smoothly
-    z1, z2 = _ratio_at(np.array([1e3 * (1 - 1e-12), 1e3 * (1 + 1e-12)]))
+    # the two branches (Bessel < 14 <= Hankel's series) join smoothly
+    z1, z2 = _ratio_at(np.array([14.0 * (1 - 1e-12), 14.0 * (1 + 1e-12)]))
     assert abs(z1 / z2 - 1) < 1e-11
+
+
+def test_hankel_series_branch_to_rounding():
+    """From r/delta = 14 the ratio comes from Hankel's series with both Hankel functions: within
+    1e-15 of the 40-digit Bessel values (mpmath) on either side of the join and where the
+    decaying Hankel function still counts (exp(-2x) ~ 7e-13 at x = 14), and equal to the
+    scaled-Bessel branch (scipy's jve) to 2e-15 over x = 14 .. 600, scalar and array alike."""
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 40
+    xs = np.array([13.999, 14.0, 14.5, 16.0, 18.57, 25.0, 60.0])
+    z = imp._bessel_ratio(xs)
+    for x, zz in zip(xs, z, strict=True):
+        kr = (1 - 1j) * mp.mpf(float(x))
+        exact = complex(kr / 2 * mp.besselj(0, kr) / mp.besselj(1, kr))
+        assert abs(zz / exact - 1) < 1e-15
+        assert abs(complex(imp._bessel_ratio(float(x))) / zz - 1) < 1e-15
+    grid = np.geomspace(14.0, 600.0, 301)
+    kr = (1 - 1j) * grid
+    bessel = 0.5 * kr * jve(0, kr) / jve(1, kr)
+    assert np.abs(imp._bessel_ratio(grid) / bessel - 1).max() < 2e-15
 
 
 def test_bessel_no_overflow_and_against_mpmath():

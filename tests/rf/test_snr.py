@@ -386,6 +386,15 @@ def test_gradient_basis_and_its_moment_gram_matrix():
         direct = np.einsum("kai,kbi,i->ab", g, g, w)
         gram = sm._gradient_gram(powers, w, degree)
         assert np.abs(gram - direct).max() <= 1e-14 * np.abs(direct).max()
+        # the same products through the lower-degree monomials (the projection's fast path)
+        monomials, index, factor = sm._derivative_table(degree)
+        values = sm._monomial_values(powers, monomials)
+        for j in range(len(exps)):
+            for k in range(3):
+                np.testing.assert_allclose(factor[j, k] * values[index[j, k]], g[k, j], rtol=1e-13, atol=1e-300)
+        vectors = rng.normal(size=(3, len(local)))
+        np.testing.assert_allclose(sm._basis_products(values, vectors, degree),
+                                   sum(g[k] @ vectors[k] for k in range(3)), rtol=1e-12, atol=1e-12)
 
 
 def test_magnetic_loss_least_squares_fallback_gives_the_same_loss(monkeypatch):

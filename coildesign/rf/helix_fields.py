@@ -1,0 +1,142 @@
+"""B and A of a uniform polyline helix at many points, with one logarithm per direction.
+
+The field engine (``coildesign.fields.engine``) evaluates, for every point and segment, the
+straight-segment field and vector potential (Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002),
+eqs. 8-9, in the form of ``coildesign.fields.segment_kernels``)::
+
+    B = mu0/(4 pi) 2 f (Lv x r + P1 x P2),  f = u / (R1 R2 (u^2 - L^2)),
+    A = mu0/(4 pi) (Lv / L) ln((u + L)/(u - L)),  u = R1 + R2,
+
+so that every point-segment pair costs a logarithm (``log1p``: ~10 ns a pair here, ~40 % of the
+engine's time for "B+A"). For a polyline helix whose turn has a whole number N of segments
+(``rf.helix_inductance.screw_motion``: segment j + N is segment j moved by one pitch along
+the axis), segments j, j + N, j + 2N, ... share their direction Lv / L, so
+
+    A = mu0/(4 pi) sum_(s < N) (Lv_s / L_s) ln( prod_k (u + L)/(u - L) at segment s + k N ),
+
+one logarithm per point and direction (the per-turn ratios multiplied first: 5 turns, 5x fewer
+logarithms). B is summed as the engine does (per pair, a handful of products). The ratio
+(u + L)/(u - L) is formed directly: for the pairs taken here (u at least L / (1 - 0.01), the
+engine's own bound for its fast path, ``segment_kernels.near_threshold``) it loses at most
+~eps L / (u - L) <= 100 eps relatively, and ln(1 + delta) at delta = 2 L/(u - L) >= 2 L / u
+keeps ~eps / delta; the results equal the engine's to ~1e-14 relative (tests).
+
+Where a pair is nearer than that bound (a point inside or beside the wire) or a point is
+outside the engine's fast-path range, ``helix_field_and_potential`` returns None and the
+caller uses the engine; so it does for more than ``engine.AUTO_THREAD_PAIRS`` point-segment
+pairs (the engine's threads, memory plan and limits).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coildesign._runtime import one_blas_thread
+from coildesign.coil import Coil
+from coildesign.fields import engine, segment_kernels
+from coildesign.fields.segment_kernels import MU0_4PI
+from coildesign.rf.helix_inductance import _helix_screw
+
+__all__ = ["helix_field_and_potential"]
+
+BLOCK_PAIRS = 98_304  # points x vertices per block (the engine's DEFAULT_BLOCK_PAIRS: planes that stay in L2)
+TURNS_PER_LOG = 128  # turns whose ratios are multiplied before one logarithm (199^128 < 1e308)
+_TURN_TOL = 1e-9  # |N alpha - 2 pi| below this: a whole number N of segments per turn
+
+
+def segments_per_turn(coil: Coil) -> int | None:
+    """N when ``coil`` is a uniform polyline helix (``rf.helix_inductance.is_uniform_helix``)
+    whose screw angle is 2 pi / N for a whole N, else None."""
+    screw = _helix_screw(coil) if isinstance(coil, Coil) else None
+    if screw is None:
+        return None
+    turns = 2.0 * np.pi / abs(screw[1])
+    n = round(turns)
+    return n if n >= 1 and abs(n * abs(screw[1]) - 2.0 * np.pi) <= _TURN_TOL else None
+
+
+def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | None:
+    """[B, A] (K, 6) per ampere [T/A, T m/A] of the uniform polyline helix ``coil`` at
+    ``points`` (K, 3) [m] (module docstring), or None where this path does not apply (not such
+    a helix, a pair nearer than the fast-path bound, a point outside the fast-path range, points
+    that are not a finite (K, 3) array): then use
+    ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
+    n_turn = segments_per_turn(coil)
+    if n_turn is None:
+        return None
+    src = engine.polyline_sources(coil)
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) == 0 or not np.isfinite(pts).all():
+        return None  # the engine checks the points and says what is wrong
+    if src is None or not src.fast_path or src.gaps is not None:
+        return None
+    if float(len(pts)) * len(src.length) > engine.AUTO_THREAD_PAIRS:
+        return None  # large problems: the engine's threads, memory plan and limits
+    local = pts - src.origin
+    if np.abs(local).max() > engine.FAST_PATH_RANGE:
+        return None
+    vc = src.verts - src.origin
+    n_seg = len(vc) - 1
+    n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
+    turns = -(-n_seg // n_turn)
+    out = np.empty((len(pts), 6))
+    block = max(1, BLOCK_PAIRS // len(vc))
+    vf = segment_kernels.vertex_factors(vc)
+    workspace = segment_kernels.Workspace()  # planes reused by every block (page faults otherwise)
+    # per pair of the padded layout (``segment_kernels.polyline_block``): the segments, then a
+    # dummy pair that joins a point's last vertex to the next point's first (never near, no weight)
+    length = segment_kernels.padded(src.length, 0.0)
+    threshold = segment_kernels.padded(src.threshold, -np.inf)
+    b_matrix = segment_kernels.padded(src.b_matrix, 0.0)
+    with one_blas_thread():
+        for start in range(0, len(pts), block):
+            part = local[start:start + block]
+            if not _block(part, vc, (segment_kernels.point_factors(part), vf), length, threshold, b_matrix,
+                          src.a_matrix[:n_turn, :3], n_turn, turns, workspace, out[start:start + block]):
+                return None
+    out *= MU0_4PI
+    return out
+
+
+def _block(local: np.ndarray, vc: np.ndarray, factors, length: np.ndarray, threshold: np.ndarray, b_matrix: np.ndarray,
+           directions: np.ndarray, n_turn: int, turns: int, workspace, out: np.ndarray) -> bool:
+    """[B, A] / (mu0 / 4 pi) at ``local`` (points relative to the sources' origin) written into
+    ``out``: the point-vertex distances and B sums in ``segment_kernels.polyline_block``'s padded
+    layout (flat planes, pair m Nv + i joins vertex i and i + 1 of point m: contiguous 1-d passes),
+    A from the per-turn products of the ratios (module docstring); False when a pair is nearer than
+    the fast-path bound (then nothing is valid)."""
+    m, nv = len(local), len(length)
+    n = m * nv
+    planes, near = workspace.planes(m, nv, 4)
+    r = segment_kernels._vertex_distances(local, vc, planes, factors)
+    r1, r2 = r[:n], r[1:]
+    u = np.add(r1, r2, out=planes[1, :n])
+    u2 = u.reshape(m, nv)
+    np.less(u2, threshold, out=near)
+    if near.any():
+        return False
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        # B: the engine's per-pair factor u / (R1 R2 (u^2 - L^2)), summed against its segment matrix
+        den = np.multiply(u, u, out=planes[2, :n])
+        den2 = den.reshape(m, nv)
+        den2 -= length * length
+        den *= r1
+        den *= r2
+        f = np.divide(u, den, out=den).reshape(m, nv)
+        f[:, -1] = 0.0  # the dummy pairs
+        out[:, :3] = segment_kernels.field_from_sums(np.dot(f, b_matrix), local, "B")
+        # A: the ratios (u + L)/(u - L), multiplied over the turns, one logarithm per direction
+        ratio = np.add(u2, length, out=planes[3, :n].reshape(m, nv))
+        u2 -= length
+        ratio /= u2
+    ratio = ratio[:, :-1]
+    n_seg = nv - 1
+    logs = np.zeros((m, n_turn))
+    for first in range(0, turns, TURNS_PER_LOG):  # 1 <= ratio <= 199: no product of 128 overflows
+        product = np.ones((m, n_turn))
+        for k in range(first, min(turns, first + TURNS_PER_LOG)):
+            part = ratio[:, k * n_turn:min((k + 1) * n_turn, n_seg)]
+            product[:, :part.shape[1]] *= part  # a last partial turn multiplies its segments only
+        logs += np.log(product)
+    out[:, 3:] = logs @ directions
+    return True

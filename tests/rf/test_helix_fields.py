@@ -1,0 +1,61 @@
+"""Tests of coildesign.rf.helix_fields: B and A of a uniform polyline helix with one logarithm
+per direction equal the field engine's "B+A", and the path declines what it does not cover."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coildesign.fields import engine
+from coildesign.geometries import solenoid
+from coildesign.rf.helix_fields import helix_field_and_potential, segments_per_turn
+from coildesign.rf.sample import Cylinder
+
+
+def _agree(coil, points):
+    """The path's [B, A] against the engine's, to 1e-13 of each vector's length."""
+    got = helix_field_and_potential(coil, points)
+    want = engine.evaluate(coil, points, quantity="B+A")
+    assert got is not None
+    for part in (slice(0, 3), slice(3, 6)):
+        scale = np.linalg.norm(want[:, part], axis=1)[:, None]
+        assert (np.abs(got[:, part] - want[:, part]) <= 1e-13 * scale).all()
+
+
+@pytest.mark.parametrize(("radius", "length", "turns", "wire", "ppt"), [
+    (0.55e-3, 1.0e-3, 5, 0.1e-3, 64),    # the benchmark's microcoil
+    (1.0e-3, 3.0e-3, 7.5, 0.2e-3, 24),   # a last half turn
+    (0.5e-3, 0.5e-3, 5, 0.1e-3, 32),     # touching turns
+    (0.5e-3, 0.2e-3, 0.5, 0.1e-3, 64),   # half a turn: fewer segments than a turn has
+])
+def test_equals_the_engine_inside_and_around_the_helix(radius, length, turns, wire, ppt):
+    coil = solenoid(radius, length, turns, wire_diameter=wire, points_per_turn=ppt)
+    coil = coil.rotate(90.0, (0, 1, 0)).translate((1e-3, 0, 2e-3))
+    assert segments_per_turn(coil) == ppt
+    inside, _ = Cylinder(0.7 * radius, length, center=(1e-3, 0, 2e-3), axis=tuple(coil.axis)).points((4, 8, 6))
+    rng = np.random.default_rng(3)
+    around = np.array([1e-3, 0, 2e-3]) + rng.uniform(-3, 3, (40, 3)) * max(radius, length)
+    _agree(coil, np.vstack([inside, around]))
+
+
+def test_many_turns_multiply_in_groups():
+    """More than TURNS_PER_LOG turns: the per-turn products are taken in groups (no overflow)."""
+    coil = solenoid(0.5e-3, 60e-3, 300, wire_diameter=0.1e-3, points_per_turn=8)
+    pts = np.array([[0.0, 0.0, z] for z in np.linspace(-35e-3, 35e-3, 15)] + [[0.3e-3, 0.1e-3, 1e-3]])
+    _agree(coil, pts)
+
+
+def test_declines_what_it_does_not_cover(monkeypatch):
+    coil = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3, points_per_turn=16)
+    rings = solenoid(0.5e-3, 1e-3, 5, wire_diameter=0.1e-3, stacked=True)
+    odd = solenoid(0.5e-3, 1e-3, 5.25, wire_diameter=0.1e-3, points_per_turn=10)  # 53 segments: 2 pi / 10.1 a step
+    assert segments_per_turn(rings) is None and segments_per_turn(odd) is None and segments_per_turn("coil") is None
+    pts = np.array([[0.0, 0.0, 0.0], [0.1e-3, 0.0, 0.2e-3]])
+    assert helix_field_and_potential(rings, pts) is None
+    assert helix_field_and_potential(odd, pts) is None
+    on_wire = np.vstack([pts, coil.windings[0].vertices[3]])  # a pair nearer than the fast-path bound
+    assert helix_field_and_potential(coil, on_wire) is None
+    for bad in (np.array([[0.0, np.nan, 0.0]]), np.zeros((2, 2)), np.zeros((0, 3))):  # the engine's checks
+        assert helix_field_and_potential(coil, bad) is None
+    monkeypatch.setattr(engine, "AUTO_THREAD_PAIRS", 10)  # large problems go to the engine
+    assert helix_field_and_potential(coil, pts) is None
