@@ -19,7 +19,10 @@ logarithms). B is summed as the engine does (per pair, a handful of products). T
 (u + L)/(u - L) is formed directly: for the pairs taken here (u at least L / (1 - 0.01), the
 engine's own bound for its fast path, ``segment_kernels.near_threshold``) it loses at most
 ~eps L / (u - L) <= 100 eps relatively, and ln(1 + delta) at delta = 2 L/(u - L) >= 2 L / u
-keeps ~eps / delta; the results equal the engine's to ~1e-14 relative (tests).
+keeps ~eps / delta, i.e. a relative error ~eps u / (2 L) that grows with the distance: points
+with u > ``MAX_FAR_RATIO`` L for some segment (error above ~1e-13) are left to the engine, whose
+``log1p`` keeps ~eps at any distance. Within that range the results equal the engine's to
+~1e-14 relative (tests).
 
 Where a pair is nearer than that bound (a point inside or beside the wire) or a point is
 outside the engine's fast-path range, ``helix_field_and_potential`` returns None and the
@@ -42,6 +45,7 @@ __all__ = ["helix_field_and_potential"]
 BLOCK_PAIRS = 98_304  # points x vertices per block (the engine's DEFAULT_BLOCK_PAIRS: planes that stay in L2)
 TURNS_PER_LOG = 128  # turns whose ratios are multiplied before one logarithm (199^128 < 1e308)
 _TURN_TOL = 1e-9  # |N alpha - 2 pi| below this: a whole number N of segments per turn
+MAX_FAR_RATIO = 1000.0  # largest u / L taken here (eps u / (2 L) ~ 1.1e-13 there; farther: the engine)
 
 
 def segments_per_turn(coil: Coil) -> int | None:
@@ -58,8 +62,9 @@ def segments_per_turn(coil: Coil) -> int | None:
 def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | None:
     """[B, A] (K, 6) per ampere [T/A, T m/A] of the uniform polyline helix ``coil`` at
     ``points`` (K, 3) [m] (module docstring), or None where this path does not apply (not such
-    a helix, a pair nearer than the fast-path bound, a point outside the fast-path range, points
-    that are not a finite (K, 3) array): then use
+    a helix, a pair nearer than the fast-path bound, a point outside the fast-path range or
+    farther than ``MAX_FAR_RATIO`` segment lengths, points that are not a finite (K, 3) array):
+    then use
     ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
     n_turn = segments_per_turn(coil)
     if n_turn is None:
@@ -76,6 +81,11 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     if np.abs(local).max() > engine.FAST_PATH_RANGE:
         return None
     vc = src.verts - src.origin
+    # u = R1 + R2 <= 2 (|p - c| + max |v - c|) about the vertices' centroid c: a bound on every pair
+    centre = vc.mean(axis=0)
+    reach = np.sqrt(((vc - centre) ** 2).sum(axis=1)).max()
+    if 2.0 * (np.sqrt(((local - centre) ** 2).sum(axis=1)).max() + reach) > MAX_FAR_RATIO * src.length.min():
+        return None  # far points: ln of the ratio would lose more than ~1e-13 (module docstring)
     n_seg = len(vc) - 1
     n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
     turns = -(-n_seg // n_turn)

@@ -8,7 +8,7 @@ import pytest
 
 from coildesign.fields import engine
 from coildesign.geometries import solenoid
-from coildesign.rf.helix_fields import helix_field_and_potential, segments_per_turn
+from coildesign.rf.helix_fields import MAX_FAR_RATIO, helix_field_and_potential, segments_per_turn
 from coildesign.rf.sample import Cylinder
 
 
@@ -57,5 +57,9 @@ def test_declines_what_it_does_not_cover(monkeypatch):
     assert helix_field_and_potential(coil, on_wire) is None
     for bad in (np.array([[0.0, np.nan, 0.0]]), np.zeros((2, 2)), np.zeros((0, 3))):  # the engine's checks
         assert helix_field_and_potential(coil, bad) is None
+    # far points (u > MAX_FAR_RATIO L: ln of the ratio would lose more than ~1e-13) go to the engine
+    shortest = np.linalg.norm(np.diff(coil.windings[0].vertices, axis=0), axis=1).min()
+    far = np.vstack([pts, [0.0, 0.0, MAX_FAR_RATIO * shortest]])
+    assert helix_field_and_potential(coil, far) is None
     monkeypatch.setattr(engine, "AUTO_THREAD_PAIRS", 10)  # large problems go to the engine
     assert helix_field_and_potential(coil, pts) is None
