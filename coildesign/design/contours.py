@@ -919,44 +919,6 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 
 
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
-RETURN_ROUNDS = 8
-"""Height corrections h lift / d(h) of the lifted return at most (``_lifted``)."""
-RETURN_BISECTIONS = 30
-"""Bisection steps of the lifted return's height (``_lifted``), to 2^-30 of the correction."""
-
-
-def _lifted(base: np.ndarray, offset: np.ndarray, corners: np.ndarray, lift: float) -> np.ndarray:
-    """The lifted return: the points ``base`` (M, 3) [m] (RETURN_POINTS per piece between the
-    ``corners`` (M // RETURN_POINTS + 1, 3), the first and last points corners; the pieces run over
-    a gap and a jog in turn, ``connect``) raised by a height h along the unit ``offset`` (M, 3),
-    with h the least height >= ``lift`` [m] at which every straight segment of the return over a
-    jog stays ``lift`` from the jog (its piece's chord) below, measured exactly
-    (``_segment_distances``). Between two points whose offsets differ by an angle theta a
-    straight segment comes to h cos(theta / 2) of the chord: at h = lift it would sag below a
-    pitch. The distance d(h) grows with h, linearly when the nearest chord points are inside the
-    chord: h <- h lift / d(h) until d(h) >= lift (at most RETURN_ROUNDS times), then bisection
-    (RETURN_BISECTIONS) between the last height too low and it."""
-    segment = np.arange(len(base) - 1)
-    segment = segment[(segment // RETURN_POINTS) % 2 == 1]  # the pieces over the jogs
-    piece = segment // RETURN_POINTS
-    ca, cb = corners[piece], corners[piece + 1]
-    def least(height: float) -> float:
-        points = base + height * offset
-        return float(_segment_distances(points[segment], points[segment + 1], ca, cb).min()) if len(segment) else lift
-
-    low, high = lift, lift
-    for _ in range(RETURN_ROUNDS):
-        d = least(high)
-        if d >= lift or d <= 0.0:
-            break
-        low, high = high, high * lift / d
-    else:
-        return base + high * offset
-    if high > low:  # the least height between the last too low and the first high enough
-        for _ in range(RETURN_BISECTIONS):
-            mid = 0.5 * (low + high)
-            low, high = (low, mid) if least(mid) >= lift else (mid, high)
-    return base + high * offset
 
 
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
@@ -1021,7 +983,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     # would sag by lift (1 - cos(theta/2)) where the normals differ by theta, e.g. round a
     # cylinder, and come closer than a pitch to the wire below)
     steps = np.linspace(0.0, 1.0, RETURN_POINTS + 1)[1:]
-    bases, offsets = [corners[0][0][None]], [corners[0][1][None]]
+    lifted = [corners[0][0] + lift * corners[0][1]]
+    corner_index = [0]
     for (a, na), (b, nb) in zip(corners[:-1], corners[1:]):
         nrm = (1.0 - steps)[:, None] * na + steps[:, None] * nb
         chord = b - a
@@ -1030,14 +993,11 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             u = chord / length
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
-        bases.append(a + steps[:, None] * (b - a))
-        offsets.append(nrm)
-    base, offset = np.vstack(bases), np.vstack(offsets)
-    corner_index = list(range(0, len(base), RETURN_POINTS))
-    lifted = _lifted(base, offset, np.array([c for c, _ in corners]), lift)
+        lifted.extend(a + steps[:, None] * (b - a) + lift * nrm)
+        corner_index.append(len(lifted) - 1)
     e1 = ends[0]
     junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]
-    path += list(lifted) + [at(0, e1) + lead_length * normal(0, e1)]
+    path += lifted + [at(0, e1) + lead_length * normal(0, e1)]
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]
     index = np.cumsum(keep) - 1

@@ -333,29 +333,3 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
-
-
-def test_lifted_return_keeps_a_pitch_above_the_jog_round_a_cylinder():
-    """Round a cylinder the return's normals (made perpendicular to the chord, as ``connect``
-    does) turn along a jog that climbs the axis: straight pieces between points a pitch above the
-    chord sag below a pitch; ``_lifted`` raises the return so that every piece is a pitch from
-    the jog below at its closest (exact segment distances), and no higher."""
-    pitch, radius, turn = 0.44e-3, 10e-3, 0.3
-    # a gap piece (along the axis, no turn) then the jog piece that climbs and turns
-    corners = np.array([[radius, 0.0, -pitch], [radius, 0.0, 0.0],
-                        [radius * np.cos(turn), radius * np.sin(turn), 2e-3]])
-    steps = np.linspace(0.0, 1.0, RETURN_POINTS + 1)
-    base = corners[1] + steps[:, None] * (corners[2] - corners[1])
-    normal = np.c_[np.cos(steps * turn), np.sin(steps * turn), 0 * steps]  # the surface normals
-    u = (corners[2] - corners[1]) / np.linalg.norm(corners[2] - corners[1])
-    normal[1:-1] -= (normal[1:-1] @ u)[:, None] * u
-    offset = normal / np.linalg.norm(normal, axis=1)[:, None]
-    gap = corners[0] + steps[:-1, None] * (corners[1] - corners[0])
-    base, offset = np.vstack([gap, base]), np.vstack([np.tile([1.0, 0.0, 0.0], (RETURN_POINTS, 1)), offset])
-    jog = slice(RETURN_POINTS, None)
-    ca, cb = corners[1:2], corners[2:]
-    low = (base + pitch * offset)[jog]
-    assert contours._segment_distances(low[:-1], low[1:], ca, cb).min() < pitch * (1 - 1e-5)
-    lifted = contours._lifted(base, offset, corners, pitch)[jog]
-    least = contours._segment_distances(lifted[:-1], lifted[1:], ca, cb).min()
-    assert pitch <= least <= pitch * (1 + 1e-6)
