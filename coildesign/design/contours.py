@@ -639,6 +639,19 @@ class _Polygon:
         i = np.minimum(np.searchsorted(self.arc, t, side="right") - 1, len(self.points) - 1)
         return self.points[i] + (self.nxt[i] - self.points[i]) * ((t - self.arc[i]) / self.seg[i])[:, None]
 
+    def path(self, begin: float, length: float) -> np.ndarray:
+        """The polyline (V, 3) [m] along the polygon from path length ``begin`` [m] (modulo the
+        perimeter) over ``length`` [m] (at most the perimeter): its two ends and the vertices between."""
+        total = float(self.arc[-1])
+        a = begin % total
+        ends = self.sample_pairs(np.array([a, a]), np.array([0.0, length]))
+        n = len(self.points)
+        lo = int(np.searchsorted(self.arc, a, side="right"))  # first vertex after ``a``
+        inner = np.arange(lo, lo + n)
+        pos = self.arc[inner % n] + total * (inner // n)
+        inner = inner[pos < a + length] % n
+        return np.vstack([ends[:1], self.points[inner], ends[1:]])
+
     def _distances(self, targets: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distance [m], fraction) (K, S) from ``targets`` (K, 3) to the segments ``seg`` (S,)
         (the arithmetic of ``_nearest_on`` row by row)."""
@@ -676,6 +689,35 @@ def _segment_points(a: np.ndarray, b: np.ndarray, fine: float) -> np.ndarray:
     return a + _unit_at(np.int64(count), np.arange(count))[:, None] * (b - a)
 
 
+def _point_segment_distances(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distances [m] from points ``p`` to the segments ``a``-``b`` (broadcast (..., 3) arrays): to
+    the segment's point at the clipped projection fraction."""
+    d = b - a
+    dd = _rowdot(d, d)
+    t = np.clip(_rowdot(p - a, d) / np.where(dd > 0.0, dd, 1.0), 0.0, 1.0)
+    return np.linalg.norm(a + t[..., None] * d - p, axis=-1)
+
+
+def _segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
+    """Least distances [m] between the segments ``p0``-``p1`` and ``q0``-``q1`` (broadcast (..., 3)
+    arrays). The squared distance |p0 + s d1 - q0 - t d2|^2 is convex in (s, t) on [0, 1]^2: its
+    minimum is the stationary point s = (b f - c e) / D, t = (a f - b c) / D (a = d1.d1, b = d1.d2,
+    c = d1.r, e = d2.d2, f = d2.r, r = p0 - q0, D = a e - b^2; Ericson, Real-Time Collision
+    Detection (2005), sec. 5.1.9) when that lies inside the square, else on its edges, i.e. the
+    least of the four endpoint-to-segment distances. Both are taken and the smaller kept."""
+    edge = np.minimum(np.minimum(_point_segment_distances(p0, q0, q1), _point_segment_distances(p1, q0, q1)),
+                      np.minimum(_point_segment_distances(q0, p0, p1), _point_segment_distances(q1, p0, p1)))
+    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
+    a, b, c, e, f = _rowdot(d1, d1), _rowdot(d1, d2), _rowdot(d1, r), _rowdot(d2, d2), _rowdot(d2, r)
+    den = a * e - b * b
+    safe = np.where(den > 0.0, den, 1.0)
+    s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
+    inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
+    s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
+    interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
+    return np.where(inside, np.minimum(edge, interior), edge)
+
+
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                jog: np.ndarray | None = None, outer: np.ndarray | None = None) -> tuple[int, float]:
     """(segment index, fraction) of the point where a loop that ends at ``end`` (segment index,
@@ -705,9 +747,17 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     outer_poly = _Polygon(outer) if outer is not None else None
 
     profile: list = []  # the tree's distance along the path, shared by the batches
+    # the kept stretch and jog as segments, for the exact test of the starts the samples clear
+    kept = poly.path(s_end - span, span)
+    ka, kb = kept[:-1], kept[1:]
+    if jog is not None:
+        ka, kb = np.vstack([ka, jog[:1]]), np.vstack([kb, jog[1:]])
 
-    def clear(where: list[float]) -> np.ndarray:
+    def clear(where: list[float]) -> np.ndarray:  # the samples' verdicts; a False is final
         return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile)
+
+    def exactly(where: float) -> bool:
+        return _clear_exactly(poly, outer_poly, ka, kb, where, span, pitch)
 
     lo = s_end
     hi = s_end + step
@@ -716,8 +766,8 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
             batch.append(batch[-1] + step)
         ok = clear(batch)
-        if ok.any():
-            j = int(np.argmax(ok))
+        j = next((int(j) for j in np.flatnonzero(ok) if exactly(batch[j])), None)
+        if j is not None:
             lo, hi = (batch[j - 1] if j else lo), batch[j]
             break
         if batch[-1] + step - s_end > 0.5 * total:
@@ -741,12 +791,30 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         node = 0
         for _ in range(depth):
             mid = mids[node]
-            lo, hi = (lo, mid) if ok[node] else (mid, hi)
-            node = 2 * node + (1 if ok[node] else 2)
+            passed = bool(ok[node]) and exactly(mid)
+            lo, hi = (lo, mid) if passed else (mid, hi)
+            node = 2 * node + (1 if passed else 2)
         done += depth
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
+
+
+def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: np.ndarray, where: float,
+                   span: float, pitch: float) -> bool:
+    """True when the stretch of ``poly`` from path length ``where`` [m] over ``span`` [m], and the
+    jog arriving at its start from the nearest point of ``outer`` (if any), lie at least ``pitch``
+    [m] from every segment ``ka``-``kb`` (N, 3): exact segment-to-segment distances
+    (``_segment_distances``), so that an accepted start is a pitch from the kept wire everywhere,
+    not only at sample points."""
+    head = poly.path(where, span)
+    ha, hb = head[:-1], head[1:]
+    if outer is not None:
+        i, t = outer.nearest(head[:1])
+        src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
+        ha, hb = np.vstack([ha, src]), np.vstack([hb, head[:1]])
+    near = _segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
+    return bool(near.min() >= pitch)
 
 
 GAP_PROFILE = 2

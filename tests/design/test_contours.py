@@ -273,3 +273,63 @@ def test_sharp_tips_are_cut_and_thin_islands_dropped():
     # the chords across the cuts are a pitch long: the rhombus' width there is one pitch
     assert tip_width.min() == pytest.approx(pitch, rel=1e-6, abs=0)
     assert trim_tips([rhombus(0.02e-3)], pitch) == []
+
+
+def test_segment_distances_are_exact():
+    """``_segment_distances`` against closed forms: skew segments crossing over each other at a
+    height h (distance h), parallel segments offset diagonally (sqrt 2, between endpoints), a
+    point of one segment's interior nearest to the other's end, touching segments (0); and
+    random pairs never above the least distance of densely sampled points nor below it by more
+    than the sampling can hide (half a sample spacing)."""
+    d = contours._segment_distances
+    o, x = np.zeros(3), np.array([1.0, 0.0, 0.0])
+    assert d(o, x, np.array([0.5, -1.0, 0.3]), np.array([0.5, 1.0, 0.3])) == pytest.approx(0.3, rel=1e-15, abs=0)
+    assert d(o, x, np.array([2.0, 1.0, 0.0]), np.array([3.0, 1.0, 0.0])) == pytest.approx(np.sqrt(2.0), rel=1e-15,
+                                                                                          abs=0)
+    assert d(o, x, np.array([0.25, 0.5, 0.0]), np.array([0.25, 2.0, 0.0])) == pytest.approx(0.5, rel=1e-15, abs=0)
+    assert d(o, x, np.array([0.4, 0.0, 0.0]), np.array([0.4, 1.0, 1.0])) == 0.0
+    rng = np.random.default_rng(3)
+    p0, p1, q0, q1 = rng.normal(size=(4, 200, 3))
+    exact = d(p0, p1, q0, q1)
+    u = np.linspace(0.0, 1.0, 401)
+    a = p0[:, None] + u[None, :, None] * (p1 - p0)[:, None]
+    b = q0[:, None] + u[None, :, None] * (q1 - q0)[:, None]
+    sampled = np.linalg.norm(a[:, :, None] - b[:, None, :], axis=-1).min(axis=(1, 2))
+    step = 0.5 * (np.linalg.norm(p1 - p0, axis=1) + np.linalg.norm(q1 - q0, axis=1)) / 400
+    assert np.all(exact <= sampled * (1 + 1e-12))
+    assert np.all(exact >= sampled - step)
+
+
+@pytest.mark.parametrize("sides", [64, 9])
+def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
+    """The start ``_gap_start`` places after an end keeps its 3-pitch stretch and the jog arriving
+    from the outer loop at least a pitch from the stretch before the end and the jog leaving it,
+    measured as exact segment-to-segment distances (not at sample points), for ends swept round
+    a fine and a coarse polygon; and it is the first such start to the bisection's resolution
+    (the start one resolution step earlier is closer than a pitch)."""
+    pitch = 0.1e-3
+    t = 2 * np.pi * np.arange(sides) / sides
+    inner = np.c_[0.8e-3 * np.cos(t), 0.8e-3 * np.sin(t), 0 * t]
+    outer = np.c_[0.95e-3 * np.cos(t + 0.1), 0.95e-3 * np.sin(t + 0.1), 0 * t]
+    poly, ring = contours._Polygon(inner), contours._Polygon(outer)
+    span = 3 * pitch
+    resolution = pitch / contours.GAP_STEPS / 2 ** contours.GAP_BISECTIONS
+    for s_end in np.linspace(0.0, float(poly.arc[-1]), 7, endpoint=False):
+        i = int(np.searchsorted(poly.arc, s_end, side="right")) - 1
+        end = (i, float((s_end - poly.arc[i]) / poly.seg[i]))
+        jog = np.array([poly.sample_pairs(np.array([s_end]), np.zeros(1))[0], [0.5e-3, 0.5e-3, 0.0]])
+        k, f = contours._gap_start(inner, end, pitch, jog, outer)
+        start = poly.arc[k] + f * poly.seg[k]
+        start += float(poly.arc[-1]) * (start < s_end)
+        kept = poly.path(s_end - span, span)
+        ka, kb = np.vstack([kept[:-1], jog[:1]]), np.vstack([kept[1:], jog[1:]])
+
+        def distance(where, ka=ka, kb=kb):
+            head = poly.path(where, span)
+            j, g = ring.nearest(head[:1])
+            source = ring.points[j] + g[:, None] * (ring.nxt[j] - ring.points[j])
+            ha, hb = np.vstack([head[:-1], source]), np.vstack([head[1:], head[:1]])
+            return float(contours._segment_distances(ha[:, None], hb[:, None], ka[None], kb[None]).min())
+
+        assert distance(start) >= pitch
+        assert distance(start - 1.01 * resolution) < pitch
