@@ -15,7 +15,8 @@ the axis), segments j, j + N, j + 2N, ... share their direction Lv / L, so
     A = mu0/(4 pi) sum_(s < N) (Lv_s / L_s) ln( prod_k (u + L)/(u - L) at segment s + k N ),
 
 one logarithm per point and direction (the per-turn ratios multiplied first: 5 turns, 5x fewer
-logarithms). B is summed as the engine does (per pair, a handful of products). The ratio
+logarithms). B is summed as the engine does (per pair, a handful of products, with
+u^2 - L^2 = (u + L)(u - L) from the two factors the ratio needs). The ratio
 (u + L)/(u - L) is formed directly: for the pairs taken here (u at least L / (1 - 0.01), the
 engine's own bound for its fast path, ``segment_kernels.near_threshold``) it loses at most
 ~eps L / (u - L) <= 100 eps relatively, and ln(1 + delta) at delta = 2 L/(u - L) >= 2 L / u
@@ -24,7 +25,18 @@ with u > ``MAX_FAR_RATIO`` L for some segment (error above ~1e-13) are left to t
 ``log1p`` keeps ~eps at any distance. Within that range the results equal the engine's to
 ~1e-14 relative (tests).
 
-Where a pair is nearer than that bound (a point inside or beside the wire) or a point is
+The point-vertex distances come from one matrix product per block, R^2 = |p|^2 + |v|^2 - 2 p.v
+([p, |p|^2, 1] . [-2 v, 1, |v|^2], coordinates about the sources' origin) instead of the
+offsets p - v: a dot product of 5 terms whose absolute values sum to at most 2 (|p|^2 + |v|^2)
+rounds by at most gamma_5 times that (N. J. Higham, Accuracy and Stability of Numerical
+Algorithms, 2nd ed. (SIAM, 2002), eq. 3.5; gamma_n = n u / (1 - n u), u = 2^-53), and |p|^2,
+|v|^2 by gamma_3 (|p|^2 + |v|^2), so R carries a relative error below
+6.6 u (|p|^2 + |v|^2) / R^2. A block takes this form only where
+max |p|^2 + max |v|^2 <= ``GRAM_RATIO`` min R^2 (a relative error of R below 5.5e-14; a sample
+inside the coil of ``benchmarks/bench_rf.py``: ~40), else the exact offsets as the engine forms
+them (``segment_kernels._vertex_distances``).
+
+Where a pair is nearer than the fast-path bound (a point inside or beside the wire) or a point is
 outside the engine's fast-path range, ``helix_field_and_potential`` returns None and the
 caller uses the engine; so it does for more than ``engine.AUTO_THREAD_PAIRS`` point-segment
 pairs (the engine's threads, memory plan and limits).
@@ -45,6 +57,7 @@ __all__ = ["helix_field_and_potential"]
 BLOCK_PAIRS = 98_304  # points x vertices per block (the engine's DEFAULT_BLOCK_PAIRS: planes that stay in L2)
 TURNS_PER_LOG = 128  # turns whose ratios are multiplied before one logarithm (199^128 < 1e308)
 _TURN_TOL = 1e-9  # |N alpha - 2 pi| below this: a whole number N of segments per turn
+GRAM_RATIO = 75.0  # largest (max |p|^2 + max |v|^2) / min R^2 for the matrix-product distances (docstring)
 MAX_FAR_RATIO = 1000.0  # largest u / L taken here (eps u / (2 L) ~ 1.1e-13 there; farther: the engine)
 
 
@@ -92,53 +105,75 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     out = np.empty((len(pts), 6))
     block = max(1, BLOCK_PAIRS // len(vc))
     vf = segment_kernels.vertex_factors(vc)
+    # [-2 v, 1, |v|^2] (5, Nv): with [p, |p|^2, 1] per point one matrix product gives |p - v|^2
+    gram_v = np.empty((5, len(vc)))
+    np.multiply(vc.T, -2.0, out=gram_v[:3])
+    gram_v[3] = 1.0
+    gram_v[4] = np.einsum("ij,ij->i", vc, vc)
     workspace = segment_kernels.Workspace()  # planes reused by every block (page faults otherwise)
     # per pair of the padded layout (``segment_kernels.polyline_block``): the segments, then a
     # dummy pair that joins a point's last vertex to the next point's first (never near, no weight)
-    length = segment_kernels.padded(src.length, 0.0)
+    lengths = np.tile(segment_kernels.padded(src.length, 0.0), min(block, len(pts)))  # every row of a block
     threshold = segment_kernels.padded(src.threshold, -np.inf)
     b_matrix = segment_kernels.padded(src.b_matrix, 0.0)
     with one_blas_thread():
         for start in range(0, len(pts), block):
             part = local[start:start + block]
-            if not _block(part, vc, (segment_kernels.point_factors(part), vf), length, threshold, b_matrix,
+            if not _block(part, vc, (segment_kernels.point_factors(part), vf), gram_v, lengths, threshold, b_matrix,
                           src.a_matrix[:n_turn, :3], n_turn, turns, workspace, out[start:start + block]):
                 return None
     out *= MU0_4PI
     return out
 
 
-def _block(local: np.ndarray, vc: np.ndarray, factors, length: np.ndarray, threshold: np.ndarray, b_matrix: np.ndarray,
-           directions: np.ndarray, n_turn: int, turns: int, workspace, out: np.ndarray) -> bool:
+def _block(local: np.ndarray, vc: np.ndarray, factors, gram_v: np.ndarray, lengths: np.ndarray,
+           threshold: np.ndarray, b_matrix: np.ndarray, directions: np.ndarray, n_turn: int, turns: int, workspace,
+           out: np.ndarray) -> bool:
     """[B, A] / (mu0 / 4 pi) at ``local`` (points relative to the sources' origin) written into
     ``out``: the point-vertex distances and B sums in ``segment_kernels.polyline_block``'s padded
-    layout (flat planes, pair m Nv + i joins vertex i and i + 1 of point m: contiguous 1-d passes),
-    A from the per-turn products of the ratios (module docstring); False when a pair is nearer than
-    the fast-path bound (then nothing is valid)."""
-    m, nv = len(local), len(length)
+    layout (flat planes, pair m Nv + i joins vertex i and i + 1 of point m: contiguous 1-d passes;
+    ``lengths`` the padded segment lengths repeated for every point), A from the per-turn
+    products of the ratios (module docstring); False when a pair is nearer than the fast-path
+    bound (then nothing is valid)."""
+    m, nv = len(local), len(threshold)
     n = m * nv
-    planes, near = workspace.planes(m, nv, 4)
-    r = segment_kernels._vertex_distances(local, vc, planes, factors)
+    planes, near = workspace.planes(m, nv, 5)
+    r = planes[0]
+    squares = r[:n].reshape(m, nv)
+    gram_p = np.empty((m, 5))
+    gram_p[:, :3] = local
+    gram_p[:, 3] = np.einsum("ij,ij->i", local, local)
+    gram_p[:, 4] = 1.0
+    np.matmul(gram_p, gram_v, out=squares)  # |p|^2 + |v|^2 - 2 p.v (module docstring: its rounding)
+    nearest = float(squares.min())
+    if gram_p[:, 3].max() + gram_v[4].max() <= GRAM_RATIO * nearest:
+        np.sqrt(squares, out=squares)
+        r[n] = 1.0
+        # u = R1 + R2 >= 2 min R: no pair can be near when that exceeds every threshold
+        check_near = 2.0 * np.sqrt(nearest) < threshold.max()
+    else:  # the offsets themselves (exact differences): points near a vertex or far from the origin
+        r = segment_kernels._vertex_distances(local, vc, planes, factors)
+        check_near = True
     r1, r2 = r[:n], r[1:]
     u = np.add(r1, r2, out=planes[1, :n])
-    u2 = u.reshape(m, nv)
-    np.less(u2, threshold, out=near)
-    if near.any():
-        return False
+    if check_near:
+        np.less(u.reshape(m, nv), threshold, out=near)
+        if near.any():
+            return False
+    lengths = lengths[:n]
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        # B: the engine's per-pair factor u / (R1 R2 (u^2 - L^2)), summed against its segment matrix
-        den = np.multiply(u, u, out=planes[2, :n])
-        den2 = den.reshape(m, nv)
-        den2 -= length * length
-        den *= r1
-        den *= r2
+        plus = np.add(u, lengths, out=planes[2, :n])  # u + L
+        minus = np.subtract(u, lengths, out=planes[3, :n])  # u - L
+        # B: the engine's per-pair factor u / (R1 R2 (u^2 - L^2)) with u^2 - L^2 = (u + L)(u - L),
+        # summed against its segment matrix
+        den = np.multiply(r1, r2, out=planes[4, :n])
+        den *= plus
+        den *= minus
         f = np.divide(u, den, out=den).reshape(m, nv)
         f[:, -1] = 0.0  # the dummy pairs
         out[:, :3] = segment_kernels.field_from_sums(np.dot(f, b_matrix), local, "B")
         # A: the ratios (u + L)/(u - L), multiplied over the turns, one logarithm per direction
-        ratio = np.add(u2, length, out=planes[3, :n].reshape(m, nv))
-        u2 -= length
-        ratio /= u2
+        ratio = np.divide(plus, minus, out=plus).reshape(m, nv)
     ratio = ratio[:, :-1]
     n_seg = nv - 1
     logs = np.zeros((m, n_turn))
