@@ -80,13 +80,11 @@ def _rotation(axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
 def _rotate(points: np.ndarray, axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
     """``points`` (3,) or (K, 3) rotated by ``angle`` (K,) [rad] about the unit ``axis`` through
     the origin: (K, 3), Rodrigues' formula on vectors, R x = x cos a + (k x x) sin a +
-    k (k . x)(1 - cos a) (no (K, 3, 3) matrices)."""
-    x = np.broadcast_to(points, (len(angle), 3))
+    k (k . x)(1 - cos a) (no (K, 3, 3) matrices; a single point is broadcast, not copied)."""
+    x = np.asarray(points, dtype=float).reshape(-1, 3)
     cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    cross = np.empty_like(x)
-    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):  # np.cross costs ~60 us a call
-        cross[:, i] = axis[j] * x[:, k] - axis[k] * x[:, j]
-    return x * cos + cross * sin + np.outer(x @ axis, axis) * (1.0 - cos)
+    cross = axis[[1, 2, 0]] * x[:, [2, 0, 1]] - axis[[2, 0, 1]] * x[:, [1, 2, 0]]  # k x x (np.cross: ~60 us)
+    return x * cos + cross * sin + (x @ axis)[:, None] * axis * (1.0 - cos)
 
 
 def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | None:
@@ -120,8 +118,8 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     rhs = v[1] - tau * u - rot @ v[0]
     m = basis.T @ (np.eye(3) - rot) @ basis
     c = basis @ np.linalg.solve(m, basis.T @ rhs)
-    k = np.arange(len(v))
-    expected = _rotate(v[0] - c, u, k * alpha) + c + np.outer(k * tau, u)
+    k = np.arange(len(v), dtype=float)
+    expected = _rotate(v[0] - c, u, k * alpha) + c + (k * tau)[:, None] * u
     if np.abs(expected - v).max() > _TOL * size:
         return None
     return c, alpha, tau
@@ -163,16 +161,11 @@ def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.nda
     length = np.sqrt(np.einsum("ij,ij->i", dl, dl))
     mid = 0.5 * (src0 + src1)
 
-    def dist_to_piece(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Distance of p from the piece and the piece parameter of the closest point."""
-        t = np.clip(np.einsum("ij,ij->i", p - piece0, dl) / (length**2), 0.0, 1.0)
-        r = p - piece0 - t[:, None] * dl
-        return np.sqrt(np.einsum("ij,ij->i", r, r)), t
-
-    # the source's distance from the piece, estimated from its ends and mid-point
-    cand = [dist_to_piece(p) for p in (src0, src1, mid)]
-    dists = np.stack([c[0] for c in cand])
-    params = np.stack([c[1] for c in cand])
+    # the source's distance from the piece, estimated from its ends and mid-point (stacked: (3, P, 3))
+    cand = np.stack([src0, src1, mid]) - piece0
+    params = np.clip(np.einsum("cij,ij->ci", cand, dl) / (length**2), 0.0, 1.0)
+    r = cand - params[:, :, None] * dl
+    dists = np.sqrt(np.einsum("cij,cij->ci", r, r))
     nearest = np.argmin(dists, axis=0)
     sigma = dists[nearest, np.arange(len(length))]
     t_star = params[nearest, np.arange(len(length))]
@@ -278,21 +271,22 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     n = len(v) - 1
     g = w.cross_section.radius * (np.exp(-0.25) if internal else 1.0)
 
-    def image(point: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """S^k(point) for every k: (len(k), 3)."""
-        return _rotate(point - c, u, k * alpha) + c + (k * tau)[:, None] * u
-
+    # S^k(v0) and S^k(v1) for k = -(n - 1) .. n in one rotation: source d joins chain[d + n - 1] ->
+    # chain[d + n]; ends1[d + n - 1] = S^d(v1)
+    k = np.arange(-(n - 1), n + 1, dtype=float)
+    kk = np.concatenate([k, k])
+    images = _rotate(np.repeat(v[:2] - c, len(k), axis=0), u, kk * alpha) + c + (kk * tau)[:, None] * u
+    chain, ends1 = images[:len(k)], images[len(k):]
     d = np.arange(-(n - 1), n)
-    chain = image(v[0], np.arange(-(n - 1), n + 1, dtype=float))  # source d joins chain[d + n - 1] -> chain[d + n]
     seg = v[1] - v[0]
     length = float(np.linalg.norm(seg))
     t0 = seg / length
     prev = v[0] - chain[n - 2]
-    nxt = image(v[1], np.array([1.0]))[0] - v[1]
+    nxt = ends1[n] - v[1]  # S(v1) - v1
     raw = nxt / np.linalg.norm(nxt) - prev / np.linalg.norm(prev)
     nrm = raw - (raw @ t0) * t0
     nrm /= np.linalg.norm(nrm)
-    bin_ = np.cross(t0, nrm)
+    bin_ = t0[[1, 2, 0]] * nrm[[2, 0, 1]] - t0[[2, 0, 1]] * nrm[[1, 2, 0]]  # t0 x nrm
     phis = 2.0 * np.pi * np.arange(k_pts) / k_pts
     offsets = g * (np.cos(phis)[:, None] * nrm + np.sin(phis)[:, None] * bin_)  # (K, 3)
     flux = _far_flux(offsets, seg, chain - v[0], order)  # (K, 2n - 1), every source by the far rule
@@ -302,10 +296,10 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     close = np.flatnonzero((np.einsum("ij,ij->i", mids, mids) < (1.01 * (2.0 * length + g)) ** 2) & (d != 0))
     if len(close):
         m = len(close)
-        p0 = (v[0] + offsets)[:, None, :].repeat(m, axis=1).reshape(-1, 3)
-        p1 = (v[1] + offsets)[:, None, :].repeat(m, axis=1).reshape(-1, 3)
-        s0 = np.broadcast_to(image(v[0], d[close].astype(float)), (k_pts, m, 3)).reshape(-1, 3)
-        s1 = np.broadcast_to(image(v[1], d[close].astype(float)), (k_pts, m, 3)).reshape(-1, 3)
+        p0 = (v[0] + offsets).repeat(m, axis=0)
+        p1 = (v[1] + offsets).repeat(m, axis=0)
+        s0 = np.tile(chain[close], (k_pts, 1))
+        s1 = np.tile(ends1[close], (k_pts, 1))
         flux[:, close] = _flux(p0, p1, s0, s1, order).reshape(k_pts, m)
     phi = flux.mean(axis=0)
     phi[d == 0] = mu_0 / (2.0 * np.pi) * (length * np.arcsinh(length / g) - np.hypot(length, g) + g)
