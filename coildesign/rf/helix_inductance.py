@@ -34,7 +34,13 @@ Evaluation: every source by the single-panel rule on (nodes x chain vertices) pl
 distances to a vertex shared by the two sources that meet there (``_far_flux``); the few sources
 that can come closer than one piece length (|mid_d - mid_0| < 2 l + g) again piece by piece with
 the graded panels (``_flux``), so the result is that of the piece-by-piece sum to rounding
-(2e-16 relative on the test helices).
+(2e-16 relative on the test helices). On that plane the logarithm is taken of the ratio itself,
+ln rho, rho = (u + l)/(u - l): u + l, u - l and their quotient round by at most 3 units
+u_r = 2^-53 in all, an absolute error of ln rho, and ln rho >= 2 l/(u + l) (ln(1 + x) >=
+x/(1 + x) at x = 2 l/(u - l)), so the relative error stays below u_r (1.5 (u/l + 1) + 1), at most
+~152 u_r = 1.7e-14 while u <= ``FAR_LOG_RATIO`` l (= 100 l; ~55 l for the microcoil of
+``benchmarks/bench_rf.py``: L changed by < 6e-16); beyond that, log1p(2 l/(u - l)) as before
+(~u_r at any distance; np.log costs ~10 ns an element here, log1p ~17 ns).
 
 Accuracy: that of ``analysis.inductance`` (O(g^2/R^2) for a smooth helix); the two differ by
 the end-segment frames and the panel layout only (<= 1e-9 relative in the tests; 2e-11 for the
@@ -58,6 +64,7 @@ __all__ = ["helix_inductance", "is_uniform_helix", "screw_motion"]
 
 _TOL = 1e-9  # relative tolerance (of the coil size) for recognising a uniform helix
 _LEVELS = 40  # geometric grading of near panels down to 2^-40 of the piece
+FAR_LOG_RATIO = 100.0  # largest u / l for which ``_far_flux`` takes ln of the ratio (module docstring)
 
 
 @functools.cache
@@ -197,7 +204,7 @@ def _far_flux(offsets: np.ndarray, piece: np.ndarray, chain: np.ndarray, order: 
     (J + 1, 3) [m], the same origin): (K, J), by ``order``-point Gauss-Legendre along each piece
     on one panel (``_flux``'s rule for a source at least one piece length away), with
     A . dl = (mu0 / 4 pi) ln((u + l)/(u - l)) (t . dl), u = R1 + R2 (the form of ``_potential_along``;
-    ln((u + l)/(u - l)) = log1p(2 l / (u - l)) keeps full precision away from the filament). The
+    ln of the ratio while u <= ``FAR_LOG_RATIO`` l, else log1p(2 l / (u - l)), module docstring). The
     distances to the chain's vertices are shared by the two filaments that meet there (structure of
     arrays: (nodes, vertices) planes)."""
     x, w = _gauss(order)
@@ -212,13 +219,24 @@ def _far_flux(offsets: np.ndarray, piece: np.ndarray, chain: np.ndarray, order: 
     r = np.empty(m * nv + 1)
     np.add(xyz[0].ravel(), xyz[1].ravel(), out=r[:-1])
     r[:-1] += xyz[2].ravel()
-    r[-1] = 1.0
+    r[-1] = 0.0  # the spare element: the last dummy pair's u is a node-vertex distance, like every other
     np.sqrt(r, out=r)
     edges = np.diff(chain, axis=0)
     lengths = np.sqrt(np.einsum("ij,ij->i", edges, edges))
-    u = (r[:-1] + r[1:]).reshape(m, nv)[:, :-1]
-    u -= lengths
-    f = np.log1p(np.divide(2.0 * lengths, u, out=u))
+    tiled = np.tile(np.append(lengths, 0.0), m)  # per pair of the flat layout (the dummy pairs: 0)
+    u = np.add(r[:-1], r[1:], out=xyz[0].ravel())
+    with np.errstate(divide="ignore", invalid="ignore"):  # (dummy pairs only)
+        # u <= max u over the flat layout, whose dummy pairs are sums of two node-vertex distances too
+        if u.max() <= FAR_LOG_RATIO * lengths.min():
+            # ln of the ratio itself: relative error <= u (1.5 (u/l + 1) + 1) (module docstring)
+            ratio = np.add(u, tiled, out=xyz[1].ravel())
+            u -= tiled
+            ratio /= u
+            f = np.log(ratio, out=ratio)
+        else:
+            u -= tiled
+            f = np.log1p(np.divide(2.0 * tiled, u, out=u), out=u)
+    f = f.reshape(m, nv)[:, :-1]
     tdl = (mu_0 / (4.0 * np.pi)) * (edges @ piece) / lengths
     return (w @ f.reshape(len(offsets), len(x), -1)) * tdl
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import coildesign.rf.helix_inductance as helix_inductance_module
 from coildesign.analysis.inductance import inductance
 from coildesign.coil import Coil
 from coildesign.geometries import solenoid
@@ -57,3 +58,16 @@ def test_from_coil_uses_the_screw_sum_for_a_helix():
     helix = solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3, points_per_turn=32)
     assert circuit.inductance == pytest.approx(inductance(helix),
                                                rel=1e-8, abs=0)
+
+
+@pytest.mark.parametrize(("radius", "length", "turns", "ppt"), [
+    (0.55e-3, 1.0e-3, 5, 64),   # the benchmark's microcoil: u <= ~55 l, ln of the ratio throughout
+    (0.3e-3, 4.0e-3, 40, 16),   # a long helix: u beyond FAR_LOG_RATIO l, log1p on the far plane
+])
+def test_far_plane_logarithm_forms_agree(monkeypatch, radius, length, turns, ppt):
+    """ln((u + l)/(u - l)) of the ratio (relative error <= u_r (1.5 (u/l + 1) + 1), module
+    docstring) and log1p(2 l/(u - l)) (FAR_LOG_RATIO = 0) give L to 1e-14."""
+    default = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.05e-3, points_per_turn=ppt))
+    monkeypatch.setattr(helix_inductance_module, "FAR_LOG_RATIO", 0.0)
+    log1p = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.05e-3, points_per_turn=ppt))
+    assert default == pytest.approx(log1p, rel=1e-14, abs=0)
