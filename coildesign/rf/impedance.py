@@ -75,12 +75,19 @@ def _hankel_coefficients(order: int, terms: int) -> np.ndarray:
 
 _HANKEL = tuple(tuple(_hankel_coefficients(nu, _HANKEL_TERMS).tolist()) for nu in (0, 1))
 _EVEN, _ODD = tuple(range(0, _HANKEL_TERMS, 2)), tuple(range(1, _HANKEL_TERMS, 2))
-# the four Horner polynomials in w^2 (even and odd parts of nu = 0 and 1), highest power first,
-# the shorter ones led by zeros: one Horner pass on a (4, n) stack instead of four on (n,)
-_HORNER = np.zeros((len(_EVEN), 4, 1))
-for _row, (_nu, _part) in enumerate(((0, _EVEN), (0, _ODD), (1, _EVEN), (1, _ODD))):
-    _HORNER[len(_EVEN) - len(_part):, _row, 0] = [_HANKEL[_nu][k] for k in _part[::-1]]
-_HORNER.setflags(write=False)
+# on the real axis x = r/delta, z = (1 - j) x, w = j/z = (-1 + j)/(2 x) and w^2 = -j s with
+# s = 1/(2 x^2): a polynomial sum_m b_m (w^2)^m is sum_i b_(2i) (-t)^i - j s sum_i b_(2i+1) (-t)^i,
+# t = s^2 ((-j)^(2i) = (-1)^i, (-j)^(2i+1) = -j (-1)^i). The eight real polynomials in -t (real and
+# imaginary parts of the even and odd parts of nu = 0 and 1), highest power first, the shorter
+# ones led by zeros: one real Horner pass on an (8, n) stack
+_REAL_ROWS = []
+for _nu, _part in ((0, _EVEN), (0, _ODD), (1, _EVEN), (1, _ODD)):
+    _b = [_HANKEL[_nu][k] for k in _part]
+    _REAL_ROWS += [_b[0::2], _b[1::2]]
+_REAL_HORNER = np.zeros((max(len(row) for row in _REAL_ROWS), len(_REAL_ROWS), 1))
+for _row, _coef in enumerate(_REAL_ROWS):
+    _REAL_HORNER[len(_REAL_HORNER) - len(_coef):, _row, 0] = _coef[::-1]
+_REAL_HORNER.setflags(write=False)
 
 
 def _hankel_sums(coef: tuple[float, ...], w):
@@ -96,15 +103,20 @@ def _hankel_sums(coef: tuple[float, ...], w):
     return even + odd, even - odd
 
 
-def _hankel_sums_stacked(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``_hankel_sums`` of nu = 0 and 1 at the array ``w``: (S0+, S0-, S1+, S1-), the four Horner
-    recurrences in w^2 run together on one (4, n) array (the same operations in the same order
-    per element as ``_hankel_sums``, a quarter of the numpy calls)."""
-    w2 = w * w
-    acc = _HORNER[0] * np.ones_like(w2)
-    for c in _HORNER[1:]:
-        acc = acc * w2 + c
-    even0, odd0, even1, odd1 = acc
+def _hankel_sums_stacked(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``_hankel_sums`` of nu = 0 and 1 at w = j/z, z = (1 - j) x, for the real array ``x``:
+    (S0+, S0-, S1+, S1-), from the real polynomials in t = 1/(4 x^4) of ``_REAL_HORNER`` (w^2 =
+    -j/(2 x^2) is imaginary: one real Horner pass of 6 steps on an (8, n) stack instead of 12
+    complex steps on (4, n); the same sums to rounding)."""
+    s = 0.5 / (x * x)
+    y = -(s * s)
+    acc = _REAL_HORNER[0] * np.ones_like(y)
+    for c in _REAL_HORNER[1:]:
+        acc = acc * y + c
+    acc[1::2] *= s
+    sums = acc[0::2] - 1j * acc[1::2]  # (4, n): even0, odd0 / w, even1, odd1 / w
+    w = (-0.5 + 0.5j) / x
+    even0, odd0, even1, odd1 = sums
     odd0, odd1 = odd0 * w, odd1 * w
     return even0 + odd0, even0 - odd0, even1 + odd1, even1 - odd1
 
@@ -119,12 +131,13 @@ def _bessel_ratio_asymptotic(x):
     (|e| = exp(-2x): the decaying Hankel function is kept). ``_HANKEL_TERMS`` terms: within 3e-16
     relative of the 40-digit value (mpmath) for every x >= 14 tested (14, 16, 18, 20, 30, 100, 1e3)."""
     scalar = isinstance(x, float)
-    z = (1.0 - 1.0j) * (x if scalar else np.asarray(x, dtype=float))
-    w = 1j / z
+    x = x if scalar else np.asarray(x, dtype=float)
+    z = (1.0 - 1.0j) * x
     if scalar:
+        w = 1j / z
         (s0p, s0m), (s1p, s1m) = _hankel_sums(_HANKEL[0], w), _hankel_sums(_HANKEL[1], w)
     else:
-        s0p, s0m, s1p, s1m = _hankel_sums_stacked(w)
+        s0p, s0m, s1p, s1m = _hankel_sums_stacked(x)
     e = cmath.exp(-2j * z) if scalar else np.exp(-2j * z)
     return 0.5 * z * (1j * s0p - e * s0m) / (s1p - 1j * e * s1m)
 
