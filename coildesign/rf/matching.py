@@ -567,6 +567,7 @@ class MatchResult:
 
 
 # ---------------------------------------------------------------------------- band edges
+FIRST_BAND_STEPS = 8  # geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 4, tried first for the band edges
 BAND_EDGE_NODES = 12  # Chebyshev nodes of the interpolated R(f) in the band-edge search
 BAND_EDGE_R_TOLERANCE = 1e-13  # relative interpolation error of R(f) accepted there (checked)
 
@@ -631,7 +632,8 @@ def _band_edges(gamma2, f0: float, q_u: float, local=None, gamma2_f0: float | No
     """Frequencies [Hz] below and above f0 where |S11|^2 crosses 1/2 (NaN if not found).
     ``gamma2`` maps an array of frequencies [Hz] to |S11|^2 (``gamma2_f0``: its value at f0 when
     known). The crossing is bracketed on the geometric steps f0 +- (f0/Q_u) 2^k, k = -3 .. 59
-    (one array evaluation for both sides), then refined with Brent's method on the float
+    (the first ``FIRST_BAND_STEPS`` of both sides in one array evaluation, all of them in a second
+    one when a side has no crossing there), then refined with Brent's method on the float
     functions f -> |S11|^2 that ``local(brackets)`` returns for the brackets (e.g. with an
     interpolated R(f); None or a None entry: ``gamma2`` itself)."""
 
@@ -647,9 +649,16 @@ def _band_edges(gamma2, f0: float, q_u: float, local=None, gamma2_f0: float | No
         if sign < 0:  # stop at the floor f0 * 1e-9 (its first occurrence)
             trials = trials[: int(np.argmax(trials == f0 * 1e-9)) + 1] if np.any(trials == f0 * 1e-9) else trials
         sides.append(trials)
-    values = np.asarray(gamma2(np.concatenate(sides))) - 0.5
+    # the first steps (up to f0 +- 2^4 f0/Q_u) first: they hold the crossing of any usable match,
+    # the rest only when a side has none there (the same brackets either way)
+    head = [trials[:FIRST_BAND_STEPS] for trials in sides]
+    values = np.asarray(gamma2(np.concatenate(head))) - 0.5
+    parts = [values[:len(head[0])], values[len(head[0]):]]
+    if not all((part > 0.0).any() for part in parts) and any(len(t) > FIRST_BAND_STEPS for t in sides):
+        values = np.asarray(gamma2(np.concatenate(sides))) - 0.5
+        parts = [values[:len(sides[0])], values[len(sides[0]):]]
     brackets: list[tuple[float, float] | None] = []
-    for trials, vals in zip(sides, (values[:len(sides[0])], values[len(sides[0]):])):
+    for trials, vals in zip(sides, parts):
         above = np.flatnonzero(vals > 0.0)
         if not above.size:
             brackets.append(None)

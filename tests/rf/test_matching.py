@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import skrf
 
+import coildesign.rf.matching as matching_module
 from coildesign.export import to_frame
 from coildesign.rf.matching import (
     L_NETWORKS,
@@ -397,3 +398,13 @@ def test_band_edges_with_interpolated_resistance_equal_the_exact_search():
     np.testing.assert_allclose([fast[0](fi) for fi in f], circuit.resistance_at(f), rtol=1e-13, atol=0)
     kinked = matching._chebyshev_resistances(lambda f: 1.0 + np.abs(f - F0) / F0, [(F0 * 0.99, F0 * 1.01)])
     assert kinked == [None]
+
+
+@pytest.mark.parametrize("first_steps", [1, 3])
+def test_band_edges_do_not_depend_on_the_steps_tried_first(monkeypatch, first_steps):
+    """The bracketing steps tried first (FIRST_BAND_STEPS) only save work: with fewer of them
+    the crossings lie beyond, every step is evaluated, and the band edges are the same floats."""
+    want = match_capacitors(0.5, 20e-9, 600e6)
+    monkeypatch.setattr(matching_module, "FIRST_BAND_STEPS", first_steps)
+    got = match_capacitors(0.5, 20e-9, 600e6)
+    assert got.band_edges == want.band_edges and np.isfinite(got.bandwidth)
