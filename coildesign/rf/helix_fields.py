@@ -36,6 +36,17 @@ max |p|^2 + max |v|^2 <= ``GRAM_RATIO`` min R^2 (a relative error of R below 5.5
 inside the coil of ``benchmarks/bench_rf.py``: ~40), else the exact offsets as the engine forms
 them (``segment_kernels._vertex_distances``).
 
+Half of the points for a symmetric point set: a uniform polyline helix v_k = S^k v_0
+(k = 0 .. n) is mapped onto itself, vertex k onto vertex n - k, by the rotation R through pi
+about the line perpendicular to its axis through its middle (the line of the midpoints of v_k
+and v_(n-k): R S R = S^-1, so R v_k = S^(-k) R v_0 = S^(-k) v_n = v_(n-k)); the current then runs
+the other way, and since B and A of a rotated current path are the rotated fields (a proper
+rotation), B(R p) = -R B(p) and A(R p) = -R A(p). When R maps the points onto themselves (a
+sample coaxial with the coil and centred on it, whose angular nodes are symmetric about that
+line, as the benchmark's), only one point of each pair is evaluated. The vertices must follow R
+to ``HALF_TURN_TOL`` (1e-14) of the helix size and each point's partner lie within 1e-14 of
+the points' extent of its image, which moves the fields by ~1e-14 relative at most.
+
 Where a pair is nearer than the fast-path bound (a point inside or beside the wire) or a point is
 outside the engine's fast-path range, ``helix_field_and_potential`` returns None and the
 caller uses the engine; so it does for more than ``engine.AUTO_THREAD_PAIRS`` point-segment
@@ -58,6 +69,7 @@ BLOCK_PAIRS = 98_304  # points x vertices per block (the engine's DEFAULT_BLOCK_
 TURNS_PER_LOG = 128  # turns whose ratios are multiplied before one logarithm (199^128 < 1e308)
 _TURN_TOL = 1e-9  # |N alpha - 2 pi| below this: a whole number N of segments per turn
 GRAM_RATIO = 75.0  # largest (max |p|^2 + max |v|^2) / min R^2 for the matrix-product distances (docstring)
+HALF_TURN_TOL = 1e-14  # relative match of vertices and points under the half turn (``half_turn``)
 MAX_FAR_RATIO = 1000.0  # largest u / L taken here (eps u / (2 L) ~ 1.1e-13 there; farther: the engine)
 
 
@@ -99,10 +111,85 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     reach = np.sqrt(((vc - centre) ** 2).sum(axis=1)).max()
     if 2.0 * (np.sqrt(((local - centre) ** 2).sum(axis=1)).max() + reach) > MAX_FAR_RATIO * src.length.min():
         return None  # far points: ln of the ratio would lose more than ~1e-13 (module docstring)
+    # the helix's half turn maps the point set onto itself (a sample coaxial with the coil and
+    # centred on it, with a symmetric quadrature): evaluate one point of each pair (module docstring)
+    partners = _partners(pts, half_turn(coil))
+    if partners is not None:
+        first = np.flatnonzero(np.arange(len(pts)) <= partners)
+        half = _evaluate(src, local[first], n_turn)
+        if half is None:
+            return None
+        out = np.empty((len(pts), 6))
+        out[first] = half
+        second = partners[first]
+        mirrored = second != first
+        turn = half_turn(coil)[2]
+        out[second[mirrored]] = -(half[mirrored].reshape(-1, 3) @ turn).reshape(-1, 6)  # B and A: -R F (R symmetric)
+        return out
+    return _evaluate(src, local, n_turn)
+
+
+def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(o [m], w, R): the rotation R by pi about the line through ``o`` along the unit ``w``
+    (perpendicular to the axis, through the middle vertex or the middle of the middle segment:
+    the line of the midpoints of vertex k and n - k) that maps vertex k of the uniform polyline
+    helix ``coil`` to vertex n - k, i.e. the helix onto itself with its current reversed (``R`` =
+    2 w w^T - I, the matrix of the rotation; module docstring), or None when ``coil`` is not such
+    a helix or its vertices follow the rotation less closely than ``HALF_TURN_TOL`` of its size.
+    Kept in the coil's cache."""
+    key = "coildesign.rf.helix_fields.half_turn"
+    if key in coil._cache:
+        return coil._cache[key]
+    result = None
+    if _helix_screw(coil) is not None:
+        v = np.asarray(coil.windings[0].vertices, dtype=float)
+        # the midpoints of vertex k and n - k lie on the line: o their mean, w towards the farthest
+        mids = 0.5 * (v + v[::-1])
+        o = mids.mean(axis=0)
+        spread = np.einsum("ij,ij->i", mids - o, mids - o)
+        w = mids[int(np.argmax(spread))] - o
+        norm = float(np.sqrt(w @ w))
+        if norm > 0.0:
+            w = w / norm
+            turn = 2.0 * np.outer(w, w) - np.eye(3)
+            size = float(np.ptp(v, axis=0).max())
+            if np.abs((v - o) @ turn + o - v[::-1]).max() <= HALF_TURN_TOL * size:
+                result = (o, w, turn)
+    coil._cache[key] = result
+    return result
+
+
+_KEY_DIRECTION = np.array([0.5257311121191336, 0.6881909602355868, 0.5])  # irrational ratios: no ties by symmetry
+
+
+def _partners(points: np.ndarray, turn) -> np.ndarray | None:
+    """Index j (K,) of the point that the half turn ``turn`` (``half_turn``) maps point i to
+    (to ``HALF_TURN_TOL`` of the points' extent about its axis), or None when the point set is
+    not mapped onto itself. Matched by sorting the points and their images along one direction,
+    then checked point by point (a permutation that is its own inverse)."""
+    if turn is None:
+        return None
+    o, _, rot = turn
+    rel = points - o
+    images = rel @ rot  # R symmetric
+    order_points, order_images = np.argsort(rel @ _KEY_DIRECTION), np.argsort(images @ _KEY_DIRECTION)
+    partners = np.empty(len(points), dtype=np.intp)
+    partners[order_images] = order_points
+    scale = float(np.abs(rel).max())
+    if (np.abs(images - rel[partners]).max() > HALF_TURN_TOL * scale
+            or (partners[partners] != np.arange(len(points))).any()):
+        return None
+    return partners
+
+
+def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
+    """[B, A] (K, 6) per ampere at ``local`` (points relative to ``src.origin``) by blocks
+    (``_block``), or None when a pair is nearer than the fast-path bound."""
+    vc = src.verts - src.origin
     n_seg = len(vc) - 1
     n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
     turns = -(-n_seg // n_turn)
-    out = np.empty((len(pts), 6))
+    out = np.empty((len(local), 6))
     block = max(1, BLOCK_PAIRS // len(vc))
     vf = segment_kernels.vertex_factors(vc)
     # [-2 v, 1, |v|^2] (5, Nv): with [p, |p|^2, 1] per point one matrix product gives |p - v|^2
@@ -113,11 +200,11 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     workspace = segment_kernels.Workspace()  # planes reused by every block (page faults otherwise)
     # per pair of the padded layout (``segment_kernels.polyline_block``): the segments, then a
     # dummy pair that joins a point's last vertex to the next point's first (never near, no weight)
-    lengths = np.tile(segment_kernels.padded(src.length, 0.0), min(block, len(pts)))  # every row of a block
+    lengths = np.tile(segment_kernels.padded(src.length, 0.0), min(block, len(local)))  # every row of a block
     threshold = segment_kernels.padded(src.threshold, -np.inf)
     b_matrix = segment_kernels.padded(src.b_matrix, 0.0)
     with one_blas_thread():
-        for start in range(0, len(pts), block):
+        for start in range(0, len(local), block):
             part = local[start:start + block]
             if not _block(part, vc, (segment_kernels.point_factors(part), vf), gram_v, lengths, threshold, b_matrix,
                           src.a_matrix[:n_turn, :3], n_turn, turns, workspace, out[start:start + block]):

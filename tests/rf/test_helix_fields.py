@@ -9,7 +9,7 @@ import pytest
 from coildesign.fields import engine, segment_kernels
 from coildesign.geometries import solenoid
 from coildesign.rf import helix_fields
-from coildesign.rf.helix_fields import MAX_FAR_RATIO, helix_field_and_potential, segments_per_turn
+from coildesign.rf.helix_fields import MAX_FAR_RATIO, half_turn, helix_field_and_potential, segments_per_turn
 from coildesign.rf.sample import Cylinder
 
 
@@ -56,6 +56,41 @@ def test_both_distance_forms_equal_the_engine(monkeypatch, product_form):
     else:
         monkeypatch.setattr(helix_fields, "GRAM_RATIO", 0.0)
     _agree(coil, points, want)
+
+
+@pytest.mark.parametrize(("turns", "ppt"), [(5, 64), (5, 13), (7.5, 24)])  # 320, 65 (a middle segment), 180 segments
+def test_half_turn_maps_helix_and_centred_sample_onto_themselves(monkeypatch, turns, ppt):
+    """The rotation R by pi about the line through the middle of the helix, perpendicular to its
+    axis, maps vertex k to vertex n - k (the current reversed), so B(R p) = -R B(p) and
+    A(R p) = -R A(p) (checked with the engine at random points); the quadrature of a coaxial
+    sample centred on the coil is mapped onto itself, and the path evaluates one point of each
+    pair and equals the engine; off centre, every point is evaluated."""
+    centre = np.array([1e-3, 0.0, 2e-3])
+    coil = solenoid(0.55e-3, 1e-3, turns, wire_diameter=0.1e-3, points_per_turn=ppt)
+    coil = coil.rotate(90.0, (0, 1, 0)).translate(tuple(centre))
+    o, w, rot = half_turn(coil)
+    v = coil.windings[0].vertices
+    assert abs(w @ coil.axis) < 1e-14 and np.abs((v - o) @ rot + o - v[::-1]).max() < 1e-17
+    rng = np.random.default_rng(5)
+    p = centre + rng.uniform(-0.4e-3, 0.4e-3, (30, 3))
+    direct = engine.evaluate(coil, p, quantity="B+A")
+    mirrored = engine.evaluate(coil, (p - o) @ rot + o, quantity="B+A")
+    for part in (slice(0, 3), slice(3, 6)):
+        scale = np.linalg.norm(direct[:, part], axis=1)
+        assert (np.linalg.norm(mirrored[:, part] + direct[:, part] @ rot, axis=1) <= 1e-13 * scale).all()
+    evaluated = []
+    evaluate = helix_fields._evaluate
+
+    def counting(src, local, n_turn):
+        evaluated.append(len(local))
+        return evaluate(src, local, n_turn)
+
+    monkeypatch.setattr(helix_fields, "_evaluate", counting)
+    for shift, share in ((0.0, 2), (1e-5, 1)):
+        sample = Cylinder(0.4e-3, 1e-3, center=tuple(centre + shift), axis=tuple(coil.axis))
+        points, _ = sample.points((6, 12, 8))
+        _agree(coil, points)
+        assert evaluated[-1] == len(points) // share
 
 
 def test_many_turns_multiply_in_groups():
