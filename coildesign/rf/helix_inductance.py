@@ -42,6 +42,20 @@ x/(1 + x) at x = 2 l/(u - l)), so the relative error stays below u_r (1.5 (u/l +
 ``benchmarks/bench_rf.py``: L changed by < 6e-16); beyond that, log1p(2 l/(u - l)) as before
 (~u_r at any distance; np.log costs ~10 ns an element here, log1p ~17 ns).
 
+Half of the sources: the rotation R by pi about a line that meets the axis at right angles
+reverses the screw (R S R = S^-1), so the line through the middle of the two segments 0 and d
+maps segment 0 onto segment d and back, both reversed (the two reversals cancel in the flux), the
+principal normal onto the principal normal and the binormal onto minus the binormal: the K
+directions cos(2 pi k/K) N + sin(2 pi k/K) B go into the same set (k -> K - k) and the
+Gauss-Legendre nodes into their mirror images (x -> 1 - x). Hence phi(-d) = phi(d), found equal
+to 3e-15 of max |phi| in floating point, except where ``_flux``'s graded panels break a tie
+between a source's two ends differently for d and -d (the source one turn away, straight above
+the piece): there the two differ by the quadrature error, < 1e-15 at the default order 8 but up
+to 2e-11 of max |phi| at order 5 (L then moves by up to 2.4e-12; at order 8 by < 1e-15). So
+L = n phi(0) + 2 sum_(d = 1)^(n-1) (n - d) phi(d), taken when segment 0 is the screw image step
+itself (|v1 - S v0| <= 1e-14 of the coil size; a helix recognised only to the 1e-9 tolerance keeps
+both sides).
+
 Accuracy: that of ``analysis.inductance`` (O(g^2/R^2) for a smooth helix); the two differ by
 the end-segment frames and the panel layout only (<= 1e-9 relative in the tests; 2e-11 for the
 5-turn microsolenoid of ``benchmarks/bench_rf.py``). Cost: ~1-2 ms for 5 turns of 64 points,
@@ -64,6 +78,7 @@ __all__ = ["helix_inductance", "is_uniform_helix", "screw_motion"]
 
 _TOL = 1e-9  # relative tolerance (of the coil size) for recognising a uniform helix
 _LEVELS = 40  # geometric grading of near panels down to 2^-40 of the piece
+_SYMMETRY_TOL = 1e-14  # |v1 - S v0| relative to the helix size for phi(-d) = phi(d)
 FAR_LOG_RATIO = 100.0  # largest u / l for which ``_far_flux`` takes ln of the ratio (module docstring)
 
 
@@ -307,7 +322,12 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     bin_ = t0[[1, 2, 0]] * nrm[[2, 0, 1]] - t0[[2, 0, 1]] * nrm[[1, 2, 0]]  # t0 x nrm
     phis = 2.0 * np.pi * np.arange(k_pts) / k_pts
     offsets = g * (np.cos(phis)[:, None] * nrm + np.sin(phis)[:, None] * bin_)  # (K, 3)
-    flux = _far_flux(offsets, seg, chain - v[0], order)  # (K, 2n - 1), every source by the far rule
+    # phi(-d) = phi(d) when the segment is exactly the screw image step v1 = S v0 (module
+    # docstring: the half turn): the sources d >= 0 only, the others counted twice
+    size = float(np.ptp(v, axis=0).max())
+    first = n - 1 if np.abs(chain[n] - v[1]).max() <= _SYMMETRY_TOL * size else 0
+    chain, ends1, d = chain[first:], ends1[first:], d[first:]
+    flux = _far_flux(offsets, seg, chain - v[0], order)  # (K, sources), every source by the far rule
     # sources that may come closer than one piece length to a displaced piece (sigma < length in
     # ``_flux``; then |mid_d - mid_0| < 2 length + g) are recomputed piece by piece by ``_flux``
     mids = 0.5 * (chain[:-1] + chain[1:]) - (v[0] + 0.5 * seg)
@@ -321,6 +341,7 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         flux[:, close] = _flux(p0, p1, s0, s1, order).reshape(k_pts, m)
     phi = flux.mean(axis=0)
     phi[d == 0] = mu_0 / (2.0 * np.pi) * (length * np.arcsinh(length / g) - np.hypot(length, g) + g)
-    total = float(np.sum((n - np.abs(d)) * phi)) * weight**2
+    counts = (n - np.abs(d)) * (np.where(d > 0, 2.0, 1.0) if first else 1.0)
+    total = float(np.sum(counts * phi)) * weight**2
     coil._cache[key] = total
     return total

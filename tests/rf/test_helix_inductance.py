@@ -71,3 +71,18 @@ def test_far_plane_logarithm_forms_agree(monkeypatch, radius, length, turns, ppt
     monkeypatch.setattr(helix_inductance_module, "FAR_LOG_RATIO", 0.0)
     log1p = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.05e-3, points_per_turn=ppt))
     assert default == pytest.approx(log1p, rel=1e-14, abs=0)
+
+
+@pytest.mark.parametrize(("radius", "length", "turns", "ppt"), [
+    (0.55e-3, 1.0e-3, 5, 64),   # the benchmark's microcoil
+    (1.0e-3, 3.0e-3, 7.5, 24),  # a last half turn
+])
+def test_sources_of_one_side_give_the_sum_over_both(monkeypatch, radius, length, turns, ppt):
+    """phi(-d) = phi(d) (the half turn, module docstring): L from the sources d >= 0 counted twice
+    equals the sum over both sides (_SYMMETRY_TOL < 0 refuses the shortcut) to 1e-15 at order 8."""
+    coil = solenoid(radius, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt).rotate(37.0, (0.3, 1, 0.2))
+    one_side = helix_inductance(coil)
+    monkeypatch.setattr(helix_inductance_module, "_SYMMETRY_TOL", -1.0)
+    both = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt)
+                            .rotate(37.0, (0.3, 1, 0.2)))
+    assert one_side == pytest.approx(both, rel=1e-15, abs=0)
