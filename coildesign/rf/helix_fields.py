@@ -143,11 +143,11 @@ def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     result = None
     if _helix_screw(coil) is not None:
         v = np.asarray(coil.windings[0].vertices, dtype=float)
-        # the midpoints of vertex k and n - k lie on the line: o their mean, w towards the farthest
-        mids = 0.5 * (v + v[::-1])
-        o = mids.mean(axis=0)
-        spread = np.einsum("ij,ij->i", mids - o, mids - o)
-        w = mids[int(np.argmax(spread))] - o
+        # the midpoints of vertex k and n - k lie on the line: o their mean, w towards the middle
+        # (vertex n/2 or the middle of the middle segment, at the helix radius from the axis)
+        o = 0.5 * (v + v[::-1]).mean(axis=0)
+        n = len(v) - 1
+        w = 0.5 * (v[n // 2] + v[(n + 1) // 2]) - o
         norm = float(np.sqrt(w @ w))
         if norm > 0.0:
             w = w / norm
@@ -171,12 +171,11 @@ def _partners(points: np.ndarray, turn) -> np.ndarray | None:
         return None
     o, _, rot = turn
     rel = points - o
-    images = rel @ rot  # R symmetric
-    order_points, order_images = np.argsort(rel @ _KEY_DIRECTION), np.argsort(images @ _KEY_DIRECTION)
+    # keys along the direction g of the points and of their images (R p . g = p . R g, R symmetric)
+    order = np.argsort(rel @ np.column_stack([_KEY_DIRECTION, rot @ _KEY_DIRECTION]), axis=0)
     partners = np.empty(len(points), dtype=np.intp)
-    partners[order_images] = order_points
-    scale = float(np.abs(rel).max())
-    if (np.abs(images - rel[partners]).max() > HALF_TURN_TOL * scale
+    partners[order[:, 1]] = order[:, 0]
+    if (np.abs(rel @ rot - rel[partners]).max() > HALF_TURN_TOL * np.abs(rel).max()
             or (partners[partners] != np.arange(len(points))).any()):
         return None
     return partners
