@@ -108,17 +108,20 @@ def _hankel_sums_stacked(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     (S0+, S0-, S1+, S1-), from the real polynomials in t = 1/(4 x^4) of ``_REAL_HORNER`` (w^2 =
     -j/(2 x^2) is imaginary: one real Horner pass of 6 steps on an (8, n) stack instead of 12
     complex steps on (4, n); the same sums to rounding)."""
-    s = 0.5 / (x * x)
+    shape = np.shape(x)
+    s = 0.5 / (np.ravel(x) * np.ravel(x))
     y = -(s * s)
-    acc = _REAL_HORNER[0] * np.ones_like(y)
-    for c in _REAL_HORNER[1:]:
-        acc = acc * y + c
+    acc = np.empty((_REAL_HORNER.shape[1], len(y)))
+    acc[:] = _REAL_HORNER[0]
+    for c in _REAL_HORNER[1:]:  # in place: the same products and sums, no temporaries
+        acc *= y
+        acc += c
     acc[1::2] *= s
     sums = acc[0::2] - 1j * acc[1::2]  # (4, n): even0, odd0 / w, even1, odd1 / w
-    w = (-0.5 + 0.5j) / x
+    w = (-0.5 + 0.5j) / np.ravel(x)
     even0, odd0, even1, odd1 = sums
     odd0, odd1 = odd0 * w, odd1 * w
-    return even0 + odd0, even0 - odd0, even1 + odd1, even1 - odd1
+    return tuple(part.reshape(shape) for part in (even0 + odd0, even0 - odd0, even1 + odd1, even1 - odd1))
 
 
 def _bessel_ratio_asymptotic(x):
