@@ -65,6 +65,7 @@ the end-segment frames and the panel layout only (<= 1e-9 relative in the tests;
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -92,13 +93,6 @@ def _gauss(order: int) -> tuple[np.ndarray, np.ndarray]:
     return x, w
 
 
-def _rotation(axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
-    """Rotation matrices (..., 3, 3) by ``angle`` [rad] about the unit ``axis`` (Rodrigues)."""
-    k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
-    a = np.asarray(angle, dtype=float)[..., None, None]
-    return np.eye(3) + np.sin(a) * k + (1.0 - np.cos(a)) * (k @ k)
-
-
 def _rotate(points: np.ndarray, axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
     """``points`` (3,) or (K, 3) rotated by ``angle`` (K,) [rad] about the unit ``axis`` through
     the origin: (K, 3), Rodrigues' formula on vectors, R x = x cos a + (k x x) sin a +
@@ -119,27 +113,43 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     v = np.asarray(winding.vertices, dtype=float)
     if len(v) < 4:
         return None
-    u = np.asarray(axis, dtype=float)
-    u = u / np.linalg.norm(u)
+    # the 3-vector algebra on Python floats (numpy's per-call cost on 3-vectors exceeds the work)
+    ax = [float(a) for a in np.asarray(axis, dtype=float)]
+    norm = math.sqrt(ax[0] * ax[0] + ax[1] * ax[1] + ax[2] * ax[2])
+    ux, uy, uz = ax[0] / norm, ax[1] / norm, ax[2] / norm
     size = float(np.ptp(v, axis=0).max())
-    e0, e1 = v[1] - v[0], v[2] - v[1]
-    tau = float(e0 @ u)
-    p0, p1 = e0 - (e0 @ u) * u, e1 - (e1 @ u) * u
-    if np.linalg.norm(p0) <= _TOL * size:
+    (x0, y0, z0), (x1, y1, z1), (x2, y2, z2) = v[:3].tolist()
+    e0 = (x1 - x0, y1 - y0, z1 - z0)
+    e1 = (x2 - x1, y2 - y1, z2 - z1)
+    tau = e0[0] * ux + e0[1] * uy + e0[2] * uz
+    along1 = e1[0] * ux + e1[1] * uy + e1[2] * uz
+    p0 = (e0[0] - tau * ux, e0[1] - tau * uy, e0[2] - tau * uz)
+    p1 = (e1[0] - along1 * ux, e1[1] - along1 * uy, e1[2] - along1 * uz)
+    p0_norm = math.sqrt(p0[0] * p0[0] + p0[1] * p0[1] + p0[2] * p0[2])
+    if p0_norm <= _TOL * size:
         return None
-    cross = p0[[1, 2, 0]] * p1[[2, 0, 1]] - p0[[2, 0, 1]] * p1[[1, 2, 0]]  # p0 x p1 (np.cross: ~20 us)
-    alpha = float(np.arctan2(cross @ u, p0 @ p1))
+    cross = (p0[1] * p1[2] - p0[2] * p1[1], p0[2] * p1[0] - p0[0] * p1[2], p0[0] * p1[1] - p0[1] * p1[0])
+    alpha = math.atan2(cross[0] * ux + cross[1] * uy + cross[2] * uz,
+                       p0[0] * p1[0] + p0[1] * p1[1] + p0[2] * p1[2])
     if abs(alpha) <= 1e-12:
         return None
     # v1 = R (v0 - c) + c + tau u  =>  (I - R) c = v1 - tau u - R v0, solved for c in the plane
-    # normal to u (orthonormal basis e1 = p0 / |p0|, e2 = u x e1)
-    e1 = p0 / np.linalg.norm(p0)
-    e2 = u[[1, 2, 0]] * e1[[2, 0, 1]] - u[[2, 0, 1]] * e1[[1, 2, 0]]
-    basis = np.stack([e1, e2], axis=1)
-    rot = _rotation(u, alpha)
-    rhs = v[1] - tau * u - rot @ v[0]
-    m = basis.T @ (np.eye(3) - rot) @ basis
-    c = basis @ np.linalg.solve(m, basis.T @ rhs)
+    # normal to u (orthonormal basis f1 = p0 / |p0|, f2 = u x f1), where I - R is
+    # [[1 - cos, sin], [-sin, 1 - cos]] (determinant 2 (1 - cos))
+    f1 = (p0[0] / p0_norm, p0[1] / p0_norm, p0[2] / p0_norm)
+    f2 = (uy * f1[2] - uz * f1[1], uz * f1[0] - ux * f1[2], ux * f1[1] - uy * f1[0])
+    cos, sin = math.cos(alpha), math.sin(alpha)
+    u_v0 = ux * x0 + uy * y0 + uz * z0
+    k_v0 = (uy * z0 - uz * y0, uz * x0 - ux * z0, ux * y0 - uy * x0)
+    rot_v0 = [q * cos + kq * sin + uq * u_v0 * (1.0 - cos) for q, kq, uq in zip((x0, y0, z0), k_v0, (ux, uy, uz))]
+    rhs = (x1 - tau * ux - rot_v0[0], y1 - tau * uy - rot_v0[1], z1 - tau * uz - rot_v0[2])
+    b1 = rhs[0] * f1[0] + rhs[1] * f1[1] + rhs[2] * f1[2]
+    b2 = rhs[0] * f2[0] + rhs[1] * f2[1] + rhs[2] * f2[2]
+    det = (1.0 - cos) ** 2 + sin * sin
+    c1 = ((1.0 - cos) * b1 - sin * b2) / det
+    c2 = (sin * b1 + (1.0 - cos) * b2) / det
+    c = np.array([c1 * f1[0] + c2 * f2[0], c1 * f1[1] + c2 * f2[1], c1 * f1[2] + c2 * f2[2]])
+    u = np.array([ux, uy, uz])
     k = np.arange(len(v), dtype=float)
     expected = _rotate(v[0] - c, u, k * alpha) + c + (k * tau)[:, None] * u
     if np.abs(expected - v).max() > _TOL * size:

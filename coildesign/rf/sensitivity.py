@@ -100,7 +100,8 @@ def transverse_basis(b0_direction=(0.0, 0.0, 1.0)) -> np.ndarray:
     helper = np.array([1.0, 0.0, 0.0]) if abs(b0[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     e1 = helper - (helper @ b0) * b0
     e1 /= np.linalg.norm(e1)
-    return np.array([e1, np.cross(b0, e1), b0])
+    e2 = b0[[1, 2, 0]] * e1[[2, 0, 1]] - b0[[2, 0, 1]] * e1[[1, 2, 0]]  # b0 x e1 (np.cross: ~20 us a call)
+    return np.array([e1, e2, b0])
 
 
 def _lab_field(drive, points: np.ndarray) -> np.ndarray:
