@@ -314,18 +314,20 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     n = len(v) - 1
     g = w.cross_section.radius * (np.exp(-0.25) if internal else 1.0)
 
-    # S^k(v0) and S^k(v1) for k = -(n - 1) .. n in one rotation: source d joins chain[d + n - 1] ->
-    # chain[d + n]; ends1[d + n - 1] = S^d(v1)
-    k = np.arange(-(n - 1), n + 1, dtype=float)
-    kk = np.concatenate([k, k])
-    images = _rotate(np.repeat(v[:2] - c, len(k), axis=0), u, kk * alpha) + c + (kk * tau)[:, None] * u
-    chain, ends1 = images[:len(k)], images[len(k):]
-    d = np.arange(-(n - 1), n)
+    def images(lowest: int) -> tuple[np.ndarray, np.ndarray]:
+        """S^k(v0) and S^k(v1) for k = lowest .. n in one rotation (source d joins the chain's
+        points d - lowest and d - lowest + 1)."""
+        k = np.arange(lowest, n + 1, dtype=float)
+        kk = np.concatenate([k, k])
+        both = _rotate(np.repeat(v[:2] - c, len(k), axis=0), u, kk * alpha) + c + (kk * tau)[:, None] * u
+        return both[:len(k)], both[len(k):]
+
+    chain, ends1 = images(-1)
     seg = v[1] - v[0]
     length = float(np.linalg.norm(seg))
     t0 = seg / length
-    prev = v[0] - chain[n - 2]
-    nxt = ends1[n] - v[1]  # S(v1) - v1
+    prev = v[0] - chain[0]  # v0 - S^-1(v0)
+    nxt = ends1[2] - v[1]  # S(v1) - v1
     raw = nxt / np.linalg.norm(nxt) - prev / np.linalg.norm(prev)
     nrm = raw - (raw @ t0) * t0
     nrm /= np.linalg.norm(nrm)
@@ -334,9 +336,12 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     offsets = g * (np.cos(phis)[:, None] * nrm + np.sin(phis)[:, None] * bin_)  # (K, 3)
     # phi(-d) = phi(d) when the segment is exactly the screw image step v1 = S v0 (module
     # docstring: the half turn): the sources d >= 0 only, the others counted twice
-    size = float(np.ptp(v, axis=0).max())
-    first = n - 1 if np.abs(chain[n] - v[1]).max() <= _SYMMETRY_TOL * size else 0
-    chain, ends1, d = chain[first:], ends1[first:], d[first:]
+    symmetric = np.abs(chain[2] - v[1]).max() <= _SYMMETRY_TOL * float(np.ptp(v, axis=0).max())
+    if symmetric:
+        chain, ends1, d = chain[1:], ends1[1:], np.arange(n)
+    else:
+        chain, ends1 = images(-(n - 1))
+        d = np.arange(-(n - 1), n)
     flux = _far_flux(offsets, seg, chain - v[0], order)  # (K, sources), every source by the far rule
     # sources that may come closer than one piece length to a displaced piece (sigma < length in
     # ``_flux``; then |mid_d - mid_0| < 2 length + g) are recomputed piece by piece by ``_flux``
@@ -351,7 +356,7 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         flux[:, close] = _flux(p0, p1, s0, s1, order).reshape(k_pts, m)
     phi = flux.mean(axis=0)
     phi[d == 0] = mu_0 / (2.0 * np.pi) * (length * np.arcsinh(length / g) - np.hypot(length, g) + g)
-    counts = (n - np.abs(d)) * (np.where(d > 0, 2.0, 1.0) if first else 1.0)
+    counts = (n - np.abs(d)) * (np.where(d > 0, 2.0, 1.0) if symmetric else 1.0)
     total = float(np.sum(counts * phi)) * weight**2
     coil._cache[key] = total
     return total
