@@ -190,7 +190,6 @@ def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
     turns = -(-n_seg // n_turn)
     out = np.empty((len(local), 6))
     block = max(1, BLOCK_PAIRS // len(vc))
-    vf = segment_kernels.vertex_factors(vc)
     # [-2 v, 1, |v|^2] (5, Nv): with [p, |p|^2, 1] per point one matrix product gives |p - v|^2
     gram_v = np.empty((5, len(vc)))
     np.multiply(vc.T, -2.0, out=gram_v[:3])
@@ -199,26 +198,26 @@ def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
     workspace = segment_kernels.Workspace()  # planes reused by every block (page faults otherwise)
     # per pair of the padded layout (``segment_kernels.polyline_block``): the segments, then a
     # dummy pair that joins a point's last vertex to the next point's first (never near, no weight)
-    lengths = np.tile(segment_kernels.padded(src.length, 0.0), min(block, len(local)))  # every row of a block
+    length = segment_kernels.padded(src.length, 0.0)
     threshold = segment_kernels.padded(src.threshold, -np.inf)
     b_matrix = segment_kernels.padded(src.b_matrix, 0.0)
     with one_blas_thread():
         for start in range(0, len(local), block):
             part = local[start:start + block]
-            if not _block(part, vc, (segment_kernels.point_factors(part), vf), gram_v, lengths, threshold, b_matrix,
+            if not _block(part, vc, gram_v, length, threshold, b_matrix,
                           src.a_matrix[:n_turn, :3], n_turn, turns, workspace, out[start:start + block]):
                 return None
     out *= MU0_4PI
     return out
 
 
-def _block(local: np.ndarray, vc: np.ndarray, factors, gram_v: np.ndarray, lengths: np.ndarray,
+def _block(local: np.ndarray, vc: np.ndarray, gram_v: np.ndarray, length: np.ndarray,
            threshold: np.ndarray, b_matrix: np.ndarray, directions: np.ndarray, n_turn: int, turns: int, workspace,
            out: np.ndarray) -> bool:
     """[B, A] / (mu0 / 4 pi) at ``local`` (points relative to the sources' origin) written into
     ``out``: the point-vertex distances and B sums in ``segment_kernels.polyline_block``'s padded
     layout (flat planes, pair m Nv + i joins vertex i and i + 1 of point m: contiguous 1-d passes;
-    ``lengths`` the padded segment lengths repeated for every point), A from the per-turn
+    ``length`` the padded segment lengths), A from the per-turn
     products of the ratios (module docstring); False when a pair is nearer than the fast-path
     bound (then nothing is valid)."""
     m, nv = len(local), len(threshold)
@@ -238,7 +237,7 @@ def _block(local: np.ndarray, vc: np.ndarray, factors, gram_v: np.ndarray, lengt
         # u = R1 + R2 >= 2 min R: no pair can be near when that exceeds every threshold
         check_near = 2.0 * np.sqrt(nearest) < threshold.max()
     else:  # the offsets themselves (exact differences): points near a vertex or far from the origin
-        r = segment_kernels._vertex_distances(local, vc, planes, factors)
+        r = segment_kernels._vertex_distances(local, vc, planes)
         check_near = True
     r1, r2 = r[:n], r[1:]
     u = np.add(r1, r2, out=planes[1, :n])
@@ -246,10 +245,10 @@ def _block(local: np.ndarray, vc: np.ndarray, factors, gram_v: np.ndarray, lengt
         np.less(u.reshape(m, nv), threshold, out=near)
         if near.any():
             return False
-    lengths = lengths[:n]
+    u2 = u.reshape(m, nv)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        plus = np.add(u, lengths, out=planes[2, :n])  # u + L
-        minus = np.subtract(u, lengths, out=planes[3, :n])  # u - L
+        plus = np.add(u2, length, out=planes[2, :n].reshape(m, nv)).reshape(-1)  # u + L
+        minus = np.subtract(u2, length, out=planes[3, :n].reshape(m, nv)).reshape(-1)  # u - L
         # B: the engine's per-pair factor u / (R1 R2 (u^2 - L^2)) with u^2 - L^2 = (u + L)(u - L),
         # summed against its segment matrix
         den = np.multiply(r1, r2, out=planes[4, :n])
@@ -260,8 +259,11 @@ def _block(local: np.ndarray, vc: np.ndarray, factors, gram_v: np.ndarray, lengt
         out[:, :3] = segment_kernels.field_from_sums(np.dot(f, b_matrix), local, "B")
         # A: the ratios (u + L)/(u - L), multiplied over the turns, one logarithm per direction
         ratio = np.divide(plus, minus, out=plus).reshape(m, nv)
-    ratio = ratio[:, :-1]
     n_seg = nv - 1
+    if n_seg == turns * n_turn and turns <= TURNS_PER_LOG:  # whole turns: one product over them
+        out[:, 3:] = np.log(ratio[:, :n_seg].reshape(m, turns, n_turn).prod(axis=1)) @ directions
+        return True
+    ratio = ratio[:, :-1]
     logs = np.zeros((m, n_turn))
     for first in range(0, turns, TURNS_PER_LOG):  # 1 <= ratio <= 199: no product of 128 overflows
         product = np.ones((m, n_turn))
