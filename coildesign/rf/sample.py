@@ -475,6 +475,21 @@ def _derivative_table(degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return monomials, index, factor
 
 
+@functools.lru_cache(maxsize=16)
+def _scatter(degree: int) -> np.ndarray:
+    """(3, n_mono, n_basis) with entry [k, m, j] = factor[j, k] where index[j, k] = m (0 elsewhere;
+    ``_derivative_table``), so that ``_scatter(degree) @ coef`` gathers sum_j coef_j factor_jk per
+    monomial m. Each monomial m is the k-derivative of one basis function only (x^(m + u_k)), so
+    every row has one non-zero entry and the product is exact (read-only)."""
+    monomials, index, factor = _derivative_table(degree)
+    out = np.zeros((3, len(monomials), len(index)))
+    for k in range(3):
+        nonzero = factor[:, k] != 0.0
+        out[k, index[nonzero, k], np.flatnonzero(nonzero)] = factor[nonzero, k]
+    out.setflags(write=False)
+    return out
+
+
 def _monomial_values(powers: np.ndarray, monomials: np.ndarray) -> np.ndarray:
     """x^a y^b z^c (n_mono, K) of ``monomials`` (n_mono, 3) from ``_powers``."""
     out = powers[monomials[:, 0], 0] * powers[monomials[:, 1], 1]
@@ -580,9 +595,7 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
         coef = np.linalg.solve(_gradient_gram(powers, w, deg), -_basis_products(values, wa, deg))
         # coef @ g[k] = (sum over the basis functions j whose k-derivative is monomial m of
         # coef_j factor_jk) @ values
-        per_monomial = np.zeros((3, len(monomials)))
-        for k in range(3):
-            np.add.at(per_monomial[k], index[:, k], coef * factor[:, k])
+        per_monomial = _scatter(deg) @ coef  # (3, n_mono)
         corrected = a.T + per_monomial @ values  # (3, K)
         sw = np.sqrt(w)
         stationarity = np.abs(_basis_products(values, w * corrected, deg)).max()
