@@ -96,20 +96,21 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
         return None
     src = engine.polyline_sources(coil)
     pts = np.asarray(points, dtype=float)
-    if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) == 0 or not np.isfinite(pts).all():
+    if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) == 0:
         return None  # the engine checks the points and says what is wrong
     if src is None or not src.fast_path or src.gaps is not None:
         return None
     if float(len(pts)) * len(src.length) > engine.AUTO_THREAD_PAIRS:
         return None  # large problems: the engine's threads, memory plan and limits
     local = pts - src.origin
-    if np.abs(local).max() > engine.FAST_PATH_RANGE:
+    if not np.abs(local).max() <= engine.FAST_PATH_RANGE:  # also NaN and infinite points: the engine
         return None
     vc = src.verts - src.origin
     # u = R1 + R2 <= 2 (|p - c| + max |v - c|) about the vertices' centroid c: a bound on every pair
     centre = vc.mean(axis=0)
-    reach = np.sqrt(((vc - centre) ** 2).sum(axis=1)).max()
-    if 2.0 * (np.sqrt(((local - centre) ** 2).sum(axis=1)).max() + reach) > MAX_FAR_RATIO * src.length.min():
+    reach = np.sqrt(np.einsum("ij,ij->i", vc - centre, vc - centre).max())
+    far = np.sqrt(np.einsum("ij,ij->i", local - centre, local - centre).max())
+    if 2.0 * (far + reach) > MAX_FAR_RATIO * src.length.min():
         return None  # far points: ln of the ratio would lose more than ~1e-13 (module docstring)
     # the helix's half turn maps the point set onto itself (a sample coaxial with the coil and
     # centred on it, with a symmetric quadrature): evaluate one point of each pair (module docstring)
