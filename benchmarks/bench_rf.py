@@ -10,10 +10,12 @@ on a fresh ``Coil`` every time (no cached inductance): the 1 mm, 5-turn solenoid
 perpendicular to B0) around a 0.8 mm water capillary at 600 MHz:
 
 1. ``rf.CoilCircuit.from_coil(coil, f, sample=water capillary, n=quadrature)``: L (the helix
-   through ``rf.helix_inductance``), R_c (skin + proximity), C_self (Medhurst), the sample's
-   eddy-current loss integral (A from ``rf.circuit.sample_fields``: B and A in one pass, for
-   this helix by ``rf.helix_fields`` with one logarithm per segment direction, kept with the
-   coil, so that step 3 reuses B);
+   through ``rf.helix_inductance``: the sources on one side of segment 0, the other side by the
+   helix's half turn), R_c (skin + proximity), C_self (Medhurst), the sample's eddy-current loss
+   integral (A from ``rf.circuit.sample_fields``: B and A in one pass, for this helix by
+   ``rf.helix_fields`` with one logarithm per segment direction, at one point of each pair that
+   the helix's half turn swaps (the centred coaxial sample's quadrature is symmetric), kept with
+   the coil, so that step 3 reuses B);
 2. ``rf.match(circuit)``: series-match/parallel-tune network, 801-point S11 sweep, band edges;
 3. ``rf.snr(coil, sample, frequency=f, circuit=circuit, n=quadrature)``: B1 over the sample,
    reciprocity SNR, LOD.
