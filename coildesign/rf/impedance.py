@@ -203,14 +203,14 @@ def _bessel_ratio(x: np.ndarray) -> np.ndarray:
             z = (1.0 - 1.0j) * xs
             return np.asarray(0.5 * z * jve(0, z) / jve(1, z))
         return np.asarray(_bessel_ratio_asymptotic(xs))
+    big = x >= _ASYMPTOTIC_X
+    if big.all():  # (e.g. every frequency of a sweep above r/delta = 14)
+        return _bessel_ratio_asymptotic(x)
     out = np.ones(x.shape, dtype=complex)
     small = (x > 0) & (x < _ASYMPTOTIC_X)
     if small.any():
         z = (1.0 - 1.0j) * x[small]
         out[small] = 0.5 * z * jve(0, z) / jve(1, z)
-    big = x >= _ASYMPTOTIC_X
-    if big.all():
-        return _bessel_ratio_asymptotic(x)
     if big.any():
         out[big] = _bessel_ratio_asymptotic(x[big])
     return out
@@ -548,10 +548,11 @@ def conductor_resistance_model(coil: Coil, temperature: float = 293.15, proximit
         groups[cs, rho] = groups.get((cs, rho), 0.0) + length
 
     def skin(f: np.ndarray) -> np.ndarray:
-        r_skin = np.zeros(f.shape)
+        r_skin = None
         for (cs, rho), length in groups.items():
-            r_skin = r_skin + length * _resistance_per_length(cs, f, rho, strip_model)
-        return r_skin
+            term = length * _resistance_per_length(cs, f, rho, strip_model)
+            r_skin = term if r_skin is None else r_skin + term
+        return np.zeros(f.shape) if r_skin is None else r_skin
 
     helix = coil.winding_info
     if proximity is None or not isinstance(helix, Helix):
