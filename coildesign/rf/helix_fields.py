@@ -144,9 +144,10 @@ def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     result = None
     if _helix_screw(coil) is not None:
         v = np.asarray(coil.windings[0].vertices, dtype=float)
-        # the midpoints of vertex k and n - k lie on the line: o their mean, w towards the middle
-        # (vertex n/2 or the middle of the middle segment, at the helix radius from the axis)
-        o = 0.5 * (v + v[::-1]).mean(axis=0)
+        # the midpoints of vertex k and n - k lie on the line: o their mean (= the vertices' mean),
+        # w towards the middle (vertex n/2 or the middle of the middle segment, at the helix radius
+        # from the axis)
+        o = v.mean(axis=0)
         n = len(v) - 1
         w = 0.5 * (v[n // 2] + v[(n + 1) // 2]) - o
         norm = float(np.sqrt(w @ w))
