@@ -93,6 +93,7 @@ refused.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field, replace
 
@@ -117,7 +118,10 @@ MAX_LEVELS = 40  # bisections of a piece at most (panel >= 2^-40 of the piece)
 MAX_PANELS = 20000  # panels per piece before the paths are declared overlapping
 LOOP_CHORDS = 256  # chords approximating a source circle for distance estimates
 CHUNK_NODES = 1 << 15  # coarse nodes per engine call
-CHUNK_PAIRS = 1 << 14  # (panel, source) pairs per direct-kernel batch
+CHUNK_PAIRS = 1 << 10  # (panel, source) pairs per direct-kernel batch: work arrays of ~8k elements stay in
+# cache and in the allocator's free lists (batches of 16k pairs measured ~1.7x slower per pair)
+SIGMA_PAIRS = 1 << 12  # pairs per batch of singularity distances (same reason; 131k at once ~3x slower)
+LOOP_BATCH = 64  # source circles per batch of chord distances
 DENSE_PAIRS = 1 << 15  # (node, vertex) pairs per block of the displaced-copy sum (cache-sized)
 OVERLAP_TOL = 1e-9  # relative distance below which two paths are taken as coincident
 
@@ -164,10 +168,11 @@ def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     return np.linalg.norm(p0 + s[..., None] * d1 - q0 - t[..., None] * d2, axis=-1)
 
 
-def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray,
+                   overlap: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Singularity distance [m] of a straight source segment s0-s1 seen from target panel a0-a1
-    (module docstring), and a mask of coincident (overlapping collinear) pairs; inputs (N, 3),
-    worked in structure of arrays."""
+    (module docstring), and a mask of coincident (overlapping collinear) pairs (None unless
+    ``overlap``); inputs (N, 3), worked in structure of arrays."""
     ax, ay, az = a0[:, 0], a0[:, 1], a0[:, 2]
     sx, sy, sz = s0[:, 0], s0[:, 1], s0[:, 2]
     d1x, d1y, d1z = a1[:, 0] - ax, a1[:, 1] - ay, a1[:, 2] - az
@@ -199,6 +204,8 @@ def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarra
     active = nonpar & (mu >= 0.0) & (mu <= 1.0)
     pinch = np.where(active, np.hypot(along, delta / np.where(active, sin, 1.0)), np.inf)
     sigma = np.minimum(sigma, pinch)
+    if not overlap:
+        return sigma, None
     # coincident: parallel, on the same line, projections overlapping over a finite length
     scale = np.sqrt(h2) + np.sqrt(l2)
     ox, oy, oz = wy * d1z - wz * d1y, wz * d1x - wx * d1z, wx * d1y - wy * d1x
@@ -399,9 +406,15 @@ def _panel_geometry(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray
     return a0, a1, length, sag
 
 
+@functools.lru_cache(maxsize=16)
+def _gauss_legendre(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per order)."""
+    return np.polynomial.legendre.leggauss(order)
+
+
 def _nodes(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, order: int):
     """Gauss-Legendre nodes (P, order, 3) and weighted line elements dl (P, order, 3) [m]."""
-    x, gw = np.polynomial.legendre.leggauss(order)
+    x, gw = _gauss_legendre(order)
     tau = t0[:, None] + (t1 - t0)[:, None] * 0.5 * (x[None, :] + 1.0)
     wt = (t1 - t0)[:, None] * 0.5 * gw[None, :]
     q0, q1 = pc.q0[idx], pc.q1[idx]
@@ -507,19 +520,25 @@ def _loop_chords(src: _Sources, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _sigma(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, src: _Sources, kind: np.ndarray,
-           j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sigma, panel length, coincident) for pairs of panels [t0, t1] of pieces idx and sources."""
+           j: np.ndarray, overlap: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sigma, panel length, coincident) for pairs of panels [t0, t1] of pieces idx and sources
+    (coincidence tested only if ``overlap``: the panels of ``_refined`` belong to pairs tested
+    whole before)."""
     a0, a1, length, sag = _panel_geometry(pc, idx, t0, t1)
     sigma = np.full(len(idx), np.inf)
     bad = np.zeros(len(idx), dtype=bool)
     seg = kind == 0
-    if seg.any():
-        sg, ov = _segment_sigma(a0[seg], a1[seg], src.s0[j[seg]], src.s1[j[seg]])
-        sigma[seg] = sg - sag[seg]
-        bad[seg] = ov & (sag[seg] == 0.0)
+    for start in range(0, len(idx), SIGMA_PAIRS):
+        sel = start + np.flatnonzero(seg[start:start + SIGMA_PAIRS])
+        if len(sel):
+            jj = j[sel]
+            sg, ov = _segment_sigma(a0[sel], a1[sel], src.s0[jj], src.s1[jj], overlap)
+            sigma[sel] = sg - sag[sel]
+            if overlap:
+                bad[sel] = ov & (sag[sel] == 0.0)
     lp = np.flatnonzero(~seg)
-    for start in range(0, len(lp), max(1, CHUNK_PAIRS // LOOP_CHORDS)):
-        sel = lp[start:start + max(1, CHUNK_PAIRS // LOOP_CHORDS)]
+    for start in range(0, len(lp), LOOP_BATCH):
+        sel = lp[start:start + LOOP_BATCH]
         c0, c1, csag = _loop_chords(src, j[sel])
         dist = _segment_distance(a0[sel][:, None, :], a1[sel][:, None, :], c0, c1).min(axis=1)
         sigma[sel] = dist - csag - sag[sel]
@@ -541,12 +560,14 @@ def _segment_index(src: _Sources) -> list[tuple[np.ndarray, cKDTree, float]]:
     return src.index["trees"]
 
 
-def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray,
+                margin: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (piece i in idx, source kind, source j) that may be near: the piece's singularity
-    distance to the source may be below the piece length / REFINE."""
+    distance to the source may be below the piece length / REFINE; with ``margin`` [m] also for
+    any translate of the piece by up to ``margin``."""
     a0, a1, length, sag = _panel_geometry(pc, idx, np.zeros(len(idx)), np.ones(len(idx)))
     mid = 0.5 * (a0 + a1)
-    reach = 0.5 * length + length / REFINE + sag
+    reach = 0.5 * length + length / REFINE + sag + margin
     out_i, out_k, out_j = [], [], []
     if len(src.s0):
         smid = 0.5 * (src.s0 + src.s1)
@@ -613,12 +634,14 @@ def _flux(src: _Sources, pc: _Pieces, order: int, names: tuple[str, str]) -> flo
     return float(np.sum(pc.weight * total))
 
 
-def _near_pairs(pc: _Pieces, src: _Sources, idx: np.ndarray,
-                names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _near_pairs(pc: _Pieces, src: _Sources, idx: np.ndarray, names: tuple[str, str],
+                candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (piece i in idx, source kind, source j) to be integrated on refined panels: the
-    candidates whose singularity distance is below the piece length / REFINE, without the own
-    segments of displaced copies (exact term) and coaxial circles (constant integrand)."""
-    ci, ck, cj = _candidates(pc, src, idx)
+    candidates (``_candidates`` of idx unless given) whose singularity distance is below the
+    piece length / REFINE, without the own segments of displaced copies (exact term) and coaxial
+    circles (constant integrand)."""
+    ci, ck, cj = _candidates(pc, src, idx) if candidates is None else candidates
     if len(ci):
         drop = (ck == 0) & (pc.own[ci] == cj)
         loops = np.flatnonzero(ck == 1)
@@ -749,6 +772,9 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
     two_l = 2.0 * length
     threshold = length / (1.0 - NEAR_RATIO)  # u below it: u - L < NEAR_RATIO u
     block = max(1, DENSE_PAIRS // (order * nv))
+    size = min(block, n_g) * order * nv
+    work = np.empty((9, size + 1))  # allocated once: fresh large temporaries cost page faults
+    flags = np.empty(size, dtype=bool)
     out = np.zeros(n_g)
     for g0 in range(0, n_g, block):
         g1 = min(n_g, g0 + block)
@@ -758,22 +784,22 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
         rows = ((skip_row[inside] - g0)[:, None] * order + np.arange(order)).ravel()
         cols = np.repeat(skip_col[inside], order)
         copies = np.repeat(skip_copy[inside], order)
-        xyz = np.empty((3, n))
-        r = np.empty(n + 1)
+        xyz = work[:3, :n]
+        r = work[3, :n + 1]
         r[n] = 1.0
         r2 = r[:n].reshape(mb, nv)
-        acc = np.zeros((mb, nv))
-        d = acc if k_copies == 1 else np.empty((mb, nv))
-        prod = np.empty((mb, nv))
-        close = np.empty((mb, nv), dtype=bool)
+        acc, d, prod, base, dot = (work[4 + i, :n].reshape(mb, nv) for i in range(5))
+        acc[...] = 0.0
+        if k_copies == 1:
+            d = acc
+        close = flags[:n].reshape(mb, nv)
         if half:
             np.matmul(point_factors(centre[g0:g1].reshape(mb, 3)), vf, out=xyz.reshape(3, mb, nv))
             ox, oy, oz = (c.reshape(mb, nv) for c in xyz)
-            base = np.multiply(ox, ox)
+            np.multiply(ox, ox, out=base)
             base += np.square(oy, out=prod)
             base += np.square(oz, out=prod)
             base += s2[g0 * order:g1 * order, None]
-            dot = np.empty((mb, nv))
 
         for step in range(k_copies):
             if not half:
@@ -815,7 +841,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
                 np.multiply(acc, d, out=prod)
                 acc += d
                 acc += prod
-        lam = _log1p(acc, prod, d if k_copies > 1 else np.empty((mb, nv)), np.empty((mb, nv)))
+        lam = _log1p(acc, prod, base, dot)
         a = np.dot(lam, unit)
         out[g0:g1] = MU0_4PI * np.einsum("gqi,gqi->g", a.reshape(g1 - g0, order, 3), dl[g0:g1])
     return out
@@ -841,7 +867,14 @@ def _grouped_block(src: _Sources, pc: _Pieces, grid: np.ndarray, order: int, nam
     the copies (``_copies_coarse``, near and own pairs left out) is added to each row's first
     copy (equal weights), the own segments exactly, the near pairs on refined panels."""
     idx = grid.ravel()
-    ci, ck, cj = _near_pairs(pc, src, idx, names)
+    # candidates once per row: the copies are translates of the first by up to 2 g
+    first = grid[:, 0]
+    row = np.empty(pc.n, dtype=int)
+    row[first] = np.arange(len(first))
+    c0, k0, j0 = _candidates(pc, src, first, 2.0 * pc.offset[first])
+    k_copies = grid.shape[1]
+    ci, ck, cj = _near_pairs(pc, src, idx, names, (grid[row[c0]].ravel(), np.repeat(k0, k_copies),
+                                                   np.repeat(j0, k_copies)))
     own_i = idx[pc.own[idx] >= 0]
     total[grid[:, 0]] += _copies_coarse(pc, src, grid, np.concatenate([ci, own_i]),
                                         np.concatenate([cj, pc.own[own_i]]), order)
@@ -860,7 +893,7 @@ def _refined(pc: _Pieces, src: _Sources, pi: np.ndarray, pk: np.ndarray, pj: np.
     pan, t0, t1 = np.arange(len(pi)), np.zeros(len(pi)), np.ones(len(pi))
     done = []
     for _level in range(MAX_LEVELS + 1):
-        sig, length, _ = _sigma(pc, pi[pan], t0, t1, src, pk[pan], pj[pan])
+        sig, length, _ = _sigma(pc, pi[pan], t0, t1, src, pk[pan], pj[pan], overlap=False)
         split = (length > REFINE * sig) & (t1 - t0 > 2.0**-MAX_LEVELS)
         done.append((pan[~split], t0[~split], t1[~split]))
         if not split.any():
