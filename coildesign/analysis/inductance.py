@@ -745,7 +745,9 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
     segment, sum_k ln((u_k + L)/(u_k - L)) = log1p(Delta) with 1 + Delta = prod_k (1 + d_k),
     d_k = 2 L / (u_k - L) (the log form of Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002),
     eq. 9), Delta accumulated as Delta + d + Delta d (all terms positive: no cancellation).
-    One logarithm per K distances instead of K. Vertex distances in the padded layout of
+    The Gauss-Legendre rule is symmetric (node b and node q - 1 - b have the same weight, hence
+    the same dl), so the two products of such a node pair are multiplied too: one logarithm per
+    2K distances instead of 2K (per 2 for an undisplaced path, K = 1). Vertex distances in the padded layout of
     ``segment_kernels.polyline_block`` (u_k = R1 + R2 of pair p from vertices p and p + 1).
     For even K the copies come in opposite pairs x +- s_k about the path's node x, and
     R^2 = (|x - v|^2 + |s_k|^2) +- 2 s_k . (x - v) shares |x - v|^2 between all K copies (offsets
@@ -761,13 +763,20 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
     keep = pos >= 0
     skip_row, skip_copy, skip_col = pos[keep] // k_copies, pos[keep] % k_copies, pair_of[skip_j[keep]]
     pts, dl = _nodes(pc, grid.ravel(), np.zeros(grid.size), np.ones(grid.size), order)
-    pts = pts.reshape(n_g, k_copies, order, 3)
-    dl = dl.reshape(n_g, k_copies, order, 3)[:, 0]
+    # nodes reordered 0, 1, .., h - 1, q - 1, q - 2, .., q - h (, h): node b and node q - 1 - b, which
+    # have the same line element (symmetric rule), sit h node rows apart in a block
+    h = order // 2
+    perm = np.concatenate([np.arange(h), np.arange(order - 1, order - 1 - h, -1), np.arange(h, h + order % 2)])
+    pts = pts.reshape(n_g, k_copies, order, 3)[:, :, perm]
+    dl = dl.reshape(n_g, k_copies, order, 3)[:, 0][:, perm]
     half = k_copies // 2 if k_copies % 2 == 0 else 0
     if half:  # path nodes x and the doubled shifts 2 s_k of the first half of the copies
         centre = pts.mean(axis=1)
         shift2 = 2.0 * (pts[:, :half] - centre[:, None])
-        s2 = np.repeat(pc.offset[grid[:, 0]] ** 2, order)
+        g2 = pc.offset[grid[:, 0]] ** 2
+
+    def node_rows(a: np.ndarray) -> np.ndarray:  # (groups, order, 3) -> (order x groups, 3), node-major
+        return a.transpose(1, 0, 2).reshape(-1, 3)
     vf = vertex_factors(verts)
     two_l = 2.0 * length
     threshold = length / (1.0 - NEAR_RATIO)  # u below it: u - L < NEAR_RATIO u
@@ -781,7 +790,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
         mb = (g1 - g0) * order
         n = mb * nv
         inside = (skip_row >= g0) & (skip_row < g1)
-        rows = ((skip_row[inside] - g0)[:, None] * order + np.arange(order)).ravel()
+        rows = ((skip_row[inside] - g0)[:, None] + (g1 - g0) * np.arange(order)).ravel()
         cols = np.repeat(skip_col[inside], order)
         copies = np.repeat(skip_copy[inside], order)
         xyz = work[:3, :n]
@@ -794,17 +803,17 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
             d = acc
         close = flags[:n].reshape(mb, nv)
         if half:
-            np.matmul(point_factors(centre[g0:g1].reshape(mb, 3)), vf, out=xyz.reshape(3, mb, nv))
+            np.matmul(point_factors(node_rows(centre[g0:g1])), vf, out=xyz.reshape(3, mb, nv))
             ox, oy, oz = (c.reshape(mb, nv) for c in xyz)
             np.multiply(ox, ox, out=base)
             base += np.square(oy, out=prod)
             base += np.square(oz, out=prod)
-            base += s2[g0 * order:g1 * order, None]
+            base += np.tile(g2[g0:g1], order)[:, None]
 
         for step in range(k_copies):
             if not half:
                 k = step
-                np.matmul(point_factors(pts[g0:g1, k].reshape(mb, 3)), vf, out=xyz.reshape(3, mb, nv))
+                np.matmul(point_factors(node_rows(pts[g0:g1, k])), vf, out=xyz.reshape(3, mb, nv))
                 np.square(xyz, out=xyz)
                 sq = xyz[0]
                 sq += xyz[1]
@@ -812,7 +821,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
                 np.sqrt(sq, out=r[:n])
             elif step % 2 == 0:  # copy k = step / 2 at x + s_k
                 k = step // 2
-                sk = shift2[g0:g1, k].reshape(mb, 3)
+                sk = node_rows(shift2[g0:g1, k])
                 np.multiply(ox, sk[:, 0:1], out=dot)
                 dot += np.multiply(oy, sk[:, 1:2], out=prod)
                 dot += np.multiply(oz, sk[:, 2:3], out=prod)
@@ -820,7 +829,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
             else:  # its opposite copy k + K/2 at x - s_k
                 k = step // 2 + half
                 np.sqrt(np.subtract(base, dot, out=r2), out=r2)
-            p = pts[g0:g1, k].reshape(mb, 3)
+            p = node_rows(pts[g0:g1, k])
             u = np.add(r[:n], r[1:], out=prod.reshape(-1)).reshape(mb, nv)
             np.less(u, threshold, out=close)
             np.subtract(u, length, out=d)
@@ -841,9 +850,20 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
                 np.multiply(acc, d, out=prod)
                 acc += d
                 acc += prod
-        lam = _log1p(acc, prod, base, dot)
-        a = np.dot(lam, unit)
-        out[g0:g1] = MU0_4PI * np.einsum("gqi,gqi->g", a.reshape(g1 - g0, order, 3), dl[g0:g1])
+        # the two nodes of a symmetric pair under one logarithm too: rows b and b + h
+        nb = g1 - g0
+        m2 = h * nb
+        first, second = acc[:m2], acc[m2:2 * m2]
+        np.multiply(first, second, out=prod[:m2])
+        first += second
+        first += prod[:m2]
+        lines = node_rows(dl[g0:g1])
+        lam = _log1p(first, prod[:m2], base[:m2], dot[:m2])
+        flux = np.einsum("hgi,hgi->g", np.dot(lam, unit).reshape(h, nb, 3), lines[:m2].reshape(h, nb, 3))
+        if order % 2:
+            lam = _log1p(acc[2 * m2:], prod[:nb], base[:nb], dot[:nb])
+            flux += np.einsum("gi,gi->g", np.dot(lam, unit), lines[2 * m2:])
+        out[g0:g1] = MU0_4PI * flux
     return out
 
 

@@ -524,11 +524,12 @@ def _wavy_loop(radius, turns_phase, points, z0=0.0, tilt=0.0):
                             z0 + 0.15 * radius * np.sin(2 * th + 0.3) + 0.05 * radius * np.cos(7 * th)])
 
 
-@pytest.mark.parametrize("gmd_points", [6, 5, 2])
-def test_copy_sum_equals_the_copy_by_copy_engine_sum(monkeypatch, gmd_points):
+@pytest.mark.parametrize(("gmd_points", "order"), [(6, 8), (5, 8), (2, 5)])
+def test_copy_sum_equals_the_copy_by_copy_engine_sum(monkeypatch, gmd_points, order):
     """The displaced copies summed together (one logarithm of the product of the K ratios, opposite
-    copies sharing |x - v|^2, near pairs left out instead of subtracted) give the same L as the
-    field engine's copy-by-copy sum minus the near pairs (the previous evaluation) to rounding."""
+    copies sharing |x - v|^2, the two nodes of a symmetric pair under one logarithm, near pairs
+    left out instead of subtracted) give the same L as the field engine's copy-by-copy sum minus
+    the near pairs (the previous evaluation) to rounding; even and odd K and Gauss orders."""
     def make():
         w1 = Winding(_wavy_loop(2e-3, 0.0, 170), True, RoundWire(0.15e-3))
         w2 = Winding(_wavy_loop(2.3e-3, 1.0, 150, z0=0.35e-3, tilt=0.1), True, RectangularStrip(0.2e-3, 0.05e-3))
@@ -540,11 +541,11 @@ def test_copy_sum_equals_the_copy_by_copy_engine_sum(monkeypatch, gmd_points):
         calls.append(args[2].shape)
         return original(*args)
     monkeypatch.setattr(ind_mod, "_copies_coarse", counted)
-    grouped = inductance(make(), gmd_points=gmd_points)
+    grouped = inductance(make(), gmd_points=gmd_points, order=order)
     assert (len(calls) >= 2 and any(shape[1] == gmd_points for shape in calls)
             and any(shape[1] == 1 for shape in calls))
     monkeypatch.setattr(ind_mod, "_copy_groups", lambda *args: None)
-    engine = inductance(make(), gmd_points=gmd_points)
+    engine = inductance(make(), gmd_points=gmd_points, order=order)
     assert grouped == pytest.approx(engine, rel=2e-14, abs=0)
 
 
