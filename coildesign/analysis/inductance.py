@@ -123,6 +123,8 @@ CHUNK_PAIRS = 1 << 10  # (panel, source) pairs per direct-kernel batch: work arr
 SIGMA_PAIRS = 1 << 12  # pairs per batch of singularity distances (same reason; 131k at once ~3x slower)
 LOOP_BATCH = 64  # source circles per batch of chord distances
 DENSE_PAIRS = 1 << 15  # (node, vertex) pairs per block of the displaced-copy sum (cache-sized)
+DENSE_SOURCES = 1 << 16  # source segments above which the copies go to the field engine (bounded memory:
+# the dense sum holds 9 planes of at least one row of nodes x all vertices)
 OVERLAP_TOL = 1e-9  # relative distance below which two paths are taken as coincident
 
 
@@ -695,10 +697,12 @@ def _flux_block(src: _Sources, pc: _Pieces, idx: np.ndarray, order: int, names: 
 def _copy_groups(pc: _Pieces, src: _Sources, active: np.ndarray) -> np.ndarray | None:
     """(G, K) indices of the K >= 2 displaced copies of each path piece (rows in piece order,
     columns by copy) when ``_copies_coarse`` applies: straight pieces, straight sources only,
-    and equal weights within each row (the mirror fold of ``_folded`` may break that); else None.
+    at most ``DENSE_SOURCES`` of them, and equal weights within each row (the mirror fold of
+    ``_folded`` may break that); else None.
     Undisplaced paths (K = 1) stay with the field engine, which is faster per pair there (17
     against 19-26 ns measured on the benchmark Gy wires, one thread)."""
-    if len(active) == 0 or len(src.lr) or len(src.s0) == 0 or np.any(pc.kind[active] != 0):
+    if (len(active) == 0 or len(src.lr) or len(src.s0) == 0 or len(src.s0) > DENSE_SOURCES
+            or np.any(pc.kind[active] != 0)):
         return None
     k = int(pc.copy[active].max()) + 1
     if k < 2 or len(active) % k:
