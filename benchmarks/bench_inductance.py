@@ -2,11 +2,13 @@
 implementation of a reference git revision loaded into the same process (alternating runs,
 median of repeats), with the relative agreement of the two values.
 
-    PYTHONPATH=. python benchmarks/bench_inductance.py [--reference fab2ec9] [--repeats 3] [--cases y,z,helix]
+    PYTHONPATH=. python benchmarks/bench_inductance.py [--reference 2b415cc] [--repeats 3] [--cases y,z,helix,insert]
 
 The Gy/Gz cases are the wires of the target-field designs of ``bench_design.py`` (cylinder r 10 mm,
-length 51.9 mm, DSV 6.49 mm, 10 levels, 0.4 mm wire, "dsv" deviation); they are designed once and
-cached as .npz in the folder given by --cache (default: the system's temp folder).
+length 51.9 mm, DSV 6.49 mm, 10 levels, 0.4 mm wire, "dsv" deviation); "insert" is the biplanar x
+insert of ``examples/gallery/plot_biplanar_insert.py`` (plates 3 mm apart, 8 x 8 mm, 1 mm cube's
+circumscribed sphere at 5 %, 8 turns of 70 um wire). They are designed once and cached as .npz in
+the folder given by --cache (default: the system's temp folder).
 """
 
 from __future__ import annotations
@@ -43,13 +45,18 @@ def reference_module(revision: str):
 
 
 def design_wires(axis: str, cache: Path) -> Coil:
-    """The benchmark design's wires (cached: vertices, closed flags, weights, wire radius)."""
+    """The benchmark design's wires (cached: vertices, closed flags, weights, wire radius); axis
+    "x", "y", "z" on the cylinder, "insert" the biplanar insert."""
     path = cache / f"bench_inductance_{axis}.npz"
     if not path.exists():
         from coildesign import design
 
-        res = design.gradient_coil(design.cylinder(10e-3, 51.9e-3), axis, 6.49e-3, 0.05, turns=10,
-                                   wire_diameter=0.4e-3, deviation="dsv")
+        if axis == "insert":
+            res = design.gradient_coil(design.biplanar(3e-3, 8e-3, 8e-3, resolution=8e-3 / 24), "x",
+                                       np.sqrt(3) * 0.5e-3, 0.05, turns=8, wire_diameter=70e-6)
+        else:
+            res = design.gradient_coil(design.cylinder(10e-3, 51.9e-3), axis, 6.49e-3, 0.05, turns=10,
+                                       wire_diameter=0.4e-3, deviation="dsv")
         coil = res.coil
         arrays = {f"points{k}": w.points for k, w in enumerate(coil.windings)}
         np.savez(path, closed=[w.closed for w in coil.windings], weights=coil.weights,
@@ -71,7 +78,7 @@ def timed(function, make_coil) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reference", default="fab2ec9", help="git revision of the reference implementation")
+    parser.add_argument("--reference", default="2b415cc", help="git revision of the reference implementation")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cases", default="y,z,helix")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
@@ -83,7 +90,8 @@ def main() -> None:
             cases[name] = lambda: geometries.solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3)
         else:
             wires = design_wires(name, args.cache)
-            cases[f"G{name}"] = lambda wires=wires: Coil(wires.windings, wires.weights, axis=wires.axis)
+            label = name if name == "insert" else f"G{name}"
+            cases[label] = lambda wires=wires: Coil(wires.windings, wires.weights, axis=wires.axis)
     print(f"{'case':>6} {'old CPU [s]':>12} {'new CPU [s]':>12} {'speed-up':>9} {'L [H]':>14} "
           f"{'relative difference':>20}")
     for name, make in cases.items():

@@ -24,8 +24,12 @@ crossings and touching points; at most ``MAX_LEVELS`` bisections), with the exac
 evaluated directly. Circles are handled the same way with chord distances (minus the sagitta);
 a source circle coaxial with a target circle contributes a constant integrand and is never near.
 The far part is one engine call on the coarse nodes, chunked (``CHUNK_NODES``) so that memory
-stays bounded. M_ab = M_ba to ~1e-12 (tested). Coincident paths (overlapping filaments) have
-an infinite Neumann integral and are refused.
+stays bounded; for straight pieces and straight sources it is instead a dense sum over node
+blocks and the source vertex chain (``_copies_coarse``) that leaves the near pairs out rather
+than subtracting them, and adds the K displaced copies of a piece (below) under one logarithm:
+they are translations of the piece, so they share its line elements, and sum_k ln r_k =
+ln prod_k r_k for the K log ratios of the segment potential. M_ab = M_ba to ~1e-12 (tested).
+Coincident paths (overlapping filaments) have an infinite Neumann integral and are refused.
 
 Self inductance (geometric mean distance)
 -----------------------------------------
@@ -89,6 +93,7 @@ refused.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field, replace
 
@@ -100,7 +105,7 @@ from coildesign._constants import mu_0
 from coildesign.coil import Coil, LoopWinding, frame
 from coildesign.conductors import RectangularStrip, RoundWire
 from coildesign.fields import loop_kernels, vector_potential
-from coildesign.fields.segment_kernels import MU0_4PI
+from coildesign.fields.segment_kernels import MU0_4PI, NEAR_RATIO, point_factors, vertex_factors
 from coildesign.symmetry import orbits, stabiliser, winding_orbits
 
 __all__ = ["inductance", "inductance_matrix", "mutual_inductance", "geometric_mean_distance"]
@@ -113,7 +118,13 @@ MAX_LEVELS = 40  # bisections of a piece at most (panel >= 2^-40 of the piece)
 MAX_PANELS = 20000  # panels per piece before the paths are declared overlapping
 LOOP_CHORDS = 256  # chords approximating a source circle for distance estimates
 CHUNK_NODES = 1 << 15  # coarse nodes per engine call
-CHUNK_PAIRS = 1 << 14  # (panel, source) pairs per direct-kernel batch
+CHUNK_PAIRS = 1 << 10  # (panel, source) pairs per direct-kernel batch: work arrays of ~8k elements stay in
+# cache and in the allocator's free lists (batches of 16k pairs measured ~1.7x slower per pair)
+SIGMA_PAIRS = 1 << 12  # pairs per batch of singularity distances (same reason; 131k at once ~3x slower)
+LOOP_BATCH = 64  # source circles per batch of chord distances
+DENSE_PAIRS = 1 << 15  # (node, vertex) pairs per block of the displaced-copy sum (cache-sized)
+DENSE_SOURCES = 1 << 16  # source segments above which the copies go to the field engine (bounded memory:
+# the dense sum holds 9 planes of at least one row of nodes x all vertices)
 OVERLAP_TOL = 1e-9  # relative distance below which two paths are taken as coincident
 
 
@@ -159,10 +170,11 @@ def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     return np.linalg.norm(p0 + s[..., None] * d1 - q0 - t[..., None] * d2, axis=-1)
 
 
-def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarray,
+                   overlap: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Singularity distance [m] of a straight source segment s0-s1 seen from target panel a0-a1
-    (module docstring), and a mask of coincident (overlapping collinear) pairs; inputs (N, 3),
-    worked in structure of arrays."""
+    (module docstring), and a mask of coincident (overlapping collinear) pairs (None unless
+    ``overlap``); inputs (N, 3), worked in structure of arrays."""
     ax, ay, az = a0[:, 0], a0[:, 1], a0[:, 2]
     sx, sy, sz = s0[:, 0], s0[:, 1], s0[:, 2]
     d1x, d1y, d1z = a1[:, 0] - ax, a1[:, 1] - ay, a1[:, 2] - az
@@ -194,6 +206,8 @@ def _segment_sigma(a0: np.ndarray, a1: np.ndarray, s0: np.ndarray, s1: np.ndarra
     active = nonpar & (mu >= 0.0) & (mu <= 1.0)
     pinch = np.where(active, np.hypot(along, delta / np.where(active, sin, 1.0)), np.inf)
     sigma = np.minimum(sigma, pinch)
+    if not overlap:
+        return sigma, None
     # coincident: parallel, on the same line, projections overlapping over a finite length
     scale = np.sqrt(h2) + np.sqrt(l2)
     ox, oy, oz = wy * d1z - wz * d1y, wz * d1x - wx * d1z, wx * d1y - wy * d1x
@@ -238,6 +252,8 @@ class _Pieces:
     weight: np.ndarray  # (P,) target weight x turns / number of displaced paths
     own: np.ndarray  # (P,) own source segment index (self inductance) or -1
     offset: np.ndarray  # (P,) displacement g [m] (for the exact own-segment term)
+    group: np.ndarray  # (P,) index of the path piece this piece is a displaced copy of
+    copy: np.ndarray  # (P,) which of the displaced copies (0 .. copies - 1)
 
     @property
     def n(self) -> int:
@@ -312,8 +328,9 @@ def _pieces(coil: Coil, offsets: list[float], k_points: int, order: int, loop_po
     axis = coil.axis if coil.axis is not None else np.array([0.0, 0.0, 1.0])
     n_arc = max(4, -(-loop_points // order))
     rows: dict[str, list] = {k: [] for k in ("kind", "q0", "q1", "centre", "frame", "radius", "dl_radius",
-                                             "theta0", "theta1", "weight", "own", "offset")}
-    seg_base = 0
+                                             "theta0", "theta1", "weight", "own", "offset",
+                                             "group", "copy")}
+    seg_base = group_base = 0
     for w, wt, g in zip(coil.windings, coil.weights, offsets):
         kk = k_points if g > 0 else 1
         phis = 2 * np.pi * np.arange(kk) / kk
@@ -321,7 +338,9 @@ def _pieces(coil: Coil, offsets: list[float], k_points: int, order: int, loop_po
         if isinstance(w, LoopWinding):
             f = frame(w.normal)
             th = 2 * np.pi * np.arange(n_arc + 1) / n_arc
-            for phi in phis:
+            for k, phi in enumerate(phis):
+                rows["group"].append(group_base + np.arange(n_arc))
+                rows["copy"].append(np.full(n_arc, k))
                 r = w.radius - g * np.cos(phi)  # +N points inwards
                 c = w.center + g * np.sin(phi) * w.normal
                 rows["kind"].append(np.ones(n_arc, dtype=int))
@@ -338,11 +357,14 @@ def _pieces(coil: Coil, offsets: list[float], k_points: int, order: int, loop_po
                 rows["weight"].append(np.full(n_arc, scale))
                 rows["own"].append(np.full(n_arc, -1))
                 rows["offset"].append(np.full(n_arc, g))
+            group_base += n_arc
             continue
         v = w.vertices
         m = len(v) - 1
         t, nrm, bi = _polyline_frames(v, w.closed, axis)
-        for phi in phis:
+        for k, phi in enumerate(phis):
+            rows["group"].append(group_base + np.arange(m))
+            rows["copy"].append(np.full(m, k))
             shift = g * (np.cos(phi) * nrm + np.sin(phi) * bi)
             rows["kind"].append(np.zeros(m, dtype=int))
             rows["q0"].append(v[:-1] + shift)
@@ -355,6 +377,7 @@ def _pieces(coil: Coil, offsets: list[float], k_points: int, order: int, loop_po
             rows["own"].append(seg_base + np.arange(m) if own and g > 0 else np.full(m, -1))
             rows["offset"].append(np.full(m, g))
         seg_base += m
+        group_base += m
     cat = {k: np.concatenate(vals) for k, vals in rows.items()}
     return _Pieces(**cat)
 
@@ -385,9 +408,15 @@ def _panel_geometry(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray
     return a0, a1, length, sag
 
 
+@functools.lru_cache(maxsize=16)
+def _gauss_legendre(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (numpy's, computed once per order)."""
+    return np.polynomial.legendre.leggauss(order)
+
+
 def _nodes(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, order: int):
     """Gauss-Legendre nodes (P, order, 3) and weighted line elements dl (P, order, 3) [m]."""
-    x, gw = np.polynomial.legendre.leggauss(order)
+    x, gw = _gauss_legendre(order)
     tau = t0[:, None] + (t1 - t0)[:, None] * 0.5 * (x[None, :] + 1.0)
     wt = (t1 - t0)[:, None] * 0.5 * gw[None, :]
     q0, q1 = pc.q0[idx], pc.q1[idx]
@@ -415,16 +444,11 @@ def _loop_potential(pts: np.ndarray, centre: np.ndarray, frame: np.ndarray, radi
     return np.einsum("eji,eqj->eqi", frame, np.stack([ax, ay, az], axis=-1))
 
 
-def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray) -> np.ndarray:
-    """sum over nodes of (w_j A_j) . dl for node sets (E, q, 3) and source segments j (E,):
-    the explicit cancellation-free form of ``segment_kernels.segment_vector_potential``
-    (Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9: ln((u + L)/(u - L)) =
-    log1p(L (u + L) / D), D = R1 R2 + a.b, or |a x b|^2 / (R1 R2 - a.b) where a.b < 0 with
-    a x b = Lv x a), structure of arrays, without that kernel's conductor rule (filaments
-    here) and power-of-two range scaling (inductance geometry: squared lengths stay normal)."""
-    s0, lv = src.s0[j], src.s1[j] - src.s0[j]
-    lx, ly, lz = (lv[:, k, None] for k in range(3))
-    ax, ay, az = (pts[..., k] - s0[:, k, None] for k in range(3))
+def _log_argument(ax, ay, az, lx, ly, lz):
+    """(L, u, D) for node offsets a = x - s0 from a source segment's start and its vector Lv:
+    ln((u + L)/(u - L)) = log1p(L (u + L) / D) with u = R1 + R2, D = R1 R2 + a.b, or
+    |a x b|^2 / (R1 R2 - a.b) where a.b < 0 (cancellation-free; a x b = Lv x a, b = a - Lv;
+    Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002), eq. 9)."""
     bx, by, bz = ax - lx, ay - ly, az - lz
     r1 = np.sqrt(ax * ax + ay * ay + az * az)
     r2 = np.sqrt(bx * bx + by * by + bz * bz)
@@ -434,7 +458,17 @@ def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray)
     cx, cy, cz = ly * az - lz * ay, lz * ax - lx * az, lx * ay - ly * ax
     pos = ab >= 0.0
     den = np.where(pos, v + ab, (cx * cx + cy * cy + cz * cz) / np.where(pos, 1.0, v - ab))
-    u = r1 + r2
+    return length, r1 + r2, den
+
+
+def _segment_flux(pts: np.ndarray, dl: np.ndarray, src: _Sources, j: np.ndarray) -> np.ndarray:
+    """sum over nodes of (w_j A_j) . dl for node sets (E, q, 3) and source segments j (E,):
+    the explicit cancellation-free form of ``segment_kernels.segment_vector_potential``
+    (``_log_argument``), structure of arrays, without that kernel's conductor rule (filaments
+    here) and power-of-two range scaling (inductance geometry: squared lengths stay normal)."""
+    s0, lv = src.s0[j], src.s1[j] - src.s0[j]
+    lx, ly, lz = (lv[:, k, None] for k in range(3))
+    length, u, den = _log_argument(*(pts[..., k] - s0[:, k, None] for k in range(3)), lx, ly, lz)
     with np.errstate(divide="ignore"):
         lam = np.log1p(length * (u + length) / den)
     lam = np.where(den > 0.0, lam, 0.0)  # a node on the filament: no value (segment_kernels)
@@ -488,19 +522,25 @@ def _loop_chords(src: _Sources, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _sigma(pc: _Pieces, idx: np.ndarray, t0: np.ndarray, t1: np.ndarray, src: _Sources, kind: np.ndarray,
-           j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sigma, panel length, coincident) for pairs of panels [t0, t1] of pieces idx and sources."""
+           j: np.ndarray, overlap: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sigma, panel length, coincident) for pairs of panels [t0, t1] of pieces idx and sources
+    (coincidence tested only if ``overlap``: the panels of ``_refined`` belong to pairs tested
+    whole before)."""
     a0, a1, length, sag = _panel_geometry(pc, idx, t0, t1)
     sigma = np.full(len(idx), np.inf)
     bad = np.zeros(len(idx), dtype=bool)
     seg = kind == 0
-    if seg.any():
-        sg, ov = _segment_sigma(a0[seg], a1[seg], src.s0[j[seg]], src.s1[j[seg]])
-        sigma[seg] = sg - sag[seg]
-        bad[seg] = ov & (sag[seg] == 0.0)
+    for start in range(0, len(idx), SIGMA_PAIRS):
+        sel = start + np.flatnonzero(seg[start:start + SIGMA_PAIRS])
+        if len(sel):
+            jj = j[sel]
+            sg, ov = _segment_sigma(a0[sel], a1[sel], src.s0[jj], src.s1[jj], overlap)
+            sigma[sel] = sg - sag[sel]
+            if overlap:
+                bad[sel] = ov & (sag[sel] == 0.0)
     lp = np.flatnonzero(~seg)
-    for start in range(0, len(lp), max(1, CHUNK_PAIRS // LOOP_CHORDS)):
-        sel = lp[start:start + max(1, CHUNK_PAIRS // LOOP_CHORDS)]
+    for start in range(0, len(lp), LOOP_BATCH):
+        sel = lp[start:start + LOOP_BATCH]
         c0, c1, csag = _loop_chords(src, j[sel])
         dist = _segment_distance(a0[sel][:, None, :], a1[sel][:, None, :], c0, c1).min(axis=1)
         sigma[sel] = dist - csag - sag[sel]
@@ -522,12 +562,14 @@ def _segment_index(src: _Sources) -> list[tuple[np.ndarray, cKDTree, float]]:
     return src.index["trees"]
 
 
-def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray,
+                margin: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (piece i in idx, source kind, source j) that may be near: the piece's singularity
-    distance to the source may be below the piece length / REFINE."""
+    distance to the source may be below the piece length / REFINE; with ``margin`` [m] also for
+    any translate of the piece by up to ``margin``."""
     a0, a1, length, sag = _panel_geometry(pc, idx, np.zeros(len(idx)), np.ones(len(idx)))
     mid = 0.5 * (a0 + a1)
-    reach = 0.5 * length + length / REFINE + sag
+    reach = 0.5 * length + length / REFINE + sag + margin
     out_i, out_k, out_j = [], [], []
     if len(src.s0):
         smid = 0.5 * (src.s0 + src.s1)
@@ -578,21 +620,30 @@ def _overlap_error(names: tuple[str, str]) -> None:
 # ---------------------------------------------------------------------------- the integral
 def _flux(src: _Sources, pc: _Pieces, order: int, names: tuple[str, str]) -> float:
     """sum over pieces of weight x oint (sum of source potentials) . dl [H], computed in blocks of
-    pieces so that the work arrays stay bounded."""
+    pieces so that the work arrays stay bounded; the displaced copies of a path's pieces are
+    summed together (``_copies_coarse``) when ``_copy_groups`` allows it."""
     total = np.zeros(pc.n)
     active = np.flatnonzero(pc.weight != 0.0)
-    per_block = max(1, CHUNK_NODES // order)
-    for start in range(0, len(active), per_block):
-        _flux_block(src, pc, active[start:start + per_block], order, names, total)
+    grid = _copy_groups(pc, src, active)
+    if grid is not None:
+        per_block = max(1, CHUNK_NODES // (order * grid.shape[1]))
+        for start in range(0, len(grid), per_block):
+            _grouped_block(src, pc, grid[start:start + per_block], order, names, total)
+    else:
+        per_block = max(1, CHUNK_NODES // order)
+        for start in range(0, len(active), per_block):
+            _flux_block(src, pc, active[start:start + per_block], order, names, total)
     return float(np.sum(pc.weight * total))
 
 
-def _flux_block(src: _Sources, pc: _Pieces, idx: np.ndarray, order: int, names: tuple[str, str],
-                total: np.ndarray) -> None:
-    """Add the flux through pieces ``idx`` to ``total``: engine on coarse nodes, near sources
-    swapped for refined panels, own segments exact."""
-    ci, ck, cj = _candidates(pc, src, idx)
-    own_i = idx[pc.own[idx] >= 0]  # the own segment of a displaced copy is always treated exactly
+def _near_pairs(pc: _Pieces, src: _Sources, idx: np.ndarray, names: tuple[str, str],
+                candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (piece i in idx, source kind, source j) to be integrated on refined panels: the
+    candidates (``_candidates`` of idx unless given) whose singularity distance is below the
+    piece length / REFINE, without the own segments of displaced copies (exact term) and coaxial
+    circles (constant integrand)."""
+    ci, ck, cj = _candidates(pc, src, idx) if candidates is None else candidates
     if len(ci):
         drop = (ck == 0) & (pc.own[ci] == cj)
         loops = np.flatnonzero(ck == 1)
@@ -607,6 +658,23 @@ def _flux_block(src: _Sources, pc: _Pieces, idx: np.ndarray, order: int, names: 
             _overlap_error(names)
         near = length > REFINE * sig
         ci, ck, cj = ci[near], ck[near], cj[near]
+    return ci, ck, cj
+
+
+def _own_exact(pc: _Pieces, src: _Sources, own_i: np.ndarray, total: np.ndarray) -> None:
+    """Add the own segment of each displaced copy ``own_i`` exactly: parallel coextensive
+    filaments at distance g (``_parallel_mutual``)."""
+    if len(own_i):
+        lengths = np.linalg.norm(pc.q1[own_i] - pc.q0[own_i], axis=1)
+        total[own_i] += src.sw[pc.own[own_i]] * _parallel_mutual(lengths, pc.offset[own_i])
+
+
+def _flux_block(src: _Sources, pc: _Pieces, idx: np.ndarray, order: int, names: tuple[str, str],
+                total: np.ndarray) -> None:
+    """Add the flux through pieces ``idx`` to ``total``: engine on coarse nodes, near sources
+    swapped for refined panels, own segments exact."""
+    ci, ck, cj = _near_pairs(pc, src, idx, names)
+    own_i = idx[pc.own[idx] >= 0]  # the own segment of a displaced copy is always treated exactly
     # far part: the engine on the coarse nodes (one panel per piece)
     pts, dl = _nodes(pc, idx, np.zeros(len(idx)), np.ones(len(idx)), order)
     a = vector_potential(src.filament, pts.reshape(-1, 3), progress=False).reshape(pts.shape)
@@ -620,11 +688,219 @@ def _flux_block(src: _Sources, pc: _Pieces, idx: np.ndarray, order: int, names: 
             sl = slice(s, s + CHUNK_PAIRS)
             pts, dl = _nodes(pc, pi[sl], np.zeros(len(pi[sl])), np.ones(len(pi[sl])), order)
             np.subtract.at(total, pi[sl], _pair_flux(pts, dl, src, pk[sl], pj[sl]))
-    # own segments exactly: parallel coextensive filaments at distance g
-    if len(own_i):
-        lengths = np.linalg.norm(pc.q1[own_i] - pc.q0[own_i], axis=1)
-        total[own_i] += src.sw[pc.own[own_i]] * _parallel_mutual(lengths, pc.offset[own_i])
+    _own_exact(pc, src, own_i, total)
     # plus the other near sources on refined panels
+    total += _refined(pc, src, ci, ck, cj, order, names)
+
+
+# ---------------------------------------------------------------------------- displaced copies
+def _copy_groups(pc: _Pieces, src: _Sources, active: np.ndarray) -> np.ndarray | None:
+    """(G, K) indices of the K >= 2 displaced copies of each path piece (rows in piece order,
+    columns by copy) when ``_copies_coarse`` applies: straight pieces, straight sources only,
+    at most ``DENSE_SOURCES`` of them, and equal weights within each row (the mirror fold of
+    ``_folded`` may break that); else None.
+    Undisplaced paths (K = 1) stay with the field engine, which is faster per pair there (17
+    against 19-26 ns measured on the benchmark Gy wires, one thread)."""
+    if (len(active) == 0 or len(src.lr) or len(src.s0) == 0 or len(src.s0) > DENSE_SOURCES
+            or np.any(pc.kind[active] != 0)):
+        return None
+    k = int(pc.copy[active].max()) + 1
+    if k < 2 or len(active) % k:
+        return None
+    grid = active[np.lexsort((pc.copy[active], pc.group[active]))].reshape(-1, k)
+    if (np.any(pc.group[grid] != pc.group[grid[:, :1]]) or np.any(pc.copy[grid] != np.arange(k))
+            or np.any(pc.weight[grid] != pc.weight[grid[:, :1]])):
+        return None
+    return grid
+
+
+def _chain(src: _Sources) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The source segments as one vertex chain (cached): vertices (Nv, 3), the pair index of
+    each segment (Ns,) (pair p joins vertices p and p + 1), per pair the length L (Nv,) and
+    w Lv / L (Nv, 3), and the segment of each pair (Nv,); pairs that join two windings and the
+    last (dummy) pair have L = 0, zero direction and segment -1."""
+    if "chain" not in src.index:
+        s0, s1 = src.s0, src.s1
+        ns = len(s0)
+        brk = np.zeros(ns, dtype=int)
+        brk[1:] = np.any(s0[1:] != s1[:-1], axis=1)
+        pair = np.arange(ns) + np.cumsum(brk)
+        nv = ns + 1 + int(brk.sum())
+        verts = np.empty((nv, 3))
+        verts[pair + 1] = s1
+        verts[pair] = s0
+        lv = s1 - s0
+        length = np.zeros(nv)
+        length[pair] = np.sqrt(lv[:, 0] * lv[:, 0] + lv[:, 1] * lv[:, 1] + lv[:, 2] * lv[:, 2])
+        unit = np.zeros((nv, 3))
+        unit[pair] = (src.sw / length[pair])[:, None] * lv
+        seg = np.full(nv, -1)
+        seg[pair] = np.arange(ns)
+        src.index["chain"] = (verts, pair, length, unit, seg)
+    return src.index["chain"]
+
+
+def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndarray, skip_j: np.ndarray,
+                   order: int) -> np.ndarray:
+    """Coarse-node flux (G,) of all straight sources through the K displaced copies of each row
+    of ``grid`` (the sum over the copies), leaving out the pairs (piece skip_i, segment skip_j).
+
+    The K copies of a piece are translations of it, so their Gauss nodes share the line
+    elements dl and their potentials add under one weight: for each node set and source
+    segment, sum_k ln((u_k + L)/(u_k - L)) = log1p(Delta) with 1 + Delta = prod_k (1 + d_k),
+    d_k = 2 L / (u_k - L) (the log form of Hanson & Hirshman, Phys. Plasmas 9, 4410 (2002),
+    eq. 9), Delta accumulated as Delta + d + Delta d (all terms positive: no cancellation).
+    The Gauss-Legendre rule is symmetric (node b and node q - 1 - b have the same weight, hence
+    the same dl), so the two products of such a node pair are multiplied too: one logarithm per
+    2K distances instead of 2K. Vertex distances in the padded layout of
+    ``segment_kernels.polyline_block`` (u_k = R1 + R2 of pair p from vertices p and p + 1).
+    For even K the copies come in opposite pairs x +- s_k about the path's node x, and
+    R^2 = (|x - v|^2 + |s_k|^2) +- 2 s_k . (x - v) shares |x - v|^2 between all K copies (offsets
+    x - v exact from one matrix product, as in ``polyline_block``). Pairs with u - L <
+    NEAR_RATIO u take d from the cancellation-free ``_log_argument``; left out pairs and the
+    chain's joins get d = 0."""
+    verts, pair_of, length, unit, seg = _chain(src)
+    n_g, k_copies = grid.shape
+    nv = len(verts)
+    slot = np.full(pc.n, -1)
+    slot[grid.ravel()] = np.arange(grid.size)
+    pos = slot[skip_i]
+    keep = pos >= 0
+    skip_row, skip_copy, skip_col = pos[keep] // k_copies, pos[keep] % k_copies, pair_of[skip_j[keep]]
+    pts, dl = _nodes(pc, grid.ravel(), np.zeros(grid.size), np.ones(grid.size), order)
+    # nodes reordered 0, 1, .., h - 1, q - 1, q - 2, .., q - h (, h): node b and node q - 1 - b, which
+    # have the same line element (symmetric rule), sit h node rows apart in a block
+    h = order // 2
+    perm = np.concatenate([np.arange(h), np.arange(order - 1, order - 1 - h, -1), np.arange(h, h + order % 2)])
+    pts = pts.reshape(n_g, k_copies, order, 3)[:, :, perm]
+    dl = dl.reshape(n_g, k_copies, order, 3)[:, 0][:, perm]
+    half = k_copies // 2 if k_copies % 2 == 0 else 0
+    if half:  # path nodes x and the doubled shifts 2 s_k of the first half of the copies
+        centre = pts.mean(axis=1)
+        shift2 = 2.0 * (pts[:, :half] - centre[:, None])
+        g2 = pc.offset[grid[:, 0]] ** 2
+
+    def node_rows(a: np.ndarray) -> np.ndarray:  # (groups, order, 3) -> (order x groups, 3), node-major
+        return a.transpose(1, 0, 2).reshape(-1, 3)
+    vf = vertex_factors(verts)
+    two_l = 2.0 * length
+    threshold = length / (1.0 - NEAR_RATIO)  # u below it: u - L < NEAR_RATIO u
+    block = max(1, DENSE_PAIRS // (order * nv))
+    size = min(block, n_g) * order * nv
+    work = np.empty((9, size + 1))  # allocated once: fresh large temporaries cost page faults
+    flags = np.empty(size, dtype=bool)
+    out = np.zeros(n_g)
+    for g0 in range(0, n_g, block):
+        g1 = min(n_g, g0 + block)
+        mb = (g1 - g0) * order
+        n = mb * nv
+        inside = (skip_row >= g0) & (skip_row < g1)
+        rows = ((skip_row[inside] - g0)[:, None] + (g1 - g0) * np.arange(order)).ravel()
+        cols = np.repeat(skip_col[inside], order)
+        copies = np.repeat(skip_copy[inside], order)
+        xyz = work[:3, :n]
+        r = work[3, :n + 1]
+        r[n] = 1.0
+        r2 = r[:n].reshape(mb, nv)
+        acc, d, prod, base, dot = (work[4 + i, :n].reshape(mb, nv) for i in range(5))
+        acc[...] = 0.0
+        close = flags[:n].reshape(mb, nv)
+        if half:
+            np.matmul(point_factors(node_rows(centre[g0:g1])), vf, out=xyz.reshape(3, mb, nv))
+            ox, oy, oz = (c.reshape(mb, nv) for c in xyz)
+            np.multiply(ox, ox, out=base)
+            base += np.square(oy, out=prod)
+            base += np.square(oz, out=prod)
+            base += np.tile(g2[g0:g1], order)[:, None]
+
+        for step in range(k_copies):
+            if not half:
+                k = step
+                np.matmul(point_factors(node_rows(pts[g0:g1, k])), vf, out=xyz.reshape(3, mb, nv))
+                np.square(xyz, out=xyz)
+                sq = xyz[0]
+                sq += xyz[1]
+                sq += xyz[2]
+                np.sqrt(sq, out=r[:n])
+            elif step % 2 == 0:  # copy k = step / 2 at x + s_k
+                k = step // 2
+                sk = node_rows(shift2[g0:g1, k])
+                np.multiply(ox, sk[:, 0:1], out=dot)
+                dot += np.multiply(oy, sk[:, 1:2], out=prod)
+                dot += np.multiply(oz, sk[:, 2:3], out=prod)
+                np.sqrt(np.add(base, dot, out=r2), out=r2)
+            else:  # its opposite copy k + K/2 at x - s_k
+                k = step // 2 + half
+                np.sqrt(np.subtract(base, dot, out=r2), out=r2)
+            p = node_rows(pts[g0:g1, k])
+            u = np.add(r[:n], r[1:], out=prod.reshape(-1)).reshape(mb, nv)
+            np.less(u, threshold, out=close)
+            np.subtract(u, length, out=d)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.divide(two_l, d, out=d)
+            if close.any():
+                ci, cc = np.nonzero(close)
+                j = seg[cc]
+                off = p[ci] - src.s0[j]
+                lv = src.s1[j] - src.s0[j]
+                ln, uu, den = _log_argument(off[:, 0], off[:, 1], off[:, 2], lv[:, 0], lv[:, 1], lv[:, 2])
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    d[ci, cc] = np.where(den > 0.0, ln * (uu + ln) / np.where(den > 0.0, den, 1.0), 0.0)
+            d[:, -1] = 0.0  # the dummy pairs
+            sel = copies == k
+            d[rows[sel], cols[sel]] = 0.0
+            np.multiply(acc, d, out=prod)
+            acc += d
+            acc += prod
+        # the two nodes of a symmetric pair under one logarithm too: rows b and b + h
+        nb = g1 - g0
+        m2 = h * nb
+        first, second = acc[:m2], acc[m2:2 * m2]
+        np.multiply(first, second, out=prod[:m2])
+        first += second
+        first += prod[:m2]
+        lines = node_rows(dl[g0:g1])
+        lam = _log1p(first, prod[:m2], base[:m2], dot[:m2])
+        flux = np.einsum("hgi,hgi->g", np.dot(lam, unit).reshape(h, nb, 3), lines[:m2].reshape(h, nb, 3))
+        if order % 2:
+            lam = _log1p(acc[2 * m2:], prod[:nb], base[:nb], dot[:nb])
+            flux += np.einsum("gi,gi->g", np.dot(lam, unit), lines[2 * m2:])
+        out[g0:g1] = MU0_4PI * flux
+    return out
+
+
+def _log1p(x: np.ndarray, out: np.ndarray, w: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """log(1 + x) for x >= 0 from one plain logarithm, ~2x faster than numpy's log1p here:
+    log(w) - ((w - 1) - x) / w with w = 1 + x rounded, i.e. log(w) + log(1 + e) to first order in
+    the representation error e = (1 + x - w) / w, |e| <= 2^-53 (w - 1 is exact; cf. Goldberg,
+    ACM Comput. Surv. 23, 5 (1991), Theorem 4); x = 0 gives 0, w = 1 gives x."""
+    np.add(x, 1.0, out=w)
+    np.log(w, out=out)
+    np.subtract(w, 1.0, out=e)
+    e -= x
+    e /= w
+    out -= e
+    return out
+
+
+def _grouped_block(src: _Sources, pc: _Pieces, grid: np.ndarray, order: int, names: tuple[str, str],
+                   total: np.ndarray) -> None:
+    """``_flux_block`` for the displaced copies ``grid`` (``_copy_groups``): the coarse sum over
+    the copies (``_copies_coarse``, near and own pairs left out) is added to each row's first
+    copy (equal weights), the own segments exactly, the near pairs on refined panels."""
+    idx = grid.ravel()
+    # candidates once per row: the copies are translates of the first by up to 2 g
+    first = grid[:, 0]
+    row = np.empty(pc.n, dtype=int)
+    row[first] = np.arange(len(first))
+    c0, k0, j0 = _candidates(pc, src, first, 2.0 * pc.offset[first])
+    k_copies = grid.shape[1]
+    ci, ck, cj = _near_pairs(pc, src, idx, names, (grid[row[c0]].ravel(), np.repeat(k0, k_copies),
+                                                   np.repeat(j0, k_copies)))
+    own_i = idx[pc.own[idx] >= 0]
+    total[grid[:, 0]] += _copies_coarse(pc, src, grid, np.concatenate([ci, own_i]),
+                                        np.concatenate([cj, pc.own[own_i]]), order)
+    _own_exact(pc, src, own_i, total)
     total += _refined(pc, src, ci, ck, cj, order, names)
 
 
@@ -639,7 +915,7 @@ def _refined(pc: _Pieces, src: _Sources, pi: np.ndarray, pk: np.ndarray, pj: np.
     pan, t0, t1 = np.arange(len(pi)), np.zeros(len(pi)), np.ones(len(pi))
     done = []
     for _level in range(MAX_LEVELS + 1):
-        sig, length, _ = _sigma(pc, pi[pan], t0, t1, src, pk[pan], pj[pan])
+        sig, length, _ = _sigma(pc, pi[pan], t0, t1, src, pk[pan], pj[pan], overlap=False)
         split = (length > REFINE * sig) & (t1 - t0 > 2.0**-MAX_LEVELS)
         done.append((pan[~split], t0[~split], t1[~split]))
         if not split.any():

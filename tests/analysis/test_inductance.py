@@ -516,6 +516,80 @@ def test_chunked_evaluation_gives_the_same_numbers(monkeypatch):
     assert inductance(make()) == pytest.approx(reference, rel=1e-12, abs=0)
 
 
+def _wavy_loop(radius, turns_phase, points, z0=0.0, tilt=0.0):
+    """A closed non-planar, non-symmetric curve (no mirror maps: no folding)."""
+    th = 2 * np.pi * np.arange(points) / points
+    r = radius * (1 + 0.2 * np.cos(3 * th + turns_phase) + 0.07 * np.sin(5 * th))
+    return np.column_stack([r * np.cos(th), r * np.sin(th) + tilt * r * np.cos(th),
+                            z0 + 0.15 * radius * np.sin(2 * th + 0.3) + 0.05 * radius * np.cos(7 * th)])
+
+
+@pytest.mark.parametrize(("gmd_points", "order"), [(6, 8), (5, 8), (2, 5)])
+def test_copy_sum_equals_the_copy_by_copy_engine_sum(monkeypatch, gmd_points, order):
+    """The displaced copies summed together (one logarithm of the product of the K ratios, opposite
+    copies sharing |x - v|^2, the two nodes of a symmetric pair under one logarithm, near pairs
+    left out instead of subtracted) give the same L as the field engine's copy-by-copy sum minus
+    the near pairs (the previous evaluation) to rounding; even and odd K and Gauss orders."""
+    def make():
+        w1 = Winding(_wavy_loop(2e-3, 0.0, 170), True, RoundWire(0.15e-3))
+        w2 = Winding(_wavy_loop(2.3e-3, 1.0, 150, z0=0.35e-3, tilt=0.1), True, RectangularStrip(0.2e-3, 0.05e-3))
+        return cd.Coil([w1, w2], [1.0, -0.7])
+    calls = []
+    original = ind_mod._copies_coarse
+
+    def counted(*args):
+        calls.append(args[2].shape)
+        return original(*args)
+    monkeypatch.setattr(ind_mod, "_copies_coarse", counted)
+    grouped = inductance(make(), gmd_points=gmd_points, order=order)
+    assert calls and all(shape[1] == gmd_points for shape in calls)
+    monkeypatch.setattr(ind_mod, "DENSE_SOURCES", 100)  # more source segments: the engine path
+    calls.clear()
+    engine = inductance(make(), gmd_points=gmd_points, order=order)
+    assert not calls
+    assert grouped == pytest.approx(engine, rel=2e-14, abs=0)
+
+
+def test_copy_sum_kernel_against_the_explicit_kernel_pair_by_pair():
+    """``_copies_coarse`` against the cancellation-free explicit kernel summed copy by copy and
+    source by source (far sources, a 1 cm wire passing 2 um from a node, which takes the
+    explicit branch, and left-out pairs), per row to 1e-13."""
+    path = Winding(_wavy_loop(1.5e-3, 0.4, 40), True, RoundWire(0.2e-3))
+    g = geometric_mean_distance(path.cross_section)
+    pc = ind_mod._pieces(cd.Coil([path]), [g], 6, 8, 256, own=False)
+    node = ind_mod._nodes(pc, np.array([3]), np.zeros(1), np.ones(1), 8)[0][0, 2]
+    tangent = pc.q1[3] - pc.q0[3]
+    across = np.cross(tangent, [0.0, 0.0, 1.0]) / np.linalg.norm(tangent) + tangent / np.linalg.norm(tangent)
+    across /= np.linalg.norm(across)  # 45 degrees to the piece
+    long_wire = node + 2e-6 * np.array([0.0, 0.0, 1.0]) + np.outer([-5e-3, 5e-3], across)
+    far = _wavy_loop(3e-3, 2.0, 25, z0=2e-3)
+    src = ind_mod._sources(cd.Coil([Winding(far, True), Winding(long_wire, False)]))
+    grid = ind_mod._copy_groups(pc, src, np.arange(pc.n))
+    assert grid[3, 0] == 3  # the node 2 um from the long wire: u - L = 8e-10 m for L = 1 cm
+    assert grid is not None and grid.shape == (40, 6)
+    ns = len(src.s0)
+    skip_i, skip_j = grid[[0, 5, 5, 9], [0, 3, 4, 5]], np.array([0, 7, ns - 1, 3])
+    got = ind_mod._copies_coarse(pc, src, grid, skip_i, skip_j, 8)
+    pts, dl = ind_mod._nodes(pc, grid.ravel(), np.zeros(grid.size), np.ones(grid.size), 8)
+    pi, pj = np.repeat(np.arange(grid.size), ns), np.tile(np.arange(ns), grid.size)
+    each = ind_mod._segment_flux(pts[pi], dl[pi], src, pj).reshape(grid.size, ns)
+    slot = np.argsort(grid.ravel())  # row of the flat (G K) list holding each piece
+    each[slot[skip_i], skip_j] = 0.0
+    expected = each.sum(axis=1).reshape(grid.shape).sum(axis=1)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=0)
+
+
+def test_log1p_from_one_logarithm():
+    """The kernel's log(1 + x) (one plain logarithm and a first-order correction) agrees with
+    numpy's log1p to 2 ulp from 0 and subnormal x up to 1e300."""
+    x = np.concatenate([[0.0, 5e-324, 1e-300, 1e-17, 2.0**-53, 2.0**-52, 1.0, 1e300],
+                        10.0 ** np.random.default_rng(3).uniform(-20, 30, 20000)])
+    got = ind_mod._log1p(x, np.empty_like(x), np.empty_like(x), np.empty_like(x))
+    ref = np.log1p(x)
+    assert got[0] == 0.0
+    np.testing.assert_allclose(got[1:], ref[1:], rtol=4.5e-16, atol=0)
+
+
 # ---------------------------------------------------------------------------- bad input
 def test_bad_input():
     with pytest.raises(ValueError, match="filament's self inductance is infinite.*wire_diameter"):
