@@ -363,7 +363,9 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         When the best wire set of the refinement has wires closer than a pitch (wire diameter
         plus clearance), run as many refinement rounds again with a maximum current density
         |J| <= Delta / pitch on every face (Delta from the latest iterate: a fixed point), and
-        return a wire set that meets both bounds if one is found.
+        return a wire set that meets both bounds if one is found. Those rounds are skipped when
+        every first-phase iterate already meets their density cap: they would repeat the
+        first rounds exactly (``_cap_binds``).
     refine : int, default 6
         Discretisation-aware re-solves: each shifts the deviation bounds by the error the
         wires of the previous solution added at the target points (a damped fixed-point
@@ -614,6 +616,8 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
                 break  # the best wire set already meets the bound with wires a pitch apart
             density_rows = current_density_rows(ops, basis)
             density_cap = np.full(len(density_rows), DENSITY_FACTOR * best[4] / wire.pitch)
+            if not _cap_binds(density_rows, density_cap[0], wire.pitch, candidates):
+                break  # the capped rounds would repeat the first ones: the shortfall is not the density's
             shift[:] = 0.0  # the second round refines afresh under the density bound
             narrow = 1.0
         if opt.method == "qp":
@@ -949,6 +953,22 @@ DENSITY_DIRECTIONS = 4
 DENSITY_FACTOR = AIM * float(np.cos(np.pi / (2 * DENSITY_DIRECTIONS)))
 """Bound on |u . J| as a fraction of Delta / pitch: the inscribed polygon keeps |J| below
 Delta / pitch (wires at least a pitch apart), aimed just inside like the deviation bound."""
+
+
+def _cap_binds(rows: np.ndarray, first_cap: float, pitch: float, candidates: list) -> bool:
+    """Whether the density cap of the spacing phase would change any of its rounds. That phase
+    starts afresh (no shift, no narrowing) with the cap ``first_cap`` [A/m] and then caps round
+    k at DENSITY_FACTOR Delta_(k-1) / ``pitch``; every other input of round k is computed from
+    the wires of round k - 1. If each first-phase iterate x_k (``candidates`` in round order:
+    solution, Delta at indices 1 and 4) already meets the cap of its round, |rows x_k| <= cap_k,
+    then x_k, the unique optimum of the strictly convex QP without the cap, is feasible with it
+    and hence its optimum too (the feasible set only shrank; Boyd & Vandenberghe, Convex
+    Optimization (2004), sec. 4.2.2). By induction every capped round repeats the first phase's
+    round and wire set: the spacing phase would add nothing. This happens when the wires' shortfall
+    lies in their construction (cuts, jogs, leads) rather than in adjacent contours, which run
+    Delta / |J| apart on every face where psi is linear."""
+    caps = [first_cap] + [DENSITY_FACTOR * c[4] / pitch for c in candidates[:-1]]
+    return any(float(np.abs(rows @ c[1].x).max()) > cap for c, cap in zip(candidates, caps))
 
 
 def current_density_rows(ops: StreamFunctionOperators, basis: np.ndarray) -> np.ndarray:
