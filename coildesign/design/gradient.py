@@ -85,7 +85,10 @@ across it); the reported deviation is always the measured one."""
 CONVERGED_GAIN = 2e-3
 """The refinement stops when a round improves the estimated eta^2/L of a wire set that meets both
 bounds by less than this fraction: the controller approaches its set-point monotonically, so the
-rounds after it add less (0.07 % on benchmarks/bench_design.py's Gy for two more rounds)."""
+rounds after it add less (0.07 % on benchmarks/bench_design.py's Gy for two more rounds). Its first
+phase ends the same way on wire sets that meet the deviation bound but not the pitch (on
+benchmarks/bench_eddy.py's eddy-bounded Gy three more rounds changed eta^2/L by -0.01 to -0.03 %
+and left the spacing unchanged)."""
 _OPERATORS: WeakKeyDictionary = WeakKeyDictionary()
 
 
@@ -363,14 +366,18 @@ def gradient_coil(surface: Surface, axis: str, dsv_radius: float, max_deviation:
         When the best wire set of the refinement has wires closer than a pitch (wire diameter
         plus clearance), run as many refinement rounds again with a maximum current density
         |J| <= Delta / pitch on every face (Delta from the latest iterate: a fixed point), and
-        return a wire set that meets both bounds if one is found.
+        return a wire set that meets both bounds if one is found. Those rounds are skipped when
+        every first-phase iterate already meets their density cap: they would repeat the
+        first rounds exactly (``_cap_binds``).
     refine : int, default 6
         Discretisation-aware re-solves: each shifts the deviation bounds by the error the
         wires of the previous solution added at the target points (a damped fixed-point
         pre-compensation) and scales them by AIM eps / wire deviation (at most 1); the
         wire set with the best eta^2/L among those meeting ``max_deviation`` (else the least
         deviating) is returned. The rounds stop early once a round improves a wire set that
-        meets both bounds by less than ``CONVERGED_GAIN``. Each wire set is judged by the dense
+        meets both bounds by less than ``CONVERGED_GAIN``; the first ones also once a round
+        improves by less than that a wire set that meets the deviation bound and the limits but
+        not the pitch (then the spacing rounds follow). Each wire set is judged by the dense
         check (for ``deviation="dsv"`` its sphere points alone, where the harmonic error field
         has its maximum), the returned one by the whole dense check, grid included.
 
@@ -614,6 +621,8 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
                 break  # the best wire set already meets the bound with wires a pitch apart
             density_rows = current_density_rows(ops, basis)
             density_cap = np.full(len(density_rows), DENSITY_FACTOR * best[4] / wire.pitch)
+            if not _cap_binds(density_rows, density_cap[0], wire.pitch, candidates):
+                break  # the capped rounds would repeat the first ones: the shortfall is not the density's
             shift[:] = 0.0  # the second round refines afresh under the density bound
             narrow = 1.0
         if opt.method == "qp":
@@ -656,14 +665,21 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         if (not extra and it == rounds - 1 and e_wire is not None and dev <= eps * (1 + 1e-9)
                 and not e_rows.meets(e_wire) and e_rows.meets(AIM * e_wire)):
             rounds, n_iter, extra = rounds + 1, n_iter + 1, 1  # the eddy error within 1 - AIM: one more round
-        gain = trial[2] / best[0][2] - 1.0 if best is not None and trial[:2] == best[0][:2] == (True, True) else 1.0
+        # converging: a wire set meeting both bounds after one that did, or (first phase) one meeting the
+        # deviation and limits but not the pitch after one that did the same
+        converging = best is not None and trial[:2] == best[0][:2] and (trial[0] or (trial[1] and it < rounds))
+        gain = trial[2] / best[0][2] - 1.0 if converging else 1.0
         candidates.append([trial, sol, psi, coil, delta, junctions, dense, spacing, eta_w, l_est, limits_met,
                            (wire.levels.copy(), wire.loops, wire.has_strays)])
         best = tuple(max(candidates, key=lambda c: c[0])[:8])
-        # a wire set meeting both bounds that the last round improved by < CONVERGED_GAIN is converged
+        # a wire set meeting both bounds that the last round improved by < CONVERGED_GAIN is converged;
+        # one that misses only the pitch ends the first phase (the spacing phase is the one that acts on it)
         stalled = stalled + 1 if gain < CONVERGED_GAIN else 0
         if stalled >= 1:
-            break
+            if trial[0] or it >= rounds or n_iter == rounds:
+                break
+            it, stalled = rounds - 1, 0
+            continue
         error = (image_parity @ bz_images) / len(image_parity) * (G0 / eta_w) - a_bz @ sol.x
         shift[:n_dsv] += 0.5 * (error - shift[:n_dsv])
         if e_wire is not None:  # the wires' eddy error, pre-compensated like the deviation's
@@ -949,6 +965,22 @@ DENSITY_DIRECTIONS = 4
 DENSITY_FACTOR = AIM * float(np.cos(np.pi / (2 * DENSITY_DIRECTIONS)))
 """Bound on |u . J| as a fraction of Delta / pitch: the inscribed polygon keeps |J| below
 Delta / pitch (wires at least a pitch apart), aimed just inside like the deviation bound."""
+
+
+def _cap_binds(rows: np.ndarray, first_cap: float, pitch: float, candidates: list) -> bool:
+    """Whether the density cap of the spacing phase would change any of its rounds. That phase
+    starts afresh (no shift, no narrowing) with the cap ``first_cap`` [A/m] and then caps round
+    k at DENSITY_FACTOR Delta_(k-1) / ``pitch``; every other input of round k is computed from
+    the wires of round k - 1. If each first-phase iterate x_k (``candidates`` in round order:
+    solution, Delta at indices 1 and 4) already meets the cap of its round, |rows x_k| <= cap_k,
+    then x_k, the unique optimum of the strictly convex QP without the cap, is feasible with it
+    and hence its optimum too (the feasible set only shrank; Boyd & Vandenberghe, Convex
+    Optimization (2004), sec. 4.2.2). By induction every capped round repeats the first phase's
+    round and wire set: the spacing phase would add nothing. This happens when the wires' shortfall
+    lies in their construction (cuts, jogs, leads) rather than in adjacent contours, which run
+    Delta / |J| apart on every face where psi is linear."""
+    caps = [first_cap] + [DENSITY_FACTOR * c[4] / pitch for c in candidates[:-1]]
+    return any(float(np.abs(rows @ c[1].x).max()) > cap for c, cap in zip(candidates, caps))
 
 
 def current_density_rows(ops: StreamFunctionOperators, basis: np.ndarray) -> np.ndarray:

@@ -4,13 +4,15 @@ function, and the wires' check on a dense time grid; derivation in the module do
 A coarse z coil (r 5 mm) inside a 50 um copper cylinder (r 7 mm; slowest mode ~11 us) keeps
 these fast; the bfieldtools geometry is in benchmarks/bench_eddy.py."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from coildesign import design, eddy
 from coildesign.analysis.regions import fibonacci_sphere
 from coildesign.design.eddy_bound import QP_POINTS, check_eddy, eddy_bound, eddy_rows, surface_points
-from coildesign.design.gradient import surface_operators
+from coildesign.design.gradient import DENSITY_FACTOR, _cap_binds, surface_operators
 from coildesign.design.target import HarmonicTarget
 
 A, LENGTH, DSV = 5e-3, 20e-3, 2.5e-3
@@ -120,3 +122,19 @@ def test_unreachable_eddy_bound_is_refused(surface, shell_modes):
     with pytest.raises(design.InfeasibleDesignError, match="eddy"):
         design.gradient_coil(surface, "z", DSV, 0.05, turns=6, wire_diameter=0.3e-3, n_targets=200, refine=0,
                              modes=20, enforce_spacing=False, eddy=(shell_modes, [5e-6], 1e-7))
+
+
+def test_spacing_phase_is_skipped_only_when_its_cap_binds_nowhere():
+    """The spacing phase caps round k at DENSITY_FACTOR Delta_(k-1) / pitch (round 0 at the given
+    cap): it would repeat the first phase exactly when every first-phase iterate meets its round's
+    cap (``_cap_binds`` doc). Candidates carry (solution, Delta) at indices 1 and 4."""
+    rows, pitch = np.array([[1.0, 0.0], [0.0, -2.0]]), 2.0
+
+    def cand(x, delta):
+        return [None, SimpleNamespace(x=np.asarray(x, dtype=float)), None, None, delta]
+
+    cap1 = DENSITY_FACTOR * 3.0 / pitch  # round 1's cap, from round 0's Delta = 3
+    assert not _cap_binds(rows, 0.6, pitch, [cand([0.59, 0.0], 3.0), cand([0.0, -0.999 * cap1 / 2], 9.0)])
+    assert _cap_binds(rows, 0.6, pitch, [cand([0.61, 0.0], 3.0), cand([0.0, 0.0], 9.0)])
+    # round 1 exceeds the cap of round 0's Delta (its own, larger Delta would not bind)
+    assert _cap_binds(rows, 0.6, pitch, [cand([0.59, 0.0], 3.0), cand([0.0, -1.001 * cap1 / 2], 9.0)])
