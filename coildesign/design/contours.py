@@ -731,7 +731,10 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
     GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path."""
+    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path. The
+    samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
+    samples missed a closer stretch between them, moved on by the bisection's resolution until it
+    is exactly clear: a returned start is a pitch from the kept wire everywhere."""
     poly = _Polygon(points)
     seg, arc = poly.seg, poly.arc
     total = float(arc[-1])
@@ -766,8 +769,8 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
             batch.append(batch[-1] + step)
         ok = clear(batch)
-        j = next((int(j) for j in np.flatnonzero(ok) if exactly(batch[j])), None)
-        if j is not None:
+        if ok.any():
+            j = int(np.argmax(ok))
             lo, hi = (batch[j - 1] if j else lo), batch[j]
             break
         if batch[-1] + step - s_end > 0.5 * total:
@@ -791,10 +794,16 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         node = 0
         for _ in range(depth):
             mid = mids[node]
-            passed = bool(ok[node]) and exactly(mid)
+            passed = bool(ok[node])
             lo, hi = (lo, mid) if passed else (mid, hi)
             node = 2 * node + (1 if passed else 2)
         done += depth
+    resolution = step / 2 ** GAP_BISECTIONS
+    while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
+        hi += resolution
+        if hi - s_end > 0.5 * total:
+            raise ValueError(f"Input pitch must leave room for a gap in a loop {total:g} m long; instead received "
+                             f"{pitch!r}")
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
@@ -810,8 +819,9 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
     head = poly.path(where, span)
     ha, hb = head[:-1], head[1:]
     if outer is not None:
-        i, t = outer.nearest(head[:1])
-        src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
+        dist, t = outer._distances(head[:1], np.arange(len(outer.points)))  # as ``outer.nearest``
+        i = int(np.argmin(dist[0]))
+        src = (outer.points[i] + t[0, i] * (outer.nxt[i] - outer.points[i]))[None]
         ha, hb = np.vstack([ha, src]), np.vstack([hb, head[:1]])
     near = _segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
     return bool(near.min() >= pitch)
