@@ -929,6 +929,56 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 
 
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
+RETURN_BISECTIONS = 40
+"""Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+
+
+def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, offset: np.ndarray,
+            lift: float) -> np.ndarray:
+    """One straight piece of the lifted return over the jog ``a``-``b`` [m], raised where it sags:
+    the points ``base + h offset`` (R, 3) [m] that follow ``first`` (3,) [m] (the previous piece's
+    end, lifted above ``a``), with ``base`` (R, 3) the chord's points after ``a`` (the last one
+    ``b``) and ``offset`` (R, 3) their unit lift directions. The far corner keeps h = ``lift`` [m];
+    the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
+    which every straight segment of the piece is as far from the jog as its two corners are (at
+    most ``lift``), measured as exact segment-to-segment distances (``_segment_distances``).
+
+    Why: two points a height h from the chord whose lift directions differ by an angle theta
+    (round a cylinder the normals turn along a jog) are joined by a segment that comes to
+    h cos(theta / 2) of it at its middle (the apothem of a chord of the circle of radius h), less
+    than a pitch at h = ``lift``; and a corner whose lift direction (the normal of the nearest
+    mesh vertex) leans along the jog is joined to the next point by a segment that passes nearer
+    to the jog than the corner itself. A piece with no
+    segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
+    lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
+    order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
+    height too low and it; the returned H is one at which the piece is clear."""
+    low_piece = base + lift * offset
+    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]]), a, b)
+    target = min(lift, float(corner_distance.min()))
+    height = np.full(len(base), lift)
+
+    def clearance(h: float) -> float:
+        height[:-1] = h
+        pts = np.vstack([first, base + height[:, None] * offset])
+        return float(_segment_distances(pts[:-1], pts[1:], a, b).min())
+
+    low = clearance(lift)
+    if low >= target:
+        return low_piece
+    lo, hi = lift, lift
+    for k in range(RETURN_BISECTIONS):
+        hi = lift + 2.0**k * (target - low)
+        if clearance(hi) >= target:
+            break
+        lo = hi
+    else:
+        return low_piece  # no height clears it (a degenerate jog): the wires' spacing check reports it
+    for _ in range(RETURN_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if clearance(mid) >= target else (mid, hi)
+    height[:-1] = hi
+    return base + height[:, None] * offset
 
 
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
@@ -945,10 +995,11 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
     along the surface normal (between its corners ``lift`` from the straight chord below,
-    ``RETURN_POINTS`` points per piece), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ... -> c_2 -> e_1: over
-    every loop's gap in the loop's own current direction (each loop is thus a full turn, its gap
-    one pitch off the surface) and back over every jog (whose field it cancels to first order
-    in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
+    ``RETURN_POINTS`` points per piece; over a jog raised where its straight segments would sag
+    nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
+    -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
+    full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
+    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
     apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
@@ -1003,7 +1054,11 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             u = chord / length
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
-        lifted.extend(a + steps[:, None] * (b - a) + lift * nrm)
+        base = a + steps[:, None] * (b - a)
+        if len(corner_index) % 2:  # over a gap (a loop's own turn)
+            lifted.extend(base + lift * nrm)
+        else:  # back over a jog: raised where its straight pieces sag towards the jog
+            lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
         corner_index.append(len(lifted) - 1)
     e1 = ends[0]
     junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]

@@ -333,3 +333,40 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
+
+
+def _nest_on_cylinder(radius, steps, sides=200):
+    """Nested ellipses (half-axes 4 mm round the axis, 2 mm along it, shrinking by ``steps`` [m])
+    wrapped onto a cylinder of ``radius`` [m] round the z axis, with its outward normals."""
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, shrink in enumerate(steps):
+        phi = (4e-3 - shrink) * np.cos(t) / radius
+        points = np.c_[radius * np.cos(phi), radius * np.sin(phi), (2e-3 - shrink) * np.sin(t)]
+        nest.append(ContourLoop(points, float(k + 0.5), np.c_[np.cos(phi), np.sin(phi), 0 * phi]))
+    return nest
+
+
+def test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder():
+    """Three nested loops on a 5 mm cylinder whose jogs run round the axis (the cut sits at the
+    innermost loop's point farthest from the centre): between its corners the return's lift
+    directions turn with the normals, so straight pieces a pitch from the jog at their points
+    would sag to pitch cos(theta / 2) between them (0.9994 pitch here). Every segment of the
+    return over a jog is at least a pitch from that jog (exact segment distances), and raised no
+    more than the bisection needs (the closest within 1e-9 of a pitch; the corners themselves are
+    a pitch from the jog to round-off, 1e-12)."""
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    n = len(nest)
+    ends = junctions[2:2 * n:2]  # each loop's last point (its jog leaves there)
+    corners = junctions[2 * n + 1:-1]  # the return's corners: e_n, c_n, e_{n-1}, ..., c_2, e_1
+    assert len(corners) == 2 * n - 1
+    least = []
+    for q in range(n - 1):  # the return piece c_{n-q} -> e_{n-q-1} runs back over jog n - q - 1
+        piece = path[corners[2 * q + 1]:corners[2 * q + 2] + 1]
+        jog = path[ends[n - q - 2]:ends[n - q - 2] + 2]
+        assert len(piece) == RETURN_POINTS + 1
+        least.append(contours._segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
+    assert min(least) >= pitch * (1 - 1e-12)
+    assert all(d <= pitch * (1 + 1e-9) for d in least)
