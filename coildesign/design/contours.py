@@ -17,7 +17,7 @@ Nesting: a loop's parent is the innermost loop one level closer to zero that enc
 decided by the winding number in the parameter plane of its surface component (``nests``).
 
 Connection (documented return path): each nest becomes one open polyline (``connect``): a
-radial lead (along the surface normal) comes in to loop 1 (outermost) at its cut c_1; every
+lead (along the surface normal, below) comes in to loop 1 (outermost) at its cut c_1; every
 loop k runs from c_k round to e_k, which lies one wire pitch (``lift``: a wire diameter plus the
 clearance) before c_k, and jogs from there straight to loop k + 1's cut c_{k+1} (e_k is the
 point of loop k nearest to c_{k+1}). No point is passed twice and the jogs leave a pitch apart, so the wires are as they
@@ -25,8 +25,9 @@ can be built (the loop is not closed where its jog leaves, which in copper would
 From the innermost loop's end the return is lifted by ``lift`` along the surface normal (a
 second layer) and runs back over every loop's gap (in the loop's current direction: each loop
 is a full turn) and every jog (in the opposite direction: the jogs' fields cancel to first
-order in ``lift``), lands above e_1 and leaves along the normal: the two radial leads stand one
-pitch apart and no lead crosses a wire on the surface. The analysis of the resulting ``Coil``
+order in ``lift``), lands above e_1 and leaves: the two leads run parallel, along the surface
+normal made perpendicular to the chord c_1 -> e_1, so they stand one pitch apart (also where the
+surface curves between c_1 and e_1) and no lead crosses a wire on the surface. The analysis of the resulting ``Coil``
 includes all of it exactly. Separate nests are separate windings, each with its two terminals,
 to be connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them
 on the coil through modelled jumpers instead.
@@ -999,7 +1000,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
     -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
     full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
-    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
+    to first order in ``lift``). The leads leave at c_1 (in) and above e_1 (out) along one direction, the
+    mean normal made perpendicular to the chord c_1 -> e_1, so they stand exactly |c_1 - e_1| (a pitch)
     apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
@@ -1027,8 +1029,18 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         m = nest[k].normals[where[0]]
         return m / np.linalg.norm(m)
 
-    c1, n1 = at(0, starts[0]), normal(0, starts[0])
-    path = [c1 + lead_length * n1]
+    # both leads leave along one direction perpendicular to the chord c_1 -> e_1 (the mean of the
+    # two normals with its component along the chord removed): two parallel lines through points
+    # one chord apart, so the leads stand exactly |c_1 - e_1| >= a pitch apart also where the
+    # surface curves between c_1 and e_1 (along the normals they would close in by the chord's
+    # component along the normal)
+    c1, e1_point = at(0, starts[0]), at(0, ends[0])
+    lead_direction = normal(0, starts[0]) + normal(0, ends[0])
+    chord = e1_point - c1
+    if (chord_length := float(np.linalg.norm(chord))) > 0.0:
+        lead_direction -= (lead_direction @ chord) / chord_length**2 * chord
+    lead_direction /= np.linalg.norm(lead_direction)
+    path = [c1 + lead_length * lead_direction]
     junctions = [0]
     for k in range(n):
         arc = _arc(pts_of[k], starts[k], ends[k])
@@ -1036,7 +1048,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         path.extend(arc)
     corners = []  # (point on the surface, unit normal) under each corner of the return
     for k in range(n - 1, -1, -1):
-        corners.append((at(k, ends[k]), normal(k, ends[k])))
+        corners.append((at(k, ends[k]), normal(k, ends[k]) if k else lead_direction))
         if k:
             corners.append((at(k, starts[k]), normal(k, starts[k])))
     # between two corners the return runs at a distance ``lift`` from the straight chord below
@@ -1060,9 +1072,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         else:  # back over a jog: raised where its straight pieces sag towards the jog
             lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
         corner_index.append(len(lifted) - 1)
-    e1 = ends[0]
     junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]
-    path += lifted + [at(0, e1) + lead_length * normal(0, e1)]
+    path += lifted + [e1_point + lead_length * lead_direction]
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]
     index = np.cumsum(keep) - 1

@@ -370,3 +370,29 @@ def test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder():
         least.append(contours._segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
     assert min(least) >= pitch * (1 - 1e-12)
     assert all(d <= pitch * (1 + 1e-9) for d in least)
+
+
+def test_leads_stand_a_pitch_apart_where_the_chord_between_them_leaves_the_normal():
+    """Three nested circles drawn on the plane z = x / 2 but given the normals (0, 0, 1) (as the
+    points of a contour on a faceted former carry one facet's normal while the loop bends over the
+    next facet): the chord c_1 -> e_1 between the leads' feet has a component along the normals,
+    so leads along the normals would stand |c_1 - e_1| sin(angle) < a pitch apart. Both leads run
+    along the normals made perpendicular to that chord: parallel segments exactly |c_1 - e_1| (at
+    least a pitch) apart (exact segment distances)."""
+    pitch, sides = 0.1e-3, 120
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+        x, y = radius * np.cos(t), radius * np.sin(t)
+        nest.append(ContourLoop(np.c_[x, y, 0.5 * x], float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    path, _ = connect(nest, pitch, 4 * pitch, np.array([0.0, -5e-3, 0.0]))  # cuts at y > 0, where z climbs
+    lead_in, lead_out = path[:2], path[-2:]  # c_1 + 4 pitch m -> c_1; e_1 + pitch m -> e_1 + 4 pitch m
+    direction_in = (lead_in[0] - lead_in[1]) / np.linalg.norm(lead_in[0] - lead_in[1])
+    direction_out = (lead_out[1] - lead_out[0]) / np.linalg.norm(lead_out[1] - lead_out[0])
+    np.testing.assert_allclose(direction_in, direction_out, rtol=0, atol=1e-12)
+    chord = (lead_out[0] - pitch * direction_out) - lead_in[1]  # e_1 - c_1
+    assert abs(chord[2]) > 0.1 * pitch  # the case the normals alone get wrong
+    assert abs(direction_in @ chord) <= 1e-12 * pitch
+    gap = float(contours._segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
+    assert gap >= pitch * (1 - 1e-12)
+    assert gap == pytest.approx(float(np.linalg.norm(chord)), rel=1e-12, abs=0)
