@@ -25,10 +25,10 @@ can be built (the loop is not closed where its jog leaves, which in copper would
 From the innermost loop's end the return is lifted by ``lift`` along the surface normal (a
 second layer) and runs back over every loop's gap (in the loop's current direction: each loop
 is a full turn) and every jog (in the opposite direction: the jogs' fields cancel to first
-order in ``lift``), lands above e_1 and leaves: the two leads run parallel, along the surface
-normal made perpendicular to the chord c_1 -> e_1, so they stand one pitch apart (also where the
-surface curves between c_1 and e_1) and no lead crosses a wire on the surface. The analysis of the resulting ``Coil``
-includes all of it exactly. Separate nests are separate windings, each with its two terminals,
+order in ``lift``), lands above e_1 and leaves along the normal (or, where the two leads would
+then stand less than a pitch apart, both along the mean normal made perpendicular to the chord
+c_1 -> e_1: exactly |c_1 - e_1| apart): the leads stand a pitch apart and no lead crosses a wire
+on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate nests are separate windings, each with its two terminals,
 to be connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them
 on the coil through modelled jumpers instead.
 """
@@ -1000,9 +1000,9 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
     -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
     full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
-    to first order in ``lift``). The leads leave at c_1 (in) and above e_1 (out) along one direction, the
-    mean normal made perpendicular to the chord c_1 -> e_1, so they stand exactly |c_1 - e_1| (a pitch)
-    apart."""
+    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out); where
+    those would stand less than a pitch apart (the chord c_1 -> e_1 leans along the normals), both
+    leave along the mean normal made perpendicular to that chord, exactly |c_1 - e_1| (a pitch) apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
 
@@ -1029,18 +1029,20 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         m = nest[k].normals[where[0]]
         return m / np.linalg.norm(m)
 
-    # both leads leave along one direction perpendicular to the chord c_1 -> e_1 (the mean of the
-    # two normals with its component along the chord removed): two parallel lines through points
-    # one chord apart, so the leads stand exactly |c_1 - e_1| >= a pitch apart also where the
-    # surface curves between c_1 and e_1 (along the normals they would close in by the chord's
-    # component along the normal)
+    # the leads leave along the normals at c_1 and e_1; where they would stand less than a pitch
+    # apart (the chord c_1 -> e_1 leans along the normals, e.g. where the loop bends over a facet
+    # edge between them), both leave along one direction instead, the mean normal made
+    # perpendicular to the chord: two parallel lines through points one chord apart stand exactly
+    # |c_1 - e_1| >= a pitch apart
     c1, e1_point = at(0, starts[0]), at(0, ends[0])
-    lead_direction = normal(0, starts[0]) + normal(0, ends[0])
-    chord = e1_point - c1
-    if (chord_length := float(np.linalg.norm(chord))) > 0.0:
-        lead_direction -= (lead_direction @ chord) / chord_length**2 * chord
-    lead_direction /= np.linalg.norm(lead_direction)
-    path = [c1 + lead_length * lead_direction]
+    n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
+    if _segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
+                          e1_point + lead_length * lead_direction)[0] < lift:
+        lead_direction = n1 + lead_direction
+        chord = e1_point - c1
+        lead_direction -= (lead_direction @ chord) / (chord @ chord) * chord
+        n1 = lead_direction = lead_direction / np.linalg.norm(lead_direction)
+    path = [c1 + lead_length * n1]
     junctions = [0]
     for k in range(n):
         arc = _arc(pts_of[k], starts[k], ends[k])
