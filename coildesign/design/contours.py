@@ -28,9 +28,10 @@ is a full turn) and every jog (in the opposite direction: the jogs' fields cance
 order in ``lift``), lands above e_1 and leaves along the normal (or, where the two leads would
 then stand less than a pitch apart, both along the mean normal made perpendicular to the chord
 c_1 -> e_1: exactly |c_1 - e_1| apart): the leads stand a pitch apart and no lead crosses a wire
-on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate nests are separate windings, each with its two terminals,
-to be connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them
-on the coil through modelled jumpers instead.
+on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate
+nests are separate windings, each with its two terminals, to be connected in series off the
+coil; ``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
+instead.
 """
 
 from __future__ import annotations
