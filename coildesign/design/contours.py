@@ -17,7 +17,7 @@ Nesting: a loop's parent is the innermost loop one level closer to zero that enc
 decided by the winding number in the parameter plane of its surface component (``nests``).
 
 Connection (documented return path): each nest becomes one open polyline (``connect``): a
-radial lead (along the surface normal) comes in to loop 1 (outermost) at its cut c_1; every
+lead (along the surface normal, below) comes in to loop 1 (outermost) at its cut c_1; every
 loop k runs from c_k round to e_k, which lies one wire pitch (``lift``: a wire diameter plus the
 clearance) before c_k, and jogs from there straight to loop k + 1's cut c_{k+1} (e_k is the
 point of loop k nearest to c_{k+1}). No point is passed twice and the jogs leave a pitch apart, so the wires are as they
@@ -25,11 +25,13 @@ can be built (the loop is not closed where its jog leaves, which in copper would
 From the innermost loop's end the return is lifted by ``lift`` along the surface normal (a
 second layer) and runs back over every loop's gap (in the loop's current direction: each loop
 is a full turn) and every jog (in the opposite direction: the jogs' fields cancel to first
-order in ``lift``), lands above e_1 and leaves along the normal: the two radial leads stand one
-pitch apart and no lead crosses a wire on the surface. The analysis of the resulting ``Coil``
-includes all of it exactly. Separate nests are separate windings, each with its two terminals,
-to be connected in series off the coil; ``gradient_coil(..., join_windings=True)`` joins them
-on the coil through modelled jumpers instead.
+order in ``lift``), lands above e_1 and leaves along the normal (or, where the two leads would
+then stand less than a pitch apart, both along the mean normal made perpendicular to the chord
+c_1 -> e_1: exactly |c_1 - e_1| apart): the leads stand a pitch apart and no lead crosses a wire
+on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate
+nests are separate windings, each with its two terminals, to be connected in series off the
+coil; ``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
+instead.
 """
 
 from __future__ import annotations
@@ -731,7 +733,10 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
     GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path."""
+    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path. The
+    samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
+    samples missed a closer stretch between them, moved on by the bisection's resolution until it
+    is exactly clear: a returned start is a pitch from the kept wire everywhere."""
     poly = _Polygon(points)
     seg, arc = poly.seg, poly.arc
     total = float(arc[-1])
@@ -766,8 +771,8 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
             batch.append(batch[-1] + step)
         ok = clear(batch)
-        j = next((int(j) for j in np.flatnonzero(ok) if exactly(batch[j])), None)
-        if j is not None:
+        if ok.any():
+            j = int(np.argmax(ok))
             lo, hi = (batch[j - 1] if j else lo), batch[j]
             break
         if batch[-1] + step - s_end > 0.5 * total:
@@ -791,10 +796,16 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         node = 0
         for _ in range(depth):
             mid = mids[node]
-            passed = bool(ok[node]) and exactly(mid)
+            passed = bool(ok[node])
             lo, hi = (lo, mid) if passed else (mid, hi)
             node = 2 * node + (1 if passed else 2)
         done += depth
+    resolution = step / 2 ** GAP_BISECTIONS
+    while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
+        hi += resolution
+        if hi - s_end > 0.5 * total:
+            raise ValueError(f"Input pitch must leave room for a gap in a loop {total:g} m long; instead received "
+                             f"{pitch!r}")
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
@@ -810,8 +821,9 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
     head = poly.path(where, span)
     ha, hb = head[:-1], head[1:]
     if outer is not None:
-        i, t = outer.nearest(head[:1])
-        src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
+        dist, t = outer._distances(head[:1], np.arange(len(outer.points)))  # as ``outer.nearest``
+        i = int(np.argmin(dist[0]))
+        src = (outer.points[i] + t[0, i] * (outer.nxt[i] - outer.points[i]))[None]
         ha, hb = np.vstack([ha, src]), np.vstack([hb, head[:1]])
     near = _segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
     return bool(near.min() >= pitch)
@@ -919,6 +931,56 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 
 
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
+RETURN_BISECTIONS = 40
+"""Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+
+
+def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, offset: np.ndarray,
+            lift: float) -> np.ndarray:
+    """One straight piece of the lifted return over the jog ``a``-``b`` [m], raised where it sags:
+    the points ``base + h offset`` (R, 3) [m] that follow ``first`` (3,) [m] (the previous piece's
+    end, lifted above ``a``), with ``base`` (R, 3) the chord's points after ``a`` (the last one
+    ``b``) and ``offset`` (R, 3) their unit lift directions. The far corner keeps h = ``lift`` [m];
+    the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
+    which every straight segment of the piece is as far from the jog as its two corners are (at
+    most ``lift``), measured as exact segment-to-segment distances (``_segment_distances``).
+
+    Why: two points a height h from the chord whose lift directions differ by an angle theta
+    (round a cylinder the normals turn along a jog) are joined by a segment that comes to
+    h cos(theta / 2) of it at its middle (the apothem of a chord of the circle of radius h), less
+    than a pitch at h = ``lift``; and a corner whose lift direction (the normal of the nearest
+    mesh vertex) leans along the jog is joined to the next point by a segment that passes nearer
+    to the jog than the corner itself. A piece with no
+    segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
+    lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
+    order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
+    height too low and it; the returned H is one at which the piece is clear."""
+    low_piece = base + lift * offset
+    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]]), a, b)
+    target = min(lift, float(corner_distance.min()))
+    height = np.full(len(base), lift)
+
+    def clearance(h: float) -> float:
+        height[:-1] = h
+        pts = np.vstack([first, base + height[:, None] * offset])
+        return float(_segment_distances(pts[:-1], pts[1:], a, b).min())
+
+    low = clearance(lift)
+    if low >= target:
+        return low_piece
+    lo, hi = lift, lift
+    for k in range(RETURN_BISECTIONS):
+        hi = lift + 2.0**k * (target - low)
+        if clearance(hi) >= target:
+            break
+        lo = hi
+    else:
+        return low_piece  # no height clears it (a degenerate jog): the wires' spacing check reports it
+    for _ in range(RETURN_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if clearance(mid) >= target else (mid, hi)
+    height[:-1] = hi
+    return base + height[:, None] * offset
 
 
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
@@ -935,11 +997,13 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
     along the surface normal (between its corners ``lift`` from the straight chord below,
-    ``RETURN_POINTS`` points per piece), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ... -> c_2 -> e_1: over
-    every loop's gap in the loop's own current direction (each loop is thus a full turn, its gap
-    one pitch off the surface) and back over every jog (whose field it cancels to first order
-    in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), a pitch
-    apart."""
+    ``RETURN_POINTS`` points per piece; over a jog raised where its straight segments would sag
+    nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
+    -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
+    full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
+    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out); where
+    those would stand less than a pitch apart (the chord c_1 -> e_1 leans along the normals), both
+    leave along the mean normal made perpendicular to that chord, exactly |c_1 - e_1| (a pitch) apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
 
@@ -966,7 +1030,19 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         m = nest[k].normals[where[0]]
         return m / np.linalg.norm(m)
 
-    c1, n1 = at(0, starts[0]), normal(0, starts[0])
+    # the leads leave along the normals at c_1 and e_1; where they would stand less than a pitch
+    # apart (the chord c_1 -> e_1 leans along the normals, e.g. where the loop bends over a facet
+    # edge between them), both leave along one direction instead, the mean normal made
+    # perpendicular to the chord: two parallel lines through points one chord apart stand exactly
+    # |c_1 - e_1| >= a pitch apart
+    c1, e1_point = at(0, starts[0]), at(0, ends[0])
+    n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
+    if _segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
+                          e1_point + lead_length * lead_direction)[0] < lift:
+        lead_direction = n1 + lead_direction
+        chord = e1_point - c1
+        lead_direction -= (lead_direction @ chord) / (chord @ chord) * chord
+        n1 = lead_direction = lead_direction / np.linalg.norm(lead_direction)
     path = [c1 + lead_length * n1]
     junctions = [0]
     for k in range(n):
@@ -975,7 +1051,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         path.extend(arc)
     corners = []  # (point on the surface, unit normal) under each corner of the return
     for k in range(n - 1, -1, -1):
-        corners.append((at(k, ends[k]), normal(k, ends[k])))
+        corners.append((at(k, ends[k]), normal(k, ends[k]) if k else lead_direction))
         if k:
             corners.append((at(k, starts[k]), normal(k, starts[k])))
     # between two corners the return runs at a distance ``lift`` from the straight chord below
@@ -993,11 +1069,14 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             u = chord / length
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
-        lifted.extend(a + steps[:, None] * (b - a) + lift * nrm)
+        base = a + steps[:, None] * (b - a)
+        if len(corner_index) % 2:  # over a gap (a loop's own turn)
+            lifted.extend(base + lift * nrm)
+        else:  # back over a jog: raised where its straight pieces sag towards the jog
+            lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
         corner_index.append(len(lifted) - 1)
-    e1 = ends[0]
     junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]
-    path += lifted + [at(0, e1) + lead_length * normal(0, e1)]
+    path += lifted + [e1_point + lead_length * lead_direction]
     pts = np.array(path)
     keep = np.r_[True, np.linalg.norm(np.diff(pts, axis=0), axis=1) > 1e-12 * np.ptp(pts, axis=0).max()]
     index = np.cumsum(keep) - 1

@@ -98,11 +98,11 @@ THIN = 6
 """Of the other check points every THIN-th enters the model."""
 TRUST = 0.25
 """Initial trust radius of a step, in units of the mean level spacing."""
-STEPS = 3
+STEPS = 5
 """Wire sets built per optimisation (each ~1.5-3 s of CPU on benchmarks/bench_design.py's problem:
 build, dense check, spacing, inductance). Measured there: y 675.0 -> 677.1 (one accepted step of
-two), 679.3 (two of three); z (strays dropped) 1055.3 (two steps), 1060.2 (three). More steps did
-not gain there: a fourth y step missed the bound (5.007 %), a fifth the spacing (by 5e-5 of a pitch)."""
+two), 679.3 (two of three), 680.1 (three of five: the fourth missed the bound, 5.007 %); z (strays
+dropped) 1055.4 (two steps), 1060.2 (three), 1063.2 (four of five)."""
 REJECTIONS = 2
 """The optimisation ends after this many rejected steps in a row: the model then misses what the
 wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed the bound or the

@@ -333,3 +333,66 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
+
+
+def _nest_on_cylinder(radius, steps, sides=200):
+    """Nested ellipses (half-axes 4 mm round the axis, 2 mm along it, shrinking by ``steps`` [m])
+    wrapped onto a cylinder of ``radius`` [m] round the z axis, with its outward normals."""
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, shrink in enumerate(steps):
+        phi = (4e-3 - shrink) * np.cos(t) / radius
+        points = np.c_[radius * np.cos(phi), radius * np.sin(phi), (2e-3 - shrink) * np.sin(t)]
+        nest.append(ContourLoop(points, float(k + 0.5), np.c_[np.cos(phi), np.sin(phi), 0 * phi]))
+    return nest
+
+
+def test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder():
+    """Three nested loops on a 5 mm cylinder whose jogs run round the axis (the cut sits at the
+    innermost loop's point farthest from the centre): between its corners the return's lift
+    directions turn with the normals, so straight pieces a pitch from the jog at their points
+    would sag to pitch cos(theta / 2) between them (0.9994 pitch here). Every segment of the
+    return over a jog is at least a pitch from that jog (exact segment distances), and raised no
+    more than the bisection needs (the closest within 1e-9 of a pitch; the corners themselves are
+    a pitch from the jog to round-off, 1e-12)."""
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    n = len(nest)
+    ends = junctions[2:2 * n:2]  # each loop's last point (its jog leaves there)
+    corners = junctions[2 * n + 1:-1]  # the return's corners: e_n, c_n, e_{n-1}, ..., c_2, e_1
+    assert len(corners) == 2 * n - 1
+    least = []
+    for q in range(n - 1):  # the return piece c_{n-q} -> e_{n-q-1} runs back over jog n - q - 1
+        piece = path[corners[2 * q + 1]:corners[2 * q + 2] + 1]
+        jog = path[ends[n - q - 2]:ends[n - q - 2] + 2]
+        assert len(piece) == RETURN_POINTS + 1
+        least.append(contours._segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
+    assert min(least) >= pitch * (1 - 1e-12)
+    assert all(d <= pitch * (1 + 1e-9) for d in least)
+
+
+def test_leads_stand_a_pitch_apart_where_the_chord_between_them_leaves_the_normal():
+    """Three nested circles drawn on the plane z = x / 2 but given the normals (0, 0, 1) (as the
+    points of a contour on a faceted former carry one facet's normal while the loop bends over the
+    next facet): the chord c_1 -> e_1 between the leads' feet has a component along the normals,
+    so leads along the normals would stand |c_1 - e_1| sin(angle) < a pitch apart. Both leads run
+    along the normals made perpendicular to that chord: parallel segments exactly |c_1 - e_1| (at
+    least a pitch) apart (exact segment distances)."""
+    pitch, sides = 0.1e-3, 120
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+        x, y = radius * np.cos(t), radius * np.sin(t)
+        nest.append(ContourLoop(np.c_[x, y, 0.5 * x], float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    path, _ = connect(nest, pitch, 4 * pitch, np.array([0.0, -5e-3, 0.0]))  # cuts at y > 0, where z climbs
+    lead_in, lead_out = path[:2], path[-2:]  # c_1 + 4 pitch m -> c_1; e_1 + pitch m -> e_1 + 4 pitch m
+    direction_in = (lead_in[0] - lead_in[1]) / np.linalg.norm(lead_in[0] - lead_in[1])
+    direction_out = (lead_out[1] - lead_out[0]) / np.linalg.norm(lead_out[1] - lead_out[0])
+    np.testing.assert_allclose(direction_in, direction_out, rtol=0, atol=1e-12)
+    chord = (lead_out[0] - pitch * direction_out) - lead_in[1]  # e_1 - c_1
+    assert abs(chord[2]) > 0.1 * pitch  # the case the normals alone get wrong
+    assert abs(direction_in @ chord) <= 1e-12 * pitch
+    gap = float(contours._segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
+    assert gap >= pitch * (1 - 1e-12)
+    assert gap == pytest.approx(float(np.linalg.norm(chord)), rel=1e-12, abs=0)
