@@ -700,11 +700,14 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv, deviation,
                                              exclude, WIRE_GMD_POINTS, check=lambda *_: dense)
         sphere = deviation == "dsv"
+        # trial wire sets that miss the eddy bound are refused before their inductance is computed
+        meets_eddy = None if bound_eddy is None else lambda c, eta: e_rows.meets(e_rows.of(c, eta))
         tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude, WIRE_GMD_POINTS,
                                start=start, check=deviation_check(True) if sphere else None,
-                               final_check=deviation_check(False) if sphere else None)
+                               final_check=deviation_check(False) if sphere else None,
+                               admissible=meets_eddy)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
-                and (bound_eddy is None or e_rows.meets(e_rows.of(tuned.coil, tuned.efficiency)))):
+                and (meets_eddy is None or meets_eddy(tuned.coil, tuned.efficiency))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
     rounds = it + 1
     t_solve = time.perf_counter()

@@ -352,19 +352,22 @@ def _spacing_rows(mids: np.ndarray, dls: np.ndarray, motion: np.ndarray, ids: np
 def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spacing: float, axis_vector: np.ndarray,
              center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int,
              bounds: tuple[float, float] | None = None,
-             check: Callable[[Coil, float], DeviationCheck] | None = None) -> WireSet:
+             check: Callable[[Coil, float], DeviationCheck] | None = None,
+             admissible: Callable[[Coil, float], bool] | None = None) -> WireSet:
     """The ``WireSet`` of a built coil: efficiency (analytic Jacobian), dense deviation check
     (``check(coil, eta)``, default ``analysis.dense_field_deviation``) and inductance
     (``analysis.inductance`` with ``gmd_points``; cached on the coil, so the design's report of the
-    returned wires reuses it). ``bounds`` (max deviation, pitch [m]): wires that miss either get
-    no inductance (inf)."""
+    returned wires reuses it). ``bounds`` (max deviation, pitch [m]): wires that miss either, or
+    for which ``admissible(coil, eta)`` (a further bound of the design, e.g. its eddy field; judged
+    only when the two are met) is False, get no inductance (inf)."""
     eta = gradient_efficiency(coil, axis_vector, center=tuple(center))
     if check is None:
         dense = dense_field_deviation(coil, radius, axis_vector, center=tuple(center), exclude=exclude,
                                       deviation=deviation, eta=eta)
     else:
         dense = check(coil, eta)
-    missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9))
+    missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9)
+                                     or (admissible is not None and not admissible(coil, eta)))
     return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta,
                    np.inf if missed else inductance(coil, gmd_points=gmd_points), dense, spacing)
 
@@ -482,8 +485,9 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     unit = float(a[-1]) / len(a)
     trust = TRUST
 
-    def ok(w: WireSet) -> bool:
-        return w.check.max_deviation <= max_deviation * (1 + 1e-9) and w.spacing >= pitch * (1 - 1e-9)
+    def ok(w: WireSet) -> bool:  # an infinite inductance marks a further bound missed (``wire_set``)
+        return (w.check.max_deviation <= max_deviation * (1 + 1e-9) and w.spacing >= pitch * (1 - 1e-9)
+                and bool(np.isfinite(w.inductance)))
 
     best = start if ok(start) else None
     current_set = start
@@ -521,7 +525,8 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
                 radius: float, max_deviation: float, deviation: str, exclude: float, gmd_points: int,
                 steps: int = STEPS, start: WireSet | None = None,
                 check: Callable[[Coil, float], DeviationCheck] | None = None,
-                final_check: Callable[[Coil, float], DeviationCheck] | None = None) -> tuple[WireSet | None, dict]:
+                final_check: Callable[[Coil, float], DeviationCheck] | None = None,
+                admissible: Callable[[Coil, float], bool] | None = None) -> tuple[WireSet | None, dict]:
     """``optimise_levels`` for the wires a target-field design cuts from ``psi``: ``maker`` makes
     them (``make(psi, at, strays)`` of ``design.gradient``; its ``levels``, ``loops``, ``pitch``,
     ``diameter``, ``surface`` and ``ops`` after the call, ``saddles(psi)`` the saddle values to
@@ -531,7 +536,9 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
     ``check(coil, eta)``: the deviation check of the trial wire sets (default
     ``analysis.dense_field_deviation``); ``final_check``: the check that the returned wire set
     must also pass when it was not the given ``start`` (e.g. the whole dense check after a
-    sphere-only ``check``); when it fails, the given ``start`` is returned (or None)."""
+    sphere-only ``check``); when it fails, the given ``start`` is returned (or None).
+    ``admissible(coil, eta)``: a further bound the trial wire sets must meet (``wire_set``; e.g. the
+    design's eddy field), judged before their inductance is computed."""
     s_hat = np.asarray(axis_vector, dtype=float)
     c = np.asarray(center, dtype=float)
 
@@ -539,7 +546,7 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
         coil, _, junctions = maker.make(psi, at, strays=False)
         return wire_set(maker.levels if at is None else at, coil, junctions, maker.loops,
                         spacing_of(coil.windings, junctions, maker.pitch), s_hat, c, radius, deviation, exclude,
-                        gmd_points, None if at is None else (max_deviation, maker.pitch), check)
+                        gmd_points, None if at is None else (max_deviation, maker.pitch), check, admissible)
 
     given = start
     if start is None:

@@ -155,3 +155,24 @@ def test_tuning_from_a_judged_start_with_sphere_trials_matches_the_plain_tuning(
     # no more than REJECTIONS rejected steps in a row
     runs = "".join("a" if s["accepted"] else "r" for s in log["steps"])
     assert "r" * (lv.REJECTIONS + 1) not in runs and len(runs) <= lv.STEPS
+
+
+@pytest.mark.slow
+def test_a_further_bound_refuses_trials_before_their_inductance(gx, monkeypatch):
+    """``admissible`` (e.g. a design's eddy-field bound) is judged on every trial that meets the
+    deviation and spacing, before its inductance: a bound no trial meets leaves the start, no
+    trial's inductance is computed, and every step is rejected."""
+    judged, computed = [], []
+    inductance = lv.inductance
+
+    def counting(coil, **kw):
+        computed.append(coil)
+        return inductance(coil, **kw)
+
+    monkeypatch.setattr(lv, "inductance", counting)
+    best, log = lv.tune_levels(_maker(gx), gx.stream_function, gd._min_spacing, np.eye(3)[0], np.zeros(3), DSV, EPS,
+                               "dsv", 0.1, gd.WIRE_GMD_POINTS, admissible=lambda c, eta: judged.append(c) or False)
+    assert log["steps"] and not any(step["accepted"] for step in log["steps"])
+    assert len(computed) == 1  # the start's own (built here), none of a trial's
+    assert best is not None and best.figure_of_merit == pytest.approx(log["start"], rel=1e-12, abs=0)
+    assert judged  # the bound was asked (a trial met the deviation and the spacing)
