@@ -276,10 +276,11 @@ def test_allowed_violations_warn_and_mark_the_design_unbuildable():
 
 
 def test_spacing_violation_is_refused_naming_the_spacing(surface):
-    """0.3 mm wire at 6 turns on the coarse 10 mm cylinder after one refinement round: the wires
-    stand closer than a pitch; the error says how far apart and how much is missing."""
+    """0.5 mm wire at 10 turns on the coarse 10 mm cylinder after one refinement round: the wires
+    meet the deviation bound but stand closer than a pitch (0.38 mm for 0.55 mm); the error says
+    how far apart and how much is missing."""
     with pytest.raises(design.InfeasibleDesignError, match=r"mm apart \(centre to centre\).*mm short"):
-        design.gradient_coil(surface, "z", DSV, 0.05, turns=6, wire_diameter=0.3e-3, n_targets=800, refine=1)
+        design.gradient_coil(surface, "z", DSV, 0.05, turns=10, wire_diameter=0.5e-3, n_targets=800, refine=1)
 
 
 def test_export_length_unit_for_cad(gz, tmp_path):
