@@ -35,6 +35,7 @@ so ``import coildesign`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import numbers
@@ -237,14 +238,35 @@ def local_cluster(workers: int):
     dashboard, and without dask's ``MALLOC_TRIM_THRESHOLD_=65536`` for the workers: that setting
     (``distributed.nanny.pre-spawn-environ``) returns freed memory to the system eagerly, which
     measured 14.5-14.9 ms of CPU per ``studies.microcoil`` design instead of 11.6-12.1 ms (+23 %)
-    here, because numpy's temporaries are then mapped and unmapped again at every design."""
+    here, because numpy's temporaries are then mapped and unmapped again at every design.
+
+    The calling process keeps its environment: distributed's nanny writes the pre-spawn variables
+    (``OMP_NUM_THREADS=1`` and the other BLAS thread counts) into ``os.environ`` of the process
+    that starts the workers, so every process that caller starts afterwards (a script run with
+    ``subprocess``, a process pool) would run single-threaded BLAS; they are put back as they were
+    once the workers run (``_environment_kept``)."""
     import dask
     from distributed import LocalCluster
 
     env = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
            if k != "MALLOC_TRIM_THRESHOLD_"}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}), _environment_kept(env):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
+@contextlib.contextmanager
+def _environment_kept(names: Iterable[str]) -> Iterator[None]:
+    """Put the environment variables ``names`` of this process back as they were on entry (set to
+    their old value, or removed when they were unset) when the block ends."""
+    before = {k: os.environ.get(k) for k in names}
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 class DaskBackend(Backend):

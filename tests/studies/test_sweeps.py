@@ -13,6 +13,7 @@ import pytest
 
 import coildesign as cd
 from coildesign.studies import design_points, sweep
+from coildesign.studies.backends import local_cluster
 from tests._study_functions import Locked, picky, slow_square, square
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +128,21 @@ def test_dask_embedded_local_cluster():
     df = res.to_dataframe()
     np.testing.assert_allclose(df["f"], df["x"] ** 2, rtol=1e-15, atol=0)
     assert res.backend == "dask"
+
+
+def test_dask_local_cluster_leaves_the_callers_environment_as_it_was(monkeypatch):
+    """distributed's nanny writes OMP_NUM_THREADS=1 (and the other BLAS thread counts) into the
+    environment of the process that starts the workers; the study's cluster puts them back, so
+    processes the caller starts afterwards keep their BLAS threads."""
+    pytest.importorskip("distributed")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    cluster = local_cluster(1)
+    try:
+        assert "OMP_NUM_THREADS" not in os.environ
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    finally:
+        cluster.close()
 
 
 def test_checkpoint_refuses_other_study_and_resumes_same(tmp_path):
