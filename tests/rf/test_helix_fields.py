@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coildesign.fields import engine, segment_kernels
+from coildesign.fields import engine
 from coildesign.geometries import solenoid
 from coildesign.rf import helix_fields
 from coildesign.rf.helix_fields import MAX_FAR_RATIO, half_turn, helix_field_and_potential, segments_per_turn
@@ -52,7 +52,7 @@ def test_both_distance_forms_equal_the_engine(monkeypatch, product_form):
         def refuse(*args, **kwargs):
             raise AssertionError("the exact offsets were formed")
 
-        monkeypatch.setattr(segment_kernels, "_vertex_distances", refuse)
+        monkeypatch.setattr(helix_fields, "_exact_distances", refuse)
     else:
         monkeypatch.setattr(helix_fields, "GRAM_RATIO", 0.0)
     _agree(coil, points, want)
