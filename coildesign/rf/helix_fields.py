@@ -59,6 +59,7 @@ pairs (the engine's threads, memory plan and limits).
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -97,6 +98,13 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     farther than ``MAX_FAR_RATIO`` segment lengths, points that are not a finite (K, 3) array):
     then use
     ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
+    return _field_and_potential(coil, points, blas_limited=False)
+
+
+def _field_and_potential(coil: Coil, points: np.ndarray, *, blas_limited: bool) -> np.ndarray | None:
+    """``helix_field_and_potential``; ``blas_limited``: the caller already holds BLAS to one
+    thread (``coildesign._runtime.one_blas_thread``: entering it costs ~40 us), else it is
+    held here while the matrix products run."""
     n_turn = segments_per_turn(coil)
     if n_turn is None:
         return None
@@ -123,7 +131,7 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     partners = _partners(pts, turn)
     if partners is not None:
         first = np.flatnonzero(np.arange(len(pts)) <= partners)
-        half = _evaluate(src, local[first], n_turn)
+        half = _evaluate(src, local[first], n_turn, blas_limited)
         if half is None:
             return None
         out = np.empty((len(pts), 6))
@@ -132,7 +140,7 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
         out[partners[first]] = -(half.reshape(-1, 3) @ turn[2]).reshape(-1, 6)
         out[first] = half
         return out
-    return _evaluate(src, local, n_turn)
+    return _evaluate(src, local, n_turn, blas_limited)
 
 
 def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -188,9 +196,10 @@ def _partners(points: np.ndarray, turn) -> np.ndarray | None:
     return partners
 
 
-def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
+def _evaluate(src, local: np.ndarray, n_turn: int, blas_limited: bool = False) -> np.ndarray | None:
     """[B, A] (K, 6) per ampere at ``local`` (points relative to ``src.origin``) by blocks
-    (``_block``), or None when a pair is nearer than the fast-path bound."""
+    (``_block``), or None when a pair is nearer than the fast-path bound (``blas_limited``: as
+    in ``_field_and_potential``)."""
     vc = src.verts - src.origin
     n_seg = len(vc) - 1
     n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
@@ -207,7 +216,7 @@ def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
     length = src.length[:, None]
     b_rows = src.b_matrix.T  # (6, Nv - 1)
     directions = src.a_matrix[:n_turn, :3].T  # (3, n_turn)
-    with one_blas_thread():
+    with contextlib.nullcontext() if blas_limited else one_blas_thread():
         for start in range(0, len(local), block):
             part = local[start:start + block]
             if not _block(part, vc, gram_v, length, src.threshold, b_rows, directions, n_turn, turns,
