@@ -186,8 +186,12 @@ def _potential_along(t: np.ndarray, piece0: np.ndarray, dl: np.ndarray, a: np.nd
     return (mu_0 / (4.0 * np.pi)) * np.log((s + length) ** 2 / (2.0 * gap)) * tdl
 
 
-def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.ndarray, order: int) -> np.ndarray:
-    """int A_src . dl along the pieces (P, 3) -> (P, 3) of the sources (P, 3) [Wb/A]."""
+def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.ndarray, order: int,
+          far_values: np.ndarray | None = None) -> np.ndarray:
+    """int A_src . dl along the pieces (P, 3) -> (P, 3) of the sources (P, 3) [Wb/A].
+    ``far_values`` (P,): the single-panel rule's values (``_far_flux``, the same rule to
+    rounding), kept for the pieces at least one piece length from their source instead of
+    evaluating that rule again."""
     x, w = _gauss(order)
     dl = piece1 - piece0
     length = np.sqrt(np.einsum("ij,ij->i", dl, dl))
@@ -203,7 +207,9 @@ def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.nda
     t_star = params[nearest, np.arange(len(length))]
     out = np.zeros(len(length))
     far = sigma >= length
-    if far.any():
+    if far_values is not None:
+        out[far] = far_values[far]
+    elif far.any():
         out[far] = _potential_along(x, piece0[far], dl[far], src0[far], src1[far]) @ w
     near = ~far
     if near.any():
@@ -353,7 +359,7 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         p1 = (v[1] + offsets).repeat(m, axis=0)
         s0 = np.tile(chain[close], (k_pts, 1))
         s1 = np.tile(ends1[close], (k_pts, 1))
-        flux[:, close] = _flux(p0, p1, s0, s1, order).reshape(k_pts, m)
+        flux[:, close] = _flux(p0, p1, s0, s1, order, flux[:, close].ravel()).reshape(k_pts, m)
     phi = flux.mean(axis=0)
     phi[d == 0] = mu_0 / (2.0 * np.pi) * (length * np.arcsinh(length / g) - np.hypot(length, g) + g)
     counts = (n - np.abs(d)) * (np.where(d > 0, 2.0, 1.0) if symmetric else 1.0)
