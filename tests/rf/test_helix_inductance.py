@@ -89,7 +89,7 @@ def test_sources_of_one_side_give_the_sum_over_both(monkeypatch, radius, length,
 
 
 @pytest.mark.parametrize(("radius", "length", "turns", "ppt"), [(0.55e-3, 1e-3, 5, 64), (1e-3, 3e-3, 7.5, 24),
-                                                                (0.3e-3, 0.25e-3, 3, 48)])
+                                                                (0.3e-3, 0.3e-3, 3, 48)])
 def test_close_sources_keep_the_far_plane_where_it_applies(monkeypatch, radius, length, turns, ppt):
     """The close sources' pieces at least one piece length from their source keep the far
     plane's single-panel values (``_flux``'s far_values) instead of evaluating that rule again:
