@@ -157,6 +157,12 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     return c, alpha, tau
 
 
+def _unit(a: list[float]) -> list[float]:
+    """The 3-vector ``a`` (Python floats) over its length."""
+    norm = math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+    return [x / norm for x in a]
+
+
 def _potential_along(t: np.ndarray, piece0: np.ndarray, dl: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """A . dl [Wb/A] at the points piece0 + t dl of the pieces: the vector potential per ampere
     of the straight filaments a -> b projected on the piece direction ``dl``. ``piece0``, ``dl``,
@@ -330,19 +336,23 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
 
     chain, ends1 = images(-1)
     seg = v[1] - v[0]
-    length = float(np.linalg.norm(seg))
-    t0 = seg / length
-    prev = v[0] - chain[0]  # v0 - S^-1(v0)
-    nxt = ends1[2] - v[1]  # S(v1) - v1
-    raw = nxt / np.linalg.norm(nxt) - prev / np.linalg.norm(prev)
-    nrm = raw - (raw @ t0) * t0
-    nrm /= np.linalg.norm(nrm)
-    bin_ = t0[[1, 2, 0]] * nrm[[2, 0, 1]] - t0[[2, 0, 1]] * nrm[[1, 2, 0]]  # t0 x nrm
+    # the frame of segment 0 on Python floats (numpy's per-call cost on 3-vectors exceeds the work)
+    (x0, y0, z0), (x1, y1, z1) = v[:2].tolist()
+    t0 = [x1 - x0, y1 - y0, z1 - z0]
+    length = math.sqrt(t0[0] * t0[0] + t0[1] * t0[1] + t0[2] * t0[2])
+    t0 = [a / length for a in t0]
+    prev = _unit([a - b for a, b in zip((x0, y0, z0), chain[0].tolist())])  # v0 - S^-1(v0)
+    nxt = _unit([a - b for a, b in zip(ends1[2].tolist(), (x1, y1, z1))])  # S(v1) - v1
+    raw = [a - b for a, b in zip(nxt, prev)]
+    along = raw[0] * t0[0] + raw[1] * t0[1] + raw[2] * t0[2]
+    nrm = _unit([a - along * t for a, t in zip(raw, t0)])
+    bin_ = [t0[1] * nrm[2] - t0[2] * nrm[1], t0[2] * nrm[0] - t0[0] * nrm[2], t0[0] * nrm[1] - t0[1] * nrm[0]]
     phis = 2.0 * np.pi * np.arange(k_pts) / k_pts
-    offsets = g * (np.cos(phis)[:, None] * nrm + np.sin(phis)[:, None] * bin_)  # (K, 3)
+    offsets = g * (np.cos(phis)[:, None] * np.array(nrm) + np.sin(phis)[:, None] * np.array(bin_))  # (K, 3)
     # phi(-d) = phi(d) when the segment is exactly the screw image step v1 = S v0 (module
     # docstring: the half turn): the sources d >= 0 only, the others counted twice
-    symmetric = np.abs(chain[2] - v[1]).max() <= _SYMMETRY_TOL * float(np.ptp(v, axis=0).max())
+    step_error = max(abs(a - b) for a, b in zip(chain[2].tolist(), (x1, y1, z1)))
+    symmetric = step_error <= _SYMMETRY_TOL * float((v.max(axis=0) - v.min(axis=0)).max())
     if symmetric:
         chain, ends1, d = chain[1:], ends1[1:], np.arange(n)
     else:
