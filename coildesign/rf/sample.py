@@ -603,8 +603,11 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
         corrected = a.T + per_monomial @ values  # (3, K)
         sw = np.sqrt(w)
         stationarity = np.abs(_basis_products(values, w * corrected, deg)).max()
-        if stationarity > (1e-8 * _basis_products(np.abs(values), np.broadcast_to(sw, (3, len(sw))), deg).max()
-                           * (np.abs(corrected) * sw).max()):
+        # the scale: max_j sum_i |grad p_j(x_i)|_1 sqrt(w_i) (one moment per monomial, the same
+        # for the three components: |values| @ sqrt(w), then the derivative table) times max |A| sqrt(w)
+        moment = np.abs(values) @ sw
+        scale = sum(factor[:, k] * moment[index[:, k]] for k in range(3)).max()
+        if stationarity > 1e-8 * scale * (np.abs(corrected) * sw).max():
             g = _gradient_basis(powers, deg)
             matrix = (g * sw).transpose(0, 2, 1).reshape(-1, g.shape[1])  # rows (component, point)
             coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)
