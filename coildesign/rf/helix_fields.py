@@ -157,18 +157,20 @@ def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     result = None
     if _helix_screw(coil) is not None:
         v = np.asarray(coil.windings[0].vertices, dtype=float)
+        rows = np.ascontiguousarray(v.T)  # (3, n + 1): reductions and offsets along contiguous rows
         # the midpoints of vertex k and n - k lie on the line: o their mean (= the vertices' mean),
         # w towards the middle (vertex n/2 or the middle of the middle segment, at the helix radius
         # from the axis)
-        o = v.mean(axis=0)
+        o = rows.sum(axis=1) / len(v)
         n = len(v) - 1
         w = 0.5 * (v[n // 2] + v[(n + 1) // 2]) - o
         norm = math.sqrt(float(w @ w))
         if norm > 0.0:
             w = w / norm
             turn = 2.0 * np.outer(w, w) - np.eye(3)
-            size = float((v.max(axis=0) - v.min(axis=0)).max())
-            if np.abs((v - o) @ turn + o - v[::-1]).max() <= HALF_TURN_TOL * size:
+            size = float((rows.max(axis=1) - rows.min(axis=1)).max())
+            rel = rows - o[:, None]
+            if np.abs(turn @ rel - rel[:, ::-1]).max() <= HALF_TURN_TOL * size:  # R (v_k - o) = v_(n-k) - o
                 result = (o, w, turn)
     coil._cache[key] = result
     return result
@@ -185,12 +187,12 @@ def _partners(points: np.ndarray, turn) -> np.ndarray | None:
     if turn is None:
         return None
     o, _, rot = turn
-    rel = points - o
+    rel = points.T - o[:, None]  # (3, K): offsets along contiguous rows
     # keys along the direction g of the points and of their images (R p . g = p . R g, R symmetric)
-    order = np.argsort(rel @ np.column_stack([_KEY_DIRECTION, rot @ _KEY_DIRECTION]), axis=0)
+    order = np.argsort(np.array([_KEY_DIRECTION, rot @ _KEY_DIRECTION]) @ rel, axis=1)
     partners = np.empty(len(points), dtype=np.intp)
-    partners[order[:, 1]] = order[:, 0]
-    if (np.abs(rel @ rot - rel[partners]).max() > HALF_TURN_TOL * np.abs(rel).max()
+    partners[order[1]] = order[0]
+    if (np.abs(rot @ rel - rel[:, partners]).max() > HALF_TURN_TOL * np.abs(rel).max()
             or (partners[partners] != np.arange(len(points))).any()):
         return None
     return partners
