@@ -94,13 +94,19 @@ def _gauss(order: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rotate(points: np.ndarray, axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
-    """``points`` (3,) or (K, 3) rotated by ``angle`` (K,) [rad] about the unit ``axis`` through
-    the origin: (K, 3), Rodrigues' formula on vectors, R x = x cos a + (k x x) sin a +
-    k (k . x)(1 - cos a) (no (K, 3, 3) matrices; a single point is broadcast, not copied)."""
-    x = np.asarray(points, dtype=float).reshape(-1, 3)
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    cross = axis[[1, 2, 0]] * x[:, [2, 0, 1]] - axis[[2, 0, 1]] * x[:, [1, 2, 0]]  # k x x (np.cross: ~60 us)
-    return x * cos + cross * sin + (x @ axis)[:, None] * axis * (1.0 - cos)
+    """``points`` (3, 1) or (3, K) (columns) rotated by ``angle`` (K,) [rad] about the unit
+    ``axis`` through the origin: (3, K), Rodrigues' formula on vectors,
+    R x = x cos a + (k x x) sin a + k (k . x)(1 - cos a) (no (K, 3, 3) matrices; one point is
+    broadcast, not copied; coordinates as rows, so that every operation runs along contiguous
+    memory)."""
+    x0, x1, x2 = np.asarray(points, dtype=float)
+    a0, a1, a2 = (float(a) for a in axis)
+    cos, sin = np.cos(angle), np.sin(angle)
+    along = (a0 * x0 + a1 * x1 + a2 * x2) * (1.0 - cos)  # (k . x)(1 - cos a)
+    out = np.empty((3, len(cos)))
+    for i, (xi, cross) in enumerate(((x0, a1 * x2 - a2 * x1), (x1, a2 * x0 - a0 * x2), (x2, a0 * x1 - a1 * x0))):
+        np.add(xi * cos + cross * sin, (a0, a1, a2)[i] * along, out=out[i])
+    return out
 
 
 def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | None:
@@ -117,7 +123,7 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     ax = [float(a) for a in np.asarray(axis, dtype=float)]
     norm = math.sqrt(ax[0] * ax[0] + ax[1] * ax[1] + ax[2] * ax[2])
     ux, uy, uz = ax[0] / norm, ax[1] / norm, ax[2] / norm
-    size = float(np.ptp(v, axis=0).max())
+    size = _size(v)
     (x0, y0, z0), (x1, y1, z1), (x2, y2, z2) = v[:3].tolist()
     e0 = (x1 - x0, y1 - y0, z1 - z0)
     e1 = (x2 - x1, y2 - y1, z2 - z1)
@@ -151,10 +157,17 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     c = np.array([c1 * f1[0] + c2 * f2[0], c1 * f1[1] + c2 * f2[1], c1 * f1[2] + c2 * f2[2]])
     u = np.array([ux, uy, uz])
     k = np.arange(len(v), dtype=float)
-    expected = _rotate(v[0] - c, u, k * alpha) + c + (k * tau)[:, None] * u
-    if np.abs(expected - v).max() > _TOL * size:
+    expected = _rotate((v[0] - c)[:, None], u, k * alpha) + c[:, None] + u[:, None] * (k * tau)
+    if np.abs(expected - v.T).max() > _TOL * size:
         return None
     return c, alpha, tau
+
+
+def _size(v: np.ndarray) -> float:
+    """The largest extent max_k (max v_k - min v_k) [m] of the points ``v`` (N, 3) (reduced
+    along contiguous rows)."""
+    rows = np.ascontiguousarray(v.T)
+    return float((rows.max(axis=1) - rows.min(axis=1)).max())
 
 
 def _unit(a: list[float]) -> list[float]:
@@ -331,7 +344,8 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         points d - lowest and d - lowest + 1)."""
         k = np.arange(lowest, n + 1, dtype=float)
         kk = np.concatenate([k, k])
-        both = _rotate(np.repeat(v[:2] - c, len(k), axis=0), u, kk * alpha) + c + (kk * tau)[:, None] * u
+        both = (_rotate(np.repeat((v[:2] - c).T, len(k), axis=1), u, kk * alpha)
+                + c[:, None] + u[:, None] * (kk * tau)).T
         return both[:len(k)], both[len(k):]
 
     chain, ends1 = images(-1)
@@ -352,7 +366,7 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
     # phi(-d) = phi(d) when the segment is exactly the screw image step v1 = S v0 (module
     # docstring: the half turn): the sources d >= 0 only, the others counted twice
     step_error = max(abs(a - b) for a, b in zip(chain[2].tolist(), (x1, y1, z1)))
-    symmetric = step_error <= _SYMMETRY_TOL * float((v.max(axis=0) - v.min(axis=0)).max())
+    symmetric = step_error <= _SYMMETRY_TOL * _size(v)
     if symmetric:
         chain, ends1, d = chain[1:], ends1[1:], np.arange(n)
     else:
