@@ -37,7 +37,7 @@ from coildesign.analysis.inductance import inductance as _inductance
 from coildesign.coil import Coil
 from coildesign.fields import engine
 from coildesign.rf import impedance
-from coildesign.rf.helix_fields import helix_field_and_potential
+from coildesign.rf.helix_fields import _field_and_potential
 from coildesign.rf.helix_inductance import helix_inductance, is_uniform_helix
 from coildesign.rf.network import coil_one_port, frequency_axis
 from coildesign.rf.sample import Sample, _quadrature, _sample, magnetic_loss_integral, magnetic_loss_resistance
@@ -69,12 +69,18 @@ def sample_fields(coil: Coil, sample: Sample, n=None) -> SampleFields:
     sample are one evaluation."""
     if not isinstance(coil, Coil):
         check._fail("coil", "a coildesign Coil", coil, TypeError)
+    return _sample_fields(coil, sample, n, blas_limited=False)
+
+
+def _sample_fields(coil: Coil, sample: Sample, n, *, blas_limited: bool) -> SampleFields:
+    """``sample_fields``; ``blas_limited``: the caller already holds BLAS to one thread
+    (``rf.helix_fields._field_and_potential``)."""
     pts, w = _quadrature(sample, n)
     store = coil._cache.setdefault("coildesign.rf.sample_fields", {})
     key = hashlib.blake2b(pts.tobytes(), digest_size=16).digest() + bytes(str(pts.shape), "ascii")
     if key in store and np.array_equal(store[key].weights, w):
         return store[key]
-    both = helix_field_and_potential(coil, pts)  # a uniform helix: one logarithm per direction for A
+    both = _field_and_potential(coil, pts, blas_limited=blas_limited)  # a uniform helix: one log per direction for A
     if both is None:
         both = engine.evaluate(coil, pts, quantity="B+A")
     result = SampleFields(pts, w, both[:, :3], both[:, 3:])
@@ -195,7 +201,8 @@ class CoilCircuit:
                 sigma = check.positive("conductivity", conductivity, allow_zero=True)
             if loss_integral is None:
                 with one_blas_thread():  # the projection's small products: one BLAS thread (docs/scaling.md)
-                    g = magnetic_loss_integral(coil, smp, n=n, potential=sample_fields(coil, smp, n).potential)
+                    potential = _sample_fields(coil, smp, n, blas_limited=True).potential
+                    g = magnetic_loss_integral(coil, smp, n=n, potential=potential)
             else:
                 g = check.positive("loss_integral", loss_integral, allow_zero=True)
             r_s = magnetic_loss_resistance(coil, smp, f0, sigma, integral=g)

@@ -22,8 +22,10 @@ engine's own bound for its fast path, ``segment_kernels.near_threshold``) it los
 ~eps L / (u - L) <= 100 eps relatively, and ln(1 + delta) at delta = 2 L/(u - L) >= 2 L / u
 keeps ~eps / delta, i.e. a relative error ~eps u / (2 L) that grows with the distance: points
 with u > ``MAX_FAR_RATIO`` L for some segment (error above ~1e-13) are left to the engine, whose
-``log1p`` keeps ~eps at any distance. Within that range the results equal the engine's to
-~1e-14 relative (tests).
+``log1p`` keeps ~eps at any distance (checked on a bound of every pair's u:
+u <= 2 sqrt(3) (max_k |p_k - o_k| + max_k |v_k - o_k|) about the sources' origin o, from the
+triangle inequality and |x| <= sqrt(3) max_k |x_k|). Within that range the results equal the
+engine's to ~1e-14 relative (tests).
 
 The point-vertex distances come from one matrix product per block, R^2 = |p|^2 + |v|^2 - 2 p.v
 ([p, |p|^2, 1] . [-2 v, 1, |v|^2], coordinates about the sources' origin) instead of the
@@ -34,7 +36,9 @@ Algorithms, 2nd ed. (SIAM, 2002), eq. 3.5; gamma_n = n u / (1 - n u), u = 2^-53)
 6.6 u (|p|^2 + |v|^2) / R^2. A block takes this form only where
 max |p|^2 + max |v|^2 <= ``GRAM_RATIO`` min R^2 (a relative error of R below 5.5e-14; a sample
 inside the coil of ``benchmarks/bench_rf.py``: ~40), else the exact offsets as the engine forms
-them (``segment_kernels._vertex_distances``).
+them (``_exact_distances``). The planes are vertex-major (row k: vertex k against every point of
+the block), so that segment j's two ends are rows j and j + 1 and every pass runs over contiguous
+memory.
 
 Half of the points for a symmetric point set: a uniform polyline helix v_k = S^k v_0
 (k = 0 .. n) is mapped onto itself, vertex k onto vertex n - k, by the rotation R through pi
@@ -55,9 +59,12 @@ pairs (the engine's threads, memory plan and limits).
 
 from __future__ import annotations
 
+import contextlib
+import math
+
 import numpy as np
 
-from coildesign._runtime import one_blas_thread
+from coildesign._runtime import one_blas_thread, prime_allocator
 from coildesign.coil import Coil
 from coildesign.fields import engine, segment_kernels
 from coildesign.fields.segment_kernels import MU0_4PI
@@ -91,6 +98,13 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     farther than ``MAX_FAR_RATIO`` segment lengths, points that are not a finite (K, 3) array):
     then use
     ``coildesign.fields.engine.evaluate(coil, points, quantity="B+A")``."""
+    return _field_and_potential(coil, points, blas_limited=False)
+
+
+def _field_and_potential(coil: Coil, points: np.ndarray, *, blas_limited: bool) -> np.ndarray | None:
+    """``helix_field_and_potential``; ``blas_limited``: the caller already holds BLAS to one
+    thread (``coildesign._runtime.one_blas_thread``: entering it costs ~40 us), else it is
+    held here while the matrix products run."""
     n_turn = segments_per_turn(coil)
     if n_turn is None:
         return None
@@ -103,31 +117,30 @@ def helix_field_and_potential(coil: Coil, points: np.ndarray) -> np.ndarray | No
     if float(len(pts)) * len(src.length) > engine.AUTO_THREAD_PAIRS:
         return None  # large problems: the engine's threads, memory plan and limits
     local = pts - src.origin
-    if not np.abs(local).max() <= engine.FAST_PATH_RANGE:  # also NaN and infinite points: the engine
+    extent = float(np.abs(local).max())
+    if not extent <= engine.FAST_PATH_RANGE:  # also NaN and infinite points: the engine
         return None
-    vc = src.verts - src.origin
-    # u = R1 + R2 <= 2 (|p - c| + max |v - c|) about the vertices' centroid c: a bound on every pair
-    centre = vc.mean(axis=0)
-    reach = np.sqrt(np.einsum("ij,ij->i", vc - centre, vc - centre).max())
-    far = np.sqrt(np.einsum("ij,ij->i", local - centre, local - centre).max())
-    if 2.0 * (far + reach) > MAX_FAR_RATIO * src.length.min():
+    # every pair: R <= |p - o| + |v - o| <= sqrt(3) (max_k |p_k - o_k| + max_k |v_k - o_k|) about
+    # the sources' origin o, so u = R1 + R2 is at most twice that
+    reach = float(np.abs(src.verts - src.origin).max())
+    if 2.0 * math.sqrt(3.0) * (extent + reach) > MAX_FAR_RATIO * float(src.length.min()):
         return None  # far points: ln of the ratio would lose more than ~1e-13 (module docstring)
     # the helix's half turn maps the point set onto itself (a sample coaxial with the coil and
     # centred on it, with a symmetric quadrature): evaluate one point of each pair (module docstring)
-    partners = _partners(pts, half_turn(coil))
+    turn = half_turn(coil)
+    partners = _partners(pts, turn)
     if partners is not None:
         first = np.flatnonzero(np.arange(len(pts)) <= partners)
-        half = _evaluate(src, local[first], n_turn)
+        half = _evaluate(src, local[first], n_turn, blas_limited)
         if half is None:
             return None
         out = np.empty((len(pts), 6))
+        # B and A at the partners: -R F (R symmetric); then the evaluated points themselves (a
+        # point on the rotation's line is its own partner and keeps its evaluated value)
+        out[partners[first]] = -(half.reshape(-1, 3) @ turn[2]).reshape(-1, 6)
         out[first] = half
-        second = partners[first]
-        mirrored = second != first
-        turn = half_turn(coil)[2]
-        out[second[mirrored]] = -(half[mirrored].reshape(-1, 3) @ turn).reshape(-1, 6)  # B and A: -R F (R symmetric)
         return out
-    return _evaluate(src, local, n_turn)
+    return _evaluate(src, local, n_turn, blas_limited)
 
 
 def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -144,18 +157,20 @@ def half_turn(coil: Coil) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     result = None
     if _helix_screw(coil) is not None:
         v = np.asarray(coil.windings[0].vertices, dtype=float)
+        rows = np.ascontiguousarray(v.T)  # (3, n + 1): reductions and offsets along contiguous rows
         # the midpoints of vertex k and n - k lie on the line: o their mean (= the vertices' mean),
         # w towards the middle (vertex n/2 or the middle of the middle segment, at the helix radius
         # from the axis)
-        o = v.mean(axis=0)
+        o = rows.sum(axis=1) / len(v)
         n = len(v) - 1
         w = 0.5 * (v[n // 2] + v[(n + 1) // 2]) - o
-        norm = float(np.sqrt(w @ w))
+        norm = math.sqrt(float(w @ w))
         if norm > 0.0:
             w = w / norm
             turn = 2.0 * np.outer(w, w) - np.eye(3)
-            size = float(np.ptp(v, axis=0).max())
-            if np.abs((v - o) @ turn + o - v[::-1]).max() <= HALF_TURN_TOL * size:
+            size = float((rows.max(axis=1) - rows.min(axis=1)).max())
+            rel = rows - o[:, None]
+            if np.abs(turn @ rel - rel[:, ::-1]).max() <= HALF_TURN_TOL * size:  # R (v_k - o) = v_(n-k) - o
                 result = (o, w, turn)
     coil._cache[key] = result
     return result
@@ -172,106 +187,108 @@ def _partners(points: np.ndarray, turn) -> np.ndarray | None:
     if turn is None:
         return None
     o, _, rot = turn
-    rel = points - o
+    rel = points.T - o[:, None]  # (3, K): offsets along contiguous rows
     # keys along the direction g of the points and of their images (R p . g = p . R g, R symmetric)
-    order = np.argsort(rel @ np.column_stack([_KEY_DIRECTION, rot @ _KEY_DIRECTION]), axis=0)
+    order = np.argsort(np.array([_KEY_DIRECTION, rot @ _KEY_DIRECTION]) @ rel, axis=1)
     partners = np.empty(len(points), dtype=np.intp)
-    partners[order[:, 1]] = order[:, 0]
-    if (np.abs(rel @ rot - rel[partners]).max() > HALF_TURN_TOL * np.abs(rel).max()
+    partners[order[1]] = order[0]
+    if (np.abs(rot @ rel - rel[:, partners]).max() > HALF_TURN_TOL * np.abs(rel).max()
             or (partners[partners] != np.arange(len(points))).any()):
         return None
     return partners
 
 
-def _evaluate(src, local: np.ndarray, n_turn: int) -> np.ndarray | None:
+def _evaluate(src, local: np.ndarray, n_turn: int, blas_limited: bool = False) -> np.ndarray | None:
     """[B, A] (K, 6) per ampere at ``local`` (points relative to ``src.origin``) by blocks
-    (``_block``), or None when a pair is nearer than the fast-path bound."""
+    (``_block``), or None when a pair is nearer than the fast-path bound (``blas_limited``: as
+    in ``_field_and_potential``)."""
     vc = src.verts - src.origin
     n_seg = len(vc) - 1
     n_turn = min(n_turn, n_seg)  # less than one turn: every segment its own direction
     turns = -(-n_seg // n_turn)
     out = np.empty((len(local), 6))
     block = max(1, BLOCK_PAIRS // len(vc))
-    # [-2 v, 1, |v|^2] (5, Nv): with [p, |p|^2, 1] per point one matrix product gives |p - v|^2
-    gram_v = np.empty((5, len(vc)))
-    np.multiply(vc.T, -2.0, out=gram_v[:3])
-    gram_v[3] = 1.0
-    gram_v[4] = np.einsum("ij,ij->i", vc, vc)
-    workspace = segment_kernels.Workspace()  # planes reused by every block (page faults otherwise)
-    # per pair of the padded layout (``segment_kernels.polyline_block``): the segments, then a
-    # dummy pair that joins a point's last vertex to the next point's first (never near, no weight)
-    length = segment_kernels.padded(src.length, 0.0)
-    threshold = segment_kernels.padded(src.threshold, -np.inf)
-    b_matrix = segment_kernels.padded(src.b_matrix, 0.0)
-    with one_blas_thread():
+    prime_allocator()  # the block's planes (~0.7 MB each) reuse freed memory (as the engine's)
+    # rows [-2 v, 1, |v|^2] (Nv, 5): with the columns [p, |p|^2, 1] of the points one matrix
+    # product gives |p - v|^2 (vertex-major planes: row k holds vertex k against every point)
+    gram_v = np.empty((len(vc), 5))
+    np.multiply(vc, -2.0, out=gram_v[:, :3])
+    gram_v[:, 3] = 1.0
+    gram_v[:, 4] = np.einsum("ij,ij->i", vc, vc)
+    length = src.length[:, None]
+    b_rows = src.b_matrix.T  # (6, Nv - 1)
+    directions = src.a_matrix[:n_turn, :3].T  # (3, n_turn)
+    with contextlib.nullcontext() if blas_limited else one_blas_thread():
         for start in range(0, len(local), block):
             part = local[start:start + block]
-            if not _block(part, vc, gram_v, length, threshold, b_matrix,
-                          src.a_matrix[:n_turn, :3], n_turn, turns, workspace, out[start:start + block]):
+            if not _block(part, vc, gram_v, length, src.threshold, b_rows, directions, n_turn, turns,
+                          out[start:start + block]):
                 return None
     out *= MU0_4PI
     return out
 
 
+def _exact_distances(vc: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """|v_k - p_i| (Nv, m) from the exact offsets (``_block``'s vertex-major planes)."""
+    r = np.square(vc[:, 0, None] - local[:, 0])
+    r += np.square(vc[:, 1, None] - local[:, 1])
+    r += np.square(vc[:, 2, None] - local[:, 2])
+    return np.sqrt(r, out=r)
+
+
 def _block(local: np.ndarray, vc: np.ndarray, gram_v: np.ndarray, length: np.ndarray,
-           threshold: np.ndarray, b_matrix: np.ndarray, directions: np.ndarray, n_turn: int, turns: int, workspace,
+           threshold: np.ndarray, b_rows: np.ndarray, directions: np.ndarray, n_turn: int, turns: int,
            out: np.ndarray) -> bool:
     """[B, A] / (mu0 / 4 pi) at ``local`` (points relative to the sources' origin) written into
-    ``out``: the point-vertex distances and B sums in ``segment_kernels.polyline_block``'s padded
-    layout (flat planes, pair m Nv + i joins vertex i and i + 1 of point m: contiguous 1-d passes;
-    ``length`` the padded segment lengths), A from the per-turn
-    products of the ratios (module docstring); False when a pair is nearer than the fast-path
-    bound (then nothing is valid)."""
-    m, nv = len(local), len(threshold)
-    n = m * nv
-    planes, near = workspace.planes(m, nv, 5)
-    r = planes[0]
-    squares = r[:n].reshape(m, nv)
-    gram_p = np.empty((m, 5))
-    gram_p[:, :3] = local
-    gram_p[:, 3] = np.einsum("ij,ij->i", local, local)
-    gram_p[:, 4] = 1.0
-    np.matmul(gram_p, gram_v, out=squares)  # |p|^2 + |v|^2 - 2 p.v (module docstring: its rounding)
-    nearest = float(squares.min())
-    if gram_p[:, 3].max() + gram_v[4].max() <= GRAM_RATIO * nearest:
-        np.sqrt(squares, out=squares)
-        r[n] = 1.0
+    ``out``: the point-vertex distances on vertex-major planes (Nv, m) (row k: vertex k against
+    every point, so segment j's two ends are the rows j and j + 1 and every pass is over
+    contiguous memory; ``length`` (Nv - 1, 1) the segment lengths), B from the engine's per-pair
+    factor summed against the segment rows ``b_rows`` (6, Nv - 1), A from the per-turn products
+    of the ratios (module docstring); False when a pair is nearer than the fast-path bound (then
+    nothing is valid)."""
+    m, nv = len(local), len(vc)
+    n_seg = nv - 1
+    gram_p = np.empty((5, m))
+    gram_p[:3] = local.T
+    gram_p[3] = np.einsum("ij,ij->i", local, local)
+    gram_p[4] = 1.0
+    r = gram_v @ gram_p  # |p|^2 + |v|^2 - 2 p.v (module docstring: its rounding)
+    nearest = float(r.min())
+    if gram_p[3].max() + gram_v[:, 4].max() <= GRAM_RATIO * nearest:
+        np.sqrt(r, out=r)
         # u = R1 + R2 >= 2 min R: no pair can be near when that exceeds every threshold
         check_near = 2.0 * np.sqrt(nearest) < threshold.max()
     else:  # the offsets themselves (exact differences): points near a vertex or far from the origin
-        r = segment_kernels._vertex_distances(local, vc, planes)
+        r = _exact_distances(vc, local)
         check_near = True
-    r1, r2 = r[:n], r[1:]
-    u = np.add(r1, r2, out=planes[1, :n])
-    if check_near:
-        np.less(u.reshape(m, nv), threshold, out=near)
-        if near.any():
-            return False
-    u2 = u.reshape(m, nv)
+    r1, r2 = r[:-1], r[1:]
+    u = r1 + r2
+    if check_near and (u < threshold[:, None]).any():
+        return False
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        plus = np.add(u2, length, out=planes[2, :n].reshape(m, nv)).reshape(-1)  # u + L
-        minus = np.subtract(u2, length, out=planes[3, :n].reshape(m, nv)).reshape(-1)  # u - L
+        plus = u + length  # u + L
+        minus = u - length  # u - L
         # B: the engine's per-pair factor u / (R1 R2 (u^2 - L^2)) with u^2 - L^2 = (u + L)(u - L),
         # summed against its segment matrix
-        den = np.multiply(r1, r2, out=planes[4, :n])
+        den = np.multiply(r1, r2, out=r[:-1])
         den *= plus
         den *= minus
-        f = np.divide(u, den, out=den).reshape(m, nv)
-        f[:, -1] = 0.0  # the dummy pairs
-        out[:, :3] = segment_kernels.field_from_sums(np.dot(f, b_matrix), local, "B")
+        f = np.divide(u, den, out=u)
+        out[:, :3] = segment_kernels.field_from_sums((b_rows @ f).T, local, "B")
         # A: the ratios (u + L)/(u - L), multiplied over the turns, one logarithm per direction
-        ratio = np.divide(plus, minus, out=plus).reshape(m, nv)
-    n_seg = nv - 1
+        ratio = np.divide(plus, minus, out=plus)
     if n_seg == turns * n_turn and turns <= TURNS_PER_LOG:  # whole turns: one product over them
-        out[:, 3:] = np.log(ratio[:, :n_seg].reshape(m, turns, n_turn).prod(axis=1)) @ directions
-        return True
-    ratio = ratio[:, :-1]
-    logs = np.zeros((m, n_turn))
-    for first in range(0, turns, TURNS_PER_LOG):  # 1 <= ratio <= 199: no product of 128 overflows
-        product = np.ones((m, n_turn))
-        for k in range(first, min(turns, first + TURNS_PER_LOG)):
-            part = ratio[:, k * n_turn:min((k + 1) * n_turn, n_seg)]
-            product[:, :part.shape[1]] *= part  # a last partial turn multiplies its segments only
-        logs += np.log(product)
-    out[:, 3:] = logs @ directions
+        product = ratio[:n_turn].copy()
+        for k in range(1, turns):
+            product *= ratio[k * n_turn:(k + 1) * n_turn]
+        logs = np.log(product, out=product)
+    else:
+        logs = np.zeros((n_turn, m))
+        for first in range(0, turns, TURNS_PER_LOG):  # 1 <= ratio <= 199: no product of 128 overflows
+            product = np.ones((n_turn, m))
+            for k in range(first, min(turns, first + TURNS_PER_LOG)):
+                part = ratio[k * n_turn:min((k + 1) * n_turn, n_seg)]
+                product[:len(part)] *= part  # a last partial turn multiplies its segments only
+            logs += np.log(product)
+    out[:, 3:] = (directions @ logs).T
     return True

@@ -94,13 +94,19 @@ def _gauss(order: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rotate(points: np.ndarray, axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
-    """``points`` (3,) or (K, 3) rotated by ``angle`` (K,) [rad] about the unit ``axis`` through
-    the origin: (K, 3), Rodrigues' formula on vectors, R x = x cos a + (k x x) sin a +
-    k (k . x)(1 - cos a) (no (K, 3, 3) matrices; a single point is broadcast, not copied)."""
-    x = np.asarray(points, dtype=float).reshape(-1, 3)
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    cross = axis[[1, 2, 0]] * x[:, [2, 0, 1]] - axis[[2, 0, 1]] * x[:, [1, 2, 0]]  # k x x (np.cross: ~60 us)
-    return x * cos + cross * sin + (x @ axis)[:, None] * axis * (1.0 - cos)
+    """``points`` (3, 1) or (3, K) (columns) rotated by ``angle`` (K,) [rad] about the unit
+    ``axis`` through the origin: (3, K), Rodrigues' formula on vectors,
+    R x = x cos a + (k x x) sin a + k (k . x)(1 - cos a) (no (K, 3, 3) matrices; one point is
+    broadcast, not copied; coordinates as rows, so that every operation runs along contiguous
+    memory)."""
+    x0, x1, x2 = np.asarray(points, dtype=float)
+    a0, a1, a2 = (float(a) for a in axis)
+    cos, sin = np.cos(angle), np.sin(angle)
+    along = (a0 * x0 + a1 * x1 + a2 * x2) * (1.0 - cos)  # (k . x)(1 - cos a)
+    out = np.empty((3, len(cos)))
+    for i, (xi, cross) in enumerate(((x0, a1 * x2 - a2 * x1), (x1, a2 * x0 - a0 * x2), (x2, a0 * x1 - a1 * x0))):
+        np.add(xi * cos + cross * sin, (a0, a1, a2)[i] * along, out=out[i])
+    return out
 
 
 def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | None:
@@ -117,7 +123,7 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     ax = [float(a) for a in np.asarray(axis, dtype=float)]
     norm = math.sqrt(ax[0] * ax[0] + ax[1] * ax[1] + ax[2] * ax[2])
     ux, uy, uz = ax[0] / norm, ax[1] / norm, ax[2] / norm
-    size = float(np.ptp(v, axis=0).max())
+    size = _size(v)
     (x0, y0, z0), (x1, y1, z1), (x2, y2, z2) = v[:3].tolist()
     e0 = (x1 - x0, y1 - y0, z1 - z0)
     e1 = (x2 - x1, y2 - y1, z2 - z1)
@@ -151,10 +157,23 @@ def screw_motion(winding: Winding, axis) -> tuple[np.ndarray, float, float] | No
     c = np.array([c1 * f1[0] + c2 * f2[0], c1 * f1[1] + c2 * f2[1], c1 * f1[2] + c2 * f2[2]])
     u = np.array([ux, uy, uz])
     k = np.arange(len(v), dtype=float)
-    expected = _rotate(v[0] - c, u, k * alpha) + c + (k * tau)[:, None] * u
-    if np.abs(expected - v).max() > _TOL * size:
+    expected = _rotate((v[0] - c)[:, None], u, k * alpha) + c[:, None] + u[:, None] * (k * tau)
+    if np.abs(expected - v.T).max() > _TOL * size:
         return None
     return c, alpha, tau
+
+
+def _size(v: np.ndarray) -> float:
+    """The largest extent max_k (max v_k - min v_k) [m] of the points ``v`` (N, 3) (reduced
+    along contiguous rows)."""
+    rows = np.ascontiguousarray(v.T)
+    return float((rows.max(axis=1) - rows.min(axis=1)).max())
+
+
+def _unit(a: list[float]) -> list[float]:
+    """The 3-vector ``a`` (Python floats) over its length."""
+    norm = math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+    return [x / norm for x in a]
 
 
 def _potential_along(t: np.ndarray, piece0: np.ndarray, dl: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -186,8 +205,12 @@ def _potential_along(t: np.ndarray, piece0: np.ndarray, dl: np.ndarray, a: np.nd
     return (mu_0 / (4.0 * np.pi)) * np.log((s + length) ** 2 / (2.0 * gap)) * tdl
 
 
-def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.ndarray, order: int) -> np.ndarray:
-    """int A_src . dl along the pieces (P, 3) -> (P, 3) of the sources (P, 3) [Wb/A]."""
+def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.ndarray, order: int,
+          far_values: np.ndarray | None = None) -> np.ndarray:
+    """int A_src . dl along the pieces (P, 3) -> (P, 3) of the sources (P, 3) [Wb/A].
+    ``far_values`` (P,): the single-panel rule's values (``_far_flux``, the same rule to
+    rounding), kept for the pieces at least one piece length from their source instead of
+    evaluating that rule again."""
     x, w = _gauss(order)
     dl = piece1 - piece0
     length = np.sqrt(np.einsum("ij,ij->i", dl, dl))
@@ -203,7 +226,9 @@ def _flux(piece0: np.ndarray, piece1: np.ndarray, src0: np.ndarray, src1: np.nda
     t_star = params[nearest, np.arange(len(length))]
     out = np.zeros(len(length))
     far = sigma >= length
-    if far.any():
+    if far_values is not None:
+        out[far] = far_values[far]
+    elif far.any():
         out[far] = _potential_along(x, piece0[far], dl[far], src0[far], src1[far]) @ w
     near = ~far
     if near.any():
@@ -319,24 +344,29 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         points d - lowest and d - lowest + 1)."""
         k = np.arange(lowest, n + 1, dtype=float)
         kk = np.concatenate([k, k])
-        both = _rotate(np.repeat(v[:2] - c, len(k), axis=0), u, kk * alpha) + c + (kk * tau)[:, None] * u
+        both = (_rotate(np.repeat((v[:2] - c).T, len(k), axis=1), u, kk * alpha)
+                + c[:, None] + u[:, None] * (kk * tau)).T
         return both[:len(k)], both[len(k):]
 
     chain, ends1 = images(-1)
     seg = v[1] - v[0]
-    length = float(np.linalg.norm(seg))
-    t0 = seg / length
-    prev = v[0] - chain[0]  # v0 - S^-1(v0)
-    nxt = ends1[2] - v[1]  # S(v1) - v1
-    raw = nxt / np.linalg.norm(nxt) - prev / np.linalg.norm(prev)
-    nrm = raw - (raw @ t0) * t0
-    nrm /= np.linalg.norm(nrm)
-    bin_ = t0[[1, 2, 0]] * nrm[[2, 0, 1]] - t0[[2, 0, 1]] * nrm[[1, 2, 0]]  # t0 x nrm
+    # the frame of segment 0 on Python floats (numpy's per-call cost on 3-vectors exceeds the work)
+    (x0, y0, z0), (x1, y1, z1) = v[:2].tolist()
+    t0 = [x1 - x0, y1 - y0, z1 - z0]
+    length = math.sqrt(t0[0] * t0[0] + t0[1] * t0[1] + t0[2] * t0[2])
+    t0 = [a / length for a in t0]
+    prev = _unit([a - b for a, b in zip((x0, y0, z0), chain[0].tolist())])  # v0 - S^-1(v0)
+    nxt = _unit([a - b for a, b in zip(ends1[2].tolist(), (x1, y1, z1))])  # S(v1) - v1
+    raw = [a - b for a, b in zip(nxt, prev)]
+    along = raw[0] * t0[0] + raw[1] * t0[1] + raw[2] * t0[2]
+    nrm = _unit([a - along * t for a, t in zip(raw, t0)])
+    bin_ = [t0[1] * nrm[2] - t0[2] * nrm[1], t0[2] * nrm[0] - t0[0] * nrm[2], t0[0] * nrm[1] - t0[1] * nrm[0]]
     phis = 2.0 * np.pi * np.arange(k_pts) / k_pts
-    offsets = g * (np.cos(phis)[:, None] * nrm + np.sin(phis)[:, None] * bin_)  # (K, 3)
+    offsets = g * (np.cos(phis)[:, None] * np.array(nrm) + np.sin(phis)[:, None] * np.array(bin_))  # (K, 3)
     # phi(-d) = phi(d) when the segment is exactly the screw image step v1 = S v0 (module
     # docstring: the half turn): the sources d >= 0 only, the others counted twice
-    symmetric = np.abs(chain[2] - v[1]).max() <= _SYMMETRY_TOL * float(np.ptp(v, axis=0).max())
+    step_error = max(abs(a - b) for a, b in zip(chain[2].tolist(), (x1, y1, z1)))
+    symmetric = step_error <= _SYMMETRY_TOL * _size(v)
     if symmetric:
         chain, ends1, d = chain[1:], ends1[1:], np.arange(n)
     else:
@@ -353,7 +383,7 @@ def helix_inductance(coil: Coil, *, internal: bool = True, order: int = 8, gmd_p
         p1 = (v[1] + offsets).repeat(m, axis=0)
         s0 = np.tile(chain[close], (k_pts, 1))
         s1 = np.tile(ends1[close], (k_pts, 1))
-        flux[:, close] = _flux(p0, p1, s0, s1, order).reshape(k_pts, m)
+        flux[:, close] = _flux(p0, p1, s0, s1, order, flux[:, close].ravel()).reshape(k_pts, m)
     phi = flux.mean(axis=0)
     phi[d == 0] = mu_0 / (2.0 * np.pi) * (length * np.arcsinh(length / g) - np.hypot(length, g) + g)
     counts = (n - np.abs(d)) * (np.where(d > 0, 2.0, 1.0) if symmetric else 1.0)

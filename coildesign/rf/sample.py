@@ -118,14 +118,18 @@ class Medium:
 
     def dipolar_loss_factor(self, frequency: float | np.ndarray) -> float | np.ndarray:
         """eps''_Debye = (eps_s - eps_inf) omega tau / (1 + (omega tau)^2) (no ionic part)."""
-        wt = 2.0 * np.pi * _frequency_array(frequency) * self.tau
-        out = np.asarray((self.eps_static - self.eps_inf) * wt / (1.0 + wt**2))
+        out = self._dipolar(_frequency_array(frequency))
         return out if out.ndim else float(out)
+
+    def _dipolar(self, f: np.ndarray) -> np.ndarray:
+        """``dipolar_loss_factor`` at the checked frequencies ``f`` [Hz] (an array)."""
+        wt = 2.0 * np.pi * f * self.tau
+        return np.asarray((self.eps_static - self.eps_inf) * wt / (1.0 + wt**2))
 
     def effective_conductivity(self, frequency: float | np.ndarray) -> float | np.ndarray:
         """sigma_eff = sigma + omega eps0 eps''_Debye [S/m]: what dissipates an induced field."""
         f = _frequency_array(frequency)
-        out = np.asarray(self.conductivity + 2.0 * np.pi * f * epsilon_0 * self.dipolar_loss_factor(f))
+        out = np.asarray(self.conductivity + 2.0 * np.pi * f * epsilon_0 * self._dipolar(f))
         return out if out.ndim else float(out)
 
     def loss_tangent(self, frequency: float | np.ndarray) -> float | np.ndarray:
@@ -599,8 +603,11 @@ def induced_potential(coil: Coil, sample: Sample, *, correction: str = "projecti
         corrected = a.T + per_monomial @ values  # (3, K)
         sw = np.sqrt(w)
         stationarity = np.abs(_basis_products(values, w * corrected, deg)).max()
-        if stationarity > (1e-8 * _basis_products(np.abs(values), np.broadcast_to(sw, (3, len(sw))), deg).max()
-                           * (np.abs(corrected) * sw).max()):
+        # the scale: max_j sum_i |grad p_j(x_i)|_1 sqrt(w_i) (one moment per monomial, the same
+        # for the three components: |values| @ sqrt(w), then the derivative table) times max |A| sqrt(w)
+        moment = np.abs(values) @ sw
+        scale = sum(factor[:, k] * moment[index[:, k]] for k in range(3)).max()
+        if stationarity > 1e-8 * scale * (np.abs(corrected) * sw).max():
             g = _gradient_basis(powers, deg)
             matrix = (g * sw).transpose(0, 2, 1).reshape(-1, g.shape[1])  # rows (component, point)
             coef, *_ = np.linalg.lstsq(matrix, -(a.T * sw).ravel(), rcond=None)

@@ -158,10 +158,10 @@ def test_sample_fields_one_pass_shared_by_circuit_and_snr(coil, sample, monkeypa
     b, a = fields.field(coil, pts), fields.vector_potential(coil, pts)
     loss, b1_mean = magnetic_loss_resistance(coil, sample, F0, n=(4, 6, 6)), sample_b1(coil, sample, n=(4, 6, 6)).mean
     calls = []
-    evaluate, helix = engine.evaluate, circuit_module.helix_field_and_potential
+    evaluate, helix = engine.evaluate, circuit_module._field_and_potential
     monkeypatch.setattr(engine, "evaluate", lambda *a, **k: calls.append(k.get("quantity")) or evaluate(*a, **k))
-    monkeypatch.setattr(circuit_module, "helix_field_and_potential",
-                        lambda *a: calls.append("helix") or helix(*a))
+    monkeypatch.setattr(circuit_module, "_field_and_potential",
+                        lambda *a, **k: calls.append("helix") or helix(*a, **k))
     sf = sample_fields(fresh, sample, (4, 6, 6))
     np.testing.assert_array_equal(sf.points, pts)
     np.testing.assert_array_equal(sf.weights, w)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coildesign.fields import engine, segment_kernels
+from coildesign.fields import engine
 from coildesign.geometries import solenoid
 from coildesign.rf import helix_fields
 from coildesign.rf.helix_fields import MAX_FAR_RATIO, half_turn, helix_field_and_potential, segments_per_turn
@@ -52,7 +52,7 @@ def test_both_distance_forms_equal_the_engine(monkeypatch, product_form):
         def refuse(*args, **kwargs):
             raise AssertionError("the exact offsets were formed")
 
-        monkeypatch.setattr(segment_kernels, "_vertex_distances", refuse)
+        monkeypatch.setattr(helix_fields, "_exact_distances", refuse)
     else:
         monkeypatch.setattr(helix_fields, "GRAM_RATIO", 0.0)
     _agree(coil, points, want)
@@ -81,9 +81,9 @@ def test_half_turn_maps_helix_and_centred_sample_onto_themselves(monkeypatch, tu
     evaluated = []
     evaluate = helix_fields._evaluate
 
-    def counting(src, local, n_turn):
+    def counting(src, local, *args):
         evaluated.append(len(local))
-        return evaluate(src, local, n_turn)
+        return evaluate(src, local, *args)
 
     monkeypatch.setattr(helix_fields, "_evaluate", counting)
     for shift, share in ((0.0, 2), (1e-5, 1)):
@@ -118,3 +118,15 @@ def test_declines_what_it_does_not_cover(monkeypatch):
     assert helix_field_and_potential(coil, far) is None
     monkeypatch.setattr(engine, "AUTO_THREAD_PAIRS", 10)  # large problems go to the engine
     assert helix_field_and_potential(coil, pts) is None
+
+
+def test_blas_limited_by_the_caller_gives_the_same_numbers():
+    """``_field_and_potential(..., blas_limited=True)`` (the caller holds BLAS to one thread, as
+    ``CoilCircuit.from_coil`` does) runs the same arithmetic: bit for bit equal."""
+    from coildesign._runtime import one_blas_thread
+
+    coil = solenoid(0.55e-3, 1e-3, 5, wire_diameter=0.1e-3).rotate(90.0, (0, 1, 0))
+    points, _ = Cylinder(0.4e-3, 1e-3, axis=tuple(coil.axis)).points((6, 12, 8))
+    with one_blas_thread():
+        limited = helix_fields._field_and_potential(coil, points, blas_limited=True)
+    assert np.array_equal(limited, helix_field_and_potential(coil, points))

@@ -86,3 +86,36 @@ def test_sources_of_one_side_give_the_sum_over_both(monkeypatch, radius, length,
     both = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt)
                             .rotate(37.0, (0.3, 1, 0.2)))
     assert one_side == pytest.approx(both, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize(("radius", "length", "turns", "ppt"), [(0.55e-3, 1e-3, 5, 64), (1e-3, 3e-3, 7.5, 24),
+                                                                (0.3e-3, 0.3e-3, 3, 48)])
+def test_close_sources_keep_the_far_plane_where_it_applies(monkeypatch, radius, length, turns, ppt):
+    """The close sources' pieces at least one piece length from their source keep the far
+    plane's single-panel values (``_flux``'s far_values) instead of evaluating that rule again:
+    L equal to 1e-15 either way."""
+    flux = helix_inductance_module._flux
+
+    def recompute(*args):
+        return flux(*args[:5])  # far_values dropped: the single-panel rule evaluated again
+
+    kept = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt))
+    monkeypatch.setattr(helix_inductance_module, "_flux", recompute)
+    again = helix_inductance(solenoid(radius, length, turns, wire_diameter=0.1e-3, points_per_turn=ppt))
+    assert kept == pytest.approx(again, rel=1e-15, abs=0)
+
+
+def test_rodrigues_rotation_of_columns_equals_the_rotation_matrix():
+    """``_rotate`` (Rodrigues' formula on coordinate rows) against the matrix
+    R = cos a I + sin a [k]_x + (1 - cos a) k k^T, for one point and for many."""
+    rng = np.random.default_rng(7)
+    axis = rng.normal(size=3)
+    axis /= np.linalg.norm(axis)
+    angles = rng.uniform(-7.0, 7.0, 5)
+    points = rng.normal(size=(3, 5))
+    skew = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
+    for pts in (points, points[:, :1]):
+        got = helix_inductance_module._rotate(pts, axis, angles)
+        for j, a in enumerate(angles):
+            matrix = np.cos(a) * np.eye(3) + np.sin(a) * skew + (1.0 - np.cos(a)) * np.outer(axis, axis)
+            np.testing.assert_allclose(got[:, j], matrix @ pts[:, j % pts.shape[1]], rtol=0, atol=1e-15)

@@ -255,3 +255,16 @@ def test_b1_map_holds_rotating_frame_components(tmp_path):
     minus = ds.point_data["B1- [T/A]"]
     assert np.allclose(minus[:, 1], b[:, 1] / 2, rtol=1e-14, atol=0)  # conj(Bx - i By)/2 = (Bx + i By)/2
     assert ds.field_data["unit: |B1+|"][0] == "T/A"
+
+
+def test_squared_norms_of_real_and_complex_rows():
+    """``_squared_norms``: |v_i|^2 of real rows (one pass) and of complex rows, as the explicit sum
+    (to the rounding of a sum of three squares)."""
+    from coildesign.rf import sensitivity
+
+    rng = np.random.default_rng(11)
+    real = rng.normal(size=(50, 3))
+    cplx = real + 1j * rng.normal(size=(50, 3))
+    for v in (real, cplx):
+        want = (np.abs(v[:, 0]) ** 2 + np.abs(v[:, 1]) ** 2) + np.abs(v[:, 2]) ** 2
+        np.testing.assert_allclose(sensitivity._squared_norms(v), want, rtol=4.5e-16, atol=0)  # 2 units

@@ -496,3 +496,17 @@ def test_rotating_frame_components():
     b_perp = np.hypot(*cd.field(coil, [0, 0, 0])[0, :2])
     assert abs(bp[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)
     assert abs(bm[0]) == pytest.approx(b_perp / 2, rel=1e-12, abs=0)
+
+
+def test_stationarity_scale_from_one_moment_per_monomial():
+    """The scale of the projection's stationarity check, max_j sum_k sum_i |d_k p_j(x_i)| sqrt(w_i),
+    from one moment |values| @ sqrt(w) per monomial and the derivative table equals the products
+    with the explicit gradient basis (``_gradient_basis``)."""
+    pts, w = sm.Cylinder(0.4e-3, 1e-3, axis=(1.0, 0.0, 0.0)).points((6, 12, 8))
+    degree = 5
+    powers = sm._powers(pts / 0.5e-3, 2 * degree - 1)
+    monomials, index, factor = sm._derivative_table(degree)
+    moment = np.abs(sm._monomial_values(powers, monomials)) @ np.sqrt(w)
+    scale = sum(factor[:, k] * moment[index[:, k]] for k in range(3))
+    g = sm._gradient_basis(powers, degree)
+    assert scale == approx(np.abs(g).sum(axis=0) @ np.sqrt(w), rel=1e-13)
