@@ -935,14 +935,48 @@ RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
 
 
+def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
+    """The unit lift direction of a corner of the lifted return: ``normal`` (3,) (the surface
+    normal there, from the nearest mesh vertex) projected onto the cone {m : m . v <= 0 for every
+    direction v in ``away``} of the wires that leave the corner's point x on the surface (the
+    loop's segment before or after it, the jog), then normalised. A point x + lift m with
+    m . v <= 0 is ``lift`` from a segment that leaves x along v (its nearest point is x itself),
+    while a normal that leans along v by delta brings it to lift cos(delta) of the segment.
+
+    The Euclidean projection onto an intersection of half-spaces through the origin is the
+    point itself when it lies in all, else its projection onto one bounding plane that lies in
+    the other half-spaces, else its projection onto the common line of two planes (the optimality
+    conditions of the projection onto a convex set: Boyd & Vandenberghe, Convex Optimization
+    (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken. A normal
+    already in the cone is returned unchanged."""
+    units = [v / np.linalg.norm(v) for v in away if np.linalg.norm(v) > 0.0]
+    if all(float(normal @ v) <= 0.0 for v in units):
+        return normal
+    candidates = [normal - float(normal @ v) * v for v in units]
+    for i, u in enumerate(units):
+        for v in units[i + 1:]:
+            line = np.cross(u, v)
+            if float(line @ line) > 0.0:
+                candidates.append(float(normal @ line) / float(line @ line) * line)
+    tolerance = 1e-12
+    inside = [m for m in candidates if np.linalg.norm(m) > 0.0
+              and all(float(m @ v) <= tolerance * np.linalg.norm(m) for v in units)]
+    if not inside:
+        return normal  # no lift direction clears all the wires (e.g. two leave in opposite directions)
+    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m)))
+    return best / np.linalg.norm(best)
+
+
 def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, offset: np.ndarray,
             lift: float) -> np.ndarray:
-    """One straight piece of the lifted return over the jog ``a``-``b`` [m], raised where it sags:
+    """One straight piece of the lifted return, raised where it sags towards the wires below it:
     the points ``base + h offset`` (R, 3) [m] that follow ``first`` (3,) [m] (the previous piece's
-    end, lifted above ``a``), with ``base`` (R, 3) the chord's points after ``a`` (the last one
-    ``b``) and ``offset`` (R, 3) their unit lift directions. The far corner keeps h = ``lift`` [m];
+    end, lifted above the chord's start), with ``base`` (R, 3) the chord's points after its start
+    (the last one its end) and ``offset`` (R, 3) their unit lift directions; the wires below are
+    the segments ``a``-``b`` (K, 3) [m] (the jog under a piece back over a jog; the loop's wire at
+    both ends of its gap under a piece over a gap). The far corner keeps h = ``lift`` [m];
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
-    which every straight segment of the piece is as far from the jog as its two corners are (at
+    which every straight segment of the piece is as far from those wires as its two corners are (at
     most ``lift``), measured as exact segment-to-segment distances (``_segment_distances``).
 
     Why: two points a height h from the chord whose lift directions differ by an angle theta
@@ -950,20 +984,24 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     h cos(theta / 2) of it at its middle (the apothem of a chord of the circle of radius h), less
     than a pitch at h = ``lift``; and a corner whose lift direction (the normal of the nearest
     mesh vertex) leans along the jog is joined to the next point by a segment that passes nearer
-    to the jog than the corner itself. A piece with no
+    to the jog than the corner itself; over a gap the loop's wire bends away from the chord at the
+    gap's ends (the contour's curvature), so a segment leaving a corner can pass nearer to it. A piece with no
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
     lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
     height too low and it; the returned H is one at which the piece is clear."""
     low_piece = base + lift * offset
-    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]]), a, b)
+    a, b = np.reshape(a, (-1, 3))[None], np.reshape(b, (-1, 3))[None]
+    if a.shape[1] == 0:
+        return low_piece
+    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]])[:, None], a, b)
     target = min(lift, float(corner_distance.min()))
     height = np.full(len(base), lift)
 
     def clearance(h: float) -> float:
         height[:-1] = h
         pts = np.vstack([first, base + height[:, None] * offset])
-        return float(_segment_distances(pts[:-1], pts[1:], a, b).min())
+        return float(_segment_distances(pts[:-1, None], pts[1:, None], a, b).min())
 
     low = clearance(lift)
     if low >= target:
@@ -997,8 +1035,10 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
     along the surface normal (between its corners ``lift`` from the straight chord below,
-    ``RETURN_POINTS`` points per piece; over a jog raised where its straight segments would sag
-    nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
+    ``RETURN_POINTS`` points per piece; raised where its straight segments would sag
+    nearer to the jog, or over a gap to the loop's wire at the gap's ends, than its corners,
+    ``_raised``; each corner's lift direction turned so that it does not lean along the wires
+    leaving the point below it, ``_corner_direction``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
     -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
     full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
     to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out); where
@@ -1030,12 +1070,18 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         m = nest[k].normals[where[0]]
         return m / np.linalg.norm(m)
 
+    arcs = [_arc(pts_of[k], starts[k], ends[k]) for k in range(n)]
+
+    def leaving(points: np.ndarray, x: np.ndarray) -> np.ndarray:  # to the first point of ``points`` off x
+        off = np.flatnonzero(np.any(points != x, axis=1))
+        return points[off[0]] - x if len(off) else np.zeros(3)
+
     # the leads leave along the normals at c_1 and e_1; where they would stand less than a pitch
     # apart (the chord c_1 -> e_1 leans along the normals, e.g. where the loop bends over a facet
     # edge between them), both leave along one direction instead, the mean normal made
     # perpendicular to the chord: two parallel lines through points one chord apart stand exactly
     # |c_1 - e_1| >= a pitch apart
-    c1, e1_point = at(0, starts[0]), at(0, ends[0])
+    c1, e1_point = arcs[0][0], arcs[0][-1]
     n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
     if _segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
                           e1_point + lead_length * lead_direction)[0] < lift:
@@ -1045,15 +1091,24 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         n1 = lead_direction = lead_direction / np.linalg.norm(lead_direction)
     path = [c1 + lead_length * n1]
     junctions = [0]
-    for k in range(n):
-        arc = _arc(pts_of[k], starts[k], ends[k])
+    for arc in arcs:
         junctions += [len(path), len(path) + len(arc) - 1]
         path.extend(arc)
-    corners = []  # (point on the surface, unit normal) under each corner of the return
+
+    # (point on the surface, unit lift direction) under each corner of the return: the normal,
+    # turned where it leans along a wire that leaves the point (``_corner_direction``): back along
+    # the loop's last segment and along the jog to the next loop from e_k, along the loop's first
+    # segment and back along the jog from the previous loop from c_k; above e_1 the out-lead's
+    # direction
+    corners = []
     for k in range(n - 1, -1, -1):
-        corners.append((at(k, ends[k]), normal(k, ends[k]) if k else lead_direction))
+        e, c = arcs[k][-1], arcs[k][0]
         if k:
-            corners.append((at(k, starts[k]), normal(k, starts[k])))
+            away = [leaving(arcs[k][::-1], e)] + ([arcs[k + 1][0] - e] if k < n - 1 else [])
+            corners.append((e, _corner_direction(normal(k, ends[k]), away)))
+            corners.append((c, _corner_direction(normal(k, starts[k]), [leaving(arcs[k], c), arcs[k - 1][-1] - c])))
+        else:
+            corners.append((e, lead_direction))
     # between two corners the return runs at a distance ``lift`` from the straight chord below
     # it, along the interpolated normal made perpendicular to the chord (a straight lifted chord
     # would sag by lift (1 - cos(theta/2)) where the normals differ by theta, e.g. round a
@@ -1070,8 +1125,10 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
         base = a + steps[:, None] * (b - a)
-        if len(corner_index) % 2:  # over a gap (a loop's own turn)
-            lifted.extend(base + lift * nrm)
+        if len(corner_index) % 2:  # over a gap (a loop's own turn): raised where it sags towards the loop
+            k = n - 1 - len(corner_index) // 2
+            near = _segment_distances(arcs[k][:-1], arcs[k][1:], a, b) < 2.0 * lift
+            lifted.extend(_raised(lifted[-1], arcs[k][:-1][near], arcs[k][1:][near], base, nrm, lift))
         else:  # back over a jog: raised where its straight pieces sag towards the jog
             lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
         corner_index.append(len(lifted) - 1)

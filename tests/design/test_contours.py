@@ -396,3 +396,49 @@ def test_leads_stand_a_pitch_apart_where_the_chord_between_them_leaves_the_norma
     gap = float(contours._segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
     assert gap >= pitch * (1 - 1e-12)
     assert gap == pytest.approx(float(np.linalg.norm(chord)), rel=1e-12, abs=0)
+
+
+def test_return_corners_stand_a_pitch_above_the_wires_that_leave_their_feet():
+    """Three nested circles drawn on the plane z = x / 2 but given the normals (0, 0, 1) (a contour
+    on a faceted former carries the nearest vertex's normal, which leans along the wire): a corner
+    of the lifted return raised along that normal would stand only ``lift`` cos(26.6 deg) = 0.894
+    pitch from the loop's segment that leaves its foot. Every corner of the return over the inner
+    loops is turned into the cone of directions that do not lean along the wires leaving its foot
+    (loop and jog), so it stands at least a pitch from every wire on the surface (exact
+    point-to-segment distances). The corner above e_1 takes the out-lead's direction (covered by
+    the leads' test) and is left out."""
+    pitch, sides, n = 0.1e-3, 120, 3
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+        x, y = radius * np.cos(t), radius * np.sin(t)
+        nest.append(ContourLoop(np.c_[x, y, 0.5 * x], float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([0.0, -5e-3, 0.0]))
+    surface = path[1:junctions[2 * n] + 1]  # c_1 ... e_n: the loops and the jogs
+    corners = path[junctions[2 * n + 1:2 * n + 1 + 2 * n - 2]]  # e_n, c_n, ..., c_2 (lifted)
+    assert len(corners) == 2 * n - 2
+    least = contours._point_segment_distances(corners[:, None], surface[None, :-1], surface[None, 1:]).min(axis=1)
+    assert least.min() >= pitch * (1 - 1e-12)
+
+
+
+def test_lifted_return_keeps_a_pitch_from_the_loop_over_its_gap_round_a_cylinder():
+    """The same three loops on a 5 mm cylinder: the return over each inner loop's gap (from above
+    e_k to above c_k) is lifted from the gap's chord, but the loop's wire bends away from that
+    chord at both ends of the gap and the lift directions turn round the axis, so straight pieces
+    a pitch above the chord come nearer than a pitch to the wire beside their corners. Every
+    segment of the return over a gap is at least a pitch from every segment of that loop (exact
+    segment distances)."""
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    n = len(nest)
+    corners = junctions[2 * n + 1:-1]  # e_n, c_n, e_{n-1}, ..., c_2, e_1
+    least = []
+    for q in range(n - 1):  # the piece e_{n-q} -> c_{n-q} runs over loop n - q's gap
+        k = n - 1 - q
+        piece = path[corners[2 * q]:corners[2 * q + 1] + 1]
+        loop = path[junctions[1 + 2 * k]:junctions[2 + 2 * k] + 1]
+        least.append(contours._segment_distances(piece[:-1, None], piece[1:, None], loop[None, :-1],
+                                                 loop[None, 1:]).min())
+    assert min(least) >= pitch * (1 - 1e-12)
