@@ -933,6 +933,8 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
 RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+RETURN_ROUNDING = 32
+"""Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
 
 
 def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
@@ -989,13 +991,28 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
     lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
-    height too low and it; the returned H is one at which the piece is clear."""
+    height too low and it; the returned H is one at which the piece is clear.
+
+    Rounding: "as far as its corners" is judged with the margin gamma_k X, gamma_k = k u / (1 - k u)
+    (u the unit round-off, k = RETURN_ROUNDING, X [m] the largest coordinate magnitude of the
+    piece and the wires): every distance here is computed from coordinates of magnitude <= X by
+    differences, 3-term inner products (each within gamma_3 |x|.|y| of the exact one: N. J. Higham,
+    Accuracy and Stability of Numerical Algorithms, 2nd ed. (2002), sec. 3.1), a division, a
+    clip and a square root, fewer than k rounded operations in all, so two computations of the
+    same exact distance (a corner's, and that of a segment whose nearest point is that corner)
+    differ by less than the margin. Without it a segment that ends at the corner which sets the
+    target can never be found clear when its distance rounds below the corner's: the search then
+    climbs to a height set by chance, and a perturbation of the input by a few units of round-off
+    (a stream function computed with another BLAS thread count) gives another wire."""
     low_piece = base + lift * offset
     a, b = np.reshape(a, (-1, 3))[None], np.reshape(b, (-1, 3))[None]
     if a.shape[1] == 0:
         return low_piece
     corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]])[:, None], a, b)
-    target = min(lift, float(corner_distance.min()))
+    scale = max(float(np.abs(first).max()), float(np.abs(low_piece).max()), float(np.abs(a).max()),
+                float(np.abs(b).max()), lift)
+    k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
+    target = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
     height = np.full(len(base), lift)
 
     def clearance(h: float) -> float:
