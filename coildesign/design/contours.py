@@ -44,6 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from coildesign.export.fabrication.geometry import point_segment_distance, row_dot, segment_distances
 from coildesign.surfaces.surfaces import Surface
 
 
@@ -87,7 +88,7 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     pts = v[i0] + s[:, None] * (v[j0] - v[i0])
     ids = ids.reshape(-1, 2)
     seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
-    flip = _rowdot(pts[seg_b] - pts[seg_a], current[faces]) < 0
+    flip = row_dot(pts[seg_b] - pts[seg_a], current[faces]) < 0
     seg_a[flip], seg_b[flip] = ids[flip, 1], ids[flip, 0]
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
@@ -298,13 +299,6 @@ def _rings(surface: Surface) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
-def _point_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distances [m] from points ``p`` (M, 2) to the segments ``a``-``b`` (M, 2)."""
-    d = b - a
-    t = np.clip(np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
-    return np.linalg.norm(a + t[:, None] * d - p, axis=1)
-
-
 def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
     """Separation per unit level offset [m/A] of the branches of the piecewise-linear level
     psi_s + delta round a saddle vertex (``saddle_levels``), the smaller of the two sides.
@@ -347,8 +341,8 @@ def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
         lab = np.array(label)
         for q in range(len(pieces)):
             other = lab != lab[q]
-            d = min(_point_segment(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
-                    _point_segment(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
+            d = min(point_segment_distance(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
+                    point_segment_distance(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
             best = min(best, d / abs(t))
     return float(best) if np.isfinite(best) else 0.0
 
@@ -449,7 +443,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
                 pts = pts[:0]
                 break
             gap = _at_arcs(pts, arc, arc[:-1] - pitch) - _at_arcs(pts, arc, arc[:-1] + pitch)
-            chord = np.sqrt(_rowdot(gap, gap))
+            chord = np.sqrt(row_dot(gap, gap))
             i = int(np.argmin(chord))
             if chord[i] >= pitch * (1 - 1e-12):
                 break
@@ -457,7 +451,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
             # before the far side of the loop (where the two points meet again): too thin to follow
             h = pitch + (pitch / TIP_STEPS) * np.arange(1, int((0.5 * total - pitch) / (pitch / TIP_STEPS)) + 1)
             gap = _at_arcs(pts, arc, arc[i] - h) - _at_arcs(pts, arc, arc[i] + h)
-            wide = np.flatnonzero(np.sqrt(_rowdot(gap, gap)) >= pitch)
+            wide = np.flatnonzero(np.sqrt(row_dot(gap, gap)) >= pitch)
             if not wide.size:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
@@ -612,13 +606,6 @@ GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
 
-def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Dot products along the last axis, rounded as ``a[k] @ b[k]`` of the single vectors."""
-    if hasattr(np, "vecdot"):  # numpy >= 2: the same dot kernel per row as ``@`` on 1-D arrays
-        return np.vecdot(a, b)
-    return np.einsum("...i,...i->...", a, b)
-
-
 class _Polygon:
     """A closed polygon ``points`` (P, 3) [m] in structure-of-arrays form: the next vertex
     ``nxt``, segment lengths ``seg`` and the path length ``arc`` (P + 1) at each vertex."""
@@ -689,35 +676,6 @@ def _segment_points(a: np.ndarray, b: np.ndarray, fine: float) -> np.ndarray:
     """Points of the straight segment ``a``-``b`` [m] at most ``fine`` [m] apart, both ends included."""
     count = max(2, int(np.ceil(np.linalg.norm(b - a) / fine)) + 1)
     return a + _unit_at(np.int64(count), np.arange(count))[:, None] * (b - a)
-
-
-def _point_segment_distances(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distances [m] from points ``p`` to the segments ``a``-``b`` (broadcast (..., 3) arrays): to
-    the segment's point at the clipped projection fraction."""
-    d = b - a
-    dd = _rowdot(d, d)
-    t = np.clip(_rowdot(p - a, d) / np.where(dd > 0.0, dd, 1.0), 0.0, 1.0)
-    return np.linalg.norm(a + t[..., None] * d - p, axis=-1)
-
-
-def _segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
-    """Least distances [m] between the segments ``p0``-``p1`` and ``q0``-``q1`` (broadcast (..., 3)
-    arrays). The squared distance |p0 + s d1 - q0 - t d2|^2 is convex in (s, t) on [0, 1]^2: its
-    minimum is the stationary point s = (b f - c e) / D, t = (a f - b c) / D (a = d1.d1, b = d1.d2,
-    c = d1.r, e = d2.d2, f = d2.r, r = p0 - q0, D = a e - b^2; Ericson, Real-Time Collision
-    Detection (2005), sec. 5.1.9) when that lies inside the square, else on its edges, i.e. the
-    least of the four endpoint-to-segment distances. Both are taken and the smaller kept."""
-    edge = np.minimum(np.minimum(_point_segment_distances(p0, q0, q1), _point_segment_distances(p1, q0, q1)),
-                      np.minimum(_point_segment_distances(q0, p0, p1), _point_segment_distances(q1, p0, p1)))
-    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
-    a, b, c, e, f = _rowdot(d1, d1), _rowdot(d1, d2), _rowdot(d1, r), _rowdot(d2, d2), _rowdot(d2, r)
-    den = a * e - b * b
-    safe = np.where(den > 0.0, den, 1.0)
-    s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
-    inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
-    s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
-    interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
-    return np.where(inside, np.minimum(edge, interior), edge)
 
 
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
@@ -816,7 +774,7 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
     """True when the stretch of ``poly`` from path length ``where`` [m] over ``span`` [m], and the
     jog arriving at its start from the nearest point of ``outer`` (if any), lie at least ``pitch``
     [m] from every segment ``ka``-``kb`` (N, 3): exact segment-to-segment distances
-    (``_segment_distances``), so that an accepted start is a pitch from the kept wire everywhere,
+    (``segment_distances``), so that an accepted start is a pitch from the kept wire everywhere,
     not only at sample points."""
     head = poly.path(where, span)
     ha, hb = head[:-1], head[1:]
@@ -825,7 +783,7 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
         i = int(np.argmin(dist[0]))
         src = (outer.points[i] + t[0, i] * (outer.nxt[i] - outer.points[i]))[None]
         ha, hb = np.vstack([ha, src]), np.vstack([hb, head[:1]])
-    near = _segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
+    near = segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
     return bool(near.min() >= pitch)
 
 
@@ -873,7 +831,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
         i, t = outer.nearest(starts)
         src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
         vec = src - starts
-        counts = np.maximum(2, np.ceil(np.sqrt(_rowdot(vec, vec)) / fine).astype(np.int64) + 1)
+        counts = np.maximum(2, np.ceil(np.sqrt(row_dot(vec, vec)) / fine).astype(np.int64) + 1)
         g = GAP_CHUNK
         runs = -(-counts // g)
         jk = np.repeat(np.arange(k_count), runs)
@@ -979,7 +937,7 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     both ends of its gap under a piece over a gap). The far corner keeps h = ``lift`` [m];
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
     which every straight segment of the piece is as far from those wires as its two corners are (at
-    most ``lift``), measured as exact segment-to-segment distances (``_segment_distances``).
+    most ``lift``), measured as exact segment-to-segment distances (``segment_distances``).
 
     Why: two points a height h from the chord whose lift directions differ by an angle theta
     (round a cylinder the normals turn along a jog) are joined by a segment that comes to
@@ -1008,7 +966,7 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     a, b = np.reshape(a, (-1, 3))[None], np.reshape(b, (-1, 3))[None]
     if a.shape[1] == 0:
         return low_piece
-    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]])[:, None], a, b)
+    corner_distance = point_segment_distance(np.vstack([first, low_piece[-1]])[:, None], a, b)
     scale = max(float(np.abs(first).max()), float(np.abs(low_piece).max()), float(np.abs(a).max()),
                 float(np.abs(b).max()), lift)
     k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
@@ -1018,7 +976,7 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     def clearance(h: float) -> float:
         height[:-1] = h
         pts = np.vstack([first, base + height[:, None] * offset])
-        return float(_segment_distances(pts[:-1, None], pts[1:, None], a, b).min())
+        return float(segment_distances(pts[:-1, None], pts[1:, None], a, b).min())
 
     low = clearance(lift)
     if low >= target:
@@ -1100,7 +1058,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     # |c_1 - e_1| >= a pitch apart
     c1, e1_point = arcs[0][0], arcs[0][-1]
     n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
-    if _segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
+    if segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
                           e1_point + lead_length * lead_direction)[0] < lift:
         lead_direction = n1 + lead_direction
         chord = e1_point - c1
@@ -1144,7 +1102,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         base = a + steps[:, None] * (b - a)
         if len(corner_index) % 2:  # over a gap (a loop's own turn): raised where it sags towards the loop
             k = n - 1 - len(corner_index) // 2
-            near = _segment_distances(arcs[k][:-1], arcs[k][1:], a, b) < 2.0 * lift
+            near = segment_distances(arcs[k][:-1], arcs[k][1:], a, b) < 2.0 * lift
             lifted.extend(_raised(lifted[-1], arcs[k][:-1][near], arcs[k][1:][near], base, nrm, lift))
         else:  # back over a jog: raised where its straight pieces sag towards the jog
             lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))

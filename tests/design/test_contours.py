@@ -19,6 +19,7 @@ from coildesign.design.contours import (
     saddle_levels,
     winding_numbers,
 )
+from coildesign.export.fabrication.geometry import point_segment_distance, segment_distances
 
 
 @pytest.fixture(scope="module")
@@ -275,31 +276,6 @@ def test_sharp_tips_are_cut_and_thin_islands_dropped():
     assert trim_tips([rhombus(0.02e-3)], pitch) == []
 
 
-def test_segment_distances_are_exact():
-    """``_segment_distances`` against closed forms: skew segments crossing over each other at a
-    height h (distance h), parallel segments offset diagonally (sqrt 2, between endpoints), a
-    point of one segment's interior nearest to the other's end, touching segments (0); and
-    random pairs never above the least distance of densely sampled points nor below it by more
-    than the sampling can hide (half a sample spacing)."""
-    d = contours._segment_distances
-    o, x = np.zeros(3), np.array([1.0, 0.0, 0.0])
-    assert d(o, x, np.array([0.5, -1.0, 0.3]), np.array([0.5, 1.0, 0.3])) == pytest.approx(0.3, rel=1e-15, abs=0)
-    assert d(o, x, np.array([2.0, 1.0, 0.0]), np.array([3.0, 1.0, 0.0])) == pytest.approx(np.sqrt(2.0), rel=1e-15,
-                                                                                          abs=0)
-    assert d(o, x, np.array([0.25, 0.5, 0.0]), np.array([0.25, 2.0, 0.0])) == pytest.approx(0.5, rel=1e-15, abs=0)
-    assert d(o, x, np.array([0.4, 0.0, 0.0]), np.array([0.4, 1.0, 1.0])) == 0.0
-    rng = np.random.default_rng(3)
-    p0, p1, q0, q1 = rng.normal(size=(4, 200, 3))
-    exact = d(p0, p1, q0, q1)
-    u = np.linspace(0.0, 1.0, 401)
-    a = p0[:, None] + u[None, :, None] * (p1 - p0)[:, None]
-    b = q0[:, None] + u[None, :, None] * (q1 - q0)[:, None]
-    sampled = np.linalg.norm(a[:, :, None] - b[:, None, :], axis=-1).min(axis=(1, 2))
-    step = 0.5 * (np.linalg.norm(p1 - p0, axis=1) + np.linalg.norm(q1 - q0, axis=1)) / 400
-    assert np.all(exact <= sampled * (1 + 1e-12))
-    assert np.all(exact >= sampled - step)
-
-
 @pytest.mark.parametrize("sides", [64, 9])
 def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
     """The start ``_gap_start`` places after an end keeps its 3-pitch stretch and the jog arriving
@@ -329,7 +305,7 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
             j, g = ring.nearest(head[:1])
             source = ring.points[j] + g[:, None] * (ring.nxt[j] - ring.points[j])
             ha, hb = np.vstack([head[:-1], source]), np.vstack([head[1:], head[:1]])
-            return float(contours._segment_distances(ha[:, None], hb[:, None], ka[None], kb[None]).min())
+            return float(segment_distances(ha[:, None], hb[:, None], ka[None], kb[None]).min())
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
@@ -367,7 +343,7 @@ def test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder():
         piece = path[corners[2 * q + 1]:corners[2 * q + 2] + 1]
         jog = path[ends[n - q - 2]:ends[n - q - 2] + 2]
         assert len(piece) == RETURN_POINTS + 1
-        least.append(contours._segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
+        least.append(segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
     assert min(least) >= pitch * (1 - 1e-12)
     assert all(d <= pitch * (1 + 1e-9) for d in least)
 
@@ -393,7 +369,7 @@ def test_leads_stand_a_pitch_apart_where_the_chord_between_them_leaves_the_norma
     chord = (lead_out[0] - pitch * direction_out) - lead_in[1]  # e_1 - c_1
     assert abs(chord[2]) > 0.1 * pitch  # the case the normals alone get wrong
     assert abs(direction_in @ chord) <= 1e-12 * pitch
-    gap = float(contours._segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
+    gap = float(segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
     assert gap >= pitch * (1 - 1e-12)
     assert gap == pytest.approx(float(np.linalg.norm(chord)), rel=1e-12, abs=0)
 
@@ -417,7 +393,7 @@ def test_return_corners_stand_a_pitch_above_the_wires_that_leave_their_feet():
     surface = path[1:junctions[2 * n] + 1]  # c_1 ... e_n: the loops and the jogs
     corners = path[junctions[2 * n + 1:2 * n + 1 + 2 * n - 2]]  # e_n, c_n, ..., c_2 (lifted)
     assert len(corners) == 2 * n - 2
-    least = contours._point_segment_distances(corners[:, None], surface[None, :-1], surface[None, 1:]).min(axis=1)
+    least = point_segment_distance(corners[:, None], surface[None, :-1], surface[None, 1:]).min(axis=1)
     assert least.min() >= pitch * (1 - 1e-12)
 
 
@@ -439,6 +415,6 @@ def test_lifted_return_keeps_a_pitch_from_the_loop_over_its_gap_round_a_cylinder
         k = n - 1 - q
         piece = path[corners[2 * q]:corners[2 * q + 1] + 1]
         loop = path[junctions[1 + 2 * k]:junctions[2 + 2 * k] + 1]
-        least.append(contours._segment_distances(piece[:-1, None], piece[1:, None], loop[None, :-1],
+        least.append(segment_distances(piece[:-1, None], piece[1:, None], loop[None, :-1],
                                                  loop[None, 1:]).min())
     assert min(least) >= pitch * (1 - 1e-12)
