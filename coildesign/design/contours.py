@@ -44,7 +44,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from coildesign.export.fabrication.geometry import point_segment_distance, row_dot, segment_distances
+from coildesign.export.fabrication.geometry import (
+    nearest_on_segment,
+    point_segment_distance,
+    row_dot,
+    segment_distances,
+)
 from coildesign.surfaces.surfaces import Surface
 
 
@@ -678,6 +683,48 @@ def _segment_points(a: np.ndarray, b: np.ndarray, fine: float) -> np.ndarray:
     return a + _unit_at(np.int64(count), np.arange(count))[:, None] * (b - a)
 
 
+def _segment_distances_apart(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray, c: np.ndarray,
+                             l1: np.ndarray, l2: np.ndarray) -> np.ndarray:
+    """Least distances [m] between the points P(s) = ``p0`` + s (``p1`` - ``p0``) and Q(t) = ``q0`` +
+    t (``q1`` - ``q0``), s, t in [0, 1], that satisfy t ``l2`` - s ``l1`` >= ``c`` (all (M, 3) or
+    (M,) arrays; ``l1``, ``l2`` > 0 [m]; ``c`` = -inf: no condition; inf where no pair satisfies
+    it). With ``l1``, ``l2`` the segments' lengths and ``c`` = g - (a2 - a1) for segments starting at
+    path lengths a1 <= a2 of one wire, these are the pairs at least g apart along the wire.
+
+    The squared distance is convex in (s, t) and the allowed set is the convex polygon cut from
+    the unit square by the half-plane, so the minimum is the stationary point when that lies in
+    the polygon, else on its boundary (Boyd & Vandenberghe, Convex Optimization (2004), sec. 4.2.2):
+    the parts of the four square edges inside the half-plane (a point to a sub-segment, the
+    projection fraction clipped to the allowed interval: ``geometry.point_segment_distance``) and
+    the part of the line t l2 - s l1 = c inside the square (along it P - Q is affine in s: the
+    same clipped projection); the smallest of the candidates that exist is taken (Ericson,
+    Real-Time Collision Detection (2005), sec. 5.1.9, for the unconstrained case)."""
+    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
+    best = np.full(np.shape(c), np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for point, lo in ((p0, np.maximum(0.0, c / l2)), (p1, np.maximum(0.0, (c + l1) / l2))):  # s = 0, 1
+            near = point_segment_distance(point, q0, q1, np.minimum(lo, 1.0), 1.0)
+            best = np.where(lo <= 1.0, np.minimum(best, near), best)
+        for point, hi in ((q0, np.minimum(1.0, -c / l1)), (q1, np.minimum(1.0, (l2 - c) / l1))):  # t = 0, 1
+            near = point_segment_distance(point, p0, p1, 0.0, np.maximum(hi, 0.0))
+            best = np.where(hi >= 0.0, np.minimum(best, near), best)
+        a, b, cc, e, f = row_dot(d1, d1), row_dot(d1, d2), row_dot(d1, r), row_dot(d2, d2), row_dot(d2, r)
+        den = a * e - b * b
+        safe = np.where(den > 0.0, den, 1.0)
+        s, t = (b * f - cc * e) / safe, (a * f - b * cc) / safe
+        inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0) & (t * l2 - s * l1 >= c)
+        interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
+        best = np.where(inside, np.minimum(best, interior), best)
+        finite = np.isfinite(c)
+        cf = np.where(finite, c, 0.0)
+        lo, hi = np.maximum(0.0, -cf / l1), np.minimum(1.0, (l2 - cf) / l1)
+        u = r - (cf / l2)[..., None] * d2  # P - Q on the line, as u + s w
+        w = d1 - (l1 / l2)[..., None] * d2
+        line = point_segment_distance(-u, np.zeros_like(u), w, lo, hi)
+        best = np.where(finite & (lo <= hi), np.minimum(best, line), best)
+    return best
+
+
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                jog: np.ndarray | None = None, outer: np.ndarray | None = None) -> tuple[int, float]:
     """(segment index, fraction) of the point where a loop that ends at ``end`` (segment index,
@@ -1016,9 +1063,11 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     leaving the point below it, ``_corner_direction``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
     -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
     full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
-    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out); where
-    those would stand less than a pitch apart (the chord c_1 -> e_1 leans along the normals), both
-    leave along the mean normal made perpendicular to that chord, exactly |c_1 - e_1| (a pitch) apart."""
+    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), each
+    turned so that it leans neither along the wires leaving its foot nor towards the other lead's
+    foot (at least |c_1 - e_1|, a pitch, apart); where they would still stand less than a pitch
+    apart, both leave along the mean normal made perpendicular to the chord c_1 -> e_1, exactly
+    |c_1 - e_1| apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
 
@@ -1051,13 +1100,25 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         off = np.flatnonzero(np.any(points != x, axis=1))
         return points[off[0]] - x if len(off) else np.zeros(3)
 
-    # the leads leave along the normals at c_1 and e_1; where they would stand less than a pitch
-    # apart (the chord c_1 -> e_1 leans along the normals, e.g. where the loop bends over a facet
-    # edge between them), both leave along one direction instead, the mean normal made
-    # perpendicular to the chord: two parallel lines through points one chord apart stand exactly
+    def toward(x: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        # to the point of the segment p-q (a jog at the other end of x's gap) nearest to x: the
+        # segment lies in the half-space beyond that point, so a riser from x that does not lean
+        # towards it stays as far from the segment as x is (projection onto a convex set: Boyd &
+        # Vandenberghe (2004), sec. 8.1.1)
+        return nearest_on_segment(x, p, q) - x
+
+    # the leads leave along the normals at c_1 and e_1, turned so that neither leans along a wire
+    # leaving its foot nor towards the other lead's foot (``_corner_direction``): the in-lead
+    # m_1 . (e_1 - c_1) <= 0, the out-lead m_2 . (e_1 - c_1) >= 0, so the leads stand at least
+    # |c_1 - e_1| apart; where they would still stand less than a pitch apart (no direction in
+    # the cone), both leave along one direction instead, the mean normal made perpendicular to
+    # the chord c_1 -> e_1: two parallel lines through points one chord apart stand exactly
     # |c_1 - e_1| >= a pitch apart
     c1, e1_point = arcs[0][0], arcs[0][-1]
-    n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
+    n1 = _corner_direction(normal(0, starts[0]), [leaving(arcs[0], c1), e1_point - c1]
+                           + ([toward(c1, e1_point, arcs[1][0])] if n > 1 else []))
+    lead_direction = _corner_direction(normal(0, ends[0]), [leaving(arcs[0][::-1], e1_point), c1 - e1_point]
+                                       + ([arcs[1][0] - e1_point] if n > 1 else []))
     if segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
                           e1_point + lead_length * lead_direction)[0] < lift:
         lead_direction = n1 + lead_direction
@@ -1079,9 +1140,11 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     for k in range(n - 1, -1, -1):
         e, c = arcs[k][-1], arcs[k][0]
         if k:
-            away = [leaving(arcs[k][::-1], e)] + ([arcs[k + 1][0] - e] if k < n - 1 else [])
+            away = [leaving(arcs[k][::-1], e), toward(e, arcs[k - 1][-1], c)] + ([arcs[k + 1][0] - e] if k < n - 1
+                                                                                  else [])
             corners.append((e, _corner_direction(normal(k, ends[k]), away)))
-            corners.append((c, _corner_direction(normal(k, starts[k]), [leaving(arcs[k], c), arcs[k - 1][-1] - c])))
+            away = [leaving(arcs[k], c), arcs[k - 1][-1] - c] + ([toward(c, e, arcs[k + 1][0])] if k < n - 1 else [])
+            corners.append((c, _corner_direction(normal(k, starts[k]), away)))
         else:
             corners.append((e, lead_direction))
     # between two corners the return runs at a distance ``lift`` from the straight chord below

@@ -418,3 +418,34 @@ def test_lifted_return_keeps_a_pitch_from_the_loop_over_its_gap_round_a_cylinder
         least.append(segment_distances(piece[:-1, None], piece[1:, None], loop[None, :-1],
                                                  loop[None, 1:]).min())
     assert min(least) >= pitch * (1 - 1e-12)
+
+
+def test_segment_distances_apart_along_the_wire():
+    """``_segment_distances_apart``: the least distance over the pairs with t l2 - s l1 >= c. Closed
+    forms: a straight wire (P = [0, 1], Q = [1, 2] on the x axis, pairs at least 1.5 apart along
+    it: 1.5; none 2.5 apart: inf; no condition: 0, the shared end). 300 random pairs against a
+    601 x 601 grid of (s, t): rounding a feasible (s, t) down in s and up in t stays feasible and
+    moves the points by at most a grid step times (l1 + l2), so the grid's least feasible
+    distance lies in [exact, exact + step (l1 + l2)]."""
+    x = np.eye(3)[0]
+    p0, p1, q0, q1 = 0 * x, x, x, 2 * x
+    one = np.ones(1)
+    for c, expected in ((0.5, 1.5), (1.5, np.inf), (-np.inf, 0.0)):
+        got = contours._segment_distances_apart(p0[None], p1[None], q0[None], q1[None], np.array([c]), one, one)[0]
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    rng = np.random.default_rng(7)
+    p0, p1, q0, q1 = rng.normal(size=(4, 300, 3))
+    l1, l2 = np.linalg.norm(p1 - p0, axis=1), np.linalg.norm(q1 - q0, axis=1)
+    c = rng.uniform(-l1 - 0.5, l2 + 0.2)
+    exact = contours._segment_distances_apart(p0, p1, q0, q1, c, l1, l2)
+    grid = np.linspace(0.0, 1.0, 601)
+    s, t = np.meshgrid(grid, grid, indexing="ij")
+    for k in range(300):
+        feasible = t * l2[k] - s * l1[k] >= c[k]
+        if not feasible.any():
+            assert exact[k] == np.inf
+            continue
+        pts = p0[k] + s[..., None] * (p1[k] - p0[k]) - q0[k] - t[..., None] * (q1[k] - q0[k])
+        sampled = np.linalg.norm(pts, axis=-1)[feasible].min()
+        assert exact[k] <= sampled * (1 + 1e-12)
+        assert sampled <= exact[k] + (grid[1] - grid[0]) * (l1[k] + l2[k])
