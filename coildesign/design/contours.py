@@ -28,9 +28,14 @@ is a full turn) and every jog (in the opposite direction: the jogs' fields cance
 order in ``lift``), lands above e_1 and leaves along the normal (or, where the two leads would
 then stand less than a pitch apart, both along the mean normal made perpendicular to the chord
 c_1 -> e_1: exactly |c_1 - e_1| apart): the leads stand a pitch apart and no lead crosses a wire
-on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate
-nests are separate windings, each with its two terminals, to be connected in series off the
-coil; ``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
+on the surface. The return's corners and the leads are lifted along the normal turned off the
+wires that leave the point below them and off the jog at the other end of its gap
+(``_corner_direction``), and its straight pieces are raised where they would sag towards the
+wires below (``_raised``): measured by exact segment-to-segment distances, every wire is a pitch
+from every other one that is more than two pitches away along it (the design's spacing check).
+The analysis of the resulting ``Coil`` includes all of it exactly. Separate nests are separate
+windings, each with its two terminals, to be connected in series off the coil;
+``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
 instead.
 """
 
