@@ -599,6 +599,12 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
 
 CUT_DIRECTION = np.array([0.0, -1.0, 0.0])
 """Among cut candidates equally far from the centre, the one furthest along this direction."""
+CUT_TIES = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0]))
+"""Among those equally far along CUT_DIRECTION too (to CUT_TIE of the loop's size: e.g. mirror
+images of each other about it), the one furthest along the first of these, then the second: a
+tie decided by round-off would make the cut, and the wires, depend on it."""
+CUT_TIE = 1e-9
+"""Ties of the cut, as a fraction of the loop's size (far above round-off, ~1e-16, far below a mesh edge)."""
 
 
 GAP_STEPS = 8
@@ -959,8 +965,9 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     point itself when it lies in all, else its projection onto one bounding plane that lies in
     the other half-spaces, else its projection onto the common line of two planes (the optimality
     conditions of the projection onto a convex set: Boyd & Vandenberghe, Convex Optimization
-    (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken. A normal
-    already in the cone is returned unchanged."""
+    (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken (none to
+    round-off, in a wedge between wires leaving in nearly opposite directions: the one that leans
+    least along them). A normal already in the cone is returned unchanged."""
     units = [v / np.linalg.norm(v) for v in away if np.linalg.norm(v) > 0.0]
     if all(float(normal @ v) <= 0.0 for v in units):
         return normal
@@ -970,12 +977,20 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
             line = np.cross(u, v)
             if float(line @ line) > 0.0:
                 candidates.append(float(normal @ line) / float(line @ line) * line)
+    candidates = [m for m in candidates if float(np.linalg.norm(m)) > 0.0]
+    if not candidates:
+        return normal
+
+    def lean(m: np.ndarray) -> float:  # the largest cosine between m and a wire leaving the point
+        return max(float(m @ v) for v in units) / float(np.linalg.norm(m))
+
     tolerance = 1e-12
-    inside = [m for m in candidates if np.linalg.norm(m) > 0.0
-              and all(float(m @ v) <= tolerance * np.linalg.norm(m) for v in units)]
-    if not inside:
-        return normal  # no lift direction clears all the wires (e.g. two leave in opposite directions)
-    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m)))
+    inside = [m for m in candidates if lean(m) <= tolerance]
+    # where none lies in the cone to the tolerance (a wedge so thin, between wires leaving in
+    # nearly opposite directions, that every candidate misses it by round-off), the candidate that
+    # leans least: falling back to the normal instead would make the direction jump on a
+    # perturbation of the input by a few units of round-off
+    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m))) if inside else min(candidates, key=lean)
     return best / np.linalg.norm(best)
 
 
@@ -1059,7 +1074,7 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     The ends of every loop stand a pitch apart, the jogs leave a pitch apart and no point is
     passed twice: the wires are a pitch apart as drawn (no short where a
     loop closes). The innermost loop ends at its point farthest from ``center`` (ties: furthest
-    along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
+    along CUT_DIRECTION, then CUT_TIES) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
     along the surface normal (between its corners ``lift`` from the straight chord below,
     ``RETURN_POINTS`` points per piece; raised where its straight segments would sag
@@ -1080,14 +1095,19 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         p = pts_of[k]
         return p[where[0]] + where[1] * (p[(where[0] + 1) % len(p)] - p[where[0]])
 
-    # the innermost loop's end: the point farthest from the design centre (ties go to a fixed
-    # direction, so that the cut of a redesigned stream function lands in the same place)
+    # the innermost loop's end: the point farthest from the design centre (ties go to fixed
+    # directions, so that the cut of a redesigned stream function lands in the same place and
+    # mirror-image candidates are not told apart by round-off)
     inner = pts_of[-1]
     dist = np.linalg.norm(inner - center, axis=1)
     far = np.flatnonzero(dist >= dist.max() - 1e-3 * np.ptp(inner, axis=0).max())
     ends: list[tuple[int, float]] = [(0, 0.0)] * n
     starts: list[tuple[int, float]] = [(0, 0.0)] * n
-    ends[-1] = (int(far[np.argmax((inner[far] - center) @ CUT_DIRECTION)]), 0.0)
+    size = float(np.ptp(inner, axis=0).max())
+    for direction in (CUT_DIRECTION, *CUT_TIES):
+        along = (inner[far] - center) @ direction
+        far = far[along >= along.max() - CUT_TIE * size]
+    ends[-1] = (int(far[0]), 0.0)
     for k in range(n - 1, -1, -1):
         perimeter = float(np.linalg.norm(np.diff(np.vstack([pts_of[k], pts_of[k][:1]]), axis=0), axis=1).sum())
         jog = np.array([at(k, ends[k]), at(k + 1, starts[k + 1])]) if k < n - 1 else None

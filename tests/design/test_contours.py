@@ -449,3 +449,24 @@ def test_segment_distances_apart_along_the_wire():
         sampled = np.linalg.norm(pts, axis=-1)[feasible].min()
         assert exact[k] <= sampled * (1 + 1e-12)
         assert sampled <= exact[k] + (grid[1] - grid[0]) * (l1[k] + l2[k])
+
+
+def test_cut_does_not_hinge_on_round_off_between_mirror_images():
+    """Three concentric 80-gons whose vertices are mirror images about the y axis: the innermost
+    loop's two vertices furthest along CUT_DIRECTION tie exactly, and coordinates perturbed by
+    1e-15 m (round-off of a stream function computed another way) used to pick either one, moving
+    the cut by a vertex. The tie goes to CUT_TIES: every perturbation gives the same wires."""
+    pitch, sides = 0.1e-3, 80
+    t = 2 * np.pi * (np.arange(sides) + 0.5) / sides - 0.5 * np.pi  # symmetric about -y
+    rng = np.random.default_rng(5)
+    paths = []
+    for _ in range(6):
+        nest = []
+        for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+            pts = np.c_[radius * np.cos(t), radius * np.sin(t), np.zeros(sides)]
+            pts[:, :2] += 1e-15 * rng.standard_normal((sides, 2))
+            nest.append(ContourLoop(pts, float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+        paths.append(connect(nest, pitch, 4 * pitch, np.zeros(3))[0])
+    for other in paths[1:]:
+        assert other.shape == paths[0].shape
+        assert np.abs(other - paths[0]).max() < 1e-12
