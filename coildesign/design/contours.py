@@ -28,9 +28,14 @@ is a full turn) and every jog (in the opposite direction: the jogs' fields cance
 order in ``lift``), lands above e_1 and leaves along the normal (or, where the two leads would
 then stand less than a pitch apart, both along the mean normal made perpendicular to the chord
 c_1 -> e_1: exactly |c_1 - e_1| apart): the leads stand a pitch apart and no lead crosses a wire
-on the surface. The analysis of the resulting ``Coil`` includes all of it exactly. Separate
-nests are separate windings, each with its two terminals, to be connected in series off the
-coil; ``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
+on the surface. The return's corners and the leads are lifted along the normal turned off the
+wires that leave the point below them and off the jog at the other end of its gap
+(``_corner_direction``), and its straight pieces are raised where they would sag towards the
+wires below (``_raised``): measured by exact segment-to-segment distances, every wire is a pitch
+from every other one that is more than two pitches away along it (the design's spacing check).
+The analysis of the resulting ``Coil`` includes all of it exactly. Separate nests are separate
+windings, each with its two terminals, to be connected in series off the coil;
+``gradient_coil(..., join_windings=True)`` joins them on the coil through modelled jumpers
 instead.
 """
 
@@ -44,6 +49,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from coildesign.export.fabrication.geometry import (
+    nearest_on_segment,
+    point_segment_distance,
+    row_dot,
+    segment_distances,
+)
 from coildesign.surfaces.surfaces import Surface
 
 
@@ -87,7 +98,7 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     pts = v[i0] + s[:, None] * (v[j0] - v[i0])
     ids = ids.reshape(-1, 2)
     seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
-    flip = _rowdot(pts[seg_b] - pts[seg_a], current[faces]) < 0
+    flip = row_dot(pts[seg_b] - pts[seg_a], current[faces]) < 0
     seg_a[flip], seg_b[flip] = ids[flip, 1], ids[flip, 0]
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
@@ -298,13 +309,6 @@ def _rings(surface: Surface) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
-def _point_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distances [m] from points ``p`` (M, 2) to the segments ``a``-``b`` (M, 2)."""
-    d = b - a
-    t = np.clip(np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
-    return np.linalg.norm(a + t[:, None] * d - p, axis=1)
-
-
 def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
     """Separation per unit level offset [m/A] of the branches of the piecewise-linear level
     psi_s + delta round a saddle vertex (``saddle_levels``), the smaller of the two sides.
@@ -347,8 +351,8 @@ def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
         lab = np.array(label)
         for q in range(len(pieces)):
             other = lab != lab[q]
-            d = min(_point_segment(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
-                    _point_segment(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
+            d = min(point_segment_distance(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
+                    point_segment_distance(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
             best = min(best, d / abs(t))
     return float(best) if np.isfinite(best) else 0.0
 
@@ -449,7 +453,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
                 pts = pts[:0]
                 break
             gap = _at_arcs(pts, arc, arc[:-1] - pitch) - _at_arcs(pts, arc, arc[:-1] + pitch)
-            chord = np.sqrt(_rowdot(gap, gap))
+            chord = np.sqrt(row_dot(gap, gap))
             i = int(np.argmin(chord))
             if chord[i] >= pitch * (1 - 1e-12):
                 break
@@ -457,7 +461,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
             # before the far side of the loop (where the two points meet again): too thin to follow
             h = pitch + (pitch / TIP_STEPS) * np.arange(1, int((0.5 * total - pitch) / (pitch / TIP_STEPS)) + 1)
             gap = _at_arcs(pts, arc, arc[i] - h) - _at_arcs(pts, arc, arc[i] + h)
-            wide = np.flatnonzero(np.sqrt(_rowdot(gap, gap)) >= pitch)
+            wide = np.flatnonzero(np.sqrt(row_dot(gap, gap)) >= pitch)
             if not wide.size:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
@@ -595,6 +599,12 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
 
 CUT_DIRECTION = np.array([0.0, -1.0, 0.0])
 """Among cut candidates equally far from the centre, the one furthest along this direction."""
+CUT_TIES = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0]))
+"""Among those equally far along CUT_DIRECTION too (to CUT_TIE of the loop's size: e.g. mirror
+images of each other about it), the one furthest along the first of these, then the second: a
+tie decided by round-off would make the cut, and the wires, depend on it."""
+CUT_TIE = 1e-9
+"""Ties of the cut, as a fraction of the loop's size (far above round-off, ~1e-16, far below a mesh edge)."""
 
 
 GAP_STEPS = 8
@@ -610,13 +620,6 @@ GAP_DEPTH = 4
 ``depth`` steps can visit are tested together and the path through them followed."""
 GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
-
-
-def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Dot products along the last axis, rounded as ``a[k] @ b[k]`` of the single vectors."""
-    if hasattr(np, "vecdot"):  # numpy >= 2: the same dot kernel per row as ``@`` on 1-D arrays
-        return np.vecdot(a, b)
-    return np.einsum("...i,...i->...", a, b)
 
 
 class _Polygon:
@@ -691,33 +694,46 @@ def _segment_points(a: np.ndarray, b: np.ndarray, fine: float) -> np.ndarray:
     return a + _unit_at(np.int64(count), np.arange(count))[:, None] * (b - a)
 
 
-def _point_segment_distances(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distances [m] from points ``p`` to the segments ``a``-``b`` (broadcast (..., 3) arrays): to
-    the segment's point at the clipped projection fraction."""
-    d = b - a
-    dd = _rowdot(d, d)
-    t = np.clip(_rowdot(p - a, d) / np.where(dd > 0.0, dd, 1.0), 0.0, 1.0)
-    return np.linalg.norm(a + t[..., None] * d - p, axis=-1)
+def _segment_distances_apart(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray, c: np.ndarray,
+                             l1: np.ndarray, l2: np.ndarray) -> np.ndarray:
+    """Least distances [m] between the points P(s) = ``p0`` + s (``p1`` - ``p0``) and Q(t) = ``q0`` +
+    t (``q1`` - ``q0``), s, t in [0, 1], that satisfy t ``l2`` - s ``l1`` >= ``c`` (all (M, 3) or
+    (M,) arrays; ``l1``, ``l2`` > 0 [m]; ``c`` = -inf: no condition; inf where no pair satisfies
+    it). With ``l1``, ``l2`` the segments' lengths and ``c`` = g - (a2 - a1) for segments starting at
+    path lengths a1 <= a2 of one wire, these are the pairs at least g apart along the wire.
 
-
-def _segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
-    """Least distances [m] between the segments ``p0``-``p1`` and ``q0``-``q1`` (broadcast (..., 3)
-    arrays). The squared distance |p0 + s d1 - q0 - t d2|^2 is convex in (s, t) on [0, 1]^2: its
-    minimum is the stationary point s = (b f - c e) / D, t = (a f - b c) / D (a = d1.d1, b = d1.d2,
-    c = d1.r, e = d2.d2, f = d2.r, r = p0 - q0, D = a e - b^2; Ericson, Real-Time Collision
-    Detection (2005), sec. 5.1.9) when that lies inside the square, else on its edges, i.e. the
-    least of the four endpoint-to-segment distances. Both are taken and the smaller kept."""
-    edge = np.minimum(np.minimum(_point_segment_distances(p0, q0, q1), _point_segment_distances(p1, q0, q1)),
-                      np.minimum(_point_segment_distances(q0, p0, p1), _point_segment_distances(q1, p0, p1)))
+    The squared distance is convex in (s, t) and the allowed set is the convex polygon cut from
+    the unit square by the half-plane, so the minimum is the stationary point when that lies in
+    the polygon, else on its boundary (Boyd & Vandenberghe, Convex Optimization (2004), sec. 4.2.2):
+    the parts of the four square edges inside the half-plane (a point to a sub-segment, the
+    projection fraction clipped to the allowed interval: ``geometry.point_segment_distance``) and
+    the part of the line t l2 - s l1 = c inside the square (along it P - Q is affine in s: the
+    same clipped projection); the smallest of the candidates that exist is taken (Ericson,
+    Real-Time Collision Detection (2005), sec. 5.1.9, for the unconstrained case)."""
     d1, d2, r = p1 - p0, q1 - q0, p0 - q0
-    a, b, c, e, f = _rowdot(d1, d1), _rowdot(d1, d2), _rowdot(d1, r), _rowdot(d2, d2), _rowdot(d2, r)
-    den = a * e - b * b
-    safe = np.where(den > 0.0, den, 1.0)
-    s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
-    inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
-    s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
-    interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
-    return np.where(inside, np.minimum(edge, interior), edge)
+    best = np.full(np.shape(c), np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for point, lo in ((p0, np.maximum(0.0, c / l2)), (p1, np.maximum(0.0, (c + l1) / l2))):  # s = 0, 1
+            near = point_segment_distance(point, q0, q1, np.minimum(lo, 1.0), 1.0)
+            best = np.where(lo <= 1.0, np.minimum(best, near), best)
+        for point, hi in ((q0, np.minimum(1.0, -c / l1)), (q1, np.minimum(1.0, (l2 - c) / l1))):  # t = 0, 1
+            near = point_segment_distance(point, p0, p1, 0.0, np.maximum(hi, 0.0))
+            best = np.where(hi >= 0.0, np.minimum(best, near), best)
+        a, b, cc, e, f = row_dot(d1, d1), row_dot(d1, d2), row_dot(d1, r), row_dot(d2, d2), row_dot(d2, r)
+        den = a * e - b * b
+        safe = np.where(den > 0.0, den, 1.0)
+        s, t = (b * f - cc * e) / safe, (a * f - b * cc) / safe
+        inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0) & (t * l2 - s * l1 >= c)
+        interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
+        best = np.where(inside, np.minimum(best, interior), best)
+        finite = np.isfinite(c)
+        cf = np.where(finite, c, 0.0)
+        lo, hi = np.maximum(0.0, -cf / l1), np.minimum(1.0, (l2 - cf) / l1)
+        u = r - (cf / l2)[..., None] * d2  # P - Q on the line, as u + s w
+        w = d1 - (l1 / l2)[..., None] * d2
+        line = point_segment_distance(-u, np.zeros_like(u), w, lo, hi)
+        best = np.where(finite & (lo <= hi), np.minimum(best, line), best)
+    return best
 
 
 def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
@@ -816,7 +832,7 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
     """True when the stretch of ``poly`` from path length ``where`` [m] over ``span`` [m], and the
     jog arriving at its start from the nearest point of ``outer`` (if any), lie at least ``pitch``
     [m] from every segment ``ka``-``kb`` (N, 3): exact segment-to-segment distances
-    (``_segment_distances``), so that an accepted start is a pitch from the kept wire everywhere,
+    (``segment_distances``), so that an accepted start is a pitch from the kept wire everywhere,
     not only at sample points."""
     head = poly.path(where, span)
     ha, hb = head[:-1], head[1:]
@@ -825,7 +841,7 @@ def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: n
         i = int(np.argmin(dist[0]))
         src = (outer.points[i] + t[0, i] * (outer.nxt[i] - outer.points[i]))[None]
         ha, hb = np.vstack([ha, src]), np.vstack([hb, head[:1]])
-    near = _segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
+    near = segment_distances(ha[:, None], hb[:, None], ka[None], kb[None])
     return bool(near.min() >= pitch)
 
 
@@ -873,7 +889,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
         i, t = outer.nearest(starts)
         src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
         vec = src - starts
-        counts = np.maximum(2, np.ceil(np.sqrt(_rowdot(vec, vec)) / fine).astype(np.int64) + 1)
+        counts = np.maximum(2, np.ceil(np.sqrt(row_dot(vec, vec)) / fine).astype(np.int64) + 1)
         g = GAP_CHUNK
         runs = -(-counts // g)
         jk = np.repeat(np.arange(k_count), runs)
@@ -933,37 +949,101 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
 RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+RETURN_ROUNDING = 32
+"""Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
+
+
+def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
+    """The unit lift direction of a corner of the lifted return: ``normal`` (3,) (the surface
+    normal there, from the nearest mesh vertex) projected onto the cone {m : m . v <= 0 for every
+    direction v in ``away``} of the wires that leave the corner's point x on the surface (the
+    loop's segment before or after it, the jog), then normalised. A point x + lift m with
+    m . v <= 0 is ``lift`` from a segment that leaves x along v (its nearest point is x itself),
+    while a normal that leans along v by delta brings it to lift cos(delta) of the segment.
+
+    The Euclidean projection onto an intersection of half-spaces through the origin is the
+    point itself when it lies in all, else its projection onto one bounding plane that lies in
+    the other half-spaces, else its projection onto the common line of two planes (the optimality
+    conditions of the projection onto a convex set: Boyd & Vandenberghe, Convex Optimization
+    (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken (none to
+    round-off, in a wedge between wires leaving in nearly opposite directions: the one that leans
+    least along them). A normal already in the cone is returned unchanged."""
+    units = [v / np.linalg.norm(v) for v in away if np.linalg.norm(v) > 0.0]
+    if all(float(normal @ v) <= 0.0 for v in units):
+        return normal
+    candidates = [normal - float(normal @ v) * v for v in units]
+    for i, u in enumerate(units):
+        for v in units[i + 1:]:
+            line = np.cross(u, v)
+            if float(line @ line) > 0.0:
+                candidates.append(float(normal @ line) / float(line @ line) * line)
+    candidates = [m for m in candidates if float(np.linalg.norm(m)) > 0.0]
+    if not candidates:
+        return normal
+
+    def lean(m: np.ndarray) -> float:  # the largest cosine between m and a wire leaving the point
+        return max(float(m @ v) for v in units) / float(np.linalg.norm(m))
+
+    tolerance = 1e-12
+    inside = [m for m in candidates if lean(m) <= tolerance]
+    # where none lies in the cone to the tolerance (a wedge so thin, between wires leaving in
+    # nearly opposite directions, that every candidate misses it by round-off), the candidate that
+    # leans least: falling back to the normal instead would make the direction jump on a
+    # perturbation of the input by a few units of round-off
+    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m))) if inside else min(candidates, key=lean)
+    return best / np.linalg.norm(best)
 
 
 def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, offset: np.ndarray,
             lift: float) -> np.ndarray:
-    """One straight piece of the lifted return over the jog ``a``-``b`` [m], raised where it sags:
+    """One straight piece of the lifted return, raised where it sags towards the wires below it:
     the points ``base + h offset`` (R, 3) [m] that follow ``first`` (3,) [m] (the previous piece's
-    end, lifted above ``a``), with ``base`` (R, 3) the chord's points after ``a`` (the last one
-    ``b``) and ``offset`` (R, 3) their unit lift directions. The far corner keeps h = ``lift`` [m];
+    end, lifted above the chord's start), with ``base`` (R, 3) the chord's points after its start
+    (the last one its end) and ``offset`` (R, 3) their unit lift directions; the wires below are
+    the segments ``a``-``b`` (K, 3) [m] (the jog under a piece back over a jog; the loop's wire at
+    both ends of its gap under a piece over a gap). The far corner keeps h = ``lift`` [m];
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
-    which every straight segment of the piece is as far from the jog as its two corners are (at
-    most ``lift``), measured as exact segment-to-segment distances (``_segment_distances``).
+    which every straight segment of the piece is as far from those wires as its two corners are (at
+    most ``lift``), measured as exact segment-to-segment distances (``segment_distances``).
 
     Why: two points a height h from the chord whose lift directions differ by an angle theta
     (round a cylinder the normals turn along a jog) are joined by a segment that comes to
     h cos(theta / 2) of it at its middle (the apothem of a chord of the circle of radius h), less
     than a pitch at h = ``lift``; and a corner whose lift direction (the normal of the nearest
     mesh vertex) leans along the jog is joined to the next point by a segment that passes nearer
-    to the jog than the corner itself. A piece with no
+    to the jog than the corner itself; over a gap the loop's wire bends away from the chord at the
+    gap's ends (the contour's curvature), so a segment leaving a corner can pass nearer to it. A piece with no
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
     lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
-    height too low and it; the returned H is one at which the piece is clear."""
+    height too low and it; the returned H is one at which the piece is clear.
+
+    Rounding: "as far as its corners" is judged with the margin gamma_k X, gamma_k = k u / (1 - k u)
+    (u the unit round-off, k = RETURN_ROUNDING, X [m] the largest coordinate magnitude of the
+    piece and the wires): every distance here is computed from coordinates of magnitude <= X by
+    differences, 3-term inner products (each within gamma_3 |x|.|y| of the exact one: N. J. Higham,
+    Accuracy and Stability of Numerical Algorithms, 2nd ed. (2002), sec. 3.1), a division, a
+    clip and a square root, fewer than k rounded operations in all, so two computations of the
+    same exact distance (a corner's, and that of a segment whose nearest point is that corner)
+    differ by less than the margin. Without it a segment that ends at the corner which sets the
+    target can never be found clear when its distance rounds below the corner's: the search then
+    climbs to a height set by chance, and a perturbation of the input by a few units of round-off
+    (a stream function computed with another BLAS thread count) gives another wire."""
     low_piece = base + lift * offset
-    corner_distance = _point_segment_distances(np.vstack([first, low_piece[-1]]), a, b)
-    target = min(lift, float(corner_distance.min()))
+    a, b = np.reshape(a, (-1, 3))[None], np.reshape(b, (-1, 3))[None]
+    if a.shape[1] == 0:
+        return low_piece
+    corner_distance = point_segment_distance(np.vstack([first, low_piece[-1]])[:, None], a, b)
+    scale = max(float(np.abs(first).max()), float(np.abs(low_piece).max()), float(np.abs(a).max()),
+                float(np.abs(b).max()), lift)
+    k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
+    target = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
     height = np.full(len(base), lift)
 
     def clearance(h: float) -> float:
         height[:-1] = h
         pts = np.vstack([first, base + height[:, None] * offset])
-        return float(_segment_distances(pts[:-1], pts[1:], a, b).min())
+        return float(segment_distances(pts[:-1, None], pts[1:, None], a, b).min())
 
     low = clearance(lift)
     if low >= target:
@@ -994,16 +1074,20 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     The ends of every loop stand a pitch apart, the jogs leave a pitch apart and no point is
     passed twice: the wires are a pitch apart as drawn (no short where a
     loop closes). The innermost loop ends at its point farthest from ``center`` (ties: furthest
-    along CUT_DIRECTION) and starts one pitch further along; the staircase of cuts runs outwards
+    along CUT_DIRECTION, then CUT_TIES) and starts one pitch further along; the staircase of cuts runs outwards
     from there, drifting one pitch per loop against the current. The return, lifted ``lift``
     along the surface normal (between its corners ``lift`` from the straight chord below,
-    ``RETURN_POINTS`` points per piece; over a jog raised where its straight segments would sag
-    nearer to the jog than its corners, ``_raised``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
+    ``RETURN_POINTS`` points per piece; raised where its straight segments would sag
+    nearer to the jog, or over a gap to the loop's wire at the gap's ends, than its corners,
+    ``_raised``; each corner's lift direction turned so that it does not lean along the wires
+    leaving the point below it, ``_corner_direction``), runs e_n -> c_n -> e_{n-1} -> c_{n-1} -> ...
     -> c_2 -> e_1: over every loop's gap in the loop's own current direction (each loop is thus a
     full turn, its gap one pitch off the surface) and back over every jog (whose field it cancels
-    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out); where
-    those would stand less than a pitch apart (the chord c_1 -> e_1 leans along the normals), both
-    leave along the mean normal made perpendicular to that chord, exactly |c_1 - e_1| (a pitch) apart."""
+    to first order in ``lift``). The leads leave along the normal at c_1 (in) and above e_1 (out), each
+    turned so that it leans neither along the wires leaving its foot nor towards the other lead's
+    foot (at least |c_1 - e_1|, a pitch, apart); where they would still stand less than a pitch
+    apart, both leave along the mean normal made perpendicular to the chord c_1 -> e_1, exactly
+    |c_1 - e_1| apart."""
     n = len(nest)
     pts_of = [lp.points for lp in nest]
 
@@ -1011,14 +1095,19 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         p = pts_of[k]
         return p[where[0]] + where[1] * (p[(where[0] + 1) % len(p)] - p[where[0]])
 
-    # the innermost loop's end: the point farthest from the design centre (ties go to a fixed
-    # direction, so that the cut of a redesigned stream function lands in the same place)
+    # the innermost loop's end: the point farthest from the design centre (ties go to fixed
+    # directions, so that the cut of a redesigned stream function lands in the same place and
+    # mirror-image candidates are not told apart by round-off)
     inner = pts_of[-1]
     dist = np.linalg.norm(inner - center, axis=1)
     far = np.flatnonzero(dist >= dist.max() - 1e-3 * np.ptp(inner, axis=0).max())
     ends: list[tuple[int, float]] = [(0, 0.0)] * n
     starts: list[tuple[int, float]] = [(0, 0.0)] * n
-    ends[-1] = (int(far[np.argmax((inner[far] - center) @ CUT_DIRECTION)]), 0.0)
+    size = float(np.ptp(inner, axis=0).max())
+    for direction in (CUT_DIRECTION, *CUT_TIES):
+        along = (inner[far] - center) @ direction
+        far = far[along >= along.max() - CUT_TIE * size]
+    ends[-1] = (int(far[0]), 0.0)
     for k in range(n - 1, -1, -1):
         perimeter = float(np.linalg.norm(np.diff(np.vstack([pts_of[k], pts_of[k][:1]]), axis=0), axis=1).sum())
         jog = np.array([at(k, ends[k]), at(k + 1, starts[k + 1])]) if k < n - 1 else None
@@ -1030,14 +1119,32 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         m = nest[k].normals[where[0]]
         return m / np.linalg.norm(m)
 
-    # the leads leave along the normals at c_1 and e_1; where they would stand less than a pitch
-    # apart (the chord c_1 -> e_1 leans along the normals, e.g. where the loop bends over a facet
-    # edge between them), both leave along one direction instead, the mean normal made
-    # perpendicular to the chord: two parallel lines through points one chord apart stand exactly
+    arcs = [_arc(pts_of[k], starts[k], ends[k]) for k in range(n)]
+
+    def leaving(points: np.ndarray, x: np.ndarray) -> np.ndarray:  # to the first point of ``points`` off x
+        off = np.flatnonzero(np.any(points != x, axis=1))
+        return points[off[0]] - x if len(off) else np.zeros(3)
+
+    def toward(x: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        # to the point of the segment p-q (a jog at the other end of x's gap) nearest to x: the
+        # segment lies in the half-space beyond that point, so a riser from x that does not lean
+        # towards it stays as far from the segment as x is (projection onto a convex set: Boyd &
+        # Vandenberghe (2004), sec. 8.1.1)
+        return nearest_on_segment(x, p, q) - x
+
+    # the leads leave along the normals at c_1 and e_1, turned so that neither leans along a wire
+    # leaving its foot nor towards the other lead's foot (``_corner_direction``): the in-lead
+    # m_1 . (e_1 - c_1) <= 0, the out-lead m_2 . (e_1 - c_1) >= 0, so the leads stand at least
+    # |c_1 - e_1| apart; where they would still stand less than a pitch apart (no direction in
+    # the cone), both leave along one direction instead, the mean normal made perpendicular to
+    # the chord c_1 -> e_1: two parallel lines through points one chord apart stand exactly
     # |c_1 - e_1| >= a pitch apart
-    c1, e1_point = at(0, starts[0]), at(0, ends[0])
-    n1, lead_direction = normal(0, starts[0]), normal(0, ends[0])
-    if _segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
+    c1, e1_point = arcs[0][0], arcs[0][-1]
+    n1 = _corner_direction(normal(0, starts[0]), [leaving(arcs[0], c1), e1_point - c1]
+                           + ([toward(c1, e1_point, arcs[1][0])] if n > 1 else []))
+    lead_direction = _corner_direction(normal(0, ends[0]), [leaving(arcs[0][::-1], e1_point), c1 - e1_point]
+                                       + ([arcs[1][0] - e1_point] if n > 1 else []))
+    if segment_distances(c1[None], (c1 + lead_length * n1)[None], e1_point + lift * lead_direction,
                           e1_point + lead_length * lead_direction)[0] < lift:
         lead_direction = n1 + lead_direction
         chord = e1_point - c1
@@ -1045,15 +1152,26 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
         n1 = lead_direction = lead_direction / np.linalg.norm(lead_direction)
     path = [c1 + lead_length * n1]
     junctions = [0]
-    for k in range(n):
-        arc = _arc(pts_of[k], starts[k], ends[k])
+    for arc in arcs:
         junctions += [len(path), len(path) + len(arc) - 1]
         path.extend(arc)
-    corners = []  # (point on the surface, unit normal) under each corner of the return
+
+    # (point on the surface, unit lift direction) under each corner of the return: the normal,
+    # turned where it leans along a wire that leaves the point (``_corner_direction``): back along
+    # the loop's last segment and along the jog to the next loop from e_k, along the loop's first
+    # segment and back along the jog from the previous loop from c_k; above e_1 the out-lead's
+    # direction
+    corners = []
     for k in range(n - 1, -1, -1):
-        corners.append((at(k, ends[k]), normal(k, ends[k]) if k else lead_direction))
+        e, c = arcs[k][-1], arcs[k][0]
         if k:
-            corners.append((at(k, starts[k]), normal(k, starts[k])))
+            away = [leaving(arcs[k][::-1], e), toward(e, arcs[k - 1][-1], c)] + ([arcs[k + 1][0] - e] if k < n - 1
+                                                                                  else [])
+            corners.append((e, _corner_direction(normal(k, ends[k]), away)))
+            away = [leaving(arcs[k], c), arcs[k - 1][-1] - c] + ([toward(c, e, arcs[k + 1][0])] if k < n - 1 else [])
+            corners.append((c, _corner_direction(normal(k, starts[k]), away)))
+        else:
+            corners.append((e, lead_direction))
     # between two corners the return runs at a distance ``lift`` from the straight chord below
     # it, along the interpolated normal made perpendicular to the chord (a straight lifted chord
     # would sag by lift (1 - cos(theta/2)) where the normals differ by theta, e.g. round a
@@ -1070,8 +1188,10 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
         base = a + steps[:, None] * (b - a)
-        if len(corner_index) % 2:  # over a gap (a loop's own turn)
-            lifted.extend(base + lift * nrm)
+        if len(corner_index) % 2:  # over a gap (a loop's own turn): raised where it sags towards the loop
+            k = n - 1 - len(corner_index) // 2
+            near = segment_distances(arcs[k][:-1], arcs[k][1:], a, b) < 2.0 * lift
+            lifted.extend(_raised(lifted[-1], arcs[k][:-1][near], arcs[k][1:][near], base, nrm, lift))
         else:  # back over a jog: raised where its straight pieces sag towards the jog
             lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
         corner_index.append(len(lifted) - 1)

@@ -51,6 +51,7 @@ from coildesign.analysis.regions import Region, fibonacci_sphere
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire, material
 from coildesign.design.contours import (
+    _segment_distances_apart,
     connect,
     contour_loops,
     drop_slivers,
@@ -1075,21 +1076,47 @@ def _contour_spacing(loops) -> float:
 
 def _min_spacing(windings, junctions, reach: float) -> float:
     """Smallest centre-to-centre distance [m] between wire points that are not neighbours along
-    the same wire, sampling every winding at <= reach/4, with one ``reach`` around each junction
-    (cut, jog, lead) excluded."""
+    the same wire (less than 2 ``reach`` [m] apart along it).
+
+    Away from the junctions (cut, jog, lifted return corners, leads) every winding is sampled at
+    <= reach/4 and the samples' distances are taken. Within one ``reach`` of a junction, where the
+    wire turns and the return's corners stand a pitch above the wire below, the distances are
+    exact: the wire is cut into straight pieces <= reach/2 long, and every pair of pieces at least
+    one of which lies within ``reach`` of a junction and whose midpoints are within 1.5 reach is
+    measured as the least distance over its point pairs at least 2 ``reach`` apart along the wire
+    (``contours._segment_distances_apart``; pieces of different windings: all point pairs)."""
     pts, ids, arc, near_junction = [], [], [], []
+    pa, pb, pid, parc, plen, pnear = [], [], [], [], [], []
     for n, (w, junc) in enumerate(zip(windings, junctions)):
         v = w.points
         seg = np.diff(v, axis=0)
         length = np.linalg.norm(seg, axis=1)
+        start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
         sub = np.maximum(1, np.ceil(length / (reach / 4)).astype(int))
         which = np.repeat(np.arange(len(seg)), sub)  # segment of each sample
         t = (np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)) / sub[which]
         p = v[which] + t[:, None] * seg[which]
         pts.append(p)
         ids.append(np.full(len(p), n))
-        arc.append(np.concatenate([[0.0], np.cumsum(length)[:-1]])[which] + t * length[which])
-        near_junction.append(cKDTree(v[junc]).query(p)[0] < reach)
+        arc.append(start[which] + t * length[which])
+        junction_tree = cKDTree(v[junc])
+        near_junction.append(junction_tree.query(p)[0] < reach)
+        # the exact pieces: every segment of positive length cut into equal parts <= reach/2
+        sub = np.where(length > 0.0, np.maximum(1, np.ceil(length / (reach / 2)).astype(int)), 0)
+        which = np.repeat(np.arange(len(seg)), sub)
+        k = np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)
+        t0, t1 = k / sub[which], (k + 1) / sub[which]
+        a = v[which] + t0[:, None] * seg[which]
+        b = np.where((k + 1 == sub[which])[:, None], v[which + 1], v[which] + t1[:, None] * seg[which])
+        piece = (t1 - t0) * length[which]
+        # a piece lies within ``reach`` of a junction when its midpoint does within reach + half its length
+        near = junction_tree.query(0.5 * (a + b))[0] < reach + 0.5 * piece
+        pa.append(a)
+        pb.append(b)
+        pid.append(np.full(len(a), n))
+        parc.append(start[which] + t0 * length[which])
+        plen.append(piece)
+        pnear.append(near)
     p = np.vstack(pts)
     ids = np.concatenate(ids)
     arc = np.concatenate(arc)
@@ -1102,10 +1129,22 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
     if valid.any():
         i, j = i[valid], j[valid]
-        return float(np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1)).min())
-    dist, idx = tree.query(p, k=min(32, len(p)))
-    same = ids[idx] == ids[:, None]
-    close_along = same & (np.abs(arc[idx] - arc[:, None]) < 2.0 * reach)
-    valid = ~close_along & ~skip[:, None] & ~skip[idx]
-    d = np.where(valid, dist, np.inf).min()
-    return float(d)
+        sampled = float(np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1)).min())
+    else:
+        dist, idx = tree.query(p, k=min(32, len(p)))
+        same = ids[idx] == ids[:, None]
+        close_along = same & (np.abs(arc[idx] - arc[:, None]) < 2.0 * reach)
+        valid = ~close_along & ~skip[:, None] & ~skip[idx]
+        sampled = float(np.where(valid, dist, np.inf).min())
+    # near the junctions: exact distances between pieces (two pieces <= reach/2 long whose
+    # points come within ``reach`` have midpoints within 1.5 reach)
+    a, b = np.vstack(pa), np.vstack(pb)
+    pid, parc, plen, pnear = np.concatenate(pid), np.concatenate(parc), np.concatenate(plen), np.concatenate(pnear)
+    i, j = cKDTree(0.5 * (a + b)).query_pairs(1.5 * reach, output_type="ndarray").T
+    keep = pnear[i] | pnear[j]
+    i, j = i[keep], j[keep]
+    later = (pid[i] == pid[j]) & (parc[i] > parc[j])  # order the pieces of one wire along it
+    i, j = np.where(later, j, i), np.where(later, i, j)
+    c = np.where(pid[i] == pid[j], 2.0 * reach - (parc[j] - parc[i]), -np.inf)
+    exact = _segment_distances_apart(a[i], b[i], a[j], b[j], c, plen[i], plen[j])
+    return min(sampled, float(exact.min()) if len(exact) else np.inf)

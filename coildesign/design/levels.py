@@ -48,7 +48,7 @@ then built and judged on the dense check (``analysis.dense_field_deviation``), t
 and their own inductance: a step is accepted only when they meet the bound and the spacing and
 raise eta^2/L; otherwise the trust radius shrinks and the model is corrected along the
 rejected step x by the trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a
-second-order term along x). The optimisation ends after STEPS wire sets, after REJECTIONS
+second-order term along x). The optimisation ends after STEPS accepted steps, after REJECTIONS
 rejected steps in a row, or when the model predicts less than MIN_GAIN. Wire sets already judged
 are not built again: the start may be the refinement's own wires, and for the "dsv" measure the
 trials may be judged on the DSV's sphere alone (the error field is harmonic: its maximum sits
@@ -99,10 +99,14 @@ THIN = 6
 TRUST = 0.25
 """Initial trust radius of a step, in units of the mean level spacing."""
 STEPS = 5
-"""Wire sets built per optimisation (each ~1.5-3 s of CPU on benchmarks/bench_design.py's problem:
-build, dense check, spacing, inductance). Measured there: y 675.0 -> 677.1 (one accepted step of
-two), 679.3 (two of three), 680.1 (three of five: the fourth missed the bound, 5.007 %); z (strays
-dropped) 1055.4 (two steps), 1060.2 (three), 1063.2 (four of five)."""
+"""Accepted steps per optimisation (each wire set built costs ~1.5-3 s of CPU on
+benchmarks/bench_design.py's problem: build, dense check, spacing, inductance; a rejected trial
+does not use up a step, the REJECTIONS rule bounds them: at most STEPS REJECTIONS
+wire sets). Measured there with the exact spacing check near junctions: y 674.9 -> 677.1, 679.3,
+680.0, 680.2, 680.7 (eight wire sets, three rejected: two missed the bound, 5.035 and 5.007 %,
+one fell short of the best); z (strays dropped) 1055.3, 1060.1, 1063.2, 1064.0, 1065.0 (eight, three
+rejected at 5.004 %). Counting built wire sets instead (five) ended y at 680.0 and z at 1063.2,
+with 40 % less CPU for y."""
 REJECTIONS = 2
 """The optimisation ends after this many rejected steps in a row: the model then misses what the
 wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed the bound or the
@@ -475,7 +479,8 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     """Tune the contour levels of ``start`` (module doc); ``build(levels)`` makes and judges the
     wire set at new levels (infinite inductance for wires that miss a bound). A rejected step
     shrinks the trust radius by SHRINK and corrects the model along it (``_step``'s ``curve``).
-    At most ``steps`` wire sets are built (each costs a dense check and an inductance). Returns
+    It ends after ``steps`` accepted steps or REJECTIONS rejected ones in a row (each wire set built
+    costs a dense check, and an inductance when it meets the bounds). Returns
     (the best wire set meeting ``max_deviation`` and the spacing ``pitch`` [m] whose eta^2/L
     beats the start's, or the start itself when it meets them; None when none does) and a log
     (figures per step)."""
@@ -492,9 +497,9 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     best = start if ok(start) else None
     current_set = start
     log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
-    built = rejected = 0
+    built = rejected = taken = 0
     model, curve = None, None
-    while built < steps and rejected < REJECTIONS:
+    while taken < steps and rejected < REJECTIONS:
         if model is None:
             model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
                               max_deviation, deviation, exclude)
@@ -511,6 +516,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
                              "spacing": trial.spacing, "trust": trust, "accepted": accepted,
                              "levels": magnitudes(trial.levels).tolist()})
         rejected = 0 if accepted else rejected + 1
+        taken += accepted
         if accepted:
             best, current_set, a = trial, trial, magnitudes(trial.levels)
             model, curve = None, None

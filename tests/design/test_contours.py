@@ -19,6 +19,7 @@ from coildesign.design.contours import (
     saddle_levels,
     winding_numbers,
 )
+from coildesign.export.fabrication.geometry import point_segment_distance, segment_distances
 
 
 @pytest.fixture(scope="module")
@@ -275,31 +276,6 @@ def test_sharp_tips_are_cut_and_thin_islands_dropped():
     assert trim_tips([rhombus(0.02e-3)], pitch) == []
 
 
-def test_segment_distances_are_exact():
-    """``_segment_distances`` against closed forms: skew segments crossing over each other at a
-    height h (distance h), parallel segments offset diagonally (sqrt 2, between endpoints), a
-    point of one segment's interior nearest to the other's end, touching segments (0); and
-    random pairs never above the least distance of densely sampled points nor below it by more
-    than the sampling can hide (half a sample spacing)."""
-    d = contours._segment_distances
-    o, x = np.zeros(3), np.array([1.0, 0.0, 0.0])
-    assert d(o, x, np.array([0.5, -1.0, 0.3]), np.array([0.5, 1.0, 0.3])) == pytest.approx(0.3, rel=1e-15, abs=0)
-    assert d(o, x, np.array([2.0, 1.0, 0.0]), np.array([3.0, 1.0, 0.0])) == pytest.approx(np.sqrt(2.0), rel=1e-15,
-                                                                                          abs=0)
-    assert d(o, x, np.array([0.25, 0.5, 0.0]), np.array([0.25, 2.0, 0.0])) == pytest.approx(0.5, rel=1e-15, abs=0)
-    assert d(o, x, np.array([0.4, 0.0, 0.0]), np.array([0.4, 1.0, 1.0])) == 0.0
-    rng = np.random.default_rng(3)
-    p0, p1, q0, q1 = rng.normal(size=(4, 200, 3))
-    exact = d(p0, p1, q0, q1)
-    u = np.linspace(0.0, 1.0, 401)
-    a = p0[:, None] + u[None, :, None] * (p1 - p0)[:, None]
-    b = q0[:, None] + u[None, :, None] * (q1 - q0)[:, None]
-    sampled = np.linalg.norm(a[:, :, None] - b[:, None, :], axis=-1).min(axis=(1, 2))
-    step = 0.5 * (np.linalg.norm(p1 - p0, axis=1) + np.linalg.norm(q1 - q0, axis=1)) / 400
-    assert np.all(exact <= sampled * (1 + 1e-12))
-    assert np.all(exact >= sampled - step)
-
-
 @pytest.mark.parametrize("sides", [64, 9])
 def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
     """The start ``_gap_start`` places after an end keeps its 3-pitch stretch and the jog arriving
@@ -329,7 +305,7 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
             j, g = ring.nearest(head[:1])
             source = ring.points[j] + g[:, None] * (ring.nxt[j] - ring.points[j])
             ha, hb = np.vstack([head[:-1], source]), np.vstack([head[1:], head[:1]])
-            return float(contours._segment_distances(ha[:, None], hb[:, None], ka[None], kb[None]).min())
+            return float(segment_distances(ha[:, None], hb[:, None], ka[None], kb[None]).min())
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
@@ -367,7 +343,7 @@ def test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder():
         piece = path[corners[2 * q + 1]:corners[2 * q + 2] + 1]
         jog = path[ends[n - q - 2]:ends[n - q - 2] + 2]
         assert len(piece) == RETURN_POINTS + 1
-        least.append(contours._segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
+        least.append(segment_distances(piece[:-1], piece[1:], jog[0], jog[1]).min())
     assert min(least) >= pitch * (1 - 1e-12)
     assert all(d <= pitch * (1 + 1e-9) for d in least)
 
@@ -393,6 +369,104 @@ def test_leads_stand_a_pitch_apart_where_the_chord_between_them_leaves_the_norma
     chord = (lead_out[0] - pitch * direction_out) - lead_in[1]  # e_1 - c_1
     assert abs(chord[2]) > 0.1 * pitch  # the case the normals alone get wrong
     assert abs(direction_in @ chord) <= 1e-12 * pitch
-    gap = float(contours._segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
+    gap = float(segment_distances(lead_in[:1], lead_in[1:], lead_out[0], lead_out[1])[0])
     assert gap >= pitch * (1 - 1e-12)
     assert gap == pytest.approx(float(np.linalg.norm(chord)), rel=1e-12, abs=0)
+
+
+def test_return_corners_stand_a_pitch_above_the_wires_that_leave_their_feet():
+    """Three nested circles drawn on the plane z = x / 2 but given the normals (0, 0, 1) (a contour
+    on a faceted former carries the nearest vertex's normal, which leans along the wire): a corner
+    of the lifted return raised along that normal would stand only ``lift`` cos(26.6 deg) = 0.894
+    pitch from the loop's segment that leaves its foot. Every corner of the return over the inner
+    loops is turned into the cone of directions that do not lean along the wires leaving its foot
+    (loop and jog), so it stands at least a pitch from every wire on the surface (exact
+    point-to-segment distances). The corner above e_1 takes the out-lead's direction (covered by
+    the leads' test) and is left out."""
+    pitch, sides, n = 0.1e-3, 120, 3
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+        x, y = radius * np.cos(t), radius * np.sin(t)
+        nest.append(ContourLoop(np.c_[x, y, 0.5 * x], float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([0.0, -5e-3, 0.0]))
+    surface = path[1:junctions[2 * n] + 1]  # c_1 ... e_n: the loops and the jogs
+    corners = path[junctions[2 * n + 1:2 * n + 1 + 2 * n - 2]]  # e_n, c_n, ..., c_2 (lifted)
+    assert len(corners) == 2 * n - 2
+    least = point_segment_distance(corners[:, None], surface[None, :-1], surface[None, 1:]).min(axis=1)
+    assert least.min() >= pitch * (1 - 1e-12)
+
+
+
+def test_lifted_return_keeps_a_pitch_from_the_loop_over_its_gap_round_a_cylinder():
+    """The same three loops on a 5 mm cylinder: the return over each inner loop's gap (from above
+    e_k to above c_k) is lifted from the gap's chord, but the loop's wire bends away from that
+    chord at both ends of the gap and the lift directions turn round the axis, so straight pieces
+    a pitch above the chord come nearer than a pitch to the wire beside their corners. Every
+    segment of the return over a gap is at least a pitch from every segment of that loop (exact
+    segment distances)."""
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    n = len(nest)
+    corners = junctions[2 * n + 1:-1]  # e_n, c_n, e_{n-1}, ..., c_2, e_1
+    least = []
+    for q in range(n - 1):  # the piece e_{n-q} -> c_{n-q} runs over loop n - q's gap
+        k = n - 1 - q
+        piece = path[corners[2 * q]:corners[2 * q + 1] + 1]
+        loop = path[junctions[1 + 2 * k]:junctions[2 + 2 * k] + 1]
+        least.append(segment_distances(piece[:-1, None], piece[1:, None], loop[None, :-1],
+                                                 loop[None, 1:]).min())
+    assert min(least) >= pitch * (1 - 1e-12)
+
+
+def test_segment_distances_apart_along_the_wire():
+    """``_segment_distances_apart``: the least distance over the pairs with t l2 - s l1 >= c. Closed
+    forms: a straight wire (P = [0, 1], Q = [1, 2] on the x axis, pairs at least 1.5 apart along
+    it: 1.5; none 2.5 apart: inf; no condition: 0, the shared end). 300 random pairs against a
+    601 x 601 grid of (s, t): rounding a feasible (s, t) down in s and up in t stays feasible and
+    moves the points by at most a grid step times (l1 + l2), so the grid's least feasible
+    distance lies in [exact, exact + step (l1 + l2)]."""
+    x = np.eye(3)[0]
+    p0, p1, q0, q1 = 0 * x, x, x, 2 * x
+    one = np.ones(1)
+    for c, expected in ((0.5, 1.5), (1.5, np.inf), (-np.inf, 0.0)):
+        got = contours._segment_distances_apart(p0[None], p1[None], q0[None], q1[None], np.array([c]), one, one)[0]
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    rng = np.random.default_rng(7)
+    p0, p1, q0, q1 = rng.normal(size=(4, 300, 3))
+    l1, l2 = np.linalg.norm(p1 - p0, axis=1), np.linalg.norm(q1 - q0, axis=1)
+    c = rng.uniform(-l1 - 0.5, l2 + 0.2)
+    exact = contours._segment_distances_apart(p0, p1, q0, q1, c, l1, l2)
+    grid = np.linspace(0.0, 1.0, 601)
+    s, t = np.meshgrid(grid, grid, indexing="ij")
+    for k in range(300):
+        feasible = t * l2[k] - s * l1[k] >= c[k]
+        if not feasible.any():
+            assert exact[k] == np.inf
+            continue
+        pts = p0[k] + s[..., None] * (p1[k] - p0[k]) - q0[k] - t[..., None] * (q1[k] - q0[k])
+        sampled = np.linalg.norm(pts, axis=-1)[feasible].min()
+        assert exact[k] <= sampled * (1 + 1e-12)
+        assert sampled <= exact[k] + (grid[1] - grid[0]) * (l1[k] + l2[k])
+
+
+def test_cut_does_not_hinge_on_round_off_between_mirror_images():
+    """Three concentric 80-gons whose vertices are mirror images about the y axis: the innermost
+    loop's two vertices furthest along CUT_DIRECTION tie exactly, and coordinates perturbed by
+    1e-15 m (round-off of a stream function computed another way) used to pick either one, moving
+    the cut by a vertex. The tie goes to CUT_TIES: every perturbation gives the same wires."""
+    pitch, sides = 0.1e-3, 80
+    t = 2 * np.pi * (np.arange(sides) + 0.5) / sides - 0.5 * np.pi  # symmetric about -y
+    rng = np.random.default_rng(5)
+    paths = []
+    for _ in range(6):
+        nest = []
+        for k, radius in enumerate([2e-3, 1.5e-3, 1e-3]):
+            pts = np.c_[radius * np.cos(t), radius * np.sin(t), np.zeros(sides)]
+            pts[:, :2] += 1e-15 * rng.standard_normal((sides, 2))
+            nest.append(ContourLoop(pts, float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+        paths.append(connect(nest, pitch, 4 * pitch, np.zeros(3))[0])
+    for other in paths[1:]:
+        assert other.shape == paths[0].shape
+        assert np.abs(other - paths[0]).max() < 1e-12

@@ -5,6 +5,7 @@ and benchmarks/bench_design.py.
 """
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -331,6 +332,35 @@ def test_identical_inputs_give_identical_designs_in_one_process_and_fresh_ones()
     for other in here[1:] + fresh:
         assert other.shape == here[0].shape
         assert np.allclose(other, here[0], rtol=1e-9, atol=0)
+
+
+def _readme_gx():
+    res = design.gradient_coil(design.cylinder(5e-3, 25e-3), "x", dsv_radius=3e-3, max_deviation=0.05, turns=10,
+                               wire_diameter=0.25e-3)
+    return np.concatenate([np.concatenate([w.points.ravel() for w in res.coil.windings]),
+                           [res.efficiency, res.inductance, res.max_deviation, len(res.coil.windings)]])
+
+
+@pytest.mark.slow
+def test_designs_do_not_depend_on_the_blas_thread_count():
+    """The README's Gx design in fresh interpreters with the BLAS/OpenMP thread count set to 1 and
+    to 2: the same wires to 0.1 um and figures to 1e-6. The stream function then differs by a few
+    units of round-off (the matrix products sum in another order); no decision on the wires may
+    hinge on that (a lifted return piece raised, or not, by a comparison at round-off level gave
+    another wire: 16 mm apart at a return piece, eta^2/L 17205 instead of 17224, 1e-3). The
+    tolerance leaves room for the level optimisation's continuous response (measured 8e-9 m)."""
+    code = ("import numpy as np, sys; sys.path.insert(0, '.'); from tests.design.test_gradient import _readme_gx; "
+            "np.save(sys.stdout.buffer, _readme_gx())")
+    runs = []
+    for threads in ("1", "2"):
+        env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        runs.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env,
+                                     cwd=str(Path(__file__).resolve().parents[2])))
+    one, two = [np.load(io.BytesIO(run.communicate()[0])) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert one.shape == two.shape
+    assert np.abs(one[:-4] - two[:-4]).max() < 1e-7
+    assert np.allclose(one[-4:], two[-4:], rtol=1e-6, atol=0)
 
 
 def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):

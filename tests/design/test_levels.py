@@ -152,9 +152,10 @@ def test_tuning_from_a_judged_start_with_sphere_trials_matches_the_plain_tuning(
     # the returned set carries the whole dense check (grid and sphere), which meets the bound
     whole = dense_field_deviation(best.coil, DSV, "x", deviation="dsv")
     assert best.check.n_points == whole.n_points and best.check.max_deviation == whole.max_deviation <= EPS
-    # no more than REJECTIONS rejected steps in a row
+    # no more than REJECTIONS rejected steps in a row, STEPS accepted ones
     runs = "".join("a" if s["accepted"] else "r" for s in log["steps"])
-    assert "r" * (lv.REJECTIONS + 1) not in runs and len(runs) <= lv.STEPS
+    assert "r" * (lv.REJECTIONS + 1) not in runs and runs.count("a") <= lv.STEPS
+    assert len(runs) <= lv.STEPS * lv.REJECTIONS
 
 
 @pytest.mark.slow
