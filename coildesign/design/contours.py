@@ -994,14 +994,16 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     return best / np.linalg.norm(best)
 
 
-def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, offset: np.ndarray,
-            lift: float) -> np.ndarray:
-    """One straight piece of the lifted return, raised where it sags towards the wires below it:
-    the points ``base + h offset`` (R, 3) [m] that follow ``first`` (3,) [m] (the previous piece's
-    end, lifted above the chord's start), with ``base`` (R, 3) the chord's points after its start
-    (the last one its end) and ``offset`` (R, 3) their unit lift directions; the wires below are
-    the segments ``a``-``b`` (K, 3) [m] (the jog under a piece back over a jog; the loop's wire at
-    both ends of its gap under a piece over a gap). The far corner keeps h = ``lift`` [m];
+def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndarray, lift: float) -> np.ndarray:
+    """The straight pieces of the lifted return, each raised where it sags towards the wires below
+    it: piece i is the points ``bases[i] + h offsets[i]`` (R, 3) [m] that follow ``firsts[i]`` (3,)
+    [m] (the previous piece's end, lifted above the chord's start), with ``bases[i]`` (R, 3) the
+    chord's points after its start (the last one its end) and ``offsets[i]`` (R, 3) their unit lift
+    directions; the wires below it are the segments ``walls[i]`` = (a, b), (K_i, 3) [m] each (the
+    jog under a piece back over a jog; the loop's wire at both ends of its gap under a piece over a
+    gap). Returns the pieces (P, R, 3). The far corner keeps h = ``lift`` [m], so the pieces do not
+    depend on one another and are searched together (one evaluation per step for all of them; the
+    walls padded by repeating a wall segment, which leaves every minimum as it was);
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
     which every straight segment of the piece is as far from those wires as its two corners are (at
     most ``lift``), measured as exact segment-to-segment distances (``segment_distances``).
@@ -1029,38 +1031,59 @@ def _raised(first: np.ndarray, a: np.ndarray, b: np.ndarray, base: np.ndarray, o
     target can never be found clear when its distance rounds below the corner's: the search then
     climbs to a height set by chance, and a perturbation of the input by a few units of round-off
     (a stream function computed with another BLAS thread count) gives another wire."""
-    low_piece = base + lift * offset
-    a, b = np.reshape(a, (-1, 3))[None], np.reshape(b, (-1, 3))[None]
-    if a.shape[1] == 0:
-        return low_piece
-    corner_distance = point_segment_distance(np.vstack([first, low_piece[-1]])[:, None], a, b)
-    scale = max(float(np.abs(first).max()), float(np.abs(low_piece).max()), float(np.abs(a).max()),
-                float(np.abs(b).max()), lift)
+    low_pieces = bases + lift * offsets
+    n_pieces, n_points = bases.shape[:2]
+    walls = [(np.reshape(a, (-1, 3)), np.reshape(b, (-1, 3))) for a, b in walls]
+    k_max = max(len(a) for a, _ in walls)
+    if k_max == 0:
+        return low_pieces
+    wall_a, wall_b = np.empty((n_pieces, k_max, 3)), np.empty((n_pieces, k_max, 3))
+    target = np.full(n_pieces, -np.inf)  # a piece without wires below is clear as it is
     k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
-    target = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
-    height = np.full(len(base), lift)
+    for i, (a, b) in enumerate(walls):
+        if len(a) == 0:
+            wall_a[i], wall_b[i] = low_pieces[i, -1], low_pieces[i, -1]
+            continue
+        wall_a[i, :len(a)], wall_a[i, len(a):] = a, a[0]
+        wall_b[i, :len(b)], wall_b[i, len(b):] = b, b[0]
+        corner_distance = point_segment_distance(np.vstack([firsts[i], low_pieces[i, -1]])[:, None], a[None], b[None])
+        scale = max(float(np.abs(firsts[i]).max()), float(np.abs(low_pieces[i]).max()), float(np.abs(a).max()),
+                    float(np.abs(b).max()), lift)
+        target[i] = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
 
-    def clearance(h: float) -> float:
-        height[:-1] = h
-        pts = np.vstack([first, base + height[:, None] * offset])
-        return float(segment_distances(pts[:-1, None], pts[1:, None], a, b).min())
+    def clearance(idx: np.ndarray, h: np.ndarray) -> np.ndarray:
+        height = np.full((len(idx), n_points), lift)
+        height[:, :-1] = h[:, None]
+        pts = np.concatenate([firsts[idx][:, None], bases[idx] + height[..., None] * offsets[idx]], axis=1)
+        return segment_distances(pts[:, :-1, None], pts[:, 1:, None], wall_a[idx][:, None],
+                                 wall_b[idx][:, None]).min(axis=(1, 2))
 
-    low = clearance(lift)
-    if low >= target:
-        return low_piece
-    lo, hi = lift, lift
+    low = clearance(np.arange(n_pieces), np.full(n_pieces, lift))
+    lo, hi = np.full(n_pieces, lift), np.full(n_pieces, lift)
+    searching = low < target
+    found = np.zeros(n_pieces, dtype=bool)
     for k in range(RETURN_BISECTIONS):
-        hi = lift + 2.0**k * (target - low)
-        if clearance(hi) >= target:
+        idx = np.flatnonzero(searching)
+        if len(idx) == 0:
             break
-        lo = hi
-    else:
-        return low_piece  # no height clears it (a degenerate jog): the wires' spacing check reports it
+        hi[idx] = lift + 2.0**k * (target[idx] - low[idx])
+        clear = clearance(idx, hi[idx]) >= target[idx]
+        found[idx[clear]] = True
+        searching[idx[clear]] = False
+        lo[idx[~clear]] = hi[idx[~clear]]
+    # a piece that no height clears (a degenerate jog) stays low: the wires' spacing check reports it
+    idx = np.flatnonzero(found)
+    if len(idx) == 0:
+        return low_pieces
     for _ in range(RETURN_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (lo, mid) if clearance(mid) >= target else (mid, hi)
-    height[:-1] = hi
-    return base + height[:, None] * offset
+        mid = 0.5 * (lo[idx] + hi[idx])
+        clear = clearance(idx, mid) >= target[idx]
+        hi[idx[clear]], lo[idx[~clear]] = mid[clear], mid[~clear]
+    height = np.full((len(idx), n_points), lift)
+    height[:, :-1] = hi[idx, None]
+    out = low_pieces.copy()
+    out[idx] = bases[idx] + height[..., None] * offsets[idx]
+    return out
 
 
 def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np.ndarray) -> tuple[np.ndarray,
@@ -1177,9 +1200,8 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     # would sag by lift (1 - cos(theta/2)) where the normals differ by theta, e.g. round a
     # cylinder, and come closer than a pitch to the wire below)
     steps = np.linspace(0.0, 1.0, RETURN_POINTS + 1)[1:]
-    lifted = [corners[0][0] + lift * corners[0][1]]
-    corner_index = [0]
-    for (a, na), (b, nb) in zip(corners[:-1], corners[1:]):
+    firsts, walls, bases, offsets = [corners[0][0] + lift * corners[0][1]], [], [], []
+    for piece, ((a, na), (b, nb)) in enumerate(zip(corners[:-1], corners[1:])):
         nrm = (1.0 - steps)[:, None] * na + steps[:, None] * nb
         chord = b - a
         length = float(np.linalg.norm(chord))
@@ -1188,13 +1210,19 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
             nrm[:-1] -= (nrm[:-1] @ u)[:, None] * u  # the far corner keeps its own normal
         nrm /= np.linalg.norm(nrm, axis=1)[:, None]
         base = a + steps[:, None] * (b - a)
-        if len(corner_index) % 2:  # over a gap (a loop's own turn): raised where it sags towards the loop
-            k = n - 1 - len(corner_index) // 2
+        if piece % 2 == 0:  # over a gap (a loop's own turn): raised where it sags towards the loop
+            k = n - 1 - piece // 2
             near = segment_distances(arcs[k][:-1], arcs[k][1:], a, b) < 2.0 * lift
-            lifted.extend(_raised(lifted[-1], arcs[k][:-1][near], arcs[k][1:][near], base, nrm, lift))
+            walls.append((arcs[k][:-1][near], arcs[k][1:][near]))
         else:  # back over a jog: raised where its straight pieces sag towards the jog
-            lifted.extend(_raised(lifted[-1], a, b, base, nrm, lift))
-        corner_index.append(len(lifted) - 1)
+            walls.append((a, b))
+        bases.append(base)
+        offsets.append(nrm)
+        firsts.append(base[-1] + lift * nrm[-1])  # the next piece starts at this one's far corner
+    lifted = [firsts[0]]
+    if bases:
+        lifted.extend(_raised(np.array(firsts[:-1]), walls, np.array(bases), np.array(offsets), lift).reshape(-1, 3))
+    corner_index = list(range(0, len(lifted), len(steps)))
     junctions += [len(path) + i for i in corner_index] + [len(path) + len(lifted)]
     path += lifted + [e1_point + lead_length * lead_direction]
     pts = np.array(path)
