@@ -497,7 +497,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     best = start if ok(start) else None
     current_set = start
     log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
-    built = rejected = taken = 0
+    rejected = taken = 0
     model, curve = None, None
     while taken < steps and rejected < REJECTIONS:
         if model is None:
@@ -509,7 +509,6 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             break
         new_a = a + x
         trial = build(levels_at(current_set.levels, a, new_a))
-        built += 1
         accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
         log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
                              "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
