@@ -79,6 +79,16 @@ STL_UNITS = {"m": 1.0, "mm": 1e3}
 G0 = 1.0  # design gradient [T/m]; the design is linear in it
 WIRE_GMD_POINTS = 4
 """Directions of the GMD-displaced paths in the wires' self inductance (analysis.inductance)."""
+WIRE_ORDER = 4
+"""Gauss-Legendre nodes per piece and per refined panel in the wires' inductance
+(``analysis.inductance``; its default is 8). The wires are polylines of short segments and every
+near pair is integrated on panels no longer than their distance, where an n-node rule converges
+like rho^(-2n) (Trefethen, Approximation Theory and Approximation Practice, 2013, Thm. 19.3): the
+integrand 1/r of a point at distance >= the panel length h is analytic inside the Bernstein
+ellipse rho = 2 + sqrt(5) (its singularity nearest the panel, in units of h/2, at t0 +- 2i for a
+point above t0 in [-1, 1]; further off beyond the ends), so rho^-8 < 1e-5 per near panel: 4 nodes change L by
+-2.4e-9 (Gy) and -2.7e-9 (Gz) relative on benchmarks/bench_design.py's wires, in 55-70 % of the
+CPU time of 8."""
 AIM = 0.99
 """Set-point of the refinement's bound controller, as a fraction of max_deviation: aiming just
 inside the bound gives iterates that meet it (a controller aimed at the bound itself hovers
@@ -699,14 +709,14 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
                                                        exclude=exclude, deviation=deviation, sphere_only=sphere_only)
         s_hat = np.eye(3)[AXES[target.axis]]
         start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv, deviation,
-                                             exclude, WIRE_GMD_POINTS, check=lambda *_: dense)
+                                             exclude, WIRE_GMD_POINTS, check=lambda *_: dense, order=WIRE_ORDER)
         sphere = deviation == "dsv"
         # trial wire sets that miss the eddy bound are refused before their inductance is computed
         meets_eddy = None if bound_eddy is None else lambda c, eta: e_rows.meets(e_rows.of(c, eta))
         tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude, WIRE_GMD_POINTS,
                                start=start, check=deviation_check(True) if sphere else None,
                                final_check=deviation_check(False) if sphere else None,
-                               admissible=meets_eddy)
+                               admissible=meets_eddy, order=WIRE_ORDER)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
                 and (meets_eddy is None or meets_eddy(tuned.coil, tuned.efficiency))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
@@ -721,7 +731,7 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         eta_wire, gradient_dev = target.coefficient(coil, r_dsv, centre), None
     # GMD self terms averaged over 4 directions round the wire (the default 6 changes L by 3.5e-6
     # on examples/target_field_design.py's Gx, for 2/3 of the time)
-    l_wire = inductance(coil, gmd_points=WIRE_GMD_POINTS)
+    l_wire = inductance(coil, gmd_points=WIRE_GMD_POINTS, order=WIRE_ORDER)
     t_analysis = time.perf_counter()
     continuous = {"efficiency": G0 / delta, "inductance": float(sol.x @ l_red @ sol.x) / delta**2,
                   "max_deviation": cont_dev, "objective": sol.objective, "iterations": sol.iterations,

@@ -78,7 +78,7 @@ from coildesign.analysis.gradient import (
     deviation_scale,
     gradient_efficiency,
 )
-from coildesign.analysis.inductance import geometric_mean_distance, inductance
+from coildesign.analysis.inductance import GAUSS_ORDER, geometric_mean_distance, inductance
 from coildesign.analysis.regions import Region
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
@@ -357,13 +357,13 @@ def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spaci
              center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int,
              bounds: tuple[float, float] | None = None,
              check: Callable[[Coil, float], DeviationCheck] | None = None,
-             admissible: Callable[[Coil, float], bool] | None = None) -> WireSet:
+             admissible: Callable[[Coil, float], bool] | None = None, order: int = GAUSS_ORDER) -> WireSet:
     """The ``WireSet`` of a built coil: efficiency (analytic Jacobian), dense deviation check
     (``check(coil, eta)``, default ``analysis.dense_field_deviation``) and inductance
-    (``analysis.inductance`` with ``gmd_points``; cached on the coil, so the design's report of the
-    returned wires reuses it). ``bounds`` (max deviation, pitch [m]): wires that miss either, or
-    for which ``admissible(coil, eta)`` (a further bound of the design, e.g. its eddy field; judged
-    only when the two are met) is False, get no inductance (inf)."""
+    (``analysis.inductance`` with ``gmd_points`` and ``order`` Gauss nodes; cached on the coil, so
+    the design's report of the returned wires reuses it). ``bounds`` (max deviation, pitch [m]):
+    wires that miss either, or for which ``admissible(coil, eta)`` (a further bound of the design,
+    e.g. its eddy field; judged only when the two are met) is False, get no inductance (inf)."""
     eta = gradient_efficiency(coil, axis_vector, center=tuple(center))
     if check is None:
         dense = dense_field_deviation(coil, radius, axis_vector, center=tuple(center), exclude=exclude,
@@ -373,7 +373,7 @@ def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spaci
     missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9)
                                      or (admissible is not None and not admissible(coil, eta)))
     return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta,
-                   np.inf if missed else inductance(coil, gmd_points=gmd_points), dense, spacing)
+                   np.inf if missed else inductance(coil, gmd_points=gmd_points, order=order), dense, spacing)
 
 
 def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust: float, unit: float, top: float,
@@ -531,7 +531,8 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
                 steps: int = STEPS, start: WireSet | None = None,
                 check: Callable[[Coil, float], DeviationCheck] | None = None,
                 final_check: Callable[[Coil, float], DeviationCheck] | None = None,
-                admissible: Callable[[Coil, float], bool] | None = None) -> tuple[WireSet | None, dict]:
+                admissible: Callable[[Coil, float], bool] | None = None,
+                order: int = GAUSS_ORDER) -> tuple[WireSet | None, dict]:
     """``optimise_levels`` for the wires a target-field design cuts from ``psi``: ``maker`` makes
     them (``make(psi, at, strays)`` of ``design.gradient``; its ``levels``, ``loops``, ``pitch``,
     ``diameter``, ``surface`` and ``ops`` after the call, ``saddles(psi)`` the saddle values to
@@ -543,7 +544,8 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
     must also pass when it was not the given ``start`` (e.g. the whole dense check after a
     sphere-only ``check``); when it fails, the given ``start`` is returned (or None).
     ``admissible(coil, eta)``: a further bound the trial wire sets must meet (``wire_set``; e.g. the
-    design's eddy field), judged before their inductance is computed."""
+    design's eddy field), judged before their inductance is computed. ``gmd_points`` and ``order``:
+    the wires' inductance options (``wire_set``)."""
     s_hat = np.asarray(axis_vector, dtype=float)
     c = np.asarray(center, dtype=float)
 
@@ -551,7 +553,8 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
         coil, _, junctions = maker.make(psi, at, strays=False)
         return wire_set(maker.levels if at is None else at, coil, junctions, maker.loops,
                         spacing_of(coil.windings, junctions, maker.pitch), s_hat, c, radius, deviation, exclude,
-                        gmd_points, None if at is None else (max_deviation, maker.pitch), check, admissible)
+                        gmd_points, None if at is None else (max_deviation, maker.pitch), check, admissible,
+                        order)
 
     given = start
     if start is None:
