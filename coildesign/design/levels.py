@@ -446,11 +446,19 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
         corr[m:2 * m] = (-r_bz + (s - e * scale) * r_eta) / norm[m:2 * m]
         w = x_prev * unit / float(x_prev @ x_prev)
 
-    def constraints(y: np.ndarray) -> np.ndarray:
-        return big_b - big_a @ y - (w @ y) ** 2 * corr
+    tol = 1e-9 * max(float(np.abs(big_b).max()), 1.0)
+    # rows that no y in the box |y_k| <= trust can violate (Hoelder: |a . y| <= |a|_1 trust, and
+    # (w . y)^2 <= (|w|_1 trust)^2) are left out of the program: its feasible set is unchanged
+    reach = np.abs(big_a).sum(axis=1) * trust + np.maximum(corr, 0.0) * (np.abs(w).sum() * trust) ** 2
+    live = big_b <= reach * (1.0 + 1e-9) + tol
+    live_a, live_b, live_corr = big_a[live], big_b[live], corr[live]
+
+    def constraints(y: np.ndarray, a_rows: np.ndarray = live_a, b_rows: np.ndarray = live_b,
+                    c_rows: np.ndarray = live_corr) -> np.ndarray:
+        return b_rows - a_rows @ y - (w @ y) ** 2 * c_rows
 
     def constraints_jac(y: np.ndarray) -> np.ndarray:
-        return -big_a - np.outer(corr, 2.0 * (w @ y) * w)
+        return -live_a - np.outer(live_corr, 2.0 * (w @ y) * w)
     g = model.deta * unit / model.eta
     dl = model.dl * unit / model.inductance
 
@@ -462,12 +470,12 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
         return -(2.0 * u * g / v - u * u * dl / v**2)
 
     res = minimize(objective, np.zeros(n), jac=gradient, method="SLSQP", bounds=[(-trust, trust)] * n,
-                   constraints=[{"type": "ineq", "fun": constraints, "jac": constraints_jac}],
+                   constraints=[{"type": "ineq", "fun": constraints, "jac": constraints_jac}] if live.any() else [],
                    options={"maxiter": 100, "ftol": 1e-10})
     y = np.asarray(res.x)
-    tol = 1e-9 * max(float(np.abs(big_b).max()), 1.0)
     feasible_start = bool(np.all(big_b >= -tol))
-    if not np.all(constraints(y) >= -tol) or (feasible_start and -objective(y) < 1.0 + MIN_GAIN):
+    if (not np.all(constraints(y, big_a, big_b, corr) >= -tol)
+            or (feasible_start and -objective(y) < 1.0 + MIN_GAIN)):
         return np.zeros(n), 1.0
     return y * unit, -objective(y)
 
