@@ -874,6 +874,79 @@ def _join_in_series(paths: list[tuple[np.ndarray, np.ndarray]], surface: Surface
     return np.vstack(pts), np.unique(np.concatenate(junctions))
 
 
+MIRROR_TOLERANCE = 1e-9
+"""Largest distance, as a fraction of a nest's size, at which a contour point of one nest counts
+as the mirror image of a point of another (the contours of a stream function with exact mirror
+parities on a mirror-symmetric mesh agree to round-off, ~1e-16)."""
+
+
+def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bool | None:
+    """Whether the contour loops ``image`` are the loops of ``nest`` mirrored by the diagonal
+    map ``t`` about ``center`` as point sets with their surface normals: None if not, else whether
+    the mirrored loops run against the image loops' current direction."""
+    if len(nest) != len(image):
+        return None
+    size = max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
+    tol = MIRROR_TOLERANCE * size
+    against = None
+    for a, b in zip(nest, image):
+        if len(a.points) != len(b.points):
+            return None
+        mirrored = center + (a.points - center) * t
+        dist, idx = cKDTree(b.points).query(mirrored)
+        if dist.max() > tol or len(np.unique(idx)) != len(idx):
+            return None
+        if np.abs(a.normals * t - b.normals[idx]).max() > 1e-9:
+            return None
+        step = (np.diff(idx) % len(idx))  # +1 along the image loop, len - 1 against it
+        if np.all(step == 1):
+            rev = False
+        elif np.all(step == len(idx) - 1):
+            rev = True
+        else:
+            return None
+        if against is not None and rev != against:
+            return None
+        against = rev
+    return against
+
+
+def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndarray) -> list[tuple[np.ndarray,
+                                                                                                    np.ndarray]]:
+    """``contours.connect`` for every nest of ``chains``: (path [m], junction indices) per nest.
+    A nest whose loops are the mirror image of an earlier nest's (under a product of coordinate
+    mirrors about ``center``, the symmetries of a target-field stream function on a symmetric
+    surface; checked point by point with the surface normals, ``_mirror_of``) gets that nest's
+    connected path mirrored, run backwards where the mirrored loops run against its current: the
+    winding is then the exact mirror image, with its cut, jog, return and leads (a coil with the
+    target's mirror symmetries; its wires' symmetry-breaking field keeps the target's parities, and
+    analysis.inductance folds its mirror-image windings into one orbit)."""
+    center = np.asarray(center, dtype=float)
+    signs = [np.array(t, dtype=float) for t in np.ndindex(2, 2, 2)][1:]
+    signs = [1.0 - 2.0 * t for t in signs]  # the seven non-trivial products of the coordinate mirrors
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for k, nest in enumerate(chains):
+        found = None
+        for j in range(k):
+            for t in signs:
+                against = _mirror_of(chains[j], nest, t, center)
+                if against is not None:
+                    found = (j, t, against)
+                    break
+            if found is not None:
+                break
+        if found is None:
+            out.append(connect(nest, lift, lead_length, center))
+            continue
+        j, t, against = found
+        path, junc = out[j]
+        path = center + (path - center) * t
+        if against:
+            path, junc = path[::-1], np.sort(len(path) - 1 - junc)
+        out.append((np.ascontiguousarray(path), junc))
+    return out
+
+
 class _WireMaker:
     """Contours a stream function into the connected winding (``contours`` module doc); the
     wire diameter (default 0.6 x the first design's smallest contour spacing) is fixed on first use."""
@@ -921,7 +994,7 @@ class _WireMaker:
         self.has_strays = len(stray_free) != len(chains)  # nests that strays=False drops
         chains = chains if strays else stray_free
         self.loops = [lp for nest in chains for lp in nest]
-        paths = [connect(nest, lift, LEAD_LIFTS * lift, self.center) for nest in chains]
+        paths = connect_nests(chains, lift, LEAD_LIFTS * lift, self.center)
         if self.join and len(paths) > 1:
             paths = [_join_in_series(paths, self.surface, lift)]
         windings = [Winding(path, closed=False, cross_section=RoundWire(self.diameter), material=self.material_name)

@@ -18,7 +18,8 @@ from coildesign import design
 from coildesign.analysis import gradient_efficiency, linearity
 from coildesign.analysis.forces import lorentz_forces
 from coildesign.analysis.gradient import dense_field_deviation
-from coildesign.design.gradient import AXES, _targets
+from coildesign.design.gradient import AXES, _targets, connect_nests
+from coildesign.symmetry import winding_orbits
 
 A, LENGTH, DSV = 5e-3, 20e-3, 2.5e-3
 FAST = {"n_targets": 800, "refine": 1, "allow_violations": True}  # coarse: may miss the spacing
@@ -377,3 +378,59 @@ def test_joined_windings_are_one_conductor_with_modelled_jumpers(surface, gx):
     assert rho.min() >= A * np.cos(np.pi / 24) * (1 - 1e-9)  # the facets' inscribed radius
     assert joined.as_dict()["windings"] == 1 and len(joined.as_dict()["terminals_m"]) == 1
     assert "windings / terminals" in joined.table()
+
+
+def _rings(centre, pitch, sides=48, reverse=False):
+    """Three nested regular polygons a pitch apart in the plane z = 0 (normals +z) about ``centre``."""
+    t = 2 * np.pi * np.arange(sides) / sides
+    nest = []
+    for k in range(3):
+        r = 1e-3 - k * pitch / np.cos(np.pi / sides)
+        ring = np.c_[centre[0] + r * np.cos(t), centre[1] + r * np.sin(t), 0 * t]
+        ring = np.roll(ring[::-1], 5, axis=0) if reverse else ring
+        nest.append(design.contours.ContourLoop(ring, float(k + 0.5), np.tile([0.0, 0.0, 1.0], (sides, 1))))
+    return nest
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_mirror_image_nest_gets_the_mirrored_winding(reverse):
+    """A nest that is the x-mirror image of another (its loops run either way round) is joined by
+    mirroring the other's connected path, run backwards where its current runs against the
+    mirrored loops: the winding is the exact mirror image and follows its own loops' current."""
+    pitch = 0.1e-3
+    a = _rings((2e-3, 0.5e-3), pitch)
+    b = [design.contours.ContourLoop(lp.points * [-1.0, 1.0, 1.0], lp.level, lp.normals) for lp in a]
+    if reverse:
+        b = [design.contours.ContourLoop(np.roll(lp.points[::-1], 7, axis=0), lp.level, lp.normals) for lp in b]
+    (pa, ja), (pb, jb) = connect_nests([a, b], pitch, 4 * pitch, np.zeros(3))
+    assert np.array_equal(pa, design.contours.connect(a, pitch, 4 * pitch, np.zeros(3))[0])
+    mirrored = pa * [-1.0, 1.0, 1.0]
+    assert np.array_equal(pb, mirrored[::-1] if reverse else mirrored)  # exact: no round-off
+    assert np.array_equal(jb, np.sort(len(pa) - 1 - ja) if reverse else ja)
+    # the path runs round b's outer loop in that loop's own current direction
+    outer = b[0].points
+    i = int(np.argmin(np.linalg.norm(outer - pb[jb[0] + 2], axis=1)))
+    step = pb[jb[0] + 3] - pb[jb[0] + 2]
+    assert step @ (outer[(i + 1) % len(outer)] - outer[i]) > 0
+
+
+def test_nests_that_are_no_mirror_images_are_connected_each_on_its_own():
+    """A nest moved 1 um off the mirror image of another is connected by ``contours.connect``."""
+    pitch = 0.1e-3
+    a = _rings((2e-3, 0.5e-3), pitch)
+    b = _rings((-2e-3 - 1e-6, 0.5e-3), pitch)
+    paths = connect_nests([a, b], pitch, 4 * pitch, np.zeros(3))
+    for (path, junc), nest in zip(paths, (a, b)):
+        own, own_junc = design.contours.connect(nest, pitch, 4 * pitch, np.zeros(3))
+        assert np.array_equal(path, own) and np.array_equal(junc, own_junc)
+
+
+def test_symmetric_design_has_mirror_image_windings(gx):
+    """Gx's four windings are exact mirror images of the first (one orbit of the coil's mirror
+    symmetries: its cut, jog, return and leads included)."""
+    w0 = gx.coil.windings[0].points
+    assert len(winding_orbits(gx.coil)) == 1
+    for w in gx.coil.windings[1:]:
+        assert any(np.array_equal(w.points, w0 * t) or np.array_equal(w.points, (w0 * t)[::-1])
+                   for t in ([-1, 1, 1], [1, -1, 1], [1, 1, -1], [-1, -1, 1], [-1, 1, -1], [1, -1, -1],
+                             [-1, -1, -1]))
