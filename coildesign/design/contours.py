@@ -951,6 +951,12 @@ RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
 RETURN_ROUNDING = 32
 """Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
+RETURN_DEPTH = 5
+"""Steps of ``_raised``'s search tested together: heights of the first search, or the 2^depth - 1
+midpoints that the next ``depth`` bisection steps can visit (whose outcomes fix the path)."""
+RETURN_PRUNE = 1e-9
+"""Margin, as a fraction of the coordinates' scale, beyond the target by which a segment of the
+return must be bounded away from a wire over a whole range of heights for ``_raised`` to skip it."""
 
 
 def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
@@ -1002,8 +1008,7 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     directions; the wires below it are the segments ``walls[i]`` = (a, b), (K_i, 3) [m] each (the
     jog under a piece back over a jog; the loop's wire at both ends of its gap under a piece over a
     gap). Returns the pieces (P, R, 3). The far corner keeps h = ``lift`` [m], so the pieces do not
-    depend on one another and are searched together (one evaluation per step for all of them; the
-    walls padded by repeating a wall segment, which leaves every minimum as it was);
+    depend on one another and are searched together;
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
     which every straight segment of the piece is as far from those wires as its two corners are (at
     most ``lift``), measured as exact segment-to-segment distances (``segment_distances``).
@@ -1018,7 +1023,11 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
     lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
-    height too low and it; the returned H is one at which the piece is clear.
+    height too low and it; the returned H is one at which the piece is clear. Evaluation: one per
+    RETURN_DEPTH steps for all pieces at once, at RETURN_DEPTH heights of the first search or at
+    the 2^RETURN_DEPTH - 1 midpoints the next RETURN_DEPTH bisection steps can visit (the outcomes
+    fix the path through them), with only the (segment, wire) pairs that a bound cannot keep
+    clear over the heights tested (``clear``, below): the same verdicts, so the same heights.
 
     Rounding: "as far as its corners" is judged with the margin gamma_k X, gamma_k = k u / (1 - k u)
     (u the unit round-off, k = RETURN_ROUNDING, X [m] the largest coordinate magnitude of the
@@ -1038,7 +1047,9 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     if k_max == 0:
         return low_pieces
     wall_a, wall_b = np.empty((n_pieces, k_max, 3)), np.empty((n_pieces, k_max, 3))
+    real = np.arange(k_max)[None, :] < np.array([len(a) for a, _ in walls])[:, None]  # (P, K) not padding
     target = np.full(n_pieces, -np.inf)  # a piece without wires below is clear as it is
+    margin = np.zeros(n_pieces)
     k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
     for i, (a, b) in enumerate(walls):
         if len(a) == 0:
@@ -1050,37 +1061,85 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
         scale = max(float(np.abs(firsts[i]).max()), float(np.abs(low_pieces[i]).max()), float(np.abs(a).max()),
                     float(np.abs(b).max()), lift)
         target[i] = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
+        margin[i] = RETURN_PRUNE * scale
 
-    def clearance(idx: np.ndarray, h: np.ndarray) -> np.ndarray:
-        height = np.full((len(idx), n_points), lift)
-        height[:, :-1] = h[:, None]
-        pts = np.concatenate([firsts[idx][:, None], bases[idx] + height[..., None] * offsets[idx]], axis=1)
-        return segment_distances(pts[:, :-1, None], pts[:, 1:, None], wall_a[idx][:, None],
-                                 wall_b[idx][:, None]).min(axis=(1, 2))
+    def points(idx: np.ndarray, h: np.ndarray) -> np.ndarray:  # (I, M) heights -> (I, M, R + 1, 3)
+        height = np.full(h.shape + (n_points,), lift)
+        height[..., :-1] = h[..., None]
+        body = bases[idx][:, None] + height[..., None] * offsets[idx][:, None]
+        return np.concatenate([np.broadcast_to(firsts[idx][:, None, None], body.shape[:2] + (1, 3)), body], axis=2)
 
-    low = clearance(np.arange(n_pieces), np.full(n_pieces, lift))
+    def clear(idx: np.ndarray, h: np.ndarray) -> np.ndarray:
+        # (I, M) verdicts "every segment of piece idx[i] at height h[i, m] is at least target from its
+        # wires"; the pairs (segment, wire) that no height in the range of h[i] brings within the
+        # target are left out: over that range a segment lies in the convex hull of its ends at the
+        # range's bounds (the points move linearly with the height), within rho of their centroid
+        # c, so at least d(c, wire) - rho from the wire; pairs where that exceeds the target by
+        # more than ``margin`` (far above the round-off of either distance) cannot change a verdict
+        ends = np.concatenate([points(idx, h.min(axis=1)[:, None]), points(idx, h.max(axis=1)[:, None])], axis=1)
+        corners = np.concatenate([ends[:, :, :-1], ends[:, :, 1:]], axis=1)  # (I, 4, R, 3)
+        centre = 0.25 * corners.sum(axis=1)
+        rho = np.linalg.norm(corners - centre[:, None], axis=-1).max(axis=1)
+        bound = point_segment_distance(centre[:, :, None], wall_a[idx][:, None], wall_b[idx][:, None]) - rho[..., None]
+        pi, pj, pw = np.nonzero((bound <= (target + margin)[idx][:, None, None]) & real[idx][:, None])
+        ok = np.ones(h.shape, dtype=bool)
+        if len(pi):
+            pts = points(idx, h)
+            d = segment_distances(pts[pi, :, pj], pts[pi, :, pj + 1], wall_a[idx[pi], pw][:, None],
+                                  wall_b[idx[pi], pw][:, None])
+            row, m = np.nonzero(~(d >= target[idx[pi]][:, None]))
+            ok[pi[row], m] = False
+        return ok
+
+    heights = np.full((n_pieces, n_points), lift)
+    pts = np.concatenate([firsts[:, None], bases + heights[..., None] * offsets], axis=1)
+    low = segment_distances(pts[:, :-1, None], pts[:, 1:, None], wall_a[:, None], wall_b[:, None]).min(axis=(1, 2))
     lo, hi = np.full(n_pieces, lift), np.full(n_pieces, lift)
     searching = low < target
     found = np.zeros(n_pieces, dtype=bool)
-    for k in range(RETURN_BISECTIONS):
+    k = 0
+    while k < RETURN_BISECTIONS:  # heights lift + 2^k (target - low), RETURN_DEPTH values of k at a time
         idx = np.flatnonzero(searching)
         if len(idx) == 0:
             break
-        hi[idx] = lift + 2.0**k * (target[idx] - low[idx])
-        clear = clearance(idx, hi[idx]) >= target[idx]
-        found[idx[clear]] = True
-        searching[idx[clear]] = False
-        lo[idx[~clear]] = hi[idx[~clear]]
+        steps = 2.0 ** np.arange(k, min(k + RETURN_DEPTH, RETURN_BISECTIONS))
+        h = lift + steps[None, :] * (target[idx] - low[idx])[:, None]
+        ok = clear(idx, h)
+        hit = ok.any(axis=1)
+        first = np.argmax(ok, axis=1)
+        rows = np.flatnonzero(hit)
+        hi[idx[rows]] = h[rows, first[rows]]
+        lo[idx[rows]] = np.where(first[rows] > 0, h[rows, first[rows] - 1], lo[idx[rows]])
+        found[idx[rows]] = True
+        searching[idx[rows]] = False
+        rows = np.flatnonzero(~hit)
+        lo[idx[rows]] = hi[idx[rows]] = h[rows, -1]
+        k += len(steps)
     # a piece that no height clears (a degenerate jog) stays low: the wires' spacing check reports it
     idx = np.flatnonzero(found)
     if len(idx) == 0:
         return low_pieces
-    for _ in range(RETURN_BISECTIONS):
-        mid = 0.5 * (lo[idx] + hi[idx])
-        clear = clearance(idx, mid) >= target[idx]
-        hi[idx[clear]], lo[idx[~clear]] = mid[clear], mid[~clear]
+    lo_i, hi_i = lo[idx], hi[idx]
+    rows = np.arange(len(idx))
+    done = 0
+    while done < RETURN_BISECTIONS:  # the midpoints of every path of ``depth`` bisection steps (heap order)
+        depth = min(RETURN_DEPTH, RETURN_BISECTIONS - done)
+        a, b, mids = lo_i[:, None], hi_i[:, None], []
+        for _ in range(depth):
+            mid = 0.5 * (a + b)
+            mids.append(mid)
+            # children: clear -> (a, mid), not clear -> (mid, b)
+            a, b = np.stack([a, mid], axis=-1).reshape(len(idx), -1), np.stack([mid, b], axis=-1).reshape(len(idx), -1)
+        mids = np.concatenate(mids, axis=1)
+        ok = clear(idx, mids)
+        node = np.zeros(len(idx), dtype=np.int64)
+        for _ in range(depth):
+            mid, passed = mids[rows, node], ok[rows, node]
+            hi_i, lo_i = np.where(passed, mid, hi_i), np.where(passed, lo_i, mid)
+            node = 2 * node + np.where(passed, 1, 2)
+        done += depth
     height = np.full((len(idx), n_points), lift)
-    height[:, :-1] = hi[idx, None]
+    height[:, :-1] = hi_i[:, None]
     out = low_pieces.copy()
     out[idx] = bases[idx] + height[..., None] * offsets[idx]
     return out
