@@ -615,9 +615,6 @@ GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
 GAP_BATCH = 16
 """Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
-GAP_DEPTH = 4
-"""Bisection steps of ``_gap_start`` decided per batch: the 2^depth - 1 midpoints the next
-``depth`` steps can visit are tested together and the path through them followed."""
 GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
@@ -666,17 +663,21 @@ class _Polygon:
                     / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
         return np.linalg.norm(a[None] + t[..., None] * d[None] - targets[:, None, :], axis=-1), t
 
-    def nearest(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, q: np.ndarray, rho: float) -> np.ndarray:
+        """Indices (ascending) of the segments that can hold the nearest point to a target within
+        ``rho`` [m] of ``q`` (3,) [m]: a segment farther than min + 2 rho from q (relative margin
+        1e-9) is farther from every such target than the nearest one (triangle inequality)."""
+        dq = self._distances(q[None], np.arange(len(self.points)))[0][0]
+        return np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+
+    def nearest(self, targets: np.ndarray, seg: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(segment index, fraction) (K,) of the points of the polygon nearest to ``targets`` (K, 3)
         (first of equals, as ``_nearest_on``). Only segments that can hold a nearest point are
-        measured: with q the targets' mean and rho their largest distance from it, a segment
-        farther than min + 2 rho from q (relative margin 1e-9) is farther from every target than
-        the nearest one (triangle inequality)."""
-        q = targets.mean(axis=0)
-        rho = float(np.linalg.norm(targets - q, axis=1).max())
-        dq, _ = self._distances(q[None], np.arange(len(self.points)))
-        dq = dq[0]
-        seg = np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+        measured: ``seg`` (from ``candidates``) where the caller knows where the targets lie, else
+        those of ``candidates`` with q the targets' mean and rho their largest distance from it."""
+        if seg is None:
+            q = targets.mean(axis=0)
+            seg = self.candidates(q, float(np.linalg.norm(targets - q, axis=1).max()))
         dist, t = self._distances(targets, seg)
         i = np.argmin(dist, axis=1)
         return seg[i], t[np.arange(len(i)), i]
@@ -749,7 +750,8 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
     GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path. The
+    and the midpoints that the remaining bisection steps visit while each is clear (the verdict
+    mostly flips just past the last step found not clear), followed up to the first that is not. The
     samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
     samples missed a closer stretch between them, moved on by the bisection's resolution until it
     is exactly clear: a returned start is a pitch from the kept wire everywhere."""
@@ -774,8 +776,10 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     if jog is not None:
         ka, kb = np.vstack([ka, jog[:1]]), np.vstack([kb, jog[1:]])
 
+    near_outer: list = [None]  # the segments of ``outer`` that can be nearest to the starts tested
+
     def clear(where: list[float]) -> np.ndarray:  # the samples' verdicts; a False is final
-        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile)
+        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile, near_outer[0])
 
     def exactly(where: float) -> bool:
         return _clear_exactly(poly, outer_poly, ka, kb, where, span, pitch)
@@ -796,26 +800,23 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                              f"{pitch!r}")
         lo = batch[-1]
         batch = [batch[-1] + step]
+    if outer_poly is not None:  # every start bisected lies within (hi - lo) / 2 of the middle, along the path
+        middle = poly.sample(np.array([0.5 * (lo + hi)]), np.zeros(1))[0, 0]
+        near_outer[0] = outer_poly.candidates(middle, 0.5 * (hi - lo))
     done = 0
     while done < GAP_BISECTIONS:
-        depth = min(GAP_DEPTH, GAP_BISECTIONS - done)
-        # the midpoints of every path of ``depth`` bisection steps, level by level (heap order)
-        bounds, mids = [(lo, hi)], []
-        for _ in range(depth):
-            nxt = []
-            for a, b in bounds:
-                mid = 0.5 * (a + b)
-                mids.append(mid)
-                nxt += [(a, mid), (mid, b)]  # children: clear -> (a, mid), not clear -> (mid, b)
-            bounds = nxt
+        # the midpoints the remaining steps visit while each is clear (the common case: the
+        # verdict flips just past ``lo``), tested together; the walk stops at the first that is not
+        mids = [0.5 * (lo + hi)]
+        while len(mids) < GAP_BISECTIONS - done:
+            mids.append(0.5 * (lo + mids[-1]))
         ok = clear(mids)
-        node = 0
-        for _ in range(depth):
-            mid = mids[node]
-            passed = bool(ok[node])
-            lo, hi = (lo, mid) if passed else (mid, hi)
-            node = 2 * node + (1 if passed else 2)
-        done += depth
+        for mid, passed in zip(mids, ok.tolist()):
+            done += 1
+            if not passed:
+                lo = mid
+                break
+            hi = mid
     resolution = step / 2 ** GAP_BISECTIONS
     while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
         hi += resolution
@@ -850,7 +851,7 @@ GAP_PROFILE = 2
 
 
 def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndarray, offsets: np.ndarray,
-           pitch: float, fine: float, profile: list) -> np.ndarray:
+           pitch: float, fine: float, profile: list, outer_segments: np.ndarray | None = None) -> np.ndarray:
     """For each start ``where`` (K,) [m] on ``poly``: True when every sample of the next stretch
     (``offsets`` [m] along the path) and of the jog arriving at the start from the nearest point of
     ``outer`` (samples at most ``fine`` [m] apart) lies at least ``pitch`` [m] from every point of
@@ -886,7 +887,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
     jog_who = jog_index = None
     if outer is not None:  # the jogs from the nearest point of ``outer`` to each start
         starts = poly.sample(where, offsets[:1])[:, 0]  # offsets[0] = 0: the stretches' first samples
-        i, t = outer.nearest(starts)
+        i, t = outer.nearest(starts, outer_segments)
         src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
         vec = src - starts
         counts = np.maximum(2, np.ceil(np.sqrt(row_dot(vec, vec)) / fine).astype(np.int64) + 1)
