@@ -41,6 +41,7 @@ instead.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -975,21 +976,38 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken (none to
     round-off, in a wedge between wires leaving in nearly opposite directions: the one that leans
     least along them). A normal already in the cone is returned unchanged."""
-    units = [v / np.linalg.norm(v) for v in away if np.linalg.norm(v) > 0.0]
-    if all(float(normal @ v) <= 0.0 for v in units):
+    # on Python floats (3-vectors; dot products summed in index order, as numpy's dot of short vectors)
+    def dot(a: tuple, b: tuple) -> float:
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+    def scaled(a: tuple, f: float) -> tuple:
+        return a[0] * f, a[1] * f, a[2] * f
+
+    nrm = tuple(normal.tolist())
+    units = []
+    for v in away:
+        v = tuple(np.asarray(v, dtype=float).tolist())
+        length = math.sqrt(dot(v, v))
+        if length > 0.0:
+            units.append((v[0] / length, v[1] / length, v[2] / length))
+    if all(dot(nrm, v) <= 0.0 for v in units):
         return normal
-    candidates = [normal - float(normal @ v) * v for v in units]
+    candidates = [tuple(x - y for x, y in zip(nrm, scaled(v, dot(nrm, v)))) for v in units]
     for i, u in enumerate(units):
         for v in units[i + 1:]:
-            line = np.cross(u, v)
-            if float(line @ line) > 0.0:
-                candidates.append(float(normal @ line) / float(line @ line) * line)
-    candidates = [m for m in candidates if float(np.linalg.norm(m)) > 0.0]
+            line = (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
+            if dot(line, line) > 0.0:
+                candidates.append(scaled(line, dot(nrm, line) / dot(line, line)))
+    candidates = [m for m in candidates if math.sqrt(dot(m, m)) > 0.0]
     if not candidates:
         return normal
 
-    def lean(m: np.ndarray) -> float:  # the largest cosine between m and a wire leaving the point
-        return max(float(m @ v) for v in units) / float(np.linalg.norm(m))
+    def lean(m: tuple) -> float:  # the largest cosine between m and a wire leaving the point
+        return max(dot(m, v) for v in units) / math.sqrt(dot(m, m))
+
+    def off(m: tuple) -> float:  # distance from the normal
+        d = tuple(x - y for x, y in zip(nrm, m))
+        return math.sqrt(dot(d, d))
 
     tolerance = 1e-12
     inside = [m for m in candidates if lean(m) <= tolerance]
@@ -997,8 +1015,9 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     # nearly opposite directions, that every candidate misses it by round-off), the candidate that
     # leans least: falling back to the normal instead would make the direction jump on a
     # perturbation of the input by a few units of round-off
-    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m))) if inside else min(candidates, key=lean)
-    return best / np.linalg.norm(best)
+    best = min(inside, key=off) if inside else min(candidates, key=lean)
+    length = math.sqrt(dot(best, best))
+    return np.array([best[0] / length, best[1] / length, best[2] / length])
 
 
 def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndarray, lift: float) -> np.ndarray:

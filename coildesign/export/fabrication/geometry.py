@@ -43,7 +43,7 @@ def _dot(u: list, v: list) -> np.ndarray:
 def _components(x: np.ndarray) -> list:
     """The component arrays x[..., i] of the (..., D) array ``x``."""
     x = np.asarray(x, dtype=float)
-    return list(np.moveaxis(x, -1, 0).copy())  # each component contiguous
+    return list(x.transpose((x.ndim - 1, *range(x.ndim - 1))).copy())  # each component contiguous
 
 
 def _point_segment(p: list, a: list, d: list, dd: np.ndarray, lo=0.0, hi=1.0) -> np.ndarray:
