@@ -41,6 +41,7 @@ instead.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -615,9 +616,6 @@ GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
 GAP_BATCH = 16
 """Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
-GAP_DEPTH = 4
-"""Bisection steps of ``_gap_start`` decided per batch: the 2^depth - 1 midpoints the next
-``depth`` steps can visit are tested together and the path through them followed."""
 GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
@@ -666,17 +664,21 @@ class _Polygon:
                     / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
         return np.linalg.norm(a[None] + t[..., None] * d[None] - targets[:, None, :], axis=-1), t
 
-    def nearest(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, q: np.ndarray, rho: float) -> np.ndarray:
+        """Indices (ascending) of the segments that can hold the nearest point to a target within
+        ``rho`` [m] of ``q`` (3,) [m]: a segment farther than min + 2 rho from q (relative margin
+        1e-9) is farther from every such target than the nearest one (triangle inequality)."""
+        dq = self._distances(q[None], np.arange(len(self.points)))[0][0]
+        return np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+
+    def nearest(self, targets: np.ndarray, seg: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(segment index, fraction) (K,) of the points of the polygon nearest to ``targets`` (K, 3)
         (first of equals, as ``_nearest_on``). Only segments that can hold a nearest point are
-        measured: with q the targets' mean and rho their largest distance from it, a segment
-        farther than min + 2 rho from q (relative margin 1e-9) is farther from every target than
-        the nearest one (triangle inequality)."""
-        q = targets.mean(axis=0)
-        rho = float(np.linalg.norm(targets - q, axis=1).max())
-        dq, _ = self._distances(q[None], np.arange(len(self.points)))
-        dq = dq[0]
-        seg = np.flatnonzero(dq <= (dq.min() + 2.0 * rho) * (1.0 + 1e-9) + 1e-300)
+        measured: ``seg`` (from ``candidates``) where the caller knows where the targets lie, else
+        those of ``candidates`` with q the targets' mean and rho their largest distance from it."""
+        if seg is None:
+            q = targets.mean(axis=0)
+            seg = self.candidates(q, float(np.linalg.norm(targets - q, axis=1).max()))
         dist, t = self._distances(targets, seg)
         i = np.argmin(dist, axis=1)
         return seg[i], t[np.arange(len(i)), i]
@@ -749,7 +751,8 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
     GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints of GAP_DEPTH bisection steps at once, whose outcomes fix the path. The
+    and the midpoints that the remaining bisection steps visit while each is clear (the verdict
+    mostly flips just past the last step found not clear), followed up to the first that is not. The
     samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
     samples missed a closer stretch between them, moved on by the bisection's resolution until it
     is exactly clear: a returned start is a pitch from the kept wire everywhere."""
@@ -774,8 +777,10 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     if jog is not None:
         ka, kb = np.vstack([ka, jog[:1]]), np.vstack([kb, jog[1:]])
 
+    near_outer: list = [None]  # the segments of ``outer`` that can be nearest to the starts tested
+
     def clear(where: list[float]) -> np.ndarray:  # the samples' verdicts; a False is final
-        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile)
+        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile, near_outer[0])
 
     def exactly(where: float) -> bool:
         return _clear_exactly(poly, outer_poly, ka, kb, where, span, pitch)
@@ -796,26 +801,23 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                              f"{pitch!r}")
         lo = batch[-1]
         batch = [batch[-1] + step]
+    if outer_poly is not None:  # every start bisected lies within (hi - lo) / 2 of the middle, along the path
+        middle = poly.sample(np.array([0.5 * (lo + hi)]), np.zeros(1))[0, 0]
+        near_outer[0] = outer_poly.candidates(middle, 0.5 * (hi - lo))
     done = 0
     while done < GAP_BISECTIONS:
-        depth = min(GAP_DEPTH, GAP_BISECTIONS - done)
-        # the midpoints of every path of ``depth`` bisection steps, level by level (heap order)
-        bounds, mids = [(lo, hi)], []
-        for _ in range(depth):
-            nxt = []
-            for a, b in bounds:
-                mid = 0.5 * (a + b)
-                mids.append(mid)
-                nxt += [(a, mid), (mid, b)]  # children: clear -> (a, mid), not clear -> (mid, b)
-            bounds = nxt
+        # the midpoints the remaining steps visit while each is clear (the common case: the
+        # verdict flips just past ``lo``), tested together; the walk stops at the first that is not
+        mids = [0.5 * (lo + hi)]
+        while len(mids) < GAP_BISECTIONS - done:
+            mids.append(0.5 * (lo + mids[-1]))
         ok = clear(mids)
-        node = 0
-        for _ in range(depth):
-            mid = mids[node]
-            passed = bool(ok[node])
-            lo, hi = (lo, mid) if passed else (mid, hi)
-            node = 2 * node + (1 if passed else 2)
-        done += depth
+        for mid, passed in zip(mids, ok.tolist()):
+            done += 1
+            if not passed:
+                lo = mid
+                break
+            hi = mid
     resolution = step / 2 ** GAP_BISECTIONS
     while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
         hi += resolution
@@ -850,7 +852,7 @@ GAP_PROFILE = 2
 
 
 def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndarray, offsets: np.ndarray,
-           pitch: float, fine: float, profile: list) -> np.ndarray:
+           pitch: float, fine: float, profile: list, outer_segments: np.ndarray | None = None) -> np.ndarray:
     """For each start ``where`` (K,) [m] on ``poly``: True when every sample of the next stretch
     (``offsets`` [m] along the path) and of the jog arriving at the start from the nearest point of
     ``outer`` (samples at most ``fine`` [m] apart) lies at least ``pitch`` [m] from every point of
@@ -886,7 +888,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
     jog_who = jog_index = None
     if outer is not None:  # the jogs from the nearest point of ``outer`` to each start
         starts = poly.sample(where, offsets[:1])[:, 0]  # offsets[0] = 0: the stretches' first samples
-        i, t = outer.nearest(starts)
+        i, t = outer.nearest(starts, outer_segments)
         src = outer.points[i] + t[:, None] * (outer.nxt[i] - outer.points[i])
         vec = src - starts
         counts = np.maximum(2, np.ceil(np.sqrt(row_dot(vec, vec)) / fine).astype(np.int64) + 1)
@@ -951,6 +953,12 @@ RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
 RETURN_ROUNDING = 32
 """Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
+RETURN_DEPTH = 5
+"""Steps of ``_raised``'s search tested together: heights of the first search, or the 2^depth - 1
+midpoints that the next ``depth`` bisection steps can visit (whose outcomes fix the path)."""
+RETURN_PRUNE = 1e-9
+"""Margin, as a fraction of the coordinates' scale, beyond the target by which a segment of the
+return must be bounded away from a wire over a whole range of heights for ``_raised`` to skip it."""
 
 
 def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
@@ -968,21 +976,38 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     (2004), sec. 8.1.1); of the candidates that lie in the cone the nearest is taken (none to
     round-off, in a wedge between wires leaving in nearly opposite directions: the one that leans
     least along them). A normal already in the cone is returned unchanged."""
-    units = [v / np.linalg.norm(v) for v in away if np.linalg.norm(v) > 0.0]
-    if all(float(normal @ v) <= 0.0 for v in units):
+    # on Python floats (3-vectors; dot products summed in index order, as numpy's dot of short vectors)
+    def dot(a: tuple, b: tuple) -> float:
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+    def scaled(a: tuple, f: float) -> tuple:
+        return a[0] * f, a[1] * f, a[2] * f
+
+    nrm = tuple(normal.tolist())
+    units = []
+    for v in away:
+        v = tuple(np.asarray(v, dtype=float).tolist())
+        length = math.sqrt(dot(v, v))
+        if length > 0.0:
+            units.append((v[0] / length, v[1] / length, v[2] / length))
+    if all(dot(nrm, v) <= 0.0 for v in units):
         return normal
-    candidates = [normal - float(normal @ v) * v for v in units]
+    candidates = [tuple(x - y for x, y in zip(nrm, scaled(v, dot(nrm, v)))) for v in units]
     for i, u in enumerate(units):
         for v in units[i + 1:]:
-            line = np.cross(u, v)
-            if float(line @ line) > 0.0:
-                candidates.append(float(normal @ line) / float(line @ line) * line)
-    candidates = [m for m in candidates if float(np.linalg.norm(m)) > 0.0]
+            line = (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
+            if dot(line, line) > 0.0:
+                candidates.append(scaled(line, dot(nrm, line) / dot(line, line)))
+    candidates = [m for m in candidates if math.sqrt(dot(m, m)) > 0.0]
     if not candidates:
         return normal
 
-    def lean(m: np.ndarray) -> float:  # the largest cosine between m and a wire leaving the point
-        return max(float(m @ v) for v in units) / float(np.linalg.norm(m))
+    def lean(m: tuple) -> float:  # the largest cosine between m and a wire leaving the point
+        return max(dot(m, v) for v in units) / math.sqrt(dot(m, m))
+
+    def off(m: tuple) -> float:  # distance from the normal
+        d = tuple(x - y for x, y in zip(nrm, m))
+        return math.sqrt(dot(d, d))
 
     tolerance = 1e-12
     inside = [m for m in candidates if lean(m) <= tolerance]
@@ -990,8 +1015,9 @@ def _corner_direction(normal: np.ndarray, away: list[np.ndarray]) -> np.ndarray:
     # nearly opposite directions, that every candidate misses it by round-off), the candidate that
     # leans least: falling back to the normal instead would make the direction jump on a
     # perturbation of the input by a few units of round-off
-    best = min(inside, key=lambda m: float(np.linalg.norm(normal - m))) if inside else min(candidates, key=lean)
-    return best / np.linalg.norm(best)
+    best = min(inside, key=off) if inside else min(candidates, key=lean)
+    length = math.sqrt(dot(best, best))
+    return np.array([best[0] / length, best[1] / length, best[2] / length])
 
 
 def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndarray, lift: float) -> np.ndarray:
@@ -1002,8 +1028,7 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     directions; the wires below it are the segments ``walls[i]`` = (a, b), (K_i, 3) [m] each (the
     jog under a piece back over a jog; the loop's wire at both ends of its gap under a piece over a
     gap). Returns the pieces (P, R, 3). The far corner keeps h = ``lift`` [m], so the pieces do not
-    depend on one another and are searched together (one evaluation per step for all of them; the
-    walls padded by repeating a wall segment, which leaves every minimum as it was);
+    depend on one another and are searched together;
     the points between take one height H >= ``lift``: the least (to RETURN_BISECTIONS bisections) at
     which every straight segment of the piece is as far from those wires as its two corners are (at
     most ``lift``), measured as exact segment-to-segment distances (``segment_distances``).
@@ -1018,7 +1043,11 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
     lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
-    height too low and it; the returned H is one at which the piece is clear.
+    height too low and it; the returned H is one at which the piece is clear. Evaluation: one per
+    RETURN_DEPTH steps for all pieces at once, at RETURN_DEPTH heights of the first search or at
+    the 2^RETURN_DEPTH - 1 midpoints the next RETURN_DEPTH bisection steps can visit (the outcomes
+    fix the path through them), with only the (segment, wire) pairs that a bound cannot keep
+    clear over the heights tested (``clear``, below): the same verdicts, so the same heights.
 
     Rounding: "as far as its corners" is judged with the margin gamma_k X, gamma_k = k u / (1 - k u)
     (u the unit round-off, k = RETURN_ROUNDING, X [m] the largest coordinate magnitude of the
@@ -1038,7 +1067,9 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     if k_max == 0:
         return low_pieces
     wall_a, wall_b = np.empty((n_pieces, k_max, 3)), np.empty((n_pieces, k_max, 3))
+    real = np.arange(k_max)[None, :] < np.array([len(a) for a, _ in walls])[:, None]  # (P, K) not padding
     target = np.full(n_pieces, -np.inf)  # a piece without wires below is clear as it is
+    margin = np.zeros(n_pieces)
     k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
     for i, (a, b) in enumerate(walls):
         if len(a) == 0:
@@ -1050,37 +1081,85 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
         scale = max(float(np.abs(firsts[i]).max()), float(np.abs(low_pieces[i]).max()), float(np.abs(a).max()),
                     float(np.abs(b).max()), lift)
         target[i] = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
+        margin[i] = RETURN_PRUNE * scale
 
-    def clearance(idx: np.ndarray, h: np.ndarray) -> np.ndarray:
-        height = np.full((len(idx), n_points), lift)
-        height[:, :-1] = h[:, None]
-        pts = np.concatenate([firsts[idx][:, None], bases[idx] + height[..., None] * offsets[idx]], axis=1)
-        return segment_distances(pts[:, :-1, None], pts[:, 1:, None], wall_a[idx][:, None],
-                                 wall_b[idx][:, None]).min(axis=(1, 2))
+    def points(idx: np.ndarray, h: np.ndarray) -> np.ndarray:  # (I, M) heights -> (I, M, R + 1, 3)
+        height = np.full(h.shape + (n_points,), lift)
+        height[..., :-1] = h[..., None]
+        body = bases[idx][:, None] + height[..., None] * offsets[idx][:, None]
+        return np.concatenate([np.broadcast_to(firsts[idx][:, None, None], body.shape[:2] + (1, 3)), body], axis=2)
 
-    low = clearance(np.arange(n_pieces), np.full(n_pieces, lift))
+    def clear(idx: np.ndarray, h: np.ndarray) -> np.ndarray:
+        # (I, M) verdicts "every segment of piece idx[i] at height h[i, m] is at least target from its
+        # wires"; the pairs (segment, wire) that no height in the range of h[i] brings within the
+        # target are left out: over that range a segment lies in the convex hull of its ends at the
+        # range's bounds (the points move linearly with the height), within rho of their centroid
+        # c, so at least d(c, wire) - rho from the wire; pairs where that exceeds the target by
+        # more than ``margin`` (far above the round-off of either distance) cannot change a verdict
+        ends = np.concatenate([points(idx, h.min(axis=1)[:, None]), points(idx, h.max(axis=1)[:, None])], axis=1)
+        corners = np.concatenate([ends[:, :, :-1], ends[:, :, 1:]], axis=1)  # (I, 4, R, 3)
+        centre = 0.25 * corners.sum(axis=1)
+        rho = np.linalg.norm(corners - centre[:, None], axis=-1).max(axis=1)
+        bound = point_segment_distance(centre[:, :, None], wall_a[idx][:, None], wall_b[idx][:, None]) - rho[..., None]
+        pi, pj, pw = np.nonzero((bound <= (target + margin)[idx][:, None, None]) & real[idx][:, None])
+        ok = np.ones(h.shape, dtype=bool)
+        if len(pi):
+            pts = points(idx, h)
+            d = segment_distances(pts[pi, :, pj], pts[pi, :, pj + 1], wall_a[idx[pi], pw][:, None],
+                                  wall_b[idx[pi], pw][:, None])
+            row, m = np.nonzero(~(d >= target[idx[pi]][:, None]))
+            ok[pi[row], m] = False
+        return ok
+
+    heights = np.full((n_pieces, n_points), lift)
+    pts = np.concatenate([firsts[:, None], bases + heights[..., None] * offsets], axis=1)
+    low = segment_distances(pts[:, :-1, None], pts[:, 1:, None], wall_a[:, None], wall_b[:, None]).min(axis=(1, 2))
     lo, hi = np.full(n_pieces, lift), np.full(n_pieces, lift)
     searching = low < target
     found = np.zeros(n_pieces, dtype=bool)
-    for k in range(RETURN_BISECTIONS):
+    k = 0
+    while k < RETURN_BISECTIONS:  # heights lift + 2^k (target - low), RETURN_DEPTH values of k at a time
         idx = np.flatnonzero(searching)
         if len(idx) == 0:
             break
-        hi[idx] = lift + 2.0**k * (target[idx] - low[idx])
-        clear = clearance(idx, hi[idx]) >= target[idx]
-        found[idx[clear]] = True
-        searching[idx[clear]] = False
-        lo[idx[~clear]] = hi[idx[~clear]]
+        steps = 2.0 ** np.arange(k, min(k + RETURN_DEPTH, RETURN_BISECTIONS))
+        h = lift + steps[None, :] * (target[idx] - low[idx])[:, None]
+        ok = clear(idx, h)
+        hit = ok.any(axis=1)
+        first = np.argmax(ok, axis=1)
+        rows = np.flatnonzero(hit)
+        hi[idx[rows]] = h[rows, first[rows]]
+        lo[idx[rows]] = np.where(first[rows] > 0, h[rows, first[rows] - 1], lo[idx[rows]])
+        found[idx[rows]] = True
+        searching[idx[rows]] = False
+        rows = np.flatnonzero(~hit)
+        lo[idx[rows]] = hi[idx[rows]] = h[rows, -1]
+        k += len(steps)
     # a piece that no height clears (a degenerate jog) stays low: the wires' spacing check reports it
     idx = np.flatnonzero(found)
     if len(idx) == 0:
         return low_pieces
-    for _ in range(RETURN_BISECTIONS):
-        mid = 0.5 * (lo[idx] + hi[idx])
-        clear = clearance(idx, mid) >= target[idx]
-        hi[idx[clear]], lo[idx[~clear]] = mid[clear], mid[~clear]
+    lo_i, hi_i = lo[idx], hi[idx]
+    rows = np.arange(len(idx))
+    done = 0
+    while done < RETURN_BISECTIONS:  # the midpoints of every path of ``depth`` bisection steps (heap order)
+        depth = min(RETURN_DEPTH, RETURN_BISECTIONS - done)
+        a, b, mids = lo_i[:, None], hi_i[:, None], []
+        for _ in range(depth):
+            mid = 0.5 * (a + b)
+            mids.append(mid)
+            # children: clear -> (a, mid), not clear -> (mid, b)
+            a, b = np.stack([a, mid], axis=-1).reshape(len(idx), -1), np.stack([mid, b], axis=-1).reshape(len(idx), -1)
+        mids = np.concatenate(mids, axis=1)
+        ok = clear(idx, mids)
+        node = np.zeros(len(idx), dtype=np.int64)
+        for _ in range(depth):
+            mid, passed = mids[rows, node], ok[rows, node]
+            hi_i, lo_i = np.where(passed, mid, hi_i), np.where(passed, lo_i, mid)
+            node = 2 * node + np.where(passed, 1, 2)
+        done += depth
     height = np.full((len(idx), n_points), lift)
-    height[:, :-1] = hi[idx, None]
+    height[:, :-1] = hi_i[:, None]
     out = low_pieces.copy()
     out[idx] = bases[idx] + height[..., None] * offsets[idx]
     return out

@@ -470,3 +470,69 @@ def test_cut_does_not_hinge_on_round_off_between_mirror_images():
     for other in paths[1:]:
         assert other.shape == paths[0].shape
         assert np.abs(other - paths[0]).max() < 1e-12
+
+
+
+def _plain_raised_piece(first, a, b, base, offset, lift):
+    """One piece of the lifted return by the search ``_raised`` defines, run alone with every
+    segment against every wire ``a``-``b``: heights lift + 2^k (target - d(lift)) until clear,
+    then RETURN_BISECTIONS bisections; the piece at ``lift`` where it is clear or none clears."""
+    low_piece = base + lift * offset
+    if not len(a):
+        return low_piece
+    k_u = contours.RETURN_ROUNDING * np.finfo(float).eps / 2
+    corner = point_segment_distance(np.vstack([first, low_piece[-1]])[:, None], a[None], b[None]).min()
+    scale = max(np.abs(first).max(), np.abs(low_piece).max(), np.abs(a).max(), np.abs(b).max(), lift)
+    target = min(lift, corner) - k_u / (1 - k_u) * scale
+
+    def piece(h):
+        return base + np.r_[np.full(len(base) - 1, h), lift][:, None] * offset
+
+    def distance(h):
+        pts = np.vstack([first, piece(h)])
+        return segment_distances(pts[:-1, None], pts[1:, None], a[None], b[None]).min()
+
+    low = distance(lift)
+    if low >= target:
+        return low_piece
+    lo = lift
+    for k in range(contours.RETURN_BISECTIONS):
+        hi = lift + 2.0**k * (target - low)
+        if distance(hi) >= target:
+            break
+        lo = hi
+    else:
+        return low_piece
+    for _ in range(contours.RETURN_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if distance(mid) >= target else (mid, hi)
+    return piece(hi)
+
+
+def test_batched_return_search_is_the_plain_search(monkeypatch):
+    """``_raised`` tests several heights per evaluation and leaves out the wire pairs that a
+    distance bound keeps clear over the heights tested; its pieces must be those of the plain
+    search its docstring defines, run piece by piece with every segment against every wire
+    (``_plain_raised_piece``; the three loops on a 5 mm cylinder of
+    ``test_lifted_return_keeps_a_pitch_from_the_jogs_round_a_cylinder``, whose pieces over the
+    jogs and over the gaps are raised)."""
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    captured = []
+    batched = contours._raised
+
+    def spy(*args):
+        captured.append(args)
+        return batched(*args)
+
+    monkeypatch.setattr(contours, "_raised", spy)
+    connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    firsts, walls, bases, offsets, lift = captured[0]
+    got = batched(firsts, walls, bases, offsets, lift)
+    raised = 0
+    for i, (a, b) in enumerate(walls):
+        a, b = np.reshape(a, (-1, 3)), np.reshape(b, (-1, 3))
+        expected = _plain_raised_piece(firsts[i], a, b, bases[i], offsets[i], lift)
+        np.testing.assert_array_equal(got[i], expected)
+        raised += bool(np.any(expected != bases[i] + lift * offsets[i]))
+    assert raised >= 2

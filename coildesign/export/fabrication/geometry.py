@@ -30,10 +30,38 @@ def nearest_on_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray, lo=0.0, hi=1
     return a + t[..., None] * d
 
 
+def _dot(u: list, v: list) -> np.ndarray:
+    """Dot product of two vectors given as lists of their component arrays (structure of arrays),
+    summed in index order: the rounding of ``row_dot`` (numpy's dot of short vectors adds the
+    products one by one), without its short inner loops over the last axis."""
+    total = u[0] * v[0]
+    for a, b in zip(u[1:], v[1:]):
+        total = total + a * b
+    return total
+
+
+def _components(x: np.ndarray) -> list:
+    """The component arrays x[..., i] of the (..., D) array ``x``."""
+    x = np.asarray(x, dtype=float)
+    return list(x.transpose((x.ndim - 1, *range(x.ndim - 1))).copy())  # each component contiguous
+
+
+def _point_segment(p: list, a: list, d: list, dd: np.ndarray, lo=0.0, hi=1.0) -> np.ndarray:
+    """``point_segment_distance`` on component lists, with d = b - a and ``dd`` = d.d where it is
+    positive, else 1 (the same arithmetic, element by element)."""
+    t = np.clip(_dot([pi - ai for pi, ai in zip(p, a)], d) / dd, lo, np.maximum(lo, hi))
+    x = [ai + t * di - pi for pi, ai, di in zip(p, a, d)]
+    return np.sqrt(_dot(x, x))
+
+
 def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray, lo=0.0, hi=1.0) -> np.ndarray:
     """Distances [m] from points ``p`` to the segments ``a``-``b`` (broadcast (..., D) arrays, D = 2
-    or 3), or to their pieces a + t (b - a), t in [``lo``, ``hi``] (``nearest_on_segment``)."""
-    return np.linalg.norm(nearest_on_segment(p, a, b, lo, hi) - p, axis=-1)
+    or 3), or to their pieces a + t (b - a), t in [``lo``, ``hi``] (``nearest_on_segment``; computed
+    on the component arrays with the same rounding)."""
+    a = _components(a)
+    d = [bi - ai for bi, ai in zip(_components(b), a)]
+    dd = _dot(d, d)
+    return _point_segment(_components(p), a, d, np.where(dd > 0.0, dd, 1.0), lo, hi)
 
 
 def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
@@ -43,17 +71,24 @@ def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     d1.d1, b = d1.d2, c = d1.r, e = d2.d2, f = d2.r, r = p0 - q0, D = a e - b^2; Ericson,
     Real-Time Collision Detection (2005), sec. 5.1.9) when that lies inside the square, else on
     its edges, i.e. the least of the four endpoint-to-segment distances. Both are taken and the
-    smaller kept."""
-    edge = np.minimum(np.minimum(point_segment_distance(p0, q0, q1), point_segment_distance(p1, q0, q1)),
-                      np.minimum(point_segment_distance(q0, p0, p1), point_segment_distance(q1, p0, p1)))
-    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
-    a, b, c, e, f = row_dot(d1, d1), row_dot(d1, d2), row_dot(d1, r), row_dot(d2, d2), row_dot(d2, r)
+    smaller kept (computed on the component arrays, rounded as ``row_dot`` and
+    ``point_segment_distance``)."""
+    p0, p1, q0, q1 = _components(p0), _components(p1), _components(q0), _components(q1)
+    d1 = [y - x for x, y in zip(p0, p1)]
+    d2 = [y - x for x, y in zip(q0, q1)]
+    r = [x - y for x, y in zip(p0, q0)]
+    a, e = _dot(d1, d1), _dot(d2, d2)
+    safe_a, safe_e = np.where(a > 0.0, a, 1.0), np.where(e > 0.0, e, 1.0)
+    edge = np.minimum(np.minimum(_point_segment(p0, q0, d2, safe_e), _point_segment(p1, q0, d2, safe_e)),
+                      np.minimum(_point_segment(q0, p0, d1, safe_a), _point_segment(q1, p0, d1, safe_a)))
+    b, c, f = _dot(d1, d2), _dot(d1, r), _dot(d2, r)
     den = a * e - b * b
     safe = np.where(den > 0.0, den, 1.0)
     s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
     inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
     s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
-    interior = np.linalg.norm(r + s[..., None] * d1 - t[..., None] * d2, axis=-1)
+    x = [ri + s * u - t * v for ri, u, v in zip(r, d1, d2)]
+    interior = np.sqrt(_dot(x, x))
     return np.where(inside, np.minimum(edge, interior), edge)
 
 
