@@ -59,16 +59,16 @@ def face_moments(surface: Surface, origin: np.ndarray) -> tuple[np.ndarray, ...]
 class StreamFunctionOperators:
     """Operators of one ``Surface`` (cached: build once, reuse across designs).
 
-    ``tolerance`` is the relative accuracy aimed at by the field quadrature. ``rotation_symmetry``:
-    evaluate ``face_coupling`` from one face per orbit of the mesh's rotation (``rotation``), about
-    m times less work for the same values to round-off. Off by default: the filled matrix is exactly
-    invariant under the rotation, and on a plateau-rich stream function (a Z2 shim on a coarse
-    cylinder) that exact invariance changed the contour topology of the design (deviation 4.53 % ->
-    5.29 %; a relative perturbation of 1e-14 of the filled matrix gave the 4.53 % design back), so
-    designs keep the row-by-row evaluation until their contouring is robust to such ties.
+    ``tolerance`` is the relative accuracy aimed at by the field quadrature. ``rotation_symmetry``
+    (on by default): evaluate ``face_coupling`` from one face per orbit of the mesh's rotation
+    (``rotation``, if it has one), about m times less work for the same values to round-off
+    (benchmarks/bench_design.py --operators). The filled matrix is exactly invariant under the
+    rotation, which the row-by-row evaluation (``rotation_symmetry=False``) is to round-off only;
+    contouring decides its cut ties by fixed directions (``design.contours.CUT_TIES``), so designs
+    do not hinge on that difference.
     """
 
-    def __init__(self, surface: Surface, *, tolerance: float = 1e-6, rotation_symmetry: bool = False) -> None:
+    def __init__(self, surface: Surface, *, tolerance: float = 1e-6, rotation_symmetry: bool = True) -> None:
         if not isinstance(surface, Surface):
             check._fail("surface", "a coildesign.surfaces Surface (cylinder, biplanar, mesh)", surface, TypeError)
         self.surface = surface

@@ -177,3 +177,33 @@ def test_a_further_bound_refuses_trials_before_their_inductance(gx, monkeypatch)
     assert len(computed) == 1  # the start's own (built here), none of a trial's
     assert best is not None and best.figure_of_merit == pytest.approx(log["start"], rel=1e-12, abs=0)
     assert judged  # the bound was asked (a trial met the deviation and the spacing)
+
+
+def test_dipole_bz_is_the_point_dipole_field_in_the_plain_expressions_arithmetic():
+    """``dipole_bz`` against the point dipole's closed form (Jackson, Classical Electrodynamics,
+    3rd ed., eq. 5.56): on its axis Bz = mu0 m / (2 pi d^3), in its equatorial plane
+    -mu0 m / (4 pi d^3); against magpylib's Dipole in any direction; and bit for bit the plain
+    (P, S, 3) expression of eq. 5.56 in the same order, over several row blocks (the level
+    search amplifies round-off, so the blocked evaluation must not change a bit)."""
+    from scipy.constants import mu_0
+
+    m, d = 2.5e-6, 3e-3
+    where, moment = np.array([[1e-3, -2e-3, 0.5e-3]]), np.array([[0.0, 0.0, m]])
+    on_axis, equator = where + [0.0, 0.0, d], where + [d * 0.6, d * 0.8, 0.0]
+    bz = lv.dipole_bz(np.vstack([on_axis, equator]), where, moment)[:, 0]
+    assert bz == pytest.approx([mu_0 * m / (2 * np.pi * d**3), -mu_0 * m / (4 * np.pi * d**3)], rel=1e-14, abs=0)
+    magpylib = pytest.importorskip("magpylib")
+    rng = np.random.default_rng(7)
+    points, where, moments = rng.normal(size=(50, 3)), rng.normal(size=(1000, 3)), rng.normal(size=(1000, 3))
+    out = lv.dipole_bz(points, where, moments)
+    assert out.shape == (50, 1000)
+    for j in (0, 499, 999):
+        ref = magpylib.misc.Dipole(position=where[j], moment=moments[j]).getB(points)[:, 2]
+        np.testing.assert_allclose(out[:, j], ref, rtol=1e-9, atol=1e-12 * np.abs(ref).max())
+    r = points[:, None, :] - where[None, :, :]
+    r2 = (r * r).sum(-1)
+    inv3 = r2**-1.5
+    mr = (r * moments[None]).sum(-1)
+    plain = mu_0 / (4 * np.pi) * (3.0 * mr * r[..., 2] * inv3 / r2 - moments[None, :, 2] * inv3)
+    assert np.array_equal(out, plain)
+    assert lv.dipole_bz(points[:0], where, moments).shape == (0, 1000)

@@ -512,15 +512,22 @@ def test_solve_least_squares_scale_invariance():
 
 
 def test_face_coupling_of_a_rotationally_symmetric_mesh_equals_the_full_evaluation():
-    """The cylinder's coupling filled from one face per orbit of its rotation equals the
-    evaluation of every row (the same integrals: P_g(t)g(s) = P_ts) to round-off."""
+    """The cylinder's coupling filled from one face per orbit of its rotation (the default)
+    equals the evaluation of every row (the same integrals: P_g(t)g(s) = P_ts) to round-off, and
+    it is exactly invariant under the rotation; ``rotation_symmetry=False`` evaluates every row."""
     surface = cylinder(5e-3, 20e-3, resolution=2 * np.pi * 5e-3 / 24)
-    ops = StreamFunctionOperators(surface, rotation_symmetry=True)
+    ops = StreamFunctionOperators(surface)
+    assert ops.rotation_symmetry is True
     g, order = ops.rotation
     assert order == 12  # 24 vertices round, the alternating diagonals repeat every second column
     assert sorted(g) == list(range(len(surface.faces)))
     full = ops._coupling_rows(np.arange(len(surface.faces)))
     full = MU0_4PI * 0.5 * (full + full.T)
     np.testing.assert_allclose(ops.face_coupling, full, rtol=1e-12, atol=0)
+    assert np.array_equal(ops.face_coupling[np.ix_(g, g)], ops.face_coupling)
+    rows = StreamFunctionOperators(surface, rotation_symmetry=False).face_coupling
+    assert np.array_equal(rows, full)
+    with pytest.raises(TypeError, match="rotation_symmetry"):
+        StreamFunctionOperators(surface, rotation_symmetry=1)
     # a disc has no rotation that keeps every face's corner order: no symmetry is assumed
     assert StreamFunctionOperators(biplanar(4e-3, 8e-3, shape="disc")).rotation is None
