@@ -194,3 +194,29 @@ def test_orbit_sum_only_when_cheaper(monkeypatch):
     pack = golay(5e-3, 3, wire_diameter=0.2e-3, points_per_arc=16)
     inductance(pack)
     assert len(calls) == 2 * len(winding_orbits(pack)) == 6
+
+
+def test_field_at_a_mirror_closed_point_set_from_one_point_per_orbit(monkeypatch):
+    """Scattered points, their images under a Golay pack's mirrors (shuffled) and points with no
+    image: one evaluation per orbit, values equal to direct evaluation for B, A and dB/dr; a set
+    without images is evaluated as is."""
+    coil = golay(4e-3, 3, wire_diameter=0.2e-3, points_per_arc=24)
+    rng = np.random.default_rng(5)
+    base = rng.uniform(-2e-3, 2e-3, (30, 3))
+    lone = rng.uniform(-2e-3, 2e-3, (7, 3))
+    pts = np.vstack([base * t for t in ([1, 1, 1], [-1, 1, 1], [1, -1, -1], [-1, -1, 1])] + [lone])
+    pts = pts[rng.permutation(len(pts))]
+    sizes = []
+    evaluate = fieldmap.evaluate
+
+    def counting(c, p, *a, **kw):
+        sizes.append(len(p))
+        return evaluate(c, p, *a, **kw)
+
+    monkeypatch.setattr(fieldmap, "evaluate", counting)
+    for q in ("B", "A", "dB/dr"):
+        got = fieldmap.evaluate_by_symmetry(coil, pts, quantity=q)
+        ref = evaluate(coil, pts, quantity=q)
+        np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
+    assert sizes == [30 + 7] * 3
+    np.testing.assert_array_equal(fieldmap.evaluate_by_symmetry(coil, lone), evaluate(coil, lone))

@@ -1,10 +1,12 @@
-"""Field maps on regular grids (3-D blocks or planes), ready for plotting and VTK export."""
+"""Field maps on regular grids (3-D blocks or planes), ready for plotting and VTK export, and
+fields of a symmetric coil at point sets closed under its mirrors (``evaluate_by_symmetry``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
 from coildesign.coil import Coil, require_coil
@@ -103,6 +105,37 @@ def _fundamental_domain(shape: tuple[int, int, int], center: np.ndarray, coil: C
         rep[smaller], which[smaller] = image[smaller], g
     reps = np.flatnonzero(rep == flat)
     return reps, np.searchsorted(reps, rep), which, elements
+
+
+def evaluate_by_symmetry(coil: Coil, points: np.ndarray, current: float = 1.0, *, quantity: str = "B",
+                         tolerance: float = 1e-10, **options) -> np.ndarray:
+    """``engine.evaluate`` of ``coil`` at ``points`` [m] (M, 3), each point that is the mirror image
+    T x of another point x of the set under one of the coil's mirror symmetries
+    (``symmetry.mirror_symmetries``: J(T x) = s T J(x)) filled from x by B(T x) = s det(T) T B(x),
+    A(T x) = s T A(x) or dB_i/dx_j(T x) = s det(T) t_i t_j dB_i/dx_j(x) (``field_factors``): one point
+    per orbit is evaluated (a quarter of the points for a set closed under a coil's two mirrors).
+    Images are matched to ``tolerance`` x the largest coordinate magnitude of the points; the
+    values equal a direct evaluation to rounding (the image's coordinates are exact to rounding),
+    except inside a conductor at a polyline vertex (``field_map``). A point with no image in the
+    set is evaluated itself."""
+    require_coil("coil", coil)
+    pts = np.asarray(points, dtype=float)
+    elements = [(np.ones(3), 1.0)] + mirror_symmetries(coil)
+    if len(elements) == 1 or len(pts) < 2:
+        return evaluate(coil, pts, current, quantity=quantity, **options)
+    tol = tolerance * max(float(np.abs(pts).max()), 1e-300)
+    tree = cKDTree(pts)
+    rep, which = np.arange(len(pts)), np.zeros(len(pts), dtype=int)
+    for g, (t, _) in enumerate(elements[1:], start=1):
+        dist, image = tree.query(pts * t)  # point i is T_g applied to point image[i]
+        smaller = (dist <= tol) & (image < rep)
+        rep[smaller], which[smaller] = image[smaller], g
+    reps = np.flatnonzero(rep == np.arange(len(pts)))
+    if len(reps) == len(pts):
+        return evaluate(coil, pts, current, quantity=quantity, **options)
+    factors = np.array([field_factors(t, s, quantity) for t, s in elements])
+    values = evaluate(coil, pts[reps], current, quantity=quantity, **options)
+    return values[np.searchsorted(reps, rep)] * factors[which]
 
 
 def field_map(
