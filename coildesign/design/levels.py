@@ -84,6 +84,7 @@ from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
 from coildesign.design.contours import ContourLoop
 from coildesign.fields import field
+from coildesign.fields.fieldmap import evaluate_by_symmetry
 from coildesign.surfaces.surfaces import Surface
 
 AIM_MODEL = 0.98
@@ -283,7 +284,9 @@ def dipole_gradient(center: np.ndarray, s_hat: np.ndarray, where: np.ndarray, mo
 def wire_average_field(coil: Coil, mids: np.ndarray, dls: np.ndarray, radius: float, count: int = 4) -> np.ndarray:
     """B [T] (S, 3) of ``coil`` at 1 A averaged over ``count`` points on a circle of ``radius``
     [m] round each segment (midpoint ``mids``, direction ``dls``) in the plane normal to it (the
-    wire-average field of the module doc)."""
+    wire-average field of the module doc). The circles of mirror-image segments are mirror images
+    (their in-plane directions are built from coordinate axes), so a coil with mirror symmetries
+    is evaluated at one point per orbit (``fields.fieldmap.evaluate_by_symmetry``)."""
     t = dls / np.linalg.norm(dls, axis=1)[:, None]
     helper = np.where(np.abs(t[:, :1]) < 0.9, np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 1.0, 0.0]]))
     e1 = np.cross(t, helper)
@@ -292,7 +295,7 @@ def wire_average_field(coil: Coil, mids: np.ndarray, dls: np.ndarray, radius: fl
     phi = 2 * np.pi * np.arange(count) / count
     ring = (np.cos(phi)[None, :, None] * e1[:, None] + np.sin(phi)[None, :, None] * e2[:, None]) * radius
     pts = (mids[:, None, :] + ring).reshape(-1, 3)
-    return field(coil, pts).reshape(len(mids), count, 3).mean(axis=1)
+    return evaluate_by_symmetry(coil, pts).reshape(len(mids), count, 3).mean(axis=1)
 
 
 def check_points(radius: float, center: np.ndarray, worst: Sequence[float] | None = None) -> np.ndarray:
