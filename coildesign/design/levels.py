@@ -106,8 +106,8 @@ does not use up a step, the REJECTIONS rule bounds them: at most STEPS REJECTION
 wire sets). Measured there with the exact spacing check near junctions: y 674.9 -> 677.1, 679.3,
 680.0, 680.2, 680.7 (eight wire sets, three rejected: two missed the bound, 5.035 and 5.007 %,
 one fell short of the best); z (strays dropped) 1055.4, 1060.3, 1063.2, 1064.4, 1065.4 (eight, three
-rejected at 5.009, 5.003 and 5.001 %; with mirror-image windings). Counting built wire sets instead (five) ended y at 680.0 and z at 1063.2,
-with 40 % less CPU for y."""
+rejected at 5.009, 5.003 and 5.001 %; with mirror-image windings). Counting built wire sets instead
+(five) ended y at 680.0 and z at 1063.2, with 40 % less CPU for y."""
 REJECTIONS = 2
 """The optimisation ends after this many rejected steps in a row: the model then misses what the
 wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed the bound or the
