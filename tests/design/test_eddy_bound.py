@@ -72,14 +72,18 @@ def test_wire_values_take_the_worst_mirror_image(surface, shell_modes):
     assert len(e.images) == 8 and np.array_equal(e.parity, expected)
     x = np.random.default_rng(5).normal(size=basis.shape[1])
     psi = basis @ x
-    psi = psi + 0.1 * np.abs(psi).max() * surface.vertices[:, 2] / LENGTH  # a solenoid's share: even Bz under z
-    sheet = eddy.SheetCurrent(surface, psi)
     images = np.vstack([e.points * sg for sg in e.images])
-    bz = eddy.step_response(sheet, shell_modes, images, e.times).field[:, :, 2]
-    bz = bz.reshape(len(e.times), len(e.images), -1) * e.parity[None, :, None]
-    worst = np.take_along_axis(bz, np.argmax(np.abs(bz), axis=1)[:, None], axis=1)[:, 0]
-    assert np.abs(e.of(sheet, 1.0) - worst.ravel()).max() <= 1e-9 * np.abs(worst).max()
-    assert np.abs(worst - bz[:, 0]).max() > 0.05 * np.abs(worst).max()  # image 0 alone gives other numbers
+    missed = []
+    # a solenoid's share (even Bz under z) of either sign: where it has the sign of the odd part,
+    # image 0 is the worst; where not, its z image (which of the two depends on the modes' signs)
+    for share in (0.1, -0.1):
+        sheet = eddy.SheetCurrent(surface, psi + share * np.abs(psi).max() * surface.vertices[:, 2] / LENGTH)
+        bz = eddy.step_response(sheet, shell_modes, images, e.times).field[:, :, 2]
+        bz = bz.reshape(len(e.times), len(e.images), -1) * e.parity[None, :, None]
+        worst = np.take_along_axis(bz, np.argmax(np.abs(bz), axis=1)[:, None], axis=1)[:, 0]
+        assert np.abs(e.of(sheet, 1.0) - worst.ravel()).max() <= 1e-9 * np.abs(worst).max()
+        missed.append(np.abs(worst - bz[:, 0]).max() / np.abs(worst).max())
+    assert max(missed) > 0.05  # image 0 alone gives other numbers
 
 
 @pytest.mark.slow
