@@ -27,7 +27,6 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import eigh
 from scipy.sparse.linalg import eigsh
 from scipy.spatial import cKDTree
 
@@ -38,11 +37,6 @@ from coildesign.surfaces.surfaces import Surface
 
 MU0_4PI = mu_0 / (4.0 * np.pi)
 CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory ~0.2 GB)
-DENSE_MODES = 2000
-"""Symmetric subspaces up to this size are solved by a dense generalized eigensolver (LAPACK's
-dsygvd through scipy.linalg.eigh: ~10 ms for the 170-dimensional subspace of the benchmark
-cylinder against 0.5-1.9 s for ARPACK's shift-invert with 160 of its modes; 2000^2 doubles per
-matrix); larger ones by ARPACK (``eigsh``)."""
 MID_RANGE = 4.0  # face pairs closer than this many edge lengths get a 9 x 9-point rule (face_coupling)
 
 
@@ -345,12 +339,6 @@ class StreamFunctionOperators:
         if count > q.shape[1] - 1:
             check._fail("modes", f"at most {q.shape[1] - 1} (the free symmetric vertex combinations of this mesh)",
                         count)
-        if ks.shape[0] <= DENSE_MODES:
-            _, vec = eigh(ks.toarray(), ms.toarray(), subset_by_index=[0, count - 1])
-            out = np.asarray(q @ vec)
-            # each mode's sign fixed by its largest vertex value (LAPACK leaves it free)
-            top = np.argmax(np.abs(out), axis=0)
-            return out * np.sign(out[top, np.arange(count)])
         # a fixed start vector: ARPACK's own draws from a generator whose state persists between
         # calls in a process, so identical inputs gave other (rotated) bases and other designs
         start = np.random.default_rng(0).standard_normal(ks.shape[0])

@@ -16,7 +16,6 @@ from coildesign.analysis.handbook import current_sheet_inductance
 from coildesign.coil import Coil, Winding
 from coildesign.design import biplanar, cylinder, mesh
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
-from coildesign.surfaces import operators
 from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
 from coildesign.surfaces.quadrature import quadrature_points, rule_order, triangle_rule, uniform_triangle_potential
 
@@ -404,19 +403,6 @@ def test_modes_have_the_requested_mirror_parities(cylinder_ops):
         assert v[perm] == pytest.approx(v * np.where(np.arange(3) == axis, -1.0, 1.0), abs=1e-15)
         for psi in (modes, subspace):
             assert np.abs(psi[perm] - parity * psi).max() < 1e-12 * np.abs(psi).max()
-
-
-def test_dense_and_sparse_eigensolvers_give_the_same_modes(cylinder_ops, monkeypatch):
-    """The dense solver (subspaces up to DENSE_MODES) and ARPACK's shift-invert give the same
-    eigenvectors up to sign (non-degenerate lowest modes), each with its largest component
-    positive on the dense path."""
-    dense = cylinder_ops.modes(12, PARITIES)
-    monkeypatch.setattr(operators, "DENSE_MODES", 0)
-    sparse = cylinder_ops.modes(12, PARITIES)
-    signs = np.sign(np.sum(dense * sparse, axis=0))
-    assert np.abs(dense - sparse * signs).max() < 1e-8 * np.abs(dense).max()
-    top = np.argmax(np.abs(dense), axis=0)
-    assert np.all(dense[top, np.arange(12)] > 0)
 
 
 def test_modes_orthonormal_zero_on_boundary_and_lowest(cylinder_ops):
