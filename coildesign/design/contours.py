@@ -951,6 +951,12 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
 RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+RETURN_DOUBLINGS = 64
+"""Most steps of ``_raised``'s first search (doubling the raise). The height missing is at least a
+unit in the last place of the distances compared (both near ``lift``), about 2^-53 ``lift``, and
+the raise needed can be 2^18 times the height missing (a segment leaving a corner moves away from
+the wire there only slowly as it is raised): 64 doublings reach any raise up to 2^10 ``lift``, so
+no piece is left sagging for want of steps (a piece that no such raise clears is degenerate)."""
 RETURN_ROUNDING = 32
 """Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
 RETURN_BATCH = 10
@@ -1043,7 +1049,7 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     to the jog than the corner itself; over a gap the loop's wire bends away from the chord at the
     gap's ends (the contour's curvature), so a segment leaving a corner can pass nearer to it. A piece with no
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
-    lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
+    lift + 2^k (target - d(lift)), k = 0, 1, ... (at most RETURN_DOUBLINGS) until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
     height too low and it; the returned H is one at which the piece is clear. Evaluation: one per
     batch of steps for all pieces at once, at RETURN_BATCH heights of the first search or at
@@ -1120,11 +1126,11 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     searching = low < target
     found = np.zeros(n_pieces, dtype=bool)
     k = 0
-    while k < RETURN_BISECTIONS:  # heights lift + 2^k (target - low), RETURN_BATCH values of k at a time
+    while k < RETURN_DOUBLINGS:  # heights lift + 2^k (target - low), RETURN_BATCH values of k at a time
         idx = np.flatnonzero(searching)
         if len(idx) == 0:
             break
-        steps = 2.0 ** np.arange(k, min(k + RETURN_BATCH, RETURN_BISECTIONS))
+        steps = 2.0 ** np.arange(k, min(k + RETURN_BATCH, RETURN_DOUBLINGS))
         h = lift + steps[None, :] * (target[idx] - low[idx])[:, None]
         ok = clear(idx, h)
         hit = ok.any(axis=1)
