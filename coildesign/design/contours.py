@@ -951,11 +951,19 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
 RETURN_POINTS = 8  # points per straight piece of the lifted return (its height above the chord below)
 RETURN_BISECTIONS = 40
 """Bisection steps of ``_raised``'s height (to 2^-40 of its bracket)."""
+RETURN_DOUBLINGS = 64
+"""Most steps of ``_raised``'s first search (doubling the raise). The height missing is at least a
+unit in the last place of the distances compared (both near ``lift``), about 2^-53 ``lift``, and
+the raise needed can be 2^18 times the height missing (a segment leaving a corner moves away from
+the wire there only slowly as it is raised): 64 doublings reach any raise up to 2^10 ``lift``, so
+no piece is left sagging for want of steps (a piece that no such raise clears is degenerate)."""
 RETURN_ROUNDING = 32
 """Rounded operations k counted in the rounding margin gamma_k X of ``_raised``'s comparisons."""
+RETURN_BATCH = 10
+"""Heights of ``_raised``'s first search (doubling the raise) tested together."""
 RETURN_DEPTH = 5
-"""Steps of ``_raised``'s search tested together: heights of the first search, or the 2^depth - 1
-midpoints that the next ``depth`` bisection steps can visit (whose outcomes fix the path)."""
+"""Bisection steps of ``_raised`` decided together: the 2^depth - 1 midpoints that the next
+``depth`` steps can visit are tested at once (their outcomes fix the path)."""
 RETURN_PRUNE = 1e-9
 """Margin, as a fraction of the coordinates' scale, beyond the target by which a segment of the
 return must be bounded away from a wire over a whole range of heights for ``_raised`` to skip it."""
@@ -1041,10 +1049,10 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     to the jog than the corner itself; over a gap the loop's wire bends away from the chord at the
     gap's ends (the contour's curvature), so a segment leaving a corner can pass nearer to it. A piece with no
     segment nearer than its corners is returned as ``base + lift offset`` unchanged. Search: H =
-    lift + 2^k (target - d(lift)), k = 0, 1, ..., until clear (the height missing is of the
+    lift + 2^k (target - d(lift)), k = 0, 1, ... (at most RETURN_DOUBLINGS) until clear (the height missing is of the
     order of the distance missing, lift (1 - cos(theta / 2))), then bisection between the last
     height too low and it; the returned H is one at which the piece is clear. Evaluation: one per
-    RETURN_DEPTH steps for all pieces at once, at RETURN_DEPTH heights of the first search or at
+    batch of steps for all pieces at once, at RETURN_BATCH heights of the first search or at
     the 2^RETURN_DEPTH - 1 midpoints the next RETURN_DEPTH bisection steps can visit (the outcomes
     fix the path through them), with only the (segment, wire) pairs that a bound cannot keep
     clear over the heights tested (``clear``, below): the same verdicts, so the same heights.
@@ -1068,20 +1076,20 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
         return low_pieces
     wall_a, wall_b = np.empty((n_pieces, k_max, 3)), np.empty((n_pieces, k_max, 3))
     real = np.arange(k_max)[None, :] < np.array([len(a) for a, _ in walls])[:, None]  # (P, K) not padding
-    target = np.full(n_pieces, -np.inf)  # a piece without wires below is clear as it is
-    margin = np.zeros(n_pieces)
-    k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
     for i, (a, b) in enumerate(walls):
         if len(a) == 0:
             wall_a[i], wall_b[i] = low_pieces[i, -1], low_pieces[i, -1]
             continue
         wall_a[i, :len(a)], wall_a[i, len(a):] = a, a[0]
         wall_b[i, :len(b)], wall_b[i, len(b):] = b, b[0]
-        corner_distance = point_segment_distance(np.vstack([firsts[i], low_pieces[i, -1]])[:, None], a[None], b[None])
-        scale = max(float(np.abs(firsts[i]).max()), float(np.abs(low_pieces[i]).max()), float(np.abs(a).max()),
-                    float(np.abs(b).max()), lift)
-        target[i] = min(lift, float(corner_distance.min())) - k_u / (1.0 - k_u) * scale
-        margin[i] = RETURN_PRUNE * scale
+    corner_distance = point_segment_distance(np.stack([firsts, low_pieces[:, -1]], axis=1)[:, :, None],
+                                             wall_a[:, None], wall_b[:, None]).min(axis=(1, 2))
+    scale = np.max([np.abs(firsts).max(axis=1), np.abs(low_pieces).max(axis=(1, 2)), np.abs(wall_a).max(axis=(1, 2)),
+                    np.abs(wall_b).max(axis=(1, 2)), np.full(n_pieces, lift)], axis=0)
+    k_u = RETURN_ROUNDING * np.finfo(float).eps / 2
+    # a piece without wires below is clear as it is
+    target = np.where(real[:, 0], np.minimum(lift, corner_distance) - k_u / (1.0 - k_u) * scale, -np.inf)
+    margin = RETURN_PRUNE * scale
 
     def points(idx: np.ndarray, h: np.ndarray) -> np.ndarray:  # (I, M) heights -> (I, M, R + 1, 3)
         height = np.full(h.shape + (n_points,), lift)
@@ -1118,11 +1126,11 @@ def _raised(firsts: np.ndarray, walls: list, bases: np.ndarray, offsets: np.ndar
     searching = low < target
     found = np.zeros(n_pieces, dtype=bool)
     k = 0
-    while k < RETURN_BISECTIONS:  # heights lift + 2^k (target - low), RETURN_DEPTH values of k at a time
+    while k < RETURN_DOUBLINGS:  # heights lift + 2^k (target - low), RETURN_BATCH values of k at a time
         idx = np.flatnonzero(searching)
         if len(idx) == 0:
             break
-        steps = 2.0 ** np.arange(k, min(k + RETURN_DEPTH, RETURN_BISECTIONS))
+        steps = 2.0 ** np.arange(k, min(k + RETURN_BATCH, RETURN_DOUBLINGS))
         h = lift + steps[None, :] * (target[idx] - low[idx])[:, None]
         ok = clear(idx, h)
         hit = ok.any(axis=1)

@@ -475,8 +475,9 @@ def test_cut_does_not_hinge_on_round_off_between_mirror_images():
 
 def _plain_raised_piece(first, a, b, base, offset, lift):
     """One piece of the lifted return by the search ``_raised`` defines, run alone with every
-    segment against every wire ``a``-``b``: heights lift + 2^k (target - d(lift)) until clear,
-    then RETURN_BISECTIONS bisections; the piece at ``lift`` where it is clear or none clears."""
+    segment against every wire ``a``-``b``: heights lift + 2^k (target - d(lift)) until clear (at
+    most RETURN_DOUBLINGS), then RETURN_BISECTIONS bisections; the piece at ``lift`` where it is
+    clear or none clears."""
     low_piece = base + lift * offset
     if not len(a):
         return low_piece
@@ -496,7 +497,7 @@ def _plain_raised_piece(first, a, b, base, offset, lift):
     if low >= target:
         return low_piece
     lo = lift
-    for k in range(contours.RETURN_BISECTIONS):
+    for k in range(contours.RETURN_DOUBLINGS):
         hi = lift + 2.0**k * (target - low)
         if distance(hi) >= target:
             break
@@ -536,3 +537,27 @@ def test_batched_return_search_is_the_plain_search(monkeypatch):
         np.testing.assert_array_equal(got[i], expected)
         raised += bool(np.any(expected != bases[i] + lift * offsets[i]))
     assert raised >= 2
+
+
+def test_few_bisections_still_raise_every_piece_clear(monkeypatch):
+    """The first search of ``_raised`` doubles the raise from the height missing, which can be
+    picometres while the raise needed is 2^12 times more (a segment leaving a corner moves away
+    from the wire there slowly): it must not stop after RETURN_BISECTIONS steps. With 8
+    bisections the return over the jogs and gaps of the cylinder nest is still a pitch from the
+    wires below (a coarser bisection only leaves it higher)."""
+    monkeypatch.setattr(contours, "RETURN_BISECTIONS", 8)
+    pitch, radius = 0.1e-3, 5e-3
+    nest = _nest_on_cylinder(radius, [0.0, 0.6e-3, 1.2e-3])
+    path, junctions = connect(nest, pitch, 4 * pitch, np.array([radius, 0.0, 0.0]))
+    n = len(nest)
+    ends = junctions[2:2 * n:2]
+    corners = junctions[2 * n + 1:-1]  # e_n, c_n, e_{n-1}, ..., c_2, e_1
+    least = []
+    for q in range(n - 1):
+        over_jog = path[corners[2 * q + 1]:corners[2 * q + 2] + 1]
+        jog = path[ends[n - q - 2]:ends[n - q - 2] + 2]
+        least.append(segment_distances(over_jog[:-1], over_jog[1:], jog[0], jog[1]).min())
+        over_gap = path[corners[2 * q]:corners[2 * q + 1] + 1]
+        loop = path[junctions[1 + 2 * (n - 1 - q)]:junctions[2 + 2 * (n - 1 - q)] + 1]
+        least.append(segment_distances(over_gap[:-1, None], over_gap[1:, None], loop[None, :-1], loop[None, 1:]).min())
+    assert min(least) >= pitch * (1 - 1e-12)

@@ -3,6 +3,8 @@ crossings and candidate pairs (vectorised)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -28,6 +30,31 @@ def nearest_on_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray, lo=0.0, hi=1
     dd = row_dot(d, d)
     t = np.clip(row_dot(p - a, d) / np.where(dd > 0.0, dd, 1.0), lo, np.maximum(lo, hi))
     return a + t[..., None] * d
+
+
+COMPONENTS_FROM = 256
+"""Broadcast size from which the distances below are computed on component arrays (x, y, z
+each contiguous: long inner loops) rather than on rows of D coordinates (fewer, shorter calls,
+faster for small arrays); both round alike, element by element."""
+
+
+def _large(*arrays: np.ndarray) -> bool:
+    """True when the broadcast shape of the ``arrays`` without their last axis holds at least
+    COMPONENTS_FROM elements."""
+    return math.prod(np.broadcast_shapes(*(np.shape(x)[:-1] for x in arrays))) >= COMPONENTS_FROM
+
+
+def _norm_rows(x: np.ndarray) -> np.ndarray:
+    """Euclidean norms along the last axis, as ``np.linalg.norm(x, axis=-1)`` computes them."""
+    return np.sqrt(np.add.reduce(x * x, axis=-1))
+
+
+def _point_segment_rows(p: np.ndarray, a: np.ndarray, d: np.ndarray, dd: np.ndarray, lo=0.0,
+                        hi=1.0) -> np.ndarray:
+    """``point_segment_distance`` on rows, with d = b - a and ``dd`` = d.d where it is positive,
+    else 1."""
+    t = np.clip(row_dot(p - a, d) / dd, lo, np.maximum(lo, hi))
+    return _norm_rows(a + t[..., None] * d - p)
 
 
 def _dot(u: list, v: list) -> np.ndarray:
@@ -56,8 +83,13 @@ def _point_segment(p: list, a: list, d: list, dd: np.ndarray, lo=0.0, hi=1.0) ->
 
 def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray, lo=0.0, hi=1.0) -> np.ndarray:
     """Distances [m] from points ``p`` to the segments ``a``-``b`` (broadcast (..., D) arrays, D = 2
-    or 3), or to their pieces a + t (b - a), t in [``lo``, ``hi``] (``nearest_on_segment``; computed
-    on the component arrays with the same rounding)."""
+    or 3), or to their pieces a + t (b - a), t in [``lo``, ``hi``] (``nearest_on_segment``; the
+    same rounding, on rows or on component arrays, COMPONENTS_FROM)."""
+    if not _large(p, a, b):
+        p, a, b = np.asarray(p, dtype=float), np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        d = b - a
+        dd = row_dot(d, d)
+        return _point_segment_rows(p, a, d, np.where(dd > 0.0, dd, 1.0), lo, hi)
     a = _components(a)
     d = [bi - ai for bi, ai in zip(_components(b), a)]
     dd = _dot(d, d)
@@ -71,8 +103,22 @@ def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     d1.d1, b = d1.d2, c = d1.r, e = d2.d2, f = d2.r, r = p0 - q0, D = a e - b^2; Ericson,
     Real-Time Collision Detection (2005), sec. 5.1.9) when that lies inside the square, else on
     its edges, i.e. the least of the four endpoint-to-segment distances. Both are taken and the
-    smaller kept (computed on the component arrays, rounded as ``row_dot`` and
-    ``point_segment_distance``)."""
+    smaller kept (rounded as ``row_dot`` and ``point_segment_distance``, on rows or on component
+    arrays, COMPONENTS_FROM)."""
+    if not _large(p0, p1, q0, q1):
+        p0, p1, q0, q1 = (np.asarray(x, dtype=float) for x in (p0, p1, q0, q1))
+        d1, d2, r = p1 - p0, q1 - q0, p0 - q0
+        a, b, c, e, f = row_dot(d1, d1), row_dot(d1, d2), row_dot(d1, r), row_dot(d2, d2), row_dot(d2, r)
+        safe_a, safe_e = np.where(a > 0.0, a, 1.0), np.where(e > 0.0, e, 1.0)
+        edge = np.minimum(np.minimum(_point_segment_rows(p0, q0, d2, safe_e), _point_segment_rows(p1, q0, d2, safe_e)),
+                          np.minimum(_point_segment_rows(q0, p0, d1, safe_a), _point_segment_rows(q1, p0, d1, safe_a)))
+        den = a * e - b * b
+        safe = np.where(den > 0.0, den, 1.0)
+        s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
+        inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
+        s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
+        interior = _norm_rows(r + s[..., None] * d1 - t[..., None] * d2)
+        return np.where(inside, np.minimum(edge, interior), edge)
     p0, p1, q0, q1 = _components(p0), _components(p1), _components(q0), _components(q1)
     d1 = [y - x for x, y in zip(p0, p1)]
     d2 = [y - x for x, y in zip(q0, q1)]
