@@ -72,6 +72,7 @@ from coildesign.fields import field
 from coildesign.geometries.gradient_coils import GradientSet
 from coildesign.surfaces.operators import StreamFunctionOperators
 from coildesign.surfaces.surfaces import Surface, cylinder
+from coildesign.symmetry import SIGN_MATRICES
 
 AXES = {"x": 0, "y": 1, "z": 2}
 STL_UNITS = {"m": 1.0, "mm": 1e3}
@@ -922,19 +923,10 @@ def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndar
     target's mirror symmetries; its wires' symmetry-breaking field keeps the target's parities, and
     analysis.inductance folds its mirror-image windings into one orbit)."""
     center = np.asarray(center, dtype=float)
-    signs = [np.array(t, dtype=float) for t in np.ndindex(2, 2, 2)][1:]
-    signs = [1.0 - 2.0 * t for t in signs]  # the seven non-trivial products of the coordinate mirrors
     out: list[tuple[np.ndarray, np.ndarray]] = []
     for k, nest in enumerate(chains):
-        found = None
-        for j in range(k):
-            for t in signs:
-                against = _mirror_of(chains[j], nest, t, center)
-                if against is not None:
-                    found = (j, t, against)
-                    break
-            if found is not None:
-                break
+        found = next(((j, t, against) for j in range(k) for t in SIGN_MATRICES
+                      if (against := _mirror_of(chains[j], nest, t, center)) is not None), None)
         if found is None:
             out.append(connect(nest, lift, lead_length, center))
             continue
