@@ -915,27 +915,53 @@ def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bo
 def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndarray) -> list[tuple[np.ndarray,
                                                                                                     np.ndarray]]:
     """``contours.connect`` for every nest of ``chains``: (path [m], junction indices) per nest.
-    A nest whose loops are the mirror image of an earlier nest's (under a product of coordinate
-    mirrors about ``center``, the symmetries of a target-field stream function on a symmetric
-    surface; checked point by point with the surface normals, ``_mirror_of``) gets that nest's
-    connected path mirrored, run backwards where the mirrored loops run against its current: the
-    winding is then the exact mirror image, with its cut, jog, return and leads (a coil with the
-    target's mirror symmetries; its wires' symmetry-breaking field keeps the target's parities, and
-    analysis.inductance folds its mirror-image windings into one orbit)."""
+    Nests that are mirror images of one another (under products of coordinate mirrors about
+    ``center``, the symmetries of a target-field stream function on a symmetric surface; checked
+    point by point with the surface normals, ``_mirror_of``) form an orbit: its representative,
+    the nest whose centroid is largest in x, then y, then z (a rule that does not depend on the
+    order of ``chains``, which for mirror images can hinge on round-off), is connected and every
+    other member gets that path mirrored, run backwards where the mirrored loops run against its
+    current: the windings are then exact mirror images, with their cuts, jogs, returns and leads
+    (a coil with the target's mirror symmetries; its wires' symmetry-breaking field keeps the
+    target's parities, and analysis.inductance folds the windings of an orbit into one)."""
     center = np.asarray(center, dtype=float)
-    out: list[tuple[np.ndarray, np.ndarray]] = []
-    for k, nest in enumerate(chains):
-        found = next(((j, t, against) for j in range(k) for t in SIGN_MATRICES
-                      if (against := _mirror_of(chains[j], nest, t, center)) is not None), None)
-        if found is None:
-            out.append(connect(nest, lift, lead_length, center))
-            continue
-        j, t, against = found
-        path, junc = out[j]
-        path = center + (path - center) * t
-        if against:
-            path, junc = path[::-1], np.sort(len(path) - 1 - junc)
-        out.append((np.ascontiguousarray(path), junc))
+    n = len(chains)
+    orbit = list(range(n))
+    for k in range(n):
+        orbit[k] = next((orbit[j] for j in range(k) for t in SIGN_MATRICES
+                         if _mirror_of(chains[j], chains[k], t, center) is not None), k)
+    pts = [np.vstack([lp.points for lp in nest]) for nest in chains]
+    centroid = [p.mean(axis=0) - center for p in pts]
+    tol = [1e-6 * float(np.ptp(p, axis=0).max()) for p in pts]
+
+    def above(a: int, b: int) -> bool:  # centroid a after b in x, then y, then z (beyond tol)
+        for i in range(3):
+            d = centroid[a][i] - centroid[b][i]
+            if abs(d) > max(tol[a], tol[b]):
+                return d > 0
+        return False
+
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+    for o in sorted(set(orbit)):
+        members = [k for k in range(n) if orbit[k] == o]
+        rep = members[0]
+        for k in members[1:]:
+            rep = k if above(k, rep) else rep
+        out[rep] = connect(chains[rep], lift, lead_length, center)
+        for k in members:
+            if k == rep:
+                continue
+            found = next(((t, against) for t in SIGN_MATRICES
+                          if (against := _mirror_of(chains[rep], chains[k], t, center)) is not None), None)
+            if found is None:  # images of one nest whose composition misses the tolerance
+                out[k] = connect(chains[k], lift, lead_length, center)
+                continue
+            t, against = found
+            path, junc = out[rep]
+            path = center + (path - center) * t
+            if against:
+                path, junc = path[::-1], np.sort(len(path) - 1 - junc)
+            out[k] = (np.ascontiguousarray(path), junc)
     return out
 
 

@@ -474,3 +474,15 @@ def test_rotational_face_coupling_gives_the_designs_of_the_row_by_row_evaluation
         unmatched.pop(int(np.argmin(gaps)))
     for name in ("efficiency", "inductance", "max_deviation", "wire_length"):
         assert getattr(filled, name) == pytest.approx(getattr(rows, name), rel=1e-6, abs=0), name
+
+
+def test_mirror_image_windings_do_not_depend_on_the_order_of_the_nests():
+    """Which nest of an orbit is connected (and the others mirrored from) follows the nests'
+    positions, not their order, which for mirror images can hinge on round-off."""
+    pitch = 0.1e-3
+    a = _rings((2e-3, 0.5e-3), pitch)
+    b = [design.contours.ContourLoop(lp.points * [-1.0, 1.0, 1.0], lp.level, lp.normals) for lp in a]
+    ab = connect_nests([a, b], pitch, 4 * pitch, np.zeros(3))
+    ba = connect_nests([b, a], pitch, 4 * pitch, np.zeros(3))
+    for (p, j), (q, k) in zip(ab, ba[::-1]):
+        assert np.array_equal(p, q) and np.array_equal(j, k)
