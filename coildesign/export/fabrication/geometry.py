@@ -96,6 +96,17 @@ def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray, lo=0.0, 
     return _point_segment(_components(p), a, d, np.where(dd > 0.0, dd, 1.0), lo, hi)
 
 
+def _closest_parameters(a, b, c, e, f) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(inside, s, t) of ``segment_distances``: the stationary point (s, t) of the squared distance
+    between the lines (Ericson 2005, sec. 5.1.9), whether it lies inside the unit square, and s, t
+    clipped to [0, 1]."""
+    den = a * e - b * b
+    safe = np.where(den > 0.0, den, 1.0)
+    s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
+    inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
+    return inside, np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
+
+
 def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
     """Least distances [m] between the segments ``p0``-``p1`` and ``q0``-``q1`` (broadcast (..., D)
     arrays, D = 2 or 3). The squared distance |p0 + s d1 - q0 - t d2|^2 is convex in (s, t) on
@@ -112,11 +123,7 @@ def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
         safe_a, safe_e = np.where(a > 0.0, a, 1.0), np.where(e > 0.0, e, 1.0)
         edge = np.minimum(np.minimum(_point_segment_rows(p0, q0, d2, safe_e), _point_segment_rows(p1, q0, d2, safe_e)),
                           np.minimum(_point_segment_rows(q0, p0, d1, safe_a), _point_segment_rows(q1, p0, d1, safe_a)))
-        den = a * e - b * b
-        safe = np.where(den > 0.0, den, 1.0)
-        s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
-        inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
-        s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
+        inside, s, t = _closest_parameters(a, b, c, e, f)
         interior = _norm_rows(r + s[..., None] * d1 - t[..., None] * d2)
         return np.where(inside, np.minimum(edge, interior), edge)
     p0, p1, q0, q1 = _components(p0), _components(p1), _components(q0), _components(q1)
@@ -128,11 +135,7 @@ def segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     edge = np.minimum(np.minimum(_point_segment(p0, q0, d2, safe_e), _point_segment(p1, q0, d2, safe_e)),
                       np.minimum(_point_segment(q0, p0, d1, safe_a), _point_segment(q1, p0, d1, safe_a)))
     b, c, f = _dot(d1, d2), _dot(d1, r), _dot(d2, r)
-    den = a * e - b * b
-    safe = np.where(den > 0.0, den, 1.0)
-    s, t = (b * f - c * e) / safe, (a * f - b * c) / safe
-    inside = (den > 0.0) & (s > 0.0) & (s < 1.0) & (t > 0.0) & (t < 1.0)
-    s, t = np.clip(s, 0.0, 1.0), np.clip(t, 0.0, 1.0)
+    inside, s, t = _closest_parameters(a, b, c, e, f)
     x = [ri + s * u - t * v for ri, u, v in zip(r, d1, d2)]
     interior = np.sqrt(_dot(x, x))
     return np.where(inside, np.minimum(edge, interior), edge)
