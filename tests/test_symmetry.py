@@ -220,3 +220,27 @@ def test_field_at_a_mirror_closed_point_set_from_one_point_per_orbit(monkeypatch
         np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
     assert sizes == [30 + 7] * 3
     np.testing.assert_array_equal(fieldmap.evaluate_by_symmetry(coil, lone), evaluate(coil, lone))
+
+
+def test_field_at_a_point_set_with_coincident_points(monkeypatch):
+    """Points that coincide (exactly or within the matching tolerance), as the refinement
+    stencils of a dense check round mirror-image worst points do: the image the tree finds may
+    itself be filled from a smaller point, and the chain is followed with the composed mirror
+    (the fix of an IndexError); values equal direct evaluation, and far fewer points are
+    evaluated than given (coincident points themselves are not merged: the identity is not
+    matched)."""
+    coil = golay(4e-3, 3, wire_diameter=0.2e-3, points_per_arc=24)
+    rng = np.random.default_rng(8)
+    base = rng.uniform(-2e-3, 2e-3, (20, 3))
+    images = [base * t for t in ([1, 1, 1], [-1, 1, 1], [1, -1, -1], [-1, -1, 1])]
+    # duplicates of every image, some shifted by far less than the tolerance, in shuffled order
+    pts = np.vstack(images + [im + 1e-17 * rng.standard_normal(im.shape) for im in images] + images[::-1])
+    for seed in range(4):
+        shuffled = pts[np.random.default_rng(seed).permutation(len(pts))]
+        sizes, evaluate = _counted_evaluations(monkeypatch)
+        for q in ("B", "dB/dr"):
+            got = fieldmap.evaluate_by_symmetry(coil, shuffled, quantity=q)
+            ref = evaluate(coil, shuffled, quantity=q)
+            np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
+        assert len(sizes) == 2 and sizes[0] == sizes[1] < len(pts) / 3
+        monkeypatch.undo()

@@ -44,7 +44,7 @@ from coildesign.analysis.regions import Region
 from coildesign.coil import Coil, require_coil
 from coildesign.fields import field, field_jacobian
 from coildesign.fields.engine import loop_sources, polyline_sources
-from coildesign.fields.fieldmap import field_map
+from coildesign.fields.fieldmap import evaluate_by_symmetry, field_map
 
 _AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 
@@ -260,12 +260,15 @@ def dense_field_deviation(coil: Coil, radius: float, axis: str | np.ndarray | No
                           deviation: str = "pointwise", eta: float | None = None, n_surface: int = DENSE_SURFACE,
                           tolerance: float = DENSE_TOLERANCE, max_rounds: int = 12) -> DeviationCheck:
     """Maximum of the ``deviation`` measure (module doc) of ``coil``'s Bz over the sphere of
-    ``radius`` [m] about ``center``, on a dense set: a grid at spacing R/10, ``n_surface`` points
-    on the surface (the whole sphere: no symmetry is assumed) and the circles |s| = exclude R,
+    ``radius`` [m] about ``center``, on a dense set: a grid at spacing R/10, about ``n_surface``
+    points on the surface (``regions.mirrored_fibonacci_sphere``) and the circles |s| = exclude R,
     then refined around the eight worst points (a 5 x 5 x 5 stencil at the local point spacing,
     points outside the sphere moved radially onto it, the spacing halved each round) until the
     maximum moves by less than ``tolerance`` (dimensionless). ``eta`` [T/(m A)]: the gradient
-    the deviation is measured from (default: the coil's efficiency at ``center``)."""
+    the deviation is measured from (default: the coil's efficiency at ``center``). The whole
+    sphere is checked; only the exact mirror symmetries the coil's wires have
+    (``symmetry.mirror_symmetries``) are used, to evaluate one point per orbit of a set closed
+    under them (``fields.fieldmap.evaluate_by_symmetry``: equal to direct evaluation to rounding)."""
     require_coil("coil", coil)
     r = check.positive("radius", radius)
     exclude = check.in_range("exclude", exclude, 0.0, 0.9)
@@ -282,7 +285,7 @@ def dense_field_deviation(coil: Coil, radius: float, axis: str | np.ndarray | No
     b0 = np.array([0.0, 0.0, 1.0])
 
     def measure(p: np.ndarray) -> np.ndarray:  # NaN only on s = 0 for pointwise without floor
-        return bounded_deviation(field(coil, p) @ b0, (p - c) @ s_hat, eta, r, exclude, deviation)
+        return bounded_deviation(evaluate_by_symmetry(coil, p) @ b0, (p - c) @ s_hat, eta, r, exclude, deviation)
 
     pts = dense_check_points(r, c, s_hat, exclude, n_surface)
     best, worst, count, rounds = dense_maximum(measure, pts, r, c, n_surface, tolerance, max_rounds)
@@ -357,7 +360,7 @@ def linearity(
     n = check.positive_int("n", n, minimum=3)
     _check_points_memory("n", n, float(n) ** 3)
     pts = reg.sample(n)
-    b = field(coil, pts)
+    b = evaluate_by_symmetry(coil, pts)
     field_dev, grad_dev, b_perp, eta = deviations(coil, pts, axis, center=center, b0_direction=b0_direction,
                                                   field_values=b)
     s = (pts - np.asarray(center)) @ encoding_axis(coil, axis)
@@ -430,7 +433,8 @@ def largest_dsv(
             jac = field_jacobian(coil, pts)
             return float(np.abs(np.einsum("i,mij,j->m", b0, jac, s_hat) / eta - 1.0).max())
         # linearity's default measure: pointwise with the floor at exclude = 0.1
-        return float(np.nanmax(bounded_deviation(field(coil, pts) @ b0, pts @ s_hat, eta, r, 0.1, "pointwise")))
+        return float(np.nanmax(bounded_deviation(evaluate_by_symmetry(coil, pts) @ b0, pts @ s_hat, eta, r, 0.1,
+                                                 "pointwise")))
 
     lo = 0.0
     if worst(hi) <= deviation:

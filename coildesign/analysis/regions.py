@@ -21,7 +21,11 @@ two point sets:
   statistics): a grid of ``n`` points per diameter clipped to the region, plus points on its
   surface (where a gradient's deviation is largest for harmonic fields: the maximum principle
   for harmonic functions, Kellogg, Foundations of Potential Theory, ch. X). Sphere surfaces
-  use a Fibonacci lattice (near-uniform area coverage, Gonzalez, Math. Geosci. 42, 49 (2010)).
+  use a Fibonacci lattice (near-uniform area coverage, Gonzalez, Math. Geosci. 42, 49 (2010))
+  made mirror-symmetric about the centre (``mirrored_fibonacci_sphere``), so that the grid and
+  surface points of a centred sphere are closed under the coordinate mirrors of a symmetric
+  coil and its field there can be evaluated one orbit at a time
+  (``fields.fieldmap.evaluate_by_symmetry``).
 
 ``Region(shape, radius, length=None, center=(0, 0, 0))`` builds the named shape (``region``):
 "sphere" of ``radius``, "cylinder" along z of ``radius`` and ``length`` (default 2 radius), or
@@ -40,7 +44,7 @@ import numpy as np
 
 from coildesign import _validation as check
 
-__all__ = ["Box", "Cylinder", "REGIONS", "Region", "Sphere", "fibonacci_sphere", "region"]
+__all__ = ["Box", "Cylinder", "REGIONS", "Region", "Sphere", "fibonacci_sphere", "mirrored_fibonacci_sphere", "region"]
 
 REGIONS = ("sphere", "cylinder", "box")
 
@@ -52,6 +56,21 @@ def fibonacci_sphere(n: int) -> np.ndarray:
     phi = np.pi * (1.0 + np.sqrt(5.0)) * i
     s = np.sqrt(1.0 - z * z)
     return np.c_[s * np.cos(phi), s * np.sin(phi), z]
+
+
+_SIGNS = np.array([[sx, sy, sz] for sx in (1.0, -1.0) for sy in (1.0, -1.0) for sz in (1.0, -1.0)])
+
+
+def mirrored_fibonacci_sphere(n: int) -> np.ndarray:
+    """About ``n`` near-uniform unit vectors closed under the eight sign changes of the
+    coordinates (the mirrors x -> -x, y -> -y, z -> -z and their products), shape (8 m, 3): the m
+    points of the ``n``-point Fibonacci lattice (Gonzalez 2010) with all three coordinates
+    positive, and their seven mirror images (exact: a sign change is exact in floating point).
+    The lattice's spacing is kept away from the coordinate planes; a point at distance d from a
+    plane stands 2 d from its image."""
+    octant = fibonacci_sphere(n)
+    octant = octant[np.all(octant > 0.0, axis=1)]
+    return (_SIGNS[:, None, :] * octant[None]).reshape(-1, 3)
 
 
 # ---------------------------------------------------------------------------- quadrature helpers
@@ -199,13 +218,14 @@ class Sphere(Region):
         return pts, w.ravel()
 
     def sample(self, n: int = 21, n_surface: int = 400) -> np.ndarray:
-        """Grid points [m] (``n`` per diameter) inside the sphere and ``n_surface`` Fibonacci
-        points on it."""
+        """Grid points [m] (``n`` per diameter) inside the sphere and about ``n_surface`` points
+        on it (``mirrored_fibonacci_sphere``; 0: the grid alone)."""
         n = check.positive_int("n", n, minimum=3)
+        n_surface = check.positive_int("n_surface", n_surface, minimum=0)
         r = self.radius
         pts = _grid(n, np.array([r, r, r]))
         pts = pts[self._inside(pts, 1e-12)]
-        return np.vstack([pts, r * fibonacci_sphere(n_surface)]) + self.center
+        return np.vstack([pts, r * mirrored_fibonacci_sphere(n_surface)]) + self.center
 
 
 @dataclass(frozen=True, eq=False)

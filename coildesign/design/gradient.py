@@ -260,7 +260,7 @@ def _targets(dsv_radius: float, center: np.ndarray, n_points: int) -> np.ndarray
     """Target points [m]: a grid in the DSV (~1/3 of them) and a Fibonacci surface lattice."""
     n_surface = max(50, (2 * n_points) // 3)
     n_grid = max(5, int(round((6 / np.pi * (n_points - n_surface)) ** (1 / 3))))
-    grid = Region("sphere", dsv_radius).sample(n_grid, n_surface=3)[:-3]
+    grid = Region("sphere", dsv_radius).sample(n_grid, n_surface=0)
     return np.vstack([grid, dsv_radius * fibonacci_sphere(n_surface)]) + center
 
 

@@ -83,7 +83,6 @@ from coildesign.analysis.regions import Region
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
 from coildesign.design.contours import ContourLoop
-from coildesign.fields import field
 from coildesign.fields.fieldmap import evaluate_by_symmetry
 from coildesign.surfaces.surfaces import Surface
 
@@ -324,7 +323,7 @@ def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector
     orient = float(np.sign(gradient_efficiency(loop_coil, axis_vector, center=tuple(center))))
     moments *= orient
     pts = check_points(radius, center, wires.check.worst_point)
-    bz = field(wires.coil, pts)[:, 2]
+    bz = evaluate_by_symmetry(wires.coil, pts)[:, 2]
     # rows that a step can make binding: deviation above ACTIVE of the bound, and a thinned set
     near = bounded_deviation(bz, (pts - center) @ axis_vector, wires.efficiency, radius, exclude, deviation)
     keep = (near >= ACTIVE * max_deviation) | (np.arange(len(pts)) % THIN == 0)
@@ -561,7 +560,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             best, current_set, a = trial, trial, magnitudes(trial.levels)
             model, curve = None, None
         else:  # the same model, corrected to second order along the rejected step
-            curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
+            curve = (x, evaluate_by_symmetry(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
                      trial.efficiency - model.eta - model.deta @ x)
             trust *= SHRINK
     return best, log

@@ -127,9 +127,19 @@ def evaluate_by_symmetry(coil: Coil, points: np.ndarray, current: float = 1.0, *
     tree = cKDTree(pts)
     rep, which = np.arange(len(pts)), np.zeros(len(pts), dtype=int)
     for g, (t, _) in enumerate(elements[1:], start=1):
-        dist, image = tree.query(pts * t)  # point i is T_g applied to point image[i]
+        dist, image = tree.query(pts * t, distance_upper_bound=2.0 * tol)  # point i is T_g of point image[i]
         smaller = (dist <= tol) & (image < rep)
         rep[smaller], which[smaller] = image[smaller], g
+    # a point's image found by the tree may itself be the image of a smaller point (points that
+    # coincide within the tolerance): follow the chain, composing the elements (T_a T_b is the
+    # element of diagonal t_a t_b; the elements with the identity form a group)
+    diagonals = [tuple(t) for t, _ in elements]
+    compose = np.array([[diagonals.index(tuple(ta * tb)) for tb, _ in elements] for ta, _ in elements])
+    chained = rep[rep] != rep
+    while chained.any():
+        which[chained] = compose[which[chained], which[rep[chained]]]
+        rep[chained] = rep[rep[chained]]
+        chained = rep[rep] != rep
     reps = np.flatnonzero(rep == np.arange(len(pts)))
     if len(reps) == len(pts):
         return evaluate(coil, pts, current, quantity=quantity, **options)
