@@ -63,14 +63,29 @@ _SIGNS = np.array([[sx, sy, sz] for sx in (1.0, -1.0) for sy in (1.0, -1.0) for 
 
 def mirrored_fibonacci_sphere(n: int) -> np.ndarray:
     """About ``n`` near-uniform unit vectors closed under the eight sign changes of the
-    coordinates (the mirrors x -> -x, y -> -y, z -> -z and their products), shape (8 m, 3): the m
-    points of the ``n``-point Fibonacci lattice (Gonzalez 2010) with all three coordinates
-    positive, and their seven mirror images (exact: a sign change is exact in floating point).
-    The lattice's spacing is kept away from the coordinate planes; a point at distance d from a
-    plane stands 2 d from its image."""
-    octant = fibonacci_sphere(n)
+    coordinates (the mirrors x -> -x, y -> -y, z -> -z and their products), shape (K, 3).
+
+    At the mean spacing h = sqrt(4 pi / n) of n points: the six axis points, the three great
+    circles x = 0, y = 0, z = 0 at q = ceil((pi / 2) / h) arcs per quarter, and the points of the
+    Fibonacci lattice (Gonzalez, Math. Geosci. 42, 49 (2010)) of the remaining count that have all
+    three coordinates positive, with their seven mirror images. Every image is exact (a sign
+    change is exact in floating point). The circles close the seams of the octants, where the
+    mirrored lattice alone leaves gaps of up to h (with them the covering radius is within 6 % of
+    the Fibonacci lattice's for n >= 400, measured); ``n`` = 0 gives no point."""
+    n = check.positive_int("n", n, minimum=0)
+    if n == 0:
+        return np.zeros((0, 3))
+    q = max(1, math.ceil(0.5 * math.pi / math.sqrt(4.0 * math.pi / n)))
+    phi = 0.5 * math.pi * np.arange(1, q) / q
+    c, s = np.cos(phi), np.sin(phi)
+    quadrant = np.array([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0], [-1.0, -1.0]])
+    arcs = (quadrant[:, None, :] * np.c_[c, s][None]).reshape(-1, 2)
+    zero = np.zeros((len(arcs), 1))
+    seams = np.vstack([np.eye(3), -np.eye(3), np.hstack([arcs, zero]), np.hstack([zero, arcs]),
+                       np.hstack([arcs[:, 1:], zero, arcs[:, :1]])])
+    octant = fibonacci_sphere(max(n - len(seams), 0))
     octant = octant[np.all(octant > 0.0, axis=1)]
-    return (_SIGNS[:, None, :] * octant[None]).reshape(-1, 3)
+    return np.vstack([seams, (_SIGNS[:, None, :] * octant[None]).reshape(-1, 3)])
 
 
 # ---------------------------------------------------------------------------- quadrature helpers

@@ -83,7 +83,8 @@ from coildesign.analysis.regions import Region
 from coildesign.coil import Coil, Winding
 from coildesign.conductors import RoundWire
 from coildesign.design.contours import ContourLoop
-from coildesign.fields.fieldmap import evaluate_by_symmetry
+from coildesign.fields import field
+from coildesign.fields.fieldmap import evaluate_by_symmetry, point_orbits
 from coildesign.surfaces.surfaces import Surface
 
 AIM_MODEL = 0.98
@@ -308,7 +309,8 @@ def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector
               radius: float, wire_diameter: float, pitch: float, max_deviation: float, deviation: str,
               exclude: float) -> LevelModel:
     """The ``LevelModel`` of ``wires`` (module doc): surface currents ``current`` (F, 3) [A/m] of
-    psi, gradient direction ``axis_vector``, DSV ``radius`` [m] about ``center``; the deviation
+    psi, gradient direction ``axis_vector``, DSV ``radius`` [m] about ``center``; one check point
+    per orbit of the wires' mirror symmetries (``fields.fieldmap.point_orbits``); the deviation
     rows are kept where the wires deviate by ACTIVE of ``max_deviation`` or more (and at every
     THIN-th check point)."""
     a = magnitudes(wires.levels)
@@ -323,11 +325,16 @@ def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector
     orient = float(np.sign(gradient_efficiency(loop_coil, axis_vector, center=tuple(center))))
     moments *= orient
     pts = check_points(radius, center, wires.check.worst_point)
-    bz = evaluate_by_symmetry(wires.coil, pts)[:, 2]
+    # one point per orbit of the wires' mirror symmetries, which the level changes keep: the
+    # rows of mirror-image points are the same constraint (to rounding)
+    orbits = point_orbits(wires.coil, pts)
+    worst = orbits.position[-1]  # the dense check's worst point or its image in the set
+    pts = pts[orbits.representatives]
+    bz = field(wires.coil, pts)[:, 2]
     # rows that a step can make binding: deviation above ACTIVE of the bound, and a thinned set
     near = bounded_deviation(bz, (pts - center) @ axis_vector, wires.efficiency, radius, exclude, deviation)
     keep = (near >= ACTIVE * max_deviation) | (np.arange(len(pts)) % THIN == 0)
-    keep[-1] = True  # the dense check's worst point
+    keep[worst] = True
     pts, bz = pts[keep], bz[keep]
     cols = dipole_bz(pts, mids, moments)
     grads = dipole_gradient(center, axis_vector, mids, moments)
@@ -560,7 +567,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             best, current_set, a = trial, trial, magnitudes(trial.levels)
             model, curve = None, None
         else:  # the same model, corrected to second order along the rejected step
-            curve = (x, evaluate_by_symmetry(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
+            curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
                      trial.efficiency - model.eta - model.deta @ x)
             trust *= SHRINK
     return best, log

@@ -107,45 +107,69 @@ def _fundamental_domain(shape: tuple[int, int, int], center: np.ndarray, coil: C
     return reps, np.searchsorted(reps, rep), which, elements
 
 
+@dataclass(frozen=True)
+class PointOrbits:
+    """A point set's orbits under a coil's mirror symmetries (``point_orbits``): ``representatives``
+    (R,) the indices of one point per orbit (the smallest), for every point ``position`` (M,) the
+    position of its representative among them and ``element`` (M,) the index into ``elements``
+    (pairs (diagonal t of T, current sign s), the identity first) with point = T representative."""
+
+    representatives: np.ndarray
+    position: np.ndarray
+    element: np.ndarray
+    elements: tuple
+
+    def fill(self, values: np.ndarray, quantity: str = "B") -> np.ndarray:
+        """The values of ``quantity`` (``field_factors``) at every point from ``values`` at the
+        representatives."""
+        factors = np.array([field_factors(t, s, quantity) for t, s in self.elements])
+        return values[self.position] * factors[self.element]
+
+
+def point_orbits(coil: Coil, points: np.ndarray, *, tolerance: float = 1e-10) -> PointOrbits:
+    """The orbits of ``points`` [m] (M, 3) under ``coil``'s mirror symmetries
+    (``symmetry.mirror_symmetries``): point T x is matched to point x to ``tolerance`` x the
+    largest coordinate magnitude of the points; a point with no image in the set is its own
+    orbit. Points that coincide within the tolerance are matched through chains: the image the
+    tree finds may itself be the image of a smaller point, and the elements compose (T_a T_b has
+    the diagonal t_a t_b; with the identity the symmetries form a group)."""
+    require_coil("coil", coil)
+    pts = np.asarray(points, dtype=float)
+    elements = [(np.ones(3), 1.0)] + mirror_symmetries(coil)
+    rep, which = np.arange(len(pts)), np.zeros(len(pts), dtype=int)
+    if len(elements) > 1 and len(pts) > 1:
+        tol = tolerance * max(float(np.abs(pts).max()), 1e-300)
+        tree = cKDTree(pts)
+        for g, (t, _) in enumerate(elements[1:], start=1):
+            dist, image = tree.query(pts * t, distance_upper_bound=2.0 * tol)  # point i is T_g of point image[i]
+            smaller = (dist <= tol) & (image < rep)
+            rep[smaller], which[smaller] = image[smaller], g
+        diagonals = [tuple(t) for t, _ in elements]
+        compose = np.array([[diagonals.index(tuple(ta * tb)) for tb, _ in elements] for ta, _ in elements])
+        chained = rep[rep] != rep
+        while chained.any():
+            which[chained] = compose[which[chained], which[rep[chained]]]
+            rep[chained] = rep[rep[chained]]
+            chained = rep[rep] != rep
+    reps = np.flatnonzero(rep == np.arange(len(pts)))
+    return PointOrbits(reps, np.searchsorted(reps, rep), which, tuple(elements))
+
+
 def evaluate_by_symmetry(coil: Coil, points: np.ndarray, current: float = 1.0, *, quantity: str = "B",
                          tolerance: float = 1e-10, **options) -> np.ndarray:
     """``engine.evaluate`` of ``coil`` at ``points`` [m] (M, 3), each point that is the mirror image
     T x of another point x of the set under one of the coil's mirror symmetries
     (``symmetry.mirror_symmetries``: J(T x) = s T J(x)) filled from x by B(T x) = s det(T) T B(x),
     A(T x) = s T A(x) or dB_i/dx_j(T x) = s det(T) t_i t_j dB_i/dx_j(x) (``field_factors``): one point
-    per orbit is evaluated (a quarter of the points for a set closed under a coil's two mirrors).
-    Images are matched to ``tolerance`` x the largest coordinate magnitude of the points; the
-    values equal a direct evaluation to rounding (the image's coordinates are exact to rounding),
-    except inside a conductor at a polyline vertex (``field_map``). A point with no image in the
-    set is evaluated itself."""
-    require_coil("coil", coil)
+    per orbit (``point_orbits``, images matched to ``tolerance``) is evaluated (a quarter of the
+    points for a set closed under a coil's two mirrors). The values equal a direct evaluation to
+    rounding (the image's coordinates are exact to rounding), except inside a conductor at a
+    polyline vertex (``field_map``). A point with no image in the set is evaluated itself."""
+    orbits = point_orbits(coil, points, tolerance=tolerance)
     pts = np.asarray(points, dtype=float)
-    elements = [(np.ones(3), 1.0)] + mirror_symmetries(coil)
-    if len(elements) == 1 or len(pts) < 2:
+    if len(orbits.representatives) == len(pts):
         return evaluate(coil, pts, current, quantity=quantity, **options)
-    tol = tolerance * max(float(np.abs(pts).max()), 1e-300)
-    tree = cKDTree(pts)
-    rep, which = np.arange(len(pts)), np.zeros(len(pts), dtype=int)
-    for g, (t, _) in enumerate(elements[1:], start=1):
-        dist, image = tree.query(pts * t, distance_upper_bound=2.0 * tol)  # point i is T_g of point image[i]
-        smaller = (dist <= tol) & (image < rep)
-        rep[smaller], which[smaller] = image[smaller], g
-    # a point's image found by the tree may itself be the image of a smaller point (points that
-    # coincide within the tolerance): follow the chain, composing the elements (T_a T_b is the
-    # element of diagonal t_a t_b; the elements with the identity form a group)
-    diagonals = [tuple(t) for t, _ in elements]
-    compose = np.array([[diagonals.index(tuple(ta * tb)) for tb, _ in elements] for ta, _ in elements])
-    chained = rep[rep] != rep
-    while chained.any():
-        which[chained] = compose[which[chained], which[rep[chained]]]
-        rep[chained] = rep[rep[chained]]
-        chained = rep[rep] != rep
-    reps = np.flatnonzero(rep == np.arange(len(pts)))
-    if len(reps) == len(pts):
-        return evaluate(coil, pts, current, quantity=quantity, **options)
-    factors = np.array([field_factors(t, s, quantity) for t, s in elements])
-    values = evaluate(coil, pts[reps], current, quantity=quantity, **options)
-    return values[np.searchsorted(reps, rep)] * factors[which]
+    return orbits.fill(evaluate(coil, pts[orbits.representatives], current, quantity=quantity, **options), quantity)
 
 
 def field_map(

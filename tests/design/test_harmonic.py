@@ -64,7 +64,7 @@ def test_shim_wires_give_their_harmonic_within_the_bound(shim):
                 if (k, j) == (n, abs(m)) and part == (m < 0) or (part and j == 0):
                     continue
                 assert abs(values[k, j]) <= bound * (1 + 1e-6), (k, j, part)
-    pts = Region("sphere", radius).sample(21, n_surface=6000)
+    pts = Region("sphere", radius).sample(21, n_surface=30_000)
     bz = field(res.coil, pts)[:, 2]
     deviation = np.abs(bz - coefficient * h(pts)) / (coefficient * peak * radius**n)
     assert deviation.max() <= EPS * (1 + 1e-6)

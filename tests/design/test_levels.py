@@ -146,9 +146,11 @@ def test_tuning_from_a_judged_start_with_sphere_trials_matches_the_plain_tuning(
 
     best, log = lv.tune_levels(maker, psi, gd._min_spacing, s_hat, c, DSV, EPS, "dsv", 0.1, gd.WIRE_GMD_POINTS,
                                start=start, check=check(True), final_check=check(False))
+    # the same decisions; the values agree to rounding only: a point of a mirror orbit that the
+    # sphere's set and the whole set both hold may be filled from different (coincident) points
     assert log["start"] == plain_log["start"]
-    np.testing.assert_array_equal(best.levels, plain.levels)
-    assert best.figure_of_merit == pytest.approx(plain.figure_of_merit, rel=1e-12, abs=0)
+    np.testing.assert_allclose(best.levels, plain.levels, rtol=1e-9, atol=0)
+    assert best.figure_of_merit == pytest.approx(plain.figure_of_merit, rel=1e-9, abs=0)
     # the returned set carries the whole dense check (grid and sphere), which meets the bound
     whole = dense_field_deviation(best.coil, DSV, "x", deviation="dsv")
     assert best.check.n_points == whole.n_points and best.check.max_deviation == whole.max_deviation <= EPS
