@@ -536,16 +536,24 @@ def encloses(parent: tuple[np.ndarray, float, int], child: tuple[np.ndarray, flo
     uv_c, _, comp_c = child
     if comp_p != comp_c:
         return False
-    q = uv_c.copy()
-    total = np.zeros(len(q), dtype=np.int64)
+    # a point outside the parent's bounding box (in v; in u too on a plane) has winding number 0
+    # exactly (the ray misses the polygon, or crosses it up and down equally often), so only the
+    # points inside it are counted
+    (u_lo, v_lo), (u_hi, v_hi) = uv_p.min(axis=0), uv_p.max(axis=0)
+    inside = (uv_c[:, 1] >= v_lo) & (uv_c[:, 1] <= v_hi)
+    if period == 0:
+        inside &= (uv_c[:, 0] >= u_lo) & (uv_c[:, 0] <= u_hi)
+    if int(np.count_nonzero(inside)) * 2 <= len(uv_c):
+        return False
+    q = uv_c[inside]
     if period == 0:
         total = winding_numbers(uv_p, q)
     else:
-        lo, hi = uv_p[:, 0].min(), uv_p[:, 0].max()
-        q[:, 0] = lo + (q[:, 0] - lo) % period
-        for k in range(int(np.ceil((hi - lo) / period)) + 1):
+        total = np.zeros(len(q), dtype=np.int64)
+        q[:, 0] = u_lo + (q[:, 0] - u_lo) % period
+        for k in range(int(np.ceil((u_hi - u_lo) / period)) + 1):
             total += winding_numbers(uv_p, q + np.array([k * period, 0.0]))
-    return int(np.count_nonzero(total)) * 2 > len(q)
+    return int(np.count_nonzero(total)) * 2 > len(uv_c)
 
 
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:

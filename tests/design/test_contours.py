@@ -561,3 +561,27 @@ def test_few_bisections_still_raise_every_piece_clear(monkeypatch):
         loop = path[junctions[1 + 2 * (n - 1 - q)]:junctions[2 + 2 * (n - 1 - q)] + 1]
         least.append(segment_distances(over_gap[:-1, None], over_gap[1:, None], loop[None, :-1], loop[None, 1:]).min())
     assert min(least) >= pitch * (1 - 1e-12)
+
+
+def test_enclosure_counts_only_the_points_in_the_parents_box():
+    """``encloses`` counts winding numbers only at the child's points inside the parent's bounding
+    box (a point outside has winding number 0 exactly): the same answers as the plain majority
+    of winding numbers over every point, on a plane and round a periodic chart, for children
+    inside, outside, straddling the box and cut by the chart's seam."""
+    rng = np.random.default_rng(11)
+    period = 2 * np.pi
+    angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    for trial in range(40):
+        radius = 1.0 + 0.3 * np.sin(3 * angles + trial)
+        parent = np.c_[radius * np.cos(angles), radius * np.sin(angles)] + rng.uniform(-1, 1, 2)
+        child = 0.6 * np.c_[np.cos(angles), np.sin(angles)] + rng.uniform(-2, 2, 2)
+        plain = np.count_nonzero(contours.winding_numbers(parent, child)) * 2 > len(child)
+        assert contours.encloses((parent, 0.0, 0), (child, 0.0, 0)) == plain
+        # periodic chart: u taken modulo the period, every copy of the parent's extent tested
+        shifted = parent + [period * (trial % 3 - 1) + 3.0, 0.0]
+        lo = shifted[:, 0].min()
+        q = child.copy()
+        q[:, 0] = lo + (q[:, 0] - lo) % period
+        total = sum(contours.winding_numbers(shifted, q + [k * period, 0.0])
+                    for k in range(int(np.ceil((shifted[:, 0].max() - lo) / period)) + 1))
+        assert contours.encloses((shifted, period, 0), (child, 0.0, 0)) == (np.count_nonzero(total) * 2 > len(q))
