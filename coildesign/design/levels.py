@@ -114,6 +114,9 @@ wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed 
 spacing by 0.1-1 %)."""
 SHRINK = 0.7
 """Trust radius after a rejected step, as a fraction of the last."""
+WORKING_ROWS = 64
+"""Rows of the linearised program given to SLSQP at first (the nearest to binding); rows the
+solution violates are added and the program solved again (``_step``)."""
 MIN_GAIN = 1e-3
 """A step whose predicted relative gain in eta^2/L is below this ends the optimisation."""
 SPACING_REACH = 4.0
@@ -489,15 +492,11 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
     # rows that no y in the box |y_k| <= trust can violate (Hoelder: |a . y| <= |a|_1 trust, and
     # (w . y)^2 <= (|w|_1 trust)^2) are left out of the program: its feasible set is unchanged
     reach = np.abs(big_a).sum(axis=1) * trust + np.maximum(corr, 0.0) * (np.abs(w).sum() * trust) ** 2
-    live = big_b <= reach * (1.0 + 1e-9) + tol
-    live_a, live_b, live_corr = big_a[live], big_b[live], corr[live]
+    live = np.flatnonzero(big_b <= reach * (1.0 + 1e-9) + tol)
 
-    def constraints(y: np.ndarray, a_rows: np.ndarray = live_a, b_rows: np.ndarray = live_b,
-                    c_rows: np.ndarray = live_corr) -> np.ndarray:
-        return b_rows - a_rows @ y - (w @ y) ** 2 * c_rows
+    def constraints(y: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        return big_b[rows] - big_a[rows] @ y - (w @ y) ** 2 * corr[rows]
 
-    def constraints_jac(y: np.ndarray) -> np.ndarray:
-        return -live_a - np.outer(live_corr, 2.0 * (w @ y) * w)
     g = model.deta * unit / model.eta
     dl = model.dl * unit / model.inductance
 
@@ -508,12 +507,24 @@ def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust:
         u, v = 1.0 + g @ y, 1.0 + dl @ y
         return -(2.0 * u * g / v - u * u * dl / v**2)
 
-    res = minimize(objective, np.zeros(n), jac=gradient, method="SLSQP", bounds=[(-trust, trust)] * n,
-                   constraints=[{"type": "ineq", "fun": constraints, "jac": constraints_jac}] if live.any() else [],
-                   options={"maxiter": 100, "ftol": 1e-10})
-    y = np.asarray(res.x)
+    # cutting planes: SLSQP's subproblem grows with the rows, of which only a few bind; start from
+    # the WORKING_ROWS rows nearest to binding (least slack per reach) and add every row the
+    # solution violates until it meets them all
+    working = live[np.argsort(big_b[live] / np.maximum(reach[live], 1e-300), kind="stable")[:WORKING_ROWS]]
+    y = np.zeros(n)
+    while True:
+        rows = np.sort(working)
+        res = minimize(objective, y, jac=gradient, method="SLSQP", bounds=[(-trust, trust)] * n,
+                       constraints=[{"type": "ineq", "fun": constraints, "args": (rows,),
+                                     "jac": lambda y, r: -big_a[r] - np.outer(corr[r], 2.0 * (w @ y) * w)}]
+                       if len(rows) else [], options={"maxiter": 100, "ftol": 1e-10})
+        y = np.asarray(res.x)
+        missed = np.setdiff1d(live[constraints(y, live) < -tol], working)
+        if not len(missed):
+            break
+        working = np.concatenate([working, missed])
     feasible_start = bool(np.all(big_b >= -tol))
-    if (not np.all(constraints(y, big_a, big_b, corr) >= -tol)
+    if (not np.all(constraints(y) >= -tol)
             or (feasible_start and -objective(y) < 1.0 + MIN_GAIN)):
         return np.zeros(n), 1.0
     return y * unit, -objective(y)

@@ -102,6 +102,47 @@ def test_first_order_model_agrees_with_finite_differences_of_the_true_wires(gx):
 
 
 @pytest.mark.slow
+def test_cutting_planes_give_the_step_of_the_whole_program(gx, monkeypatch):
+    """``_step`` hands SLSQP the WORKING_ROWS rows nearest to binding and adds the violated ones:
+    the same step and predicted gain as the program with every row, with and without a
+    second-order correction along a rejected step, at several trust radii."""
+    maker = _maker(gx)
+    psi = gx.stream_function
+    s_hat, c = np.eye(3)[0], np.zeros(3)
+    coil, _, junctions = maker.make(psi, None, strays=False)
+    start = lv.wire_set(maker.levels, coil, junctions, maker.loops,
+                        gd._min_spacing(coil.windings, junctions, maker.pitch), s_hat, c, DSV, "dsv", 0.1, 4)
+    model = lv.linearise(start, maker.surface, maker.ops.current_density(psi), s_hat, c, DSV, maker.diameter,
+                         maker.pitch, EPS, "dsv", 0.1)
+    a = lv.magnitudes(start.levels)
+    unit = float(a[-1]) / len(a)
+    scale = lv.deviation_scale(model.s, DSV, 0.1, "dsv")
+    top = float(np.abs(psi).max())
+    rng = np.random.default_rng(4)
+    x_prev = unit * rng.uniform(-0.2, 0.2, len(a))
+    curve = (x_prev, 0.02 * np.abs(model.bz - model.eta * model.s).max() * rng.uniform(-1, 1, len(model.s)),
+             1e-3 * model.eta)
+    added = []
+    solve = lv.minimize
+
+    def counting(*args, **kwargs):
+        added.append(len(kwargs["constraints"][0]["args"][0]) if kwargs["constraints"] else 0)
+        return solve(*args, **kwargs)
+
+    for trust in (0.1, 0.25, 0.5):
+        for bend in (None, curve):
+            args = (model, scale, EPS, maker.pitch, trust, unit, top, maker.saddles(psi), True, bend)
+            monkeypatch.setattr(lv, "minimize", counting)
+            x, gain = lv._step(*args)
+            monkeypatch.setattr(lv, "WORKING_ROWS", 10**9)
+            x_all, gain_all = lv._step(*args)
+            monkeypatch.undo()
+            assert gain == pytest.approx(gain_all, rel=1e-9, abs=0)
+            np.testing.assert_allclose(x, x_all, rtol=0, atol=1e-5 * trust * unit)
+    assert max(added) > lv.WORKING_ROWS  # violated rows were added
+
+
+@pytest.mark.slow
 def test_z_design_has_no_stray_windings():
     """bfieldtools' cylinder problem (benchmarks/bench_design.py): the mid-level cut leaves two
     single rings beside the main windings where psi has a plateau; the design drops them."""
