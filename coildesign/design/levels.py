@@ -43,7 +43,8 @@ ch. 4 and 18): maximise (eta + g . x)^2 / (L + l . x) subject to
 same measure as ``analysis.gradient.bounded_deviation``), the spacing rows d + dd x >= pitch,
 the levels kept on their side of every saddle value of psi (``contours.saddle_levels``: the
 topology must not change within a step), ordered and inside (0, max|psi|), and |x_k| <= the
-trust radius; solved by SLSQP (Kraft, DFVLR-FB 88-28 (1988)). The wires at the new levels are
+trust radius; solved by SLSQP (Kraft, DFVLR-FB 88-28 (1988)) on cutting planes (the rows nearest
+to binding first, then every row the solution violates: Kelley, J. SIAM 8, 703 (1960)). The wires at the new levels are
 then built and judged on the dense check (``analysis.dense_field_deviation``), the spacing rule
 and their own inductance: a step is accepted only when they meet the bound and the spacing and
 raise eta^2/L; otherwise the trust radius shrinks and the model is corrected along the
