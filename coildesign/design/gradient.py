@@ -894,6 +894,9 @@ def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bo
         if len(a.points) != len(b.points):
             return None
         mirrored = center + (a.points - center) * t
+        # points matched one to one within tol have means within tol: a cheap necessary test
+        if np.abs(mirrored.mean(axis=0) - b.points.mean(axis=0)).max() > tol:
+            return None
         dist, idx = cKDTree(b.points).query(mirrored)
         if dist.max() > tol or len(np.unique(idx)) != len(idx):
             return None
