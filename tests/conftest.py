@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import coildesign as cd
+from coildesign.fields import fieldmap
 
 
 def curl_of_vector_potential(coil, point, h):
@@ -17,6 +18,20 @@ def curl_of_vector_potential(coil, point, h):
     ja = np.array([(cd.vector_potential(coil, p + h * e) - cd.vector_potential(coil, p - h * e))[0] / (2 * h)
                    for e in np.eye(3)]).T
     return np.array([ja[2, 1] - ja[1, 2], ja[0, 2] - ja[2, 0], ja[1, 0] - ja[0, 1]])
+
+
+def counted_evaluations(monkeypatch):
+    """(list that receives the point count of every engine call of ``fields.fieldmap``, the
+    engine's ``evaluate`` itself)."""
+    sizes = []
+    evaluate = fieldmap.evaluate
+
+    def counting(c, pts, *a, **kw):
+        sizes.append(len(pts))
+        return evaluate(c, pts, *a, **kw)
+
+    monkeypatch.setattr(fieldmap, "evaluate", counting)
+    return sizes, evaluate
 
 
 def approx(expected, rel=1e-12):

@@ -15,6 +15,7 @@ from coildesign.analysis.inductance import inductance
 from coildesign.fields import fieldmap
 from coildesign.geometries import golay, maxwell_pair, solenoid
 from coildesign.symmetry import field_factors, mirror_symmetries, stabiliser, winding_orbits
+from tests.conftest import counted_evaluations
 
 inductance_module = sys.modules["coildesign.analysis.inductance"]
 
@@ -108,26 +109,12 @@ def test_field_rules_at_image_points(make):
                                        atol=1e-12 * np.abs(ref).max())
 
 
-def _counted_evaluations(monkeypatch):
-    """(list that receives the point count of every engine call of ``fieldmap``, the engine's
-    ``evaluate`` itself)."""
-    sizes = []
-    evaluate = fieldmap.evaluate
-
-    def counting(c, pts, *a, **kw):
-        sizes.append(len(pts))
-        return evaluate(c, pts, *a, **kw)
-
-    monkeypatch.setattr(fieldmap, "evaluate", counting)
-    return sizes, evaluate
-
-
 @pytest.mark.parametrize("center", [(0.0, 0.0, 0.0), (2e-4, 0.0, 0.0), (0.0, 0.0, 3e-4)])
 def test_symmetric_field_map_equals_direct(monkeypatch, center):
     """A centred grid of a Golay pack evaluates 6^3 of 11^3 points (all three mirrors); an
     off-centre grid only uses the mirrors that keep it; values equal direct evaluation."""
     coil = golay(4e-3, 3, wire_diameter=0.2e-3, points_per_arc=24)
-    sizes, _ = _counted_evaluations(monkeypatch)
+    sizes, _ = counted_evaluations(monkeypatch)
     q = ("B", "A", "dB/dr")
     sym = fieldmap.field_map(coil, center, 2e-3, 11, quantities=q)
     full = fieldmap.field_map(coil, center, 2e-3, 11, quantities=q, symmetry=False)
@@ -213,7 +200,7 @@ def test_field_at_a_mirror_closed_point_set_from_one_point_per_orbit(monkeypatch
     lone = rng.uniform(-2e-3, 2e-3, (7, 3))
     pts = np.vstack([base * t for t in ([1, 1, 1], [-1, 1, 1], [1, -1, -1], [-1, -1, 1])] + [lone])
     pts = pts[rng.permutation(len(pts))]
-    sizes, evaluate = _counted_evaluations(monkeypatch)
+    sizes, evaluate = counted_evaluations(monkeypatch)
     for q in ("B", "A", "dB/dr"):
         got = fieldmap.evaluate_by_symmetry(coil, pts, quantity=q)
         ref = evaluate(coil, pts, quantity=q)
@@ -237,7 +224,7 @@ def test_field_at_a_point_set_with_coincident_points(monkeypatch):
     pts = np.vstack(images + [im + 1e-17 * rng.standard_normal(im.shape) for im in images] + images[::-1])
     for seed in range(4):
         shuffled = pts[np.random.default_rng(seed).permutation(len(pts))]
-        sizes, evaluate = _counted_evaluations(monkeypatch)
+        sizes, evaluate = counted_evaluations(monkeypatch)
         for q in ("B", "dB/dr"):
             got = fieldmap.evaluate_by_symmetry(coil, shuffled, quantity=q)
             ref = evaluate(coil, shuffled, quantity=q)

@@ -9,6 +9,7 @@ import coildesign as cd
 from coildesign.analysis import forces, gradient, performance, psf
 from coildesign.fields.fieldmap import field_map
 from coildesign.geometries.gradient_coils import golay
+from tests.conftest import counted_evaluations
 
 
 def maxwell(a=5e-3, d=None):
@@ -267,18 +268,9 @@ def test_dense_field_deviation_of_a_symmetric_coil_equals_direct_evaluation(monk
     lattice, refinement stencils round mirror-image worst points) is closed under them: the
     check evaluates about an eighth of its points, and its maximum, worst point and counts equal
     those of evaluating every point directly (values equal to rounding)."""
-    from coildesign.fields import fieldmap
-
     coil = golay(4e-3, 2, wire_diameter=0.2e-3, points_per_arc=24)
     r = 2e-3
-    evaluated = []
-    engine = fieldmap.evaluate
-
-    def counting(c, pts, *a, **kw):
-        evaluated.append(len(pts))
-        return engine(c, pts, *a, **kw)
-
-    monkeypatch.setattr(fieldmap, "evaluate", counting)
+    evaluated, _ = counted_evaluations(monkeypatch)
     fast = gradient.dense_field_deviation(coil, r, "x", deviation=deviation)
     monkeypatch.setattr(gradient, "evaluate_by_symmetry", lambda c, p: cd.field(c, p))
     direct = gradient.dense_field_deviation(coil, r, "x", deviation=deviation)
