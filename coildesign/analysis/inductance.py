@@ -576,11 +576,11 @@ def _candidates(pc: _Pieces, src: _Sources, idx: np.ndarray,
         half = 0.5 * np.linalg.norm(src.s1 - src.s0, axis=1)
         for sel, tree, hmax in _segment_index(src):
             radius = reach + hmax * (1 + 1e-12)
-            counts = tree.query_ball_point(mid, radius, return_length=True)
+            lists = tree.query_ball_point(mid, radius, return_sorted=False)
+            counts = np.fromiter(map(len, lists), dtype=int, count=len(lists))
             found = int(counts.sum())
             if found == 0:
                 continue
-            lists = tree.query_ball_point(mid, radius, return_sorted=False)
             ii = np.repeat(np.arange(len(idx)), counts)
             jj = sel[np.fromiter(itertools.chain.from_iterable(lists), dtype=int, count=found)]
             keep = np.linalg.norm(mid[ii] - smid[jj], axis=1) <= reach[ii] + half[jj] * (1 + 1e-12)
@@ -767,6 +767,8 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
     pos = slot[skip_i]
     keep = pos >= 0
     skip_row, skip_copy, skip_col = pos[keep] // k_copies, pos[keep] % k_copies, pair_of[skip_j[keep]]
+    by_row = np.argsort(skip_row, kind="stable")  # the left out pairs of a block of rows: one slice
+    skip_row, skip_copy, skip_col = skip_row[by_row], skip_copy[by_row], skip_col[by_row]
     pts, dl = _nodes(pc, grid.ravel(), np.zeros(grid.size), np.ones(grid.size), order)
     # nodes reordered 0, 1, .., h - 1, q - 1, q - 2, .., q - h (, h): node b and node q - 1 - b, which
     # have the same line element (symmetric rule), sit h node rows apart in a block
@@ -794,7 +796,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
         g1 = min(n_g, g0 + block)
         mb = (g1 - g0) * order
         n = mb * nv
-        inside = (skip_row >= g0) & (skip_row < g1)
+        inside = slice(*np.searchsorted(skip_row, [g0, g1]))
         rows = ((skip_row[inside] - g0)[:, None] + (g1 - g0) * np.arange(order)).ravel()
         cols = np.repeat(skip_col[inside], order)
         copies = np.repeat(skip_copy[inside], order)
@@ -803,7 +805,6 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
         r[n] = 1.0
         r2 = r[:n].reshape(mb, nv)
         acc, d, prod, base, dot = (work[4 + i, :n].reshape(mb, nv) for i in range(5))
-        acc[...] = 0.0
         close = flags[:n].reshape(mb, nv)
         if half:
             np.matmul(point_factors(node_rows(centre[g0:g1])), vf, out=xyz.reshape(3, mb, nv))
@@ -835,6 +836,7 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
             p = node_rows(pts[g0:g1, k])
             u = np.add(r[:n], r[1:], out=prod.reshape(-1)).reshape(mb, nv)
             np.less(u, threshold, out=close)
+            d = acc if step == 0 else work[5, :n].reshape(mb, nv)  # the first copy's d is Delta itself
             np.subtract(u, length, out=d)
             with np.errstate(divide="ignore", invalid="ignore"):
                 np.divide(two_l, d, out=d)
@@ -849,9 +851,10 @@ def _copies_coarse(pc: _Pieces, src: _Sources, grid: np.ndarray, skip_i: np.ndar
             d[:, -1] = 0.0  # the dummy pairs
             sel = copies == k
             d[rows[sel], cols[sel]] = 0.0
-            np.multiply(acc, d, out=prod)
-            acc += d
-            acc += prod
+            if step:
+                np.multiply(acc, d, out=prod)
+                acc += d
+                acc += prod
         # the two nodes of a symmetric pair under one logarithm too: rows b and b + h
         nb = g1 - g0
         m2 = h * nb
@@ -907,14 +910,18 @@ def _grouped_block(src: _Sources, pc: _Pieces, grid: np.ndarray, order: int, nam
 def _refined(pc: _Pieces, src: _Sources, pi: np.ndarray, pk: np.ndarray, pj: np.ndarray, order: int,
              names: tuple[str, str]) -> np.ndarray:
     """Per-piece flux of the near sources (pairs pi, pk, pj), each pair on its own panels of the
-    piece, bisected until no panel is longer than REFINE x its singularity distance."""
+    piece, bisected until no panel is longer than REFINE x its singularity distance. The pairs
+    are near (``_near_pairs``: the whole piece is longer than REFINE x sigma), so every piece is
+    bisected at once, without testing it again."""
     out = np.zeros(pc.n)
     if len(pi) == 0:
         return out
-    # panels: (pair, t0, t1)
-    pan, t0, t1 = np.arange(len(pi)), np.zeros(len(pi)), np.ones(len(pi))
+    # panels: (pair, t0, t1), the halves of every piece (the first bisection)
+    n = len(pi)
+    pan = np.concatenate([np.arange(n), np.arange(n)])
+    t0, t1 = np.concatenate([np.zeros(n), np.full(n, 0.5)]), np.concatenate([np.full(n, 0.5), np.ones(n)])
     done = []
-    for _level in range(MAX_LEVELS + 1):
+    for _level in range(1, MAX_LEVELS + 1):  # panels of 2^-level pieces
         sig, length, _ = _sigma(pc, pi[pan], t0, t1, src, pk[pan], pj[pan], overlap=False)
         split = (length > REFINE * sig) & (t1 - t0 > 2.0**-MAX_LEVELS)
         done.append((pan[~split], t0[~split], t1[~split]))
