@@ -1187,10 +1187,13 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     measured as the least distance over its point pairs at least 2 ``reach`` apart along the wire
     (``contours._segment_distances_apart``; pieces of different windings: all point pairs).
 
-    Windings that are exact mirror images of one another (``_exact_images``) have samples and
-    pieces that are exact images too, and a mirror keeps every distance exactly: only the pairs
-    with a member on a representative of each orbit are measured (``_image_spacing``), which
-    gives the same number."""
+    The number is that of the search of all pairs written below, found with less work
+    (``_spacing_from``): the pieces' pairs are searched from the pieces near a junction only and
+    first, and the samples' pairs then only as near as the pieces' least distance (no farther
+    pair can lower it); windings that are exact mirror images of one another
+    (``_exact_images``) have samples and pieces that are exact images too, and a mirror keeps
+    every distance exactly, so only the pairs with a member on a representative of each orbit
+    are measured. Where that cannot be shown to give the same number, all pairs are searched."""
     points = [np.asarray(w.points, dtype=float) for w in windings]
     rep, sign, perms = _exact_images(points, junctions)
     parts: list[tuple] = []
@@ -1203,10 +1206,9 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     p, arc, skip, a, b, parc, plen, pnear = (np.concatenate([part[m] for part in parts]) for m in range(8))
     ids = np.concatenate([np.full(len(part[0]), n) for n, part in enumerate(parts)])
     pid = np.concatenate([np.full(len(part[3]), n) for n, part in enumerate(parts)])
-    if len(perms) > 1:
-        spacing = _image_spacing(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear)
-        if spacing is not None:
-            return spacing
+    spacing = _spacing_from(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear)
+    if spacing is not None:
+        return spacing
     tree = cKDTree(p)
     # every pair within 1.5 reach (a buildable wire set's closest pair, at about one reach), else
     # the 32 nearest neighbours of every point (exact up to ~2 reach: along a wire sampled at
@@ -1248,7 +1250,9 @@ def _wire_samples(v: np.ndarray, junc, reach: float) -> tuple:
     p = v[which] + t[:, None] * seg[which]
     arc = start[which] + t * length[which]
     junction_tree = cKDTree(v[junc])
-    skip = junction_tree.query(p)[0] < reach
+    # nearest junction distances, searched only up to (1 + 1e-9) times the threshold (farther: inf; the
+    # nearer ones are the same numbers, far from the search's edge)
+    skip = junction_tree.query(p, distance_upper_bound=reach * (1.0 + 1e-9))[0] < reach
     sub = np.where(length > 0.0, np.maximum(1, np.ceil(length / (reach / 2)).astype(int)), 0)
     which = np.repeat(np.arange(len(seg)), sub)
     k = np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)
@@ -1257,7 +1261,8 @@ def _wire_samples(v: np.ndarray, junc, reach: float) -> tuple:
     b = np.where((k + 1 == sub[which])[:, None], v[which + 1], v[which] + t1[:, None] * seg[which])
     piece = (t1 - t0) * length[which]
     # a piece lies within ``reach`` of a junction when its midpoint does within reach + half its length
-    near = junction_tree.query(0.5 * (a + b))[0] < reach + 0.5 * piece
+    bound = (reach + 0.5 * float(piece.max(initial=0.0))) * (1.0 + 1e-9)
+    near = junction_tree.query(0.5 * (a + b), distance_upper_bound=bound)[0] < reach + 0.5 * piece
     return p, arc, skip, a, b, start[which] + t0 * length[which], piece, near
 
 
@@ -1293,45 +1298,53 @@ def _exact_images(points: list, junctions) -> tuple[np.ndarray, np.ndarray, list
 
 def _pairs_from(first: np.ndarray, points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i, j), i != j, of ``points`` [m] within ``radius`` [m] of one another (k-d tree
-    distances) with at least one member marked ``first``: i marked, each pair once."""
+    distances) with at least one member marked ``first``: i marked, each pair once. The trees are
+    built by sliding midpoints without shrinking the boxes (built ~2x faster, searched as fast;
+    the same pairs but for rounding at ``radius``, which ``_spacing_from`` allows for)."""
     q, o = np.flatnonzero(first), np.flatnonzero(~first)
-    tree = cKDTree(points[q])
+    if not len(q):
+        return np.empty(0, dtype=int), np.empty(0, dtype=int)
+    tree = cKDTree(points[q], balanced_tree=False, compact_nodes=False)
     i, j = tree.query_pairs(radius, output_type="ndarray").T
-    found = tree.sparse_distance_matrix(cKDTree(points[o]), radius, output_type="ndarray")
+    if not len(o):
+        return q[i], q[j]
+    other = cKDTree(points[o], balanced_tree=False, compact_nodes=False)
+    found = tree.sparse_distance_matrix(other, radius, output_type="ndarray")
     return np.concatenate([q[i], q[found["i"]]]), np.concatenate([q[j], o[found["j"]]])
 
 
-def _image_spacing(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear) -> float | None:
-    """``_min_spacing`` from the pairs with a member on a representative winding (``rep``, the
-    windings' permutations ``perms`` under the mirror group; the samples ``p`` [m]), or None
-    where that cannot be shown to be its number (no pair within 1.5 ``reach`` [m], or a pair of
-    pieces 1.5 ``reach`` apart to 1e-9 relative that would change it).
+def _spacing_from(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear) -> float | None:
+    """``_min_spacing`` of the samples ``p`` [m] (winding ``ids``, path lengths ``arc``, ``skip``
+    near a junction) and the pieces ``a``-``b`` [m] (winding ``pid``, path lengths ``parc`` at
+    their starts, lengths ``plen``, ``pnear`` a junction) from fewer pairs, or None where that
+    cannot be shown to be the number of the search of all pairs: no sample pair nearer than 1.5
+    ``reach`` [m], or a pair of pieces 1.5 ``reach`` apart to 1e-9 relative that would change it.
 
-    A pair (x, y) and its image (T x, T y) have the same distance, validity and, for pieces of
-    one wire, order along it; a pair of pieces of different windings is measured in the order
-    of their windings' indices, so a representative pair is measured in each order that one of
-    its images has. Pairs found within 1.5 (1 + 1e-9) ``reach`` and nearer than 1.5 (1 - 1e-9)
-    ``reach`` are exactly those the search of all pairs finds that near (a k-d tree's distances
-    round like these to ~1e-16)."""
+    - Symmetry: ``rep`` (the first winding of each one's orbit) and ``perms`` (the windings'
+      permutations under the mirror group, ``_exact_images``). A pair (x, y) and its image
+      (T x, T y) have the same distance, validity and, for pieces of one wire, order along it:
+      only pairs with a member on a representative winding are measured. A pair of pieces of
+      different windings is measured in the order of their windings' indices, so such a pair is
+      measured in each order that one of its images has.
+    - Pieces first, from those near a junction (the others' pairs are not measured). Pairs found
+      within 1.5 (1 + 1e-9) ``reach`` and nearer than 1.5 (1 - 1e-9) ``reach`` are exactly those
+      that the search of all pairs finds that near (k-d tree distances round like these to
+      ~1e-16); those in between (pieces of a straight lead cut into equal parts) are measured in
+      both orders, and must not lower the result.
+    - Samples then only within the pieces' least distance d (to 1e-9 relative) where that is
+      below 1.5 ``reach``: a sample pair farther apart cannot lower the result, and where none
+      is nearer, the search of all pairs gives d."""
     r = 1.5 * reach
     lo, hi = r * (1.0 - 1e-9), r * (1.0 + 1e-9)
-    i, j = _pairs_from(rep[ids] == ids, p, hi)
-    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
-    if not valid.any():
-        return None
-    i, j = i[valid], j[valid]
-    sampled = float(np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1)).min())
-    if sampled >= lo:
-        return None
     mid = 0.5 * (a + b)
-    i, j = _pairs_from(rep[pid] == pid, mid, hi)
-    keep = pnear[i] | pnear[j]
+    i, j = _pairs_from(pnear, mid, hi)
+    keep = (rep[pid[i]] == pid[i]) | (rep[pid[j]] == pid[j])
     i, j = i[keep], j[keep]
     gap = np.sqrt(((mid[i] - mid[j]) ** 2).sum(axis=1))
     i, j, gap = i[gap <= hi], j[gap <= hi], gap[gap <= hi]  # beyond hi: in no search's 1.5 reach
     band = gap >= lo
     same = pid[i] == pid[j]
-    later = same & (parc[i] > parc[j])  # order the pieces of one wire along it
+    later = same & ((parc[i] > parc[j]) | ((parc[i] == parc[j]) & (i > j)))  # order the pieces of one wire along it
     i, j = np.where(later, j, i), np.where(later, i, j)
     order = np.array(perms)  # (G, n): the winding each group element carries each winding onto
     before = (order[:, :, None] < order[:, None, :]).any(axis=0)  # (n, n): in some image k's before m's
@@ -1341,7 +1354,17 @@ def _image_spacing(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, 
     near = np.concatenate([band[ahead], band[behind]])
     c = np.where(pid[i] == pid[j], 2.0 * reach - (parc[j] - parc[i]), -np.inf)
     exact = _segment_distances_apart(a[i], b[i], a[j], b[j], c, plen[i], plen[j])
-    spacing = min(sampled, float(exact[~near].min()) if (~near).any() else np.inf)
-    # the pairs whose midpoints stand 1.5 reach apart to rounding (pieces of a straight lead)
-    # may or may not be searched: they must not matter
+    pieces = float(exact[~near].min()) if (~near).any() else np.inf
+    cut = pieces if pieces < lo else r  # the samples' search radius
+    i, j = _pairs_from(rep[ids] == ids, p, cut * (1.0 + 1e-9))
+    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
+    i, j = i[valid], j[valid]
+    dist = np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1))
+    sampled = float(dist.min()) if len(dist) else np.inf
+    if cut < r and sampled > cut:
+        spacing = pieces  # every sample pair is farther apart (or none within 1.5 reach)
+    elif sampled < lo:
+        spacing = min(sampled, pieces)
+    else:
+        return None
     return None if near.any() and exact[near].min() < spacing else spacing

@@ -510,12 +510,16 @@ def _brute_min_spacing(paths, junctions, reach):
     return min(float(sampled), float(exact.min()))
 
 
+@pytest.mark.parametrize("junctions_at", ["joins", "ends"])
 @pytest.mark.parametrize("change", ["none", "one ulp", "reversed"])
-def test_spacing_of_mirror_image_windings_is_the_minimum_over_all_pairs(monkeypatch, change):
+def test_spacing_of_mirror_image_windings_is_the_minimum_over_all_pairs(monkeypatch, change, junctions_at):
     """Four windings, exact images of one under the x and y mirrors: the spacing measured from
-    the first winding's pairs alone is the minimum over all pairs, to the last bit. One point
-    moved by one ulp, or one image run backwards (its samples are then not the mirrored ones),
-    and the windings are no exact images: every pair is measured, with the same result."""
+    the first winding's pairs alone (and the samples' pairs only as near as the pieces' least
+    distance) is the minimum over all pairs, to the last bit. One point moved by one ulp, or one
+    image run backwards (its samples are then not the mirrored ones), and the windings are no
+    exact images of the first: more pairs are measured, with the same result. With the junctions
+    at the joins the least distance is a pair of pieces', with junctions at the ends only a pair
+    of samples'."""
     pitch = 0.2e-3
     signs = ([1.0, 1.0, 1.0], [-1.0, 1.0, 1.0], [1.0, -1.0, 1.0], [-1.0, -1.0, 1.0])
     nest = _rings((1.15e-3, 1.15e-3), pitch)
@@ -527,10 +531,14 @@ def test_spacing_of_mirror_image_windings_is_the_minimum_over_all_pairs(monkeypa
         paths[3][20, 0] = np.nextafter(paths[3][20, 0], 1.0)
     elif change == "reversed":
         paths[1], junctions[1] = paths[1][::-1], np.sort(len(paths[1]) - 1 - junctions[1])
+    if junctions_at == "ends":
+        junctions = [np.array([0, len(path) - 1]) for path in paths]
     found = []
-    image_spacing = gradient_module._image_spacing
-    monkeypatch.setattr(gradient_module, "_image_spacing", lambda *a: found.append(image_spacing(*a)) or found[-1])
+    spacing_from = gradient_module._spacing_from
+    monkeypatch.setattr(gradient_module, "_spacing_from", lambda *a: found.append(spacing_from(*a)) or found[-1])
     windings = [type("W", (), {"points": path}) for path in paths]
     assert gradient_module._min_spacing(windings, junctions, pitch) == _brute_min_spacing(paths, junctions, pitch)
-    assert len(found) == (change == "none") and None not in found  # the images' pairs skipped
+    assert found[0] is not None  # not the plain search of all pairs
+    rep = gradient_module._exact_images(paths, junctions)[0]
+    assert rep.tolist() == {"none": [0, 0, 0, 0], "one ulp": [0, 1, 2, 3], "reversed": [0, 1, 2, 3]}[change]
     assert _brute_min_spacing(paths, junctions, pitch) < 1.5 * pitch  # the searched range
