@@ -245,25 +245,31 @@ def saddle_levels(surface: Surface, psi: np.ndarray, pitch: float) -> list[tuple
     size = valid.sum(axis=1)
     before = np.where(np.arange(rings.shape[1]) == 0, size[:, None] - 1, np.arange(rings.shape[1]) - 1)
     changes = ((up != np.take_along_axis(up, before, axis=1)) & valid).sum(axis=1)
-    out = []
-    for r in np.flatnonzero(changes >= 4):
-        i = int(centre[r])
-        c = rings[r, :size[r]]
-        n = normals[i]
-        e1 = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
-        e1 /= np.linalg.norm(e1)
-        e2 = np.cross(n, e1)
-        d = v[c] - v[i]
-        x, y = d @ e1, d @ e2
+    saddle = np.flatnonzero(changes >= 4)
+    if not len(saddle):
+        return []
+    i, c, inside, k = centre[saddle], rings[saddle], valid[saddle], size[saddle]
+    c = np.where(inside, c, i[:, None])  # padding: the vertex itself (offset 0, dropped below)
+    n = normals[i]
+    e1 = np.cross(n, np.where((np.abs(n[:, 0]) < 0.9)[:, None], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]))
+    e1 /= np.sqrt(row_dot(e1, e1))[:, None]  # as np.linalg.norm of each vector rounds it
+    e2 = np.cross(n, e1)
+    d = v[c] - v[i][:, None]
+    w = psi[c] - psi[i][:, None]  # (S, K) psi - psi_s round each ring
+    plane = np.zeros(c.shape + (2,))  # the ring in the tangent plane (e1, e2)
+    hess = np.empty((len(saddle), 2, 2))
+    for s in range(len(saddle)):  # per saddle: the least-squares fit (LAPACK) and its products
+        x, y = d[s, :k[s]] @ e1[s], d[s, :k[s]] @ e2[s]
         design = np.c_[x, y, 0.5 * x * x, x * y, 0.5 * y * y]
-        coef = np.linalg.lstsq(design, psi[c] - psi[i], rcond=None)[0]
-        hess = np.array([[coef[2], coef[3]], [coef[3], coef[4]]])
-        curvature = float(np.abs(np.linalg.eigvalsh(hess)).max())
-        smooth = curvature * pitch * pitch / 8.0
-        separation = _star_separation(np.c_[x, y], psi[c] - psi[i])
-        linear = pitch / separation if separation > 0 else 0.0
-        out.append((float(psi[i]), max(SADDLE_SAFETY * smooth, STAR_SAFETY * linear)))
-    return out
+        coef = np.linalg.lstsq(design, w[s, :k[s]], rcond=None)[0]
+        hess[s] = [[coef[2], coef[3]], [coef[3], coef[4]]]
+        plane[s, :k[s], 0], plane[s, :k[s], 1] = x, y
+    curvature = np.abs(np.linalg.eigvalsh(hess)).max(axis=1)
+    smooth = curvature * pitch * pitch / 8.0
+    separation = _star_separations(plane, np.where(inside, w, 0.0), k)
+    linear = np.where(separation > 0, pitch / np.where(separation > 0, separation, 1.0), 0.0)
+    margin = np.maximum(SADDLE_SAFETY * smooth, STAR_SAFETY * linear)
+    return [(float(p), float(m)) for p, m in zip(psi[i], margin)]
 
 
 _RINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -310,52 +316,70 @@ def _rings(surface: Surface) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
-def _star_separation(ring: np.ndarray, w: np.ndarray) -> float:
-    """Separation per unit level offset [m/A] of the branches of the piecewise-linear level
-    psi_s + delta round a saddle vertex (``saddle_levels``), the smaller of the two sides.
+STAR_BATCH = 4096
+"""Saddles whose star separations ``_star_separations`` takes at once (bounds its (S, K, K)
+arrays of piece pairs)."""
 
-    ``ring`` (K, 2) [m]: the ring vertices in order, relative to the saddle vertex in its
-    tangent plane; ``w`` (K,) [A]: their psi - psi_s. On each
-    face (vertex, k, k + 1) psi - psi_s is linear and zero at the vertex: the level t crosses the
-    spoke to k at (t / w_k) ring_k and, where the face's ends straddle t, its outer edge. The
-    pieces of one run of same-side ring vertices form one branch; the separation is the
-    smallest distance between pieces of different branches (attained at a piece's end: the
-    pieces do not cross), evaluated at t small enough that every crossing lies in the star,
-    where it is exactly proportional to t."""
-    k = len(w)
-    nonzero = np.abs(w[w != 0])
-    if not len(nonzero):
-        return 0.0
-    best = np.inf
-    for sign in (1.0, -1.0):
-        side = sign * w > 0  # beyond the level t (|t| is below every non-zero |w|)
-        t = sign * 0.25 * float(nonzero.min())
-        run = np.cumsum(side & ~np.roll(side, 1))  # branch label of each same-side ring vertex
-        if side[0] and side[-1]:
-            run[run == run[-1]] = 0 if run[0] == 0 else run[0]
-        pieces, label = [], []
-        for j in range(k):
-            m = (j + 1) % k
-            ends = []
-            for a, b in ((j, m), (m, j)):
-                if side[a] and w[a] != 0:
-                    ends.append((t / w[a]) * ring[a])
-                if side[a] != side[b] and side[a] and w[b] != w[a]:
-                    ends.append(ring[a] + ((t - w[a]) / (w[b] - w[a])) * (ring[b] - ring[a]))
-            if len(ends) >= 2:
-                pieces.append((ends[0], ends[-1]))
-                label.append(run[j] if side[j] else run[m])
-        if len({int(x) for x in label}) < 2:
-            continue
-        a = np.array([p[0] for p in pieces])
-        b = np.array([p[1] for p in pieces])
-        lab = np.array(label)
-        for q in range(len(pieces)):
-            other = lab != lab[q]
-            d = min(point_segment_distance(np.repeat(a[q][None], other.sum(), 0), a[other], b[other]).min(),
-                    point_segment_distance(np.repeat(b[q][None], other.sum(), 0), a[other], b[other]).min())
-            best = min(best, d / abs(t))
-    return float(best) if np.isfinite(best) else 0.0
+
+def _star_separations(ring: np.ndarray, w: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Separations per unit level offset [m/A] of the branches of the piecewise-linear level
+    psi_s + delta round saddle vertices (``saddle_levels``), the smaller of the two sides; 0
+    where psi is flat round the vertex.
+
+    ``ring`` (S, K, 2) [m]: the ring vertices of each saddle in order, relative to the saddle
+    vertex in its tangent plane, the first ``size`` (S,) of each row valid; ``w`` (S, K) [A]:
+    their psi - psi_s. On each face (vertex, k, k + 1) psi - psi_s is linear and zero at the
+    vertex: the level t crosses the spoke to k at (t / w_k) ring_k and, where the face's ends
+    straddle t, its outer edge. The pieces of one run of same-side ring vertices form one
+    branch; the separation is the smallest distance between pieces of different branches
+    (attained at a piece's end: the pieces do not cross), evaluated at t small enough that every
+    crossing lies in the star, where it is exactly proportional to t. All saddles at once, each
+    number rounded as for one saddle alone (elementwise arithmetic; the least distance over the
+    pieces divided by |t| equals the least of the quotients, division by |t| > 0 being monotone)."""
+    out = np.empty(len(w))
+    for lo in range(0, len(w), STAR_BATCH):
+        part = slice(lo, lo + STAR_BATCH)
+        out[part] = _star_batch(ring[part], w[part], size[part])
+    return out
+
+
+def _star_batch(ring: np.ndarray, w: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``_star_separations`` of at most STAR_BATCH saddles."""
+    count, width = w.shape
+    j = np.arange(width)
+    inside = j < size[:, None]
+    nxt = np.where(inside, (j + 1) % np.maximum(size, 1)[:, None], 0)  # the ring vertex after j
+    prev = np.where(j == 0, size[:, None] - 1, j - 1)
+    nonzero = np.where(inside & (w != 0), np.abs(w), np.inf).min(axis=1)
+    flat = ~np.isfinite(nonzero)
+    best = np.full(count, np.inf)
+    w_next = np.take_along_axis(w, nxt, axis=1)
+    r_next = np.take_along_axis(ring, nxt[..., None], axis=1)
+    rows = np.arange(count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for sign in (1.0, -1.0):
+            side = (sign * w > 0) & inside  # beyond the level t (|t| is below every non-zero |w|)
+            t = (sign * 0.25 * np.where(flat, 1.0, nonzero))[:, None]
+            run = np.cumsum(side & ~np.take_along_axis(side, prev, axis=1), axis=1)  # branch labels
+            last = run[rows, size - 1]
+            wrap = side[:, 0] & side[rows, size - 1]  # the run through the ring's start: one branch
+            run = np.where(wrap[:, None] & (run == last[:, None]), run[:, :1], run)
+            s_j, s_m = side, np.take_along_axis(side, nxt, axis=1)
+            spoke_j = (t / w)[..., None] * ring
+            spoke_m = (t / w_next)[..., None] * r_next
+            edge_j = ring + ((t - w) / (w_next - w))[..., None] * (r_next - ring)
+            edge_m = r_next + ((t - w_next) / (w - w_next))[..., None] * (ring - r_next)
+            a = np.where(s_j[..., None], spoke_j, spoke_m)  # each face's piece a-b of the level
+            b = np.where((s_j & s_m)[..., None], spoke_m, np.where(s_j[..., None], edge_j, edge_m))
+            piece = (s_j | s_m) & inside
+            label = np.where(s_j, run, np.take_along_axis(run, nxt, axis=1))
+            pair = piece[:, :, None] & piece[:, None, :] & (label[:, :, None] != label[:, None, :])
+            sa, sb = a[:, None], b[:, None]
+            gap = np.minimum(point_segment_distance(a[:, :, None], sa, sb),
+                             point_segment_distance(b[:, :, None], sa, sb))
+            least = np.where(pair, gap, np.inf).min(axis=(1, 2))
+            best = np.minimum(best, least / np.abs(t[:, 0]))
+    return np.where(np.isfinite(best) & ~flat, best, 0.0)
 
 
 def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:

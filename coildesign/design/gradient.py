@@ -1188,43 +1188,30 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     exact: the wire is cut into straight pieces <= reach/2 long, and every pair of pieces at least
     one of which lies within ``reach`` of a junction and whose midpoints are within 1.5 reach is
     measured as the least distance over its point pairs at least 2 ``reach`` apart along the wire
-    (``contours._segment_distances_apart``; pieces of different windings: all point pairs)."""
-    pts, ids, arc, near_junction = [], [], [], []
-    pa, pb, pid, parc, plen, pnear = [], [], [], [], [], []
-    for n, (w, junc) in enumerate(zip(windings, junctions)):
-        v = w.points
-        seg = np.diff(v, axis=0)
-        length = np.linalg.norm(seg, axis=1)
-        start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
-        sub = np.maximum(1, np.ceil(length / (reach / 4)).astype(int))
-        which = np.repeat(np.arange(len(seg)), sub)  # segment of each sample
-        t = (np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)) / sub[which]
-        p = v[which] + t[:, None] * seg[which]
-        pts.append(p)
-        ids.append(np.full(len(p), n))
-        arc.append(start[which] + t * length[which])
-        junction_tree = cKDTree(v[junc])
-        near_junction.append(junction_tree.query(p)[0] < reach)
-        # the exact pieces: every segment of positive length cut into equal parts <= reach/2
-        sub = np.where(length > 0.0, np.maximum(1, np.ceil(length / (reach / 2)).astype(int)), 0)
-        which = np.repeat(np.arange(len(seg)), sub)
-        k = np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)
-        t0, t1 = k / sub[which], (k + 1) / sub[which]
-        a = v[which] + t0[:, None] * seg[which]
-        b = np.where((k + 1 == sub[which])[:, None], v[which + 1], v[which] + t1[:, None] * seg[which])
-        piece = (t1 - t0) * length[which]
-        # a piece lies within ``reach`` of a junction when its midpoint does within reach + half its length
-        near = junction_tree.query(0.5 * (a + b))[0] < reach + 0.5 * piece
-        pa.append(a)
-        pb.append(b)
-        pid.append(np.full(len(a), n))
-        parc.append(start[which] + t0 * length[which])
-        plen.append(piece)
-        pnear.append(near)
-    p = np.vstack(pts)
-    ids = np.concatenate(ids)
-    arc = np.concatenate(arc)
-    skip = np.concatenate(near_junction)
+    (``contours._segment_distances_apart``; pieces of different windings: all point pairs).
+
+    The number is that of the search of all pairs written below, found with less work
+    (``_spacing_from``): the pieces' pairs are searched from the pieces near a junction only and
+    first, and the samples' pairs then only as near as the pieces' least distance (no farther
+    pair can lower it); windings that are exact mirror images of one another
+    (``_exact_images``) have samples and pieces that are exact images too, and a mirror keeps
+    every distance exactly, so only the pairs with a member on a representative of each orbit
+    are measured. Where that cannot be shown to give the same number, all pairs are searched."""
+    points = [np.asarray(w.points, dtype=float) for w in windings]
+    rep, sign, perms = _exact_images(points, junctions)
+    parts: list[tuple] = []
+    for k, v in enumerate(points):
+        if rep[k] == k:
+            parts.append(_wire_samples(v, junctions[k], reach))
+        else:  # the representative's samples and pieces mirrored: the same numbers as its own
+            p, arc, skip, a, b, parc, plen, near = parts[rep[k]]
+            parts.append((p * sign[k], arc, skip, a * sign[k], b * sign[k], parc, plen, near))
+    p, arc, skip, a, b, parc, plen, pnear = (np.concatenate([part[m] for part in parts]) for m in range(8))
+    ids = np.concatenate([np.full(len(part[0]), n) for n, part in enumerate(parts)])
+    pid = np.concatenate([np.full(len(part[3]), n) for n, part in enumerate(parts)])
+    spacing = _spacing_from(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear)
+    if spacing is not None:
+        return spacing
     tree = cKDTree(p)
     # every pair within 1.5 reach (a buildable wire set's closest pair, at about one reach), else
     # the 32 nearest neighbours of every point (exact up to ~2 reach: along a wire sampled at
@@ -1242,8 +1229,6 @@ def _min_spacing(windings, junctions, reach: float) -> float:
         sampled = float(np.where(valid, dist, np.inf).min())
     # near the junctions: exact distances between pieces (two pieces <= reach/2 long whose
     # points come within ``reach`` have midpoints within 1.5 reach)
-    a, b = np.vstack(pa), np.vstack(pb)
-    pid, parc, plen, pnear = np.concatenate(pid), np.concatenate(parc), np.concatenate(plen), np.concatenate(pnear)
     i, j = cKDTree(0.5 * (a + b)).query_pairs(1.5 * reach, output_type="ndarray").T
     keep = pnear[i] | pnear[j]
     i, j = i[keep], j[keep]
@@ -1252,3 +1237,137 @@ def _min_spacing(windings, junctions, reach: float) -> float:
     c = np.where(pid[i] == pid[j], 2.0 * reach - (parc[j] - parc[i]), -np.inf)
     exact = _segment_distances_apart(a[i], b[i], a[j], b[j], c, plen[i], plen[j])
     return min(sampled, float(exact.min()) if len(exact) else np.inf)
+
+
+def _wire_samples(v: np.ndarray, junc, reach: float) -> tuple:
+    """``_min_spacing``'s data of one winding with points ``v`` [m] and junction indices ``junc``:
+    (samples <= reach/4 apart, their path lengths [m], whether within ``reach`` of a junction;
+    pieces' starts, ends [m] (every segment of positive length cut into equal parts <= reach/2),
+    path lengths at their starts, lengths [m], whether within ``reach`` of a junction)."""
+    seg = np.diff(v, axis=0)
+    length = np.linalg.norm(seg, axis=1)
+    start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
+    sub = np.maximum(1, np.ceil(length / (reach / 4)).astype(int))
+    which = np.repeat(np.arange(len(seg)), sub)  # segment of each sample
+    t = (np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)) / sub[which]
+    p = v[which] + t[:, None] * seg[which]
+    arc = start[which] + t * length[which]
+    junction_tree = cKDTree(v[junc])
+    # nearest junction distances, searched only up to (1 + 1e-9) times the threshold (farther: inf; the
+    # nearer ones are the same numbers, far from the search's edge)
+    skip = junction_tree.query(p, distance_upper_bound=reach * (1.0 + 1e-9))[0] < reach
+    sub = np.where(length > 0.0, np.maximum(1, np.ceil(length / (reach / 2)).astype(int)), 0)
+    which = np.repeat(np.arange(len(seg)), sub)
+    k = np.arange(len(which)) - np.repeat(np.cumsum(sub) - sub, sub)
+    t0, t1 = k / sub[which], (k + 1) / sub[which]
+    a = v[which] + t0[:, None] * seg[which]
+    b = np.where((k + 1 == sub[which])[:, None], v[which + 1], v[which] + t1[:, None] * seg[which])
+    piece = (t1 - t0) * length[which]
+    # a piece lies within ``reach`` of a junction when its midpoint does within reach + half its length
+    bound = (reach + 0.5 * float(piece.max(initial=0.0))) * (1.0 + 1e-9)
+    near = junction_tree.query(0.5 * (a + b), distance_upper_bound=bound)[0] < reach + 0.5 * piece
+    return p, arc, skip, a, b, start[which] + t0 * length[which], piece, near
+
+
+def _exact_images(points: list, junctions) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The windings (point arrays ``points`` [m]) as exact mirror images of one another: (the
+    first winding of each one's orbit (n,), the diagonal t with points[k] == points[rep[k]] * t
+    (n, 3), the permutations of the windings under the group of sign maps (``SIGN_MATRICES``,
+    identity first) that carry every winding's points, in their order, exactly onto another
+    winding's with the same junction indices). Checked with ``np.array_equal``: no tolerance, so
+    that the images' samples and distances are exactly the representatives' mirrored."""
+    n = len(points)
+    junc = [np.unique(np.asarray(j, dtype=int)) for j in junctions]
+    perms, maps = [np.arange(n)], [np.ones(3)]
+    for t in SIGN_MATRICES:
+        image = []
+        for k in range(n):
+            mirrored = points[k] * t
+            image.append(next((m for m in range(n) if points[m].shape == mirrored.shape
+                               and np.array_equal(mirrored[0], points[m][0]) and np.array_equal(mirrored, points[m])
+                               and np.array_equal(junc[k], junc[m])), -1))
+            if image[-1] < 0:
+                break
+        if -1 not in image and len(set(image)) == n:
+            perms.append(np.array(image))
+            maps.append(t)
+    rep, sign = np.arange(n), np.ones((n, 3))
+    for k in range(n):
+        for perm, t in zip(perms, maps):
+            if k < rep[perm[k]]:
+                rep[perm[k]], sign[perm[k]] = k, t
+    return rep, sign, perms
+
+
+def _pairs_from(first: np.ndarray, points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j), i != j, of ``points`` [m] within ``radius`` [m] of one another (k-d tree
+    distances) with at least one member marked ``first``: i marked, each pair once. The trees are
+    built by sliding midpoints without shrinking the boxes (built ~2x faster, searched as fast;
+    the same pairs but for rounding at ``radius``, which ``_spacing_from`` allows for)."""
+    q, o = np.flatnonzero(first), np.flatnonzero(~first)
+    if not len(q):
+        return np.empty(0, dtype=int), np.empty(0, dtype=int)
+    tree = cKDTree(points[q], balanced_tree=False, compact_nodes=False)
+    i, j = tree.query_pairs(radius, output_type="ndarray").T
+    if not len(o):
+        return q[i], q[j]
+    other = cKDTree(points[o], balanced_tree=False, compact_nodes=False)
+    found = tree.sparse_distance_matrix(other, radius, output_type="ndarray")
+    return np.concatenate([q[i], q[found["i"]]]), np.concatenate([q[j], o[found["j"]]])
+
+
+def _spacing_from(rep, perms, reach, p, ids, arc, skip, a, b, pid, parc, plen, pnear) -> float | None:
+    """``_min_spacing`` of the samples ``p`` [m] (winding ``ids``, path lengths ``arc``, ``skip``
+    near a junction) and the pieces ``a``-``b`` [m] (winding ``pid``, path lengths ``parc`` at
+    their starts, lengths ``plen``, ``pnear`` a junction) from fewer pairs, or None where that
+    cannot be shown to be the number of the search of all pairs: no sample pair nearer than 1.5
+    ``reach`` [m], or a pair of pieces 1.5 ``reach`` apart to 1e-9 relative that would change it.
+
+    - Symmetry: ``rep`` (the first winding of each one's orbit) and ``perms`` (the windings'
+      permutations under the mirror group, ``_exact_images``). A pair (x, y) and its image
+      (T x, T y) have the same distance, validity and, for pieces of one wire, order along it:
+      only pairs with a member on a representative winding are measured. A pair of pieces of
+      different windings is measured in the order of their windings' indices, so such a pair is
+      measured in each order that one of its images has.
+    - Pieces first, from those near a junction (the others' pairs are not measured). Pairs found
+      within 1.5 (1 + 1e-9) ``reach`` and nearer than 1.5 (1 - 1e-9) ``reach`` are exactly those
+      that the search of all pairs finds that near (k-d tree distances round like these to
+      ~1e-16); those in between (pieces of a straight lead cut into equal parts) are measured in
+      both orders, and must not lower the result.
+    - Samples then only within the pieces' least distance d (to 1e-9 relative) where that is
+      below 1.5 ``reach``: a sample pair farther apart cannot lower the result, and where none
+      is nearer, the search of all pairs gives d."""
+    r = 1.5 * reach
+    lo, hi = r * (1.0 - 1e-9), r * (1.0 + 1e-9)
+    mid = 0.5 * (a + b)
+    i, j = _pairs_from(pnear, mid, hi)
+    keep = (rep[pid[i]] == pid[i]) | (rep[pid[j]] == pid[j])
+    i, j = i[keep], j[keep]
+    gap = np.sqrt(((mid[i] - mid[j]) ** 2).sum(axis=1))
+    i, j, gap = i[gap <= hi], j[gap <= hi], gap[gap <= hi]  # beyond hi: in no search's 1.5 reach
+    band = gap >= lo
+    same = pid[i] == pid[j]
+    later = same & ((parc[i] > parc[j]) | ((parc[i] == parc[j]) & (i > j)))  # order the pieces of one wire along it
+    i, j = np.where(later, j, i), np.where(later, i, j)
+    order = np.array(perms)  # (G, n): the winding each group element carries each winding onto
+    before = (order[:, :, None] < order[:, None, :]).any(axis=0)  # (n, n): in some image k's before m's
+    ahead = same | np.where(band, True, before[pid[i], pid[j]])  # near 1.5 reach: both orders
+    behind = ~same & np.where(band, True, before[pid[j], pid[i]])
+    i, j = np.concatenate([i[ahead], j[behind]]), np.concatenate([j[ahead], i[behind]])
+    near = np.concatenate([band[ahead], band[behind]])
+    c = np.where(pid[i] == pid[j], 2.0 * reach - (parc[j] - parc[i]), -np.inf)
+    exact = _segment_distances_apart(a[i], b[i], a[j], b[j], c, plen[i], plen[j])
+    pieces = float(exact[~near].min()) if (~near).any() else np.inf
+    cut = pieces if pieces < lo else r  # the samples' search radius
+    i, j = _pairs_from(rep[ids] == ids, p, cut * (1.0 + 1e-9))
+    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2.0 * reach)) & ~skip[i] & ~skip[j]
+    i, j = i[valid], j[valid]
+    dist = np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1))
+    sampled = float(dist.min()) if len(dist) else np.inf
+    if cut < r and sampled > cut:
+        spacing = pieces  # every sample pair is farther apart (or none within 1.5 reach)
+    elif sampled < lo:
+        spacing = min(sampled, pieces)
+    else:
+        return None
+    return None if near.any() and exact[near].min() < spacing else spacing

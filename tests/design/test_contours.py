@@ -44,6 +44,63 @@ def test_saddle_of_a_quadratic_is_found_with_its_exact_margin(plates):
     assert saddle_levels(plates, c * (x * x + y * y), pitch) == []  # a bowl has none
 
 
+def reference_saddle_levels(surface, psi, pitch):
+    """``saddle_levels`` written saddle by saddle, piece by piece (its docstring's definition):
+    the batched function must give the same floats."""
+    centre, rings, valid = contours._rings(surface)
+    v, out = surface.vertices, []
+    for i, ring in zip(centre, rings):
+        c = ring[ring >= 0]
+        w = psi[c] - psi[i]
+        up = (w > 0) | ((w == 0) & (c > i))
+        if (up != np.roll(up, 1)).sum() < 4:
+            continue
+        n = surface.vertex_normals[i]
+        e1 = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(n, e1)
+        x, y = (v[c] - v[i]) @ e1, (v[c] - v[i]) @ e2
+        coef = np.linalg.lstsq(np.c_[x, y, 0.5 * x * x, x * y, 0.5 * y * y], w, rcond=None)[0]
+        curvature = np.abs(np.linalg.eigvalsh(np.array([[coef[2], coef[3]], [coef[3], coef[4]]]))).max()
+        xy, k, best = np.c_[x, y], len(c), np.inf
+        for sign in (1.0, -1.0):
+            if not (w != 0).any():
+                break
+            side = sign * w > 0
+            t = sign * 0.25 * np.abs(w[w != 0]).min()
+            run = np.cumsum(side & ~np.roll(side, 1))
+            if side[0] and side[-1]:
+                run[run == run[-1]] = run[0]
+            pieces = []
+            for j in range(k):
+                m = (j + 1) % k
+                ends = [(t / w[a]) * xy[a] for a in (j, m) if side[a]]
+                ends += [xy[a] + ((t - w[a]) / (w[b] - w[a])) * (xy[b] - xy[a])
+                         for a, b in ((j, m), (m, j)) if side[a] and not side[b]]
+                if ends:
+                    pieces.append((ends[0], ends[-1], run[j] if side[j] else run[m]))
+            for a, b, label in pieces:
+                for p, q, other in pieces:
+                    if other != label:
+                        d = min(point_segment_distance(a, p, q), point_segment_distance(b, p, q))
+                        best = min(best, d / abs(t))
+        linear = pitch / best if np.isfinite(best) and best > 0 else 0.0
+        out.append((float(psi[i]), max(SADDLE_SAFETY * curvature * pitch * pitch / 8.0, STAR_SAFETY * linear)))
+    return out
+
+
+@pytest.mark.parametrize("shape", ["plates", "cylinder"])
+def test_batched_saddle_levels_are_the_per_saddle_definition(plates, shape):
+    """All saddles at once give the floats of the saddle-by-saddle definition (random psi: many
+    saddles, ring vertices on the level itself (quantised values), flat rings)."""
+    surface = plates if shape == "plates" else design.cylinder(2e-3, 4e-3, resolution=0.4e-3)
+    rng = np.random.default_rng(7)
+    for psi in (rng.standard_normal(surface.n_vertices), np.round(2 * rng.standard_normal(surface.n_vertices)) / 2):
+        got = saddle_levels(surface, psi, 4e-4)
+        assert len(got) > 20
+        assert got == reference_saddle_levels(surface, psi, 4e-4)
+
+
 def face_currents(surface, psi):
     """J = grad(psi) x n [A/m] per face of the piecewise-linear psi (the orientation of contours)."""
     p = surface.vertices[surface.faces]

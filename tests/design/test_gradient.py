@@ -486,3 +486,59 @@ def test_mirror_image_windings_do_not_depend_on_the_order_of_the_nests():
     ba = connect_nests([b, a], pitch, 4 * pitch, np.zeros(3))
     for (p, j), (q, k) in zip(ab, ba[::-1]):
         assert np.array_equal(p, q) and np.array_equal(j, k)
+
+
+def _brute_min_spacing(paths, junctions, reach):
+    """``_min_spacing`` by its definition, every pair of samples and of pieces tried (no k-d tree,
+    no symmetry): pairs 1.5 ``reach`` apart or nearer."""
+    parts = [gradient_module._wire_samples(v, j, reach) for v, j in zip(paths, junctions)]
+    p, arc, skip, a, b, parc, plen, near = (np.concatenate([part[m] for part in parts]) for m in range(8))
+    ids = np.concatenate([np.full(len(part[0]), n) for n, part in enumerate(parts)])
+    pid = np.concatenate([np.full(len(part[3]), n) for n, part in enumerate(parts)])
+    i, j = np.triu_indices(len(p), 1)
+    dist = np.sqrt(((p[i] - p[j]) ** 2).sum(axis=1))
+    valid = ~((ids[i] == ids[j]) & (np.abs(arc[i] - arc[j]) < 2 * reach)) & ~skip[i] & ~skip[j]
+    sampled = dist[valid & (dist <= 1.5 * reach)].min()
+    mid = 0.5 * (a + b)
+    i, j = np.triu_indices(len(a), 1)
+    keep = (np.sqrt(((mid[i] - mid[j]) ** 2).sum(axis=1)) <= 1.5 * reach) & (near[i] | near[j])
+    i, j = i[keep], j[keep]
+    later = (pid[i] == pid[j]) & (parc[i] > parc[j])
+    i, j = np.where(later, j, i), np.where(later, i, j)
+    c = np.where(pid[i] == pid[j], 2 * reach - (parc[j] - parc[i]), -np.inf)
+    exact = design.contours._segment_distances_apart(a[i], b[i], a[j], b[j], c, plen[i], plen[j])
+    return min(float(sampled), float(exact.min()))
+
+
+@pytest.mark.parametrize("junctions_at", ["joins", "ends"])
+@pytest.mark.parametrize("change", ["none", "one ulp", "reversed"])
+def test_spacing_of_mirror_image_windings_is_the_minimum_over_all_pairs(monkeypatch, change, junctions_at):
+    """Four windings, exact images of one under the x and y mirrors: the spacing measured from
+    the first winding's pairs alone (and the samples' pairs only as near as the pieces' least
+    distance) is the minimum over all pairs, to the last bit. One point moved by one ulp, or one
+    image run backwards (its samples are then not the mirrored ones), and the windings are no
+    exact images of the first: more pairs are measured, with the same result. With the junctions
+    at the joins the least distance is a pair of pieces', with junctions at the ends only a pair
+    of samples'."""
+    pitch = 0.2e-3
+    signs = ([1.0, 1.0, 1.0], [-1.0, 1.0, 1.0], [1.0, -1.0, 1.0], [-1.0, -1.0, 1.0])
+    nest = _rings((1.15e-3, 1.15e-3), pitch)
+    nests = [[design.contours.ContourLoop(lp.points * t, lp.level, lp.normals) for lp in nest] for t in signs]
+    paths, junctions = (list(x) for x in zip(*connect_nests(nests, pitch, 4 * pitch, np.zeros(3))))
+    assert all(np.array_equal(path, paths[0] * t) for path, t in zip(paths, signs))
+    if change == "one ulp":
+        paths[3] = paths[3].copy()
+        paths[3][20, 0] = np.nextafter(paths[3][20, 0], 1.0)
+    elif change == "reversed":
+        paths[1], junctions[1] = paths[1][::-1], np.sort(len(paths[1]) - 1 - junctions[1])
+    if junctions_at == "ends":
+        junctions = [np.array([0, len(path) - 1]) for path in paths]
+    found = []
+    spacing_from = gradient_module._spacing_from
+    monkeypatch.setattr(gradient_module, "_spacing_from", lambda *a: found.append(spacing_from(*a)) or found[-1])
+    windings = [type("W", (), {"points": path}) for path in paths]
+    assert gradient_module._min_spacing(windings, junctions, pitch) == _brute_min_spacing(paths, junctions, pitch)
+    assert found[0] is not None  # not the plain search of all pairs
+    rep = gradient_module._exact_images(paths, junctions)[0]
+    assert rep.tolist() == {"none": [0, 0, 0, 0], "one ulp": [0, 1, 2, 3], "reversed": [0, 1, 2, 3]}[change]
+    assert _brute_min_spacing(paths, junctions, pitch) < 1.5 * pitch  # the searched range
