@@ -316,7 +316,7 @@ def _rings(surface: Surface) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
-STAR_BATCH = 4096
+_STAR_BATCH = 4096
 """Saddles whose star separations ``_star_separations`` takes at once (bounds its (S, K, K)
 arrays of piece pairs)."""
 
@@ -337,14 +337,14 @@ def _star_separations(ring: np.ndarray, w: np.ndarray, size: np.ndarray) -> np.n
     number rounded as for one saddle alone (elementwise arithmetic; the least distance over the
     pieces divided by |t| equals the least of the quotients, division by |t| > 0 being monotone)."""
     out = np.empty(len(w))
-    for lo in range(0, len(w), STAR_BATCH):
-        part = slice(lo, lo + STAR_BATCH)
+    for lo in range(0, len(w), _STAR_BATCH):
+        part = slice(lo, lo + _STAR_BATCH)
         out[part] = _star_batch(ring[part], w[part], size[part])
     return out
 
 
 def _star_batch(ring: np.ndarray, w: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """``_star_separations`` of at most STAR_BATCH saddles."""
+    """``_star_separations`` of at most _STAR_BATCH saddles."""
     count, width = w.shape
     j = np.arange(width)
     inside = j < size[:, None]
