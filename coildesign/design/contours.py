@@ -78,24 +78,53 @@ class ContourLoop:
 def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.ndarray) -> list[ContourLoop]:
     """Closed loops of psi = ``level`` on ``surface`` oriented along the face currents
     ``current`` (F, 3) [A/m] (module doc)."""
+    return contour_levels(surface, psi, [level], current)
+
+
+CONTOUR_BATCH = 1 << 22
+"""Face-level pairs that ``contour_levels`` classifies in one array pass (bounds its memory)."""
+
+
+def contour_levels(surface: Surface, psi: np.ndarray, levels: np.ndarray, current: np.ndarray) -> list[ContourLoop]:
+    """Closed loops of psi at each of ``levels`` [A] on ``surface``, level by level in the
+    order given: ``[lp for c in levels for lp in contour_loops(surface, psi, c, current)]``,
+    the same loops with the same numbers, from one pass over the faces for many levels."""
+    levels = np.asarray(levels, dtype=float).ravel()
+    if levels.size == 0:
+        return []
+    chunk = max(1, CONTOUR_BATCH // max(1, len(surface.faces)))
+    loops = []
+    for k in range(0, len(levels), chunk):
+        loops += _contour_chunk(surface, psi, levels[k:k + chunk], current)
+    return loops
+
+
+def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, current: np.ndarray) -> list[ContourLoop]:
+    """``contour_levels`` for a batch of levels: every level's crossed faces, edge crossings
+    and segments as in ``contour_loops``, numbered level by level (a level's crossing points
+    are numbered after the previous levels' in the order of their edge keys)."""
     f = surface.faces
     v = surface.vertices
-    above = psi[f] >= level  # (F, 3)
-    n_above = above.sum(axis=1)
-    faces = np.flatnonzero((n_above == 1) | (n_above == 2))
+    pf = psi[f]
+    above = pf[None, :, :] >= levels[:, None, None]  # (L, F, 3)
+    n_above = above.sum(axis=2)
+    lvl, faces = np.nonzero((n_above == 1) | (n_above == 2))  # level-major, then face order
     if faces.size == 0:
         return []
     # per crossed face its two crossed edges (local k -> k + 1), in the order of k; a crossing point
     # is interpolated along its edge from the end met first (face order, then k)
     fa = f[faces]
     fb = np.roll(fa, -1, axis=1)
-    ab = above[faces]
+    ab = above[lvl, faces]
     crossed = ab != np.roll(ab, -1, axis=1)  # exactly two per face
-    i, j = fa[crossed], fb[crossed]  # (2 M,), face-major
-    key = np.minimum(i, j) * np.int64(len(v)) + np.maximum(i, j)
+    i, j = fa[crossed], fb[crossed]  # (2 M,), level-major, face-major
+    lv2 = np.repeat(lvl, 2)
+    nv = np.int64(len(v))
+    key = (lv2 * nv + np.minimum(i, j)) * nv + np.maximum(i, j)
     _, first, ids = np.unique(key, return_index=True, return_inverse=True)
     i0, j0 = i[first], j[first]
-    s = (level - psi[i0]) / (psi[j0] - psi[i0])
+    level_of = levels[lv2[first]]
+    s = (level_of - psi[i0]) / (psi[j0] - psi[i0])
     pts = v[i0] + s[:, None] * (v[j0] - v[i0])
     ids = ids.reshape(-1, 2)
     seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
@@ -104,9 +133,7 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
     nxt_list = nxt.tolist()
-    vn = surface.vertex_normals
-    labels, charts = surface_charts(surface)
-    loops = []
+    chains = []
     seen = bytearray(len(pts))
     for start in seg_a.tolist():
         if seen[start]:
@@ -120,14 +147,42 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
             cur = nxt_list[cur]
         if cur != start or len(chain) < 3:
             continue
-        lp = _dedupe(pts[chain])
-        if len(lp) < 3:
+        chains.append(chain)
+    if not chains:
+        return []
+    lp_all, bounds = _dedupe_all(pts, chains)
+    vn = surface.vertex_normals
+    labels, charts = surface_charts(surface)
+    nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
+    level_pt = level_of.tolist()
+    loops = []
+    for chain, (a, b) in zip(chains, bounds):
+        if b - a < 3:
             continue
-        _, nearest = surface.vertex_tree.query(lp)
+        lp = lp_all[a:b]
+        nearest = nearest_all[a:b]
         component = int(labels[nearest[0]])
         uv, period = parameter_plane(lp, charts[component])
-        loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
+        loops.append(ContourLoop(lp, float(level_pt[chain[0]]), vn[nearest], uv, period, component))
     return loops
+
+
+def _dedupe_all(pts: np.ndarray, chains: list[list[int]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Every loop ``pts[chain]`` without its points closer than 1e-9 of the loop's size (its
+    largest coordinate extent) to the next one (a contour through a mesh vertex gives
+    coincident crossings): (the kept points of all loops one after the other, (begin, end) per
+    loop into them)."""
+    counts = np.array([len(c) for c in chains])
+    begin = np.r_[0, np.cumsum(counts)[:-1]]
+    idx = np.fromiter((k for c in chains for k in c), dtype=np.intp, count=int(counts.sum()))
+    p = pts[idx]
+    after = np.arange(1, len(idx) + 1)
+    after[begin + counts - 1] = begin
+    step = np.linalg.norm(p[after] - p, axis=1)
+    scale = (np.maximum.reduceat(p, begin, axis=0) - np.minimum.reduceat(p, begin, axis=0)).max(axis=1)
+    keep = step > np.repeat(1e-9 * scale, counts)
+    kept = np.r_[0, np.cumsum(np.add.reduceat(keep.astype(np.intp), begin))]
+    return p[keep], list(zip(kept[:-1].tolist(), kept[1:].tolist()))
 
 
 _CHARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -175,15 +230,6 @@ def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float
         return np.c_[a * phi, points[:, 2]], 2.0 * np.pi * a
     _, origin, axes = chart
     return (points - origin) @ axes.T, 0.0
-
-
-def _dedupe(points: np.ndarray) -> np.ndarray:
-    """Drop points closer than 1e-9 of the loop size to their predecessor (a contour through a
-    mesh vertex gives coincident crossings)."""
-    scale = float(np.ptp(points, axis=0).max())
-    step = np.linalg.norm(np.diff(points, axis=0, append=points[:1]), axis=1)
-    keep = step > 1e-9 * scale
-    return points[keep]
 
 
 def levels(psi: np.ndarray, turns: int, avoid: list[tuple[float, float]] | None = None) -> tuple[np.ndarray, float]:

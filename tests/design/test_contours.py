@@ -590,3 +590,47 @@ def test_enclosure_counts_only_the_points_in_the_parents_box():
         assert contours.encloses((shifted, period, 0), (moved, 0.0, 0)) == wound
         found += [plain, wound]
     assert 0 < sum(found) < len(found)  # both answers occur
+
+
+def _same_loops(a, b):
+    assert len(a) == len(b)
+    for p, q in zip(a, b):
+        assert np.array_equal(p.points, q.points) and np.array_equal(p.normals, q.normals)
+        assert np.array_equal(p.plane, q.plane)
+        assert (p.level, p.period, p.component) == (q.level, q.period, q.component)
+
+
+@pytest.mark.parametrize("per_chunk", [1, 2, 100])
+def test_contour_levels_are_the_loops_of_each_level_in_turn(plates, monkeypatch, per_chunk):
+    """Many levels contoured in one pass (in chunks of ``per_chunk`` levels) give exactly the
+    loops of ``contour_loops`` level by level, in the order of the levels given (repeated and
+    descending levels too), on plates (two components) and round a cylinder."""
+    monkeypatch.setattr(contours, "CONTOUR_BATCH", per_chunk * len(plates.faces))
+    x, y, z = plates.vertices.T
+    psi = np.sign(z) * np.exp(-((x - 1e-3) ** 2 + y * y) / (2e-3) ** 2) * window(x, y)
+    current = face_currents(plates, psi)
+    lv = [0.9, 0.1, -0.5, 0.5, 0.3, 0.3, 0.05, 2.0]
+    batch = contours.contour_levels(plates, psi, lv, current)
+    assert {lp.level for lp in batch} == {0.9, 0.1, -0.5, 0.5, 0.3, 0.05}
+    _same_loops(batch, [lp for c in lv for lp in contour_loops(plates, psi, c, current)])
+    cyl = design.cylinder(2e-3, 4e-3, resolution=2 * np.pi * 2e-3 / 24)
+    monkeypatch.setattr(contours, "CONTOUR_BATCH", per_chunk * len(cyl.faces))
+    x, y, z = cyl.vertices.T
+    psi = np.cos(np.pi * z / 4e-3) * (1 + 0.3 * x / 2e-3)
+    current = face_currents(cyl, psi)
+    lv = np.linspace(-0.9, 1.2, 9)
+    batch = contours.contour_levels(cyl, psi, lv, current)
+    assert any(lp.period > 0 for lp in batch)
+    _same_loops(batch, [lp for c in lv for lp in contour_loops(cyl, psi, c, current)])
+    assert contours.contour_levels(cyl, psi, [], current) == []
+
+
+def test_dedupe_drops_coincident_points_of_each_loop():
+    """Points within 1e-9 of their loop's size of the next one (the last point's next
+    is the first) are dropped, loop by loop: each loop's own size sets its threshold."""
+    big = np.array([[0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1e-10]], dtype=float)
+    small = 1e-6 * np.array([[0, 0, 0], [1, 0, 0], [1, 1e-4, 0], [0, 1, 0]], dtype=float)
+    pts = np.vstack([big, small])
+    kept, bounds = contours._dedupe_all(pts, [list(range(6)), list(range(6, 10))])
+    assert bounds == [(0, 4), (4, 8)]
+    assert np.array_equal(kept, np.vstack([big[[0, 2, 3, 4]], small]))
