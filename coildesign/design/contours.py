@@ -81,6 +81,8 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
     return contour_levels(surface, psi, [level], current)
 
 
+_NEXT = np.array([1, 2, 0])  # a face's local vertex k -> k + 1
+
 CONTOUR_BATCH = 1 << 22
 """Face-level pairs that ``contour_levels`` classifies in one array pass (bounds its memory)."""
 
@@ -114,9 +116,9 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     # per crossed face its two crossed edges (local k -> k + 1), in the order of k; a crossing point
     # is interpolated along its edge from the end met first (face order, then k)
     fa = f[faces]
-    fb = np.roll(fa, -1, axis=1)
+    fb = fa[:, _NEXT]
     ab = above[lvl, faces]
-    crossed = ab != np.roll(ab, -1, axis=1)  # exactly two per face
+    crossed = ab != ab[:, _NEXT]  # exactly two per face
     i, j = fa[crossed], fb[crossed]  # (2 M,), level-major, face-major
     lv2 = np.repeat(lvl, 2)
     nv = np.int64(len(v))
@@ -133,7 +135,7 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     nxt = np.full(len(pts), -1)
     nxt[seg_a] = seg_b
     nxt_list = nxt.tolist()
-    chains = []
+    chains, flat = [], []
     seen = bytearray(len(pts))
     for start in seg_a.tolist():
         if seen[start]:
@@ -148,9 +150,10 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
         if cur != start or len(chain) < 3:
             continue
         chains.append(chain)
+        flat += chain
     if not chains:
         return []
-    lp_all, bounds = _dedupe_all(pts, chains)
+    lp_all, bounds = _dedupe_all(pts, chains, flat)
     vn = surface.vertex_normals
     labels, charts = surface_charts(surface)
     nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
@@ -167,14 +170,15 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     return loops
 
 
-def _dedupe_all(pts: np.ndarray, chains: list[list[int]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def _dedupe_all(pts: np.ndarray, chains: list[list[int]],
+                flat: list[int] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Every loop ``pts[chain]`` without its points closer than 1e-9 of the loop's size (its
     largest coordinate extent) to the next one (a contour through a mesh vertex gives
     coincident crossings): (the kept points of all loops one after the other, (begin, end) per
-    loop into them)."""
+    loop into them); ``flat``: the chains one after the other, if at hand."""
     counts = np.array([len(c) for c in chains])
     begin = np.r_[0, np.cumsum(counts)[:-1]]
-    idx = np.fromiter((k for c in chains for k in c), dtype=np.intp, count=int(counts.sum()))
+    idx = np.array(flat if flat is not None else [k for c in chains for k in c], dtype=np.intp)
     p = pts[idx]
     after = np.arange(1, len(idx) + 1)
     after[begin + counts - 1] = begin
@@ -227,7 +231,7 @@ def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float
     if chart[0] == "cylinder":
         a = chart[1]
         phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
-        return np.c_[a * phi, points[:, 2]], 2.0 * np.pi * a
+        return np.stack((a * phi, points[:, 2]), axis=1), 2.0 * np.pi * a
     _, origin, axes = chart
     return (points - origin) @ axes.T, 0.0
 
@@ -541,7 +545,7 @@ def winding_numbers(polygon: np.ndarray, points: np.ndarray) -> np.ndarray:
     lies right of it (Hormann & Agathos, Comput. Geom. 20, 131 (2001), sec. 2: the winding
     number as the signed crossing count, with its treatment of vertices on the ray)."""
     a = polygon[None, :, :]
-    b = np.roll(polygon, -1, axis=0)[None, :, :]
+    b = np.concatenate((polygon[1:], polygon[:1]))[None, :, :]
     q = points[:, None, :]
     side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
     up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
@@ -623,7 +627,8 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
     trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
     wraps = [_wraps(uv, period) for uv, period, _ in charts]
-    area = [0.5 * abs(float(np.sum(uv[:, 0] * np.roll(uv[:, 1], -1) - np.roll(uv[:, 0], -1) * uv[:, 1])))
+    area = [0.5 * abs(float(np.sum(uv[:, 0] * np.concatenate((uv[1:, 1], uv[:1, 1]))
+                                   - np.concatenate((uv[1:, 0], uv[:1, 0])) * uv[:, 1])))
             for uv, _, _ in charts]
     for lv in order:
         previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
