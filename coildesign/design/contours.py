@@ -132,11 +132,67 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
     flip = row_dot(pts[seg_b] - pts[seg_a], current[faces]) < 0
     seg_a[flip], seg_b[flip] = ids[flip, 1], ids[flip, 0]
-    nxt = np.full(len(pts), -1)
-    nxt[seg_a] = seg_b
-    nxt_list = nxt.tolist()
-    chains, flat = [], []
-    seen = bytearray(len(pts))
+    idx, counts = _chains(seg_a, seg_b, len(pts))
+    if not counts.size:
+        return []
+    lp_all, bounds = _dedupe_all(pts, idx, counts)
+    vn = surface.vertex_normals
+    labels, charts = surface_charts(surface)
+    nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
+    level_first = level_of[idx[np.r_[0, np.cumsum(counts)[:-1]]]].tolist()
+    loops = []
+    for level, (a, b) in zip(level_first, bounds):
+        if b - a < 3:
+            continue
+        lp = lp_all[a:b]
+        nearest = nearest_all[a:b]
+        component = int(labels[nearest[0]])
+        uv, period = parameter_plane(lp, charts[component])
+        loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
+    return loops
+
+
+def _chains(seg_a: np.ndarray, seg_b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The closed chains of the segments ``seg_a`` -> ``seg_b`` (M,) among ``n`` points: (their
+    points one chain after the other, points per chain). Chains are walked from each segment
+    start in turn (the first not yet visited) along the successors; a chain that does not close
+    on its start or has fewer than 3 points is left out. Where every point starts exactly one
+    segment and ends exactly one (the successors form a permutation: its cycles are the
+    chains), the walk is done in arrays: each cycle from its member that starts the earliest
+    segment, its points ranked along the cycle by pointer jumping."""
+    m = len(seg_a)
+    if m == n and np.bincount(seg_a, minlength=n).max() == 1 and np.bincount(seg_b, minlength=n).max() == 1:
+        nxt = np.empty(n, dtype=np.intp)
+        nxt[seg_a] = seg_b
+        _, cycle = connected_components(coo_matrix((np.ones(n), (np.arange(n), nxt)), shape=(n, n)), directed=False)
+        pos = np.empty(n, dtype=np.intp)
+        pos[seg_a] = np.arange(m)
+        first = np.full(cycle.max() + 1, m, dtype=np.intp)
+        np.minimum.at(first, cycle, pos)  # per cycle: the earliest segment it starts
+        size = np.bincount(cycle)
+        succ = nxt.copy()
+        pred = np.empty(n, dtype=np.intp)
+        pred[nxt] = np.arange(n)
+        succ[pred[seg_a[first]]] = -1  # each cycle cut before its start: a list from the start
+        to_end = (succ >= 0).astype(np.intp)
+        while True:
+            on = succ >= 0
+            if not on.any():
+                break
+            nxt_on = succ[on]
+            to_end[on] = to_end[on] + to_end[nxt_on]
+            succ[on] = succ[nxt_on]
+        rank = size[cycle] - 1 - to_end
+        keep = size[cycle] >= 3
+        order = np.flatnonzero(keep)
+        order = order[np.lexsort((rank[order], first[cycle[order]]))]
+        kept = np.flatnonzero(size >= 3)
+        return order, size[kept[np.argsort(first[kept])]]  # first: distinct segments
+    nxt_list = np.full(n, -1)
+    nxt_list[seg_a] = seg_b
+    nxt_list = nxt_list.tolist()
+    flat, counts = [], []
+    seen = bytearray(n)
     for start in seg_a.tolist():
         if seen[start]:
             continue
@@ -149,36 +205,18 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
             cur = nxt_list[cur]
         if cur != start or len(chain) < 3:
             continue
-        chains.append(chain)
         flat += chain
-    if not chains:
-        return []
-    lp_all, bounds = _dedupe_all(pts, chains, flat)
-    vn = surface.vertex_normals
-    labels, charts = surface_charts(surface)
-    nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
-    level_pt = level_of.tolist()
-    loops = []
-    for chain, (a, b) in zip(chains, bounds):
-        if b - a < 3:
-            continue
-        lp = lp_all[a:b]
-        nearest = nearest_all[a:b]
-        component = int(labels[nearest[0]])
-        uv, period = parameter_plane(lp, charts[component])
-        loops.append(ContourLoop(lp, float(level_pt[chain[0]]), vn[nearest], uv, period, component))
-    return loops
+        counts.append(len(chain))
+    return np.array(flat, dtype=np.intp), np.array(counts, dtype=np.intp)
 
 
-def _dedupe_all(pts: np.ndarray, chains: list[list[int]],
-                flat: list[int] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Every loop ``pts[chain]`` without its points closer than 1e-9 of the loop's size (its
-    largest coordinate extent) to the next one (a contour through a mesh vertex gives
-    coincident crossings): (the kept points of all loops one after the other, (begin, end) per
-    loop into them); ``flat``: the chains one after the other, if at hand."""
-    counts = np.array([len(c) for c in chains])
+def _dedupe_all(pts: np.ndarray, idx: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Every loop (``counts`` (K,) points of ``pts`` at ``idx`` one loop after the other, each
+    closing on its first) without its points closer than 1e-9 of the loop's size (its largest
+    coordinate extent) to the next one (a contour through a mesh vertex gives coincident
+    crossings): (the kept points of all loops one after the other, (begin, end) per loop into
+    them)."""
     begin = np.r_[0, np.cumsum(counts)[:-1]]
-    idx = np.array(flat if flat is not None else [k for c in chains for k in c], dtype=np.intp)
     p = pts[idx]
     after = np.arange(1, len(idx) + 1)
     after[begin + counts - 1] = begin

@@ -631,6 +631,18 @@ def test_dedupe_drops_coincident_points_of_each_loop():
     big = np.array([[0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1e-10]], dtype=float)
     small = 1e-6 * np.array([[0, 0, 0], [1, 0, 0], [1, 1e-4, 0], [0, 1, 0]], dtype=float)
     pts = np.vstack([big, small])
-    kept, bounds = contours._dedupe_all(pts, [list(range(6)), list(range(6, 10))])
+    kept, bounds = contours._dedupe_all(pts, np.arange(10), np.array([6, 4]))
     assert bounds == [(0, 4), (4, 8)]
     assert np.array_equal(kept, np.vstack([big[[0, 2, 3, 4]], small]))
+
+
+def test_chains_walk_the_segments_from_the_earliest_start():
+    """Closed chains in the order of their earliest segment, each from that segment's start;
+    a chain of 2 points or one that does not close is left out (a permutation of the points:
+    the array walk; a point without successor: the step-by-step walk)."""
+    seg_a = np.array([5, 1, 7, 0, 6, 2, 3, 4])  # cycles 5 0 3, 1 6, 7 2 4
+    seg_b = np.array([0, 6, 2, 3, 1, 4, 5, 7])
+    idx, counts = contours._chains(seg_a, seg_b, 8)
+    assert idx.tolist() == [5, 0, 3, 7, 2, 4] and counts.tolist() == [3, 3]
+    idx, counts = contours._chains(np.array([0, 1, 2, 4, 5, 6]), np.array([1, 2, 3, 5, 6, 4]), 7)
+    assert idx.tolist() == [4, 5, 6] and counts.tolist() == [3]
