@@ -663,8 +663,17 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     order = sorted(by_level, key=lambda lv: (abs(lv), lv))
     chains: list[list[int]] = []
     tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
-    trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
+    trees: dict[int, cKDTree] = {}  # built for the loops that are someone's parent candidate
     wraps = [_wraps(uv, period) for uv, period, _ in charts]
+    low = [uv.min(axis=0) for uv, _, _ in charts]
+    high = [uv.max(axis=0) for uv, _, _ in charts]
+
+    def apart(j: int, i: int) -> bool:  # loop i's box misses loop j's (in v; in u too on a plane):
+        # no point of i lies in j's box, so ``encloses(j, i)`` is False
+        if low[i][1] > high[j][1] or high[i][1] < low[j][1]:
+            return True
+        return charts[j][1] == 0 and (low[i][0] > high[j][0] or high[i][0] < low[j][0])
+
     area = [0.5 * abs(float(np.sum(uv[:, 0] * np.concatenate((uv[1:, 1], uv[:1, 1]))
                                    - np.concatenate((uv[1:, 0], uv[:1, 0])) * uv[:, 1])))
             for uv, _, _ in charts]
@@ -678,9 +687,13 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                 if wraps[i]:
                     around = [j for j in candidates if wraps[j] and charts[j][2] == charts[i][2]]
                 else:
-                    around = sorted((j for j in candidates if not wraps[j] and encloses(charts[j], charts[i])),
+                    around = sorted((j for j in candidates if not wraps[j] and charts[j][2] == charts[i][2]
+                                     and not apart(j, i) and encloses(charts[j], charts[i])),
                                     key=lambda j: (area[j], j))[:1]
                 if around:
+                    for j in around:
+                        if j not in trees:
+                            trees[j] = cKDTree(loops[j].points)
                     dists = [float(trees[j].query(loops[i].points)[0].min()) for j in around]
                     parent, dist = around[int(np.argmin(dists))], min(dists)
             links.append((dist, i, parent))
