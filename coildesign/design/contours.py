@@ -451,14 +451,25 @@ def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
     whole length: they bound a sliver where psi crosses the level twice, carry opposite currents
     side by side, and together amount to a current loop of negligible area (their field is of
     order width / distance to the DSV relative to one wire's), while as wires they would touch."""
-    trees = [cKDTree(lp.points) for lp in loops]
+    trees: dict[int, cKDTree] = {}
+
+    def tree(k: int) -> cKDTree:
+        if k not in trees:
+            trees[k] = cKDTree(loops[k].points)
+        return trees[k]
+
+    low = [lp.points.min(axis=0) for lp in loops]
+    high = [lp.points.max(axis=0) for lp in loops]
+    far = width * (1 + 1e-9)  # above any round-off of the distances (relative ~1e-16)
     gone: set[int] = set()
     for i, a in enumerate(loops):
         for j in range(i + 1, len(loops)):
             b = loops[j]
             if i in gone or j in gone or b.level != a.level:
                 continue
-            if trees[j].query(a.points)[0].max() < width and trees[i].query(b.points)[0].max() < width:
+            if (low[j] - high[i] > far).any() or (low[i] - high[j] > far).any():
+                continue  # boxes more than a width apart along an axis: no point within width of the other loop
+            if tree(j).query(a.points)[0].max() < width and tree(i).query(b.points)[0].max() < width:
                 gone.update((i, j))
     return [lp for k, lp in enumerate(loops) if k not in gone]
 

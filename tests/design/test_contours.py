@@ -646,3 +646,16 @@ def test_chains_walk_the_segments_from_the_earliest_start():
     assert idx.tolist() == [5, 0, 3, 7, 2, 4] and counts.tolist() == [3, 3]
     idx, counts = contours._chains(np.array([0, 1, 2, 4, 5, 6]), np.array([1, 2, 3, 5, 6, 4]), 7)
     assert idx.tolist() == [4, 5, 6] and counts.tolist() == [3]
+
+
+@pytest.mark.parametrize("shift, dropped", [(0.5, True), (0.9, True), (1.2, False), (5.0, False)])
+def test_slivers_of_loops_apart_along_an_axis(shift, dropped):
+    """Two same-level loops of 1 um shifted by ``shift`` widths along y: within a width of each
+    other everywhere below one width apart (a sliver, both go), kept beyond (their boxes stand
+    apart along y by more than a width: decided without the distances)."""
+    t = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+    ring = np.c_[np.cos(t), np.sin(t), 0 * t] * 0.5e-6
+    normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
+    width = 0.1e-3
+    loops = [ContourLoop(ring, 1.0, normals), ContourLoop(ring + [0.0, shift * width, 0.0], 1.0, normals)]
+    assert len(contours.drop_slivers(loops, width)) == (0 if dropped else 2)
