@@ -525,6 +525,42 @@ def _at_arcs(points: np.ndarray, arc: np.ndarray, where: np.ndarray) -> np.ndarr
     return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))[:, None]
 
 
+TIP_BISECTIONS = 60
+"""Bisection steps of ``trim_tips``' chord across a tip."""
+TIP_TREE = 4
+"""Bisection steps that ``_bisect_chord`` resolves with one array evaluation (2^TIP_TREE - 1 chords)."""
+
+
+def _bisect_chord(points: np.ndarray, arc: np.ndarray, at: float, lo: float, hi: float,
+                  pitch: float) -> tuple[float, float]:
+    """TIP_BISECTIONS bisection steps on the half-width h [m] of path either side of path length
+    ``at`` [m] of the closed polygon ``points`` (vertex path lengths ``arc``, ``_at_arc``) whose
+    chord is ``pitch`` [m] long: (lo, hi) with the chord shorter than a pitch at lo (the mid
+    becomes lo where the chord is shorter, else hi). The steps are taken TIP_TREE at a time: the
+    mids of all the outcomes of the next TIP_TREE steps (each 0.5 (lo + hi) of its interval, as
+    one step at a time would take them) are evaluated in one call, then the path through them
+    is followed: the same mids, chords (``row_dot``: the rounding of the 1-D dot product) and
+    decisions as step by step."""
+    done = 0
+    while done < TIP_BISECTIONS:
+        k = min(TIP_TREE, TIP_BISECTIONS - done)
+        bounds, mids = [(lo, hi)], []  # node n (breadth first): children 2 n + 1 (shorter), 2 n + 2
+        for n in range(2 ** k - 1):
+            a, b = bounds[n]
+            mid = 0.5 * (a + b)
+            mids.append(mid)
+            bounds += [(mid, b), (a, mid)]
+        where = np.array(mids)
+        gap = _at_arcs(points, arc, at - where) - _at_arcs(points, arc, at + where)
+        shorter = (np.sqrt(row_dot(gap, gap)) < pitch).tolist()
+        n = 0
+        for _ in range(k):
+            n = 2 * n + (1 if shorter[n] else 2)
+        lo, hi = bounds[n]
+        done += k
+    return lo, hi
+
+
 def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
 
@@ -566,12 +602,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
             lo, hi = (h[wide[0] - 1] if wide[0] else pitch), h[wide[0]]
-            for _ in range(60):
-                mid = 0.5 * (lo + hi)
-                if np.linalg.norm(_at_arc(pts, arc, arc[i] - mid) - _at_arc(pts, arc, arc[i] + mid)) < pitch:
-                    lo = mid
-                else:
-                    hi = mid
+            lo, hi = _bisect_chord(pts, arc, arc[i], lo, hi, pitch)
             a0, a1 = arc[i] - hi, arc[i] + hi
             # keep the vertices outside (a0, a1) (path lengths taken from a1 round to a0)
             rel = (arc[:-1] - a1) % total

@@ -659,3 +659,20 @@ def test_slivers_of_loops_apart_along_an_axis(shift, dropped):
     width = 0.1e-3
     loops = [ContourLoop(ring, 1.0, normals), ContourLoop(ring + [0.0, shift * width, 0.0], 1.0, normals)]
     assert len(contours.drop_slivers(loops, width)) == (0 if dropped else 2)
+
+
+@pytest.mark.parametrize("pitch", [0.3e-3, 0.7e-3, 1.3e-3])
+def test_bisect_chord_takes_the_steps_of_one_at_a_time_bisection(pitch):
+    """The chord bisection in trees of steps ends on exactly the (lo, hi) of the plain
+    bisection (mid = (lo + hi) / 2 becomes lo where the chord is shorter than a pitch)."""
+    t = np.linspace(0, 2 * np.pi, 37, endpoint=False)
+    pts = np.c_[2e-3 * np.cos(t), 0.4e-3 * np.sin(t) * (1 + 0.3 * np.cos(3 * t)), 0 * t]
+    arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1))]
+    at, lo, hi = arc[0], 0.5 * pitch, 3 * pitch
+    for _ in range(contours.TIP_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if np.linalg.norm(contours._at_arc(pts, arc, at - mid) - contours._at_arc(pts, arc, at + mid)) < pitch:
+            lo = mid
+        else:
+            hi = mid
+    assert contours._bisect_chord(pts, arc, at, 0.5 * pitch, 3 * pitch, pitch) == (lo, hi)
