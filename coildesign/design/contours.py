@@ -78,36 +78,121 @@ class ContourLoop:
 def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.ndarray) -> list[ContourLoop]:
     """Closed loops of psi = ``level`` on ``surface`` oriented along the face currents
     ``current`` (F, 3) [A/m] (module doc)."""
+    return contour_levels(surface, psi, [level], current)
+
+
+_NEXT = np.array([1, 2, 0])  # a face's local vertex k -> k + 1
+
+CONTOUR_BATCH = 1 << 22
+"""Face-level pairs that ``contour_levels`` classifies in one array pass (bounds its memory)."""
+
+
+def contour_levels(surface: Surface, psi: np.ndarray, levels: np.ndarray, current: np.ndarray) -> list[ContourLoop]:
+    """Closed loops of psi at each of ``levels`` [A] on ``surface``, level by level in the
+    order given: ``[lp for c in levels for lp in contour_loops(surface, psi, c, current)]``,
+    the same loops with the same numbers, from one pass over the faces for many levels."""
+    levels = np.asarray(levels, dtype=float).ravel()
+    if levels.size == 0:
+        return []
+    chunk = max(1, CONTOUR_BATCH // max(1, len(surface.faces)))
+    loops = []
+    for k in range(0, len(levels), chunk):
+        loops += _contour_chunk(surface, psi, levels[k:k + chunk], current)
+    return loops
+
+
+def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, current: np.ndarray) -> list[ContourLoop]:
+    """``contour_levels`` for a batch of levels: every level's crossed faces, edge crossings
+    and segments as in ``contour_loops``, numbered level by level (a level's crossing points
+    are numbered after the previous levels' in the order of their edge keys)."""
     f = surface.faces
     v = surface.vertices
-    above = psi[f] >= level  # (F, 3)
-    n_above = above.sum(axis=1)
-    faces = np.flatnonzero((n_above == 1) | (n_above == 2))
+    pf = psi[f]
+    above = pf[None, :, :] >= levels[:, None, None]  # (L, F, 3)
+    n_above = above.sum(axis=2)
+    lvl, faces = np.nonzero((n_above == 1) | (n_above == 2))  # level-major, then face order
     if faces.size == 0:
         return []
     # per crossed face its two crossed edges (local k -> k + 1), in the order of k; a crossing point
     # is interpolated along its edge from the end met first (face order, then k)
     fa = f[faces]
-    fb = np.roll(fa, -1, axis=1)
-    ab = above[faces]
-    crossed = ab != np.roll(ab, -1, axis=1)  # exactly two per face
-    i, j = fa[crossed], fb[crossed]  # (2 M,), face-major
-    key = np.minimum(i, j) * np.int64(len(v)) + np.maximum(i, j)
+    fb = fa[:, _NEXT]
+    ab = above[lvl, faces]
+    crossed = ab != ab[:, _NEXT]  # exactly two per face
+    i, j = fa[crossed], fb[crossed]  # (2 M,), level-major, face-major
+    lv2 = np.repeat(lvl, 2)
+    nv = np.int64(len(v))
+    key = (lv2 * nv + np.minimum(i, j)) * nv + np.maximum(i, j)
     _, first, ids = np.unique(key, return_index=True, return_inverse=True)
     i0, j0 = i[first], j[first]
-    s = (level - psi[i0]) / (psi[j0] - psi[i0])
+    level_of = levels[lv2[first]]
+    s = (level_of - psi[i0]) / (psi[j0] - psi[i0])
     pts = v[i0] + s[:, None] * (v[j0] - v[i0])
     ids = ids.reshape(-1, 2)
     seg_a, seg_b = ids[:, 0].copy(), ids[:, 1].copy()
     flip = row_dot(pts[seg_b] - pts[seg_a], current[faces]) < 0
     seg_a[flip], seg_b[flip] = ids[flip, 1], ids[flip, 0]
-    nxt = np.full(len(pts), -1)
-    nxt[seg_a] = seg_b
-    nxt_list = nxt.tolist()
+    idx, counts = _chains(seg_a, seg_b, len(pts))
+    if not counts.size:
+        return []
+    lp_all, bounds = _dedupe_all(pts, idx, counts)
     vn = surface.vertex_normals
     labels, charts = surface_charts(surface)
+    nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
+    level_first = level_of[idx[np.r_[0, np.cumsum(counts)[:-1]]]].tolist()
     loops = []
-    seen = bytearray(len(pts))
+    for level, (a, b) in zip(level_first, bounds):
+        if b - a < 3:
+            continue
+        lp = lp_all[a:b]
+        nearest = nearest_all[a:b]
+        component = int(labels[nearest[0]])
+        uv, period = parameter_plane(lp, charts[component])
+        loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
+    return loops
+
+
+def _chains(seg_a: np.ndarray, seg_b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The closed chains of the segments ``seg_a`` -> ``seg_b`` (M,) among ``n`` points: (their
+    points one chain after the other, points per chain). Chains are walked from each segment
+    start in turn (the first not yet visited) along the successors; a chain that does not close
+    on its start or has fewer than 3 points is left out. Where every point starts exactly one
+    segment and ends exactly one (the successors form a permutation: its cycles are the
+    chains), the walk is done in arrays: each cycle from its member that starts the earliest
+    segment, its points ranked along the cycle by pointer jumping."""
+    m = len(seg_a)
+    if m == n and np.bincount(seg_a, minlength=n).max() == 1 and np.bincount(seg_b, minlength=n).max() == 1:
+        nxt = np.empty(n, dtype=np.intp)
+        nxt[seg_a] = seg_b
+        _, cycle = connected_components(coo_matrix((np.ones(n), (np.arange(n), nxt)), shape=(n, n)), directed=False)
+        pos = np.empty(n, dtype=np.intp)
+        pos[seg_a] = np.arange(m)
+        first = np.full(cycle.max() + 1, m, dtype=np.intp)
+        np.minimum.at(first, cycle, pos)  # per cycle: the earliest segment it starts
+        size = np.bincount(cycle)
+        succ = nxt.copy()
+        pred = np.empty(n, dtype=np.intp)
+        pred[nxt] = np.arange(n)
+        succ[pred[seg_a[first]]] = -1  # each cycle cut before its start: a list from the start
+        to_end = (succ >= 0).astype(np.intp)
+        while True:
+            on = succ >= 0
+            if not on.any():
+                break
+            nxt_on = succ[on]
+            to_end[on] = to_end[on] + to_end[nxt_on]
+            succ[on] = succ[nxt_on]
+        rank = size[cycle] - 1 - to_end
+        keep = size[cycle] >= 3
+        order = np.flatnonzero(keep)
+        order = order[np.lexsort((rank[order], first[cycle[order]]))]
+        kept = np.flatnonzero(size >= 3)
+        return order, size[kept[np.argsort(first[kept])]]  # first: distinct segments
+    nxt_list = np.full(n, -1)
+    nxt_list[seg_a] = seg_b
+    nxt_list = nxt_list.tolist()
+    flat, counts = [], []
+    seen = bytearray(n)
     for start in seg_a.tolist():
         if seen[start]:
             continue
@@ -120,14 +205,26 @@ def contour_loops(surface: Surface, psi: np.ndarray, level: float, current: np.n
             cur = nxt_list[cur]
         if cur != start or len(chain) < 3:
             continue
-        lp = _dedupe(pts[chain])
-        if len(lp) < 3:
-            continue
-        _, nearest = surface.vertex_tree.query(lp)
-        component = int(labels[nearest[0]])
-        uv, period = parameter_plane(lp, charts[component])
-        loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
-    return loops
+        flat += chain
+        counts.append(len(chain))
+    return np.array(flat, dtype=np.intp), np.array(counts, dtype=np.intp)
+
+
+def _dedupe_all(pts: np.ndarray, idx: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Every loop (``counts`` (K,) points of ``pts`` at ``idx`` one loop after the other, each
+    closing on its first) without its points closer than 1e-9 of the loop's size (its largest
+    coordinate extent) to the next one (a contour through a mesh vertex gives coincident
+    crossings): (the kept points of all loops one after the other, (begin, end) per loop into
+    them)."""
+    begin = np.r_[0, np.cumsum(counts)[:-1]]
+    p = pts[idx]
+    after = np.arange(1, len(idx) + 1)
+    after[begin + counts - 1] = begin
+    step = np.linalg.norm(p[after] - p, axis=1)
+    scale = (np.maximum.reduceat(p, begin, axis=0) - np.minimum.reduceat(p, begin, axis=0)).max(axis=1)
+    keep = step > np.repeat(1e-9 * scale, counts)
+    kept = np.r_[0, np.cumsum(np.add.reduceat(keep.astype(np.intp), begin))]
+    return p[keep], list(zip(kept[:-1].tolist(), kept[1:].tolist()))
 
 
 _CHARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -172,18 +269,9 @@ def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float
     if chart[0] == "cylinder":
         a = chart[1]
         phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
-        return np.c_[a * phi, points[:, 2]], 2.0 * np.pi * a
+        return np.stack((a * phi, points[:, 2]), axis=1), 2.0 * np.pi * a
     _, origin, axes = chart
     return (points - origin) @ axes.T, 0.0
-
-
-def _dedupe(points: np.ndarray) -> np.ndarray:
-    """Drop points closer than 1e-9 of the loop size to their predecessor (a contour through a
-    mesh vertex gives coincident crossings)."""
-    scale = float(np.ptp(points, axis=0).max())
-    step = np.linalg.norm(np.diff(points, axis=0, append=points[:1]), axis=1)
-    keep = step > 1e-9 * scale
-    return points[keep]
 
 
 def levels(psi: np.ndarray, turns: int, avoid: list[tuple[float, float]] | None = None) -> tuple[np.ndarray, float]:
@@ -387,14 +475,25 @@ def drop_slivers(loops: list[ContourLoop], width: float) -> list[ContourLoop]:
     whole length: they bound a sliver where psi crosses the level twice, carry opposite currents
     side by side, and together amount to a current loop of negligible area (their field is of
     order width / distance to the DSV relative to one wire's), while as wires they would touch."""
-    trees = [cKDTree(lp.points) for lp in loops]
+    trees: dict[int, cKDTree] = {}
+
+    def tree(k: int) -> cKDTree:
+        if k not in trees:
+            trees[k] = cKDTree(loops[k].points)
+        return trees[k]
+
+    low = [lp.points.min(axis=0) for lp in loops]
+    high = [lp.points.max(axis=0) for lp in loops]
+    far = width * (1 + 1e-9)  # above any round-off of the distances (relative ~1e-16)
     gone: set[int] = set()
     for i, a in enumerate(loops):
         for j in range(i + 1, len(loops)):
             b = loops[j]
             if i in gone or j in gone or b.level != a.level:
                 continue
-            if trees[j].query(a.points)[0].max() < width and trees[i].query(b.points)[0].max() < width:
+            if (low[j] - high[i] > far).any() or (low[i] - high[j] > far).any():
+                continue  # boxes more than a width apart along an axis: no point within width of the other loop
+            if tree(j).query(a.points)[0].max() < width and tree(i).query(b.points)[0].max() < width:
                 gone.update((i, j))
     return [lp for k, lp in enumerate(loops) if k not in gone]
 
@@ -450,6 +549,42 @@ def _at_arcs(points: np.ndarray, arc: np.ndarray, where: np.ndarray) -> np.ndarr
     return a + (b - a) * ((where - arc[i]) / (arc[i + 1] - arc[i]))[:, None]
 
 
+TIP_BISECTIONS = 60
+"""Bisection steps of ``trim_tips``' chord across a tip."""
+TIP_TREE = 4
+"""Bisection steps that ``_bisect_chord`` resolves with one array evaluation (2^TIP_TREE - 1 chords)."""
+
+
+def _bisect_chord(points: np.ndarray, arc: np.ndarray, at: float, lo: float, hi: float,
+                  pitch: float) -> tuple[float, float]:
+    """TIP_BISECTIONS bisection steps on the half-width h [m] of path either side of path length
+    ``at`` [m] of the closed polygon ``points`` (vertex path lengths ``arc``, ``_at_arc``) whose
+    chord is ``pitch`` [m] long: (lo, hi) with the chord shorter than a pitch at lo (the mid
+    becomes lo where the chord is shorter, else hi). The steps are taken TIP_TREE at a time: the
+    mids of all the outcomes of the next TIP_TREE steps (each 0.5 (lo + hi) of its interval, as
+    one step at a time would take them) are evaluated in one call, then the path through them
+    is followed: the same mids, chords (``row_dot``: the rounding of the 1-D dot product) and
+    decisions as step by step."""
+    done = 0
+    while done < TIP_BISECTIONS:
+        k = min(TIP_TREE, TIP_BISECTIONS - done)
+        bounds, mids = [(lo, hi)], []  # node n (breadth first): children 2 n + 1 (shorter), 2 n + 2
+        for n in range(2 ** k - 1):
+            a, b = bounds[n]
+            mid = 0.5 * (a + b)
+            mids.append(mid)
+            bounds += [(mid, b), (a, mid)]
+        where = np.array(mids)
+        gap = _at_arcs(points, arc, at - where) - _at_arcs(points, arc, at + where)
+        shorter = (np.sqrt(row_dot(gap, gap)) < pitch).tolist()
+        n = 0
+        for _ in range(k):
+            n = 2 * n + (1 if shorter[n] else 2)
+        lo, hi = bounds[n]
+        done += k
+    return lo, hi
+
+
 def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
 
@@ -491,12 +626,7 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
                 pts = pts[:0]  # no chord of a pitch fits: a wire cannot follow the loop at all
                 break
             lo, hi = (h[wide[0] - 1] if wide[0] else pitch), h[wide[0]]
-            for _ in range(60):
-                mid = 0.5 * (lo + hi)
-                if np.linalg.norm(_at_arc(pts, arc, arc[i] - mid) - _at_arc(pts, arc, arc[i] + mid)) < pitch:
-                    lo = mid
-                else:
-                    hi = mid
+            lo, hi = _bisect_chord(pts, arc, arc[i], lo, hi, pitch)
             a0, a1 = arc[i] - hi, arc[i] + hi
             # keep the vertices outside (a0, a1) (path lengths taken from a1 round to a0)
             rel = (arc[:-1] - a1) % total
@@ -519,7 +649,7 @@ def winding_numbers(polygon: np.ndarray, points: np.ndarray) -> np.ndarray:
     lies right of it (Hormann & Agathos, Comput. Geom. 20, 131 (2001), sec. 2: the winding
     number as the signed crossing count, with its treatment of vertices on the ray)."""
     a = polygon[None, :, :]
-    b = np.roll(polygon, -1, axis=0)[None, :, :]
+    b = np.concatenate((polygon[1:], polygon[:1]))[None, :, :]
     q = points[:, None, :]
     side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
     up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
@@ -599,9 +729,19 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     order = sorted(by_level, key=lambda lv: (abs(lv), lv))
     chains: list[list[int]] = []
     tail_of: dict[int, int] = {}  # loop index -> chain index when that loop ends a chain
-    trees = {i: cKDTree(loops[i].points) for i in range(len(loops))}
+    trees: dict[int, cKDTree] = {}  # built for the loops that are someone's parent candidate
     wraps = [_wraps(uv, period) for uv, period, _ in charts]
-    area = [0.5 * abs(float(np.sum(uv[:, 0] * np.roll(uv[:, 1], -1) - np.roll(uv[:, 0], -1) * uv[:, 1])))
+    low = [uv.min(axis=0) for uv, _, _ in charts]
+    high = [uv.max(axis=0) for uv, _, _ in charts]
+
+    def apart(j: int, i: int) -> bool:  # loop i's box misses loop j's (in v; in u too on a plane):
+        # no point of i lies in j's box, so ``encloses(j, i)`` is False
+        if low[i][1] > high[j][1] or high[i][1] < low[j][1]:
+            return True
+        return charts[j][1] == 0 and (low[i][0] > high[j][0] or high[i][0] < low[j][0])
+
+    area = [0.5 * abs(float(np.sum(uv[:, 0] * np.concatenate((uv[1:, 1], uv[:1, 1]))
+                                   - np.concatenate((uv[1:, 0], uv[:1, 0])) * uv[:, 1])))
             for uv, _, _ in charts]
     for lv in order:
         previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
@@ -613,9 +753,13 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                 if wraps[i]:
                     around = [j for j in candidates if wraps[j] and charts[j][2] == charts[i][2]]
                 else:
-                    around = sorted((j for j in candidates if not wraps[j] and encloses(charts[j], charts[i])),
+                    around = sorted((j for j in candidates if not wraps[j] and charts[j][2] == charts[i][2]
+                                     and not apart(j, i) and encloses(charts[j], charts[i])),
                                     key=lambda j: (area[j], j))[:1]
                 if around:
+                    for j in around:
+                        if j not in trees:
+                            trees[j] = cKDTree(loops[j].points)
                     dists = [float(trees[j].query(loops[i].points)[0].min()) for j in around]
                     parent, dist = around[int(np.argmin(dists))], min(dists)
             links.append((dist, i, parent))

@@ -53,7 +53,7 @@ from coildesign.conductors import RoundWire, material
 from coildesign.design.contours import (
     _segment_distances_apart,
     connect,
-    contour_loops,
+    contour_levels,
     drop_slivers,
     drop_specks,
     levels,
@@ -998,8 +998,7 @@ class _WireMaker:
         current = self.ops.current_density(psi)
         if self.diameter is None:
             lv, _ = levels(psi, self.turns)
-            self.diameter = 0.6 * _contour_spacing([lp for c in lv for lp in contour_loops(self.surface, psi, c,
-                                                                                           current)])
+            self.diameter = 0.6 * _contour_spacing(contour_levels(self.surface, psi, lv, current))
         if self.clearance is None:
             self.clearance = 0.1 * self.diameter
         lift = self.diameter + self.clearance
@@ -1007,7 +1006,7 @@ class _WireMaker:
         self.avoid = self.saddles(psi)
         self.levels, delta = levels(psi, self.turns, self.avoid)
         lv = self.levels if at is None else at
-        loops = [lp for c in lv for lp in contour_loops(self.surface, psi, c, current)]
+        loops = contour_levels(self.surface, psi, lv, current)
         loops = trim_tips(drop_specks(drop_slivers(loops, lift), lift), lift)
         self.spacing = _contour_spacing(loops)
         chains = nests(loops)

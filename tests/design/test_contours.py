@@ -647,3 +647,89 @@ def test_enclosure_counts_only_the_points_in_the_parents_box():
         assert contours.encloses((shifted, period, 0), (moved, 0.0, 0)) == wound
         found += [plain, wound]
     assert 0 < sum(found) < len(found)  # both answers occur
+
+
+def _same_loops(a, b):
+    assert len(a) == len(b)
+    for p, q in zip(a, b):
+        assert np.array_equal(p.points, q.points) and np.array_equal(p.normals, q.normals)
+        assert np.array_equal(p.plane, q.plane)
+        assert (p.level, p.period, p.component) == (q.level, q.period, q.component)
+
+
+@pytest.mark.parametrize("per_chunk", [1, 2, 100])
+def test_contour_levels_are_the_loops_of_each_level_in_turn(plates, monkeypatch, per_chunk):
+    """Many levels contoured in one pass (in chunks of ``per_chunk`` levels) give exactly the
+    loops of ``contour_loops`` level by level, in the order of the levels given (repeated and
+    descending levels too), on plates (two components) and round a cylinder."""
+    monkeypatch.setattr(contours, "CONTOUR_BATCH", per_chunk * len(plates.faces))
+    x, y, z = plates.vertices.T
+    psi = np.sign(z) * np.exp(-((x - 1e-3) ** 2 + y * y) / (2e-3) ** 2) * window(x, y)
+    current = face_currents(plates, psi)
+    lv = [0.9, 0.1, -0.5, 0.5, 0.3, 0.3, 0.05, 2.0]
+    batch = contours.contour_levels(plates, psi, lv, current)
+    assert {lp.level for lp in batch} == {0.9, 0.1, -0.5, 0.5, 0.3, 0.05}
+    _same_loops(batch, [lp for c in lv for lp in contour_loops(plates, psi, c, current)])
+    cyl = design.cylinder(2e-3, 4e-3, resolution=2 * np.pi * 2e-3 / 24)
+    monkeypatch.setattr(contours, "CONTOUR_BATCH", per_chunk * len(cyl.faces))
+    x, y, z = cyl.vertices.T
+    psi = np.cos(np.pi * z / 4e-3) * (1 + 0.3 * x / 2e-3)
+    current = face_currents(cyl, psi)
+    lv = np.linspace(-0.9, 1.2, 9)
+    batch = contours.contour_levels(cyl, psi, lv, current)
+    assert any(lp.period > 0 for lp in batch)
+    _same_loops(batch, [lp for c in lv for lp in contour_loops(cyl, psi, c, current)])
+    assert contours.contour_levels(cyl, psi, [], current) == []
+
+
+def test_dedupe_drops_coincident_points_of_each_loop():
+    """Points within 1e-9 of their loop's size of the next one (the last point's next
+    is the first) are dropped, loop by loop: each loop's own size sets its threshold."""
+    big = np.array([[0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1e-10]], dtype=float)
+    small = 1e-6 * np.array([[0, 0, 0], [1, 0, 0], [1, 1e-4, 0], [0, 1, 0]], dtype=float)
+    pts = np.vstack([big, small])
+    kept, bounds = contours._dedupe_all(pts, np.arange(10), np.array([6, 4]))
+    assert bounds == [(0, 4), (4, 8)]
+    assert np.array_equal(kept, np.vstack([big[[0, 2, 3, 4]], small]))
+
+
+def test_chains_walk_the_segments_from_the_earliest_start():
+    """Closed chains in the order of their earliest segment, each from that segment's start;
+    a chain of 2 points or one that does not close is left out (a permutation of the points:
+    the array walk; a point without successor: the step-by-step walk)."""
+    seg_a = np.array([5, 1, 7, 0, 6, 2, 3, 4])  # cycles 5 0 3, 1 6, 7 2 4
+    seg_b = np.array([0, 6, 2, 3, 1, 4, 5, 7])
+    idx, counts = contours._chains(seg_a, seg_b, 8)
+    assert idx.tolist() == [5, 0, 3, 7, 2, 4] and counts.tolist() == [3, 3]
+    idx, counts = contours._chains(np.array([0, 1, 2, 4, 5, 6]), np.array([1, 2, 3, 5, 6, 4]), 7)
+    assert idx.tolist() == [4, 5, 6] and counts.tolist() == [3]
+
+
+@pytest.mark.parametrize("shift, dropped", [(0.5, True), (0.9, True), (1.2, False), (5.0, False)])
+def test_slivers_of_loops_apart_along_an_axis(shift, dropped):
+    """Two same-level loops of 1 um shifted by ``shift`` widths along y: within a width of each
+    other everywhere below one width apart (a sliver, both go), kept beyond (their boxes stand
+    apart along y by more than a width: decided without the distances)."""
+    t = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+    ring = np.c_[np.cos(t), np.sin(t), 0 * t] * 0.5e-6
+    normals = np.c_[0 * t, 0 * t, 1 + 0 * t]
+    width = 0.1e-3
+    loops = [ContourLoop(ring, 1.0, normals), ContourLoop(ring + [0.0, shift * width, 0.0], 1.0, normals)]
+    assert len(contours.drop_slivers(loops, width)) == (0 if dropped else 2)
+
+
+@pytest.mark.parametrize("pitch", [0.3e-3, 0.7e-3, 1.3e-3])
+def test_bisect_chord_takes_the_steps_of_one_at_a_time_bisection(pitch):
+    """The chord bisection in trees of steps ends on exactly the (lo, hi) of the plain
+    bisection (mid = (lo + hi) / 2 becomes lo where the chord is shorter than a pitch)."""
+    t = np.linspace(0, 2 * np.pi, 37, endpoint=False)
+    pts = np.c_[2e-3 * np.cos(t), 0.4e-3 * np.sin(t) * (1 + 0.3 * np.cos(3 * t)), 0 * t]
+    arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1))]
+    at, lo, hi = arc[0], 0.5 * pitch, 3 * pitch
+    for _ in range(contours.TIP_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if np.linalg.norm(contours._at_arc(pts, arc, at - mid) - contours._at_arc(pts, arc, at + mid)) < pitch:
+            lo = mid
+        else:
+            hi = mid
+    assert contours._bisect_chord(pts, arc, at, 0.5 * pitch, 3 * pitch, pitch) == (lo, hi)
