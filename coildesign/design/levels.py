@@ -101,14 +101,14 @@ THIN = 6
 TRUST = 0.25
 """Initial trust radius of a step, in units of the mean level spacing."""
 STEPS = 5
-"""Accepted steps per optimisation (each wire set built costs ~1-1.5 s of CPU on
+"""Accepted steps per optimisation (each wire set built costs ~0.5-1 s of CPU on
 benchmarks/bench_design.py's problem: build, dense check, spacing, inductance; a rejected trial
 does not use up a step, the REJECTIONS rule bounds them: at most STEPS REJECTIONS
-wire sets). Measured there with the exact spacing check near junctions: y 674.9 -> 677.1, 679.3,
-680.0, 680.2, 680.7 (eight wire sets, three rejected: two missed the bound, 5.035 and 5.007 %,
-one fell short of the best); z (strays dropped) 1055.4, 1060.3, 1063.2, 1064.4, 1065.4 (eight, three
-rejected at 5.009, 5.003 and 5.001 %; with mirror-image windings). Counting built wire sets instead
-(five) ended y at 680.0 and z at 1063.2, with 40 % less CPU for y."""
+wire sets). Measured there (dense checks one point per mirror orbit): y 674.9 -> 676.9, 679.3,
+680.3, 680.6, 681.0 (nine wire sets, four rejected at 5.031, 5.017, 5.003 and 5.001 %); z (strays
+dropped) 1055.6, 1060.4, 1063.6, 1064.3, 1065.5 (eight, three rejected at 5.011, 5.002 and
+5.001 %). Counting built wire sets instead (five) ended y at 680.0 and z at 1063.2 on an earlier
+tree, with 40 % less CPU for y."""
 REJECTIONS = 2
 """The optimisation ends after this many rejected steps in a row: the model then misses what the
 wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed the bound or the
