@@ -37,24 +37,27 @@ First-order model (all derivatives per unit change of a_k, exact for the piecewi
 - Spacing. The distance d between the nearest points of two loops changes by
   u . (dr_1 - dr_2), u the unit vector between them.
 
-Step (a linearised trust-region program, Nocedal & Wright, Numerical Optimization 2nd ed.,
-ch. 4 and 18): maximise (eta + g . x)^2 / (L + l . x) subject to
-|Bz + D x - (eta + g . x) s| <= AIM_MODEL eps (eta + g . x) scale(s) at the check points (the
-same measure as ``analysis.gradient.bounded_deviation``), the spacing rows d + dd x >= pitch,
-the levels kept on their side of every saddle value of psi (``contours.saddle_levels``: the
-topology must not change within a step), ordered and inside (0, max|psi|), and |x_k| <= the
-trust radius; solved by SLSQP (Kraft, DFVLR-FB 88-28 (1988)) on cutting planes (the rows nearest
-to binding first, then every row the solution violates: Kelley, J. SIAM 8, 703 (1960)). The wires at the new levels are
-then built and judged on the dense check (``analysis.dense_field_deviation``), the spacing rule
-and their own inductance: a step is accepted only when they meet the bound and the spacing and
-raise eta^2/L; otherwise the trust radius shrinks and the model is corrected along the
-rejected step x by the trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a
-second-order term along x). The optimisation ends after STEPS accepted steps, after REJECTIONS
-rejected steps in a row, or when the model predicts less than MIN_GAIN. Wire sets already judged
-are not built again: the start may be the refinement's own wires, and for the "dsv" measure the
-trials may be judged on the DSV's sphere alone (the error field is harmonic: its maximum sits
-there) and the returned one on the whole dense set (``tune_levels``). Everything is
-deterministic (no random start; SLSQP and the check sets are fixed by the inputs).
+Step (a linearised trust-region program, Nocedal & Wright, Numerical Optimization 2nd ed., ch. 4
+and 18): maximise (eta + g . x)^2 / (L + l . x) subject to |Bz + D x - (eta + g . x) s| <=
+AIM_MODEL eps (eta + g . x) scale(s) at the check points (the same measure as
+``analysis.gradient.bounded_deviation``), the spacing rows d + dd x >= pitch, the levels kept on
+their side of every saddle value of psi (``contours.saddle_levels``: the topology must not change
+within a step), ordered and inside (0, max|psi|), and |x_k| <= the trust radius; solved by SLSQP
+(Kraft, DFVLR-FB 88-28 (1988)) on cutting planes (the rows nearest to binding first, then every row
+the solution violates: Kelley, J. SIAM 8, 703 (1960)). The wires at the new levels are then built
+and judged on the dense check (``analysis.dense_field_deviation``), the spacing rule and their own
+inductance: a step is accepted only when they meet the bound and the spacing and raise eta^2/L;
+otherwise the trust radius shrinks and the model is corrected along the rejected step x by the
+trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a second-order term along x). A
+step accepted only with that correction shrinks the radius once more for the next model, which
+starts without it: the plain linear model's last step at the radius it had was rejected, a poor fit
+after which a trust region shrinks (Nocedal & Wright, alg. 4.1). The optimisation ends after STEPS
+accepted steps, after REJECTIONS rejected steps in a row, or when the model predicts less than
+MIN_GAIN. Wire sets already judged are not built again: the start may be the refinement's own
+wires, and for the "dsv" measure the trials may be judged on the DSV's sphere alone (the error
+field is harmonic: its maximum sits there) and the returned one on the whole dense set
+(``tune_levels``). Everything is deterministic (no random start; SLSQP and the check sets are fixed
+by the inputs).
 
 Stray windings: a contour nest of a single loop beside nests of several loops (a level that
 just cuts a plateau of psi beside the main windings) is not a winding of its own; the levels
@@ -105,10 +108,10 @@ STEPS = 5
 benchmarks/bench_design.py's problem: build, dense check, spacing, inductance; a rejected trial
 does not use up a step, the REJECTIONS rule bounds them: at most STEPS REJECTIONS
 wire sets). Measured there (dense checks one point per mirror orbit): y 674.9 -> 676.9, 679.3,
-680.3, 680.6, 681.0 (nine wire sets, four rejected at 5.031, 5.017, 5.003 and 5.001 %); z (strays
-dropped) 1055.6, 1060.4, 1063.6, 1064.3, 1065.5 (eight, three rejected at 5.011, 5.002 and
-5.001 %). Counting built wire sets instead (five) ended y at 680.0 and z at 1063.2 on an earlier
-tree, with 40 % less CPU for y."""
+680.3, 680.6 (six wire sets, two rejected at 5.031 and 5.008 %); z (strays dropped) 1055.6,
+1060.3, 1063.2, 1063.9, 1065.4 (seven, two rejected at 5.011 and 5.014 %). Without the shrink after
+a corrected step: y 681.0 from nine wire sets (four rejected), z 1065.5 from eight, 20 % more CPU
+for y."""
 REJECTIONS = 2
 """The optimisation ends after this many rejected steps in a row: the model then misses what the
 wires do (on the 12 mm Gy of the tests, pointwise: three trials in a row missed the bound or the
@@ -577,6 +580,8 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
         taken += accepted
         if accepted:
             best, current_set, a = trial, trial, magnitudes(trial.levels)
+            if curve is not None:  # the step needed the correction: the plain model reaches less far
+                trust *= SHRINK
             model, curve = None, None
         else:  # the same model, corrected to second order along the rejected step
             curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
