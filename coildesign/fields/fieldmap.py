@@ -85,28 +85,6 @@ def empty_field_map(coil: Coil, center, size, n, quantities, *, in_memory: bool,
     return fm, tuple(quantities)
 
 
-def _fundamental_domain(shape: tuple[int, int, int], center: np.ndarray, coil: Coil):
-    """Grid points of one fundamental domain of the coil's mirror symmetries that map the grid
-    onto itself (every mirrored axis through the grid centre at coordinate 0): (flat indices of
-    the points to evaluate, for every grid point the position of its representative among them
-    and the group element mapping the representative onto it, elements [(t, s)]), or None."""
-    usable = [(t, s) for t, s in mirror_symmetries(coil) if np.all(center[t < 0] == 0.0)]
-    if not usable:
-        return None
-    nx, ny, nz = shape
-    flat = np.arange(nx * ny * nz)
-    idx = (flat % nx, (flat // nx) % ny, flat // (nx * ny))
-    elements = [(np.ones(3), 1.0)] + usable
-    rep, which = flat.copy(), np.zeros(len(flat), dtype=np.int8)
-    for g, (t, _) in enumerate(elements[1:], start=1):
-        i, j, k = (n - 1 - a if sign < 0 else a for a, n, sign in zip(idx, shape, t))
-        image = i + nx * (j + ny * k)
-        smaller = image < rep
-        rep[smaller], which[smaller] = image[smaller], g
-    reps = np.flatnonzero(rep == flat)
-    return reps, np.searchsorted(reps, rep), which, elements
-
-
 @dataclass(frozen=True)
 class PointOrbits:
     """A point set's orbits under a coil's mirror symmetries (``point_orbits``): ``representatives``
@@ -124,6 +102,29 @@ class PointOrbits:
         representatives."""
         factors = np.array([field_factors(t, s, quantity) for t, s in self.elements])
         return values[self.position] * factors[self.element]
+
+
+def _fundamental_domain(shape: tuple[int, int, int], center: np.ndarray, coil: Coil):
+    """Grid points of one fundamental domain of the coil's mirror symmetries that map the grid
+    onto itself (every mirrored axis through the grid centre at coordinate 0), as the grid's
+    ``PointOrbits`` (flat indices of the points to evaluate, for every grid point the position of
+    its representative among them and the group element mapping the representative onto it), or
+    None."""
+    usable = [(t, s) for t, s in mirror_symmetries(coil) if np.all(center[t < 0] == 0.0)]
+    if not usable:
+        return None
+    nx, ny, nz = shape
+    flat = np.arange(nx * ny * nz)
+    idx = (flat % nx, (flat // nx) % ny, flat // (nx * ny))
+    elements = [(np.ones(3), 1.0)] + usable
+    rep, which = flat.copy(), np.zeros(len(flat), dtype=np.int8)
+    for g, (t, _) in enumerate(elements[1:], start=1):
+        i, j, k = (n - 1 - a if sign < 0 else a for a, n, sign in zip(idx, shape, t))
+        image = i + nx * (j + ny * k)
+        smaller = image < rep
+        rep[smaller], which[smaller] = image[smaller], g
+    reps = np.flatnonzero(rep == flat)
+    return PointOrbits(reps, np.searchsorted(reps, rep), which, tuple(elements))
 
 
 def point_orbits(coil: Coil, points: np.ndarray, *, tolerance: float = 1e-10) -> PointOrbits:
@@ -209,9 +210,7 @@ def field_map(
         if domain is None:
             val = evaluate(coil, pts, current, quantity=q, **options)
         else:
-            reps, position, which, elements = domain
-            factors = np.array([field_factors(t, s, q) for t, s in elements])
-            val = evaluate(coil, pts[reps], current, quantity=q, **options)[position] * factors[which]
+            val = domain.fill(evaluate(coil, pts[domain.representatives], current, quantity=q, **options), q)
         if q == "dB/dr":
             val = val.reshape(len(pts), 9)
         fm.add(q, val)
