@@ -15,23 +15,43 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 
 import numpy as np
 
 ALLOCATOR_PRIME_BYTES = 4 * 2**20  # above the kernels' largest block temporary, below glibc's 32 MiB cap
 
 _CONTROLLER: list = []  # one per process: finding the libraries takes ~3 ms
+_HELD: list = []  # the limiter of the outermost one_blas_thread() context that is open
+_HOLDERS = [0]  # contexts open, in all threads
+_LOCK = threading.Lock()
 
 
+@contextlib.contextmanager
 def one_blas_thread():
-    """Context limiting BLAS to one thread while it lasts (process-wide). threadpoolctl is
-    imported on first use: it takes ~10 ms, which ``import coildesign`` does not pay."""
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
+    """Context limiting BLAS to one thread while it lasts (process-wide). Thread safe: the
+    first context to open sets the limit and the last to close restores the original one, so
+    contexts that open and close in different orders on several threads (the field engine's
+    calls from a worker thread beside the caller's) never leave the limit changed.
+    threadpoolctl is imported on first use: it takes ~10 ms, which ``import coildesign`` does not
+    pay."""
+    with _LOCK:
+        if not _HOLDERS[0]:
+            if not _CONTROLLER:
+                from threadpoolctl import ThreadpoolController
 
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+                _CONTROLLER.append(ThreadpoolController())
+            _HELD.append(_CONTROLLER[0].limit(limits=1, user_api="blas"))
+        _HOLDERS[0] += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _HOLDERS[0] -= 1
+            if not _HOLDERS[0]:
+                _HELD.pop().restore_original_limits()
 
 
 @functools.cache

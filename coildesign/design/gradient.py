@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -38,6 +39,7 @@ from scipy.spatial import cKDTree
 
 from coildesign import _files as files
 from coildesign import _validation as check
+from coildesign._runtime import one_blas_thread
 from coildesign.analysis.gradient import (
     DEVIATIONS,
     DeviationCheck,
@@ -709,15 +711,20 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
             return lambda c, _: target.dense_deviation(c, r_dsv, target.coefficient(c, r_dsv, centre), center=centre,
                                                        exclude=exclude, deviation=deviation, sphere_only=sphere_only)
         s_hat = np.eye(3)[AXES[target.axis]]
-        start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv, deviation,
-                                             exclude, WIRE_GMD_POINTS, check=lambda *_: dense, order=WIRE_ORDER)
         sphere = deviation == "dsv"
         # trial wire sets that miss the eddy bound are refused before their inductance is computed
         meets_eddy = None if bound_eddy is None else lambda c, eta: e_rows.meets(e_rows.of(c, eta))
-        tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude, WIRE_GMD_POINTS,
-                               start=start, check=deviation_check(True) if sphere else None,
-                               final_check=deviation_check(False) if sphere else None,
-                               admissible=meets_eddy, order=WIRE_ORDER)
+        # the wire sets' inductances run on a worker thread while the levels are linearised
+        # (``levels.wire_set``); BLAS is held to one thread meanwhile (``_runtime.one_blas_thread``:
+        # its limit is process-wide, so concurrent engine calls then all see the same setting)
+        with one_blas_thread(), ThreadPoolExecutor(max_workers=1) as worker:
+            start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv,
+                                                 deviation, exclude, WIRE_GMD_POINTS, check=lambda *_: dense,
+                                                 order=WIRE_ORDER, executor=worker)
+            tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude,
+                                   WIRE_GMD_POINTS, start=start, check=deviation_check(True) if sphere else None,
+                                   final_check=deviation_check(False) if sphere else None,
+                                   admissible=meets_eddy, order=WIRE_ORDER, executor=worker)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
                 and (meets_eddy is None or meets_eddy(tuned.coil, tuned.efficiency))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing

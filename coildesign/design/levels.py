@@ -68,6 +68,7 @@ returned when it meets the bounds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -145,16 +146,29 @@ def without_strays(chains: Sequence[Sequence[ContourLoop]]) -> list[list[Contour
 class WireSet:
     """A wire set at given contour ``levels`` [A] and its figures at 1 A: ``efficiency``
     [T/(m A)], ``inductance`` [H], the dense deviation ``check``, ``spacing`` [m] (centre to
-    centre), and the contour ``loops`` the wires follow."""
+    centre), and the contour ``loops`` the wires follow. ``inductance_result``: the inductance,
+    or the ``Future`` of its computation on a worker thread (``wire_set``), which ``inductance``
+    waits for; inf marks wires that miss a bound (``admitted`` is then False)."""
 
     levels: np.ndarray
     coil: Coil
     junctions: list
     loops: list
     efficiency: float
-    inductance: float
+    inductance_result: float | Future
     check: DeviationCheck
     spacing: float
+
+    @property
+    def inductance(self) -> float:
+        """L [H] (waits for a computation still running)."""
+        result = self.inductance_result
+        return float(result.result()) if isinstance(result, Future) else float(result)
+
+    @property
+    def admitted(self) -> bool:
+        """False when the wires missed a bound judged before their inductance (``wire_set``)."""
+        return isinstance(self.inductance_result, Future) or bool(np.isfinite(self.inductance_result))
 
     @property
     def figure_of_merit(self) -> float:
@@ -403,13 +417,17 @@ def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spaci
              center: np.ndarray, radius: float, deviation: str, exclude: float, gmd_points: int,
              bounds: tuple[float, float] | None = None,
              check: Callable[[Coil, float], DeviationCheck] | None = None,
-             admissible: Callable[[Coil, float], bool] | None = None, order: int = GAUSS_ORDER) -> WireSet:
+             admissible: Callable[[Coil, float], bool] | None = None, order: int = GAUSS_ORDER,
+             executor: Executor | None = None) -> WireSet:
     """The ``WireSet`` of a built coil: efficiency (analytic Jacobian), dense deviation check
     (``check(coil, eta)``, default ``analysis.dense_field_deviation``) and inductance
     (``analysis.inductance`` with ``gmd_points`` and ``order`` Gauss nodes; cached on the coil, so
     the design's report of the returned wires reuses it). ``bounds`` (max deviation, pitch [m]):
     wires that miss either, or for which ``admissible(coil, eta)`` (a further bound of the design,
-    e.g. its eddy field; judged only when the two are met) is False, get no inductance (inf)."""
+    e.g. its eddy field; judged only when the two are met) is False, get no inductance (inf).
+    ``executor``: the inductance is computed there (e.g. a one-thread pool: the caller goes on,
+    e.g. linearising the wires, while numpy's loops run without the GIL) and read from the
+    returned ``WireSet`` when needed; the same number either way."""
     eta = gradient_efficiency(coil, axis_vector, center=tuple(center))
     if check is None:
         dense = dense_field_deviation(coil, radius, axis_vector, center=tuple(center), exclude=exclude,
@@ -418,8 +436,13 @@ def wire_set(levels: np.ndarray, coil: Coil, junctions: list, loops: list, spaci
         dense = check(coil, eta)
     missed = bounds is not None and (dense.max_deviation > bounds[0] * (1 + 1e-9) or spacing < bounds[1] * (1 - 1e-9)
                                      or (admissible is not None and not admissible(coil, eta)))
-    return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta,
-                   np.inf if missed else inductance(coil, gmd_points=gmd_points, order=order), dense, spacing)
+    if missed:
+        value = np.inf
+    elif executor is None:
+        value = inductance(coil, gmd_points=gmd_points, order=order)
+    else:
+        value = executor.submit(inductance, coil, gmd_points=gmd_points, order=order)
+    return WireSet(np.asarray(levels, dtype=float), coil, junctions, loops, eta, value, dense, spacing)
 
 
 def _step(model: LevelModel, scale: np.ndarray, eps: float, pitch: float, trust: float, unit: float, top: float,
@@ -552,9 +575,13 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     unit = float(a[-1]) / len(a)
     trust = TRUST
 
-    def ok(w: WireSet) -> bool:  # an infinite inductance marks a further bound missed (``wire_set``)
+    def ok(w: WireSet) -> bool:  # meets the bounds; its inductance (maybe still running) is not read
         return (w.check.max_deviation <= max_deviation * (1 + 1e-9) and w.spacing >= pitch * (1 - 1e-9)
-                and bool(np.isfinite(w.inductance)))
+                and w.admitted)
+
+    def linearised(w: WireSet) -> LevelModel:
+        return linearise(w, surface, current, axis_vector, center, radius, wire_diameter, pitch, max_deviation,
+                         deviation, exclude)
 
     best = start if ok(start) else None
     current_set = start
@@ -563,14 +590,16 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     model, curve = None, None
     while taken < steps and rejected < REJECTIONS:
         if model is None:
-            model = linearise(current_set, surface, current, axis_vector, center, radius, wire_diameter, pitch,
-                              max_deviation, deviation, exclude)
-            scale = deviation_scale(model.s, radius, exclude, deviation)
+            model = linearised(current_set)
+        scale = deviation_scale(model.s, radius, exclude, deviation)
         x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set), curve)
         if not np.any(x):
             break
         new_a = a + x
         trial = build(levels_at(current_set.levels, a, new_a))
+        # the trial's model, linearised while its inductance may still be computed (``wire_set``'s
+        # executor), for the next step should the trial be accepted
+        ahead = linearised(trial) if ok(trial) and taken + 1 < steps else None
         accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
         log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
                              "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
@@ -582,7 +611,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             best, current_set, a = trial, trial, magnitudes(trial.levels)
             if curve is not None:  # the step needed the correction: the plain model reaches less far
                 trust *= SHRINK
-            model, curve = None, None
+            model, curve = ahead, None
         else:  # the same model, corrected to second order along the rejected step
             curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
                      trial.efficiency - model.eta - model.deta @ x)
@@ -596,7 +625,7 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
                 check: Callable[[Coil, float], DeviationCheck] | None = None,
                 final_check: Callable[[Coil, float], DeviationCheck] | None = None,
                 admissible: Callable[[Coil, float], bool] | None = None,
-                order: int = GAUSS_ORDER) -> tuple[WireSet | None, dict]:
+                order: int = GAUSS_ORDER, executor: Executor | None = None) -> tuple[WireSet | None, dict]:
     """``optimise_levels`` for the wires a target-field design cuts from ``psi``: ``maker`` makes
     them (``make(psi, at, strays)`` of ``design.gradient``; its ``levels``, ``loops``, ``pitch``,
     ``diameter``, ``surface`` and ``ops`` after the call, ``saddles(psi)`` the saddle values to
@@ -609,7 +638,7 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
     sphere-only ``check``); when it fails, the given ``start`` is returned (or None).
     ``admissible(coil, eta)``: a further bound the trial wire sets must meet (``wire_set``; e.g. the
     design's eddy field), judged before their inductance is computed. ``gmd_points`` and ``order``:
-    the wires' inductance options (``wire_set``)."""
+    the wires' inductance options (``wire_set``), computed on ``executor`` when given (``wire_set``)."""
     s_hat = np.asarray(axis_vector, dtype=float)
     c = np.asarray(center, dtype=float)
 
@@ -618,7 +647,7 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
         return wire_set(maker.levels if at is None else at, coil, junctions, maker.loops,
                         spacing_of(coil.windings, junctions, maker.pitch), s_hat, c, radius, deviation, exclude,
                         gmd_points, None if at is None else (max_deviation, maker.pitch), check, admissible,
-                        order)
+                        order, executor)
 
     given = start
     if start is None:

@@ -4,6 +4,7 @@ differences of the true wires, stray windings are dropped, and the result is rep
 
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,21 @@ def test_tuned_levels_raise_the_wires_figure_of_merit_within_both_bounds(gx):
     dense = dense_field_deviation(best.coil, DSV, "x", deviation="dsv")
     assert dense.max_deviation <= EPS
     assert best.spacing >= (gx.wire_diameter + gx.clearance) * (1 - 1e-9)
+
+
+@pytest.mark.slow
+def test_inductances_on_a_worker_thread_give_the_same_tuning(gx):
+    """With an executor the wire sets' inductances run beside the linearisation (``wire_set``):
+    the same levels, inductance and log, to the last bit, as computed in line."""
+    in_line, log_in_line = _tune(gx)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        threaded, log_threaded = lv.tune_levels(_maker(gx), gx.stream_function, gd._min_spacing, np.eye(3)[0],
+                                                np.zeros(3), DSV, EPS, "dsv", 0.1, gd.WIRE_GMD_POINTS,
+                                                executor=worker)
+    assert isinstance(threaded.inductance_result, Future)
+    np.testing.assert_array_equal(threaded.levels, in_line.levels)
+    assert threaded.inductance == in_line.inductance
+    assert log_threaded == log_in_line
 
 
 @pytest.mark.slow
