@@ -517,19 +517,23 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
     n_rounds = (check.positive_int("refine", opt.refine, minimum=0) + 1) * (2 if opt.enforce_spacing else 1)
     work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if opt.method == "qp" else 1)
     check_design_work(work)  # before the operators and wires are allocated
-    basis = ops.modes(k, parities, ctr)
-    t_basis = time.perf_counter()
-
-    # ---- targets and operators in the reduced basis
-    # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
-    # r, so only the targets in the fundamental domain are kept (no duplicated constraint rows,
-    # which stall interior-point solvers; n_targets counts the whole DSV)
-    pts = _targets(r_dsv, ctr, n_targets)
-    pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
-    s = target.values(pts, ctr)  # the target field per unit coefficient h_nm [m^n] (s for a gradient)
-    h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
-    a_bz = ops.field_operator(pts, basis)[:, 2, :]
-    grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
+    # the mesh's face coupling (the F x F part of the inductance matrix) is computed on a worker
+    # thread beside the basis and the field operator: numpy's loops and BLAS run without the GIL
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        coupling = worker.submit(getattr, ops, "face_coupling")
+        basis = ops.modes(k, parities, ctr)
+        t_basis = time.perf_counter()
+        # ---- targets and operators in the reduced basis
+        # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
+        # r, so only the targets in the fundamental domain are kept (no duplicated constraint rows,
+        # which stall interior-point solvers; n_targets counts the whole DSV)
+        pts = _targets(r_dsv, ctr, n_targets)
+        pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
+        s = target.values(pts, ctr)  # the target field per unit coefficient h_nm [m^n] (s for a gradient)
+        h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
+        a_bz = ops.field_operator(pts, basis)[:, 2, :]
+        grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
+        coupling.result()
     l_red = ops.inductance_matrix(basis)
     thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
     rho = material(opt.material_name).resistivity
