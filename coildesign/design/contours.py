@@ -1110,6 +1110,22 @@ def _nearest_on(points: np.ndarray, target: np.ndarray) -> tuple[int, float]:
     return i, float(t[i])
 
 
+VERTEX_SNAP = 1e-9
+"""A point of a polygon within this fraction of its segment from a vertex is that vertex (``_at_vertex``)."""
+
+
+def _at_vertex(where: tuple[int, float], n: int) -> tuple[int, float]:
+    """The point ``where`` (segment index, fraction) of a closed polygon of ``n`` vertices in one
+    form: within VERTEX_SNAP of a vertex it is that vertex as (its index, 0.0). The end of segment
+    i and the start of segment i + 1 are the same point, and which form a nearest-point search
+    returns there is decided by round-off (two equal distances): the arcs drawn from the two forms
+    differ by a vertex, and the wires built on them by more."""
+    i, t = where
+    if t >= 1.0 - VERTEX_SNAP:
+        return (i + 1) % n, 0.0
+    return (i, 0.0) if t <= VERTEX_SNAP else (i, t)
+
+
 def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -> np.ndarray:
     """The closed polygon ``points`` from the point ``begin`` forward to the point ``end`` (each
     (segment index, fraction)), both included, with the vertices in between."""
@@ -1120,6 +1136,8 @@ def _arc(points: np.ndarray, begin: tuple[int, float], end: tuple[int, float]) -
     count = (end[0] - begin[0]) % n
     if count == 0 and end[1] <= begin[1]:
         count = n
+    if end[1] == 0.0:  # the end is the vertex itself: not twice
+        count -= 1
     inner = points[(begin[0] + 1 + np.arange(count)) % n]
     return np.vstack([p0, inner, p1])
 
@@ -1397,9 +1415,10 @@ def connect(nest: list[ContourLoop], lift: float, lead_length: float, center: np
     for k in range(n - 1, -1, -1):
         perimeter = float(np.linalg.norm(np.diff(np.vstack([pts_of[k], pts_of[k][:1]]), axis=0), axis=1).sum())
         jog = np.array([at(k, ends[k]), at(k + 1, starts[k + 1])]) if k < n - 1 else None
-        starts[k] = _gap_start(pts_of[k], ends[k], min(lift, 0.25 * perimeter), jog, pts_of[k - 1] if k else None)
+        starts[k] = _at_vertex(_gap_start(pts_of[k], ends[k], min(lift, 0.25 * perimeter), jog,
+                                          pts_of[k - 1] if k else None), len(pts_of[k]))
         if k:
-            ends[k - 1] = _nearest_on(pts_of[k - 1], at(k, starts[k]))
+            ends[k - 1] = _at_vertex(_nearest_on(pts_of[k - 1], at(k, starts[k])), len(pts_of[k - 1]))
 
     def normal(k: int, where: tuple[int, float]) -> np.ndarray:
         m = nest[k].normals[where[0]]

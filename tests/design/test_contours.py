@@ -733,3 +733,26 @@ def test_bisect_chord_takes_the_steps_of_one_at_a_time_bisection(pitch):
         else:
             hi = mid
     assert contours._bisect_chord(pts, arc, at, 0.5 * pitch, 3 * pitch, pitch) == (lo, hi)
+
+
+def test_points_at_a_vertex_take_one_form_and_arcs_end_there_once():
+    """The end of segment i and the start of segment i + 1 are one point; a nearest-point search
+    returns either form by round-off (two equal distances), and the arcs drawn from the two once
+    differed by a vertex (the coarse Z2 shim's wires then depended on the mesh operators'
+    round-off). ``_at_vertex`` gives the vertex (index, 0.0) for both, within VERTEX_SNAP."""
+    square = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    assert contours._at_vertex((0, 1.0), 4) == (1, 0.0)
+    assert contours._at_vertex((1, 0.0), 4) == (1, 0.0)
+    assert contours._at_vertex((3, 1.0 - 0.5 * contours.VERTEX_SNAP), 4) == (0, 0.0)
+    assert contours._at_vertex((2, 0.5 * contours.VERTEX_SNAP), 4) == (2, 0.0)
+    assert contours._at_vertex((2, 0.25), 4) == (2, 0.25)
+    # the corner (1, 0) is nearest to a point beyond it on the diagonal: both segments tie
+    i, t = contours._nearest_on(square, np.array([2.0, -1.0, 0.0]))
+    assert (i, t) in ((0, 1.0), (1, 0.0))
+    assert contours._at_vertex((i, t), 4) == (1, 0.0)
+    # an arc ending at a vertex holds it once, also all the way round from the same segment
+    for begin in ((1, 0.5), (0, 0.5)):
+        arc = contours._arc(square, begin, (1, 0.0))
+        assert np.all(np.linalg.norm(np.diff(arc, axis=0), axis=1) > 0)
+        np.testing.assert_array_equal(arc[-1], square[1])
+    np.testing.assert_array_equal(contours._arc(square, (1, 0.5), (1, 0.0))[1:-1], square[[2, 3, 0]])
