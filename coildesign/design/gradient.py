@@ -70,7 +70,7 @@ from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, 
 from coildesign.design.target import HarmonicTarget
 from coildesign.design.work import check_design_work, design_work
 from coildesign.export import to_csv, to_npz, to_stl, to_vtk
-from coildesign.fields import field
+from coildesign.fields.fieldmap import evaluate_by_symmetry
 from coildesign.geometries.gradient_coils import GradientSet
 from coildesign.surfaces.operators import StreamFunctionOperators
 from coildesign.surfaces.surfaces import Surface, cylinder
@@ -661,7 +661,8 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
         eta_w = target.coefficient(coil, r_dsv, centre)
-        bz_images = field(coil, images)[:, 2].reshape(len(image_parity), -1)  # (mirror images, targets)
+        # (mirror images, targets), one point per orbit of the wires' own mirror symmetries
+        bz_images = evaluate_by_symmetry(coil, images)[:, 2].reshape(len(image_parity), -1)
         # the wires are judged by the dense check that the design reports (whole DSV, no symmetry
         # assumed) and by the spacing that ``buildable`` reports. For "dsv" the error field
         # Bz - c h is harmonic in the DSV, so its maximum sits on the sphere (module doc): each
