@@ -33,14 +33,20 @@ from scipy.spatial import cKDTree
 
 from coildesign import _validation as check
 from coildesign._constants import mu_0
+from coildesign._runtime import one_blas_thread
 from coildesign.surfaces.quadrature import quadrature_points, rule_order, uniform_triangle_potential
 from coildesign.surfaces.surfaces import Surface
 
 MU0_4PI = mu_0 / (4.0 * np.pi)
 CHUNK_PAIRS = 4_000_000  # point-source pairs per block (bounded scratch memory ~0.2 GB)
-DENSE_MODES = 2000
-"""Symmetric subspaces up to this size get their modes from the dense pencil (LAPACK dsygvd-class,
-~0.02-0.1 s at 160-190 against ARPACK's 0.5-1.9 s for 160 modes); larger ones from ARPACK."""
+DENSE_MODES_RATIO = 4
+DENSE_MODES_SIZE = 400
+"""Symmetric subspaces of n <= max(DENSE_MODES_RATIO x count, DENSE_MODES_SIZE) get their modes from the
+dense pencil (LAPACK's symmetric-definite solver, ~n^3 work), larger ones from ARPACK's shift-invert
+Lanczos (~n count^2). Measured on the benchmark cylinder's meshes, one BLAS thread, best of 3:
+n = 160, 294, 640 at 160 modes dense 0.027, 0.056, 0.18 s against ARPACK 0.060, 0.17, 0.39 s;
+n = 1161 dense 0.57 s against 0.21 s; 40 modes of n = 400 dense 0.050 s against 0.072 s, of n = 640
+dense 0.10 s against 0.067 s."""
 MID_RANGE = 4.0  # face pairs closer than this many edge lengths get a 9 x 9-point rule (face_coupling)
 
 
@@ -343,17 +349,21 @@ class StreamFunctionOperators:
         if count > q.shape[1] - 1:
             check._fail("modes", f"at most {q.shape[1] - 1} (the free symmetric vertex combinations of this mesh)",
                         count)
-        if ks.shape[0] <= DENSE_MODES:
-            # the whole (small) pencil at once: LAPACK's dense symmetric-definite solver, with each
-            # eigenvector's sign fixed by its largest component (signs are otherwise arbitrary)
-            _, vec = eigh(ks.toarray(), ms.toarray(), subset_by_index=[0, count - 1])
-            lead = vec[np.argmax(np.abs(vec), axis=0), np.arange(count)]
-            vec = vec * np.where(lead < 0, -1.0, 1.0)
-            return np.asarray(q @ vec)
-        # a fixed start vector: ARPACK's own draws from a generator whose state persists between
-        # calls in a process, so identical inputs gave other (rotated) bases and other designs
-        start = np.random.default_rng(0).standard_normal(ks.shape[0])
-        _, vec = eigsh(ks, k=count, M=ms, sigma=-1e-9 * abs(ks.diagonal()).max(), which="LM", v0=start)
+        # one BLAS thread: the solvers' many small products gain nothing from more, and ARPACK's
+        # 159 of 160 modes took 0.1-1.9 s with two threads against 0.06 s with one (measured)
+        with one_blas_thread():
+            if ks.shape[0] <= max(DENSE_MODES_RATIO * count, DENSE_MODES_SIZE):
+                # the whole pencil at once: LAPACK's dense symmetric-definite solver, with each
+                # eigenvector's sign fixed by its largest component (signs are otherwise arbitrary)
+                _, vec = eigh(ks.toarray(), ms.toarray(), subset_by_index=[0, count - 1])
+                lead = vec[np.argmax(np.abs(vec), axis=0), np.arange(count)]
+                vec = vec * np.where(lead < 0, -1.0, 1.0)
+            else:
+                # a fixed start vector: ARPACK's own draws from a generator whose state persists
+                # between calls in a process, so identical inputs gave other (rotated) bases and other
+                # designs
+                start = np.random.default_rng(0).standard_normal(ks.shape[0])
+                _, vec = eigsh(ks, k=count, M=ms, sigma=-1e-9 * abs(ks.diagonal()).max(), which="LM", v0=start)
         return np.asarray(q @ vec)
 
     def mirror_map(self, axis: int, center=(0.0, 0.0, 0.0)) -> np.ndarray | None:

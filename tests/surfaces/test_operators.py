@@ -16,6 +16,7 @@ from coildesign.analysis.handbook import current_sheet_inductance
 from coildesign.coil import Coil, Winding
 from coildesign.design import biplanar, cylinder, mesh
 from coildesign.design.solve import InfeasibleDesignError, solve_least_squares, solve_qp
+from coildesign.surfaces import operators
 from coildesign.surfaces.operators import MU0_4PI, StreamFunctionOperators
 from coildesign.surfaces.quadrature import quadrature_points, rule_order, triangle_rule, uniform_triangle_potential
 
@@ -403,6 +404,26 @@ def test_modes_have_the_requested_mirror_parities(cylinder_ops):
         assert v[perm] == pytest.approx(v * np.where(np.arange(3) == axis, -1.0, 1.0), abs=1e-15)
         for psi in (modes, subspace):
             assert np.abs(psi[perm] - parity * psi).max() < 1e-12 * np.abs(psi).max()
+
+
+@pytest.mark.parametrize("count", [8, 30])
+def test_dense_and_lanczos_modes_span_the_same_space(cylinder_ops, monkeypatch, count):
+    """The dense pencil (small subspaces) and ARPACK's shift-invert Lanczos (large ones) give the
+    same eigenvalues (1e-9) and the same span of modes (the mass-orthogonal projectors agree to
+    1e-8; within a degenerate eigenvalue the vectors themselves may rotate)."""
+    stiffness, mass = cylinder_ops._laplacian()
+    dense = cylinder_ops.modes(count, PARITIES)
+    monkeypatch.setattr(operators, "DENSE_MODES_RATIO", 0)
+    monkeypatch.setattr(operators, "DENSE_MODES_SIZE", 0)
+    lanczos = cylinder_ops.modes(count, PARITIES)
+    lam_dense = np.diag(dense.T @ (stiffness @ dense))
+    lam_lanczos = np.diag(lanczos.T @ (stiffness @ lanczos))
+    assert lam_dense == pytest.approx(lam_lanczos, rel=1e-9, abs=0)
+    # the last requested eigenvalue may be degenerate with the next: its modes are left out
+    inside = np.flatnonzero(lam_dense < lam_dense[-1] * (1 - 1e-6))
+    p_dense = dense[:, inside] @ (dense[:, inside].T @ mass)
+    p_lanczos = lanczos[:, inside] @ (lanczos[:, inside].T @ mass)
+    assert np.abs(p_dense - p_lanczos).max() < 1e-8 * np.abs(p_dense).max()
 
 
 def test_modes_orthonormal_zero_on_boundary_and_lowest(cylinder_ops):
