@@ -34,12 +34,18 @@ def one_blas_thread():
     """Context limiting BLAS to one thread while it lasts (process-wide). Thread safe: the
     first context to open sets the limit and the last to close restores the original one, so
     contexts that open and close in different orders on several threads (the field engine's
-    calls from a worker thread beside the caller's) never leave the limit changed.
-    threadpoolctl is imported on first use: it takes ~10 ms, which ``import coildesign`` does not
-    pay."""
+    calls from a worker thread beside the caller's) never leave the limit changed. Both
+    numpy's and SciPy's BLAS are held. OpenBLAS (0.3.30/0.3.31 here) ignored a limit set from a
+    worker thread once the main thread had set and restored one (measured): open the outermost
+    context on the calling thread, round the work it hands to workers (as ``design.gradient``
+    does round its level search). threadpoolctl is imported on first use: it takes ~10 ms,
+    which ``import coildesign`` does not pay."""
     with _LOCK:
         if not _HOLDERS[0]:
             if not _CONTROLLER:
+                # SciPy links its own OpenBLAS, loaded with scipy.linalg: load it first, or the
+                # controller (which sees the libraries loaded when it is made) leaves it alone
+                import scipy.linalg  # noqa: F401
                 from threadpoolctl import ThreadpoolController
 
                 _CONTROLLER.append(ThreadpoolController())
