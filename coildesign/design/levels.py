@@ -51,7 +51,11 @@ otherwise the trust radius shrinks and the model is corrected along the rejected
 trial's measured departure from it, scaled as (y . x / |x|^2)^2 (a second-order term along x). A
 step accepted only with that correction shrinks the radius once more for the next model, which
 starts without it: the plain linear model's last step at the radius it had was rejected, a poor fit
-after which a trust region shrinks (Nocedal & Wright, alg. 4.1). The optimisation ends after STEPS
+after which a trust region shrinks (Nocedal & Wright, alg. 4.1). A trial that meets the bounds is
+linearised, and the next step solved and built, while its own inductance is computed (on a worker
+thread when ``tune_levels`` is given an executor): that model's L is the one predicted by the model
+the trial came from, L + dL . x (its step only scales with dL/L), and the trial is then accepted or
+not on its exact eta^2/L; the look-ahead is dropped when it is not. The optimisation ends after STEPS
 accepted steps, after REJECTIONS rejected steps in a row, or when the model predicts less than
 MIN_GAIN. Wire sets already judged are not built again: the start may be the refinement's own
 wires, and for the "dsv" measure the trials may be judged on the DSV's sphere alone (the error
@@ -328,12 +332,13 @@ def check_points(radius: float, center: np.ndarray, worst: Sequence[float] | Non
 
 def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector: np.ndarray, center: np.ndarray,
               radius: float, wire_diameter: float, pitch: float, max_deviation: float, deviation: str,
-              exclude: float) -> LevelModel:
+              exclude: float, inductance: float | None = None) -> LevelModel:
     """The ``LevelModel`` of ``wires`` (module doc): surface currents ``current`` (F, 3) [A/m] of
     psi, gradient direction ``axis_vector``, DSV ``radius`` [m] about ``center``; one check point
     per orbit of the wires' mirror symmetries (``fields.fieldmap.point_orbits``); the deviation
     rows are kept where the wires deviate by ACTIVE of ``max_deviation`` or more (and at every
-    THIN-th check point)."""
+    THIN-th check point). ``inductance`` [H]: the model's L, when not the wires' own (e.g. a
+    prediction while that is still being computed)."""
     a = magnitudes(wires.levels)
     loops = wires.loops
     mids, dls, ids = _segments(loops)
@@ -368,8 +373,8 @@ def linearise(wires: WireSet, surface: Surface, current: np.ndarray, axis_vector
     b_avg = wire_average_field(wires.coil, mids, dls, g)
     dl = 2.0 * ((b_avg * moments).sum(axis=1) @ onehot)
     gap, dgap = _spacing_rows(mids, dls, motion, ids, group, n, pitch)
-    return LevelModel(a, pts, (pts - center) @ axis_vector, bz, dbz, wires.efficiency, deta, wires.inductance, dl,
-                      gap, dgap)
+    return LevelModel(a, pts, (pts - center) @ axis_vector, bz, dbz, wires.efficiency, deta,
+                      wires.inductance if inductance is None else inductance, dl, gap, dgap)
 
 
 def _spacing_rows(mids: np.ndarray, dls: np.ndarray, motion: np.ndarray, ids: np.ndarray, group: np.ndarray, n: int,
@@ -579,27 +584,40 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
         return (w.check.max_deviation <= max_deviation * (1 + 1e-9) and w.spacing >= pitch * (1 - 1e-9)
                 and w.admitted)
 
-    def linearised(w: WireSet) -> LevelModel:
+    def linearised(w: WireSet, inductance: float | None = None) -> LevelModel:
         return linearise(w, surface, current, axis_vector, center, radius, wire_diameter, pitch, max_deviation,
-                         deviation, exclude)
+                         deviation, exclude, inductance)
+
+    def scale_of(m: LevelModel) -> np.ndarray:
+        return deviation_scale(m.s, radius, exclude, deviation)
 
     best = start if ok(start) else None
     current_set = start
     log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
     rejected = taken = 0
-    model, curve = None, None
+    model, curve, ahead = None, None, None
     while taken < steps and rejected < REJECTIONS:
-        if model is None:
-            model = linearised(current_set)
-        scale = deviation_scale(model.s, radius, exclude, deviation)
-        x, predicted = _step(model, scale, max_deviation, pitch, trust, unit, top, avoid, ok(current_set), curve)
-        if not np.any(x):
-            break
-        new_a = a + x
-        trial = build(levels_at(current_set.levels, a, new_a))
-        # the trial's model, linearised while its inductance may still be computed (``wire_set``'s
-        # executor), for the next step should the trial be accepted
-        ahead = linearised(trial) if ok(trial) and taken + 1 < steps else None
+        if ahead is None:
+            if model is None:
+                model = linearised(current_set)
+            x, predicted = _step(model, scale_of(model), max_deviation, pitch, trust, unit, top, avoid,
+                                 ok(current_set), curve)
+            if not np.any(x):
+                break
+            trial = build(levels_at(current_set.levels, a, a + x))
+        else:  # the step of the last accepted trial's model, built while its inductance ran
+            model, (x, predicted, trial) = ahead
+        # look ahead, should the trial be accepted: its model (the inductance predicted by the model
+        # it came from, while its own runs on ``wire_set``'s executor), that model's step and its wires
+        ahead = None
+        if ok(trial) and taken + 1 < steps:
+            trial_model = linearised(trial, current_set.inductance + float(model.dl @ x))
+            next_trust = trust * SHRINK if curve is not None else trust
+            x_next, predicted_next = _step(trial_model, scale_of(trial_model), max_deviation, pitch, next_trust,
+                                           unit, top, avoid, True, None)
+            ahead = (trial_model, (x_next, predicted_next, build(levels_at(trial.levels, magnitudes(trial.levels),
+                                                                            magnitudes(trial.levels) + x_next))
+                                   if np.any(x_next) else None))
         accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
         log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
                              "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
@@ -611,8 +629,11 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             best, current_set, a = trial, trial, magnitudes(trial.levels)
             if curve is not None:  # the step needed the correction: the plain model reaches less far
                 trust *= SHRINK
-            model, curve = ahead, None
+            curve = None
+            if ahead is not None and ahead[1][2] is None:  # the trial's model offers no step
+                break
         else:  # the same model, corrected to second order along the rejected step
+            ahead = None
             curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
                      trial.efficiency - model.eta - model.deta @ x)
             trust *= SHRINK
