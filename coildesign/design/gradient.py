@@ -459,12 +459,19 @@ class _Options:
     eddy: object = None
 
 
+@one_blas_thread()
 def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> GradientDesign:
     """The target-field design of a coil whose Bz is ``target`` (``design.target.HarmonicTarget``)
     over the DSV: ``gradient_coil``'s problem (its parameters, module doc) with G0 s replaced by
     c0 h_nm (c0 = G0 = 1 in the target's units) and R_dsv in the deviation scale by the
     harmonic's DSV maximum H (``HarmonicTarget.scale``), the keyword options in ``opt``.
-    ``gradient_coil`` is the n = 1 case, ``harmonic.harmonic_coil`` the general one."""
+    ``gradient_coil`` is the n = 1 case, ``harmonic.harmonic_coil`` the general one.
+
+    BLAS runs on one thread throughout (``_runtime.one_blas_thread``, set on the calling thread):
+    some of OpenBLAS's products round differently on one and two threads (a (265, 2720) x
+    (2720, 159) product here, by 1e-13), and the design's worker threads (face coupling, wire
+    inductances) run beside the caller's products, so a thread count that changed with their timing
+    would make the same inputs give other wires."""
     t0 = time.perf_counter()
     if not isinstance(surface, Surface):
         check._fail("surface", "a coildesign.design Surface (cylinder, biplanar or mesh)", surface, TypeError)
@@ -720,9 +727,8 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         # trial wire sets that miss the eddy bound are refused before their inductance is computed
         meets_eddy = None if bound_eddy is None else lambda c, eta: e_rows.meets(e_rows.of(c, eta))
         # the wire sets' inductances run on a worker thread while the levels are linearised
-        # (``levels.wire_set``); BLAS is held to one thread meanwhile (``_runtime.one_blas_thread``:
-        # its limit is process-wide, so concurrent engine calls then all see the same setting)
-        with one_blas_thread(), ThreadPoolExecutor(max_workers=1) as worker:
+        # (``levels.wire_set``)
+        with ThreadPoolExecutor(max_workers=1) as worker:
             start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv,
                                                  deviation, exclude, WIRE_GMD_POINTS, check=lambda *_: dense,
                                                  order=WIRE_ORDER, executor=worker)

@@ -349,10 +349,12 @@ def _readme_gx():
 @pytest.mark.slow
 def test_designs_do_not_depend_on_the_blas_thread_count():
     """The README's Gx design in fresh interpreters with the BLAS/OpenMP thread count set to 1 and
-    to 2: the same wires to 0.1 um and figures to 1e-6. The stream function then differs by a few
-    units of round-off (the matrix products sum in another order); no decision on the wires may
-    hinge on that (a lifted return piece raised, or not, by a comparison at round-off level gave
-    another wire: 16 mm apart at a return piece, eta^2/L 17205 instead of 17224, 1e-3). The
+    to 2: the same wires to 0.1 um and figures to 1e-6. A design holds BLAS to one thread itself
+    (``design.gradient._design``), so the two should agree to the bit; where they did not, the
+    stream function differed by a few units of round-off (products summed in another order), and
+    no decision on the wires may hinge on that (a lifted return piece raised, or not, by a
+    comparison at round-off level gave another wire: 16 mm apart at a return piece, eta^2/L 17205
+    instead of 17224, 1e-3). The
     tolerance leaves room for the level optimisation's continuous response (measured 8e-9 m)."""
     code = ("import numpy as np, sys; sys.path.insert(0, '.'); from tests.design.test_gradient import _readme_gx; "
             "np.save(sys.stdout.buffer, _readme_gx())")
