@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -467,11 +467,19 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
     harmonic's DSV maximum H (``HarmonicTarget.scale``), the keyword options in ``opt``.
     ``gradient_coil`` is the n = 1 case, ``harmonic.harmonic_coil`` the general one.
 
-    BLAS runs on one thread throughout (``_runtime.one_blas_thread``, set on the calling thread):
-    some of OpenBLAS's products round differently on one and two threads (a (265, 2720) x
-    (2720, 159) product here, by 1e-13), and the design's worker threads (face coupling, wire
-    inductances) run beside the caller's products, so a thread count that changed with their timing
-    would make the same inputs give other wires."""
+    One worker thread runs beside the caller (``_design_with``): numpy's loops and BLAS release
+    the GIL, so independent pieces overlap (the face coupling with the mode basis and the field
+    operator, a wire set's dense check with its spacing and image fields, a trial's inductance
+    with its linearisation). BLAS runs on one thread throughout (``_runtime.one_blas_thread``, set
+    on the calling thread): some of OpenBLAS's products round differently on one and two threads
+    (a (265, 2720) x (2720, 159) product here, by 1e-13), and a thread count that changed with
+    the worker's timing would make the same inputs give other wires."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return _design_with(surface, target, opt, worker)
+
+
+def _design_with(surface: Surface, target: HarmonicTarget, opt: _Options, worker: Executor) -> GradientDesign:
+    """``_design`` with its ``worker``."""
     t0 = time.perf_counter()
     if not isinstance(surface, Surface):
         check._fail("surface", "a coildesign.design Surface (cylinder, biplanar or mesh)", surface, TypeError)
@@ -524,23 +532,22 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
     n_rounds = (check.positive_int("refine", opt.refine, minimum=0) + 1) * (2 if opt.enforce_spacing else 1)
     work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if opt.method == "qp" else 1)
     check_design_work(work)  # before the operators and wires are allocated
-    # the mesh's face coupling (the F x F part of the inductance matrix) is computed on a worker
-    # thread beside the basis and the field operator: numpy's loops and BLAS run without the GIL
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        coupling = worker.submit(getattr, ops, "face_coupling")
-        basis = ops.modes(k, parities, ctr)
-        t_basis = time.perf_counter()
-        # ---- targets and operators in the reduced basis
-        # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
-        # r, so only the targets in the fundamental domain are kept (no duplicated constraint rows,
-        # which stall interior-point solvers; n_targets counts the whole DSV)
-        pts = _targets(r_dsv, ctr, n_targets)
-        pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
-        s = target.values(pts, ctr)  # the target field per unit coefficient h_nm [m^n] (s for a gradient)
-        h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
-        a_bz = ops.field_operator(pts, basis)[:, 2, :]
-        grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
-        coupling.result()
+    # the mesh's face coupling (the F x F part of the inductance matrix) beside the basis and the
+    # field operator
+    coupling = worker.submit(getattr, ops, "face_coupling")
+    basis = ops.modes(k, parities, ctr)
+    t_basis = time.perf_counter()
+    # ---- targets and operators in the reduced basis
+    # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
+    # r, so only the targets in the fundamental domain are kept (no duplicated constraint rows,
+    # which stall interior-point solvers; n_targets counts the whole DSV)
+    pts = _targets(r_dsv, ctr, n_targets)
+    pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
+    s = target.values(pts, ctr)  # the target field per unit coefficient h_nm [m^n] (s for a gradient)
+    h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
+    a_bz = ops.field_operator(pts, basis)[:, 2, :]
+    grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
+    coupling.result()
     l_red = ops.inductance_matrix(basis)
     thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
     rho = material(opt.material_name).resistivity
@@ -668,21 +675,19 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         psi = basis @ sol.x
         coil, delta, junctions = wire.make(psi)
         eta_w = target.coefficient(coil, r_dsv, centre)
-        # (mirror images, targets), one point per orbit of the wires' own mirror symmetries
-        bz_images = evaluate_by_symmetry(coil, images)[:, 2].reshape(len(image_parity), -1)
         # the wires are judged by the dense check that the design reports (whole DSV, no symmetry
         # assumed) and by the spacing that ``buildable`` reports. For "dsv" the error field
         # Bz - c h is harmonic in the DSV, so its maximum sits on the sphere (module doc): each
         # wire set is judged by the dense check's sphere points and refinement alone, and the
-        # chosen one by the whole dense check, grid included (``verified``)
-        if deviation == "dsv":
-            dense = None
-            dev = target.dense_deviation(coil, r_dsv, eta_w, center=centre, exclude=exclude, deviation=deviation,
-                                         sphere_only=True).max_deviation
-        else:
-            dense = target.dense_deviation(coil, r_dsv, eta_w, center=centre, exclude=exclude, deviation=deviation)
-            dev = dense.max_deviation
+        # chosen one by the whole dense check, grid included (``verified``). The check runs on the
+        # worker while the field at the targets' images and the spacing are computed here
+        checking = worker.submit(target.dense_deviation, coil, r_dsv, eta_w, center=centre, exclude=exclude,
+                                 deviation=deviation, sphere_only=deviation == "dsv")
+        # (mirror images, targets), one point per orbit of the wires' own mirror symmetries
+        bz_images = evaluate_by_symmetry(coil, images)[:, 2].reshape(len(image_parity), -1)
         spacing = _min_spacing(coil.windings, junctions, wire.pitch)
+        dense = None if deviation == "dsv" else checking.result()
+        dev = checking.result().max_deviation
         l_est = float(sol.x @ l_red @ sol.x) / delta**2
         e_wire = None if bound_eddy is None else e_rows.of(coil, eta_w)
         limits_met = not limits.failures(eta_w, l_est, dc_resistance(coil)) and (
@@ -726,16 +731,15 @@ def _design(surface: Surface, target: HarmonicTarget, opt: _Options) -> Gradient
         sphere = deviation == "dsv"
         # trial wire sets that miss the eddy bound are refused before their inductance is computed
         meets_eddy = None if bound_eddy is None else lambda c, eta: e_rows.meets(e_rows.of(c, eta))
-        # the wire sets' inductances run on a worker thread while the levels are linearised
+        # the wire sets' inductances run on the worker while the levels are linearised
         # (``levels.wire_set``)
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv,
-                                                 deviation, exclude, WIRE_GMD_POINTS, check=lambda *_: dense,
-                                                 order=WIRE_ORDER, executor=worker)
-            tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude,
-                                   WIRE_GMD_POINTS, start=start, check=deviation_check(True) if sphere else None,
-                                   final_check=deviation_check(False) if sphere else None,
-                                   admissible=meets_eddy, order=WIRE_ORDER, executor=worker)
+        start = None if cut[2] else wire_set(cut[0], coil, junctions, cut[1], spacing, s_hat, ctr, r_dsv,
+                                             deviation, exclude, WIRE_GMD_POINTS, check=lambda *_: dense,
+                                             order=WIRE_ORDER, executor=worker)
+        tuned, _ = tune_levels(wire, psi, _min_spacing, s_hat, ctr, r_dsv, eps, deviation, exclude,
+                               WIRE_GMD_POINTS, start=start, check=deviation_check(True) if sphere else None,
+                               final_check=deviation_check(False) if sphere else None,
+                               admissible=meets_eddy, order=WIRE_ORDER, executor=worker)
         if (tuned is not None and not limits.failures(tuned.efficiency, tuned.inductance, dc_resistance(tuned.coil))
                 and (meets_eddy is None or meets_eddy(tuned.coil, tuned.efficiency))):
             coil, junctions, dense, spacing = tuned.coil, tuned.junctions, tuned.check, tuned.spacing
