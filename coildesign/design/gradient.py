@@ -532,10 +532,11 @@ def _design_with(surface: Surface, target: HarmonicTarget, opt: _Options, worker
     n_rounds = (check.positive_int("refine", opt.refine, minimum=0) + 1) * (2 if opt.enforce_spacing else 1)
     work = design_work(len(full.faces), full.n_vertices, k, n_targets, n_turns, n_rounds if opt.method == "qp" else 1)
     check_design_work(work)  # before the operators and wires are allocated
-    # the mesh's face coupling (the F x F part of the inductance matrix) beside the basis and the
-    # field operator
-    coupling = worker.submit(getattr, ops, "face_coupling")
+    # the inductance matrix in the basis (first the mesh's F x F face coupling) on the worker,
+    # beside the basis and the field operator
+    worker.submit(getattr, ops, "face_coupling")  # its errors are raised by inductance_matrix below
     basis = ops.modes(k, parities, ctr)
+    reduced_inductance = worker.submit(ops.inductance_matrix, basis)
     t_basis = time.perf_counter()
     # ---- targets and operators in the reduced basis
     # a symmetric design meets the bound at r exactly when it meets it at the mirror images of
@@ -547,8 +548,7 @@ def _design_with(surface: Surface, target: HarmonicTarget, opt: _Options, worker
     h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
     a_bz = ops.field_operator(pts, basis)[:, 2, :]
     grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
-    coupling.result()
-    l_red = ops.inductance_matrix(basis)
+    l_red = reduced_inductance.result()
     thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
     rho = material(opt.material_name).resistivity
     if weight > 0:
