@@ -1201,15 +1201,48 @@ def _independent(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[keep], b[keep]
 
 
+SPACING_NEIGHBOURS = 24
+"""Nearest points of each contour point among which ``_contour_spacing`` looks for another loop's."""
+SPACING_STRIDE = 4
+"""Every how many contour points ``_contour_spacing`` takes a first bound at."""
+SPACING_FIRST = 4
+"""Nearest points of those that give ``_contour_spacing`` its first bound."""
+SPACING_NEAR = 12
+"""Points per contour point listed by ``_contour_spacing``'s bounded search (fewer than this lie
+within the bound of every point in the common case)."""
+
+
 def _contour_spacing(loops) -> float:
-    """Smallest distance [m] between points of different contour loops."""
+    """Smallest distance [m] between points of different contour loops: from each point to the
+    nearest point of another loop among its SPACING_NEIGHBOURS nearest points (inf where none
+    has one).
+
+    Computed with bounded k-d tree searches: the distance m of any pair of points of different
+    loops (here the least among the SPACING_FIRST nearest points of every SPACING_STRIDE-th point)
+    and a bound b > m. Where fewer than SPACING_NEAR <= SPACING_NEIGHBOURS points lie within b of
+    every point, each point's SPACING_NEIGHBOURS nearest include all of those (whatever order the
+    search gives to ties), the pair at m among them, so the minimum sought is below b and is the
+    minimum over the pairs closer than b, whose list does not depend on the tree. Else (or where
+    the first search finds no other loop) the SPACING_NEIGHBOURS nearest of every point are
+    searched in full."""
     if len(loops) < 2:
         return float(np.ptp(loops[0].points, axis=0).max()) if loops else 0.0
     pts = np.vstack([lp.points for lp in loops])
-    ids = np.concatenate([np.full(len(lp.points), i) for i, lp in enumerate(loops)])
-    dist, idx = cKDTree(pts).query(pts, k=min(24, len(pts)))
-    other = ids[idx] != ids[:, None]
-    return float(np.where(other, dist, np.inf).min())
+    ids = np.r_[np.repeat(np.arange(len(loops)), [len(lp.points) for lp in loops]), -1]  # -1: no neighbour
+
+    def least(dist: np.ndarray, idx: np.ndarray, rows: slice = slice(None)) -> float:
+        return float(np.where(ids[idx] != ids[:-1][rows, None], dist, np.inf).min())
+
+    tree = cKDTree(pts)
+    k = min(SPACING_NEIGHBOURS, len(pts))
+    if k > SPACING_NEAR:
+        rows = slice(None, None, SPACING_STRIDE)
+        first = least(*tree.query(pts[rows], k=SPACING_FIRST), rows)
+        if np.isfinite(first):
+            dist, idx = tree.query(pts, k=SPACING_NEAR, distance_upper_bound=first * (1.0 + 1e-9) + 1e-300)
+            if not np.isfinite(dist[:, -1]).any():
+                return least(dist, idx)
+    return least(*tree.query(pts, k=k))
 
 
 def _min_spacing(windings, junctions, reach: float) -> float:
