@@ -647,14 +647,31 @@ def winding_numbers(polygon: np.ndarray, points: np.ndarray) -> np.ndarray:
     signed count of the polygon's crossings of the ray from the point in +x, an upward edge
     (half-open in y) counting +1 where the point lies left of it and a downward one -1 where it
     lies right of it (Hormann & Agathos, Comput. Geom. 20, 131 (2001), sec. 2: the winding
-    number as the signed crossing count, with its treatment of vertices on the ray)."""
-    a = polygon[None, :, :]
-    b = np.concatenate((polygon[1:], polygon[:1]))[None, :, :]
-    q = points[:, None, :]
-    side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
-    up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
-    down = (a[..., 1] > q[..., 1]) & (b[..., 1] <= q[..., 1]) & (side < 0)
-    return up.sum(axis=1) - down.sum(axis=1)
+    number as the signed crossing count, with its treatment of vertices on the ray).
+
+    Only the pairs (edge, point) that can count are formed: an upward edge a -> b counts only
+    for points with a_y <= q_y < b_y, a downward one only for b_y <= q_y < a_y, and these are
+    found for every edge at once by binary search in the points sorted by y (the same
+    comparisons, and the same side test for the pairs formed, as over all pairs)."""
+    polygon = np.asarray(polygon, dtype=float)
+    points = np.asarray(points, dtype=float)
+    a = polygon
+    b = np.concatenate((polygon[1:], polygon[:1]))
+    order = np.argsort(points[:, 1], kind="stable")
+    qy = points[order, 1]
+    up_edge = a[:, 1] <= b[:, 1]
+    lo = np.where(up_edge, a[:, 1], b[:, 1])
+    hi = np.where(up_edge, b[:, 1], a[:, 1])
+    first = np.searchsorted(qy, lo, side="left")  # the first point with q_y >= lo
+    stop = np.searchsorted(qy, hi, side="left")  # the first point with q_y >= hi
+    count = np.maximum(stop - first, 0)
+    edge = np.repeat(np.arange(len(a)), count)
+    q = order[np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))]
+    ae, be, pq = a[edge], b[edge], points[q]
+    side = (be[:, 0] - ae[:, 0]) * (pq[:, 1] - ae[:, 1]) - (pq[:, 0] - ae[:, 0]) * (be[:, 1] - ae[:, 1])
+    up = up_edge[edge] & (side > 0)
+    down = ~up_edge[edge] & (side < 0)
+    return (np.bincount(q[up], minlength=len(points)) - np.bincount(q[down], minlength=len(points))).astype(np.int64)
 
 
 def _chart(loops: list[ContourLoop]) -> list[tuple[np.ndarray, float, int]]:
@@ -703,11 +720,24 @@ def encloses(parent: tuple[np.ndarray, float, int], child: tuple[np.ndarray, flo
     if period == 0:
         total = winding_numbers(uv_p, q)
     else:
-        total = np.zeros(len(q), dtype=np.int64)
         q[:, 0] = u_lo + (q[:, 0] - u_lo) % period
-        for k in range(int(np.ceil((u_hi - u_lo) / period)) + 1):
-            total += winding_numbers(uv_p, q + np.array([k * period, 0.0]))
+        copies = int(np.ceil((u_hi - u_lo) / period)) + 1  # all copies in one call: the same counts
+        shift = np.stack([np.arange(copies) * period, np.zeros(copies)], axis=1)
+        total = winding_numbers(uv_p, (q[None] + shift[:, None]).reshape(-1, 2)).reshape(copies, -1).sum(axis=0)
     return int(np.count_nonzero(total)) * 2 > len(uv_c)
+
+
+NEAREST_STRIDE = 16
+"""Every how many points ``_least_distance`` takes its first bound at."""
+
+
+def _least_distance(tree: cKDTree, points: np.ndarray) -> float:
+    """``float(tree.query(points)[0].min())``, the least distance [m] from ``points`` (P, 3) to
+    the points of ``tree``, from a search bounded by the least distance d of every NEAREST_STRIDE-th
+    point: no point can attain the minimum farther than d, and the distances below the bound are
+    the ones the unbounded search gives."""
+    d = float(tree.query(points[::NEAREST_STRIDE])[0].min())
+    return min(d, float(tree.query(points, distance_upper_bound=d * (1.0 + 1e-9) + 1e-300)[0].min()))
 
 
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
@@ -760,7 +790,7 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                     for j in around:
                         if j not in trees:
                             trees[j] = cKDTree(loops[j].points)
-                    dists = [float(trees[j].query(loops[i].points)[0].min()) for j in around]
+                    dists = [_least_distance(trees[j], loops[i].points) for j in around]
                     parent, dist = around[int(np.argmin(dists))], min(dists)
             links.append((dist, i, parent))
         for _, i, parent in sorted(links, key=lambda t: (t[0], t[1])):
