@@ -822,6 +822,8 @@ GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
 GAP_BATCH = 16
 """Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
+GAP_TREE = 4
+"""Bisection steps left at which ``_gap_start`` tests the midpoints of all their paths at once."""
 GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
@@ -1012,6 +1014,22 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         near_outer[0] = outer_poly.candidates(middle, 0.5 * (hi - lo))
     done = 0
     while done < GAP_BISECTIONS:
+        left = GAP_BISECTIONS - done
+        if left <= GAP_TREE:
+            # the midpoints of every path of the remaining steps (breadth first: node n's children
+            # 2 n + 1 (clear: (lo, mid)) and 2 n + 2 (not clear: (mid, hi))), tested together; their
+            # verdicts fix the path, with the same midpoints as step by step
+            bounds, mids = [(lo, hi)], []
+            for node in range(2 ** left - 1):
+                a, b = bounds[node]
+                mids.append(0.5 * (a + b))
+                bounds += [(a, mids[-1]), (mids[-1], b)]
+            ok = clear(mids).tolist()
+            node = 0
+            for _ in range(left):
+                node = 2 * node + (1 if ok[node] else 2)
+            lo, hi = bounds[node]
+            break
         # the midpoints the remaining steps visit while each is clear (the common case: the
         # verdict flips just past ``lo``), tested together; the walk stops at the first that is not
         mids = [0.5 * (lo + hi)]
