@@ -881,24 +881,31 @@ as the mirror image of a point of another (the contours of a stream function wit
 parities on a mirror-symmetric mesh agree to round-off, ~1e-16)."""
 
 
-def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bool | None:
+def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray, tol: float | None = None,
+               trees: dict | None = None) -> bool | None:
     """Whether the contour loops ``image`` are the loops of ``nest`` mirrored by the diagonal
     map ``t`` about ``center`` as point sets with their surface normals: None if not, else whether
-    the mirrored loops run against the image loops' current direction."""
+    the mirrored loops run against the image loops' current direction. ``tol`` [m]: the nest's
+    MIRROR_TOLERANCE times its size where the caller has it; ``trees``: a cache of the image
+    loops' k-d trees by loop index, filled as they are built. A match whose indices step by +1
+    (or all by -1) round the image loop is one to one, so no separate test of that is needed."""
     if len(nest) != len(image):
         return None
-    size = max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
-    tol = MIRROR_TOLERANCE * size
+    if tol is None:
+        tol = MIRROR_TOLERANCE * max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
+    trees = {} if trees is None else trees
     against = None
-    for a, b in zip(nest, image):
+    for i, (a, b) in enumerate(zip(nest, image)):
         if len(a.points) != len(b.points):
             return None
         mirrored = center + (a.points - center) * t
         # points matched one to one within tol have means within tol: a cheap necessary test
         if np.abs(mirrored.mean(axis=0) - b.points.mean(axis=0)).max() > tol:
             return None
-        dist, idx = cKDTree(b.points).query(mirrored)
-        if dist.max() > tol or len(np.unique(idx)) != len(idx):
+        if i not in trees:
+            trees[i] = cKDTree(b.points)
+        dist, idx = trees[i].query(mirrored)
+        if dist.max() > tol:
             return None
         if np.abs(a.normals * t - b.normals[idx]).max() > 1e-9:
             return None
@@ -917,7 +924,8 @@ def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bo
 
 class _Mirrors:
     """``_mirror_of(chains[j], chains[k], SIGN_MATRICES[t], center)`` for nests j, k and sign map t,
-    each computed once (``connect_nests`` asks for some twice). A pair whose loops differ in
+    each computed once (``connect_nests`` asks for some twice), with each nest's size and its
+    loops' k-d trees computed once. A pair whose loops differ in
     their point counts, or whose mirrored loop means miss the image's means by more than
     ``_mirror_of``'s tolerance plus a rounding margin, is answered None without the point by point
     test: ``_mirror_of`` returns None there too. Its mean test compares the mean of the mirrored
@@ -934,6 +942,7 @@ class _Mirrors:
         reach = float(np.abs(center).max()) + 2.0 * max((float(np.abs(p).max()) for p in pts), default=0.0)
         self.margin = 1e-12 * reach
         self.known: dict[tuple[int, int, int], bool | None] = {}
+        self.trees: list[dict] = [{} for _ in chains]  # per nest: its loops' k-d trees
 
     def __call__(self, j: int, k: int, t: int) -> bool | None:
         key = (j, k, t)
@@ -945,7 +954,8 @@ class _Mirrors:
                 if (np.abs(moved - self.means[k]).max(axis=1, initial=0.0) > self.tol[j] + self.margin).any():
                     self.known[key] = None
                 else:
-                    self.known[key] = _mirror_of(self.chains[j], self.chains[k], SIGN_MATRICES[t], self.center)
+                    self.known[key] = _mirror_of(self.chains[j], self.chains[k], SIGN_MATRICES[t], self.center,
+                                                 self.tol[j], self.trees[k])
         return self.known[key]
 
 
