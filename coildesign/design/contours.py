@@ -140,16 +140,38 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     labels, charts = surface_charts(surface)
     nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
     level_first = level_of[idx[np.r_[0, np.cumsum(counts)[:-1]]]].tolist()
+    phi = _unwrapped_angles(lp_all, bounds) if any(c[0] == "cylinder" for c in charts) else None
     loops = []
-    for level, (a, b) in zip(level_first, bounds):
+    for n, (level, (a, b)) in enumerate(zip(level_first, bounds)):
         if b - a < 3:
             continue
         lp = lp_all[a:b]
         nearest = nearest_all[a:b]
         component = int(labels[nearest[0]])
-        uv, period = parameter_plane(lp, charts[component])
+        uv, period = parameter_plane(lp, charts[component], None if phi is None else phi[n][:b - a])
         loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
     return loops
+
+
+UNWRAP_PADDING = 2
+"""Largest ratio of the padded (loops x longest loop) array to the points that ``_unwrapped_angles``
+fills in one pass (else loop by loop)."""
+
+
+def _unwrapped_angles(points: np.ndarray, bounds: list[tuple[int, int]]) -> list[np.ndarray]:
+    """Per loop (``points[a:b]`` for (a, b) in ``bounds``) ``np.unwrap(np.arctan2(y, x))``, the
+    angle of ``parameter_plane`` on a cylinder: for all loops in one pass where the loops padded
+    to the longest (each row continued with its last angle: zero steps, no correction) fit in
+    UNWRAP_PADDING times the points. Every step is elementwise along a row but the running sum
+    of the corrections, which ``cumsum`` takes along each row in order, so each row is the loop's
+    own unwrap."""
+    phi = np.arctan2(points[:, 1], points[:, 0])
+    length = np.array([b - a for a, b in bounds], dtype=np.intp)
+    if not len(length) or length.min() < 1 or len(length) * int(length.max()) > UNWRAP_PADDING * len(points):
+        return [np.unwrap(phi[a:b]) for a, b in bounds]
+    begin = np.array([a for a, _ in bounds], dtype=np.intp)
+    rows = np.unwrap(phi[begin[:, None] + np.minimum(np.arange(int(length.max())), length[:, None] - 1)], axis=1)
+    return list(rows)
 
 
 def _chains(seg_a: np.ndarray, seg_b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -261,14 +283,16 @@ def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
     return labels, charts
 
 
-def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float]:
+def parameter_plane(points: np.ndarray, chart: tuple, phi: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """(points [m] (P, 3) of one loop in the chart's parameter plane (P, 2) [m], period [m] of
     the first coordinate, 0 for none) (``surface_charts``). On a cylinder the angle is
     unwrapped along the loop, so a loop that goes round the cylinder ends one period from its
-    start and a contractible one is a closed polygon of the plane."""
+    start and a contractible one is a closed polygon of the plane; ``phi``: that angle (P,)
+    [rad] where the caller has it (``_unwrapped_angles``)."""
     if chart[0] == "cylinder":
         a = chart[1]
-        phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
+        if phi is None:
+            phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
         return np.stack((a * phi, points[:, 2]), axis=1), 2.0 * np.pi * a
     _, origin, axes = chart
     return (points - origin) @ axes.T, 0.0

@@ -180,6 +180,49 @@ def test_winding_numbers_of_a_square_traversed_twice():
     assert winding_numbers(diamond, np.array([[-0.5, 0.0], [-2.0, 0.0], [0.0, 0.5]])).tolist() == [1, 0, 1]
 
 
+def test_winding_numbers_equal_the_crossing_count_over_all_pairs():
+    """The pairs (edge, point) that winding_numbers forms from the points sorted by y give the
+    signed crossing count over every edge and every point (Hormann & Agathos 2001, sec. 2),
+    exactly: on integer lattices (points on edges, vertices on the rays, horizontal edges) and
+    on random polygons."""
+    def every_pair(polygon, points):
+        a, b, q = polygon[None], np.roll(polygon, -1, axis=0)[None], points[:, None]
+        side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
+        up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
+        down = (a[..., 1] > q[..., 1]) & (b[..., 1] <= q[..., 1]) & (side < 0)
+        return up.sum(axis=1) - down.sum(axis=1)
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        k, m = int(rng.integers(1, 12)), int(rng.integers(0, 15))
+        if trial % 2:
+            polygon, points = rng.integers(-3, 4, (k, 2)).astype(float), rng.integers(-3, 4, (m, 2)).astype(float)
+        else:
+            polygon, points = rng.normal(size=(k, 2)), rng.normal(size=(m, 2))
+        assert winding_numbers(polygon, points).tolist() == every_pair(polygon, points).tolist()
+
+
+def test_unwrapped_angles_are_each_loops_own_unwrap():
+    """_unwrapped_angles fills the loops in one padded pass: bit for bit np.unwrap of each loop's
+    angles, for loops that go round the axis (several times), contractible ones across the seam
+    at +-pi, and loops of very different lengths (the padded pass and the loop-by-loop one)."""
+    rng = np.random.default_rng(3)
+    for lengths in ([30, 40, 35, 38], [200, 3, 3, 3, 3]):  # padded within UNWRAP_PADDING, and not
+        loops = []
+        for n in lengths:
+            turns = rng.choice([0.0, 1.0, 2.0, -1.0])
+            wiggle = 0.4 * np.sin(np.linspace(0, 6, n)) + rng.normal(0, 0.3, n)
+            angle = np.pi + turns * np.linspace(0, 2 * np.pi, n) + wiggle
+            radius = 1e-3 * (1 + 0.1 * rng.random(n))
+            loops.append(np.c_[radius * np.cos(angle), radius * np.sin(angle), rng.normal(size=n)])
+        points = np.vstack(loops)
+        ends = np.cumsum([0] + lengths)
+        bounds = list(zip(ends[:-1].tolist(), ends[1:].tolist()))
+        for phi, (a, b) in zip(contours._unwrapped_angles(points, bounds), bounds):
+            own = np.unwrap(np.arctan2(points[a:b, 1], points[a:b, 0]))
+            assert phi[:b - a].tobytes() == own.tobytes()
+
+
 def test_levels_are_moved_off_saddle_values():
     psi = np.linspace(-1.0, 1.0, 11)
     plain, delta = levels(psi, 4)
