@@ -751,19 +751,6 @@ def encloses(parent: tuple[np.ndarray, float, int], child: tuple[np.ndarray, flo
     return int(np.count_nonzero(total)) * 2 > len(uv_c)
 
 
-NEAREST_STRIDE = 16
-"""Every how many points ``_least_distance`` takes its first bound at."""
-
-
-def _least_distance(tree: cKDTree, points: np.ndarray) -> float:
-    """``float(tree.query(points)[0].min())``, the least distance [m] from ``points`` (P, 3) to
-    the points of ``tree``, from a search bounded by the least distance d of every NEAREST_STRIDE-th
-    point: no point can attain the minimum farther than d, and the distances below the bound are
-    the ones the unbounded search gives."""
-    d = float(tree.query(points[::NEAREST_STRIDE])[0].min())
-    return min(d, float(tree.query(points, distance_upper_bound=d * (1.0 + 1e-9) + 1e-300)[0].min()))
-
-
 def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
     """Chains of nested loops, outermost (smallest |level|) first.
 
@@ -814,7 +801,7 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                     for j in around:
                         if j not in trees:
                             trees[j] = cKDTree(loops[j].points)
-                    dists = [_least_distance(trees[j], loops[i].points) for j in around]
+                    dists = [float(trees[j].query(loops[i].points)[0].min()) for j in around]
                     parent, dist = around[int(np.argmin(dists))], min(dists)
             links.append((dist, i, parent))
         for _, i, parent in sorted(links, key=lambda t: (t[0], t[1])):
