@@ -970,8 +970,10 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
     GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints that the remaining bisection steps visit while each is clear (the verdict
-    mostly flips just past the last step found not clear), followed up to the first that is not. The
+    the midpoints that the remaining bisection steps visit if each verdict is as predicted
+    (``_flip_estimate``; the verdict mostly flips just past the last step found not clear),
+    followed up to the first verdict that differs, and the midpoints of all paths of the last
+    GAP_TREE steps at once: the same midpoints and verdicts as step by step. The
     samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
     samples missed a closer stretch between them, moved on by the bisection's resolution until it
     is exactly clear: a returned start is a pitch from the kept wire everywhere."""
@@ -1041,18 +1043,22 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                 node = 2 * node + (1 if ok[node] else 2)
             lo, hi = bounds[node]
             break
-        # the midpoints the remaining steps visit while each is clear (the common case: the
-        # verdict flips just past ``lo``), tested together; the walk stops at the first that is not
-        mids = [0.5 * (lo + hi)]
+        # the midpoints the remaining steps visit if each verdict is as ``_flip_estimate`` predicts
+        # (where it has none, or lies below ``lo``: each clear, the verdict flipping just past
+        # ``lo``), tested together; the walk stops after the first verdict that differs
+        guess = _flip_estimate(profile, lo, hi, pitch)
+        mids, expect = [], []
+        a, b = lo, hi
         while len(mids) < GAP_BISECTIONS - done:
-            mids.append(0.5 * (lo + mids[-1]))
+            mids.append(0.5 * (a + b))
+            expect.append(mids[-1] > guess)
+            a, b = (a, mids[-1]) if expect[-1] else (mids[-1], b)
         ok = clear(mids)
-        for mid, passed in zip(mids, ok.tolist()):
+        for mid, passed, expected in zip(mids, ok.tolist(), expect):
             done += 1
-            if not passed:
-                lo = mid
+            lo, hi = (lo, mid) if passed else (mid, hi)
+            if passed != expected:
                 break
-            hi = mid
     resolution = step / 2 ** GAP_BISECTIONS
     while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
         hi += resolution
@@ -1062,6 +1068,24 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
+
+
+def _flip_estimate(profile: list, lo: float, hi: float, pitch: float) -> float:
+    """Where in (``lo``, ``hi``) [m] the verdict of ``_gap_start``'s test is likely to flip: the
+    first point where the linear interpolation of the distance profile (``_clear``'s [start,
+    spacing, D]: the path's distance from the kept wire) rises through ``pitch`` [m] (the start
+    itself is mostly the stretch's sample nearest the kept wire); ``lo`` where it has none. Only
+    the order of the midpoints tested depends on it, never a verdict."""
+    if not profile:
+        return lo
+    u0, h, dist = profile
+    g0 = max(int((lo - u0) / h), 0)
+    d = dist[g0:min(int((hi - u0) / h) + 2, len(dist))]
+    rise = np.flatnonzero((d[:-1] < pitch) & (d[1:] >= pitch))
+    if not len(rise):
+        return lo
+    k = int(rise[0])
+    return u0 + h * (g0 + k + (pitch - d[k]) / (d[k + 1] - d[k]))
 
 
 def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: np.ndarray, where: float,

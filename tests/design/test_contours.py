@@ -411,6 +411,37 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
         assert distance(start - 1.01 * resolution) < pitch
 
 
+@pytest.mark.parametrize("sides", [64, 9])
+def test_gap_start_is_the_same_whatever_midpoints_are_tested_together(sides, monkeypatch):
+    """``_gap_start``'s bisection tests midpoints in batches (a predicted path, then every path of
+    the last steps): the start it places is the same as with every path of all GAP_BISECTIONS
+    steps tested at once (which contains the step-by-step path), as with the path of all clear
+    verdicts (the prediction left out) and as with the path of none, for ends round a fine and a
+    coarse polygon."""
+    pitch = 0.1e-3
+    t = 2 * np.pi * np.arange(sides) / sides
+    inner = np.c_[0.8e-3 * np.cos(t), 0.8e-3 * np.sin(t), 0 * t]
+    outer = np.c_[0.95e-3 * np.cos(t + 0.1), 0.95e-3 * np.sin(t + 0.1), 0 * t]
+    poly = contours._Polygon(inner)
+    estimate = contours._flip_estimate
+    cases = []
+    for s_end in np.linspace(0.0, float(poly.arc[-1]), 3, endpoint=False):
+        i = int(np.searchsorted(poly.arc, s_end, side="right")) - 1
+        end = (i, float((s_end - poly.arc[i]) / poly.seg[i]))
+        jog = np.array([poly.sample_pairs(np.array([s_end]), np.zeros(1))[0], [0.5e-3, 0.5e-3, 0.0]])
+        cases.append((end, jog))
+
+    def starts(tree, guess):
+        monkeypatch.setattr(contours, "GAP_TREE", tree)
+        monkeypatch.setattr(contours, "_flip_estimate", guess)
+        return [contours._gap_start(inner, end, pitch, jog, outer) for end, jog in cases]
+
+    placed = starts(contours.GAP_TREE, estimate)
+    assert placed == starts(contours.GAP_BISECTIONS, estimate)
+    assert placed == starts(0, lambda profile, lo, hi, pitch: lo)
+    assert placed == starts(0, lambda profile, lo, hi, pitch: hi)
+
+
 def _nest_on_cylinder(radius, steps, sides=200):
     """Nested ellipses (half-axes 4 mm round the axis, 2 mm along it, shrinking by ``steps`` [m])
     wrapped onto a cylinder of ``radius`` [m] round the z axis, with its outward normals."""
