@@ -831,8 +831,9 @@ GAP_SAMPLES = 80
 """Samples per pitch of the stretches that ``_gap_start`` keeps a pitch apart."""
 GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
-GAP_BATCH = 16
-"""Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
+GAP_BATCH = 8
+"""Forward steps of ``_gap_start``'s search tested together (the first clear one is taken), from
+the first a pitch of path after the end."""
 GAP_TREE = 4
 """Bisection steps left at which ``_gap_start`` tests the midpoints of all their paths at once."""
 GAP_CHUNK = 16
@@ -967,10 +968,12 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     chord of a pitch across the gap is not enough where the gap spans a corner, or where a jog
     leans towards the other end: it would then come closer than a pitch to the wire).
 
-    Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
+    Search: forward in steps of pitch / GAP_STEPS to the first clear point (those less than a
+    pitch of path from the end are not: a chord is no longer than its path), then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
-    GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    the midpoints that the remaining bisection steps visit if each verdict is as predicted
+    GAP_SAMPLES. Candidates are tested in batches (``_clear``; each start's verdict is kept):
+    GAP_BATCH forward steps at once (with the first of them, the bisection's predicted midpoints
+    between the first two), the midpoints that the remaining bisection steps visit if each verdict is as predicted
     (``_flip_estimate``; the verdict mostly flips just past the last step found not clear),
     followed up to the first verdict that differs, and the midpoints of all paths of the last
     GAP_TREE steps at once: the same midpoints and verdicts as step by step. The
@@ -999,22 +1002,50 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         ka, kb = np.vstack([ka, jog[:1]]), np.vstack([kb, jog[1:]])
 
     near_outer: list = [None]  # the segments of ``outer`` that can be nearest to the starts tested
+    known: dict[float, bool] = {}  # the verdicts so far, by start
 
-    def clear(where: list[float]) -> np.ndarray:  # the samples' verdicts; a False is final
-        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile, near_outer[0])
+    def clear(where: list[float], also: list[float] = ()) -> list[bool]:  # the samples' verdicts
+        # of ``where``, tested together with ``also`` (those the next steps may ask for)
+        new = [w for w in dict.fromkeys([*where, *also]) if w not in known]
+        if new:
+            known.update(zip(new, _clear(poly, outer_poly, tree, np.array(new), head_offsets, pitch, fine, profile,
+                                         near_outer[0]).tolist()))
+        return [known[w] for w in where]
+
+    def path(lo: float, hi: float, count: int) -> tuple[list[float], list[bool]]:
+        # the midpoints of ``count`` bisection steps from (lo, hi) if each verdict is as
+        # ``_flip_estimate`` predicts (where it has none, or lies below ``lo``: each clear, the
+        # verdict flipping just past ``lo``), and those predictions
+        guess = _flip_estimate(profile, lo, hi, pitch)
+        mids, expect = [], []
+        while len(mids) < count:
+            mids.append(0.5 * (lo + hi))
+            expect.append(mids[-1] > guess)
+            lo, hi = (lo, mids[-1]) if expect[-1] else (mids[-1], hi)
+        return mids, expect
 
     def exactly(where: float) -> bool:
         return _clear_exactly(poly, outer_poly, ka, kb, where, span, pitch)
 
     lo = s_end
     hi = s_end + step
+    # a start less than a pitch of path after the end lies less than a pitch from it (a chord is
+    # no longer than its path; pitch <= total / 4, so these starts all come before the search's
+    # limit) and the end is a sample of the kept stretch: not clear, so not tested
+    for _ in range(GAP_STEPS - 1):
+        lo, hi = hi, hi + step
     batch = [hi]
     while True:
         while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
             batch.append(batch[-1] + step)
-        ok = clear(batch)
-        if ok.any():
-            j = int(np.argmax(ok))
+        also: list[float] = []
+        if len(batch) > 1 and not known:  # the bisection after the first two starts (mostly the
+            # first clear is the second), tested with them
+            _distance_profile(poly, tree, batch[0], batch[-1] + float(head_offsets[-1]), pitch, fine, profile)
+            also = path(batch[0], batch[1], GAP_BISECTIONS)[0]
+        ok = clear(batch, also)
+        if any(ok):
+            j = ok.index(True)
             lo, hi = (batch[j - 1] if j else lo), batch[j]
             break
         if batch[-1] + step - s_end > 0.5 * total:
@@ -1037,24 +1068,17 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                 a, b = bounds[node]
                 mids.append(0.5 * (a + b))
                 bounds += [(a, mids[-1]), (mids[-1], b)]
-            ok = clear(mids).tolist()
+            ok = clear(mids)
             node = 0
             for _ in range(left):
                 node = 2 * node + (1 if ok[node] else 2)
             lo, hi = bounds[node]
             break
-        # the midpoints the remaining steps visit if each verdict is as ``_flip_estimate`` predicts
-        # (where it has none, or lies below ``lo``: each clear, the verdict flipping just past
-        # ``lo``), tested together; the walk stops after the first verdict that differs
-        guess = _flip_estimate(profile, lo, hi, pitch)
-        mids, expect = [], []
-        a, b = lo, hi
-        while len(mids) < GAP_BISECTIONS - done:
-            mids.append(0.5 * (a + b))
-            expect.append(mids[-1] > guess)
-            a, b = (a, mids[-1]) if expect[-1] else (mids[-1], b)
+        # the midpoints of the predicted path, tested together; the walk stops after the first
+        # verdict that differs from the prediction
+        mids, expect = path(lo, hi, GAP_BISECTIONS - done)
         ok = clear(mids)
-        for mid, passed, expected in zip(mids, ok.tolist(), expect):
+        for mid, passed, expected in zip(mids, ok, expect):
             done += 1
             lo, hi = (lo, mid) if passed else (mid, hi)
             if passed != expected:
@@ -1110,6 +1134,18 @@ GAP_PROFILE = 2
 """Points per sample spacing of the distance profile along the path that ``_clear`` bounds with."""
 
 
+def _distance_profile(poly: _Polygon, tree: cKDTree, lo_x: float, hi_x: float, pitch: float, fine: float,
+                      profile: list) -> None:
+    """``_clear``'s distance profile: ``profile`` set to [start, spacing, D] with D the distances
+    [m] from ``tree`` (capped at 2 ``pitch``) of the points of ``poly`` at path lengths from
+    ``lo_x`` to beyond ``hi_x`` [m], spacing fine / GAP_PROFILE, unless it covers them already."""
+    if not profile or lo_x < profile[0] or hi_x > profile[0] + profile[1] * (len(profile[2]) - 1):
+        h = fine / GAP_PROFILE
+        grid = lo_x + h * np.arange(int(np.ceil((hi_x - lo_x) / h)) + 2)
+        dist = tree.query(poly.sample(grid, np.zeros(1))[:, 0], distance_upper_bound=2.0 * pitch)[0]
+        profile[:] = [lo_x, h, np.minimum(dist, 2.0 * pitch)]  # inf: at least 2 pitches
+
+
 def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndarray, offsets: np.ndarray,
            pitch: float, fine: float, profile: list, outer_segments: np.ndarray | None = None) -> np.ndarray:
     """For each start ``where`` (K,) [m] on ``poly``: True when every sample of the next stretch
@@ -1128,12 +1164,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
     k_count = len(where)
     lower_ok, upper_bad = pitch * (1.0 + 1e-9), pitch * (1.0 - 1e-9)
     ok = np.ones(k_count, dtype=bool)
-    h = fine / GAP_PROFILE
-    lo_x, hi_x = float(where.min()), float(where.max()) + float(offsets[-1])
-    if not profile or lo_x < profile[0] or hi_x > profile[0] + profile[1] * (len(profile[2]) - 1):
-        grid = lo_x + h * np.arange(int(np.ceil((hi_x - lo_x) / h)) + 2)
-        dist = tree.query(poly.sample(grid, np.zeros(1))[:, 0], distance_upper_bound=2.0 * pitch)[0]
-        profile[:] = [lo_x, h, np.minimum(dist, 2.0 * pitch)]  # inf: at least 2 pitches
+    _distance_profile(poly, tree, float(where.min()), float(where.max()) + float(offsets[-1]), pitch, fine, profile)
     u0, h, dist = profile
     x = where[:, None] + offsets[None, :]  # (K, C) path lengths of the stretches' samples
     cell = np.clip(((x - u0) / h).astype(np.int64), 0, len(dist) - 2)
