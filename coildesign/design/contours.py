@@ -831,7 +831,7 @@ GAP_SAMPLES = 80
 """Samples per pitch of the stretches that ``_gap_start`` keeps a pitch apart."""
 GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
-GAP_BATCH = 8
+GAP_BATCH = 4
 """Forward steps of ``_gap_start``'s search tested together (the first clear one is taken), from
 the first a pitch of path after the end."""
 GAP_TREE = 4
@@ -1003,10 +1003,15 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
 
     near_outer: list = [None]  # the segments of ``outer`` that can be nearest to the starts tested
     known: dict[float, bool] = {}  # the verdicts so far, by start
+    bisecting: list[float] = []  # (lo, hi) once the bisection has begun
 
     def clear(where: list[float], also: list[float] = ()) -> list[bool]:  # the samples' verdicts
         # of ``where``, tested together with ``also`` (those the next steps may ask for)
         new = [w for w in dict.fromkeys([*where, *also]) if w not in known]
+        if new and bisecting and near_outer[0] is None and outer_poly is not None:
+            # every start bisected lies within (hi - lo) / 2 of the middle, along the path
+            middle = poly.sample(np.array([0.5 * (bisecting[0] + bisecting[1])]), np.zeros(1))[0, 0]
+            near_outer[0] = outer_poly.candidates(middle, 0.5 * (bisecting[1] - bisecting[0]))
         if new:
             known.update(zip(new, _clear(poly, outer_poly, tree, np.array(new), head_offsets, pitch, fine, profile,
                                          near_outer[0]).tolist()))
@@ -1053,9 +1058,7 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                              f"{pitch!r}")
         lo = batch[-1]
         batch = [batch[-1] + step]
-    if outer_poly is not None:  # every start bisected lies within (hi - lo) / 2 of the middle, along the path
-        middle = poly.sample(np.array([0.5 * (lo + hi)]), np.zeros(1))[0, 0]
-        near_outer[0] = outer_poly.candidates(middle, 0.5 * (hi - lo))
+    bisecting[:] = [lo, hi]  # from here on the starts tested lie in (lo, hi)
     done = 0
     while done < GAP_BISECTIONS:
         left = GAP_BISECTIONS - done
