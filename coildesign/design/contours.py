@@ -609,6 +609,59 @@ def _bisect_chord(points: np.ndarray, arc: np.ndarray, at: float, lo: float, hi:
     return lo, hi
 
 
+TIP_TURN = 0.9 * 2.0 * np.pi / 3.0
+"""Largest turn [rad] of every two pitches of path at which ``_followable`` passes a loop as it is."""
+
+
+def _followable(loops: list[ContourLoop], pitch: float) -> np.ndarray:
+    """True for each loop that ``trim_tips`` certainly keeps as it is: at least 3 points, longer
+    than two ``pitch`` [m], and every stretch of path from a vertex back and forth by a pitch
+    turns by at most TIP_TURN in all (the sum of the angles between consecutive segments at the
+    vertices in it, found for all loops at once from running sums over each loop laid out three
+    times). Its chord is then at least 2 pitch cos(TIP_TURN / 2) = 1.18 pitch: the directions of
+    its segments form a path of length at most TIP_TURN on the unit sphere, so all lie within
+    TIP_TURN / 2 of the direction u halfway along it, and the chord's component along u is the
+    sum of the segment lengths times cosines of at least cos(TIP_TURN / 2) (the chord-arc bound
+    of a curve through its tangent indicatrix: do Carmo, Differential Geometry of Curves and
+    Surfaces (1976), sec. 5-7). The sums here are bounds with a wide margin; a loop not passed is
+    examined as before."""
+    count = np.array([len(lp.points) for lp in loops], dtype=np.intp)
+    keep = np.flatnonzero(count >= 3)
+    plain = np.zeros(len(loops), dtype=bool)
+    if not len(keep):
+        return plain
+    n = count[keep]
+    pts = np.vstack([loops[k].points for k in keep.tolist()])
+    begin = np.r_[0, np.cumsum(n)[:-1]]
+    owner = np.repeat(np.arange(len(n)), n)
+    local = np.arange(len(pts)) - begin[owner]
+    nxt = begin[owner] + (local + 1) % n[owner]
+    prv = begin[owner] + (local - 1) % n[owner]
+    seg = pts[nxt] - pts
+    length = np.sqrt(np.einsum("ij,ij->i", seg, seg))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.einsum("ij,ij->i", seg[prv], seg) / (length[prv] * length)
+    turn = np.where(np.isfinite(cos), np.arccos(np.clip(cos, -1.0, 1.0)), np.pi)  # at each vertex
+    total = np.add.reduceat(length, begin)
+    # each loop three times over, its vertices' path lengths and turns summed along the run
+    n3 = 3 * n
+    start3 = np.r_[0, np.cumsum(n3)[:-1]]
+    own3 = np.repeat(np.arange(len(n)), n3)
+    vertex = begin[own3] + (np.arange(int(n3.sum())) - start3[own3]) % n[own3]
+    at = np.r_[0.0, np.cumsum(length[vertex])[:-1]]
+    run = np.r_[0.0, np.cumsum(turn[vertex])]
+    middle = start3[own3] + n[own3] <= np.arange(len(vertex))
+    middle &= np.arange(len(vertex)) < start3[own3] + 2 * n[own3]
+    centre = np.flatnonzero(middle)
+    reach = pitch * (1.0 + 1e-6) + 1e-6 * total[own3[centre]]
+    first = np.searchsorted(at, at[centre] - reach, side="left")
+    last = np.searchsorted(at, at[centre] + reach, side="right")
+    worst = np.zeros(len(n))
+    np.maximum.at(worst, own3[centre], run[last] - run[first])
+    plain[keep] = (worst <= TIP_TURN) & (total > 2.0 * pitch * (1.0 + 1e-6))
+    return plain
+
+
 def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
 
@@ -623,11 +676,12 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     about pitch^2 / (2 tan(theta / 2)) per tip; the wires' check includes it. Points in the
     parameter plane (``ContourLoop.plane``) are interpolated with the same weights."""
     out = []
-    for lp in loops:
+    plain = _followable(loops, pitch)
+    for lp, as_is in zip(loops, plain):
         pts = lp.points
         uv = lp.plane
         normals = lp.normals
-        for _ in range(len(pts)):
+        for _ in range(0 if as_is else len(pts)):
             if len(pts) < 3:
                 break
             seg = np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1)
