@@ -839,7 +839,7 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                                    - np.concatenate((uv[1:, 0], uv[:1, 0])) * uv[:, 1])))
             for uv, _, _ in charts]
     for lv in order:
-        previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
+        previous = [lv2 for lv2 in order if (lv2 > 0) - (lv2 < 0) == (lv > 0) - (lv < 0) and abs(lv2) < abs(lv)]
         links = []  # (distance to parent, loop, parent)
         for i in by_level[lv]:
             parent, dist = None, 0.0
