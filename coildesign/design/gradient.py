@@ -887,39 +887,65 @@ def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray, tol: 
     map ``t`` about ``center`` as point sets with their surface normals: None if not, else whether
     the mirrored loops run against the image loops' current direction. ``tol`` [m]: the nest's
     MIRROR_TOLERANCE times its size where the caller has it; ``trees``: a cache of the image
-    loops' k-d trees by loop index, filled as they are built. A match whose indices step by +1
-    (or all by -1) round the image loop is one to one, so no separate test of that is needed."""
+    loops' k-d trees by loop index, filled as they are built.
+
+    Per loop pair: the same point counts; the mean of the mirrored points within tol of the image
+    loop's mean (a cheap necessary test); each mirrored point within tol of its nearest image
+    point, with the surface normals mirrored alike (to 1e-9); the nearest indices stepping all
+    by +1 round the image loop (False) or all by -1 (True; either way one to one); and the same
+    answer for every loop. Any test failing gives None, so they are made for all loops at once:
+    the means from sums by loop, each (sum in any order, then a division) within (P + 1) u X of
+    the exact mean of P coordinates of magnitude <= X (u = 2^-53; Higham, Accuracy and
+    Stability of Numerical Algorithms, 2nd ed. (2002), sec. 4.2), so two computations differ by
+    less than the margin 4 (P + 2) u X; where that does not decide a loop, its own means as before."""
     if len(nest) != len(image):
+        return None
+    count = np.array([len(a.points) for a in nest], dtype=np.intp)
+    if count.tolist() != [len(b.points) for b in image] or not len(count):
         return None
     if tol is None:
         tol = MIRROR_TOLERANCE * max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
     trees = {} if trees is None else trees
-    against = None
-    for i, (a, b) in enumerate(zip(nest, image)):
-        if len(a.points) != len(b.points):
+    begin = np.r_[0, np.cumsum(count)[:-1]]
+    ends = begin + count
+    a_pts = np.vstack([a.points for a in nest])
+    b_pts = np.vstack([b.points for b in image])
+    mirrored = center + (a_pts - center) * t  # row by row as for each loop alone
+    gap = np.abs(np.add.reduceat(mirrored, begin, axis=0) / count[:, None]
+                 - np.add.reduceat(b_pts, begin, axis=0) / count[:, None]).max(axis=1)
+    size = 2.0 * float(np.abs(center).max()) + max(float(np.abs(a_pts).max()), float(np.abs(b_pts).max()))
+    margin = 4.0 * (count + 2) * (np.finfo(float).eps / 2) * size  # X: the mirrored points' bound
+    if (gap > tol + margin).any():
+        return None
+    for i in np.flatnonzero(gap >= tol - margin).tolist():  # undecided by the sums: as stated
+        lo, hi = int(begin[i]), int(ends[i])
+        if np.abs(mirrored[lo:hi].mean(axis=0) - image[i].points.mean(axis=0)).max() > tol:
             return None
-        mirrored = center + (a.points - center) * t
-        # points matched one to one within tol have means within tol: a cheap necessary test
-        if np.abs(mirrored.mean(axis=0) - b.points.mean(axis=0)).max() > tol:
-            return None
+    dist, idx = [], []
+    for i, b in enumerate(image):
         if i not in trees:
             trees[i] = cKDTree(b.points)
-        dist, idx = trees[i].query(mirrored)
-        if dist.max() > tol:
-            return None
-        if np.abs(a.normals * t - b.normals[idx]).max() > 1e-9:
-            return None
-        step = (np.diff(idx) % len(idx))  # +1 along the image loop, len - 1 against it
-        if np.all(step == 1):
-            rev = False
-        elif np.all(step == len(idx) - 1):
-            rev = True
-        else:
-            return None
-        if against is not None and rev != against:
-            return None
-        against = rev
-    return against
+        d, k = trees[i].query(mirrored[begin[i]:ends[i]])
+        dist.append(d)
+        idx.append(k)
+    if np.concatenate(dist).max() > tol:
+        return None
+    local = np.concatenate(idx)
+    owner = np.repeat(np.arange(len(count)), count)
+    a_normals = np.vstack([a.normals for a in nest])
+    b_normals = np.vstack([b.normals for b in image])
+    if np.abs(a_normals * t - b_normals[local + begin[owner]]).max() > 1e-9:
+        return None
+    inner = owner[:-1] == owner[1:]  # consecutive points of one loop
+    step = (np.diff(local)[inner] % count[owner[:-1][inner]])  # +1 along the image loop, len - 1 against it
+    forward = np.bincount(owner[:-1][inner][step != 1], minlength=len(count)) == 0
+    backward = np.bincount(owner[:-1][inner][step != count[owner[:-1][inner]] - 1], minlength=len(count)) == 0
+    if not (forward | backward).all():
+        return None
+    rev = ~forward  # all +1 counts as running along (as when both hold)
+    if rev.any() and not rev.all():
+        return None
+    return bool(rev[0])
 
 
 class _Mirrors:
