@@ -140,16 +140,38 @@ def _contour_chunk(surface: Surface, psi: np.ndarray, levels: np.ndarray, curren
     labels, charts = surface_charts(surface)
     nearest_all = surface.vertex_tree.query(lp_all)[1] if len(lp_all) else np.zeros(0, dtype=np.intp)
     level_first = level_of[idx[np.r_[0, np.cumsum(counts)[:-1]]]].tolist()
+    phi = _unwrapped_angles(lp_all, bounds) if any(c[0] == "cylinder" for c in charts) else None
     loops = []
-    for level, (a, b) in zip(level_first, bounds):
+    for n, (level, (a, b)) in enumerate(zip(level_first, bounds)):
         if b - a < 3:
             continue
         lp = lp_all[a:b]
         nearest = nearest_all[a:b]
         component = int(labels[nearest[0]])
-        uv, period = parameter_plane(lp, charts[component])
+        uv, period = parameter_plane(lp, charts[component], None if phi is None else phi[n][:b - a])
         loops.append(ContourLoop(lp, float(level), vn[nearest], uv, period, component))
     return loops
+
+
+UNWRAP_PADDING = 2
+"""Largest ratio of the padded (loops x longest loop) array to the points that ``_unwrapped_angles``
+fills in one pass (else loop by loop)."""
+
+
+def _unwrapped_angles(points: np.ndarray, bounds: list[tuple[int, int]]) -> list[np.ndarray]:
+    """Per loop (``points[a:b]`` for (a, b) in ``bounds``) ``np.unwrap(np.arctan2(y, x))``, the
+    angle of ``parameter_plane`` on a cylinder: for all loops in one pass where the loops padded
+    to the longest (each row continued with its last angle: zero steps, no correction) fit in
+    UNWRAP_PADDING times the points. Every step is elementwise along a row but the running sum
+    of the corrections, which ``cumsum`` takes along each row in order, so each row is the loop's
+    own unwrap."""
+    phi = np.arctan2(points[:, 1], points[:, 0])
+    length = np.array([b - a for a, b in bounds], dtype=np.intp)
+    if not len(length) or length.min() < 1 or len(length) * int(length.max()) > UNWRAP_PADDING * len(points):
+        return [np.unwrap(phi[a:b]) for a, b in bounds]
+    begin = np.array([a for a, _ in bounds], dtype=np.intp)
+    rows = np.unwrap(phi[begin[:, None] + np.minimum(np.arange(int(length.max())), length[:, None] - 1)], axis=1)
+    return list(rows)
 
 
 def _chains(seg_a: np.ndarray, seg_b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -261,14 +283,16 @@ def surface_charts(surface: Surface) -> tuple[np.ndarray, list[tuple]]:
     return labels, charts
 
 
-def parameter_plane(points: np.ndarray, chart: tuple) -> tuple[np.ndarray, float]:
+def parameter_plane(points: np.ndarray, chart: tuple, phi: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """(points [m] (P, 3) of one loop in the chart's parameter plane (P, 2) [m], period [m] of
     the first coordinate, 0 for none) (``surface_charts``). On a cylinder the angle is
     unwrapped along the loop, so a loop that goes round the cylinder ends one period from its
-    start and a contractible one is a closed polygon of the plane."""
+    start and a contractible one is a closed polygon of the plane; ``phi``: that angle (P,)
+    [rad] where the caller has it (``_unwrapped_angles``)."""
     if chart[0] == "cylinder":
         a = chart[1]
-        phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
+        if phi is None:
+            phi = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
         return np.stack((a * phi, points[:, 2]), axis=1), 2.0 * np.pi * a
     _, origin, axes = chart
     return (points - origin) @ axes.T, 0.0
@@ -585,6 +609,59 @@ def _bisect_chord(points: np.ndarray, arc: np.ndarray, at: float, lo: float, hi:
     return lo, hi
 
 
+TIP_TURN = 0.9 * 2.0 * np.pi / 3.0
+"""Largest turn [rad] of every two pitches of path at which ``_followable`` passes a loop as it is."""
+
+
+def _followable(loops: list[ContourLoop], pitch: float) -> np.ndarray:
+    """True for each loop that ``trim_tips`` certainly keeps as it is: at least 3 points, longer
+    than two ``pitch`` [m], and every stretch of path from a vertex back and forth by a pitch
+    turns by at most TIP_TURN in all (the sum of the angles between consecutive segments at the
+    vertices in it, found for all loops at once from running sums over each loop laid out three
+    times). Its chord is then at least 2 pitch cos(TIP_TURN / 2) = 1.18 pitch: the directions of
+    its segments form a path of length at most TIP_TURN on the unit sphere, so all lie within
+    TIP_TURN / 2 of the direction u halfway along it, and the chord's component along u is the
+    sum of the segment lengths times cosines of at least cos(TIP_TURN / 2) (the chord-arc bound
+    of a curve through its tangent indicatrix: do Carmo, Differential Geometry of Curves and
+    Surfaces (1976), sec. 5-7). The sums here are bounds with a wide margin; a loop not passed is
+    examined as before."""
+    count = np.array([len(lp.points) for lp in loops], dtype=np.intp)
+    keep = np.flatnonzero(count >= 3)
+    plain = np.zeros(len(loops), dtype=bool)
+    if not len(keep):
+        return plain
+    n = count[keep]
+    pts = np.vstack([loops[k].points for k in keep.tolist()])
+    begin = np.r_[0, np.cumsum(n)[:-1]]
+    owner = np.repeat(np.arange(len(n)), n)
+    local = np.arange(len(pts)) - begin[owner]
+    nxt = begin[owner] + (local + 1) % n[owner]
+    prv = begin[owner] + (local - 1) % n[owner]
+    seg = pts[nxt] - pts
+    length = np.sqrt(np.einsum("ij,ij->i", seg, seg))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.einsum("ij,ij->i", seg[prv], seg) / (length[prv] * length)
+    turn = np.where(np.isfinite(cos), np.arccos(np.clip(cos, -1.0, 1.0)), np.pi)  # at each vertex
+    total = np.add.reduceat(length, begin)
+    # each loop three times over, its vertices' path lengths and turns summed along the run
+    n3 = 3 * n
+    start3 = np.r_[0, np.cumsum(n3)[:-1]]
+    own3 = np.repeat(np.arange(len(n)), n3)
+    vertex = begin[own3] + (np.arange(int(n3.sum())) - start3[own3]) % n[own3]
+    at = np.r_[0.0, np.cumsum(length[vertex])[:-1]]
+    run = np.r_[0.0, np.cumsum(turn[vertex])]
+    middle = start3[own3] + n[own3] <= np.arange(len(vertex))
+    middle &= np.arange(len(vertex)) < start3[own3] + 2 * n[own3]
+    centre = np.flatnonzero(middle)
+    reach = pitch * (1.0 + 1e-6) + 1e-6 * total[own3[centre]]
+    first = np.searchsorted(at, at[centre] - reach, side="left")
+    last = np.searchsorted(at, at[centre] + reach, side="right")
+    worst = np.zeros(len(n))
+    np.maximum.at(worst, own3[centre], run[last] - run[first])
+    plain[keep] = (worst <= TIP_TURN) & (total > 2.0 * pitch * (1.0 + 1e-6))
+    return plain
+
+
 def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     """Loops whose corners a wire of ``pitch`` [m] (diameter plus clearance) can follow.
 
@@ -599,11 +676,12 @@ def trim_tips(loops: list[ContourLoop], pitch: float) -> list[ContourLoop]:
     about pitch^2 / (2 tan(theta / 2)) per tip; the wires' check includes it. Points in the
     parameter plane (``ContourLoop.plane``) are interpolated with the same weights."""
     out = []
-    for lp in loops:
+    plain = _followable(loops, pitch)
+    for lp, as_is in zip(loops, plain):
         pts = lp.points
         uv = lp.plane
         normals = lp.normals
-        for _ in range(len(pts)):
+        for _ in range(0 if as_is else len(pts)):
             if len(pts) < 3:
                 break
             seg = np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1)
@@ -647,14 +725,31 @@ def winding_numbers(polygon: np.ndarray, points: np.ndarray) -> np.ndarray:
     signed count of the polygon's crossings of the ray from the point in +x, an upward edge
     (half-open in y) counting +1 where the point lies left of it and a downward one -1 where it
     lies right of it (Hormann & Agathos, Comput. Geom. 20, 131 (2001), sec. 2: the winding
-    number as the signed crossing count, with its treatment of vertices on the ray)."""
-    a = polygon[None, :, :]
-    b = np.concatenate((polygon[1:], polygon[:1]))[None, :, :]
-    q = points[:, None, :]
-    side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
-    up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
-    down = (a[..., 1] > q[..., 1]) & (b[..., 1] <= q[..., 1]) & (side < 0)
-    return up.sum(axis=1) - down.sum(axis=1)
+    number as the signed crossing count, with its treatment of vertices on the ray).
+
+    Only the pairs (edge, point) that can count are formed: an upward edge a -> b counts only
+    for points with a_y <= q_y < b_y, a downward one only for b_y <= q_y < a_y, and these are
+    found for every edge at once by binary search in the points sorted by y (the same
+    comparisons, and the same side test for the pairs formed, as over all pairs)."""
+    polygon = np.asarray(polygon, dtype=float)
+    points = np.asarray(points, dtype=float)
+    a = polygon
+    b = np.concatenate((polygon[1:], polygon[:1]))
+    order = np.argsort(points[:, 1], kind="stable")
+    qy = points[order, 1]
+    up_edge = a[:, 1] <= b[:, 1]
+    lo = np.where(up_edge, a[:, 1], b[:, 1])
+    hi = np.where(up_edge, b[:, 1], a[:, 1])
+    first = np.searchsorted(qy, lo, side="left")  # the first point with q_y >= lo
+    stop = np.searchsorted(qy, hi, side="left")  # the first point with q_y >= hi
+    count = np.maximum(stop - first, 0)
+    edge = np.repeat(np.arange(len(a)), count)
+    q = order[np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))]
+    ae, be, pq = a[edge], b[edge], points[q]
+    side = (be[:, 0] - ae[:, 0]) * (pq[:, 1] - ae[:, 1]) - (pq[:, 0] - ae[:, 0]) * (be[:, 1] - ae[:, 1])
+    up = up_edge[edge] & (side > 0)
+    down = ~up_edge[edge] & (side < 0)
+    return (np.bincount(q[up], minlength=len(points)) - np.bincount(q[down], minlength=len(points))).astype(np.int64)
 
 
 def _chart(loops: list[ContourLoop]) -> list[tuple[np.ndarray, float, int]]:
@@ -703,10 +798,10 @@ def encloses(parent: tuple[np.ndarray, float, int], child: tuple[np.ndarray, flo
     if period == 0:
         total = winding_numbers(uv_p, q)
     else:
-        total = np.zeros(len(q), dtype=np.int64)
         q[:, 0] = u_lo + (q[:, 0] - u_lo) % period
-        for k in range(int(np.ceil((u_hi - u_lo) / period)) + 1):
-            total += winding_numbers(uv_p, q + np.array([k * period, 0.0]))
+        copies = int(np.ceil((u_hi - u_lo) / period)) + 1  # all copies in one call: the same counts
+        shift = np.stack([np.arange(copies) * period, np.zeros(copies)], axis=1)
+        total = winding_numbers(uv_p, (q[None] + shift[:, None]).reshape(-1, 2)).reshape(copies, -1).sum(axis=0)
     return int(np.count_nonzero(total)) * 2 > len(uv_c)
 
 
@@ -744,7 +839,7 @@ def nests(loops: list[ContourLoop]) -> list[list[ContourLoop]]:
                                    - np.concatenate((uv[1:, 0], uv[:1, 0])) * uv[:, 1])))
             for uv, _, _ in charts]
     for lv in order:
-        previous = [lv2 for lv2 in order if np.sign(lv2) == np.sign(lv) and abs(lv2) < abs(lv)]
+        previous = [lv2 for lv2 in order if (lv2 > 0) - (lv2 < 0) == (lv > 0) - (lv < 0) and abs(lv2) < abs(lv)]
         links = []  # (distance to parent, loop, parent)
         for i in by_level[lv]:
             parent, dist = None, 0.0
@@ -790,8 +885,11 @@ GAP_SAMPLES = 80
 """Samples per pitch of the stretches that ``_gap_start`` keeps a pitch apart."""
 GAP_BISECTIONS = 12
 """Bisection steps of ``_gap_start`` (to a pitch 2^-12 / GAP_STEPS, on the clear side)."""
-GAP_BATCH = 16
-"""Forward steps of ``_gap_start``'s search tested together (the first clear one is taken)."""
+GAP_BATCH = 4
+"""Forward steps of ``_gap_start``'s search tested together (the first clear one is taken), from
+the first a pitch of path after the end."""
+GAP_TREE = 4
+"""Bisection steps left at which ``_gap_start`` tests the midpoints of all their paths at once."""
 GAP_CHUNK = 16
 """Consecutive sample points that ``_gap_start`` first tests as one ball round their centre."""
 
@@ -924,11 +1022,15 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     chord of a pitch across the gap is not enough where the gap spans a corner, or where a jog
     leans towards the other end: it would then come closer than a pitch to the wire).
 
-    Search: forward in steps of pitch / GAP_STEPS to the first clear point, then GAP_BISECTIONS
+    Search: forward in steps of pitch / GAP_STEPS to the first clear point (those less than a
+    pitch of path from the end are not: a chord is no longer than its path), then GAP_BISECTIONS
     bisections between it and the step before; both stretches are sampled every pitch /
-    GAP_SAMPLES. Candidates are tested in batches (``_clear``): GAP_BATCH forward steps at once,
-    and the midpoints that the remaining bisection steps visit while each is clear (the verdict
-    mostly flips just past the last step found not clear), followed up to the first that is not. The
+    GAP_SAMPLES. Candidates are tested in batches (``_clear``; each start's verdict is kept):
+    GAP_BATCH forward steps at once (with the first of them, the bisection's predicted midpoints
+    between the first two), the midpoints that the remaining bisection steps visit if each verdict is as predicted
+    (``_flip_estimate``; the verdict mostly flips just past the last step found not clear),
+    followed up to the first verdict that differs, and the midpoints of all paths of the last
+    GAP_TREE steps at once: the same midpoints and verdicts as step by step. The
     samples' first clear start is then confirmed exactly (``_clear_exactly``) and, where the
     samples missed a closer stretch between them, moved on by the bisection's resolution until it
     is exactly clear: a returned start is a pitch from the kept wire everywhere."""
@@ -954,22 +1056,55 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
         ka, kb = np.vstack([ka, jog[:1]]), np.vstack([kb, jog[1:]])
 
     near_outer: list = [None]  # the segments of ``outer`` that can be nearest to the starts tested
+    known: dict[float, bool] = {}  # the verdicts so far, by start
+    bisecting: list[float] = []  # (lo, hi) once the bisection has begun
 
-    def clear(where: list[float]) -> np.ndarray:  # the samples' verdicts; a False is final
-        return _clear(poly, outer_poly, tree, np.array(where), head_offsets, pitch, fine, profile, near_outer[0])
+    def clear(where: list[float], also: list[float] = ()) -> list[bool]:  # the samples' verdicts
+        # of ``where``, tested together with ``also`` (those the next steps may ask for)
+        new = [w for w in dict.fromkeys([*where, *also]) if w not in known]
+        if new and bisecting and near_outer[0] is None and outer_poly is not None:
+            # every start bisected lies within (hi - lo) / 2 of the middle, along the path
+            middle = poly.sample(np.array([0.5 * (bisecting[0] + bisecting[1])]), np.zeros(1))[0, 0]
+            near_outer[0] = outer_poly.candidates(middle, 0.5 * (bisecting[1] - bisecting[0]))
+        if new:
+            known.update(zip(new, _clear(poly, outer_poly, tree, np.array(new), head_offsets, pitch, fine, profile,
+                                         near_outer[0]).tolist()))
+        return [known[w] for w in where]
+
+    def path(lo: float, hi: float, count: int) -> tuple[list[float], list[bool]]:
+        # the midpoints of ``count`` bisection steps from (lo, hi) if each verdict is as
+        # ``_flip_estimate`` predicts (where it has none, or lies below ``lo``: each clear, the
+        # verdict flipping just past ``lo``), and those predictions
+        guess = _flip_estimate(profile, lo, hi, pitch)
+        mids, expect = [], []
+        while len(mids) < count:
+            mids.append(0.5 * (lo + hi))
+            expect.append(mids[-1] > guess)
+            lo, hi = (lo, mids[-1]) if expect[-1] else (mids[-1], hi)
+        return mids, expect
 
     def exactly(where: float) -> bool:
         return _clear_exactly(poly, outer_poly, ka, kb, where, span, pitch)
 
     lo = s_end
     hi = s_end + step
+    # a start less than a pitch of path after the end lies less than a pitch from it (a chord is
+    # no longer than its path; pitch <= total / 4, so these starts all come before the search's
+    # limit) and the end is a sample of the kept stretch: not clear, so not tested
+    for _ in range(GAP_STEPS - 1):
+        lo, hi = hi, hi + step
     batch = [hi]
     while True:
         while len(batch) < GAP_BATCH and batch[-1] + step - s_end <= 0.5 * total:
             batch.append(batch[-1] + step)
-        ok = clear(batch)
-        if ok.any():
-            j = int(np.argmax(ok))
+        also: list[float] = []
+        if len(batch) > 1 and not known:  # the bisection after the first two starts (mostly the
+            # first clear is the second), tested with them
+            _distance_profile(poly, tree, batch[0], batch[-1] + float(head_offsets[-1]), pitch, fine, profile)
+            also = path(batch[0], batch[1], GAP_BISECTIONS)[0]
+        ok = clear(batch, also)
+        if any(ok):
+            j = ok.index(True)
             lo, hi = (batch[j - 1] if j else lo), batch[j]
             break
         if batch[-1] + step - s_end > 0.5 * total:
@@ -977,23 +1112,34 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
                              f"{pitch!r}")
         lo = batch[-1]
         batch = [batch[-1] + step]
-    if outer_poly is not None:  # every start bisected lies within (hi - lo) / 2 of the middle, along the path
-        middle = poly.sample(np.array([0.5 * (lo + hi)]), np.zeros(1))[0, 0]
-        near_outer[0] = outer_poly.candidates(middle, 0.5 * (hi - lo))
+    bisecting[:] = [lo, hi]  # from here on the starts tested lie in (lo, hi)
     done = 0
     while done < GAP_BISECTIONS:
-        # the midpoints the remaining steps visit while each is clear (the common case: the
-        # verdict flips just past ``lo``), tested together; the walk stops at the first that is not
-        mids = [0.5 * (lo + hi)]
-        while len(mids) < GAP_BISECTIONS - done:
-            mids.append(0.5 * (lo + mids[-1]))
+        left = GAP_BISECTIONS - done
+        if left <= GAP_TREE:
+            # the midpoints of every path of the remaining steps (breadth first: node n's children
+            # 2 n + 1 (clear: (lo, mid)) and 2 n + 2 (not clear: (mid, hi))), tested together; their
+            # verdicts fix the path, with the same midpoints as step by step
+            bounds, mids = [(lo, hi)], []
+            for node in range(2 ** left - 1):
+                a, b = bounds[node]
+                mids.append(0.5 * (a + b))
+                bounds += [(a, mids[-1]), (mids[-1], b)]
+            ok = clear(mids)
+            node = 0
+            for _ in range(left):
+                node = 2 * node + (1 if ok[node] else 2)
+            lo, hi = bounds[node]
+            break
+        # the midpoints of the predicted path, tested together; the walk stops after the first
+        # verdict that differs from the prediction
+        mids, expect = path(lo, hi, GAP_BISECTIONS - done)
         ok = clear(mids)
-        for mid, passed in zip(mids, ok.tolist()):
+        for mid, passed, expected in zip(mids, ok, expect):
             done += 1
-            if not passed:
-                lo = mid
+            lo, hi = (lo, mid) if passed else (mid, hi)
+            if passed != expected:
                 break
-            hi = mid
     resolution = step / 2 ** GAP_BISECTIONS
     while not exactly(hi):  # the samples' first clear start, moved on until exactly clear
         hi += resolution
@@ -1003,6 +1149,24 @@ def _gap_start(points: np.ndarray, end: tuple[int, float], pitch: float,
     where = hi % total
     i = min(int(np.searchsorted(arc, where, side="right")) - 1, len(points) - 1)
     return i, float((where - arc[i]) / seg[i])
+
+
+def _flip_estimate(profile: list, lo: float, hi: float, pitch: float) -> float:
+    """Where in (``lo``, ``hi``) [m] the verdict of ``_gap_start``'s test is likely to flip: the
+    first point where the linear interpolation of the distance profile (``_clear``'s [start,
+    spacing, D]: the path's distance from the kept wire) rises through ``pitch`` [m] (the start
+    itself is mostly the stretch's sample nearest the kept wire); ``lo`` where it has none. Only
+    the order of the midpoints tested depends on it, never a verdict."""
+    if not profile:
+        return lo
+    u0, h, dist = profile
+    g0 = max(int((lo - u0) / h), 0)
+    d = dist[g0:min(int((hi - u0) / h) + 2, len(dist))]
+    rise = np.flatnonzero((d[:-1] < pitch) & (d[1:] >= pitch))
+    if not len(rise):
+        return lo
+    k = int(rise[0])
+    return u0 + h * (g0 + k + (pitch - d[k]) / (d[k + 1] - d[k]))
 
 
 def _clear_exactly(poly: _Polygon, outer: _Polygon | None, ka: np.ndarray, kb: np.ndarray, where: float,
@@ -1027,6 +1191,18 @@ GAP_PROFILE = 2
 """Points per sample spacing of the distance profile along the path that ``_clear`` bounds with."""
 
 
+def _distance_profile(poly: _Polygon, tree: cKDTree, lo_x: float, hi_x: float, pitch: float, fine: float,
+                      profile: list) -> None:
+    """``_clear``'s distance profile: ``profile`` set to [start, spacing, D] with D the distances
+    [m] from ``tree`` (capped at 2 ``pitch``) of the points of ``poly`` at path lengths from
+    ``lo_x`` to beyond ``hi_x`` [m], spacing fine / GAP_PROFILE, unless it covers them already."""
+    if not profile or lo_x < profile[0] or hi_x > profile[0] + profile[1] * (len(profile[2]) - 1):
+        h = fine / GAP_PROFILE
+        grid = lo_x + h * np.arange(int(np.ceil((hi_x - lo_x) / h)) + 2)
+        dist = tree.query(poly.sample(grid, np.zeros(1))[:, 0], distance_upper_bound=2.0 * pitch)[0]
+        profile[:] = [lo_x, h, np.minimum(dist, 2.0 * pitch)]  # inf: at least 2 pitches
+
+
 def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndarray, offsets: np.ndarray,
            pitch: float, fine: float, profile: list, outer_segments: np.ndarray | None = None) -> np.ndarray:
     """For each start ``where`` (K,) [m] on ``poly``: True when every sample of the next stretch
@@ -1045,12 +1221,7 @@ def _clear(poly: _Polygon, outer: _Polygon | None, tree: cKDTree, where: np.ndar
     k_count = len(where)
     lower_ok, upper_bad = pitch * (1.0 + 1e-9), pitch * (1.0 - 1e-9)
     ok = np.ones(k_count, dtype=bool)
-    h = fine / GAP_PROFILE
-    lo_x, hi_x = float(where.min()), float(where.max()) + float(offsets[-1])
-    if not profile or lo_x < profile[0] or hi_x > profile[0] + profile[1] * (len(profile[2]) - 1):
-        grid = lo_x + h * np.arange(int(np.ceil((hi_x - lo_x) / h)) + 2)
-        dist = tree.query(poly.sample(grid, np.zeros(1))[:, 0], distance_upper_bound=2.0 * pitch)[0]
-        profile[:] = [lo_x, h, np.minimum(dist, 2.0 * pitch)]  # inf: at least 2 pitches
+    _distance_profile(poly, tree, float(where.min()), float(where.max()) + float(offsets[-1]), pitch, fine, profile)
     u0, h, dist = profile
     x = where[:, None] + offsets[None, :]  # (K, C) path lengths of the stretches' samples
     cell = np.clip(((x - u0) / h).astype(np.int64), 0, len(dist) - 2)

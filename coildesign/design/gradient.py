@@ -903,38 +903,108 @@ as the mirror image of a point of another (the contours of a stream function wit
 parities on a mirror-symmetric mesh agree to round-off, ~1e-16)."""
 
 
-def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray) -> bool | None:
+def _mirror_of(nest: list, image: list, t: np.ndarray, center: np.ndarray, tol: float | None = None,
+               trees: dict | None = None) -> bool | None:
     """Whether the contour loops ``image`` are the loops of ``nest`` mirrored by the diagonal
     map ``t`` about ``center`` as point sets with their surface normals: None if not, else whether
-    the mirrored loops run against the image loops' current direction."""
+    the mirrored loops run against the image loops' current direction. ``tol`` [m]: the nest's
+    MIRROR_TOLERANCE times its size where the caller has it; ``trees``: a cache of the image
+    loops' k-d trees by loop index, filled as they are built.
+
+    Per loop pair: the same point counts; the mean of the mirrored points within tol of the image
+    loop's mean (a cheap necessary test); each mirrored point within tol of its nearest image
+    point, with the surface normals mirrored alike (to 1e-9); the nearest indices stepping all
+    by +1 round the image loop (False) or all by -1 (True; either way one to one); and the same
+    answer for every loop. Any test failing gives None, so they are made for all loops at once:
+    the means from sums by loop, each (sum in any order, then a division) within (P + 1) u X of
+    the exact mean of P coordinates of magnitude <= X (u = 2^-53; Higham, Accuracy and
+    Stability of Numerical Algorithms, 2nd ed. (2002), sec. 4.2), so two computations differ by
+    less than the margin 4 (P + 2) u X; where that does not decide a loop, its own means as before."""
     if len(nest) != len(image):
         return None
-    size = max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
-    tol = MIRROR_TOLERANCE * size
-    against = None
-    for a, b in zip(nest, image):
-        if len(a.points) != len(b.points):
+    count = np.array([len(a.points) for a in nest], dtype=np.intp)
+    if count.tolist() != [len(b.points) for b in image] or not len(count):
+        return None
+    if tol is None:
+        tol = MIRROR_TOLERANCE * max(float(np.ptp(np.vstack([lp.points for lp in nest]), axis=0).max()), 1e-300)
+    trees = {} if trees is None else trees
+    begin = np.r_[0, np.cumsum(count)[:-1]]
+    ends = begin + count
+    a_pts = np.vstack([a.points for a in nest])
+    b_pts = np.vstack([b.points for b in image])
+    mirrored = center + (a_pts - center) * t  # row by row as for each loop alone
+    gap = np.abs(np.add.reduceat(mirrored, begin, axis=0) / count[:, None]
+                 - np.add.reduceat(b_pts, begin, axis=0) / count[:, None]).max(axis=1)
+    size = 2.0 * float(np.abs(center).max()) + max(float(np.abs(a_pts).max()), float(np.abs(b_pts).max()))
+    margin = 4.0 * (count + 2) * (np.finfo(float).eps / 2) * size  # X: the mirrored points' bound
+    if (gap > tol + margin).any():
+        return None
+    for i in np.flatnonzero(gap >= tol - margin).tolist():  # undecided by the sums: as stated
+        lo, hi = int(begin[i]), int(ends[i])
+        if np.abs(mirrored[lo:hi].mean(axis=0) - image[i].points.mean(axis=0)).max() > tol:
             return None
-        mirrored = center + (a.points - center) * t
-        # points matched one to one within tol have means within tol: a cheap necessary test
-        if np.abs(mirrored.mean(axis=0) - b.points.mean(axis=0)).max() > tol:
-            return None
-        dist, idx = cKDTree(b.points).query(mirrored)
-        if dist.max() > tol or len(np.unique(idx)) != len(idx):
-            return None
-        if np.abs(a.normals * t - b.normals[idx]).max() > 1e-9:
-            return None
-        step = (np.diff(idx) % len(idx))  # +1 along the image loop, len - 1 against it
-        if np.all(step == 1):
-            rev = False
-        elif np.all(step == len(idx) - 1):
-            rev = True
-        else:
-            return None
-        if against is not None and rev != against:
-            return None
-        against = rev
-    return against
+    dist, idx = [], []
+    for i, b in enumerate(image):
+        if i not in trees:
+            trees[i] = cKDTree(b.points)
+        d, k = trees[i].query(mirrored[begin[i]:ends[i]])
+        dist.append(d)
+        idx.append(k)
+    if np.concatenate(dist).max() > tol:
+        return None
+    local = np.concatenate(idx)
+    owner = np.repeat(np.arange(len(count)), count)
+    a_normals = np.vstack([a.normals for a in nest])
+    b_normals = np.vstack([b.normals for b in image])
+    if np.abs(a_normals * t - b_normals[local + begin[owner]]).max() > 1e-9:
+        return None
+    inner = owner[:-1] == owner[1:]  # consecutive points of one loop
+    step = (np.diff(local)[inner] % count[owner[:-1][inner]])  # +1 along the image loop, len - 1 against it
+    forward = np.bincount(owner[:-1][inner][step != 1], minlength=len(count)) == 0
+    backward = np.bincount(owner[:-1][inner][step != count[owner[:-1][inner]] - 1], minlength=len(count)) == 0
+    if not (forward | backward).all():
+        return None
+    rev = ~forward  # all +1 counts as running along (as when both hold)
+    if rev.any() and not rev.all():
+        return None
+    return bool(rev[0])
+
+
+class _Mirrors:
+    """``_mirror_of(chains[j], chains[k], SIGN_MATRICES[t], center)`` for nests j, k and sign map t,
+    each computed once (``connect_nests`` asks for some twice), with each nest's size and its
+    loops' k-d trees computed once. A pair whose loops differ in
+    their point counts, or whose mirrored loop means miss the image's means by more than
+    ``_mirror_of``'s tolerance plus a rounding margin, is answered None without the point by point
+    test: ``_mirror_of`` returns None there too. Its mean test compares the mean of the mirrored
+    points with the image's mean; the mean mirrored, c + t (mean - c), differs from it by rounding
+    only, at most (log2 P + 4) u (|c| + 2 max|p|) for P points (pairwise summation: Higham,
+    Accuracy and Stability of Numerical Algorithms, 2nd ed. (2002), sec. 4.2; u = 2^-53), far
+    below the margin 1e-12 (|c| + 2 max|p|) for any P below 2^4000."""
+
+    def __init__(self, chains: list, pts: list[np.ndarray], center: np.ndarray) -> None:
+        self.chains, self.center = chains, center
+        self.tol = [MIRROR_TOLERANCE * max(float(np.ptp(p, axis=0).max()), 1e-300) for p in pts]
+        self.counts = [[len(lp.points) for lp in nest] for nest in chains]
+        self.means = [np.array([lp.points.mean(axis=0) for lp in nest]).reshape(-1, 3) for nest in chains]
+        reach = float(np.abs(center).max()) + 2.0 * max((float(np.abs(p).max()) for p in pts), default=0.0)
+        self.margin = 1e-12 * reach
+        self.known: dict[tuple[int, int, int], bool | None] = {}
+        self.trees: list[dict] = [{} for _ in chains]  # per nest: its loops' k-d trees
+
+    def __call__(self, j: int, k: int, t: int) -> bool | None:
+        key = (j, k, t)
+        if key not in self.known:
+            if self.counts[j] != self.counts[k]:
+                self.known[key] = None
+            else:
+                moved = self.center + (self.means[j] - self.center) * SIGN_MATRICES[t]
+                if (np.abs(moved - self.means[k]).max(axis=1, initial=0.0) > self.tol[j] + self.margin).any():
+                    self.known[key] = None
+                else:
+                    self.known[key] = _mirror_of(self.chains[j], self.chains[k], SIGN_MATRICES[t], self.center,
+                                                 self.tol[j], self.trees[k])
+        return self.known[key]
 
 
 def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndarray) -> list[tuple[np.ndarray,
@@ -951,11 +1021,12 @@ def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndar
     target's parities, and analysis.inductance folds the windings of an orbit into one)."""
     center = np.asarray(center, dtype=float)
     n = len(chains)
+    pts = [np.vstack([lp.points for lp in nest]) for nest in chains]
+    mirror = _Mirrors(chains, pts, center)
     orbit = list(range(n))
     for k in range(n):
-        orbit[k] = next((orbit[j] for j in range(k) for t in SIGN_MATRICES
-                         if _mirror_of(chains[j], chains[k], t, center) is not None), k)
-    pts = [np.vstack([lp.points for lp in nest]) for nest in chains]
+        orbit[k] = next((orbit[j] for j in range(k) for t in range(len(SIGN_MATRICES))
+                         if mirror(j, k, t) is not None), k)
     centroid = [p.mean(axis=0) - center for p in pts]
     tol = [1e-6 * float(np.ptp(p, axis=0).max()) for p in pts]
 
@@ -976,8 +1047,8 @@ def connect_nests(chains: list, lift: float, lead_length: float, center: np.ndar
         for k in members:
             if k == rep:
                 continue
-            found = next(((t, against) for t in SIGN_MATRICES
-                          if (against := _mirror_of(chains[rep], chains[k], t, center)) is not None), None)
+            found = next(((SIGN_MATRICES[t], against) for t in range(len(SIGN_MATRICES))
+                          if (against := mirror(rep, k, t)) is not None), None)
             if found is None:  # images of one nest whose composition misses the tolerance
                 out[k] = connect(chains[k], lift, lead_length, center)
                 continue
@@ -1188,15 +1259,48 @@ def _independent(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[keep], b[keep]
 
 
+SPACING_NEIGHBOURS = 24
+"""Nearest points of each contour point among which ``_contour_spacing`` looks for another loop's."""
+SPACING_STRIDE = 4
+"""Every how many contour points ``_contour_spacing`` takes a first bound at."""
+SPACING_FIRST = 4
+"""Nearest points of those that give ``_contour_spacing`` its first bound."""
+SPACING_NEAR = 12
+"""Points per contour point listed by ``_contour_spacing``'s bounded search (fewer than this lie
+within the bound of every point in the common case)."""
+
+
 def _contour_spacing(loops) -> float:
-    """Smallest distance [m] between points of different contour loops."""
+    """Smallest distance [m] between points of different contour loops: from each point to the
+    nearest point of another loop among its SPACING_NEIGHBOURS nearest points (inf where none
+    has one).
+
+    Computed with bounded k-d tree searches: the distance m of any pair of points of different
+    loops (here the least among the SPACING_FIRST nearest points of every SPACING_STRIDE-th point)
+    and a bound b > m. Where fewer than SPACING_NEAR <= SPACING_NEIGHBOURS points lie within b of
+    every point, each point's SPACING_NEIGHBOURS nearest include all of those (whatever order the
+    search gives to ties), the pair at m among them, so the minimum sought is below b and is the
+    minimum over the pairs closer than b, whose list does not depend on the tree. Else (or where
+    the first search finds no other loop) the SPACING_NEIGHBOURS nearest of every point are
+    searched in full."""
     if len(loops) < 2:
         return float(np.ptp(loops[0].points, axis=0).max()) if loops else 0.0
     pts = np.vstack([lp.points for lp in loops])
-    ids = np.concatenate([np.full(len(lp.points), i) for i, lp in enumerate(loops)])
-    dist, idx = cKDTree(pts).query(pts, k=min(24, len(pts)))
-    other = ids[idx] != ids[:, None]
-    return float(np.where(other, dist, np.inf).min())
+    ids = np.r_[np.repeat(np.arange(len(loops)), [len(lp.points) for lp in loops]), -1]  # -1: no neighbour
+
+    def least(dist: np.ndarray, idx: np.ndarray, rows: slice = slice(None)) -> float:
+        return float(np.where(ids[idx] != ids[:-1][rows, None], dist, np.inf).min())
+
+    tree = cKDTree(pts)
+    k = min(SPACING_NEIGHBOURS, len(pts))
+    if k > SPACING_NEAR:
+        rows = slice(None, None, SPACING_STRIDE)
+        first = least(*tree.query(pts[rows], k=SPACING_FIRST), rows)
+        if np.isfinite(first):
+            dist, idx = tree.query(pts, k=SPACING_NEAR, distance_upper_bound=first * (1.0 + 1e-9) + 1e-300)
+            if not np.isfinite(dist[:, -1]).any():
+                return least(dist, idx)
+    return least(*tree.query(pts, k=k))
 
 
 def _min_spacing(windings, junctions, reach: float) -> float:

@@ -180,6 +180,49 @@ def test_winding_numbers_of_a_square_traversed_twice():
     assert winding_numbers(diamond, np.array([[-0.5, 0.0], [-2.0, 0.0], [0.0, 0.5]])).tolist() == [1, 0, 1]
 
 
+def test_winding_numbers_equal_the_crossing_count_over_all_pairs():
+    """The pairs (edge, point) that winding_numbers forms from the points sorted by y give the
+    signed crossing count over every edge and every point (Hormann & Agathos 2001, sec. 2),
+    exactly: on integer lattices (points on edges, vertices on the rays, horizontal edges) and
+    on random polygons."""
+    def every_pair(polygon, points):
+        a, b, q = polygon[None], np.roll(polygon, -1, axis=0)[None], points[:, None]
+        side = (b[..., 0] - a[..., 0]) * (q[..., 1] - a[..., 1]) - (q[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1])
+        up = (a[..., 1] <= q[..., 1]) & (b[..., 1] > q[..., 1]) & (side > 0)
+        down = (a[..., 1] > q[..., 1]) & (b[..., 1] <= q[..., 1]) & (side < 0)
+        return up.sum(axis=1) - down.sum(axis=1)
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        k, m = int(rng.integers(1, 12)), int(rng.integers(0, 15))
+        if trial % 2:
+            polygon, points = rng.integers(-3, 4, (k, 2)).astype(float), rng.integers(-3, 4, (m, 2)).astype(float)
+        else:
+            polygon, points = rng.normal(size=(k, 2)), rng.normal(size=(m, 2))
+        assert winding_numbers(polygon, points).tolist() == every_pair(polygon, points).tolist()
+
+
+def test_unwrapped_angles_are_each_loops_own_unwrap():
+    """_unwrapped_angles fills the loops in one padded pass: bit for bit np.unwrap of each loop's
+    angles, for loops that go round the axis (several times), contractible ones across the seam
+    at +-pi, and loops of very different lengths (the padded pass and the loop-by-loop one)."""
+    rng = np.random.default_rng(3)
+    for lengths in ([30, 40, 35, 38], [200, 3, 3, 3, 3]):  # padded within UNWRAP_PADDING, and not
+        loops = []
+        for n in lengths:
+            turns = rng.choice([0.0, 1.0, 2.0, -1.0])
+            wiggle = 0.4 * np.sin(np.linspace(0, 6, n)) + rng.normal(0, 0.3, n)
+            angle = np.pi + turns * np.linspace(0, 2 * np.pi, n) + wiggle
+            radius = 1e-3 * (1 + 0.1 * rng.random(n))
+            loops.append(np.c_[radius * np.cos(angle), radius * np.sin(angle), rng.normal(size=n)])
+        points = np.vstack(loops)
+        ends = np.cumsum([0] + lengths)
+        bounds = list(zip(ends[:-1].tolist(), ends[1:].tolist()))
+        for phi, (a, b) in zip(contours._unwrapped_angles(points, bounds), bounds):
+            own = np.unwrap(np.arctan2(points[a:b, 1], points[a:b, 0]))
+            assert phi[:b - a].tobytes() == own.tobytes()
+
+
 def test_levels_are_moved_off_saddle_values():
     psi = np.linspace(-1.0, 1.0, 11)
     plain, delta = levels(psi, 4)
@@ -333,6 +376,37 @@ def test_sharp_tips_are_cut_and_thin_islands_dropped():
     assert trim_tips([rhombus(0.02e-3)], pitch) == []
 
 
+def test_loops_passed_as_followable_have_every_chord_a_pitch_long():
+    """_followable passes a loop only where every chord across two pitches of path round a vertex
+    is at least a pitch long (the check trim_tips makes before cutting), measured directly on
+    wiggly loops of many shapes and point counts; it passes smooth large loops and not a sharp
+    rhombus, a loop under two pitches long or one of two points."""
+    pitch = 0.1e-3
+    rng = np.random.default_rng(2)
+    loops = []
+    for _ in range(200):
+        n = int(rng.integers(3, 80))
+        t = np.sort(rng.uniform(0, 2 * np.pi, n))
+        r = 10 ** rng.uniform(-4.3, -2.5) * (1 + rng.uniform(0, 0.8) * np.sin(rng.integers(1, 6) * t))
+        pts = np.c_[r * np.cos(t), r * np.sin(t), rng.normal(0, 1e-5, n)]
+        loops.append(ContourLoop(pts, 1.0, np.tile([0.0, 0.0, 1.0], (n, 1))))
+    rhombus = np.array([[1e-3, 0, 0], [0, 0.3e-3, 0], [-1e-3, 0, 0], [0, -0.3e-3, 0]])
+    circle = 2e-3 * np.c_[np.cos(np.arange(60) / 60 * 2 * np.pi), np.sin(np.arange(60) / 60 * 2 * np.pi), np.zeros(60)]
+    small = 0.03e-3 * circle / 2e-3
+    for pts in (rhombus, circle, small, circle[:2]):
+        loops.append(ContourLoop(pts, 1.0, np.tile([0.0, 0.0, 1.0], (len(pts), 1))))
+    passed = contours._followable(loops, pitch)
+    assert passed[-4:].tolist() == [False, True, False, False]
+    for lp, ok in zip(loops, passed):
+        if ok:
+            pts = lp.points
+            seg = np.linalg.norm(np.diff(np.vstack([pts, pts[:1]]), axis=0), axis=1)
+            arc = np.r_[0.0, np.cumsum(seg)]
+            gap = contours._at_arcs(pts, arc, arc[:-1] - pitch) - contours._at_arcs(pts, arc, arc[:-1] + pitch)
+            assert np.sqrt((gap * gap).sum(axis=1)).min() >= pitch
+    assert 10 < passed.sum() < len(loops) - 10  # both verdicts occur
+
+
 @pytest.mark.parametrize("sides", [64, 9])
 def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
     """The start ``_gap_start`` places after an end keeps its 3-pitch stretch and the jog arriving
@@ -366,6 +440,37 @@ def test_placed_gap_is_a_pitch_from_the_kept_wire_exactly(sides):
 
         assert distance(start) >= pitch
         assert distance(start - 1.01 * resolution) < pitch
+
+
+@pytest.mark.parametrize("sides", [64, 9])
+def test_gap_start_is_the_same_whatever_midpoints_are_tested_together(sides, monkeypatch):
+    """``_gap_start``'s bisection tests midpoints in batches (a predicted path, then every path of
+    the last steps): the start it places is the same as with every path of all GAP_BISECTIONS
+    steps tested at once (which contains the step-by-step path), as with the path of all clear
+    verdicts (the prediction left out) and as with the path of none, for ends round a fine and a
+    coarse polygon."""
+    pitch = 0.1e-3
+    t = 2 * np.pi * np.arange(sides) / sides
+    inner = np.c_[0.8e-3 * np.cos(t), 0.8e-3 * np.sin(t), 0 * t]
+    outer = np.c_[0.95e-3 * np.cos(t + 0.1), 0.95e-3 * np.sin(t + 0.1), 0 * t]
+    poly = contours._Polygon(inner)
+    estimate = contours._flip_estimate
+    cases = []
+    for s_end in np.linspace(0.0, float(poly.arc[-1]), 3, endpoint=False):
+        i = int(np.searchsorted(poly.arc, s_end, side="right")) - 1
+        end = (i, float((s_end - poly.arc[i]) / poly.seg[i]))
+        jog = np.array([poly.sample_pairs(np.array([s_end]), np.zeros(1))[0], [0.5e-3, 0.5e-3, 0.0]])
+        cases.append((end, jog))
+
+    def starts(tree, guess):
+        monkeypatch.setattr(contours, "GAP_TREE", tree)
+        monkeypatch.setattr(contours, "_flip_estimate", guess)
+        return [contours._gap_start(inner, end, pitch, jog, outer) for end, jog in cases]
+
+    placed = starts(contours.GAP_TREE, estimate)
+    assert placed == starts(contours.GAP_BISECTIONS, estimate)
+    assert placed == starts(0, lambda profile, lo, hi, pitch: lo)
+    assert placed == starts(0, lambda profile, lo, hi, pitch: hi)
 
 
 def _nest_on_cylinder(radius, steps, sides=200):
