@@ -593,7 +593,9 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
 
     best = start if ok(start) else None
     current_set = start
-    log = {"start": start.figure_of_merit, "start_deviation": start.check.max_deviation, "steps": []}
+    # the start's eta^2/L is logged at the end: its inductance may still be running beside the first
+    # linearisation
+    log = {"start": None, "start_deviation": start.check.max_deviation, "steps": []}
     rejected = taken = 0
     model, curve, ahead = None, None, None
     while taken < steps and rejected < REJECTIONS:
@@ -637,6 +639,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             curve = (x, field(trial.coil, model.points)[:, 2] - model.bz - model.dbz @ x,
                      trial.efficiency - model.eta - model.deta @ x)
             trust *= SHRINK
+    log["start"] = start.figure_of_merit
     return best, log
 
 
