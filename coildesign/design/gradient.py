@@ -546,7 +546,7 @@ def _design_with(surface: Surface, target: HarmonicTarget, opt: _Options, worker
     pts = pts[np.all((pts - ctr)[:, list(mirrors)] >= -1e-12 * r_dsv, axis=1)]
     s = target.values(pts, ctr)  # the target field per unit coefficient h_nm [m^n] (s for a gradient)
     h_max = target.scale(r_dsv)  # its DSV maximum H [m^n] (R_dsv for a gradient)
-    a_bz = ops.field_operator(pts, basis)[:, 2, :]
+    a_bz = ops.bz_operator(pts, basis)
     grad_row = target.amplitude_row(ops, basis, r_dsv, ctr)
     l_red = reduced_inductance.result()
     thickness = opt.sheet_thickness if opt.sheet_thickness is not None else (d_wire or 1e-4)
@@ -583,7 +583,7 @@ def _design_with(surface: Surface, target: HarmonicTarget, opt: _Options, worker
             np.hypot(full.vertices[:, 0], full.vertices[:, 1]).max())
         sp_pts = _stray_points(full, check.positive("stray_radius", radius))
         stray = check.positive("max_stray", opt.max_stray) * G0 * r_dsv
-        rows.append(ops.field_operator(sp_pts, basis)[:, 2, :])
+        rows.append(ops.bz_operator(sp_pts, basis))
         families.append(("max_stray", len(sp_pts)))
         lower.append(np.full(len(sp_pts), -stray))
         upper.append(np.full(len(sp_pts), stray))

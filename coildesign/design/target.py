@@ -180,7 +180,7 @@ class HarmonicTarget:
             return ops.jacobian_operator(center, basis)[2, axis] / self._factor
         pts, w = self._quadrature(radius, center)
         h = self.values(pts, center)
-        return (w * h) @ ops.field_operator(pts, basis)[:, 2, :] / float(w @ h**2)
+        return (w * h) @ ops.bz_operator(pts, basis) / float(w @ h**2)
 
     def coefficient(self, coil: Coil, radius: float, center=(0.0, 0.0, 0.0)) -> float:
         """c [T/m^n per A] of ``coil``'s Bz (module doc)."""

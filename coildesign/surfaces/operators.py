@@ -115,8 +115,10 @@ class StreamFunctionOperators:
         return self.surface.interior_vertices
 
     # ------------------------------------------------------------------ field
-    def _source_kernel(self, points: np.ndarray, derivative: bool = False) -> np.ndarray:
-        """G_t(r) (M, 3, F) [T m/A] (module doc), or its Jacobian dG_c/dr_j (M, 3, 3, F).
+    def _source_kernel(self, points: np.ndarray, derivative: bool = False,
+                       components: tuple[int, ...] = (0, 1, 2)) -> np.ndarray:
+        """G_t(r) (M, len(components), F) [T m/A] (module doc; the given Cartesian components), or
+        its Jacobian dG_c/dr_j (M, 3, 3, F).
 
         Each face gets the Gauss order that its distance to the nearest point requires
         (``quadrature.rule_order``), so far faces cost a few points only."""
@@ -127,7 +129,7 @@ class StreamFunctionOperators:
         ratio = np.maximum(dist - size / 2, 0.0) / size
         orders = np.array([rule_order(r, self.tolerance) for r in ratio]) + (1 if derivative else 0)
         n_faces = len(s.faces)
-        out = np.empty((len(points), 3, 3, n_faces) if derivative else (len(points), 3, n_faces))
+        out = np.empty((len(points), 3, 3, n_faces) if derivative else (len(points), len(components), n_faces))
         px, py, pz = (np.ascontiguousarray(points[:, j]) for j in range(3))
         for n in np.unique(orders):
             faces = np.flatnonzero(orders == n)
@@ -145,8 +147,9 @@ class StreamFunctionOperators:
                 w3 = w / (r2 * np.sqrt(r2))  # mu0/(4 pi) w / r^3
                 m = len(dx)
                 if not derivative:
-                    for j, dj in enumerate((dx, dy, dz)):
-                        out[sl, j, faces] = (dj * w3).reshape(m, len(faces), nq).sum(axis=2)
+                    d = (dx, dy, dz)
+                    for j, comp in enumerate(components):
+                        out[sl, j, faces] = (d[comp] * w3).reshape(m, len(faces), nq).sum(axis=2)
                 else:
                     w5 = 3.0 * w3 / r2
                     diag = w3.reshape(m, len(faces), nq).sum(axis=2)
@@ -164,17 +167,29 @@ class StreamFunctionOperators:
     def field_operator(self, points: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
         """B per unit psi at ``points`` [m]: (M, 3, K) [T/A] for the vertex basis (K = V) or the
         columns of ``basis`` (V, K)."""
+        return self._field(points, basis, (0, 1, 2))
+
+    def bz_operator(self, points: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:
+        """Bz per unit psi at ``points`` [m]: (M, K) [T/A], ``field_operator``'s z component
+        (the same numbers) at a third of its products and two thirds of its kernel."""
+        return self._field(points, basis, (2,))[:, 0]
+
+    def _field(self, points: np.ndarray, basis: np.ndarray | None, axes: tuple[int, ...]) -> np.ndarray:
+        """The ``axes`` components of B per unit psi (M, len(axes), K) [T/A] (``field_operator``):
+        (J x G)_a = J_b G_c - J_c G_b, (a, b, c) cyclic, from the source kernel's b and c components."""
         pts = check.points3("points", points)
         k = self.surface.n_vertices if basis is None else basis.shape[1]
         check.memory("points", f"{len(pts)} target points", 8.0 * len(pts) * (3 * k + 3 * len(self.surface.faces)),
                      "use fewer target points or a coarser mesh")
-        g = self._source_kernel(pts)
-        y = [m @ basis if basis is not None else m for m in self.current_maps]
-        out = np.empty((len(pts), 3, k))
-        for a in range(3):
+        needed = tuple(sorted({(a + 1) % 3 for a in axes} | {(a + 2) % 3 for a in axes}))
+        g = self._source_kernel(pts, components=needed)
+        at = {comp: j for j, comp in enumerate(needed)}
+        y = {comp: self.current_maps[comp] @ basis if basis is not None else self.current_maps[comp]
+             for comp in needed}
+        out = np.empty((len(pts), len(axes), k))
+        for i, a in enumerate(axes):
             b, c = (a + 1) % 3, (a + 2) % 3
-            # (J x G)_a = J_b G_c - J_c G_b
-            out[:, a] = _dense(g[:, c] @ y[b]) - _dense(g[:, b] @ y[c])
+            out[:, i] = _dense(g[:, at[c]] @ y[b]) - _dense(g[:, at[b]] @ y[c])
         return out
 
     def jacobian_operator(self, point: np.ndarray, basis: np.ndarray | None = None) -> np.ndarray:

@@ -383,6 +383,17 @@ def test_reduced_basis_operators_equal_projected_full_ones():
         assert reduced == pytest.approx(projected, rel=1e-9, abs=1e-9 * np.abs(projected).max())
 
 
+def test_bz_operator_is_the_z_component_of_the_field_operator_to_the_bit():
+    """``bz_operator`` computes only the kernel components and products that Bz needs: the same
+    numbers as ``field_operator``'s z component, with and without a basis."""
+    surface = cylinder(4e-3, 8e-3, resolution=1e-3)
+    ops = StreamFunctionOperators(surface)
+    basis = np.random.default_rng(5).normal(size=(surface.n_vertices, 4))
+    pts = np.random.default_rng(6).uniform(-2e-3, 2e-3, size=(7, 3))
+    np.testing.assert_array_equal(ops.bz_operator(pts, basis), ops.field_operator(pts, basis)[:, 2])
+    np.testing.assert_array_equal(ops.bz_operator(pts), ops.field_operator(pts)[:, 2])
+
+
 # ---------------------------------------------------------------------------- 6. symmetry and modes
 PARITIES = {0: -1, 1: 1, 2: -1}
 
