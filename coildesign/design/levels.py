@@ -80,6 +80,7 @@ from scipy.constants import mu_0
 from scipy.optimize import minimize
 from scipy.spatial import cKDTree
 
+from coildesign._runtime import one_blas_thread
 from coildesign.analysis.gradient import (
     DeviationCheck,
     bounded_deviation,
@@ -643,6 +644,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
     return best, log
 
 
+@one_blas_thread()
 def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.ndarray, center: np.ndarray,
                 radius: float, max_deviation: float, deviation: str, exclude: float, gmd_points: int,
                 steps: int = STEPS, start: WireSet | None = None,
@@ -662,7 +664,10 @@ def tune_levels(maker, psi: np.ndarray, spacing_of: Callable, axis_vector: np.nd
     sphere-only ``check``); when it fails, the given ``start`` is returned (or None).
     ``admissible(coil, eta)``: a further bound the trial wire sets must meet (``wire_set``; e.g. the
     design's eddy field), judged before their inductance is computed. ``gmd_points`` and ``order``:
-    the wires' inductance options (``wire_set``), computed on ``executor`` when given (``wire_set``)."""
+    the wires' inductance options (``wire_set``), computed on ``executor`` when given (``wire_set``).
+    BLAS runs on one thread meanwhile (``_runtime.one_blas_thread``, set on the calling thread): some
+    products round differently on one and two threads, and with the executor's thread beside the
+    caller the count would otherwise change with their timing (the same inputs, other levels)."""
     s_hat = np.asarray(axis_vector, dtype=float)
     c = np.asarray(center, dtype=float)
 
