@@ -609,7 +609,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
                 break
             trial = build(levels_at(current_set.levels, a, a + x))
         else:  # the step of the last accepted trial's model, built while its inductance ran
-            model, (x, predicted, trial) = ahead
+            model, x, predicted, trial = ahead
         # look ahead, should the trial be accepted: its model (the inductance predicted by the model
         # it came from, while its own runs on ``wire_set``'s executor), that model's step and its wires
         ahead = None
@@ -618,9 +618,9 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             next_trust = trust * SHRINK if curve is not None else trust
             x_next, predicted_next = _step(trial_model, scale_of(trial_model), max_deviation, pitch, next_trust,
                                            unit, top, avoid, True, None)
-            ahead = (trial_model, (x_next, predicted_next, build(levels_at(trial.levels, magnitudes(trial.levels),
-                                                                            magnitudes(trial.levels) + x_next))
-                                   if np.any(x_next) else None))
+            a_trial = magnitudes(trial.levels)
+            ahead = (trial_model, x_next, predicted_next,
+                     build(levels_at(trial.levels, a_trial, a_trial + x_next)) if np.any(x_next) else None)
         accepted = ok(trial) and (best is None or trial.figure_of_merit > best.figure_of_merit)
         log["steps"].append({"predicted": predicted * current_set.figure_of_merit,
                              "figure_of_merit": trial.figure_of_merit, "deviation": trial.check.max_deviation,
@@ -633,7 +633,7 @@ def optimise_levels(start: WireSet, build: Callable[[np.ndarray], WireSet], surf
             if curve is not None:  # the step needed the correction: the plain model reaches less far
                 trust *= SHRINK
             curve = None
-            if ahead is not None and ahead[1][2] is None:  # the trial's model offers no step
+            if ahead is not None and ahead[3] is None:  # the trial's model offers no step
                 break
         else:  # the same model, corrected to second order along the rejected step
             ahead = None
